@@ -1,0 +1,1 @@
+"""Palapa's shared event contracts: events, the CloudEvents envelope, the topic registry, schemas."""

@@ -1,0 +1,85 @@
+"""The registry of topics: name, partitions, retention or compaction, key, event types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .events import (
+    BridgeHeartbeat,
+    ComplaintStatusChanged,
+    ComplaintSubmitted,
+    ComplaintUpdated,
+    Event,
+    EventDeadLettered,
+    RowQuarantined,
+)
+
+DAY_MS = 24 * 60 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    partitions: int
+    key: str
+    events: tuple[type[Event], ...]
+    config: dict[str, str] = field(default_factory=dict)
+    replication_factor: int = 1
+
+    @property
+    def event_types(self) -> tuple[str, ...]:
+        return tuple(e.event_type for e in self.events)
+
+
+COMPLAINT_INTAKE = Topic(
+    name="palapa.complaints.intake.v1",
+    partitions=4,
+    key="ticket",
+    events=(ComplaintSubmitted, ComplaintStatusChanged),
+    config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
+)
+COMPLAINT_UPDATES = Topic(
+    name="palapa.complaints.updates.v1",
+    partitions=4,
+    key="ticket",
+    events=(ComplaintUpdated,),
+    config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
+)
+BRIDGE_QUARANTINE = Topic(
+    name="palapa.bridges.quarantine.v1",
+    partitions=1,
+    key="source_app:source_id",
+    events=(RowQuarantined,),
+    config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)},
+)
+BRIDGE_HEARTBEATS = Topic(
+    name="palapa.bridges.heartbeats.v1",
+    partitions=1,
+    key="app_id",
+    events=(BridgeHeartbeat,),
+    config={"cleanup.policy": "compact"},
+)
+DEAD_LETTERS = Topic(
+    name="palapa.platform.deadletter.v1",
+    partitions=1,
+    key="consumer",
+    events=(EventDeadLettered,),
+    config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)},
+)
+
+ALL_TOPICS: tuple[Topic, ...] = (
+    COMPLAINT_INTAKE,
+    COMPLAINT_UPDATES,
+    BRIDGE_QUARANTINE,
+    BRIDGE_HEARTBEATS,
+    DEAD_LETTERS,
+)
+
+
+def topic_for(event: Event | type[Event]) -> Topic:
+    """The one topic an event type travels on."""
+    etype = event.event_type
+    for topic in ALL_TOPICS:
+        if etype in topic.event_types:
+            return topic
+    raise LookupError(f"no topic carries {etype}")

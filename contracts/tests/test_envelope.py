@@ -1,0 +1,63 @@
+"""Events travel as CloudEvents 1.0, Kafka binary content mode."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from palapa.contracts.envelope import Envelope, EnvelopeError, from_kafka
+from palapa.contracts.events import ComplaintStatusChanged
+from palapa.contracts.topics import ALL_TOPICS, COMPLAINT_INTAKE, topic_for
+
+CHANGED = ComplaintStatusChanged(
+    ticket="CURHAT-7",
+    source_app="curhat-ning-ita",
+    source_ref="7",
+    status="resolved",
+    legacy_status="3",
+    changed_at=datetime(2026, 11, 1, tzinfo=UTC),
+)
+
+
+def test_an_envelope_becomes_binary_mode_headers_with_the_ticket_as_key():
+    key, value, headers = Envelope(CHANGED, source="/apps/curhat-ning-ita", subject="CURHAT-7").to_kafka()
+    assert key == b"CURHAT-7"
+    assert headers["ce_specversion"] == "1.0"
+    assert headers["ce_type"] == "palapa.complaint.status_changed.v1"
+    assert headers["ce_source"] == "/apps/curhat-ning-ita"
+    assert headers["ce_subject"] == "CURHAT-7"
+    assert headers["content-type"] == "application/json"
+    assert {"ce_id", "ce_time"} <= headers.keys()
+    assert b'"status":"resolved"' in value
+
+
+def test_a_record_round_trips_with_bytes_headers():
+    env = Envelope(CHANGED, source="/apps/curhat-ning-ita", subject="CURHAT-7")
+    key, value, headers = env.to_kafka()
+    back = from_kafka(key, value, [(k, v.encode()) for k, v in headers.items()])
+    assert back == env
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda h, v: (dict(h, ce_id=""), v), "missing CloudEvents headers: ce_id"),
+        (lambda h, v: (dict(h, ce_type="x.y.v9"), v), "unknown ce_type 'x.y.v9'"),
+        (lambda h, v: (dict(h, ce_specversion="0.3"), v), "unsupported ce_specversion '0.3'"),
+        (lambda h, v: (h, b"not json"), "value is not JSON"),
+        (lambda h, v: (h, b'{"ticket": "CURHAT-7"}'), "payload invalid"),
+        (lambda h, v: (dict(h, ce_time="kemarin"), v), "ce_time is not an RFC 3339 time"),
+    ],
+)
+def test_a_bad_record_is_refused_with_the_reason(mutate, reason):
+    key, value, headers = Envelope(CHANGED, source="/apps/x", subject="CURHAT-7").to_kafka()
+    headers, value = mutate(headers, value)
+    with pytest.raises(EnvelopeError, match=reason):
+        from_kafka(key, value, headers)
+
+
+def test_every_event_travels_on_exactly_one_registered_topic():
+    assert topic_for(CHANGED) is COMPLAINT_INTAKE
+    seen = [t for topic in ALL_TOPICS for t in topic.event_types]
+    assert len(seen) == len(set(seen))
+    for topic in ALL_TOPICS:
+        assert topic.name.startswith("palapa.") and topic.name.rsplit(".", 1)[-1].startswith("v")

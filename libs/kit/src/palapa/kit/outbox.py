@@ -1,0 +1,113 @@
+"""Transactional outbox: the row and its event commit together; a relay publishes afterwards.
+
+Nothing is published inside a database transaction. A broker outage leaves rows unpublished; the
+relay retries with backoff and resumes in order when the broker is back (at-least-once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import UTC, datetime
+
+from opentelemetry import trace
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Identity, Index, LargeBinary, MetaData, String, Table, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from palapa.contracts.envelope import Envelope
+from palapa.contracts.topics import topic_for
+
+from .telemetry import context_from, current_traceparent
+
+log = logging.getLogger(__name__)
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    if (existing := defined_table(metadata, "outbox")) is not None:
+        return existing
+    return Table(
+        "outbox",
+        metadata,
+        Column("id", BigInteger, Identity(), primary_key=True),
+        Column("event_id", String(64), nullable=False, unique=True),
+        Column("topic", String(200), nullable=False),
+        Column("key", LargeBinary, nullable=True),
+        Column("value", LargeBinary, nullable=False),
+        Column("headers", JSON, nullable=False),
+        Column("trace", JSON, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("published_at", DateTime(timezone=True), nullable=True),
+        Index("ix_outbox_unpublished", "id", postgresql_where=Column("published_at").is_(None)),
+    )
+
+
+class Outbox:
+    """Adds events to the outbox inside the caller's transaction, and relays them to Kafka."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._wake = asyncio.Event()
+
+    async def add(self, session: AsyncSession, envelope: Envelope, topic: str | None = None) -> None:
+        """Stage one event in the caller's transaction (the caller commits)."""
+        key, value, headers = envelope.to_kafka()
+        await session.execute(
+            self.table.insert().values(
+                event_id=envelope.id,
+                topic=topic or topic_for(envelope.data).name,
+                key=key,
+                value=value,
+                headers=headers,
+                trace=current_traceparent(),
+                created_at=datetime.now(UTC),
+            )
+        )
+
+    def wake(self) -> None:
+        """Tell the relay that a transaction with outbox rows just committed."""
+        self._wake.set()
+
+    async def relay(self, engine: AsyncEngine, publish, tracer: trace.Tracer, *, batch: int = 200, poll_s: float = 0.5) -> None:
+        """Publish unpublished rows forever, in id order; `publish(topic, key, value, headers)` sends one."""
+        backoff = 0.2
+        while True:
+            try:
+                sent = await self.relay_once(engine, publish, tracer, batch=batch)
+                backoff = 0.2
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # broker or database away: keep the rows, retry later
+                log.warning("outbox relay paused %.1fs: %s", backoff, exc)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            if sent < batch:
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=poll_s)
+                except TimeoutError:
+                    pass
+                self._wake.clear()
+
+    async def relay_once(self, engine: AsyncEngine, publish, tracer: trace.Tracer, *, batch: int = 200) -> int:
+        t = self.table
+        async with engine.connect() as conn:
+            rows = (
+                await conn.execute(select(t).where(t.c.published_at.is_(None)).order_by(t.c.id).limit(batch))
+            ).all()
+        for row in rows:
+            with tracer.start_as_current_span(
+                f"outbox publish {row.topic}", context=context_from(row.trace), kind=trace.SpanKind.INTERNAL
+            ):
+                await publish(row.topic, row.key, row.value, dict(row.headers))
+            async with engine.begin() as conn:
+                await conn.execute(update(t).where(t.c.id == row.id).values(published_at=datetime.now(UTC)))
+        return len(rows)
+
+
+def headers_json(headers: dict[str, str]) -> str:
+    return json.dumps(headers, sort_keys=True)
+
+
+def defined_table(metadata: MetaData, name: str) -> Table | None:
+    return metadata.tables.get(f"{metadata.schema}.{name}" if metadata.schema else name)

@@ -1,0 +1,123 @@
+"""What every service process holds: tracing, database, broker, outbox relay and inbox.
+
+Built from settings by the service's main.py; nothing connects until `start()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SpanExporter
+from sqlalchemy import MetaData, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from palapa.contracts.envelope import Envelope
+from palapa.contracts.topics import Topic
+
+from . import db, telemetry
+from .inbox import Inbox, Record, with_retry
+from .kafka import consumer_options, make_broker
+from .outbox import Outbox, outbox_table
+from .settings import ServiceSettings
+from .topics import ensure_topics
+
+log = logging.getLogger(__name__)
+
+Effect = Callable[[AsyncSession, Envelope], Awaitable[None]]
+
+
+class Runtime:
+    """One service's connections and background loops."""
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        name: str,
+        metadata: MetaData,
+        *,
+        exporter: SpanExporter | None = None,
+    ) -> None:
+        self.settings = settings
+        self.name = name
+        self.metadata = metadata
+        self.source = f"/services/{name}"
+        self.provider: TracerProvider = telemetry.setup_tracing(name, settings.otel_exporter_otlp_endpoint, exporter)
+        self.tracer = self.provider.get_tracer(f"palapa.{name}")
+        self.engine = db.make_engine(settings.database_url)
+        telemetry.instrument_engine(self.engine, self.provider)
+        self.sessions = db.sessions(self.engine)
+        self.outbox = Outbox(outbox_table(metadata))
+        self.inbox = Inbox(metadata, self.outbox, consumer=name, source=self.source)
+        self.broker: KafkaBroker = make_broker(settings, self.provider, client_id=name)
+        self._tasks: list[asyncio.Task] = []
+        self.broker_connected = False
+
+    def subscribe(self, topic: Topic, effect: Effect, *, group_id: str | None = None) -> None:
+        """Consume `topic` through the inbox: exactly-once effect per event id, commit after the DB commit."""
+        inbox, sessions = self.inbox, self.sessions
+
+        async def handler(msg: KafkaMessage) -> None:
+            record = Record.of(msg.raw_message)
+            await with_retry(lambda: inbox.handle(sessions, record, effect))
+
+        handler.__name__ = f"on_{topic.name.replace('.', '_')}"
+        self.broker.subscriber(
+            topic.name,
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            **consumer_options(self.settings, group_id or self.name),
+        )(handler)
+
+    async def publish_raw(self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]) -> None:
+        await self.broker.publish(value, topic=topic, key=key, headers=headers)
+
+    def spawn(self, coro: Awaitable[None], name: str) -> None:
+        """Run a background loop that lives as long as the runtime; a crash is logged, not swallowed."""
+        task = asyncio.create_task(coro, name=name)
+        task.add_done_callback(_log_crash)
+        self._tasks.append(task)
+
+    async def start(self, topics: tuple[Topic, ...] = ()) -> None:
+        await db.create_tables(self.engine, self.metadata)
+        if topics:
+            await ensure_topics(self.settings.kafka_bootstrap_servers, topics)
+        await self.broker.start()
+        self.broker_connected = True
+        self.spawn(self.outbox.relay(self.engine, self.publish_raw, self.tracer), f"{self.name}-outbox-relay")
+
+    async def ready(self) -> dict[str, str]:
+        """Readiness of each part: 'ok' or the error."""
+        parts = {}
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            parts["database"] = "ok"
+        except Exception as exc:  # readiness reports, never raises
+            parts["database"] = f"error: {exc}"
+        try:
+            parts["broker"] = "ok" if self.broker_connected and await self.broker.ping(timeout=2) else "unreachable"
+        except Exception as exc:
+            parts["broker"] = f"error: {exc}"
+        return parts
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        await self.broker.stop()
+        await self.engine.dispose()
+        self.provider.shutdown()
+
+
+def _log_crash(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background task %s crashed", task.get_name(), exc_info=task.exception())

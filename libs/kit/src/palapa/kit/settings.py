@@ -1,0 +1,54 @@
+"""Settings shared by every service; each service subclasses with its own env prefix."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"changeme", "secret", "password", "postgres"}
+
+
+def shared(name: str, default, **kw):
+    """A setting read from one unprefixed, platform-wide environment name (e.g. DATABASE_URL)."""
+    return Field(default, validation_alias=AliasChoices(name), **kw)
+
+
+class ServiceSettings(BaseSettings):
+    """Platform-wide settings; read from the unprefixed names in the issue (KAFKA_BOOTSTRAP_SERVERS, ...)."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    environment: Literal["development", "production"] = shared("PALAPA_ENV", "development")
+    kafka_bootstrap_servers: str = shared("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    # Broker tuning profile: Tansu answers a waiting fetch only at fetch_max_wait_ms (see kafka.py).
+    kafka_profile: Literal["tansu", "kafka"] = shared("KAFKA_PROFILE", "kafka")
+    database_url: str = shared("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/palapa")
+    otel_exporter_otlp_endpoint: str | None = shared("OTEL_EXPORTER_OTLP_ENDPOINT", None)
+    log_level: str = shared("LOG_LEVEL", "INFO")
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets_in_production(self):
+        if self.environment == "production":
+            from sqlalchemy.engine import make_url
+
+            password = make_url(self.database_url).password
+            if not password or password in PLACEHOLDER_SECRETS:
+                raise ValueError("DATABASE_URL must carry a real password when PALAPA_ENV=production")
+        return self
+
+
+def env_names(settings_cls: type[BaseSettings]) -> set[str]:
+    """Every environment name a settings class reads (used to check deploy files against code)."""
+    prefix = (settings_cls.model_config.get("env_prefix") or "").upper()
+    names = set()
+    for name, field in settings_cls.model_fields.items():
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.update(str(c).upper() for c in alias.choices)
+        elif isinstance(alias, str):
+            names.add(alias.upper())
+        else:
+            names.add(prefix + name.upper())
+    return names

@@ -1,0 +1,61 @@
+"""OpenTelemetry setup: one TracerProvider per process, OTLP/HTTP export when an endpoint is set."""
+
+from __future__ import annotations
+
+import logging
+
+from opentelemetry import trace
+from opentelemetry.propagate import extract, inject
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+
+log = logging.getLogger(__name__)
+
+
+def setup_tracing(service_name: str, otlp_endpoint: str | None, exporter: SpanExporter | None = None) -> TracerProvider:
+    """Build the process's TracerProvider; spans go to OTLP when otlp_endpoint is set."""
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+    if exporter is None and otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        exporter = OTLPSpanExporter(endpoint=otlp_endpoint.rstrip("/") + "/v1/traces")
+    if exporter is not None:
+        provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=500))
+    return provider
+
+
+def current_traceparent() -> dict[str, str]:
+    """The W3C trace context of the current span, to store beside an outbox row."""
+    carrier: dict[str, str] = {}
+    inject(carrier)
+    return carrier
+
+
+def context_from(carrier: dict[str, str] | None):
+    return extract(carrier or {})
+
+
+def instrument_engine(engine, provider: TracerProvider) -> None:
+    """Database spans for this engine with this provider.
+
+    SQLAlchemyInstrumentor is a process-wide singleton that ignores a second `instrument()` call, and
+    tests run several services in one process: so trace the engine directly, as the instrumentor does.
+    """
+    from opentelemetry.instrumentation.sqlalchemy import __version__ as version
+    from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+    from opentelemetry.metrics import NoOpMeterProvider
+
+    tracer = provider.get_tracer("opentelemetry.instrumentation.sqlalchemy", version)
+    usage = NoOpMeterProvider().get_meter("palapa").create_up_down_counter("db.client.connections.usage")
+    EngineTracer(tracer, engine.sync_engine, usage)
+
+
+def instrument_app(app, provider: TracerProvider) -> None:
+    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls="healthz,readyz")
+
+
+def tracer(provider: TracerProvider, name: str) -> trace.Tracer:
+    return provider.get_tracer(name)

@@ -1,0 +1,66 @@
+"""pytest plugin (loaded by the root config): the real broker and PostgreSQL, started once per session.
+
+Set KAFKA_BOOTSTRAP_SERVERS or DATABASE_URL to use servers of your own instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from .local import LocalPostgres, LocalTansu, ensure_database
+
+
+@pytest.fixture
+def kafka_bootstrap():
+    """Bootstrap address of a Tansu broker of this test's own (it starts in ~25 ms, memory only)."""
+    if os.environ.get("PALAPA_TEST_KAFKA"):
+        yield os.environ["PALAPA_TEST_KAFKA"]
+        return
+    with LocalTansu() as tansu:
+        yield tansu.bootstrap
+
+
+@pytest.fixture(scope="session")
+def pg_server_url():
+    """URL of the maintenance database of a PostgreSQL started for this test session."""
+    if os.environ.get("PALAPA_TEST_DATABASE_URL"):
+        yield os.environ["PALAPA_TEST_DATABASE_URL"]
+        return
+    folder = Path(tempfile.mkdtemp(prefix="palapa-pg-"))
+    os.chmod(folder, 0o755)
+    try:
+        with LocalPostgres(folder / "data", durable=False) as pg:
+            yield pg.url()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+async def database_url(pg_server_url):
+    """A fresh, empty database for one test."""
+    return await ensure_database(pg_server_url, f"t_{uuid.uuid4().hex[:12]}")
+
+
+async def eventually(check, *, timeout: float = 20.0, interval: float = 0.05, what: str = "condition"):
+    """Poll `check` (sync or async) until it returns a truthy value; fail with `what` after timeout."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+            if asyncio.iscoroutine(result):
+                result = await result
+            if result:
+                return result
+        except AssertionError as exc:
+            last = exc
+        await asyncio.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}" + (f": {last}" if last else ""))
