@@ -47,7 +47,7 @@ class ComplaintSubmitted(Event):
     ticket: str = Field(min_length=1, max_length=64)
     source_app: str = Field(min_length=1)
     source_ref: str = Field(min_length=1, description="The record's id in the source app")
-    opd: str = Field(min_length=1, description="Code of the OPD the complaint is routed to")
+    opd: str | None = Field(default=None, description="OPD the source app assigned, if any; complaint-svc routes the rest")
     category: str | None = None
     description: str = Field(min_length=1)
     reporter_name: str | None = None

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 
 import uvicorn
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from palapa.contracts.topics import Topic
+
 from .runtime import Runtime
+from .telemetry import instrument_app
 
 
 def health_router(runtime: Runtime) -> APIRouter:
@@ -40,3 +45,36 @@ def install_error_handlers(app: FastAPI) -> None:
 def serve(app: FastAPI, host: str, port: int, log_level: str = "info") -> None:
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
     uvicorn.run(app, host=host, port=port, log_level=log_level.lower(), access_log=False)
+
+
+def service_app(
+    runtime: Runtime,
+    *,
+    title: str,
+    routers: Sequence[APIRouter] = (),
+    topics: tuple[Topic, ...] = (),
+    on_start: Sequence[Callable[[], Awaitable[None]]] = (),
+    on_stop: Sequence[Callable[[], Awaitable[None]]] = (),
+) -> FastAPI:
+    """The FastAPI app of a service: its lifespan owns the runtime (broker, database, outbox relay)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await runtime.start(topics)
+        for hook in on_start:
+            await hook()
+        try:
+            yield
+        finally:
+            for hook in on_stop:
+                await hook()
+            await runtime.stop()
+
+    app = FastAPI(title=title, lifespan=lifespan)
+    app.state.runtime = runtime
+    app.include_router(health_router(runtime))
+    for router in routers:
+        app.include_router(router)
+    install_error_handlers(app)
+    instrument_app(app, runtime.provider)
+    return app

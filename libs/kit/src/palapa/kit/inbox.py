@@ -91,13 +91,13 @@ class Inbox:
         self.consumer = consumer
         self.source = source
 
-    async def handle(self, sessions: async_sessionmaker, record: Record, effect: Effect) -> str:
-        """Process one record; returns 'done', 'duplicate' or 'dead-lettered'. Raises on transient failure."""
+    async def handle(self, sessions: async_sessionmaker, record: Record, effect: Effect) -> tuple[str, Envelope | None]:
+        """Process one record: ('done' | 'duplicate' | 'dead-lettered', envelope). Raises on transient failure."""
         try:
             envelope = from_kafka(record.key, record.value, record.headers)
         except EnvelopeError as exc:
             await self._dead_letter(sessions, record, str(exc))
-            return "dead-lettered"
+            return "dead-lettered", None
         span = trace.get_current_span()
         span.set_attribute("cloudevents.event_id", envelope.id)
         span.set_attribute("cloudevents.event_type", envelope.type)
@@ -111,13 +111,13 @@ class Inbox:
                     .returning(self.table.c.event_id)
                 )
                 if fresh.first() is None:
-                    return "duplicate"
+                    return "duplicate", envelope
                 await effect(session, envelope)
         except RejectedEventError as exc:
             await self._dead_letter(sessions, record, str(exc))
-            return "dead-lettered"
+            return "dead-lettered", envelope
         self.outbox.wake()
-        return "done"
+        return "done", envelope
 
     async def _dead_letter(self, sessions: async_sessionmaker, record: Record, reason: str) -> None:
         log.warning("%s dead-letters %s[%d]@%d: %s", self.consumer, record.topic, record.partition, record.offset, reason)
@@ -140,7 +140,7 @@ class Inbox:
         self.outbox.wake()
 
 
-async def with_retry(attempt: Callable[[], Awaitable[str]], *, tries: int = 5, first_delay: float = 0.2) -> str:
+async def with_retry(attempt: Callable[[], Awaitable], *, tries: int = 5, first_delay: float = 0.2):
     """Retry a transient failure with backoff; after the last try, raise so the message is redelivered."""
     delay = first_delay
     for n in range(tries):

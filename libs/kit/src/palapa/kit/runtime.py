@@ -59,13 +59,27 @@ class Runtime:
         self._tasks: list[asyncio.Task] = []
         self.broker_connected = False
 
-    def subscribe(self, topic: Topic, effect: Effect, *, group_id: str | None = None) -> None:
-        """Consume `topic` through the inbox: exactly-once effect per event id, commit after the DB commit."""
+    def subscribe(
+        self,
+        topic: Topic,
+        effect: Effect,
+        *,
+        group_id: str | None = None,
+        after_commit: Callable[[Envelope], Awaitable[None] | None] | None = None,
+    ) -> None:
+        """Consume `topic` through the inbox: exactly-once effect per event id, offset committed after the DB.
+
+        `after_commit(envelope)` runs once the effect's transaction has committed (e.g. to push to live clients).
+        """
         inbox, sessions = self.inbox, self.sessions
 
         async def handler(msg: KafkaMessage) -> None:
             record = Record.of(msg.raw_message)
-            await with_retry(lambda: inbox.handle(sessions, record, effect))
+            outcome, envelope = await with_retry(lambda: inbox.handle(sessions, record, effect))
+            if outcome == "done" and after_commit is not None:
+                result = after_commit(envelope)
+                if asyncio.iscoroutine(result):
+                    await result
 
         handler.__name__ = f"on_{topic.name.replace('.', '_')}"
         self.broker.subscriber(

@@ -27,6 +27,9 @@ class ServiceSettings(BaseSettings):
     database_url: str = shared("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/palapa")
     otel_exporter_otlp_endpoint: str | None = shared("OTEL_EXPORTER_OTLP_ENDPOINT", None)
     log_level: str = shared("LOG_LEVEL", "INFO")
+    # Per service, under the service's env prefix (e.g. COMPLAINT_HTTP_PORT).
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(8000, ge=1, le=65535)
 
     @model_validator(mode="after")
     def _no_placeholder_secrets_in_production(self):
