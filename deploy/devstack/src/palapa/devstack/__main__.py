@@ -1,0 +1,3 @@
+from .up import main
+
+main()

@@ -1,0 +1,242 @@
+"""Start and stop the platform: broker, database, topics, and each service as its own process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from palapa.kit.db import async_url
+from palapa.kit.local import LocalPostgres, LocalTansu, ensure_database, free_port
+from palapa.kit.topics import ensure_topics
+
+from .services import SERVICES, ServiceSpec
+from .settings import DevstackSettings
+
+Progress = Callable[[str], None]
+PLATFORM_DB = "palapa"
+LEGACY_DB = "curhat_legacy"
+
+
+class StackError(RuntimeError):
+    """A part of the platform did not come up; the message names it and where its log is."""
+
+
+@dataclass
+class Running:
+    spec: ServiceSpec
+    port: int | None
+    proc: subprocess.Popen
+    log: Path
+    env: dict[str, str]
+    restarts: int = 0
+
+    @property
+    def url(self) -> str | None:
+        return f"http://127.0.0.1:{self.port}" if self.port else None
+
+
+@dataclass
+class Stack:
+    """The platform on this machine. Ports are free ones unless `fixed_ports` (the run command's)."""
+
+    settings: DevstackSettings
+    fixed_ports: bool = False
+    durable: bool = True
+    simulate: bool = True
+    only: tuple[str, ...] | None = None
+    extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    progress: Progress = lambda line: None
+    kafka: str = ""
+    database_url: str = ""
+    legacy_database_url: str = ""
+    running: dict[str, Running] = field(default_factory=dict)
+    _tansu: LocalTansu | None = None
+    _postgres: LocalPostgres | None = None
+
+    @property
+    def logs(self) -> Path:
+        return self.settings.data_dir / "logs"
+
+    async def start(self) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self._start_broker()
+        await self._start_database()
+        self.progress("topics: creating the registry's topics")
+        created = await ensure_topics(self.kafka)
+        self.progress(f"topics: ready ({len(created)} created)")
+        await self._prepare_legacy()
+        for spec in SERVICES:
+            if self.only is not None and spec.name not in self.only:
+                continue
+            if spec.name == "sim-curhat" and not self.simulate:
+                continue
+            self._spawn(spec)
+        for run in list(self.running.values()):
+            await self._wait_ready(run)
+
+    def _start_broker(self) -> None:
+        if self.settings.kafka_bootstrap_servers:
+            self.kafka = self.settings.kafka_bootstrap_servers
+            self.progress(f"broker: using {self.kafka}")
+            return
+        self.progress("broker: starting Tansu (Kafka protocol, memory only)")
+        self._tansu = LocalTansu(port=19092 if self.fixed_ports else None, log_path=self.logs / "tansu.log")
+        self.kafka = self._tansu.start()
+        self.progress(f"broker: Tansu on {self.kafka}")
+
+    async def _start_database(self) -> None:
+        if self.settings.database_url:
+            server = async_url(self.settings.database_url)
+            self.progress("database: using DATABASE_URL")
+        else:
+            self.progress("database: starting embedded PostgreSQL")
+            self._postgres = LocalPostgres(
+                self.settings.data_dir / "postgres", port=15432 if self.fixed_ports else None, durable=self.durable
+            )
+            server = await asyncio.to_thread(self._postgres.start)
+            self.progress(f"database: PostgreSQL on 127.0.0.1:{self._postgres.port} (data in {self._postgres.data_dir})")
+        self.database_url = await ensure_database(server, PLATFORM_DB)
+        if self.settings.legacy_database_url:
+            self.legacy_database_url = async_url(self.settings.legacy_database_url)
+        else:
+            self.legacy_database_url = await ensure_database(server, LEGACY_DB)
+
+    async def _prepare_legacy(self) -> None:
+        """The legacy app's table exists before the bridge reads it (the PHP app's installer would)."""
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        from palapa.sim_curhat.legacy_schema import create
+
+        engine = create_async_engine(self.legacy_database_url)
+        try:
+            await create(engine)
+        finally:
+            await engine.dispose()
+
+    def _env(self, spec: ServiceSpec, port: int | None) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPLAINT_", "CATALOG_", "NOTIFY_", "BRIDGE_CURHAT_", "SIM_CURHAT_"))}
+        env.update(
+            KAFKA_BOOTSTRAP_SERVERS=self.kafka,
+            KAFKA_PROFILE="kafka" if self.settings.kafka_bootstrap_servers else "tansu",
+            DATABASE_URL=self.database_url,
+            LOG_LEVEL=self.settings.log_level,
+            PYTHONUNBUFFERED="1",
+        )
+        if self.settings.otel_exporter_otlp_endpoint:
+            env["OTEL_EXPORTER_OTLP_ENDPOINT"] = self.settings.otel_exporter_otlp_endpoint
+        if port:
+            env[f"{spec.env_prefix}HTTP_PORT"] = str(port)
+        if spec.legacy:
+            env[f"{spec.env_prefix}LEGACY_DATABASE_URL"] = self.legacy_database_url
+        env.update(self.extra_env.get(spec.name, {}))
+        return env
+
+    def _spawn(self, spec: ServiceSpec, port: int | None = None) -> Running:
+        if port is None and spec.port:
+            port = spec.port if self.fixed_ports else free_port()
+        env = self._env(spec, port)
+        log = self.logs / f"{spec.name}.log"
+        out = open(log, "ab")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", spec.module], env=env, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        run = Running(spec, port, proc, log, env)
+        self.running[spec.name] = run
+        self.progress(f"{spec.name}: starting (pid {proc.pid})")
+        return run
+
+    async def _wait_ready(self, run: Running, timeout_s: float = 60) -> None:
+        deadline = time.monotonic() + timeout_s
+        async with httpx.AsyncClient(timeout=2) as http:
+            while time.monotonic() < deadline:
+                if run.proc.poll() is not None:
+                    raise StackError(f"{run.spec.name} exited with code {run.proc.returncode}; log: {run.log}\n{tail(run.log)}")
+                if run.url is None:
+                    self.progress(f"{run.spec.name}: running")
+                    return
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await http.get(run.url + "/readyz")).status_code == 200:
+                        self.progress(f"{run.spec.name}: ready on {run.url}")
+                        return
+                await asyncio.sleep(0.1)
+        raise StackError(f"{run.spec.name} not ready within {timeout_s}s; log: {run.log}\n{tail(run.log)}")
+
+    async def restart_crashed(self, max_restarts: int = 3) -> list[str]:
+        """Restart services that died (the supervisor's job in the run command); returns their names."""
+        restarted = []
+        for name, run in list(self.running.items()):
+            if run.proc.poll() is None:
+                continue
+            if run.restarts >= max_restarts:
+                raise StackError(f"{name} keeps crashing (exit {run.proc.returncode}); log: {run.log}\n{tail(run.log)}")
+            self.progress(f"{name}: exited with code {run.proc.returncode}, restarting")
+            new = self._spawn(run.spec, run.port)
+            new.restarts = run.restarts + 1
+            await self._wait_ready(new)
+            restarted.append(name)
+        return restarted
+
+    def stop_service(self, name: str) -> None:
+        _terminate(self.running[name].proc)
+
+    async def start_service(self, name: str) -> None:
+        old = self.running[name]
+        await self._wait_ready(self._spawn(old.spec, old.port))
+
+    def stop(self) -> None:
+        for name, run in reversed(list(self.running.items())):
+            self.progress(f"{name}: stopping")
+            _terminate(run.proc)
+        self.running.clear()
+        if self._tansu:
+            self.progress("broker: stopping")
+            self._tansu.stop()
+        if self._postgres:
+            self.progress("database: stopping")
+            self._postgres.stop()
+
+    def endpoints(self) -> list[tuple[str, str]]:
+        rows = [("broker (Kafka protocol)", self.kafka), ("PostgreSQL", _hide(self.database_url)),
+                ("legacy Curhat Ning Ita DB", _hide(self.legacy_database_url))]
+        for run in self.running.values():
+            rows.append((run.spec.name, run.url or "(worker, no HTTP)"))
+        if "notify-svc" in self.running:
+            rows.append(("citizen page", self.running["notify-svc"].url + "/"))
+        if self.settings.otel_exporter_otlp_endpoint:
+            rows.append(("traces (OTLP)", self.settings.otel_exporter_otlp_endpoint))
+        rows.append(("logs", str(self.logs)))
+        return rows
+
+
+def _terminate(proc: subprocess.Popen, grace_s: float = 10) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _hide(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""

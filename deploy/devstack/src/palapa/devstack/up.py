@@ -1,0 +1,58 @@
+"""`palapa-up`: run the whole platform on this machine until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+import time
+
+from .settings import DevstackSettings
+from .stack import Stack, StackError
+
+
+def _progress(started: float):
+    def line(text: str) -> None:
+        print(f"[{time.monotonic() - started:6.1f}s] {text}", flush=True)
+
+    return line
+
+
+async def run(args: argparse.Namespace) -> int:
+    settings = DevstackSettings()
+    stack = Stack(settings, fixed_ports=not args.free_ports, simulate=not args.no_sim, progress=_progress(time.monotonic()))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stack.start()
+        print("\nPalapa is running:")
+        for name, where in stack.endpoints():
+            print(f"  {name:<28} {where}")
+        print("\nCtrl-C stops everything.", flush=True)
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=1.0)
+            except TimeoutError:
+                await stack.restart_crashed()
+        return 0
+    except StackError as exc:
+        print(f"\nPalapa could not run: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        print("\nstopping…", flush=True)
+        await asyncio.to_thread(stack.stop)
+        print("stopped.", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="palapa-up", description=__doc__)
+    parser.add_argument("--no-sim", action="store_true", help="do not run the Curhat Ning Ita simulator")
+    parser.add_argument("--free-ports", action="store_true", help="pick free ports instead of 8101-8104/19092/15432")
+    sys.exit(asyncio.run(run(parser.parse_args())))
+
+
+if __name__ == "__main__":
+    main()
