@@ -17,6 +17,7 @@ class DevstackSettings(BaseSettings):
 
     # When set, that broker / server is used instead of the embedded one.
     kafka_bootstrap_servers: str | None = _env("KAFKA_BOOTSTRAP_SERVERS", None)
+    kafka_profile: str | None = _env("KAFKA_PROFILE", None)  # broker tuning; default by broker kind
     database_url: str | None = _env("DATABASE_URL", None)
     legacy_database_url: str | None = _env("CURHAT_LEGACY_DATABASE_URL", None)
     otel_exporter_otlp_endpoint: str | None = _env("OTEL_EXPORTER_OTLP_ENDPOINT", None)

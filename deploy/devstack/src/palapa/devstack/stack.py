@@ -127,7 +127,7 @@ class Stack:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPLAINT_", "CATALOG_", "NOTIFY_", "BRIDGE_CURHAT_", "SIM_CURHAT_"))}
         env.update(
             KAFKA_BOOTSTRAP_SERVERS=self.kafka,
-            KAFKA_PROFILE="kafka" if self.settings.kafka_bootstrap_servers else "tansu",
+            KAFKA_PROFILE=self.settings.kafka_profile or ("kafka" if self.settings.kafka_bootstrap_servers else "tansu"),
             DATABASE_URL=self.database_url,
             LOG_LEVEL=self.settings.log_level,
             PYTHONUNBUFFERED="1",

@@ -1,0 +1,106 @@
+"""Latency benchmark: a legacy status update in Curhat Ning Ita until the citizen's SSE stream shows it.
+
+`./palapa bench --updates 200` starts the platform on free ports (Tansu, embedded PostgreSQL, every
+service as its own process, no simulator), makes some tickets, opens one SSE stream per ticket, then
+changes legacy statuses one at a time and times each from the legacy UPDATE's commit to the SSE event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from palapa.sim_curhat.simulate import insert_complaint, set_status
+
+from .settings import DevstackSettings
+from .sse import events
+from .stack import Stack
+
+CODES = ("1", "2")  # alternate verified / in progress so every update is a real change
+
+
+async def _follow(http: httpx.AsyncClient, url: str, arrivals: dict[tuple[str, int], float]) -> None:
+    ticket = url.rsplit("/", 2)[-2]
+    async for ev in events(http, url):
+        arrivals[(ticket, int(ev.id))] = time.perf_counter()
+
+
+async def measure(stack: Stack, tickets: int, updates: int) -> list[float]:
+    legacy = create_async_engine(stack.legacy_database_url)
+    notify = stack.running["notify-svc"].url
+    arrivals: dict[tuple[str, int], float] = {}
+    async with httpx.AsyncClient() as http:
+        ids = [
+            await insert_complaint(legacy, isi_laporan=f"Benchmark {n}: lampu jalan mati", kategori="PJU", status="0")
+            for n in range(tickets)
+        ]
+        names = [f"CURHAT-{i}" for i in ids]
+        followers = [asyncio.create_task(_follow(http, f"{notify}/tickets/{t}/events", arrivals)) for t in names]
+        revision = dict.fromkeys(names, 1)
+        await _until(lambda: all((t, 1) in arrivals for t in names), 60, "every ticket's first SSE event")
+        latencies = []
+        for n in range(updates):
+            idx = n % tickets
+            ticket = names[idx]
+            await set_status(legacy, ids[idx], CODES[(revision[ticket] - 1) % 2])
+            start = time.perf_counter()
+            revision[ticket] += 1
+            key = (ticket, revision[ticket])
+            await _until(lambda: key in arrivals, 30, f"{key} on the SSE stream")
+            latencies.append(arrivals[key] - start)
+        for task in followers:
+            task.cancel()
+        await asyncio.gather(*followers, return_exceptions=True)
+    await legacy.dispose()
+    return latencies
+
+
+async def _until(check, timeout_s: float, what: str) -> None:
+    deadline = time.perf_counter() + timeout_s
+    while not check():
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"waited {timeout_s}s for {what}")
+        await asyncio.sleep(0.001)
+
+
+def report(latencies: list[float]) -> str:
+    ms = sorted(x * 1000 for x in latencies)
+    q = statistics.quantiles(ms, n=100, method="inclusive")
+    return (
+        f"updates={len(ms)} p50={q[49]:.1f}ms p90={q[89]:.1f}ms p99={q[98]:.1f}ms "
+        f"mean={statistics.fmean(ms):.1f}ms min={ms[0]:.1f}ms max={ms[-1]:.1f}ms"
+    )
+
+
+async def run(args: argparse.Namespace) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="palapa-bench-"))
+    os.chmod(folder, 0o755)
+    settings = DevstackSettings(PALAPA_DATA_DIR=folder, LOG_LEVEL="WARNING")
+    stack = Stack(settings, durable=False, simulate=False, progress=lambda line: print("  " + line, flush=True))
+    try:
+        await stack.start()
+        print(f"measuring {args.updates} legacy status updates over {args.tickets} tickets…", flush=True)
+        print(report(await measure(stack, args.tickets, args.updates)))
+    finally:
+        stack.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="palapa bench", description=__doc__)
+    parser.add_argument("--updates", type=int, default=200)
+    parser.add_argument("--tickets", type=int, default=10)
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

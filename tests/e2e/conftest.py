@@ -1,0 +1,95 @@
+"""The whole platform as separate processes on the test session's own broker and database, with an
+OTLP/HTTP receiver standing in for Jaeger so the test can read the spans every service exports."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from collections import defaultdict
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+from palapa.devstack.settings import DevstackSettings
+from palapa.devstack.stack import Stack
+
+
+class Spans:
+    """Spans received over OTLP: (service, name, trace id, span id, parent id)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str, str]] = []
+        self.lock = threading.Lock()
+
+    def add(self, body: bytes) -> None:
+        req = ExportTraceServiceRequest.FromString(body)
+        with self.lock:
+            for rs in req.resource_spans:
+                service = next(
+                    (a.value.string_value for a in rs.resource.attributes if a.key == "service.name"), "?"
+                )
+                for ss in rs.scope_spans:
+                    for s in ss.spans:
+                        self.rows.append((service, s.name, s.trace_id.hex(), s.span_id.hex(), s.parent_span_id.hex()))
+
+    def by_trace(self) -> dict[str, list[tuple[str, str]]]:
+        with self.lock:
+            out = defaultdict(list)
+            for service, name, trace_id, *_ in self.rows:
+                out[trace_id].append((service, name))
+            return out
+
+
+@pytest.fixture(scope="session")
+def otlp():
+    spans = Spans()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if self.path == "/v1/traces":
+                spans.add(body)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-protobuf")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield spans, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def platform(otlp, kafka_session, pg_server_url):
+    """Every service as its own process, tracing to the test's OTLP receiver (no simulator: the test writes)."""
+    folder = Path(tempfile.mkdtemp(prefix="palapa-e2e-"))
+    os.chmod(folder, 0o755)
+    settings = DevstackSettings(
+        PALAPA_DATA_DIR=folder, KAFKA_BOOTSTRAP_SERVERS=kafka_session, DATABASE_URL=pg_server_url,
+        OTEL_EXPORTER_OTLP_ENDPOINT=otlp[1], LOG_LEVEL="INFO", KAFKA_PROFILE="tansu",
+    )
+    stack = Stack(settings, durable=False, simulate=False,
+                  extra_env={"notify-svc": {"NOTIFY_HEARTBEAT_SECONDS": "1"}})
+    try:
+        await stack.start()
+        yield stack
+    finally:
+        stack.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def kafka_session():
+    from palapa.kit.local import LocalTansu
+
+    with LocalTansu() as tansu:
+        yield tansu.bootstrap
