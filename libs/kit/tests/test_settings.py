@@ -1,0 +1,57 @@
+"""Settings: one place per service, shared names unprefixed, placeholder secrets refused in production."""
+
+import pytest
+from pydantic import ValidationError
+from pydantic_settings import SettingsConfigDict
+
+from palapa.kit.db import async_url
+from palapa.kit.kafka import CONSUMER_TUNING, consumer_options
+from palapa.kit.settings import ServiceSettings, env_names
+
+
+class DemoSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="DEMO_", extra="ignore", populate_by_name=True)
+    legacy_database_url: str
+
+
+def test_shared_names_are_unprefixed_and_service_names_carry_the_prefix():
+    names = env_names(DemoSettings)
+    assert {"KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "OTEL_EXPORTER_OTLP_ENDPOINT", "KAFKA_PROFILE"} <= names
+    assert {"DEMO_HTTP_PORT", "DEMO_LEGACY_DATABASE_URL"} <= names
+    assert "HTTP_PORT" not in names
+
+
+def test_settings_are_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DEMO_LEGACY_DATABASE_URL", "mysql+aiomysql://u:p@h/db")
+    monkeypatch.setenv("DEMO_HTTP_PORT", "9000")
+    monkeypatch.setenv("KAFKA_PROFILE", "tansu")
+    s = DemoSettings()
+    assert (s.http_port, s.kafka_profile, s.legacy_database_url) == (9000, "tansu", "mysql+aiomysql://u:p@h/db")
+
+
+def test_a_missing_required_setting_is_a_clear_error(monkeypatch):
+    monkeypatch.delenv("DEMO_LEGACY_DATABASE_URL", raising=False)
+    with pytest.raises(ValidationError, match="legacy_database_url"):
+        DemoSettings()
+
+
+@pytest.mark.parametrize("url", ["postgresql://palapa@db/palapa", "postgresql://palapa:postgres@db/palapa"])
+def test_production_refuses_a_database_url_without_a_real_password(url):
+    with pytest.raises(ValidationError, match="real password"):
+        ServiceSettings(PALAPA_ENV="production", DATABASE_URL=url)
+
+
+def test_an_unknown_broker_profile_is_refused():
+    with pytest.raises(ValidationError, match="KAFKA_PROFILE"):
+        ServiceSettings(KAFKA_PROFILE="rabbit")
+
+
+def test_tansu_consumers_use_a_short_fetch_wait_because_tansu_answers_only_when_it_runs_out():
+    opts = consumer_options(ServiceSettings(KAFKA_PROFILE="tansu"), "g")
+    assert opts["fetch_max_wait_ms"] == CONSUMER_TUNING["tansu"]["fetch_max_wait_ms"] <= 20
+    assert opts["group_id"] == "g" and opts["auto_offset_reset"] == "earliest"
+
+
+def test_every_postgres_url_spelling_drives_asyncpg():
+    assert async_url("postgres://u:p@h:5/d") == "postgresql+asyncpg://u:p@h:5/d"
+    assert async_url("postgresql+asyncpg://u@h/d") == "postgresql+asyncpg://u@h/d"
