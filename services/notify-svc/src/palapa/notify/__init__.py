@@ -1,0 +1,1 @@
+"""notify-svc: pushes complaint status changes to citizens, live (SSE and the citizen page)."""

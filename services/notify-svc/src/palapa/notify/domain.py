@@ -1,0 +1,101 @@
+"""Pure rules of the live feed: ticket and resume validation, SSE frame formatting, resume filtering.
+
+SSE framing follows the WHATWG HTML spec, "Server-sent events" (event stream interpretation).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+EVENT_NAME = "complaint.updated"
+HEARTBEAT_COMMENT = "keep-alive"
+MAX_TICKET_LENGTH = 64  # ComplaintUpdated.ticket allows at most 64 characters
+
+# An app prefix and the record's id in that app, e.g. CURHAT-1042.
+_TICKET = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class BadTicketError(ValueError):
+    """A ticket id that cannot name a complaint; the message is the citizen-facing reason."""
+
+
+class BadResumeError(ValueError):
+    """A Last-Event-ID that is not a revision; the message is the citizen-facing reason."""
+
+
+@dataclass(frozen=True)
+class Update:
+    """One stored or live ComplaintUpdated, with the trace context it arrived in."""
+
+    ticket: str
+    revision: int
+    data: dict[str, Any]
+    carrier: dict[str, str] = field(default_factory=dict)
+
+
+def validate_ticket(raw: str) -> str:
+    """The ticket id as given, or BadTicketError with a reason in Bahasa Indonesia."""
+    if not raw or len(raw) > MAX_TICKET_LENGTH or not _TICKET.match(raw):
+        raise BadTicketError(
+            f"Nomor tiket {raw[:MAX_TICKET_LENGTH]!r} tidak valid: gunakan bentuk seperti CURHAT-1042 "
+            f"(huruf besar, tanda hubung, angka; paling panjang {MAX_TICKET_LENGTH} karakter)."
+        )
+    return raw
+
+
+def parse_last_event_id(header: str | None, query: str | None) -> int:
+    """The revision a client already has (0 if none); the header wins over the query parameter."""
+    raw = header if header not in (None, "") else query
+    if raw is None or raw.strip() == "":
+        return 0
+    text = raw.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise BadResumeError(
+            f"Last-Event-ID {raw[:40]!r} tidak valid: harus berupa nomor revisi (bilangan bulat 0 atau lebih)."
+        )
+    return int(text)
+
+
+def format_event(update: Update) -> str:
+    """One SSE frame: `event: complaint.updated`, `id: <revision>`, `data: <ComplaintUpdated JSON>`."""
+    body = json.dumps(update.data, ensure_ascii=False, separators=(",", ":"))
+    # Compact JSON has no line breaks; split anyway, as the spec joins several data lines with "\n".
+    data_lines = "".join(f"data: {line}\n" for line in _LINE_BREAK.split(body))
+    return f"event: {EVENT_NAME}\nid: {update.revision}\n{data_lines}\n"
+
+
+def format_comment(text: str = HEARTBEAT_COMMENT) -> str:
+    """A comment frame; clients ignore it, proxies see traffic on an idle stream."""
+    return "".join(f": {line}\n" for line in _LINE_BREAK.split(text)) + "\n"
+
+
+def missed(updates: Iterable[Update], after: int) -> list[Update]:
+    """The updates a client resuming after revision `after` lacks: newer ones, each revision once, in order."""
+    by_revision: dict[int, Update] = {}
+    for update in updates:
+        if update.revision > after:
+            by_revision.setdefault(update.revision, update)
+    return [by_revision[r] for r in sorted(by_revision)]
+
+
+@dataclass
+class Cursor:
+    """What one client has been sent: every revision goes out once, never older than the last sent."""
+
+    last: int = 0
+
+    def admit(self, update: Update) -> bool:
+        """True (and advance) if the client lacks this update; False for a replayed or stale one."""
+        if update.revision <= self.last:
+            return False
+        self.last = update.revision
+        return True
+
+    def gap_before(self, update: Update) -> bool:
+        """True if revisions between the last sent and this live one were not seen (fill them from the store)."""
+        return update.revision > self.last + 1

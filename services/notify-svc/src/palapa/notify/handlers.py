@@ -1,0 +1,46 @@
+"""What notify-svc consumes: ComplaintUpdated, stored once per (ticket, revision), then pushed live."""
+
+from __future__ import annotations
+
+from palapa.contracts.envelope import Envelope
+from palapa.contracts.events import ComplaintUpdated
+from palapa.contracts.topics import COMPLAINT_UPDATES
+from palapa.kit.inbox import RejectedEventError
+from palapa.kit.runtime import Runtime
+from palapa.kit.telemetry import current_traceparent
+
+from . import store
+from .domain import Update
+from .hub import Hub
+
+
+class ComplaintUpdates:
+    """Store each update in the inbox transaction; after commit, hand the fresh ones to the hub."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        # Updates stored by a transaction not yet known to be committed, by event id.
+        self._fresh: dict[str, Update] = {}
+
+    async def on_complaint_updated(self, session, envelope: Envelope) -> None:
+        event = envelope.data
+        if not isinstance(event, ComplaintUpdated):
+            raise RejectedEventError(f"notify-svc expects {ComplaintUpdated.event_type}, got {envelope.type}")
+        # The current span here is the consumer's: carry it so the SSE push joins the same trace.
+        update = Update(event.ticket, event.revision, event.model_dump(mode="json"), current_traceparent())
+        if await store.add_update(session, update, envelope.id):
+            self._fresh[envelope.id] = update
+        else:  # a duplicate revision (e.g. re-published under a new event id): already pushed once
+            self._fresh.pop(envelope.id, None)
+
+    def after_commit(self, envelope: Envelope) -> None:
+        update = self._fresh.pop(envelope.id, None)
+        if update is not None:
+            self.hub.publish(update)
+
+
+def register(runtime: Runtime, hub: Hub) -> ComplaintUpdates:
+    """Subscribe notify-svc to the complaint updates topic."""
+    handlers = ComplaintUpdates(hub)
+    runtime.subscribe(COMPLAINT_UPDATES, handlers.on_complaint_updated, after_commit=handlers.after_commit)
+    return handlers

@@ -1,0 +1,66 @@
+"""Schema `notify`: every ComplaintUpdated received, one row per (ticket, revision)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Identity, Integer, MetaData, String, Table, UniqueConstraint, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from .domain import Update
+
+metadata = MetaData(schema="notify")
+
+ticket_updates = Table(
+    "ticket_updates",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("ticket", String(64), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("traceparent", JSON, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    # Also the index that serves "revisions of a ticket after N, in order".
+    UniqueConstraint("ticket", "revision", name="uq_ticket_updates_ticket_revision"),
+)
+
+
+async def add_update(session: AsyncSession, update: Update, event_id: str) -> bool:
+    """Store an update in the caller's transaction; False if this (ticket, revision) is already stored."""
+    row = await session.execute(
+        insert(ticket_updates)
+        .values(
+            ticket=update.ticket,
+            revision=update.revision,
+            event_id=event_id,
+            payload=update.data,
+            traceparent=update.carrier,
+            received_at=datetime.now(UTC),
+        )
+        .on_conflict_do_nothing(index_elements=["ticket", "revision"])
+        .returning(ticket_updates.c.id)
+    )
+    return row.first() is not None
+
+
+async def history(sessions: async_sessionmaker, ticket: str, after: int = 0, before: int | None = None) -> list[Update]:
+    """Stored updates of a ticket with after < revision (< before), in revision order."""
+    t = ticket_updates
+    query = select(t.c.ticket, t.c.revision, t.c.payload, t.c.traceparent).where(t.c.ticket == ticket, t.c.revision > after)
+    if before is not None:
+        query = query.where(t.c.revision < before)
+    async with sessions() as session:
+        rows = (await session.execute(query.order_by(t.c.revision))).all()
+    return [Update(r.ticket, r.revision, r.payload, r.traceparent or {}) for r in rows]
+
+
+async def latest(sessions: async_sessionmaker, ticket: str) -> dict[str, Any] | None:
+    """The newest stored ComplaintUpdated of a ticket, or None."""
+    t = ticket_updates
+    async with sessions() as session:
+        return await session.scalar(
+            select(t.c.payload).where(t.c.ticket == ticket).order_by(t.c.revision.desc()).limit(1)
+        )
