@@ -1,0 +1,68 @@
+"""Composition root: build bridge-curhat from settings; nothing connects at import."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+
+from fastapi import FastAPI
+from opentelemetry.sdk.trace.export import SpanExporter
+from pydantic import ValidationError
+
+from palapa.contracts.topics import ALL_TOPICS
+from palapa.kit.http import serve, service_app
+from palapa.kit.runtime import Runtime
+
+from . import heartbeat, store
+from .legacy import LegacyReader, make_legacy_engine
+from .poller import Poller
+from .settings import BridgeCurhatSettings
+
+NAME = "bridge-curhat"
+
+
+def create_app(settings: BridgeCurhatSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
+    """The bridge's app: health routes; its lifespan runs the poller and the heartbeat."""
+    runtime = Runtime(settings, NAME, store.metadata, exporter=exporter)
+    legacy_engine = make_legacy_engine(settings.legacy_database_url)
+    poller = Poller(runtime, LegacyReader(legacy_engine), settings)
+    stopping = asyncio.Event()
+    finished: list[asyncio.Event] = []
+
+    def spawn(coro, name: str) -> None:
+        done = asyncio.Event()
+        finished.append(done)
+
+        async def loop() -> None:
+            try:
+                await coro
+            finally:
+                done.set()
+
+        runtime.spawn(loop(), name)
+
+    async def start() -> None:
+        stopping.clear()
+        spawn(poller.run(stopping), "curhat-poller")
+        spawn(heartbeat.run(runtime, poller, stopping), "curhat-heartbeat")
+
+    async def stop() -> None:
+        stopping.set()
+        # let the loops finish their current poll/beat (one transaction) before the engines go
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*(d.wait() for d in finished)), timeout=10)
+        finished.clear()
+        await legacy_engine.dispose()
+
+    app = service_app(runtime, title="Palapa bridge-curhat", topics=ALL_TOPICS, on_start=[start], on_stop=[stop])
+    app.state.poller = poller
+    return app
+
+
+def main() -> None:
+    try:
+        settings = BridgeCurhatSettings()
+    except ValidationError as exc:
+        sys.exit(f"bridge-curhat: bad configuration (BRIDGE_CURHAT_*, DATABASE_URL, ...):\n{exc}")
+    serve(create_app(settings), settings.http_host, settings.http_port, settings.log_level)

@@ -1,0 +1,78 @@
+"""bridge-curhat's settings: BRIDGE_CURHAT_* plus the platform-wide names."""
+
+from __future__ import annotations
+
+from datetime import timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from palapa.kit.settings import ServiceSettings
+
+DRIVERS = {
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "mysql": "mysql+aiomysql",
+    "mariadb": "mysql+aiomysql",
+    "mysql+aiomysql": "mysql+aiomysql",
+    "mariadb+aiomysql": "mysql+aiomysql",
+}
+# WIB has been UTC+7 without DST since 1964: usable when the image has no tz database
+FIXED_ZONES = {"Asia/Jakarta": timezone(timedelta(hours=7), "WIB")}
+
+
+def legacy_async_url(url: str) -> str:
+    """Normalise a legacy database URL to an async driver (asyncpg or aiomysql); ValueError if unsupported."""
+    try:
+        u = make_url(url)
+    except ArgumentError as exc:
+        raise ValueError(f"not a database URL: {url!r}") from exc
+    driver = DRIVERS.get(u.drivername)
+    if driver is None:
+        raise ValueError(f"unsupported legacy database {u.drivername!r}: use postgresql+asyncpg:// or mysql+aiomysql://")
+    return u.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def zone(name: str) -> tzinfo:
+    """The tzinfo of an IANA zone name; ValueError if unknown."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        if name in FIXED_ZONES:
+            return FIXED_ZONES[name]
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+class BridgeCurhatSettings(ServiceSettings):
+    """BRIDGE_CURHAT_* settings."""
+
+    model_config = SettingsConfigDict(env_prefix="BRIDGE_CURHAT_", extra="ignore", populate_by_name=True)
+
+    legacy_database_url: str
+    poll_interval_seconds: float = Field(0.2, gt=0)
+    batch_size: int = Field(500, ge=1, le=50_000)
+    lookback_seconds: int = Field(2, ge=0, le=3600)
+    legacy_timezone: str = "Asia/Jakarta"
+    heartbeat_seconds: float = Field(10.0, gt=0)
+    app_id: str = Field("curhat-ning-ita", min_length=1)
+    opd: str = Field("DISKOMINFO", min_length=1)
+    http_port: int = Field(8104, ge=1, le=65535)
+
+    @field_validator("legacy_database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return legacy_async_url(value)
+
+    @field_validator("legacy_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone(value)
+        return value
+
+    @property
+    def tz(self) -> tzinfo:
+        return zone(self.legacy_timezone)

@@ -1,0 +1,185 @@
+"""Pure, seeded generator of realistic Mojokerto complaints with the legacy app's quirks.
+
+Same seed, same `now` values → same rows. No I/O: the simulator writes what this returns.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+FIRST_NAMES = (
+    "Siti", "Sri", "Dewi", "Nur", "Ahmad", "Muhammad", "Agus", "Budi", "Eko", "Rina", "Wahyu", "Dwi",
+    "Yuli", "Endang", "Bambang", "Slamet", "Joko", "Hari", "Retno", "Lilik", "Rudi", "Anik", "Fitri", "Imam",
+)
+LAST_NAMES = (
+    "Aminah", "Rahayu", "Wulandari", "Santoso", "Prasetyo", "Hidayat", "Setiawan", "Susanti", "Purnomo",
+    "Kurniawan", "Lestari", "Wahyuni", "Haryanto", "Syaifudin", "Maulana", "Fauzi", "Handayani", "Sutrisno",
+)
+KELURAHAN = (
+    "Kranggan", "Miji", "Prajurit Kulon", "Meri", "Gunung Gedangan", "Kedundung", "Balongsari", "Gedongan",
+    "Magersari", "Wates", "Blooto", "Surodinawan", "Pulorejo", "Sentanan", "Jagalan", "Mentikan", "Kauman",
+    "Purwotengah",
+)
+STREETS = (
+    "Jl. Mojopahit", "Jl. Gajah Mada", "Jl. Pahlawan", "Jl. Benteng Pancasila", "Jl. Empunala", "Jl. Brawijaya",
+    "Jl. Residen Pamuji", "Jl. Hayam Wuruk", "Jl. KH. Hasyim Asyari", "Jl. Bhayangkara", "Jl. Tribuana Tungga Dewi",
+)
+# kecamatan codes of Kota Mojokerto (3576): Prajurit Kulon, Magersari, Kranggan
+KECAMATAN = ("357601", "357602", "357603")
+
+# category as the officers typed it (odd case, stray spaces) → what the citizen wrote about it
+TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "jalan": (
+        ("Jalan Rusak", "jalan rusak ", " JALAN RUSAK", "Jalan rusak"),
+        (
+            "Jalan berlubang di {place}, sudah banyak pengendara motor yang jatuh. Mohon segera diperbaiki.",
+            "Aspal di {place} mengelupas dan tergenang air kalau hujan, mohon ditambal pak.",
+            "Paving di gang dekat {place} ambles, membahayakan anak-anak yang lewat.",
+        ),
+    ),
+    "sampah": (
+        ("Sampah", "sampah", "SAMPAH ", "Kebersihan"),
+        (
+            "Sampah di TPS {place} sudah tiga hari tidak diangkut, baunya sampai ke rumah warga.",
+            "Ada pembuangan sampah liar di pinggir sungai dekat {place}, mohon ditertibkan.",
+        ),
+    ),
+    "pju": (
+        ("PJU", "pju ", "Lampu Jalan", "Penerangan Jalan"),
+        (
+            "Lampu PJU di {place} mati sudah seminggu, jalan gelap dan rawan kejahatan.",
+            "Lampu jalan di {place} berkedip terus tiap malam, mohon dicek petugas.",
+        ),
+    ),
+    "drainase": (
+        ("Drainase", "drainase", "Banjir ", "Saluran Air"),
+        (
+            "Saluran air di {place} mampet, setiap hujan deras air meluap ke jalan.",
+            "Gorong-gorong di {place} tertutup sedimen, mohon dikeruk sebelum musim hujan.",
+        ),
+    ),
+    "adminduk": (
+        ("Administrasi Kependudukan", "adminduk", "KTP ", "Pelayanan"),
+        (
+            "Sudah dua minggu KTP elektronik saya belum jadi, padahal sudah rekam di kelurahan {kel}.",
+            "Antrean di kantor kelurahan {kel} sangat panjang dan petugas datang terlambat.",
+        ),
+    ),
+    "kesehatan": (
+        ("Pelayanan Kesehatan", "kesehatan", "Puskesmas"),
+        (
+            "Pelayanan di puskesmas dekat {place} lambat, pasien menunggu lebih dari tiga jam.",
+            "Mohon fogging di lingkungan RT 03 {kel}, sudah ada dua warga terkena DBD.",
+        ),
+    ),
+}
+BLANK_CATEGORIES = ("-", "", None)
+
+# status codes the app writes: mostly the numeric ones, older screens still write words
+STATUS_VARIANTS: dict[int, tuple[str, ...]] = {
+    0: ("baru", "Baru", "BARU "),
+    1: ("diverifikasi", "Verifikasi", "DIVERIFIKASI"),
+    2: ("proses", "Proses", "diproses", "Tindak Lanjut"),
+    3: ("selesai", "SELESAI ", "Selesai"),
+    9: ("tolak", "ditolak", "Ditolak "),
+}
+_STAGE_OF = {"0": 0, "1": 1, "2": 2, "3": 3, "9": 9, "verifikasi": 1, "tindak lanjut": 2}
+_STAGE_OF |= {v.strip().lower(): stage for stage, vs in STATUS_VARIANTS.items() for v in vs}
+OPEN_STAGES = (0, 1, 2)
+
+DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
+GARBAGE_DATES = ("31/02/2026 25:61", "kemarin sore", "2026-13-45", "00-00-0000", "besok")
+UNKNOWN_STATUSES = ("X", "?", "99", "pending")
+
+
+def stage_of(code: str | None) -> int | None:
+    """The workflow stage (0, 1, 2, 3, 9) of a legacy status code, None when the app would not know it."""
+    if code is None:
+        return None
+    return _STAGE_OF.get(" ".join(code.split()).lower())
+
+
+class ComplaintGenerator:
+    """Seeded source of complaint rows and status moves, quirks included."""
+
+    def __init__(self, seed: int | None = None, broken_row_ratio: float = 0.02) -> None:
+        if not 0 <= broken_row_ratio <= 1:
+            raise ValueError("broken_row_ratio must be between 0 and 1")
+        self.rng = random.Random(seed)
+        self.broken_row_ratio = broken_row_ratio
+
+    def complaint(self, now: datetime) -> dict[str, object]:
+        """Column values of one new tb_pengaduan row written at `now` (naive local time)."""
+        r = self.rng
+        topic = r.choice(tuple(TOPICS))
+        categories, texts = TOPICS[topic]
+        kel = r.choice(KELURAHAN)
+        place = f"{r.choice(STREETS)} {kel}"
+        row: dict[str, object] = {
+            "nik": self.nik(),
+            "nama_pelapor": self.name(),
+            "no_hp": self.phone(),
+            "isi_laporan": r.choice(texts).format(place=place, kel=kel),
+            "kategori": r.choice(BLANK_CATEGORIES) if r.random() < 0.08 else r.choice(categories),
+            "lokasi": r.choice((place, f"RT {r.randint(1, 9):02d}/RW {r.randint(1, 6):02d} {kel}", kel, "-")),
+            "status": "0" if r.random() < 0.85 else r.choice(STATUS_VARIANTS[0]),
+            "tgl_lapor": self.report_date(now - timedelta(minutes=r.choice((0, 0, 0, 5, 30, 240)))),
+            "tgl_update": now.replace(microsecond=0),
+        }
+        if r.random() < self.broken_row_ratio:
+            self._break(row)
+        return row
+
+    def _break(self, row: dict[str, object]) -> None:
+        """Spoil one field the way real legacy rows are spoiled."""
+        r = self.rng
+        kind = r.choice(("blank_isi", "unknown_status", "garbage_date"))
+        if kind == "blank_isi":
+            row["isi_laporan"] = r.choice(("", "   ", None))
+        elif kind == "unknown_status":
+            row["status"] = r.choice(UNKNOWN_STATUSES)
+        else:
+            row["tgl_lapor"] = r.choice(GARBAGE_DATES)
+
+    def nik(self) -> str | None:
+        """A NIK as officers typed it: grouped by spaces, plain, '-', '' or missing."""
+        r = self.rng
+        day = r.randint(1, 28) + (40 if r.random() < 0.5 else 0)
+        digits = f"{r.choice(KECAMATAN)}{day:02d}{r.randint(1, 12):02d}{r.randint(60, 99):02d}{r.randint(1, 20):04d}"
+        form = r.random()
+        if form < 0.45:
+            return " ".join(digits[i : i + 4] for i in range(0, 16, 4))
+        if form < 0.80:
+            return digits
+        if form < 0.85:
+            return digits[:15]  # a digit lost while typing
+        return r.choice(("-", "", None))
+
+    def name(self) -> str | None:
+        r = self.rng
+        if r.random() < 0.07:
+            return r.choice(("-", "", "Anonim"))
+        name = f"{r.choice(FIRST_NAMES)} {r.choice(LAST_NAMES)}"
+        return name.upper() if r.random() < 0.1 else name
+
+    def phone(self) -> str | None:
+        r = self.rng
+        number = f"8{r.choice((1, 2, 5, 7, 9))}{r.randint(10_000_000, 9_999_999_99)}"
+        return r.choice((f"0{number}", f"+62{number}", f"0{number}", "-"))
+
+    def report_date(self, at: datetime) -> str | None:
+        """tgl_lapor in one of the formats the app's screens wrote over the years."""
+        r = self.rng
+        if r.random() < 0.06:
+            return r.choice(("", "-", None))
+        return at.strftime(r.choice(DATE_FORMATS))
+
+    def next_status(self, current: str) -> str | None:
+        """The code an officer moves an open complaint to (0→1→2→3, or →9); None when closed or unknown."""
+        stage = stage_of(current)
+        if stage not in OPEN_STAGES:
+            return None
+        r = self.rng
+        nxt = 9 if stage < 2 and r.random() < 0.1 else stage + 1
+        return str(nxt) if r.random() < 0.8 else r.choice(STATUS_VARIANTS[nxt])

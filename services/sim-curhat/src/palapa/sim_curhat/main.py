@@ -1,0 +1,76 @@
+"""Run the simulator until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from .generate import ComplaintGenerator
+from .legacy_schema import create
+from .settings import SimSettings
+from .simulate import Simulator
+
+log = logging.getLogger("palapa.sim_curhat")
+
+
+async def run(settings: SimSettings, stop: asyncio.Event | None = None) -> Simulator:
+    """Create the table if missing, then simulate until `stop` is set (or SIGINT/SIGTERM when None)."""
+    stop = stop or _stop_on_signals()
+    engine = create_async_engine(settings.legacy_database_url, pool_size=2, pool_pre_ping=True, pool_recycle=3600)
+    simulator = Simulator(
+        engine,
+        ComplaintGenerator(settings.seed, settings.broken_row_ratio),
+        complaints_per_minute=settings.complaints_per_minute,
+        updates_per_minute=settings.updates_per_minute,
+    )
+    try:
+        await _create_when_reachable(engine, stop)
+        if not stop.is_set():
+            log.info(
+                "simulating Curhat Ning Ita: %.1f complaints/min, %.1f updates/min",
+                settings.complaints_per_minute, settings.updates_per_minute,
+            )
+            await simulator.run(stop)
+    finally:
+        await engine.dispose()
+        log.info("simulator stopped: %d inserted, %d updated", simulator.inserted, simulator.updated)
+    return simulator
+
+
+async def _create_when_reachable(engine, stop: asyncio.Event) -> None:
+    """The legacy app's installer: create the table, waiting for the database to come up."""
+    delay = 0.5
+    while not stop.is_set():
+        try:
+            await create(engine)
+            return
+        except (SQLAlchemyError, OSError, TimeoutError) as exc:
+            log.warning("legacy database not reachable, retry in %.1fs: %s", delay, exc)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+            except TimeoutError:
+                pass
+            delay = min(delay * 2, 10.0)
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+def main() -> None:
+    try:
+        settings = SimSettings()
+    except ValidationError as exc:
+        sys.exit(f"sim-curhat: bad configuration (SIM_CURHAT_*):\n{exc}")
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    asyncio.run(run(settings))

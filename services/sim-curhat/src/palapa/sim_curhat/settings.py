@@ -1,0 +1,48 @@
+"""The simulator's settings (a plain program, not a Runtime service: no Kafka, no platform database)."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DRIVERS = {
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "mysql": "mysql+aiomysql",
+    "mariadb": "mysql+aiomysql",
+    "mysql+aiomysql": "mysql+aiomysql",
+    "mariadb+aiomysql": "mysql+aiomysql",
+}
+
+
+def legacy_async_url(url: str) -> str:
+    """Normalise a legacy database URL to an async driver (asyncpg or aiomysql); ValueError if unsupported."""
+    try:
+        u = make_url(url)
+    except ArgumentError as exc:
+        raise ValueError(f"not a database URL: {url!r}") from exc
+    driver = DRIVERS.get(u.drivername)
+    if driver is None:
+        raise ValueError(f"unsupported legacy database {u.drivername!r}: use postgresql+asyncpg:// or mysql+aiomysql://")
+    return u.set(drivername=driver).render_as_string(hide_password=False)
+
+
+class SimSettings(BaseSettings):
+    """SIM_CURHAT_* settings."""
+
+    model_config = SettingsConfigDict(env_prefix="SIM_CURHAT_", extra="ignore", populate_by_name=True)
+
+    legacy_database_url: str
+    complaints_per_minute: float = Field(6.0, ge=0)
+    updates_per_minute: float = Field(12.0, ge=0)
+    seed: int | None = None
+    broken_row_ratio: float = Field(0.02, ge=0, le=1)
+    log_level: str = Field("INFO", validation_alias=AliasChoices("SIM_CURHAT_LOG_LEVEL", "LOG_LEVEL"))
+
+    @field_validator("legacy_database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return legacy_async_url(value)
