@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from opentelemetry import trace
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Identity, Index, LargeBinary, MetaData, String, Table, select, update
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Identity, Index, LargeBinary, MetaData, String, Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from palapa.contracts.envelope import Envelope
@@ -48,6 +48,7 @@ class Outbox:
     def __init__(self, table: Table) -> None:
         self.table = table
         self._wake = asyncio.Event()
+        self._stopping = False
 
     async def add(self, session: AsyncSession, envelope: Envelope, topic: str | None = None) -> None:
         """Stage one event in the caller's transaction (the caller commits)."""
@@ -64,17 +65,31 @@ class Outbox:
             )
         )
 
+    def stop(self) -> None:
+        """Ask the relay to finish the batch in flight (so it is marked, not re-sent after a restart) and end."""
+        self._stopping = True
+        self._wake.set()
+
     def wake(self) -> None:
         """Tell the relay that a transaction with outbox rows just committed."""
         self._wake.set()
 
-    async def relay(self, engine: AsyncEngine, publish, tracer: trace.Tracer, *, batch: int = 200, poll_s: float = 0.5) -> None:
-        """Publish unpublished rows forever, in id order; `publish(topic, key, value, headers)` sends one."""
+    async def relay(
+        self, engine: AsyncEngine, publish, tracer: trace.Tracer, *, batch: int = 500, poll_s: float = 0.5,
+        keep_published: timedelta = timedelta(days=1),
+    ) -> None:
+        """Publish unpublished rows forever, in id order; `publish(topic, key, value, headers)` sends one
+        and returns a delivery future. Published rows are pruned after `keep_published`."""
         backoff = 0.2
-        while True:
+        last_prune = 0.0
+        loop = asyncio.get_running_loop()
+        while not self._stopping:
             try:
                 sent = await self.relay_once(engine, publish, tracer, batch=batch)
                 backoff = 0.2
+                if loop.time() - last_prune > 60:
+                    await self.prune(engine, keep_published)
+                    last_prune = loop.time()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # broker or database away: keep the rows, retry later
@@ -82,27 +97,40 @@ class Outbox:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
                 continue
-            if sent < batch:
+            if sent < batch and not self._stopping:
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=poll_s)
                 except TimeoutError:
                     pass
                 self._wake.clear()
 
-    async def relay_once(self, engine: AsyncEngine, publish, tracer: trace.Tracer, *, batch: int = 200) -> int:
+    async def relay_once(self, engine: AsyncEngine, publish, tracer: trace.Tracer, *, batch: int = 500) -> int:
+        """Send one batch without waiting for each acknowledgement (the producer keeps per-partition order),
+        then mark the whole batch published in one statement."""
         t = self.table
         async with engine.connect() as conn:
             rows = (
                 await conn.execute(select(t).where(t.c.published_at.is_(None)).order_by(t.c.id).limit(batch))
             ).all()
+        if not rows:
+            return 0
+        deliveries = []
         for row in rows:
             with tracer.start_as_current_span(
                 f"outbox publish {row.topic}", context=context_from(row.trace), kind=trace.SpanKind.INTERNAL
             ):
-                await publish(row.topic, row.key, row.value, dict(row.headers))
-            async with engine.begin() as conn:
-                await conn.execute(update(t).where(t.c.id == row.id).values(published_at=datetime.now(UTC)))
+                deliveries.append(await publish(row.topic, row.key, row.value, dict(row.headers)))
+        await asyncio.gather(*deliveries)
+        async with engine.begin() as conn:
+            await conn.execute(
+                update(t).where(t.c.id.in_([r.id for r in rows])).values(published_at=datetime.now(UTC))
+            )
         return len(rows)
+
+    async def prune(self, engine: AsyncEngine, keep: timedelta) -> None:
+        t = self.table
+        async with engine.begin() as conn:
+            await conn.execute(delete(t).where(t.c.published_at < datetime.now(UTC) - keep))
 
 
 def headers_json(headers: dict[str, str]) -> str:

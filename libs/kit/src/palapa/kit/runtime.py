@@ -58,6 +58,7 @@ class Runtime:
         self.broker: KafkaBroker = make_broker(settings, self.provider, client_id=name)
         self._tasks: list[asyncio.Task] = []
         self.broker_connected = False
+        self._relay: asyncio.Task | None = None
 
     def subscribe(
         self,
@@ -88,14 +89,16 @@ class Runtime:
             **consumer_options(self.settings, group_id or self.name),
         )(handler)
 
-    async def publish_raw(self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]) -> None:
-        await self.broker.publish(value, topic=topic, key=key, headers=headers)
+    async def publish_raw(self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]):
+        """Send one record; returns the delivery future (await it for the broker's acknowledgement)."""
+        return await self.broker.publish(value, topic=topic, key=key, headers=headers, no_confirm=True)
 
-    def spawn(self, coro: Awaitable[None], name: str) -> None:
+    def spawn(self, coro: Awaitable[None], name: str) -> asyncio.Task:
         """Run a background loop that lives as long as the runtime; a crash is logged, not swallowed."""
         task = asyncio.create_task(coro, name=name)
         task.add_done_callback(_log_crash)
         self._tasks.append(task)
+        return task
 
     async def start(self, topics: tuple[Topic, ...] = ()) -> None:
         await db.create_tables(self.engine, self.metadata)
@@ -103,7 +106,7 @@ class Runtime:
             await ensure_topics(self.settings.kafka_bootstrap_servers, topics)
         await self.broker.start()
         self.broker_connected = True
-        self.spawn(self.outbox.relay(self.engine, self.publish_raw, self.tracer), f"{self.name}-outbox-relay")
+        self._relay = self.spawn(self.outbox.relay(self.engine, self.publish_raw, self.tracer), f"{self.name}-outbox-relay")
 
     async def ready(self) -> dict[str, str]:
         """Readiness of each part: 'ok' or the error."""
@@ -121,6 +124,10 @@ class Runtime:
         return parts
 
     async def stop(self) -> None:
+        if self._relay is not None:
+            self.outbox.stop()
+            with contextlib.suppress(asyncio.TimeoutError, Exception):
+                await asyncio.wait_for(asyncio.shield(self._relay), timeout=5)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
