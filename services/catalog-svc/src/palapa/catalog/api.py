@@ -1,0 +1,88 @@
+"""The catalog API: the city's apps, searchable, each with whether its bridge is alive."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from palapa.kit.runtime import Runtime
+
+from . import domain, store
+from .settings import CatalogSettings
+
+
+class AppRead(BaseModel):
+    app_id: str
+    name: str
+    opd: str
+    audience: domain.Audience
+    channel: str
+    status: domain.AppStatus
+    folds_into: str | None
+    description: str
+    bridge: str | None
+    liveness: domain.Liveness
+    last_heartbeat_at: datetime | None
+    lag_seconds: float | None
+    last_change_seen: datetime | None
+    rows_translated: int | None
+    rows_quarantined: int | None
+    quarantined: int
+
+    @classmethod
+    def of(cls, app: domain.App, state: domain.BridgeState | None, now: datetime, default_beat: float) -> AppRead:
+        return cls(
+            app_id=app.app_id, name=app.name, opd=app.opd, audience=app.audience, channel=app.channel,
+            status=app.status, folds_into=app.folds_into, description=app.description,
+            bridge=(state.bridge if state and state.bridge else app.bridge),
+            liveness=domain.liveness(app, state, now, default_heartbeat_seconds=default_beat),
+            last_heartbeat_at=state.last_heartbeat_at if state else None,
+            lag_seconds=state.lag_seconds if state else None,
+            last_change_seen=state.last_change_seen if state else None,
+            rows_translated=state.rows_translated if state and state.last_heartbeat_at else None,
+            rows_quarantined=state.rows_quarantined if state and state.last_heartbeat_at else None,
+            quarantined=state.quarantined if state else 0,
+        )
+
+
+class AppList(BaseModel):
+    items: list[AppRead]
+
+
+def refusal(status: int, reason: str, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail, "reason": reason}, status_code=status)
+
+
+def apps_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
+    router = APIRouter(tags=["apps"])
+    beat = settings.default_heartbeat_seconds
+
+    @router.get("/apps", response_model=AppList, responses={422: {"description": "bad parameter"}})
+    async def list_apps(q: str | None = None, opd: str | None = None, audience: str | None = None):
+        """The apps, filtered by a search text (name, description, OPD), an OPD and an audience."""
+        if audience is not None and audience not in domain.AUDIENCES:
+            return refusal(422, "invalid_audience", "audience harus 'warga' atau 'pegawai'")
+        if q is not None and len(q) > 100:
+            return refusal(422, "invalid_query", "Teks pencarian paling banyak 100 karakter")
+        async with runtime.sessions() as session:
+            pairs = await store.all_apps(session)
+        states = {app.app_id: state for app, state in pairs}
+        found = domain.search((app for app, _ in pairs), q=q, opd=opd, audience=audience)
+        now = datetime.now(UTC)
+        return AppList(items=[AppRead.of(app, states[app.app_id], now, beat) for app in found])
+
+    @router.get("/apps/{app_id}", response_model=AppRead, responses={404: {"description": "unknown_app"}})
+    async def read_app(app_id: str):
+        """One app with its bridge's liveness, last heartbeat and lag."""
+        if not domain.APP_ID.fullmatch(app_id):
+            return refusal(422, "malformed_app_id", "app_id hanya huruf kecil, angka dan '-', 2 sampai 64 karakter")
+        async with runtime.sessions() as session:
+            pair = await store.one_app(session, app_id)
+        if pair is None:
+            return refusal(404, "unknown_app", f"Aplikasi {app_id} tidak ada di katalog")
+        return AppRead.of(*pair, datetime.now(UTC), beat)
+
+    return router

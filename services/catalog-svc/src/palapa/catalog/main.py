@@ -1,0 +1,37 @@
+"""Composition root of catalog-svc: build the app from settings; nothing connects at import."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from opentelemetry.sdk.trace.export import SpanExporter
+
+from palapa.contracts.topics import ALL_TOPICS
+from palapa.kit.http import serve, service_app
+from palapa.kit.runtime import Runtime
+
+from . import handlers, store
+from .api import apps_router
+from .seed import SEED
+from .settings import CatalogSettings
+
+SERVICE = "catalog-svc"
+
+
+def create_app(settings: CatalogSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
+    """The catalog-svc app: the seeded registry of apps, kept current by bridge heartbeats."""
+    runtime = Runtime(settings, SERVICE, store.metadata, exporter=exporter)
+    handlers.register(runtime)
+
+    async def load_seed() -> None:
+        async with runtime.sessions() as session, session.begin():
+            await store.upsert_apps(session, SEED)
+
+    return service_app(
+        runtime, title="Palapa catalog-svc", routers=[apps_router(runtime, settings)], topics=ALL_TOPICS,
+        on_start=[load_seed],
+    )
+
+
+def main() -> None:
+    settings = CatalogSettings()
+    serve(create_app(settings), settings.http_host, settings.http_port, settings.log_level)

@@ -1,0 +1,29 @@
+"""The first five of Mojokerto's apps in the catalog, loaded at every start (an upsert, so edits here win)."""
+
+from __future__ import annotations
+
+from .domain import App
+
+SEED: tuple[App, ...] = (
+    App(
+        app_id="si-makel", name="Si Makel", opd="BAGPEM", audience="pegawai", channel="web", status="aktif",
+        description="Aplikasi Bagian Pemerintahan Setda untuk administrasi pemerintahan kelurahan dan kecamatan.",
+    ),
+    App(
+        app_id="cctv", name="CCTV Kota Mojokerto", opd="DISHUB", audience="warga", channel="web", status="aktif",
+        description="Pantauan kamera CCTV lalu lintas di persimpangan dan jalan utama kota oleh Dinas Perhubungan.",
+    ),
+    App(
+        app_id="curhat-ning-ita", name="Curhat Ning Ita", opd="DISKOMINFO", audience="warga", channel="web",
+        status="aktif", bridge="bridge-curhat", heartbeat_seconds=10.0,
+        description="Pengaduan dan aspirasi warga langsung kepada Wali Kota Mojokerto; diteruskan ke OPD terkait.",
+    ),
+    App(
+        app_id="psc-119", name="PSC 119", opd="DINKES", audience="warga", channel="telepon", status="aktif",
+        description="Layanan gawat darurat medis Public Safety Center 119 Dinas Kesehatan, siaga 24 jam.",
+    ),
+    App(
+        app_id="cek-pbb", name="Cek PBB", opd="BAPENDA", audience="warga", channel="web", status="aktif",
+        description="Cek tagihan dan status pembayaran Pajak Bumi dan Bangunan (PBB) di Badan Pendapatan Daerah.",
+    ),
+)

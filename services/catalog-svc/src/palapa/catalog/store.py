@@ -1,0 +1,126 @@
+"""catalog-svc's tables (schema `catalog`): the apps, and what their bridges last reported."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import BigInteger, Column, DateTime, Float, Index, MetaData, String, Table, Text, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from palapa.contracts.events import BridgeHeartbeat, RowQuarantined
+
+from .domain import App, BridgeState
+
+metadata = MetaData(schema="catalog")
+
+apps = Table(
+    "apps",
+    metadata,
+    Column("app_id", String(64), primary_key=True),
+    Column("name", String, nullable=False),
+    Column("opd", String, nullable=False),
+    Column("audience", String(16), nullable=False),
+    Column("channel", String, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("folds_into", String(64), nullable=True),
+    Column("description", Text, nullable=False),
+    Column("bridge", String, nullable=True),
+    Column("heartbeat_seconds", Float, nullable=True),
+    Index("ix_apps_opd", "opd"),
+)
+
+# One row per app id a bridge spoke for, known to the catalog or not (nothing heard is dropped).
+bridges = Table(
+    "bridges",
+    metadata,
+    Column("app_id", String, primary_key=True),
+    Column("bridge", String, nullable=True),
+    Column("last_heartbeat_at", DateTime(timezone=True), nullable=True),
+    Column("last_change_seen", DateTime(timezone=True), nullable=True),
+    Column("lag_seconds", Float, nullable=True),
+    Column("rows_translated", BigInteger, nullable=False, server_default="0"),
+    Column("rows_quarantined", BigInteger, nullable=False, server_default="0"),
+    Column("quarantined", BigInteger, nullable=False, server_default="0"),
+    Column("last_quarantine_reason", Text, nullable=True),
+    Column("last_quarantine_at", DateTime(timezone=True), nullable=True),
+)
+
+APP_FIELDS = ("name", "opd", "audience", "channel", "status", "folds_into", "description", "bridge", "heartbeat_seconds")
+
+
+async def upsert_apps(session: AsyncSession, seed: Iterable[App]) -> None:
+    """Insert or refresh each app (idempotent: run at every start)."""
+    rows = [{"app_id": a.app_id, **{f: getattr(a, f) for f in APP_FIELDS}} for a in seed]
+    if not rows:
+        return
+    stmt = insert(apps)
+    await session.execute(
+        stmt.on_conflict_do_update(index_elements=[apps.c.app_id], set_={f: stmt.excluded[f] for f in APP_FIELDS}),
+        rows,
+    )
+
+
+async def record_heartbeat(session: AsyncSession, beat: BridgeHeartbeat) -> None:
+    """Keep the newest heartbeat per app; an older one arriving late changes nothing."""
+    values = {
+        "bridge": beat.bridge, "last_heartbeat_at": beat.at, "last_change_seen": beat.last_change_seen,
+        "lag_seconds": beat.lag_seconds, "rows_translated": beat.rows_translated,
+        "rows_quarantined": beat.rows_quarantined,
+    }
+    stmt = insert(bridges).values(app_id=beat.app_id, **values)
+    current = bridges.c.last_heartbeat_at
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[bridges.c.app_id],
+            set_={k: stmt.excluded[k] for k in values},
+            where=current.is_(None) | (current < stmt.excluded.last_heartbeat_at),
+        )
+    )
+
+
+async def count_quarantined(session: AsyncSession, row: RowQuarantined) -> None:
+    """Count one quarantined legacy row for its app and keep the latest reason."""
+    stmt = insert(bridges).values(
+        app_id=row.source_app, quarantined=1, last_quarantine_reason=row.reason, last_quarantine_at=row.seen_at
+    )
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[bridges.c.app_id],
+            set_={
+                "quarantined": bridges.c.quarantined + 1,
+                "last_quarantine_reason": stmt.excluded.last_quarantine_reason,
+                "last_quarantine_at": stmt.excluded.last_quarantine_at,
+            },
+        )
+    )
+
+
+async def all_apps(session: AsyncSession) -> list[tuple[App, BridgeState | None]]:
+    """Every app with its bridge state (the catalog is small: filters run in the domain)."""
+    rows = (await session.execute(select(apps, *_bridge_cols()).outerjoin(bridges, bridges.c.app_id == apps.c.app_id))).all()
+    return [_pair(r) for r in rows]
+
+
+async def one_app(session: AsyncSession, app_id: str) -> tuple[App, BridgeState | None] | None:
+    row = (
+        await session.execute(
+            select(apps, *_bridge_cols())
+            .outerjoin(bridges, bridges.c.app_id == apps.c.app_id)
+            .where(apps.c.app_id == app_id)
+        )
+    ).first()
+    return _pair(row) if row is not None else None
+
+
+def _bridge_cols():
+    return [c.label(f"b_{c.name}") for c in bridges.c]
+
+
+def _pair(row) -> tuple[App, BridgeState | None]:
+    m = row._mapping
+    app = App(app_id=m["app_id"], **{f: m[f] for f in APP_FIELDS})
+    if m["b_app_id"] is None:
+        return app, None
+    state = BridgeState(**{c.name: m[f"b_{c.name}"] for c in bridges.c})
+    return app, state

@@ -1,0 +1,175 @@
+"""The complaint case: opened by ComplaintSubmitted, moved by ComplaintStatusChanged (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from palapa.contracts.events import (
+    STATUS_LABELS,
+    ComplaintStatus,
+    ComplaintStatusChanged,
+    ComplaintSubmitted,
+    ComplaintUpdated,
+    TimelineEntry,
+)
+
+from .routing import TRIAGE_OPD, route
+
+__all__ = ["TRIAGE_OPD", "Case", "RefusedError", "Step", "apply_change", "decide", "open_case", "route", "to_updated"]
+
+TICKET = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,63}$")
+#: A case in one of these statuses is closed: its OPD deadline no longer runs.
+CLOSED = frozenset({ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED})
+DEFAULT_DUE_DAYS = 5
+
+
+class RefusedError(ValueError):
+    """The event cannot apply to the case, ever (the message says why); the consumer dead-letters it."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One entry of the timeline: a status the case reached, when, and the source app's own code."""
+
+    status: ComplaintStatus
+    at: datetime
+    legacy_status: str | None = None
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One complaint, whatever channel it came through; revision counts its changes from 1."""
+
+    ticket: str
+    source_app: str
+    source_ref: str
+    opd: str
+    category: str | None
+    status: ComplaintStatus
+    revision: int
+    submitted_at: datetime
+    updated_at: datetime
+    due_at: datetime
+    timeline: tuple[Step, ...]
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def closed(self) -> bool:
+        return self.status in CLOSED
+
+
+def valid_ticket(ticket: str) -> bool:
+    """True for ticket ids the API can serve (e.g. CURHAT-1042)."""
+    return bool(TICKET.fullmatch(ticket))
+
+
+def is_overdue(case: Case, now: datetime) -> bool:
+    """An open case past its OPD deadline."""
+    return not case.closed and now > case.due_at
+
+
+def open_case(submitted: ComplaintSubmitted, *, due_days: int = DEFAULT_DUE_DAYS) -> Case:
+    """A new case at revision 1; the OPD the source app set wins over routing by category."""
+    _check_ticket(submitted.ticket)
+    at = _aware(submitted.submitted_at, "submitted_at")
+    opd = (submitted.opd or "").strip().upper() or route(submitted.category)
+    category = submitted.category.strip() if submitted.category and submitted.category.strip() else None
+    return Case(
+        ticket=submitted.ticket,
+        source_app=submitted.source_app,
+        source_ref=submitted.source_ref,
+        opd=opd,
+        category=category,
+        status=submitted.status,
+        revision=1,
+        submitted_at=at,
+        updated_at=at,
+        due_at=at + timedelta(days=due_days),
+        timeline=(Step(submitted.status, at, submitted.legacy_status),),
+    )
+
+
+def apply_change(
+    case: Case, changed: ComplaintStatusChanged | ComplaintSubmitted, *, at: datetime | None = None
+) -> Case | None:
+    """The case after a status change, or None when nothing changes (the same status again).
+
+    A ComplaintSubmitted for an existing ticket is a bridge resync: it counts as a change at `at`
+    (the envelope's time) when its status differs.
+    """
+    if changed.ticket != case.ticket:
+        raise RefusedError(f"event for {changed.ticket} applied to case {case.ticket}")
+    if changed.source_app != case.source_app:
+        raise RefusedError(
+            f"{changed.ticket} belongs to {case.source_app!r}; {changed.source_app!r} cannot change it"
+        )
+    if changed.status == case.status:
+        return None
+    if isinstance(changed, ComplaintStatusChanged):
+        when = _aware(changed.changed_at, "changed_at")
+    else:
+        when = _aware(at, "the envelope time") if at is not None else case.updated_at
+    step = Step(changed.status, when, changed.legacy_status)
+    return replace(
+        case,
+        status=changed.status,
+        revision=case.revision + 1,
+        # Never back in time: a source app's clock may lag the bridge's.
+        updated_at=max(case.updated_at, when),
+        timeline=(*case.timeline, step),
+    )
+
+
+def decide(
+    case: Case | None,
+    event: ComplaintSubmitted | ComplaintStatusChanged,
+    *,
+    at: datetime | None = None,
+    due_days: int = DEFAULT_DUE_DAYS,
+) -> Case | None:
+    """The case after any intake event (None: nothing changes); RefusedError for what can never apply."""
+    if isinstance(event, ComplaintSubmitted):
+        return open_case(event, due_days=due_days) if case is None else apply_change(case, event, at=at)
+    if isinstance(event, ComplaintStatusChanged):
+        if case is None:
+            _check_ticket(event.ticket)
+            raise RefusedError(f"status change for unknown ticket {event.ticket}: no ComplaintSubmitted seen")
+        return apply_change(case, event)
+    raise RefusedError(f"complaint intake does not take {type(event).__name__}")
+
+
+def to_updated(case: Case) -> ComplaintUpdated:
+    """The citizen-facing view of the case, as published on the updates topic."""
+    return ComplaintUpdated(
+        ticket=case.ticket,
+        revision=case.revision,
+        status=case.status,
+        status_label=case.status_label,
+        opd=case.opd,
+        category=case.category,
+        source_app=case.source_app,
+        submitted_at=case.submitted_at,
+        updated_at=case.updated_at,
+        timeline=tuple(TimelineEntry(status=s.status, label=s.label, at=s.at) for s in case.timeline),
+    )
+
+
+def _check_ticket(ticket: str) -> None:
+    if not valid_ticket(ticket):
+        raise RefusedError(f"malformed ticket {ticket!r}: expected A-Z, 0-9 and '-', 3 to 64 characters")
+
+
+def _aware(value: datetime, name: str) -> datetime:
+    # A time without zone is ambiguous (the legacy apps store local time): refuse rather than guess.
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise RefusedError(f"{name} has no time zone: {value.isoformat()}")
+    return value

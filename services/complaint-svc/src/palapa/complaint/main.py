@@ -1,0 +1,30 @@
+"""Composition root of complaint-svc: build the app from settings; nothing connects at import."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from opentelemetry.sdk.trace.export import SpanExporter
+
+from palapa.contracts.topics import ALL_TOPICS
+from palapa.kit.http import serve, service_app
+from palapa.kit.runtime import Runtime
+
+from . import handlers, store
+from .api import complaints_router
+from .settings import ComplaintSettings
+
+SERVICE = "complaint-svc"
+
+
+def create_app(settings: ComplaintSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
+    """The complaint-svc app: consumes the intake topic, publishes updates, serves the case API."""
+    runtime = Runtime(settings, SERVICE, store.metadata, exporter=exporter)
+    handlers.register(runtime, settings.due_days)
+    return service_app(
+        runtime, title="Palapa complaint-svc", routers=[complaints_router(runtime)], topics=ALL_TOPICS
+    )
+
+
+def main() -> None:
+    settings = ComplaintSettings()
+    serve(create_app(settings), settings.http_host, settings.http_port, settings.log_level)

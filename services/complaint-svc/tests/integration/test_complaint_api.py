@@ -1,0 +1,91 @@
+"""The case API on real PostgreSQL: one case by ticket, 404/422 with reasons, paged listings."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from palapa.complaint import domain, store
+from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted
+
+pytestmark = pytest.mark.integration
+
+T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
+
+
+async def put_case(service, n: int, category: str, status: str = "received", days_ago: int = 0, start=T0):
+    """Store a case the way the intake does (decide, then save), without going through the broker."""
+    ticket = f"CURHAT-{n}"
+    at = start - timedelta(days=days_ago, minutes=n)
+    case = domain.open_case(ComplaintSubmitted(
+        ticket=ticket, source_app="curhat-ning-ita", source_ref=str(n), category=category, description="x",
+        submitted_at=at))
+    async with service.runtime.sessions() as s, s.begin():
+        await store.save(s, case, f"e-{n}-1")
+        if status != "received":
+            case = domain.apply_change(case, ComplaintStatusChanged(
+                ticket=ticket, source_app="curhat-ning-ita", source_ref=str(n), status=status, changed_at=at))
+            await store.save(s, case, f"e-{n}-2")
+    return case
+
+
+async def test_an_unknown_ticket_is_a_404_with_the_reason(service):
+    res = await service.http.get("/complaints/CURHAT-999999")
+    assert res.status_code == 404
+    assert res.json() == {"detail": "Tiket CURHAT-999999 tidak ditemukan", "reason": "unknown_ticket"}
+
+
+@pytest.mark.parametrize("ticket", ["curhat-1", "AB", "-CURHAT", "CURHAT_1", "X" * 65])
+async def test_a_malformed_ticket_is_a_422_with_the_reason(service, ticket):
+    res = await service.http.get(f"/complaints/{ticket}")
+    assert res.status_code == 422
+    assert res.json()["reason"] == "malformed_ticket"
+
+
+async def test_a_case_reads_exactly_as_the_contract_says(service):
+    await put_case(service, 7, "Sampah", status="in_progress")
+    body = (await service.http.get("/complaints/CURHAT-7")).json()
+    assert set(body) == {"ticket", "status", "status_label", "opd", "category", "source_app", "submitted_at",
+                         "updated_at", "due_at", "revision", "timeline"}
+    assert (body["opd"], body["status"], body["revision"]) == ("DLH", "in_progress", 2)
+    assert set(body["timeline"][0]) == {"status", "label", "at", "legacy_status"}
+
+
+async def test_the_listing_filters_by_opd_and_status_and_pages_newest_first(service):
+    for n in range(1, 6):
+        await put_case(service, n, "Jalan Rusak")
+    await put_case(service, 6, "Sampah")
+    await put_case(service, 7, "Jalan Rusak", status="resolved")
+    first = (await service.http.get("/complaints", params={"opd": "dpupr", "status": "received", "limit": 2})).json()
+    assert [c["ticket"] for c in first["items"]] == ["CURHAT-1", "CURHAT-2"]
+    tickets = [c["ticket"] for c in first["items"]]
+    cursor = first["next_cursor"]
+    while cursor:
+        page = (await service.http.get("/complaints", params={"opd": "DPUPR", "status": "received", "limit": 2,
+                                                              "cursor": cursor})).json()
+        tickets += [c["ticket"] for c in page["items"]]
+        cursor = page["next_cursor"]
+    assert tickets == [f"CURHAT-{n}" for n in range(1, 6)]
+    everything = (await service.http.get("/complaints")).json()
+    assert len(everything["items"]) == 7 and everything["next_cursor"] is None
+
+
+async def test_the_listing_finds_open_cases_past_their_deadline(service):
+    now = datetime.now(UTC)  # the deadline runs on the real clock
+    await put_case(service, 1, "Sampah", days_ago=10, start=now)
+    await put_case(service, 2, "Sampah", status="resolved", days_ago=10, start=now)
+    await put_case(service, 3, "Sampah", days_ago=1, start=now)
+    assert [c["ticket"] for c in (await service.http.get("/complaints", params={"overdue": "false"})).json()["items"]] == [
+        "CURHAT-3", "CURHAT-2"]
+    late = (await service.http.get("/complaints", params={"overdue": "true"})).json()
+    assert [c["ticket"] for c in late["items"]] == ["CURHAT-1"]
+
+
+@pytest.mark.parametrize(
+    ("params", "reason"),
+    [({"status": "done"}, "invalid_status"), ({"limit": "1000"}, "invalid_limit"), ({"opd": "D P"}, "invalid_opd"),
+     ({"cursor": "zzz"}, "invalid_cursor"), ({"overdue": "kadang"}, "invalid_overdue")],
+)
+async def test_a_bad_listing_parameter_is_a_422_with_the_reason(service, params, reason):
+    res = await service.http.get("/complaints", params=params)
+    assert res.status_code == 422
+    assert res.json()["reason"] == reason
