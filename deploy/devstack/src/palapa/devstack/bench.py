@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import shutil
 import statistics
 import tempfile
@@ -48,7 +49,10 @@ async def measure(stack: Stack, tickets: int, updates: int) -> list[float]:
         revision = dict.fromkeys(names, 1)
         await _until(lambda: all((t, 1) in arrivals for t in names), 60, "every ticket's first SSE event")
         latencies = []
+        rng = random.Random(7)
         for n in range(updates):
+            # an update at a random moment, not in step with the bridge's poll (which a loop would lock onto)
+            await asyncio.sleep(rng.uniform(0, 0.25))
             idx = n % tickets
             ticket = names[idx]
             await set_status(legacy, ids[idx], CODES[(revision[ticket] - 1) % 2])
