@@ -55,3 +55,12 @@ def test_tansu_consumers_use_a_short_fetch_wait_because_tansu_answers_only_when_
 def test_every_postgres_url_spelling_drives_asyncpg():
     assert async_url("postgres://u:p@h:5/d") == "postgresql+asyncpg://u:p@h:5/d"
     assert async_url("postgresql+asyncpg://u@h/d") == "postgresql+asyncpg://u@h/d"
+
+
+def test_legacy_mysql_urls_drive_aiomysql_and_other_databases_are_refused():
+    assert async_url("mysql://root@127.0.0.1:3306/curhat") == "mysql+aiomysql://root@127.0.0.1:3306/curhat"
+    assert async_url("mariadb://u:p@h/c") == "mysql+aiomysql://u:p@h/c"
+    with pytest.raises(ValueError, match="unsupported database 'sqlite'"):
+        async_url("sqlite:///x.db")
+    with pytest.raises(ValueError, match="not a database URL"):
+        async_url("kafka:9092")

@@ -6,7 +6,7 @@ import pytest
 
 from palapa.sim_curhat.generate import ComplaintGenerator, stage_of
 from palapa.sim_curhat.legacy_schema import COLUMNS
-from palapa.sim_curhat.settings import SimSettings, legacy_async_url
+from palapa.sim_curhat.settings import SimSettings
 
 NOW = datetime(2026, 11, 20, 8, 30, 0)
 
@@ -78,9 +78,10 @@ def test_a_ratio_outside_zero_to_one_is_refused():
 
 
 def test_settings_need_a_supported_legacy_database_url():
-    assert legacy_async_url("mysql://root@127.0.0.1:3306/curhat").startswith("mysql+aiomysql://")
-    assert legacy_async_url("postgresql://postgres@h/db").startswith("postgresql+asyncpg://")
-    with pytest.raises(ValueError, match="unsupported legacy database"):
-        legacy_async_url("sqlite:///x.db")
+    assert SimSettings(legacy_database_url="mysql://root@127.0.0.1:3306/curhat").legacy_database_url.startswith(
+        "mysql+aiomysql://"
+    )
+    with pytest.raises(ValueError, match="unsupported database"):
+        SimSettings(legacy_database_url="sqlite:///x.db")
     with pytest.raises(ValueError):
         SimSettings(_env_file=None)

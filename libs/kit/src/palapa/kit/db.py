@@ -4,15 +4,35 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 
+# Our databases are PostgreSQL; legacy apps' are often MySQL/MariaDB. Any spelling → the async driver.
+ASYNC_DRIVERS = {
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "postgresql+psycopg": "postgresql+asyncpg",
+    "postgresql+psycopg2": "postgresql+asyncpg",
+    "mysql": "mysql+aiomysql",
+    "mariadb": "mysql+aiomysql",
+    "mysql+aiomysql": "mysql+aiomysql",
+    "mariadb+aiomysql": "mysql+aiomysql",
+    "mysql+pymysql": "mysql+aiomysql",
+}
+
+
 def async_url(url: str) -> str:
-    """Accept postgres:// and postgresql:// and always drive asyncpg."""
-    u = make_url(url)
-    if u.drivername in ("postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg"):
-        u = u.set(drivername="postgresql+asyncpg")
-    return u.render_as_string(hide_password=False)
+    """The URL with its async driver (asyncpg or aiomysql); ValueError naming the problem otherwise."""
+    try:
+        u = make_url(url)
+    except ArgumentError as exc:
+        raise ValueError(f"not a database URL: {url!r}") from exc
+    driver = ASYNC_DRIVERS.get(u.drivername)
+    if driver is None:
+        raise ValueError(f"unsupported database {u.drivername!r}: use postgresql+asyncpg:// or mysql+aiomysql://")
+    return u.set(drivername=driver).render_as_string(hide_password=False)
 
 
 def make_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:

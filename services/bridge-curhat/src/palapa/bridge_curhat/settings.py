@@ -7,34 +7,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
+from palapa.kit.db import async_url
 from palapa.kit.settings import ServiceSettings
 
-DRIVERS = {
-    "postgres": "postgresql+asyncpg",
-    "postgresql": "postgresql+asyncpg",
-    "postgresql+asyncpg": "postgresql+asyncpg",
-    "mysql": "mysql+aiomysql",
-    "mariadb": "mysql+aiomysql",
-    "mysql+aiomysql": "mysql+aiomysql",
-    "mariadb+aiomysql": "mysql+aiomysql",
-}
 # WIB has been UTC+7 without DST since 1964: usable when the image has no tz database
 FIXED_ZONES = {"Asia/Jakarta": timezone(timedelta(hours=7), "WIB")}
-
-
-def legacy_async_url(url: str) -> str:
-    """Normalise a legacy database URL to an async driver (asyncpg or aiomysql); ValueError if unsupported."""
-    try:
-        u = make_url(url)
-    except ArgumentError as exc:
-        raise ValueError(f"not a database URL: {url!r}") from exc
-    driver = DRIVERS.get(u.drivername)
-    if driver is None:
-        raise ValueError(f"unsupported legacy database {u.drivername!r}: use postgresql+asyncpg:// or mysql+aiomysql://")
-    return u.set(drivername=driver).render_as_string(hide_password=False)
 
 
 def zone(name: str) -> tzinfo:
@@ -65,7 +43,7 @@ class BridgeCurhatSettings(ServiceSettings):
     @field_validator("legacy_database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
-        return legacy_async_url(value)
+        return async_url(value)
 
     @field_validator("legacy_timezone")
     @classmethod

@@ -4,30 +4,8 @@ from __future__ import annotations
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
-DRIVERS = {
-    "postgres": "postgresql+asyncpg",
-    "postgresql": "postgresql+asyncpg",
-    "postgresql+asyncpg": "postgresql+asyncpg",
-    "mysql": "mysql+aiomysql",
-    "mariadb": "mysql+aiomysql",
-    "mysql+aiomysql": "mysql+aiomysql",
-    "mariadb+aiomysql": "mysql+aiomysql",
-}
-
-
-def legacy_async_url(url: str) -> str:
-    """Normalise a legacy database URL to an async driver (asyncpg or aiomysql); ValueError if unsupported."""
-    try:
-        u = make_url(url)
-    except ArgumentError as exc:
-        raise ValueError(f"not a database URL: {url!r}") from exc
-    driver = DRIVERS.get(u.drivername)
-    if driver is None:
-        raise ValueError(f"unsupported legacy database {u.drivername!r}: use postgresql+asyncpg:// or mysql+aiomysql://")
-    return u.set(drivername=driver).render_as_string(hide_password=False)
+from palapa.kit.db import async_url
 
 
 class SimSettings(BaseSettings):
@@ -45,4 +23,4 @@ class SimSettings(BaseSettings):
     @field_validator("legacy_database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
-        return legacy_async_url(value)
+        return async_url(value)
