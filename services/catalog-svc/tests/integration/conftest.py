@@ -4,26 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
 
 from palapa.catalog.main import create_app
 from palapa.catalog.settings import CatalogSettings
-from palapa.contracts.envelope import Envelope
-from palapa.contracts.topics import topic_for
-
-
-class Producer:
-    """Publishes real CloudEvents records on each event's registry topic, as a bridge's relay would."""
-
-    def __init__(self, bootstrap: str) -> None:
-        self.kafka = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all")
-
-    async def send(self, envelope: Envelope) -> None:
-        key, value, headers = envelope.to_kafka()
-        await self.raw(topic_for(envelope.data).name, key, value, headers)
-
-    async def raw(self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]) -> None:
-        await self.kafka.send_and_wait(topic, value, key=key, headers=[(k, v.encode()) for k, v in headers.items()])
 
 
 @pytest.fixture
@@ -59,9 +42,3 @@ async def catalog(settings, running):
         yield http
 
 
-@pytest.fixture
-async def producer(kafka_bootstrap, catalog):
-    p = Producer(kafka_bootstrap)
-    await p.kafka.start()
-    yield p
-    await p.kafka.stop()

@@ -8,28 +8,12 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from palapa.complaint.main import create_app
 from palapa.complaint.settings import ComplaintSettings
 from palapa.contracts.envelope import Envelope, from_kafka
-from palapa.contracts.topics import COMPLAINT_INTAKE, COMPLAINT_UPDATES
-
-
-class Producer:
-    """Publishes real CloudEvents records on the intake topic, as a bridge's outbox relay would."""
-
-    def __init__(self, bootstrap: str) -> None:
-        self.kafka = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all")
-
-    async def send(self, envelope: Envelope) -> None:
-        key, value, headers = envelope.to_kafka()
-        await self.raw(key, value, headers)
-
-    async def raw(self, key: bytes | None, value: bytes, headers: dict[str, str]) -> None:
-        await self.kafka.send_and_wait(
-            COMPLAINT_INTAKE.name, value, key=key, headers=[(k, v.encode()) for k, v in headers.items()]
-        )
+from palapa.contracts.topics import COMPLAINT_UPDATES
 
 
 @dataclass
@@ -90,9 +74,3 @@ async def service(settings, kafka_bootstrap):
                     await follower
 
 
-@pytest.fixture
-async def producer(kafka_bootstrap, service):
-    p = Producer(kafka_bootstrap)
-    await p.kafka.start()
-    yield p
-    await p.kafka.stop()

@@ -3,6 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
+from palapa.contracts.topics import COMPLAINT_INTAKE
 from sqlalchemy import select
 
 from palapa.complaint import store
@@ -92,7 +94,7 @@ async def test_a_resync_under_a_new_event_id_does_not_duplicate_the_case(service
 async def test_a_malformed_record_and_a_change_for_an_unknown_ticket_are_dead_lettered_and_consumption_goes_on(
     service, producer
 ):
-    await producer.raw(b"CURHAT-1", b'{"ticket": 1}', {"ce_specversion": "1.0"})
+    await producer.raw(COMPLAINT_INTAKE.name, b"CURHAT-1", b'{"ticket": 1}', {"ce_specversion": "1.0"})
     await producer.send(changed("verified", "1", hours=1, ticket="CURHAT-404"))
     good = submitted(ticket="CURHAT-404")
     await producer.send(good)

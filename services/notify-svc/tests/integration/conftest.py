@@ -10,12 +10,10 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 import uvicorn
-from aiokafka import AIOKafkaProducer
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import STATUS_LABELS, ComplaintStatus, ComplaintUpdated, TimelineEntry
-from palapa.contracts.topics import COMPLAINT_UPDATES
 from palapa.kit.local import free_port
 from palapa.kit.testing import eventually
 from palapa.notify.main import create_app
@@ -37,20 +35,6 @@ def complaint_updated(ticket: str, revision: int) -> Envelope:
         submitted_at=T0, updated_at=timeline[-1].at, timeline=timeline,
     )
     return Envelope(event, source="/services/complaint-svc", subject=ticket)
-
-
-class Producer:
-    """Publishes real CloudEvents records, as complaint-svc's outbox relay would."""
-
-    def __init__(self, bootstrap: str) -> None:
-        self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all")
-
-    async def send(self, envelope: Envelope, extra_headers: dict[str, str] | None = None) -> None:
-        key, value, headers = envelope.to_kafka()
-        headers = {**headers, **(extra_headers or {})}
-        await self._producer.send_and_wait(
-            COMPLAINT_UPDATES.name, value, key=key, headers=[(k, v.encode()) for k, v in headers.items()]
-        )
 
 
 class Service:
@@ -121,12 +105,6 @@ class SseReader:
         return self.comments[0]
 
 
-@pytest.fixture
-async def producer(kafka_bootstrap):
-    p = Producer(kafka_bootstrap)
-    await p._producer.start()
-    yield p
-    await p._producer.stop()
 
 
 @contextlib.asynccontextmanager

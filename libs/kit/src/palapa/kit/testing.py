@@ -43,6 +43,34 @@ def pg_server_url():
         shutil.rmtree(folder, ignore_errors=True)
 
 
+class EventProducer:
+    """Publishes real CloudEvents records on each event's registry topic, as an outbox relay would."""
+
+    def __init__(self, bootstrap: str) -> None:
+        from aiokafka import AIOKafkaProducer
+
+        self.kafka = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all")
+
+    async def send(self, envelope, extra_headers: dict[str, str] | None = None) -> None:
+        from palapa.contracts.topics import topic_for
+
+        key, value, headers = envelope.to_kafka()
+        await self.raw(topic_for(envelope.data).name, key, value, {**headers, **(extra_headers or {})})
+
+    async def raw(self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]) -> None:
+        """Any record at all, e.g. a malformed one."""
+        await self.kafka.send_and_wait(topic, value, key=key, headers=[(k, v.encode()) for k, v in headers.items()])
+
+
+@pytest.fixture
+async def producer(kafka_bootstrap):
+    """An EventProducer on this test's broker."""
+    p = EventProducer(kafka_bootstrap)
+    await p.kafka.start()
+    yield p
+    await p.kafka.stop()
+
+
 @pytest.fixture
 async def database_url(pg_server_url):
     """A fresh, empty database for one test."""
