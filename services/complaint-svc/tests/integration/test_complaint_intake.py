@@ -3,13 +3,12 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
-from palapa.contracts.topics import COMPLAINT_INTAKE
 from sqlalchemy import select
 
 from palapa.complaint import store
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted
+from palapa.contracts.topics import COMPLAINT_INTAKE
 from palapa.kit.testing import eventually
 
 pytestmark = pytest.mark.integration

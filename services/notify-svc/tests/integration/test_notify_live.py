@@ -4,6 +4,7 @@ import asyncio
 
 import httpx
 import pytest
+
 from palapa.kit.testing import eventually
 
 pytestmark = pytest.mark.integration

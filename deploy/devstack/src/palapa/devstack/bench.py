@@ -59,7 +59,7 @@ async def measure(stack: Stack, tickets: int, updates: int) -> list[float]:
             start = time.perf_counter()
             revision[ticket] += 1
             key = (ticket, revision[ticket])
-            await _until(lambda: key in arrivals, 30, f"{key} on the SSE stream")
+            await _until(lambda key=key: key in arrivals, 30, f"{key} on the SSE stream")
             latencies.append(arrivals[key] - start)
         for task in followers:
             task.cancel()

@@ -7,7 +7,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-
 # Our databases are PostgreSQL; legacy apps' are often MySQL/MariaDB. Any spelling → the async driver.
 ASYNC_DRIVERS = {
     "postgres": "postgresql+asyncpg",

@@ -12,7 +12,21 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from opentelemetry import trace
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Identity, Index, LargeBinary, MetaData, String, Table, delete, select, update
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    delete,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from palapa.contracts.envelope import Envelope

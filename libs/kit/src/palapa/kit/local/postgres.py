@@ -61,7 +61,7 @@ class LocalPostgres:
             tmp = shared.with_suffix(".tmp")
             shutil.rmtree(tmp, ignore_errors=True)
             shutil.copytree(install, tmp, symlinks=True)
-            for root, dirs, files in os.walk(tmp):
+            for root, _dirs, files in os.walk(tmp):
                 os.chmod(root, 0o755)
                 for f in files:
                     p = Path(root, f)
