@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -16,6 +17,16 @@ class Event(BaseModel):
 
     event_type: ClassVar[str]
     version: ClassVar[int]
+
+
+#: A ticket is the source app's prefix and the record's id there, e.g. CURHAT-1042 (at most 64 characters).
+TICKET_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
+TICKET_MAX_LENGTH = 64
+
+
+def is_ticket(value: str) -> bool:
+    """True for a well-formed ticket id; every service that accepts tickets uses this one rule."""
+    return 0 < len(value) <= TICKET_MAX_LENGTH and TICKET_PATTERN.fullmatch(value) is not None
 
 
 class ComplaintStatus(StrEnum):

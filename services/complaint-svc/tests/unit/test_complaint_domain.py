@@ -130,8 +130,9 @@ def test_a_malformed_ticket_is_refused(ticket):
 
 
 def test_ticket_ids_of_every_channel_are_well_formed():
-    assert all(valid_ticket(t) for t in ["CURHAT-1042", "LAPOR-2026-000017", "PSC119-7", "X" * 64])
-    assert not valid_ticket("X" * 65)
+    longest = "X" * 59 + "-1042"
+    assert all(valid_ticket(t) for t in ["CURHAT-1042", "LAPOR-2026-000017", "PSC119-7", longest])
+    assert not any(valid_ticket(t) for t in [longest + "0", "CURHAT1042", "curhat-1042", "-1042", "CURHAT-"])
 
 
 def test_open_cases_past_their_deadline_are_overdue_and_closed_ones_never():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -13,13 +12,13 @@ from palapa.contracts.events import (
     ComplaintSubmitted,
     ComplaintUpdated,
     TimelineEntry,
+    is_ticket,
 )
 
 from .routing import TRIAGE_OPD, route
 
 __all__ = ["TRIAGE_OPD", "Case", "RefusedError", "Step", "apply_change", "decide", "open_case", "route", "to_updated"]
 
-TICKET = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,63}$")
 #: A case in one of these statuses is closed: its OPD deadline no longer runs.
 CLOSED = frozenset({ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED})
 DEFAULT_DUE_DAYS = 5
@@ -69,7 +68,7 @@ class Case:
 
 def valid_ticket(ticket: str) -> bool:
     """True for ticket ids the API can serve (e.g. CURHAT-1042)."""
-    return bool(TICKET.fullmatch(ticket))
+    return is_ticket(ticket)
 
 
 def is_overdue(case: Case, now: datetime) -> bool:

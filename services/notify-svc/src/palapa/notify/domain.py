@@ -11,12 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from palapa.contracts.events import TICKET_MAX_LENGTH, is_ticket
+
 EVENT_NAME = "complaint.updated"
 HEARTBEAT_COMMENT = "keep-alive"
-MAX_TICKET_LENGTH = 64  # ComplaintUpdated.ticket allows at most 64 characters
-
-# An app prefix and the record's id in that app, e.g. CURHAT-1042.
-_TICKET = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
+MAX_TICKET_LENGTH = TICKET_MAX_LENGTH
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -40,7 +39,7 @@ class Update:
 
 def validate_ticket(raw: str) -> str:
     """The ticket id as given, or BadTicketError with a reason in Bahasa Indonesia."""
-    if not raw or len(raw) > MAX_TICKET_LENGTH or not _TICKET.match(raw):
+    if not is_ticket(raw):
         raise BadTicketError(
             f"Nomor tiket {raw[:MAX_TICKET_LENGTH]!r} tidak valid: gunakan bentuk seperti CURHAT-1042 "
             f"(huruf besar, tanda hubung, angka; paling panjang {MAX_TICKET_LENGTH} karakter)."
