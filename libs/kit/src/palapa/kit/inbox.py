@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from opentelemetry import trace
 from sqlalchemy import JSON, BigInteger, Column, DateTime, Identity, Integer, MetaData, String, Table, Text
@@ -78,7 +79,17 @@ class Record:
         return cls(raw.topic, raw.partition, raw.offset, raw.key, raw.value, tuple(raw.headers or ()))
 
 
-Effect = Callable[[AsyncSession, Envelope], Awaitable[None]]
+#: Runs inside the inbox transaction; what it returns is handed to the after-commit hook.
+Effect = Callable[[AsyncSession, Envelope], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What became of one record: 'done', 'duplicate' or 'dead-lettered', and the effect's result."""
+
+    outcome: str
+    envelope: Envelope | None = None
+    result: Any = None
 
 
 class Inbox:
@@ -91,13 +102,13 @@ class Inbox:
         self.consumer = consumer
         self.source = source
 
-    async def handle(self, sessions: async_sessionmaker, record: Record, effect: Effect) -> tuple[str, Envelope | None]:
-        """Process one record: ('done' | 'duplicate' | 'dead-lettered', envelope). Raises on transient failure."""
+    async def handle(self, sessions: async_sessionmaker, record: Record, effect: Effect) -> Handled:
+        """Process one record exactly once per event id. Raises on a transient failure (the record comes again)."""
         try:
             envelope = from_kafka(record.key, record.value, record.headers)
         except EnvelopeError as exc:
             await self._dead_letter(sessions, record, str(exc))
-            return "dead-lettered", None
+            return Handled("dead-lettered")
         span = trace.get_current_span()
         span.set_attribute("cloudevents.event_id", envelope.id)
         span.set_attribute("cloudevents.event_type", envelope.type)
@@ -111,13 +122,13 @@ class Inbox:
                     .returning(self.table.c.event_id)
                 )
                 if fresh.first() is None:
-                    return "duplicate", envelope
-                await effect(session, envelope)
+                    return Handled("duplicate", envelope)
+                result = await effect(session, envelope)
         except RejectedEventError as exc:
             await self._dead_letter(sessions, record, str(exc))
-            return "dead-lettered", envelope
+            return Handled("dead-lettered", envelope)
         self.outbox.wake()
-        return "done", envelope
+        return Handled("done", envelope, result)
 
     async def _dead_letter(self, sessions: async_sessionmaker, record: Record, reason: str) -> None:
         log.warning("%s dead-letters %s[%d]@%d: %s", self.consumer, record.topic, record.partition, record.offset, reason)

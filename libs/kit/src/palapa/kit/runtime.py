@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -16,13 +17,12 @@ from faststream.kafka.annotations import KafkaMessage
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SpanExporter
 from sqlalchemy import MetaData, text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.topics import Topic
 
 from . import db, telemetry
-from .inbox import Inbox, Record, with_retry
+from .inbox import Effect, Inbox, Record, with_retry
 from .kafka import consumer_options, make_broker
 from .outbox import Outbox, outbox_table
 from .settings import ServiceSettings
@@ -30,7 +30,6 @@ from .topics import ensure_topics
 
 log = logging.getLogger(__name__)
 
-Effect = Callable[[AsyncSession, Envelope], Awaitable[None]]
 
 
 class Runtime:
@@ -66,21 +65,22 @@ class Runtime:
         effect: Effect,
         *,
         group_id: str | None = None,
-        after_commit: Callable[[Envelope], Awaitable[None] | None] | None = None,
+        after_commit: Callable[[Envelope, Any], Awaitable[None] | None] | None = None,
     ) -> None:
         """Consume `topic` through the inbox: exactly-once effect per event id, offset committed after the DB.
 
-        `after_commit(envelope)` runs once the effect's transaction has committed (e.g. to push to live clients).
+        `after_commit(envelope, result)` runs once the effect's transaction has committed, with what the
+        effect returned (e.g. to push to live clients only what was really stored).
         """
         inbox, sessions = self.inbox, self.sessions
 
         async def handler(msg: KafkaMessage) -> None:
             record = Record.of(msg.raw_message)
-            outcome, envelope = await with_retry(lambda: inbox.handle(sessions, record, effect))
-            if outcome == "done" and after_commit is not None:
-                result = after_commit(envelope)
-                if asyncio.iscoroutine(result):
-                    await result
+            handled = await with_retry(lambda: inbox.handle(sessions, record, effect))
+            if handled.outcome == "done" and after_commit is not None:
+                pending = after_commit(handled.envelope, handled.result)
+                if asyncio.iscoroutine(pending):
+                    await pending
 
         handler.__name__ = f"on_{topic.name.replace('.', '_')}"
         self.broker.subscriber(

@@ -19,23 +19,18 @@ class ComplaintUpdates:
 
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
-        # Updates stored by a transaction not yet known to be committed, by event id.
-        self._fresh: dict[str, Update] = {}
 
-    async def on_complaint_updated(self, session, envelope: Envelope) -> None:
+    async def on_complaint_updated(self, session, envelope: Envelope) -> Update | None:
+        """The stored update, or None for a duplicate revision (e.g. re-published under a new event id)."""
         event = envelope.data
         if not isinstance(event, ComplaintUpdated):
             raise RejectedEventError(f"notify-svc expects {ComplaintUpdated.event_type}, got {envelope.type}")
         # The current span here is the consumer's: carry it so the SSE push joins the same trace.
         update = Update(event.ticket, event.revision, event.model_dump(mode="json"), current_traceparent())
-        if await store.add_update(session, update, envelope.id):
-            self._fresh[envelope.id] = update
-        else:  # a duplicate revision (e.g. re-published under a new event id): already pushed once
-            self._fresh.pop(envelope.id, None)
+        return update if await store.add_update(session, update, envelope.id) else None
 
-    def after_commit(self, envelope: Envelope) -> None:
-        update = self._fresh.pop(envelope.id, None)
-        if update is not None:
+    def after_commit(self, envelope: Envelope, update: Update | None) -> None:
+        if update is not None:  # a duplicate revision was pushed once already
             self.hub.publish(update)
 
 
