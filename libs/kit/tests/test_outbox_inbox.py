@@ -99,33 +99,33 @@ async def test_a_record_that_is_not_a_valid_event_is_dead_lettered_and_consumpti
         await producer.stop()
 
 
-async def test_outbox_rows_wait_out_a_broker_outage_and_are_published_when_it_is_back(database_url):
-    from palapa.kit.local import LocalTansu
-
-    tansu = LocalTansu()
-    tansu.start()
-    producer = Runtime(_settings(tansu.bootstrap, database_url), "producer", MetaData(schema="producer"))
+async def test_outbox_rows_wait_out_a_broker_outage_and_are_published_when_it_is_back(
+    broker_outage, database_url, caplog
+):
+    bootstrap, proxy = broker_outage
+    producer = Runtime(_settings(bootstrap, database_url), "producer", MetaData(schema="producer"))
     await producer.start(ALL_TOPICS)
     consumer = None
     try:
-        tansu.stop()
+        await proxy.cut()
         env = _event(4)
         async with producer.sessions() as s, s.begin():
             await producer.outbox.add(s, env)
         producer.outbox.wake()
         table = producer.outbox.table
         unpublished = select(func.count()).select_from(table).where(table.c.published_at.is_(None))
+        await eventually(
+            lambda: "outbox relay paused" in caplog.text, timeout=40, what="the relay to meet the outage"
+        )
         async with producer.sessions() as s:
             assert await s.scalar(unpublished) == 1
-        # the broker comes back (memory-only: empty) on the same port
-        tansu = LocalTansu(port=tansu.port)
-        tansu.start()
+        await proxy.start()  # the broker is reachable again
         effects: list[str] = []
 
         async def effect(session, envelope):
             effects.append(envelope.id)
 
-        consumer = Runtime(_settings(tansu.bootstrap, database_url), "consumer", MetaData(schema="consumer"))
+        consumer = Runtime(_settings(bootstrap, database_url), "consumer", MetaData(schema="consumer"))
         consumer.subscribe(COMPLAINT_INTAKE, effect)
         await consumer.start(ALL_TOPICS)
         await eventually(lambda: env.id in effects, timeout=40, what="the outbox row to be published after the outage")
@@ -135,7 +135,6 @@ async def test_outbox_rows_wait_out_a_broker_outage_and_are_published_when_it_is
         if consumer:
             await consumer.stop()
         await producer.stop()
-        tansu.stop()
 
 
 async def test_a_stopping_relay_marks_the_batch_it_has_sent_so_a_restart_does_not_send_it_again(

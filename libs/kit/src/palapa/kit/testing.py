@@ -43,6 +43,65 @@ def pg_server_url():
         shutil.rmtree(folder, ignore_errors=True)
 
 
+class BrokerProxy:
+    """A TCP proxy in front of a broker that a test can cut and restore: an outage in which the broker
+    keeps its topics (as Apache Kafka does), unlike restarting memory-only Tansu."""
+
+    def __init__(self, target_port: int, port: int) -> None:
+        self.target_port, self.port = target_port, port
+        self._server: asyncio.AbstractServer | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+
+    async def cut(self) -> None:
+        """Refuse new connections and drop the open ones."""
+        if self._server:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        for writer in list(self._writers):
+            writer.close()
+        self._writers.clear()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            writer.close()
+            return
+        self._writers.update((writer, up_writer))
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            try:
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                dst.close()
+                self._writers.discard(dst)
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+
+@pytest.fixture
+async def broker_outage():
+    """(bootstrap, proxy): a Tansu broker reached only through a proxy the test can cut and restore."""
+    from .local import free_port
+
+    proxy_port = free_port()
+    with LocalTansu(advertised_port=proxy_port) as tansu:
+        proxy = BrokerProxy(tansu.port, proxy_port)
+        await proxy.start()
+        try:
+            yield tansu.bootstrap, proxy
+        finally:
+            await proxy.cut()
+
+
 class EventProducer:
     """Publishes real CloudEvents records on each event's registry topic, as an outbox relay would."""
 
