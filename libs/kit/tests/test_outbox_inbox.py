@@ -176,3 +176,32 @@ async def _records(bootstrap: str, at_least: int) -> set[str]:
         raise AssertionError(f"only {len(ids)} of {at_least} records arrived in 30s")
     finally:
         await consumer.stop()
+
+
+async def test_an_event_whose_handler_keeps_failing_is_redelivered_not_lost_and_applied_once(
+    kafka_bootstrap, database_url
+):
+    # more failures than the in-process retries (5), so the offset must stay uncommitted and the record come again
+    failures_left = 7
+    applied: list[str] = []
+    consumer = Runtime(_settings(kafka_bootstrap, database_url), "consumer", MetaData(schema="consumer"))
+
+    async def flaky(session, envelope):
+        nonlocal failures_left
+        if failures_left:
+            failures_left -= 1
+            raise ConnectionError("database went away")
+        applied.append(envelope.id)
+
+    consumer.subscribe(COMPLAINT_INTAKE, flaky)
+    await consumer.start(ALL_TOPICS)
+    producer = Runtime(_settings(kafka_bootstrap, database_url), "producer", MetaData(schema="producer"))
+    await producer.start(ALL_TOPICS)
+    try:
+        env = _event(5)
+        await await_delivery(producer.publish_raw(COMPLAINT_INTAKE.name, *env.to_kafka()))
+        await eventually(lambda: applied == [env.id], timeout=60, what="the event after the failures")
+        assert failures_left == 0
+    finally:
+        await producer.stop()
+        await consumer.stop()
