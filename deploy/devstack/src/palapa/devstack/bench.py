@@ -100,10 +100,20 @@ async def run(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="palapa bench", description=__doc__)
+    """`palapa bench [latency] [--updates N]` or `palapa bench outbox [--rows N]`."""
+    import sys
+
+    argv = sys.argv[1:]
+    if argv[:1] == ["outbox"]:
+        from .bench_outbox import main as outbox
+
+        return outbox(argv[1:])
+    if argv[:1] == ["latency"]:
+        argv = argv[1:]
+    parser = argparse.ArgumentParser(prog="palapa bench [latency]", description=__doc__)
     parser.add_argument("--updates", type=int, default=200)
     parser.add_argument("--tickets", type=int, default=10)
-    asyncio.run(run(parser.parse_args()))
+    asyncio.run(run(parser.parse_args(argv)))
 
 
 if __name__ == "__main__":
