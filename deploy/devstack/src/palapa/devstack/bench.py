@@ -1,6 +1,6 @@
 """Latency benchmark: a legacy status update in Curhat Ning Ita until the citizen's SSE stream shows it.
 
-`./palapa bench --updates 200` starts the platform on free ports (Tansu, embedded PostgreSQL, every
+`./palapa bench latency --updates 200` starts the platform on free ports (Tansu, embedded PostgreSQL, every
 service as its own process, no simulator), makes some tickets, opens one SSE stream per ticket, then
 changes legacy statuses one at a time and times each from the legacy UPDATE's commit to the SSE event.
 """

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from palapa.kit.db import async_url
-from palapa.kit.local import LocalPostgres, LocalTansu, ensure_database, free_port
+from palapa.kit.local import LocalPostgres, LocalTansu, ensure_database, free_port, terminate
 from palapa.kit.topics import ensure_topics
 
 from .services import SERVICES, ServiceSpec
@@ -188,7 +187,7 @@ class Stack:
         return restarted
 
     def stop_service(self, name: str) -> None:
-        _terminate(self.running[name].proc)
+        terminate(self.running[name].proc)
 
     async def start_service(self, name: str) -> None:
         old = self.running[name]
@@ -197,7 +196,7 @@ class Stack:
     def stop(self) -> None:
         for name, run in reversed(list(self.running.items())):
             self.progress(f"{name}: stopping")
-            _terminate(run.proc)
+            terminate(run.proc)
         self.running.clear()
         if self._tansu:
             self.progress("broker: stopping")
@@ -217,16 +216,6 @@ class Stack:
             rows.append(("traces (OTLP)", self.settings.otel_exporter_otlp_endpoint))
         rows.append(("logs", str(self.logs)))
         return rows
-
-
-def _terminate(proc: subprocess.Popen, grace_s: float = 10) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(grace_s)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _hide(url: str) -> str:

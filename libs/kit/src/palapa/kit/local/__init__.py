@@ -2,6 +2,7 @@
 
 from .ports import free_port, wait_for_port
 from .postgres import LocalPostgres, PostgresStartError, ensure_database
+from .process import terminate
 from .tansu import LocalTansu
 
-__all__ = ["LocalPostgres", "LocalTansu", "PostgresStartError", "ensure_database", "free_port", "wait_for_port"]
+__all__ = ["LocalPostgres", "LocalTansu", "PostgresStartError", "ensure_database", "free_port", "terminate", "wait_for_port"]

@@ -11,11 +11,13 @@ import importlib.util
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
 
 from .ports import free_port, wait_for_port
+from .process import terminate
 
 UNPRIVILEGED_USER = "nobody"
 
@@ -129,13 +131,7 @@ class LocalPostgres:
         raise TimeoutError("postgres did not accept connections in 30s")
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(2)  # SIGINT: fast shutdown
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc, sig=signal.SIGINT, grace_s=15)  # SIGINT: PostgreSQL's fast shutdown
 
     def __enter__(self) -> LocalPostgres:
         self.start()

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 from .ports import free_port, wait_for_port
+from .process import terminate
 
 
 def tansu_binary() -> str:
@@ -49,13 +50,7 @@ class LocalTansu:
         return self.bootstrap
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc, grace_s=5)
 
     def __enter__(self) -> LocalTansu:
         self.start()
