@@ -158,6 +158,46 @@ async def test_a_stopping_relay_marks_the_batch_it_has_sent_so_a_restart_does_no
     assert sent == published and len(sent) > 0
 
 
+async def test_two_replicas_share_one_outbox_and_each_row_is_sent_once(kafka_bootstrap, database_url):
+    sent: list[str] = []
+
+    def counting(runtime):
+        publish = runtime.publish_raw
+
+        async def publish_raw(topic, key, value, headers):
+            sent.append(headers["ce_id"])
+            return await publish(topic, key, value, headers)
+
+        runtime.publish_raw = publish_raw  # the relay takes it at start
+        return runtime
+
+    replicas = [
+        counting(Runtime(_settings(kafka_bootstrap, database_url), "producer", MetaData(schema="producer")))
+        for _ in range(2)
+    ]
+    for replica in replicas:
+        await replica.start(ALL_TOPICS)
+    try:
+        for wave in range(4):
+            async with replicas[wave % 2].sessions() as s, s.begin():
+                for n in range(300):
+                    await replicas[wave % 2].outbox.add(s, _event(wave * 1000 + n))
+            for replica in replicas:
+                replica.outbox.wake()  # both relays race for the same rows
+        table = replicas[0].outbox.table
+        unpublished = select(func.count()).select_from(table).where(table.c.published_at.is_(None))
+
+        async def all_published():
+            async with replicas[0].sessions() as s:
+                return await s.scalar(unpublished) == 0
+
+        await eventually(all_published, timeout=30, what="every row to be published")
+        assert len(sent) == 1200 and len(set(sent)) == 1200
+    finally:
+        for replica in replicas:
+            await replica.stop()
+
+
 async def _records(bootstrap: str, at_least: int) -> set[str]:
     """Event ids on the intake topic, read from the start (Tansu's end_offsets is unreliable for batches)."""
     from aiokafka import AIOKafkaConsumer

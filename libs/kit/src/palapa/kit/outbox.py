@@ -1,12 +1,14 @@
 """Transactional outbox: the row and its event commit together; a relay publishes afterwards.
 
-Nothing is published inside a database transaction. A broker outage leaves rows unpublished; the
-relay retries with backoff and resumes in order when the broker is back (at-least-once).
+A broker outage leaves rows unpublished; the relay retries with backoff and resumes in order when the
+broker is back (at-least-once). Replicas of a service share one outbox: a PostgreSQL advisory lock lets
+one relay send at a time, so rows are neither sent twice nor reordered by two relays racing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 from datetime import UTC, datetime, timedelta
@@ -24,6 +26,7 @@ from sqlalchemy import (
     String,
     Table,
     delete,
+    func,
     select,
     update,
 )
@@ -61,6 +64,9 @@ class Outbox:
 
     def __init__(self, table: Table) -> None:
         self.table = table
+        # one lock per outbox table, the same number in every replica
+        digest = hashlib.blake2b(f"palapa.outbox:{table.fullname}".encode(), digest_size=8).digest()
+        self.lock_key = int.from_bytes(digest, "big", signed=True)
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -120,22 +126,26 @@ class Outbox:
 
     async def relay_once(self, engine: AsyncEngine, publish, tracer: trace.Tracer, *, batch: int = 500) -> int:
         """Send one batch without waiting for each acknowledgement (the producer keeps per-partition order),
-        then mark the whole batch published in one statement."""
+        then mark the whole batch published in one statement. Returns 0 while another replica's relay holds
+        the lock (this one stands by and tries again on its next wake or poll)."""
         t = self.table
-        async with engine.connect() as conn:
+        # the lock lives as long as this transaction: released on commit, or when a crashed relay's
+        # connection closes, so a standby replica takes over
+        async with engine.begin() as conn:
+            if not await conn.scalar(select(func.pg_try_advisory_xact_lock(self.lock_key))):
+                return 0
             rows = (
                 await conn.execute(select(t).where(t.c.published_at.is_(None)).order_by(t.c.id).limit(batch))
             ).all()
-        if not rows:
-            return 0
-        deliveries = []
-        for row in rows:
-            with tracer.start_as_current_span(
-                f"outbox publish {row.topic}", context=context_from(row.trace), kind=trace.SpanKind.INTERNAL
-            ):
-                deliveries.append(await publish(row.topic, row.key, row.value, dict(row.headers)))
-        await asyncio.gather(*deliveries)
-        async with engine.begin() as conn:
+            if not rows:
+                return 0
+            deliveries = []
+            for row in rows:
+                with tracer.start_as_current_span(
+                    f"outbox publish {row.topic}", context=context_from(row.trace), kind=trace.SpanKind.INTERNAL
+                ):
+                    deliveries.append(await publish(row.topic, row.key, row.value, dict(row.headers)))
+            await asyncio.gather(*deliveries)
             await conn.execute(
                 update(t).where(t.c.id.in_([r.id for r in rows])).values(published_at=datetime.now(UTC))
             )
