@@ -9,7 +9,6 @@ from palapa.notify.domain import (
     BadTicketError,
     Cursor,
     Update,
-    format_comment,
     format_event,
     missed,
     parse_last_event_id,
@@ -40,10 +39,6 @@ def test_data_with_a_line_break_is_split_over_data_lines():
 
 def test_indonesian_text_is_sent_as_utf8_not_escaped():
     assert "Sedang diproses — Dinas PU" in format_event(_u(1, status_label="Sedang diproses — Dinas PU"))
-
-
-def test_the_heartbeat_is_a_comment_line():
-    assert format_comment() == ": keep-alive\n\n"
 
 
 @pytest.mark.parametrize("ticket", ["CURHAT-1042", "CURHAT-1", "LAPOR-2026-77", "A-B"])

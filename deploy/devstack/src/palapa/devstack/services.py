@@ -13,10 +13,6 @@ class ServiceSpec:
     port: int | None  # HTTP port with /readyz, None for a plain worker
     legacy: bool = False  # needs the legacy Curhat Ning Ita database
 
-    @property
-    def url(self) -> str | None:
-        return f"http://127.0.0.1:{self.port}" if self.port else None
-
 
 SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("complaint-svc", "palapa.complaint", "COMPLAINT_", 8101),

@@ -36,7 +36,6 @@ class Running:
     port: int | None
     proc: subprocess.Popen
     log: Path
-    env: dict[str, str]
     restarts: int = 0
 
     @property
@@ -150,7 +149,7 @@ class Stack:
             [sys.executable, "-m", spec.module], env=env, stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )
-        run = Running(spec, port, proc, log, env)
+        run = Running(spec, port, proc, log)
         self.running[spec.name] = run
         self.progress(f"{spec.name}: starting (pid {proc.pid})")
         return run
@@ -185,13 +184,6 @@ class Stack:
             await self._wait_ready(new)
             restarted.append(name)
         return restarted
-
-    def stop_service(self, name: str) -> None:
-        terminate(self.running[name].proc)
-
-    async def start_service(self, name: str) -> None:
-        old = self.running[name]
-        await self._wait_ready(self._spawn(old.spec, old.port))
 
     def stop(self) -> None:
         for name, run in reversed(list(self.running.items())):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -155,10 +154,6 @@ class Outbox:
         t = self.table
         async with engine.begin() as conn:
             await conn.execute(delete(t).where(t.c.published_at < datetime.now(UTC) - keep))
-
-
-def headers_json(headers: dict[str, str]) -> str:
-    return json.dumps(headers, sort_keys=True)
 
 
 def defined_table(metadata: MetaData, name: str) -> Table | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from opentelemetry import trace
 from opentelemetry.propagate import extract, inject
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
@@ -55,7 +54,3 @@ def instrument_app(app, provider: TracerProvider) -> None:
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
     FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls="healthz,readyz")
-
-
-def tracer(provider: TracerProvider, name: str) -> trace.Tracer:
-    return provider.get_tracer(name)

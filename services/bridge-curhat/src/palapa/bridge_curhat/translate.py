@@ -13,7 +13,6 @@ from datetime import UTC, datetime, tzinfo
 from palapa.contracts.events import ComplaintStatus, ComplaintStatusChanged, ComplaintSubmitted, Event
 
 APP_ID = "curhat-ning-ita"
-SOURCE = f"/apps/{APP_ID}"
 
 # The app's codes and the words older screens wrote (compared trimmed, lower-case, single-spaced).
 STATUS_CODES: dict[str, ComplaintStatus] = {

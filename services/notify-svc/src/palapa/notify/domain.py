@@ -68,11 +68,6 @@ def format_event(update: Update) -> str:
     return f"event: {EVENT_NAME}\nid: {update.revision}\n{data_lines}\n"
 
 
-def format_comment(text: str = HEARTBEAT_COMMENT) -> str:
-    """A comment frame; clients ignore it, proxies see traffic on an idle stream."""
-    return "".join(f": {line}\n" for line in _LINE_BREAK.split(text)) + "\n"
-
-
 def missed(updates: Iterable[Update], after: int) -> list[Update]:
     """The updates a client resuming after revision `after` lacks: newer ones, each revision once, in order."""
     by_revision: dict[int, Update] = {}
