@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Column, MetaData, String, Table, func, select
 
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import ComplaintStatusChanged
+from palapa.contracts.events import BridgeHeartbeat, ComplaintStatusChanged
 from palapa.contracts.topics import ALL_TOPICS, COMPLAINT_INTAKE
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import ServiceSettings
@@ -94,6 +94,31 @@ async def test_a_record_that_is_not_a_valid_event_is_dead_lettered_and_consumpti
         assert len(rows) == 1
         assert rows[0].reason.startswith("missing CloudEvents headers")
         assert rows[0].value == '{"ticket": 1}'
+    finally:
+        await consumer.stop()
+        await producer.stop()
+
+
+async def test_an_event_its_topic_does_not_carry_is_dead_lettered_unapplied_and_consumption_goes_on(
+    kafka_bootstrap, database_url
+):
+    effects: list[str] = []
+    producer, consumer, _ = await _producer_and_consumer(kafka_bootstrap, database_url, effects)
+    try:
+        good = _event(6)
+        beat = BridgeHeartbeat(
+            app_id="curhat-ning-ita", opd="DISKOMINFO", bridge="bridge-curhat", lag_seconds=0.0, at=datetime.now(UTC)
+        )
+        # a valid event, on the wrong topic, under the good one's key (same partition, so it comes first)
+        misplaced = Envelope(beat, source="/apps/test", subject=good.subject)
+        await await_delivery(producer.publish_raw(COMPLAINT_INTAKE.name, *misplaced.to_kafka()))
+        await await_delivery(producer.publish_raw(COMPLAINT_INTAKE.name, *good.to_kafka()))
+        await eventually(lambda: effects == [good.id], what="the good event after the misplaced one")
+        dl = consumer.inbox.dead_letters
+        async with consumer.sessions() as s:
+            reasons = (await s.scalars(select(dl.c.reason))).all()
+        assert reasons == [f"{COMPLAINT_INTAKE.name} does not carry {BridgeHeartbeat.event_type} "
+                           f"(only {', '.join(COMPLAINT_INTAKE.event_types)})"]
     finally:
         await consumer.stop()
         await producer.stop()

@@ -1,6 +1,7 @@
 """Idempotent consumption: the event id is recorded in the same transaction as the effect.
 
-A message that cannot be read (bad envelope, invalid payload, a domain refusal) is dead-lettered: kept
+A message that cannot be read (bad envelope, invalid payload, an event type its topic does not carry,
+a domain refusal) is dead-lettered: kept
 in the service's `dead_letters` table and announced on the dead-letter topic, and consumption goes on.
 A failure of our own side (database away) is retried: the offset is not committed and the message
 comes again.
@@ -102,13 +103,22 @@ class Inbox:
         self.consumer = consumer
         self.source = source
 
-    async def handle(self, sessions: async_sessionmaker, record: Record, effect: Effect) -> Handled:
-        """Process one record exactly once per event id. Raises on a transient failure (the record comes again)."""
+    async def handle(
+        self, sessions: async_sessionmaker, record: Record, effect: Effect, accepts: tuple[str, ...] | None = None
+    ) -> Handled:
+        """Process one record exactly once per event id. Raises on a transient failure (the record comes again).
+
+        `accepts`: the event types the effect takes (its topic's); any other is dead-lettered unapplied.
+        """
         try:
             envelope = from_kafka(record.key, record.value, record.headers)
         except EnvelopeError as exc:
             await self._dead_letter(sessions, record, str(exc))
             return Handled("dead-lettered")
+        if accepts is not None and envelope.type not in accepts:
+            reason = f"{record.topic} does not carry {envelope.type} (only {', '.join(accepts)})"
+            await self._dead_letter(sessions, record, reason)
+            return Handled("dead-lettered", envelope)
         span = trace.get_current_span()
         span.set_attribute("cloudevents.event_id", envelope.id)
         span.set_attribute("cloudevents.event_type", envelope.type)

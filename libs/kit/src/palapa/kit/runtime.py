@@ -69,14 +69,16 @@ class Runtime:
     ) -> None:
         """Consume `topic` through the inbox: exactly-once effect per event id, offset committed after the DB.
 
+        The effect sees only the event types the registry lists for `topic`; any other is dead-lettered.
+
         `after_commit(envelope, result)` runs once the effect's transaction has committed, with what the
         effect returned (e.g. to push to live clients only what was really stored).
         """
-        inbox, sessions = self.inbox, self.sessions
+        inbox, sessions, accepts = self.inbox, self.sessions, topic.event_types
 
         async def handler(msg: KafkaMessage) -> None:
             record = Record.of(msg.raw_message)
-            handled = await with_retry(lambda: inbox.handle(sessions, record, effect))
+            handled = await with_retry(lambda: inbox.handle(sessions, record, effect, accepts))
             if handled.outcome == "done" and after_commit is not None:
                 pending = after_commit(handled.envelope, handled.result)
                 if asyncio.iscoroutine(pending):

@@ -21,25 +21,11 @@ class Intake:
         self.due_days = due_days
 
     async def on_intake(self, session: AsyncSession, envelope: Envelope) -> None:
-        """The one effect on the intake topic: dispatch by event type."""
-        event = envelope.data
-        if isinstance(event, ComplaintSubmitted):
-            await self.on_complaint_submitted(session, envelope)
-        elif isinstance(event, ComplaintStatusChanged):
-            await self.on_complaint_status_changed(session, envelope)
-        else:
-            raise RejectedEventError(f"complaint intake does not take {envelope.type}")
+        """ComplaintSubmitted opens the case (or resyncs a known one); ComplaintStatusChanged moves it.
 
-    async def on_complaint_submitted(self, session: AsyncSession, envelope: Envelope) -> None:
-        """Open the case, or treat a resync of a known ticket as a status change."""
-        await self._apply(session, envelope)
-
-    async def on_complaint_status_changed(self, session: AsyncSession, envelope: Envelope) -> None:
-        """Move a known case to its new status; an unknown ticket is dead-lettered."""
-        await self._apply(session, envelope)
-
-    async def _apply(self, session: AsyncSession, envelope: Envelope) -> None:
-        event = envelope.data
+        The runtime hands over only the intake topic's event types; the domain refuses what cannot apply.
+        """
+        event: ComplaintSubmitted | ComplaintStatusChanged = envelope.data
         case = await store.load_for_update(session, event.ticket)
         try:
             new = domain.decide(case, event, at=envelope.time, due_days=self.due_days)
