@@ -55,7 +55,7 @@ class ComplaintSubmitted(Event):
     event_type: ClassVar[str] = "palapa.complaint.submitted.v1"
     version: ClassVar[int] = 1
 
-    ticket: str = Field(min_length=1, max_length=64)
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
     source_app: str = Field(min_length=1)
     source_ref: str = Field(min_length=1, description="The record's id in the source app")
     opd: str | None = Field(default=None, description="OPD the source app assigned, if any; complaint-svc routes the rest")
@@ -74,7 +74,7 @@ class ComplaintStatusChanged(Event):
     event_type: ClassVar[str] = "palapa.complaint.status_changed.v1"
     version: ClassVar[int] = 1
 
-    ticket: str = Field(min_length=1, max_length=64)
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
     source_app: str = Field(min_length=1)
     source_ref: str = Field(min_length=1)
     status: ComplaintStatus
@@ -97,7 +97,7 @@ class ComplaintUpdated(Event):
     event_type: ClassVar[str] = "palapa.complaint.updated.v1"
     version: ClassVar[int] = 1
 
-    ticket: str = Field(min_length=1, max_length=64)
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
     revision: int = Field(ge=1, description="Increases by one with every change of this complaint")
     status: ComplaintStatus
     status_label: str

@@ -33,6 +33,11 @@ def health_router(runtime: Runtime) -> APIRouter:
     return router
 
 
+def refusal(status: int, reason: str, detail: str) -> JSONResponse:
+    """An error answer: `detail` in Bahasa Indonesia for people, `reason` a stable code for programs."""
+    return JSONResponse({"detail": detail, "reason": reason}, status_code=status)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """A bad request is answered 422 with a readable reason, in Bahasa Indonesia and machine form."""
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
 from . import domain, store
@@ -50,10 +50,6 @@ class AppRead(BaseModel):
 
 class AppList(BaseModel):
     items: list[AppRead]
-
-
-def refusal(status: int, reason: str, detail: str) -> JSONResponse:
-    return JSONResponse({"detail": detail, "reason": reason}, status_code=status)
 
 
 def apps_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:

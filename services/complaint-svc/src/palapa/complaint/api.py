@@ -8,10 +8,10 @@ import re
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from palapa.contracts.events import ComplaintStatus
+from palapa.contracts.events import ComplaintStatus, is_ticket
+from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
 from . import domain, store
@@ -61,11 +61,6 @@ class BadParamError(ValueError):
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(detail)
         self.reason, self.detail = reason, detail
-
-
-def refusal(status: int, reason: str, detail: str) -> JSONResponse:
-    """An error body with a Bahasa detail for people and a stable reason for programs."""
-    return JSONResponse({"detail": detail, "reason": reason}, status_code=status)
 
 
 def encode_cursor(case: domain.Case) -> str:
@@ -119,7 +114,7 @@ def complaints_router(runtime: Runtime) -> APIRouter:
                 responses={404: {"description": "unknown_ticket"}, 422: {"description": "malformed_ticket"}})
     async def read_complaint(ticket: str):
         """One complaint with its full status timeline."""
-        if not domain.valid_ticket(ticket):
+        if not is_ticket(ticket):
             return refusal(422, "malformed_ticket",
                            "Nomor tiket tidak valid: gunakan huruf besar, angka dan '-', 3 sampai 64 karakter")
         async with runtime.sessions() as session:

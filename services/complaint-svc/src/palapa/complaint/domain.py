@@ -66,11 +66,6 @@ class Case:
         return self.status in CLOSED
 
 
-def valid_ticket(ticket: str) -> bool:
-    """True for ticket ids the API can serve (e.g. CURHAT-1042)."""
-    return is_ticket(ticket)
-
-
 def is_overdue(case: Case, now: datetime) -> bool:
     """An open case past its OPD deadline."""
     return not case.closed and now > case.due_at
@@ -163,7 +158,7 @@ def to_updated(case: Case) -> ComplaintUpdated:
 
 
 def _check_ticket(ticket: str) -> None:
-    if not valid_ticket(ticket):
+    if not is_ticket(ticket):
         raise RefusedError(f"malformed ticket {ticket!r}: expected A-Z, 0-9 and '-', 3 to 64 characters")
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import FileResponse, JSONResponse, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
 from . import store
@@ -23,10 +24,6 @@ PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-cache",
 }
-
-
-def _invalid(reason: str, detail: str) -> JSONResponse:
-    return JSONResponse({"detail": detail, "reason": reason}, status_code=422)
 
 
 def tickets_router(runtime: Runtime, hub: Hub, settings: NotifySettings) -> APIRouter:
@@ -46,9 +43,9 @@ def tickets_router(runtime: Runtime, hub: Hub, settings: NotifySettings) -> APIR
             ticket = validate_ticket(ticket)
             after = parse_last_event_id(last_event_id, last_event_id_query)
         except BadTicketError as exc:
-            return _invalid("invalid_ticket", str(exc))
+            return refusal(422, "invalid_ticket", str(exc))
         except BadResumeError as exc:
-            return _invalid("invalid_last_event_id", str(exc))
+            return refusal(422, "invalid_last_event_id", str(exc))
         # sse-starlette rather than a bare StreamingResponse: it brings the keep-alive comments on their
         # own timer, the SSE/no-buffering headers, a per-send timeout for stuck sockets, disconnect
         # detection and ending streams when uvicorn shuts down.
@@ -66,12 +63,10 @@ def tickets_router(runtime: Runtime, hub: Hub, settings: NotifySettings) -> APIR
         try:
             ticket = validate_ticket(ticket)
         except BadTicketError as exc:
-            return _invalid("invalid_ticket", str(exc))
+            return refusal(422, "invalid_ticket", str(exc))
         view = await store.latest(runtime.sessions, ticket)
         if view is None:
-            return JSONResponse(
-                {"detail": f"Tiket {ticket} tidak ditemukan.", "reason": "unknown_ticket"}, status_code=404
-            )
+            return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan.")
         return JSONResponse(view, headers={"Cache-Control": "no-store"})
 
     return router
