@@ -6,7 +6,7 @@ from pydantic_settings import SettingsConfigDict
 
 from palapa.kit.db import async_url
 from palapa.kit.kafka import CONSUMER_TUNING, consumer_options
-from palapa.kit.settings import ServiceSettings, env_names
+from palapa.kit.settings import ServiceSettings, env_names, load
 
 
 class DemoSettings(ServiceSettings):
@@ -33,6 +33,15 @@ def test_a_missing_required_setting_is_a_clear_error(monkeypatch):
     monkeypatch.delenv("DEMO_LEGACY_DATABASE_URL", raising=False)
     with pytest.raises(ValidationError, match="legacy_database_url"):
         DemoSettings()
+
+
+def test_a_program_with_bad_settings_exits_with_the_reason_and_the_names_it_reads(monkeypatch):
+    monkeypatch.delenv("DEMO_LEGACY_DATABASE_URL", raising=False)
+    with pytest.raises(SystemExit) as ended:
+        load(DemoSettings, "demo-svc")
+    message = str(ended.value.code)
+    assert message.startswith("demo-svc: bad configuration")
+    assert "DEMO_LEGACY_DATABASE_URL" in message and "legacy_database_url" in message
 
 
 @pytest.mark.parametrize("url", ["postgresql://palapa@db/palapa", "postgresql://palapa:postgres@db/palapa"])

@@ -35,7 +35,11 @@ def async_url(url: str) -> str:
 
 
 def make_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
-    return create_async_engine(async_url(url), pool_size=pool_size, max_overflow=5, pool_pre_ping=True)
+    """A pooled engine for any database we or a legacy app own; connections recycled hourly because
+    MySQL/MariaDB drop idle ones after wait_timeout."""
+    return create_async_engine(
+        async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=3600
+    )
 
 
 def sessions(engine: AsyncEngine) -> async_sessionmaker:

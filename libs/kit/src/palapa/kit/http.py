@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
@@ -14,7 +13,7 @@ from fastapi.responses import JSONResponse
 from palapa.contracts.topics import Topic
 
 from .runtime import Runtime
-from .telemetry import instrument_app
+from .telemetry import configure_logging, instrument_app
 
 
 def health_router(runtime: Runtime) -> APIRouter:
@@ -48,7 +47,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def serve(app: FastAPI, host: str, port: int, log_level: str = "info") -> None:
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_logging(log_level)
     uvicorn.run(app, host=host, port=port, log_level=log_level.lower(), access_log=False)
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import sys
+from typing import Literal, TypeVar
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+S = TypeVar("S", bound=BaseSettings)
 
 PLACEHOLDER_SECRETS = {"changeme", "secret", "password", "postgres"}
 
@@ -55,3 +58,12 @@ def env_names(settings_cls: type[BaseSettings]) -> set[str]:
         else:
             names.add(prefix + name.upper())
     return names
+
+
+def load(settings_cls: type[S], program: str) -> S:
+    """Settings from the environment; a missing or bad value ends the program with the reason, not a traceback."""
+    try:
+        return settings_cls()
+    except ValidationError as exc:
+        names = ", ".join(sorted(env_names(settings_cls)))
+        sys.exit(f"{program}: bad configuration (it reads {names}):\n{exc}")

@@ -12,6 +12,11 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 log = logging.getLogger(__name__)
 
 
+def configure_logging(level: str) -> None:
+    """The one log format of every process."""
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+
 def setup_tracing(service_name: str, otlp_endpoint: str | None, exporter: SpanExporter | None = None) -> TracerProvider:
     """Build the process's TracerProvider; spans go to OTLP when otlp_endpoint is set."""
     provider = TracerProvider(resource=Resource.create({"service.name": service_name}))

@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, and_, or_, select
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from palapa.kit.db import make_engine
 
 from .checkpoint import Cursor
 from .translate import LegacyRow
@@ -32,8 +34,8 @@ tb_pengaduan = Table(
 
 
 def make_legacy_engine(url: str) -> AsyncEngine:
-    """A small pool; recycled hourly because MySQL drops idle connections (wait_timeout)."""
-    return create_async_engine(url, pool_size=2, max_overflow=2, pool_pre_ping=True, pool_recycle=3600)
+    """A small pool: the legacy app's database is not ours to load."""
+    return make_engine(url, pool_size=2)
 
 
 def _row(r) -> LegacyRow:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sys
 
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
-from pydantic import ValidationError
 
 from palapa.contracts.topics import ALL_TOPICS
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
+from palapa.kit.settings import load
 
 from . import heartbeat, store
 from .legacy import LegacyReader, make_legacy_engine
@@ -61,8 +60,5 @@ def create_app(settings: BridgeCurhatSettings, *, exporter: SpanExporter | None 
 
 
 def main() -> None:
-    try:
-        settings = BridgeCurhatSettings()
-    except ValidationError as exc:
-        sys.exit(f"bridge-curhat: bad configuration (BRIDGE_CURHAT_*, DATABASE_URL, ...):\n{exc}")
+    settings = load(BridgeCurhatSettings, NAME)
     serve(create_app(settings), settings.http_host, settings.http_port, settings.log_level)

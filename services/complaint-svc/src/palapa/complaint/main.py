@@ -8,6 +8,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from palapa.contracts.topics import ALL_TOPICS
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
+from palapa.kit.settings import load
 
 from . import handlers, store
 from .api import complaints_router
@@ -26,5 +27,5 @@ def create_app(settings: ComplaintSettings, *, exporter: SpanExporter | None = N
 
 
 def main() -> None:
-    settings = ComplaintSettings()
+    settings = load(ComplaintSettings, SERVICE)
     serve(create_app(settings), settings.http_host, settings.http_port, settings.log_level)

@@ -9,6 +9,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from palapa.contracts.topics import ALL_TOPICS
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
+from palapa.kit.settings import load
 
 from . import handlers, store
 from .api import page_router, tickets_router
@@ -47,5 +48,5 @@ def create_app(settings: NotifySettings, *, exporter: SpanExporter | None = None
 
 
 def main() -> None:
-    settings = NotifySettings()
+    settings = load(NotifySettings, SERVICE)
     serve(create_app(settings), settings.http_host, settings.http_port, settings.log_level)

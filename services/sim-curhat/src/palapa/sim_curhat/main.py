@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import sys
 
-from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import create_async_engine
+
+from palapa.kit.db import make_engine
+from palapa.kit.settings import load
+from palapa.kit.telemetry import configure_logging
 
 from .generate import ComplaintGenerator
 from .legacy_schema import create
@@ -22,7 +23,7 @@ log = logging.getLogger("palapa.sim_curhat")
 async def run(settings: SimSettings, stop: asyncio.Event | None = None) -> Simulator:
     """Create the table if missing, then simulate until `stop` is set (or SIGINT/SIGTERM when None)."""
     stop = stop or _stop_on_signals()
-    engine = create_async_engine(settings.legacy_database_url, pool_size=2, pool_pre_ping=True, pool_recycle=3600)
+    engine = make_engine(settings.legacy_database_url, pool_size=2)
     simulator = Simulator(
         engine,
         ComplaintGenerator(settings.seed, settings.broken_row_ratio),
@@ -68,9 +69,6 @@ def _stop_on_signals() -> asyncio.Event:
 
 
 def main() -> None:
-    try:
-        settings = SimSettings()
-    except ValidationError as exc:
-        sys.exit(f"sim-curhat: bad configuration (SIM_CURHAT_*):\n{exc}")
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    settings = load(SimSettings, "sim-curhat")
+    configure_logging(settings.log_level)
     asyncio.run(run(settings))
