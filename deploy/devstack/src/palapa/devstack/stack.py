@@ -122,7 +122,9 @@ class Stack:
             await engine.dispose()
 
     def _env(self, spec: ServiceSpec, port: int | None) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPLAINT_", "CATALOG_", "NOTIFY_", "BRIDGE_CURHAT_", "SIM_CURHAT_"))}
+        # a service's own settings come from here, not from a stray variable of the caller's shell
+        prefixes = tuple(s.env_prefix for s in SERVICES)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
         env.update(
             KAFKA_BOOTSTRAP_SERVERS=self.kafka,
             KAFKA_PROFILE=self.settings.kafka_profile or ("kafka" if self.settings.kafka_bootstrap_servers else "tansu"),

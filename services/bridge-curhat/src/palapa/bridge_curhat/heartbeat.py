@@ -16,9 +16,6 @@ from .translate import as_utc
 
 log = logging.getLogger(__name__)
 
-BRIDGE = "bridge-curhat"
-
-
 def lag_seconds(now: datetime, last_seen: datetime | None, oldest_unread: datetime | None, reachable: bool) -> float | None:
     """0 when caught up; how long the oldest unread change has waited; unreachable → time since last seen.
 
@@ -43,7 +40,7 @@ async def beat_once(runtime: Runtime, poller: Poller) -> BridgeHeartbeat:
         log.warning("heartbeat: legacy database unreachable: %s", exc)
         oldest, reachable = None, False
     event = BridgeHeartbeat(
-        app_id=settings.app_id, opd=settings.opd, bridge=BRIDGE, last_change_seen=last_seen,
+        app_id=settings.app_id, opd=settings.opd, bridge=runtime.name, last_change_seen=last_seen,
         lag_seconds=lag_seconds(now, last_seen, as_utc(oldest, tz) if oldest else None, reachable),
         rows_translated=poller.stats.rows_translated, rows_quarantined=poller.stats.rows_quarantined, at=now,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
@@ -27,31 +26,21 @@ def create_app(settings: BridgeCurhatSettings, *, exporter: SpanExporter | None 
     legacy_engine = make_legacy_engine(settings.legacy_database_url)
     poller = Poller(runtime, LegacyReader(legacy_engine), settings)
     stopping = asyncio.Event()
-    finished: list[asyncio.Event] = []
-
-    def spawn(coro, name: str) -> None:
-        done = asyncio.Event()
-        finished.append(done)
-
-        async def loop() -> None:
-            try:
-                await coro
-            finally:
-                done.set()
-
-        runtime.spawn(loop(), name)
+    loops: list[asyncio.Task] = []
 
     async def start() -> None:
         stopping.clear()
-        spawn(poller.run(stopping), "curhat-poller")
-        spawn(heartbeat.run(runtime, poller, stopping), "curhat-heartbeat")
+        loops[:] = [
+            runtime.spawn(poller.run(stopping), "curhat-poller"),
+            runtime.spawn(heartbeat.run(runtime, poller, stopping), "curhat-heartbeat"),
+        ]
 
     async def stop() -> None:
         stopping.set()
         # let the loops finish their current poll/beat (one transaction) before the engines go
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.gather(*(d.wait() for d in finished)), timeout=10)
-        finished.clear()
+        if loops:
+            await asyncio.wait(loops, timeout=10)
+        loops.clear()
         await legacy_engine.dispose()
 
     app = service_app(runtime, title="Palapa bridge-curhat", topics=ALL_TOPICS, on_start=[start], on_stop=[stop])

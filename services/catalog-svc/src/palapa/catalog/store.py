@@ -98,23 +98,18 @@ async def count_quarantined(session: AsyncSession, row: RowQuarantined) -> None:
 
 async def all_apps(session: AsyncSession) -> list[tuple[App, BridgeState | None]]:
     """Every app with its bridge state (the catalog is small: filters run in the domain)."""
-    rows = (await session.execute(select(apps, *_bridge_cols()).outerjoin(bridges, bridges.c.app_id == apps.c.app_id))).all()
+    rows = (await session.execute(_apps_with_bridges())).all()
     return [_pair(r) for r in rows]
 
 
 async def one_app(session: AsyncSession, app_id: str) -> tuple[App, BridgeState | None] | None:
-    row = (
-        await session.execute(
-            select(apps, *_bridge_cols())
-            .outerjoin(bridges, bridges.c.app_id == apps.c.app_id)
-            .where(apps.c.app_id == app_id)
-        )
-    ).first()
+    row = (await session.execute(_apps_with_bridges().where(apps.c.app_id == app_id))).first()
     return _pair(row) if row is not None else None
 
 
-def _bridge_cols():
-    return [c.label(f"b_{c.name}") for c in bridges.c]
+def _apps_with_bridges():
+    bridge_cols = [c.label(f"b_{c.name}") for c in bridges.c]
+    return select(apps, *bridge_cols).outerjoin(bridges, bridges.c.app_id == apps.c.app_id)
 
 
 def _pair(row) -> tuple[App, BridgeState | None]:

@@ -26,7 +26,7 @@ class Intake:
         The runtime hands over only the intake topic's event types; the domain refuses what cannot apply.
         """
         event: ComplaintSubmitted | ComplaintStatusChanged = envelope.data
-        case = await store.load_for_update(session, event.ticket)
+        case = await store.get(session, event.ticket, for_update=True)
         try:
             new = domain.decide(case, event, at=envelope.time, due_days=self.due_days)
         except domain.RefusedError as exc:

@@ -59,18 +59,11 @@ case_events = Table(
 )
 
 
-async def load_for_update(session: AsyncSession, ticket: str) -> Case | None:
-    """The case, its row locked until the transaction ends (changes of one ticket apply one at a time)."""
-    row = (await session.execute(select(cases).where(cases.c.ticket == ticket).with_for_update())).first()
-    if row is None:
-        return None
-    steps = await _timelines(session, [ticket])
-    return _case(row, steps.get(ticket, ()))
-
-
-async def get(session: AsyncSession, ticket: str) -> Case | None:
-    """The case as last committed, or None."""
-    row = (await session.execute(select(cases).where(cases.c.ticket == ticket))).first()
+async def get(session: AsyncSession, ticket: str, *, for_update: bool = False) -> Case | None:
+    """The case as last committed, or None; `for_update` locks its row until the transaction ends
+    (changes of one ticket apply one at a time)."""
+    query = select(cases).where(cases.c.ticket == ticket)
+    row = (await session.execute(query.with_for_update() if for_update else query)).first()
     if row is None:
         return None
     return _case(row, (await _timelines(session, [ticket])).get(ticket, ()))
