@@ -1,25 +1,19 @@
-"""A legacy Curhat Ning Ita database (recorded DDL), the bridge run in-process, and a Kafka reader."""
+"""A legacy Curhat Ning Ita database (recorded DDL) and the bridge run in-process (topics: the kit's topic_reader)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from palapa.bridge_curhat.main import create_app
 from palapa.bridge_curhat.settings import BridgeCurhatSettings
-from palapa.contracts.envelope import Envelope, from_kafka
-from palapa.contracts.topics import ALL_TOPICS
 from palapa.kit.local import ensure_database
-from palapa.kit.topics import ensure_topics
 
 # The legacy app's DDL as its installer runs it (recorded; the simulator keeps the Core version).
 LEGACY_DDL = {
@@ -156,55 +150,3 @@ async def make_bridge(kafka_bootstrap, database_url):
     yield make
     for bridge in bridges:
         await bridge.stop()
-
-
-@dataclass
-class Received:
-    key: str
-    headers: dict[str, str]
-    envelope: Envelope
-
-
-class Reader:
-    """Reads every topic of the registry from the beginning, as records arrive."""
-
-    def __init__(self, bootstrap: str) -> None:
-        self.bootstrap = bootstrap
-        self.records: dict[str, list[Received]] = {t.name: [] for t in ALL_TOPICS}
-        self._consumer: AIOKafkaConsumer | None = None
-        self._task: asyncio.Task | None = None
-
-    async def start(self) -> None:
-        await ensure_topics(self.bootstrap, ALL_TOPICS)
-        self._consumer = AIOKafkaConsumer(
-            *self.records, bootstrap_servers=self.bootstrap, group_id=None, auto_offset_reset="earliest",
-            enable_auto_commit=False, fetch_max_wait_ms=10,
-        )
-        await self._consumer.start()
-        self._task = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        async for msg in self._consumer:
-            headers = {k: v.decode() for k, v in msg.headers}
-            self.records[msg.topic].append(
-                Received(msg.key.decode(), headers, from_kafka(msg.key, msg.value, msg.headers))
-            )
-
-    def of(self, topic) -> list[Received]:
-        return list(self.records[topic.name])
-
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        if self._consumer:
-            await self._consumer.stop()
-
-
-@pytest.fixture
-async def reader(kafka_bootstrap):
-    r = Reader(kafka_bootstrap)
-    await r.start()
-    yield r
-    await r.stop()

@@ -39,15 +39,15 @@ async def test_the_legacy_reader_reads_mariadb_rows_as_they_are_in_cursor_order(
         await engine.dispose()
 
 
-async def test_the_bridge_publishes_from_mariadb_and_quarantines_its_bad_rows(legacy_mariadb, make_bridge, reader):
+async def test_the_bridge_publishes_from_mariadb_and_quarantines_its_bad_rows(legacy_mariadb, make_bridge, topic_reader):
     good = await legacy_mariadb.insert()
     bad = await legacy_mariadb.insert(tgl_lapor="31/02/2026 25:61")
     await make_bridge(legacy_mariadb.url)
-    await eventually(lambda: len(reader.of(COMPLAINT_INTAKE)) == 1 and len(reader.of(BRIDGE_QUARANTINE)) == 1,
+    await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 1 and len(topic_reader.of(BRIDGE_QUARANTINE)) == 1,
                      what="one event and one quarantine from MariaDB")
-    assert reader.of(COMPLAINT_INTAKE)[0].key == f"CURHAT-{good}"
-    assert reader.of(BRIDGE_QUARANTINE)[0].envelope.data.reason.startswith("unparseable_tgl_lapor:")
+    assert topic_reader.of(COMPLAINT_INTAKE)[0].key == f"CURHAT-{good}"
+    assert topic_reader.of(BRIDGE_QUARANTINE)[0].envelope.data.reason.startswith("unparseable_tgl_lapor:")
     await legacy_mariadb.update(good, status="9")
-    await eventually(lambda: len(reader.of(COMPLAINT_INTAKE)) == 2, what="the rejection")
-    assert reader.of(COMPLAINT_INTAKE)[1].envelope.data.status == "rejected"
+    await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 2, what="the rejection")
+    assert topic_reader.of(COMPLAINT_INTAKE)[1].envelope.data.status == "rejected"
     assert bad

@@ -40,7 +40,7 @@ class Writer:
             await asyncio.sleep(0.01)  # pacing of the writer, not a wait for an outcome
 
 
-async def test_a_restart_mid_stream_neither_skips_nor_re_emits_a_change(legacy, make_bridge, reader):
+async def test_a_restart_mid_stream_neither_skips_nor_re_emits_a_change(legacy, make_bridge, topic_reader):
     writer = Writer(legacy, ops=120)
     writing = asyncio.create_task(writer.run())
     first = await make_bridge(legacy.url, batch_size=3)
@@ -55,7 +55,7 @@ async def test_a_restart_mid_stream_neither_skips_nor_re_emits_a_change(legacy, 
     def history() -> dict[str, list[tuple[str, str]]]:
         """Per ticket, the distinct events in order (a relay may publish one event twice: same id)."""
         seen, ids = defaultdict(list), set()
-        for r in reader.of(COMPLAINT_INTAKE):
+        for r in topic_reader.of(COMPLAINT_INTAKE):
             if r.envelope.id not in ids:
                 ids.add(r.envelope.id)
                 seen[r.key].append((r.headers["ce_type"].split(".")[2], r.envelope.data.status))
@@ -73,5 +73,5 @@ async def test_a_restart_mid_stream_neither_skips_nor_re_emits_a_change(legacy, 
     outbox = second.runtime.outbox.table
     async with second.runtime.sessions() as s:
         staged = set((await s.execute(select(outbox.c.event_id).where(outbox.c.topic == COMPLAINT_INTAKE.name))).scalars())
-    assert staged == {r.envelope.id for r in reader.of(COMPLAINT_INTAKE)}
+    assert staged == {r.envelope.id for r in topic_reader.of(COMPLAINT_INTAKE)}
     assert len(staged) == sum(len(v) for v in history().values())

@@ -1,21 +1,28 @@
 """pytest plugin (loaded by the root config): the real broker and PostgreSQL, started once per session.
 
-Set KAFKA_BOOTSTRAP_SERVERS or DATABASE_URL to use servers of your own instead.
+Set PALAPA_TEST_KAFKA (a bootstrap address) or PALAPA_TEST_DATABASE_URL (a server's maintenance
+database) to use servers of your own instead.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from .local import LocalPostgres, LocalTansu, ensure_database
+
+if TYPE_CHECKING:
+    from palapa.contracts.envelope import Envelope
 
 
 @pytest.fixture
@@ -128,6 +135,75 @@ async def producer(kafka_bootstrap):
     await p.kafka.start()
     yield p
     await p.kafka.stop()
+
+
+@dataclass(frozen=True)
+class Received:
+    key: str
+    headers: dict[str, str]
+    envelope: Envelope
+
+
+class TopicReader:
+    """Reads every topic of the registry from the beginning, in the background, as records arrive.
+
+    A record that is not a valid event (a test may publish one on purpose) goes to `unreadable`.
+    """
+
+    def __init__(self, bootstrap: str) -> None:
+        from palapa.contracts.topics import ALL_TOPICS
+
+        self.bootstrap = bootstrap
+        self.records: dict[str, list[Received]] = {t.name: [] for t in ALL_TOPICS}
+        self.unreadable: list[tuple[str, str]] = []  # (topic, why)
+        self._consumer = None
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        from aiokafka import AIOKafkaConsumer
+
+        from .topics import ensure_topics
+
+        await ensure_topics(self.bootstrap)  # so subscribing does not auto-create them with one partition
+        self._consumer = AIOKafkaConsumer(
+            *self.records, bootstrap_servers=self.bootstrap, group_id=None, auto_offset_reset="earliest",
+            enable_auto_commit=False, fetch_max_wait_ms=10,
+        )
+        await self._consumer.start()
+        self._task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        from palapa.contracts.envelope import EnvelopeError, from_kafka
+
+        async for msg in self._consumer:
+            try:
+                envelope = from_kafka(msg.key, msg.value, msg.headers)
+            except EnvelopeError as exc:
+                self.unreadable.append((msg.topic, str(exc)))
+                continue
+            headers = {k: v.decode() for k, v in msg.headers}
+            self.records[msg.topic].append(Received(msg.key.decode(), headers, envelope))
+
+    def of(self, topic) -> list[Received]:
+        """What arrived so far on `topic` (a registry Topic), in order per partition."""
+        return list(self.records[topic.name])
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._consumer:
+            await self._consumer.stop()
+
+
+@pytest.fixture
+async def topic_reader(kafka_bootstrap):
+    """A TopicReader on this test's broker, reading from the start of every topic."""
+    reader = TopicReader(kafka_bootstrap)
+    await reader.start()
+    yield reader
+    await reader.stop()
 
 
 @pytest.fixture
