@@ -81,11 +81,11 @@ async def test_an_idle_stream_carries_heartbeat_comments(settings_for, serve):
 
 async def test_bad_ticket_ids_and_last_event_ids_are_refused_with_422_before_streaming(service):
     cases = [
-        ("/tickets/curhat%20ning/events", {}, {}, "invalid_ticket"),
-        ("/tickets/CURHAT-1;DROP/events", {}, {}, "invalid_ticket"),
+        ("/tickets/curhat%20ning/events", {}, {}, "malformed_ticket"),
+        ("/tickets/CURHAT-1;DROP/events", {}, {}, "malformed_ticket"),
         (f"/tickets/{TICKET}/events", {"Last-Event-ID": "tiga"}, {}, "invalid_last_event_id"),
         (f"/tickets/{TICKET}/events", {}, {"last_event_id": "-1"}, "invalid_last_event_id"),
-        ("/tickets/bukan-tiket", {}, {}, "invalid_ticket"),
+        ("/tickets/bukan-tiket", {}, {}, "malformed_ticket"),
     ]
     for path, headers, params, reason in cases:
         res = await service.http.get(path, headers=headers, params=params)

@@ -43,7 +43,7 @@ def tickets_router(runtime: Runtime, hub: Hub, settings: NotifySettings) -> APIR
             ticket = validate_ticket(ticket)
             after = parse_last_event_id(last_event_id, last_event_id_query)
         except BadTicketError as exc:
-            return refusal(422, "invalid_ticket", str(exc))
+            return refusal(422, "malformed_ticket", str(exc))
         except BadResumeError as exc:
             return refusal(422, "invalid_last_event_id", str(exc))
         # sse-starlette rather than a bare StreamingResponse: it brings the keep-alive comments on their
@@ -63,7 +63,7 @@ def tickets_router(runtime: Runtime, hub: Hub, settings: NotifySettings) -> APIR
         try:
             ticket = validate_ticket(ticket)
         except BadTicketError as exc:
-            return refusal(422, "invalid_ticket", str(exc))
+            return refusal(422, "malformed_ticket", str(exc))
         view = await store.latest(runtime.sessions, ticket)
         if view is None:
             return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan.")
