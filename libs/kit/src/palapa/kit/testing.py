@@ -147,7 +147,8 @@ class Received:
 class TopicReader:
     """Reads every topic of the registry from the beginning, in the background, as records arrive.
 
-    A record that is not a valid event (a test may publish one on purpose) goes to `unreadable`.
+    A record that is not a valid event (a test may publish one on purpose) is kept aside with the reason;
+    reading its topic then fails with that reason, so a bad record is never silently left out.
     """
 
     def __init__(self, bootstrap: str) -> None:
@@ -155,7 +156,7 @@ class TopicReader:
 
         self.bootstrap = bootstrap
         self.records: dict[str, list[Received]] = {t.name: [] for t in ALL_TOPICS}
-        self.unreadable: list[tuple[str, str]] = []  # (topic, why)
+        self.unreadable: dict[str, list[str]] = {t.name: [] for t in ALL_TOPICS}  # topic -> why
         self._consumer = None
         self._task: asyncio.Task | None = None
 
@@ -179,13 +180,15 @@ class TopicReader:
             try:
                 envelope = from_kafka(msg.key, msg.value, msg.headers)
             except EnvelopeError as exc:
-                self.unreadable.append((msg.topic, str(exc)))
+                self.unreadable[msg.topic].append(str(exc))
                 continue
             headers = {k: v.decode() for k, v in msg.headers}
             self.records[msg.topic].append(Received(msg.key.decode(), headers, envelope))
 
     def of(self, topic) -> list[Received]:
         """What arrived so far on `topic` (a registry Topic), in order per partition."""
+        if self.unreadable[topic.name]:
+            raise AssertionError(f"{topic.name} carried records that are not valid events: {self.unreadable[topic.name]}")
         return list(self.records[topic.name])
 
     async def stop(self) -> None:
