@@ -22,6 +22,7 @@ from palapa.contracts.envelope import Envelope
 from palapa.contracts.topics import Topic
 
 from . import db, telemetry
+from .metrics import Metrics
 from .inbox import Effect, Inbox, Record, with_retry
 from .kafka import consumer_options, make_broker
 from .outbox import Outbox, outbox_table
@@ -47,6 +48,7 @@ class Runtime:
         self.name = name
         self.metadata = metadata
         self.source = f"/services/{name}"
+        self.metrics = Metrics(name)
         self.provider: TracerProvider = telemetry.setup_tracing(name, settings.otel_exporter_otlp_endpoint, exporter)
         self.tracer = self.provider.get_tracer(f"palapa.{name}")
         self.engine = db.make_engine(settings.database_url)

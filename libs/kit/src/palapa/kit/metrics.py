@@ -1,0 +1,63 @@
+"""Prometheus metrics of one service process, served at /metrics.
+
+One registry per Runtime (tests run several services in one process). Names follow Prometheus'
+conventions: `palapa_` prefix, `_total` for counters, base units.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+__all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
+
+
+class Metrics:
+    """Every metric a service exposes; the kit updates them, /metrics renders them."""
+
+    def __init__(self, service: str) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        r, labels = self.registry, {"service": service}
+
+        def bind(metric):
+            # no label beyond the service: the child itself; else a handle that adds the service label
+            return metric.labels(**labels) if metric._labelnames == ("service",) else _Bound(metric, labels)
+
+        def counter(name: str, doc: str, *extra: str):
+            return bind(Counter(name, doc, ["service", *extra], registry=r))
+
+        def gauge(name: str, doc: str, *extra: str):
+            return bind(Gauge(name, doc, ["service", *extra], registry=r))
+
+        # consumers: records by outcome (done, duplicate, dead_lettered), lag, errors, batches
+        self.consumed = counter("palapa_consumer_records_total", "Records handled, by outcome", "topic", "outcome")
+        self.consumer_lag = gauge("palapa_consumer_lag_records", "Records behind the partition's end", "topic", "partition")
+        self.consumer_errors = counter("palapa_consumer_errors_total", "Transient failures while consuming", "topic")
+        self.consumer_batches = counter("palapa_consumer_batches_total", "Batches committed", "topic")
+        # outbox and its relay
+        self.outbox_backlog = gauge("palapa_outbox_backlog_rows", "Outbox rows waiting to be published")
+        self.outbox_parked = gauge("palapa_outbox_parked_rows", "Outbox rows parked as unpublishable")
+        self.outbox_published = counter("palapa_outbox_published_total", "Outbox rows acknowledged by the broker")
+        self.relay_errors = counter("palapa_relay_errors_total", "Relay attempts that failed (broker or database)")
+        self.republished = counter("palapa_outbox_republished_total", "Rows re-sent to a new broker incarnation")
+        # bridges
+        self.bridge_rows = counter("palapa_bridge_rows_total", "Legacy rows read, by outcome", "app", "outcome")
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class _Bound:
+    """A labelled metric with the service label already set: `.labels(topic=…)` adds the rest."""
+
+    def __init__(self, metric, fixed: dict[str, str]) -> None:
+        self.metric, self.fixed = metric, fixed
+
+    def labels(self, **labels: object):
+        return self.metric.labels(**self.fixed, **{k: str(v) for k, v in labels.items()})
+
+    def remove(self, **labels: object) -> None:
+        try:
+            self.metric.remove(*[*self.fixed.values(), *(str(v) for v in labels.values())])
+        except KeyError:
+            pass
