@@ -93,7 +93,7 @@ async def test_a_record_that_is_not_a_valid_event_is_dead_lettered_and_consumpti
             rows = (await s.execute(select(dl.c.reason, dl.c.value))).all()
         assert len(rows) == 1
         assert rows[0].reason.startswith("missing CloudEvents headers")
-        assert rows[0].value == '{"ticket": 1}'
+        assert rows[0].value == b'{"ticket": 1}'
     finally:
         await consumer.stop()
         await producer.stop()

@@ -17,50 +17,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from opentelemetry import trace
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Identity, Integer, MetaData, String, Table, Text
+from sqlalchemy import MetaData
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from palapa.contracts.envelope import Envelope, EnvelopeError, from_kafka
 from palapa.contracts.events import EventDeadLettered
 
-from .outbox import Outbox, defined_table
+from .outbox import Outbox
+from .tables import dead_letters_table, inbox_table
 
 log = logging.getLogger(__name__)
 
 
 class RejectedEventError(ValueError):
     """The domain refuses this event for good (retrying cannot help): dead-letter it."""
-
-
-def inbox_table(metadata: MetaData) -> Table:
-    if (existing := defined_table(metadata, "inbox")) is not None:
-        return existing
-    return Table(
-        "inbox",
-        metadata,
-        Column("event_id", String(64), primary_key=True),
-        Column("event_type", String(200), nullable=False),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
-    )
-
-
-def dead_letters_table(metadata: MetaData) -> Table:
-    if (existing := defined_table(metadata, "dead_letters")) is not None:
-        return existing
-    return Table(
-        "dead_letters",
-        metadata,
-        Column("id", BigInteger, Identity(), primary_key=True),
-        Column("topic", String(200), nullable=False),
-        Column("partition", Integer, nullable=False),
-        Column("offset", BigInteger, nullable=False),
-        Column("key", Text, nullable=True),
-        Column("headers", JSON, nullable=False),
-        Column("value", Text, nullable=False),
-        Column("reason", Text, nullable=False),
-        Column("at", DateTime(timezone=True), nullable=False),
-    )
 
 
 @dataclass(frozen=True)
@@ -145,12 +116,13 @@ class Inbox:
         headers = {k: v.decode("utf-8", "replace") for k, v in record.headers}
         key = record.key.decode("utf-8", "replace") if record.key else None
         value = (record.value or b"").decode("utf-8", "replace")
+        raw = record.value or b""
         now = datetime.now(UTC)
         async with sessions() as session, session.begin():
             await session.execute(
                 self.dead_letters.insert().values(
                     topic=record.topic, partition=record.partition, offset=record.offset,
-                    key=key, headers=headers, value=value, reason=reason, at=now,
+                    key=record.key, headers=headers, value=raw, value_size=len(raw), reason=reason, at=now,
                 )
             )
             event = EventDeadLettered(

@@ -14,15 +14,6 @@ from datetime import UTC, datetime, timedelta
 
 from opentelemetry import trace
 from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Column,
-    DateTime,
-    Identity,
-    Index,
-    LargeBinary,
-    MetaData,
-    String,
     Table,
     delete,
     func,
@@ -34,28 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.topics import topic_for
 
+from .tables import outbox_table  # noqa: F401  (re-exported)
 from .telemetry import context_from, current_traceparent
 
 log = logging.getLogger(__name__)
-
-
-def outbox_table(metadata: MetaData) -> Table:
-    if (existing := defined_table(metadata, "outbox")) is not None:
-        return existing
-    return Table(
-        "outbox",
-        metadata,
-        Column("id", BigInteger, Identity(), primary_key=True),
-        Column("event_id", String(64), nullable=False, unique=True),
-        Column("topic", String(200), nullable=False),
-        Column("key", LargeBinary, nullable=True),
-        Column("value", LargeBinary, nullable=False),
-        Column("headers", JSON, nullable=False),
-        Column("trace", JSON, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("published_at", DateTime(timezone=True), nullable=True),
-        Index("ix_outbox_unpublished", "id", postgresql_where=Column("published_at").is_(None)),
-    )
 
 
 class Outbox:
@@ -154,7 +127,3 @@ class Outbox:
         t = self.table
         async with engine.begin() as conn:
             await conn.execute(delete(t).where(t.c.published_at < datetime.now(UTC) - keep))
-
-
-def defined_table(metadata: MetaData, name: str) -> Table | None:
-    return metadata.tables.get(f"{metadata.schema}.{name}" if metadata.schema else name)

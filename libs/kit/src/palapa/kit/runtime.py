@@ -22,11 +22,12 @@ from palapa.contracts.envelope import Envelope
 from palapa.contracts.topics import Topic
 
 from . import db, telemetry
-from .metrics import Metrics
 from .inbox import Effect, Inbox, Record, with_retry
 from .kafka import consumer_options, make_broker
-from .outbox import Outbox, outbox_table
+from .metrics import Metrics
+from .outbox import Outbox
 from .settings import ServiceSettings
+from .tables import kit_tables, outbox_table
 from .topics import ensure_topics
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class Runtime:
         self.engine = db.make_engine(settings.database_url)
         telemetry.instrument_engine(self.engine, self.provider)
         self.sessions = db.sessions(self.engine)
+        kit_tables(metadata)
         self.outbox = Outbox(outbox_table(metadata))
         self.inbox = Inbox(metadata, self.outbox, consumer=name, source=self.source)
         self.broker: KafkaBroker = make_broker(settings, self.provider, client_id=name)
