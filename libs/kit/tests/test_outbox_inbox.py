@@ -9,6 +9,7 @@ from sqlalchemy import Column, MetaData, String, Table, func, select
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import BridgeHeartbeat, ComplaintStatusChanged
 from palapa.contracts.topics import ALL_TOPICS, COMPLAINT_INTAKE
+from palapa.kit.consumer import each
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import ServiceSettings
 from palapa.kit.testing import eventually
@@ -45,7 +46,7 @@ async def _producer_and_consumer(kafka, database_url, effects):
         effects.append(envelope.id)
         await session.execute(seen.insert().values(ticket=envelope.subject))
 
-    consumer.subscribe(COMPLAINT_INTAKE, effect)
+    consumer.subscribe(COMPLAINT_INTAKE, each(effect))
     await producer.start(ALL_TOPICS)
     await consumer.start(ALL_TOPICS)
     return producer, consumer, seen
@@ -88,7 +89,7 @@ async def test_a_record_that_is_not_a_valid_event_is_dead_lettered_and_consumpti
         await await_delivery(producer.publish_raw(COMPLAINT_INTAKE.name, bad_key, b'{"ticket": 1}', {"ce_specversion": "1.0"}))
         await await_delivery(producer.publish_raw(COMPLAINT_INTAKE.name, *good.to_kafka()))
         await eventually(lambda: effects == [good.id], what="the good event after the bad one")
-        dl = consumer.inbox.dead_letters
+        dl = consumer.dead_letters
         async with consumer.sessions() as s:
             rows = (await s.execute(select(dl.c.reason, dl.c.value))).all()
         assert len(rows) == 1
@@ -114,7 +115,7 @@ async def test_an_event_its_topic_does_not_carry_is_dead_lettered_unapplied_and_
         await await_delivery(producer.publish_raw(COMPLAINT_INTAKE.name, *misplaced.to_kafka()))
         await await_delivery(producer.publish_raw(COMPLAINT_INTAKE.name, *good.to_kafka()))
         await eventually(lambda: effects == [good.id], what="the good event after the misplaced one")
-        dl = consumer.inbox.dead_letters
+        dl = consumer.dead_letters
         async with consumer.sessions() as s:
             reasons = (await s.scalars(select(dl.c.reason))).all()
         assert reasons == [f"{COMPLAINT_INTAKE.name} does not carry {BridgeHeartbeat.event_type} "
@@ -151,7 +152,7 @@ async def test_outbox_rows_wait_out_a_broker_outage_and_are_published_when_it_is
             effects.append(envelope.id)
 
         consumer = Runtime(_settings(bootstrap, database_url), "consumer", MetaData(schema="consumer"))
-        consumer.subscribe(COMPLAINT_INTAKE, effect)
+        consumer.subscribe(COMPLAINT_INTAKE, each(effect))
         await consumer.start(ALL_TOPICS)
         await eventually(lambda: env.id in effects, timeout=40, what="the outbox row to be published after the outage")
         async with producer.sessions() as s:
@@ -258,7 +259,7 @@ async def test_an_event_whose_handler_keeps_failing_is_redelivered_not_lost_and_
             raise ConnectionError("database went away")
         applied.append(envelope.id)
 
-    consumer.subscribe(COMPLAINT_INTAKE, flaky)
+    consumer.subscribe(COMPLAINT_INTAKE, each(flaky))
     await consumer.start(ALL_TOPICS)
     producer = Runtime(_settings(kafka_bootstrap, database_url), "producer", MetaData(schema="producer"))
     await producer.start(ALL_TOPICS)

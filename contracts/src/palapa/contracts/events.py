@@ -151,7 +151,9 @@ class EventDeadLettered(Event):
     reason: str
     headers: dict[str, str]
     key: str | None = None
-    value: str
+    value: str = Field(description="The record's value as text, cut to a bounded size (see truncated)")
+    value_size: int | None = Field(default=None, ge=0, description="The record value's original size in bytes")
+    truncated: bool = Field(default=False, description="True when value is shorter than the record's value")
     at: datetime
 
 

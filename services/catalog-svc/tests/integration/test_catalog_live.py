@@ -86,7 +86,7 @@ async def test_a_bad_heartbeat_record_is_dead_lettered_and_the_next_one_counts(c
         "ce_time": datetime.now(UTC).isoformat()})
     await producer.send(heartbeat(datetime.now(UTC), lag=1.0))
     await app_where(catalog, "curhat-ning-ita", lambda b: b["liveness"] == "hidup", "the good heartbeat")
-    dl = catalog.runtime.inbox.dead_letters
+    dl = catalog.runtime.dead_letters
     async with catalog.runtime.sessions() as s:
         reasons = (await s.execute(select(dl.c.reason))).scalars().all()
     assert len(reasons) == 1 and reasons[0].startswith("palapa.bridge.heartbeat.v1 payload invalid")

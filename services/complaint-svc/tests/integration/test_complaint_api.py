@@ -20,11 +20,11 @@ async def put_case(service, n: int, category: str, status: str = "received", day
         ticket=ticket, source_app="curhat-ning-ita", source_ref=str(n), category=category, description="x",
         submitted_at=at))
     async with service.runtime.sessions() as s, s.begin():
-        await store.save(s, case, f"e-{n}-1")
+        await store.save_many(s, [(case, f"e-{n}-1")])
         if status != "received":
             case = domain.apply_change(case, ComplaintStatusChanged(
                 ticket=ticket, source_app="curhat-ning-ita", source_ref=str(n), status=status, changed_at=at))
-            await store.save(s, case, f"e-{n}-2")
+            await store.save_many(s, [(case, f"e-{n}-2")])
     return case
 
 

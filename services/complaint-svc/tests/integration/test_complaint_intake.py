@@ -42,7 +42,7 @@ async def case_at(service, ticket, revision):
 
 
 async def dead_letters(service):
-    table = service.runtime.inbox.dead_letters
+    table = service.runtime.dead_letters
     async with service.runtime.sessions() as s:
         return (await s.execute(select(table.c.reason, table.c.key, table.c.value).order_by(table.c.id))).all()
 

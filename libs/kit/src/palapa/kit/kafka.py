@@ -6,8 +6,6 @@ import logging
 from typing import Any
 
 from faststream.kafka import KafkaBroker
-from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
-from opentelemetry.sdk.trace import TracerProvider
 
 from .settings import ServiceSettings
 
@@ -33,13 +31,13 @@ def consumer_options(settings: ServiceSettings, group_id: str) -> dict[str, Any]
     }
 
 
-def make_broker(settings: ServiceSettings, tracer_provider: TracerProvider | None, client_id: str) -> KafkaBroker:
-    """A KafkaBroker propagating W3C trace context through record headers."""
-    middlewares = [KafkaTelemetryMiddleware(tracer_provider=tracer_provider)] if tracer_provider else []
+def make_broker(settings: ServiceSettings, client_id: str) -> KafkaBroker:
+    """A KafkaBroker. Trace context travels in record headers, set by the kit itself: the outbox relay injects
+    the context of what caused each row, and the consumer starts one span per record from it (FastStream's
+    telemetry middleware would make one orphan span per batch)."""
     return KafkaBroker(
         settings.kafka_bootstrap_servers.split(","),
         client_id=client_id,
-        middlewares=middlewares,
         # Per-message logs at DEBUG (they halve throughput at INFO, STACK-NOTES); errors still logged.
         logger=logging.getLogger("palapa.broker"),
         log_level=logging.DEBUG,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from opentelemetry import trace
@@ -44,18 +45,21 @@ class Outbox:
 
     async def add(self, session: AsyncSession, envelope: Envelope, topic: str | None = None) -> None:
         """Stage one event in the caller's transaction (the caller commits)."""
+        await session.execute(self.table.insert().values(self.row(envelope, current_traceparent(), topic)))
+
+    async def stage(self, session: AsyncSession, rows: Sequence[dict]) -> None:
+        """Stage many rows (from `row`) in the caller's transaction, in one statement."""
+        if rows:
+            await session.execute(self.table.insert(), list(rows))
+
+    @staticmethod
+    def row(envelope: Envelope, trace_context: dict[str, str], topic: str | None = None) -> dict:
+        """The outbox row of an event; `trace_context` is the W3C context of what caused it."""
         key, value, headers = envelope.to_kafka()
-        await session.execute(
-            self.table.insert().values(
-                event_id=envelope.id,
-                topic=topic or topic_for(envelope.data).name,
-                key=key,
-                value=value,
-                headers=headers,
-                trace=current_traceparent(),
-                created_at=datetime.now(UTC),
-            )
-        )
+        return {
+            "event_id": envelope.id, "topic": topic or topic_for(envelope.data).name, "key": key, "value": value,
+            "headers": headers, "trace": trace_context, "created_at": datetime.now(UTC),
+        }
 
     def stop(self) -> None:
         """Ask the relay to finish the batch in flight (so it is marked, not re-sent after a restart) and end."""

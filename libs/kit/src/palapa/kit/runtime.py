@@ -8,27 +8,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
+from opentelemetry.propagate import inject
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SpanExporter
 from sqlalchemy import MetaData, text
 
-from palapa.contracts.envelope import Envelope
 from palapa.contracts.topics import Topic
 
 from . import db, telemetry
-from .inbox import Effect, Inbox, Record, with_retry
+from .batches import Batches, no_decode, raw_batch
+from .consumer import AfterCommit, BatchEffect, Consumer
 from .kafka import consumer_options, make_broker
 from .metrics import Metrics
 from .outbox import Outbox
 from .settings import ServiceSettings
-from .tables import kit_tables, outbox_table
+from .tables import dead_letters_table, kit_tables, outbox_table
 from .topics import ensure_topics
+from .uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,9 @@ class Runtime:
         self.sessions = db.sessions(self.engine)
         kit_tables(metadata)
         self.outbox = Outbox(outbox_table(metadata))
-        self.inbox = Inbox(metadata, self.outbox, consumer=name, source=self.source)
-        self.broker: KafkaBroker = make_broker(settings, self.provider, client_id=name)
+        self.dead_letters = dead_letters_table(metadata)
+        self.transaction = UnitOfWork(self.sessions, self.outbox)
+        self.broker: KafkaBroker = make_broker(settings, client_id=name)
         self._tasks: list[asyncio.Task] = []
         self.broker_connected = False
         self._relay: asyncio.Task | None = None
@@ -66,37 +67,41 @@ class Runtime:
     def subscribe(
         self,
         topic: Topic,
-        effect: Effect,
+        effect: BatchEffect,
         *,
         group_id: str | None = None,
-        after_commit: Callable[[Envelope, Any], Awaitable[None] | None] | None = None,
-    ) -> None:
-        """Consume `topic` through the inbox: exactly-once effect per event id, offset committed after the DB.
+        after_commit: AfterCommit | None = None,
+    ) -> Consumer:
+        """Consume `topic` in batches through the inbox; offsets are committed after the batch's transaction.
 
-        The effect sees only the event types the registry lists for `topic`; any other is dead-lettered.
-
-        `after_commit(envelope, result)` runs once the effect's transaction has committed, with what the
-        effect returned (e.g. to push to live clients only what was really stored).
+        `effect` applies fresh events in order (wrap a one-event effect with `kit.consumer.each`). It sees only
+        the event types the registry lists for `topic`; any other record is dead-lettered. `after_commit(envelope,
+        result)` runs once the batch has committed, with what the effect returned for that event.
         """
-        inbox, sessions, accepts = self.inbox, self.sessions, topic.event_types
-
-        async def handler(msg: KafkaMessage) -> None:
-            record = Record.of(msg.raw_message)
-            handled = await with_retry(lambda: inbox.handle(sessions, record, effect, accepts))
-            if handled.outcome == "done" and after_commit is not None:
-                pending = after_commit(handled.envelope, handled.result)
-                if asyncio.iscoroutine(pending):
-                    await pending
-
-        handler.__name__ = f"on_{topic.name.replace('.', '_')}"
-        self.broker.subscriber(
+        consumer = Consumer(
+            name=self.name, source=self.source, metadata=self.metadata, sessions=self.sessions, outbox=self.outbox,
+            effect=effect, accepts=topic.event_types, tracer=self.tracer, metrics=self.metrics,
+            after_commit=after_commit,
+        )
+        batches = Batches(consumer, topic.name, self.metrics)
+        subscriber = self.broker.subscriber(
             topic.name,
-            ack_policy=AckPolicy.NACK_ON_ERROR,
+            batch=True,
+            max_records=self.settings.consumer_batch_max,
+            batch_timeout_ms=self.settings.consumer_batch_wait_ms,
+            ack_policy=AckPolicy.MANUAL,  # offsets are committed by `Batches`, after the database commit
+            parser=raw_batch,
+            decoder=no_decode,
             **consumer_options(self.settings, group_id or self.name),
-        )(handler)
+        )
+        handler = batches.handler(lambda: subscriber.consumer)
+        handler.__name__ = f"on_{topic.name.replace('.', '_')}"
+        subscriber(handler)
+        return consumer
 
     async def publish_raw(self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]):
-        """Send one record; returns the delivery future (await it for the broker's acknowledgement)."""
+        """Send one record under the current trace; returns the delivery future (await it for the ack)."""
+        inject(headers)
         return await self.broker.publish(value, topic=topic, key=key, headers=headers, no_confirm=True)
 
     def spawn(self, coro: Awaitable[None], name: str) -> asyncio.Task:

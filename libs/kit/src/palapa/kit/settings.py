@@ -30,6 +30,9 @@ class ServiceSettings(BaseSettings):
     database_url: str = shared("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/palapa")
     otel_exporter_otlp_endpoint: str | None = shared("OTEL_EXPORTER_OTLP_ENDPOINT", None)
     log_level: str = shared("LOG_LEVEL", "INFO")
+    # Consumers apply records in batches: at most this many, waiting at most this long for more.
+    consumer_batch_max: int = shared("CONSUMER_BATCH_MAX", 500, ge=1, le=10_000)
+    consumer_batch_wait_ms: int = shared("CONSUMER_BATCH_WAIT_MS", 10, ge=0, le=10_000)
     # Per service, under the service's env prefix (e.g. COMPLAINT_HTTP_PORT).
     http_host: str = "127.0.0.1"
     http_port: int = Field(8000, ge=1, le=65535)

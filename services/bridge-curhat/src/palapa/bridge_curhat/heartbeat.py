@@ -44,9 +44,8 @@ async def beat_once(runtime: Runtime, poller: Poller) -> BridgeHeartbeat:
         lag_seconds=lag_seconds(now, last_seen, as_utc(oldest, tz) if oldest else None, reachable),
         rows_translated=poller.stats.rows_translated, rows_quarantined=poller.stats.rows_quarantined, at=now,
     )
-    async with runtime.sessions() as s, s.begin():
-        await runtime.outbox.add(s, Envelope(event, source=poller.source, subject=settings.app_id, time=now))
-    runtime.outbox.wake()
+    async with runtime.transaction() as tx:
+        tx.publish(Envelope(event, source=poller.source, subject=settings.app_id, time=now))
     return event
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted, RowQuarantined
 from palapa.kit.runtime import Runtime
+from palapa.kit.uow import Transaction
 
 from . import checkpoint, store
 from .checkpoint import Cursor
@@ -86,7 +87,6 @@ class Poller:
             emitted, quarantined = await self._commit(cursor, new_cursor, changed)
             span.set_attribute("curhat.events", emitted)
             span.set_attribute("curhat.quarantined", quarantined)
-        self.runtime.outbox.wake()
         self.cursor = new_cursor
         self.stats.rows_translated += len(changed) - quarantined
         self.stats.rows_quarantined += quarantined
@@ -98,7 +98,8 @@ class Poller:
         now = datetime.now(UTC)
         emitted = quarantined = 0
         states, quarantine_rows = [], []
-        async with self.runtime.sessions() as s, s.begin():
+        async with self.runtime.transaction() as tx:
+            s = tx.session
             stored = await checkpoint.load(s, self.settings.app_id, for_update=True)
             if stored != cursor:
                 self.cursor = stored
@@ -112,7 +113,7 @@ class Poller:
                 result = self._translate(row, prev)
                 if isinstance(result, Quarantine):
                     quarantined += 1
-                    await self._quarantine(s, row, result.reason, now, quarantine_rows)
+                    self._quarantine(tx, row, result.reason, now, quarantine_rows)
                     status = prev.status if prev else None
                     states.append(store.state_row(row.id_pengaduan, status, row.status, fp, row.tgl_update,
                                                   result.reason, now))
@@ -120,7 +121,7 @@ class Poller:
                     continue
                 for event in result:
                     at = as_utc(row.tgl_update, self.tz)
-                    await self.runtime.outbox.add(s, Envelope(event, source=self.source, subject=event.ticket, time=at))
+                    tx.publish(Envelope(event, source=self.source, subject=event.ticket, time=at))
                     emitted += 1
                 status = canonical_status(row.status)
                 states.append(store.state_row(row.id_pengaduan, status.value if status else None, row.status, fp,
@@ -139,15 +140,13 @@ class Poller:
             log.exception("translating tb_pengaduan %s failed", row.id_pengaduan)
             return Quarantine(f"translate_error: {type(exc).__name__}: {exc}")
 
-    async def _quarantine(self, session, row: LegacyRow, reason: str, now: datetime, out: list[dict]) -> None:
+    def _quarantine(self, tx: Transaction, row: LegacyRow, reason: str, now: datetime, out: list[dict]) -> None:
         log.warning("tb_pengaduan %s quarantined: %s", row.id_pengaduan, reason)
         event = RowQuarantined(
             source_app=self.settings.app_id, source_id=str(row.id_pengaduan), reason=reason,
             row=row.as_strings(), seen_at=now,
         )
-        await self.runtime.outbox.add(
-            session, Envelope(event, source=self.source, subject=f"{self.settings.app_id}:{row.id_pengaduan}")
-        )
+        tx.publish(Envelope(event, source=self.source, subject=f"{self.settings.app_id}:{row.id_pengaduan}"))
         out.append({"source_id": row.id_pengaduan, "reason": reason, "row": row.as_strings(),
                     "legacy_updated_at": row.tgl_update, "seen_at": now})
 

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import BridgeHeartbeat, RowQuarantined
 from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE
-from palapa.kit.inbox import RejectedEventError
+from palapa.kit.consumer import RejectedEventError, each
 from palapa.kit.runtime import Runtime
 
 from . import store
@@ -29,5 +29,5 @@ async def on_row_quarantined(session: AsyncSession, envelope: Envelope) -> None:
 
 def register(runtime: Runtime) -> None:
     """Subscribe catalog-svc; one consumer group per topic, so one topic's rebalance never stalls the other."""
-    runtime.subscribe(BRIDGE_HEARTBEATS, on_bridge_heartbeat, group_id=f"{runtime.name}-heartbeats")
-    runtime.subscribe(BRIDGE_QUARANTINE, on_row_quarantined, group_id=f"{runtime.name}-quarantine")
+    runtime.subscribe(BRIDGE_HEARTBEATS, each(on_bridge_heartbeat), group_id=f"{runtime.name}-heartbeats")
+    runtime.subscribe(BRIDGE_QUARANTINE, each(on_row_quarantined), group_id=f"{runtime.name}-quarantine")

@@ -2,45 +2,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted
 from palapa.contracts.topics import COMPLAINT_INTAKE
-from palapa.kit.inbox import RejectedEventError
+from palapa.kit.consumer import Delivery
 from palapa.kit.runtime import Runtime
+from palapa.kit.uow import Done, Refused
 
 from . import domain, store
 
 
 class Intake:
-    """Each intake event: domain decision → case row and timeline → ComplaintUpdated in the outbox, one transaction."""
+    """A batch of intake events: domain decisions in order → case rows and timelines → ComplaintUpdated each."""
 
-    def __init__(self, runtime: Runtime, due_days: int) -> None:
-        self.runtime = runtime
+    def __init__(self, source: str, due_days: int) -> None:
+        self.source = source
         self.due_days = due_days
 
-    async def on_intake(self, session: AsyncSession, envelope: Envelope) -> None:
-        """ComplaintSubmitted opens the case (or resyncs a known one); ComplaintStatusChanged moves it.
+    async def on_intake(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Done | Refused | None]:
+        """ComplaintSubmitted opens a case (or resyncs a known one); ComplaintStatusChanged moves it.
 
-        The runtime hands over only the intake topic's event types; the domain refuses what cannot apply.
+        The kit hands over only the intake topic's event types; the domain refuses what cannot apply.
         """
-        event: ComplaintSubmitted | ComplaintStatusChanged = envelope.data
-        case = await store.get(session, event.ticket, for_update=True)
-        try:
-            new = domain.decide(case, event, at=envelope.time, due_days=self.due_days)
-        except domain.RefusedError as exc:
-            raise RejectedEventError(str(exc)) from exc
-        if new is None:
-            return
-        await store.save(session, new, envelope.id)
-        await self.runtime.outbox.add(
-            session, Envelope(domain.to_updated(new), source=self.runtime.source, subject=new.ticket)
-        )
+        events: list[ComplaintSubmitted | ComplaintStatusChanged] = [d.envelope.data for d in deliveries]
+        cases = await store.get_many(session, [e.ticket for e in events], for_update=True)
+        results: list[Done | Refused | None] = []
+        changes: list[tuple[domain.Case, str]] = []
+        for delivery, event in zip(deliveries, events, strict=True):
+            try:
+                new = domain.decide(cases.get(event.ticket), event, at=delivery.envelope.time, due_days=self.due_days)
+            except domain.RefusedError as exc:
+                results.append(Refused(str(exc)))
+                continue
+            if new is None:
+                results.append(None)
+                continue
+            cases[new.ticket] = new  # the next event of this ticket in the batch sees this state
+            changes.append((new, delivery.envelope.id))
+            results.append(Done(publish=[Envelope(domain.to_updated(new), source=self.source, subject=new.ticket)]))
+        await store.save_many(session, changes)
+        return results
 
 
 def register(runtime: Runtime, due_days: int) -> Intake:
     """Subscribe complaint-svc to the intake topic."""
-    intake = Intake(runtime, due_days)
+    intake = Intake(runtime.source, due_days)
     runtime.subscribe(COMPLAINT_INTAKE, intake.on_intake)
     return intake

@@ -18,6 +18,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.events import ComplaintStatus
@@ -59,35 +60,51 @@ case_events = Table(
 )
 
 
-async def get(session: AsyncSession, ticket: str, *, for_update: bool = False) -> Case | None:
-    """The case as last committed, or None; `for_update` locks its row until the transaction ends
-    (changes of one ticket apply one at a time)."""
-    query = select(cases).where(cases.c.ticket == ticket)
-    row = (await session.execute(query.with_for_update() if for_update else query)).first()
-    if row is None:
-        return None
-    return _case(row, (await _timelines(session, [ticket])).get(ticket, ()))
+async def get(session: AsyncSession, ticket: str) -> Case | None:
+    """The case as last committed, or None."""
+    return (await get_many(session, [ticket])).get(ticket)
 
 
-async def save(session: AsyncSession, case: Case, event_id: str) -> None:
-    """Write the case after one decision: insert at revision 1, else update; add its newest timeline step."""
-    values = {
+async def get_many(session: AsyncSession, tickets: Sequence[str], *, for_update: bool = False) -> dict[str, Case]:
+    """The known cases among `tickets`; `for_update` locks their rows until the transaction ends (in ticket
+    order, so two transactions never wait on each other in a cycle)."""
+    if not tickets:
+        return {}
+    query = select(cases).where(cases.c.ticket.in_(sorted(set(tickets)))).order_by(cases.c.ticket)
+    rows = (await session.execute(query.with_for_update() if for_update else query)).all()
+    steps = await _timelines(session, [r.ticket for r in rows])
+    return {r.ticket: _case(r, steps.get(r.ticket, ())) for r in rows}
+
+
+async def save_many(session: AsyncSession, changes: Sequence[tuple[Case, str]]) -> None:
+    """Write the cases after a batch of decisions: each (case, event id) added its newest timeline step;
+    a case's row takes its last state. Two transactions creating one ticket at once collide on the
+    timeline's key (ticket, revision), so the later one fails and is applied again on the committed case."""
+    if not changes:
+        return
+    final = {case.ticket: case for case, _ in changes}
+    rows = [{"ticket": c.ticket, **_values(c)} for c in final.values()]
+    stmt = insert(cases)
+    await session.execute(
+        stmt.on_conflict_do_update(index_elements=[cases.c.ticket], set_={k: stmt.excluded[k] for k in rows[0] if k != "ticket"}),
+        rows,
+    )
+    await session.execute(
+        case_events.insert(),
+        [
+            {"ticket": case.ticket, "revision": case.revision, "status": case.timeline[-1].status.value,
+             "legacy_status": case.timeline[-1].legacy_status, "at": case.timeline[-1].at, "event_id": event_id}
+            for case, event_id in changes
+        ],
+    )
+
+
+def _values(case: Case) -> dict:
+    return {
         "source_app": case.source_app, "source_ref": case.source_ref, "opd": case.opd, "category": case.category,
         "status": case.status.value, "revision": case.revision, "submitted_at": case.submitted_at,
         "updated_at": case.updated_at, "due_at": case.due_at,
     }
-    if case.revision == 1:
-        # A concurrent first insert of the same ticket fails on the key and the message is retried.
-        await session.execute(cases.insert().values(ticket=case.ticket, **values))
-    else:
-        await session.execute(cases.update().where(cases.c.ticket == case.ticket).values(**values))
-    step = case.timeline[-1]
-    await session.execute(
-        case_events.insert().values(
-            ticket=case.ticket, revision=case.revision, status=step.status.value,
-            legacy_status=step.legacy_status, at=step.at, event_id=event_id,
-        )
-    )
 
 
 async def page(

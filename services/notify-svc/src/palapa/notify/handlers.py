@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintUpdated
 from palapa.contracts.topics import COMPLAINT_UPDATES
+from palapa.kit.consumer import Delivery
 from palapa.kit.runtime import Runtime
-from palapa.kit.telemetry import current_traceparent
+from palapa.kit.uow import Done
 
 from . import store
 from .domain import Update
@@ -14,17 +19,26 @@ from .hub import Hub
 
 
 class ComplaintUpdates:
-    """Store each update in the inbox transaction; after commit, hand the fresh ones to the hub."""
+    """Store a batch of updates in the inbox transaction; after commit, hand the fresh ones to the hub."""
 
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
 
-    async def on_complaint_updated(self, session, envelope: Envelope) -> Update | None:
-        """The stored update, or None for a duplicate revision (e.g. re-published under a new event id)."""
-        event: ComplaintUpdated = envelope.data  # the only type on its topic (the runtime checks)
-        # The current span here is the consumer's: carry it so the SSE push joins the same trace.
-        update = Update(event.ticket, event.revision, event.model_dump(mode="json"), current_traceparent())
-        return update if await store.add_update(session, update, envelope.id) else None
+    async def on_complaint_updated(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Done]:
+        """Each update stored is the result for the hub; None for a revision stored before (e.g. re-published
+        under a new event id)."""
+        updates = []
+        for d in deliveries:
+            event: ComplaintUpdated = d.envelope.data  # the only type on its topic (the kit checks)
+            # carry the consumer's span context, so the SSE push joins the same trace
+            updates.append(Update(event.ticket, event.revision, event.model_dump(mode="json"), d.trace_context))
+        fresh = await store.add_updates(session, [(u, d.envelope.id) for u, d in zip(updates, deliveries, strict=True)])
+        results = []
+        for u in updates:
+            new = (u.ticket, u.revision) in fresh
+            fresh.discard((u.ticket, u.revision))  # a second copy in the batch is not new
+            results.append(Done(result=u if new else None))
+        return results
 
     def after_commit(self, envelope: Envelope, update: Update | None) -> None:
         if update is not None:  # a duplicate revision was pushed once already

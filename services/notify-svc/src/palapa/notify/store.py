@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,22 +41,25 @@ ticket_updates = Table(
 )
 
 
-async def add_update(session: AsyncSession, update: Update, event_id: str) -> bool:
-    """Store an update in the caller's transaction; False if this (ticket, revision) is already stored."""
-    row = await session.execute(
-        insert(ticket_updates)
-        .values(
-            ticket=update.ticket,
-            revision=update.revision,
-            event_id=event_id,
-            payload=update.data,
-            traceparent=update.carrier,
-            received_at=datetime.now(UTC),
-        )
+async def add_updates(session: AsyncSession, updates: Sequence[tuple[Update, str]]) -> set[tuple[str, int]]:
+    """Store (update, event id) pairs in the caller's transaction, in one statement; returns the
+    (ticket, revision) pairs that were new (a revision already stored is left as it is)."""
+    if not updates:
+        return set()
+    now = datetime.now(UTC)
+    rows, seen = [], set()
+    for update, event_id in updates:
+        if (update.ticket, update.revision) in seen:
+            continue  # the same revision twice in one batch: ON CONFLICT cannot touch a row twice
+        seen.add((update.ticket, update.revision))
+        rows.append({"ticket": update.ticket, "revision": update.revision, "event_id": event_id,
+                     "payload": update.data, "traceparent": update.carrier, "received_at": now})
+    result = await session.execute(
+        insert(ticket_updates).values(rows)
         .on_conflict_do_nothing(index_elements=["ticket", "revision"])
-        .returning(ticket_updates.c.id)
+        .returning(ticket_updates.c.ticket, ticket_updates.c.revision)
     )
-    return row.first() is not None
+    return {(r.ticket, r.revision) for r in result}
 
 
 async def history(sessions: async_sessionmaker, ticket: str, after: int = 0, before: int | None = None) -> list[Update]:

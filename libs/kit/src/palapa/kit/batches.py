@@ -1,0 +1,94 @@
+"""FastStream glue for batch consumption: records reach the kit raw, and offsets are committed by us.
+
+FastStream's own batch parser decodes every header as UTF-8 and its decoder parses JSON before any handler
+runs: a record with a bad header or a bad value would fail there, out of the inbox's reach. So the parser
+here only wraps the raw records, the decoder does nothing, and the Consumer reads each record itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+
+from aiokafka import AIOKafkaConsumer
+from aiokafka.structs import TopicPartition
+from faststream.kafka.annotations import KafkaMessage
+
+from .consumer import Consumer
+from .deadletter import Incoming
+from .loops import Backoff, Outage
+from .metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+
+async def raw_batch(records, original):
+    """Parse a batch without decoding anything (the kit reads records itself)."""
+    parser = original.__self__  # FastStream's AioKafkaBatchParser: its message class and consumer
+    first, last = records[0], records[-1]
+    return parser.msg_class(
+        body=[], headers={}, batch_headers=[], reply_to="", content_type=None,
+        message_id=f"{first.topic}-{first.partition}-{first.offset}-{last.offset}", correlation_id=None,
+        raw_message=records, path={}, consumer=parser._consumer,
+    )
+
+
+def no_decode(message) -> None:
+    """The body is never decoded by FastStream."""
+    return None
+
+
+class Batches:
+    """Runs each batch through the Consumer until it commits (transient failures back off), then commits offsets."""
+
+    def __init__(self, consumer: Consumer, topic: str, metrics: Metrics) -> None:
+        self.consumer, self.topic, self.metrics = consumer, topic, metrics
+        self.outage = Outage(f"{consumer.name} consuming {topic}", log)
+        self.commit_outage = Outage(f"{consumer.name} committing offsets of {topic}", log)
+        #: (partition) -> (next offset to read, end of the partition) after the last batch
+        self.positions: dict[int, tuple[int, int]] = {}
+
+    def handler(self, kafka: Callable[[], AIOKafkaConsumer | None]):
+        async def on_batch(msg: KafkaMessage) -> None:
+            records = [Incoming.of(r) for r in msg.raw_message]
+            if records:
+                await self.apply(records)
+                await self.commit(kafka(), records)
+
+        return on_batch
+
+    async def apply(self, records: Sequence[Incoming]) -> None:
+        backoff = Backoff(0.1, 2.0)
+        while True:
+            try:
+                await self.consumer.handle(records)
+                self.outage.recovered()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # only transient failures get here: the whole batch comes again
+                self.metrics.consumer_errors.labels(topic=self.topic).inc()
+                self.outage.failed(exc)
+                await asyncio.sleep(backoff.next())
+
+    async def commit(self, kafka: AIOKafkaConsumer | None, records: Sequence[Incoming]) -> None:
+        """Commit the offset after each partition's last record; a failed commit means the records come again."""
+        if kafka is None:
+            return
+        offsets: dict[TopicPartition, int] = {}
+        for r in records:
+            tp = TopicPartition(r.topic, r.partition)
+            offsets[tp] = max(offsets.get(tp, 0), r.offset + 1)
+        try:
+            await kafka.commit(offsets)
+            self.commit_outage.recovered()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # rebalance or broker away: the new owner re-reads them; the inbox dedupes
+            self.commit_outage.failed(exc)
+        for tp, position in offsets.items():
+            end = kafka.highwater(tp)
+            if end is not None:
+                self.positions[tp.partition] = (position, end)
+                self.metrics.consumer_lag.labels(topic=tp.topic, partition=tp.partition).set(max(0, end - position))
