@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from palapa.contracts.envelope import Envelope, from_kafka
 
 from .deadletter import Incoming, dead_letter
-from .errors import PermanentError, is_transient
+from .errors import PermanentError, describe, is_transient
 from .metrics import Metrics
 from .outbox import Outbox
 from .tables import EVENT_ID_MAX, dead_letters_table, inbox_table
@@ -114,7 +114,7 @@ class Consumer:
                 if is_transient(exc):
                     raise
                 log.warning("%s: a batch of %d failed (%s); applying its records one by one",
-                            self.name, len(items), _brief(exc))
+                            self.name, len(items), describe(exc))
                 for item in items:
                     await self._apply_alone(item)
             for item in items:
@@ -212,8 +212,8 @@ class Consumer:
                 if is_transient(exc):
                     raise
                 failure = exc
-                log.debug("%s: record %s attempt %d failed: %s", self.name, _where(item.record), attempt, exc)
-        item.reason = f"{type(failure).__name__}: {_brief(failure)}"
+                log.debug("%s: record %s attempt %d failed: %s", self.name, _where(item.record), attempt, describe(exc))
+        item.reason = describe(failure)
         item.envelope = None
         try:
             await self._apply([item])
@@ -221,7 +221,7 @@ class Consumer:
             if is_transient(exc):
                 raise
             # dead-lettering is built not to fail; if it does, say so loudly and never hold the stream up
-            log.error("%s: could not dead-letter %s (%s); it is skipped", self.name, _where(item.record), exc)
+            log.error("%s: could not dead-letter %s (%s); it is skipped", self.name, _where(item.record), describe(exc))
             item.outcome = Outcome.DEAD_LETTERED
 
     async def _claim(self, session: AsyncSession, envelopes: list[Envelope]) -> set[str]:
@@ -256,8 +256,3 @@ class Consumer:
 
 def _where(record: Incoming) -> str:
     return f"{record.topic}[{record.partition}]@{record.offset}"
-
-
-def _brief(exc: BaseException) -> str:
-    text = str(exc).replace("\x00", "") or type(exc).__name__
-    return text if len(text) <= 500 else text[:500] + "…"

@@ -53,3 +53,15 @@ def is_transient(exc: BaseException) -> bool:
     except ImportError:  # pragma: no cover
         pass
     return False
+
+
+def describe(exc: BaseException, limit: int = 500) -> str:
+    """A one-line reason for a failure, without the SQL parameters a database error would quote (they may
+    hold personal data): e.g. 'CharacterNotInRepertoireError: invalid byte sequence for encoding "UTF8": 0x00'."""
+    if isinstance(exc, sa.DBAPIError) and exc.orig is not None:
+        cause = exc.orig.__cause__ or exc.orig
+        text = f"{type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else ''}"
+    else:
+        text = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    text = text.replace("\x00", "")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,76 @@
+"""The intake handler on a real PostgreSQL, without a broker: what it stores and what it asks to publish."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from palapa.complaint import store
+from palapa.complaint.handlers import Intake
+from palapa.contracts.envelope import Envelope
+from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted, ComplaintUpdated
+from palapa.kit.consumer import Delivery
+from palapa.kit.db import make_engine, sessions
+from palapa.kit.uow import Done, Refused
+
+pytestmark = pytest.mark.integration
+
+T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+async def session(database_url):
+    engine = make_engine(database_url)
+    async with engine.begin() as conn:
+        await conn.execute(text('CREATE SCHEMA IF NOT EXISTS "complaint"'))
+        await conn.run_sync(store.metadata.create_all)
+    async with sessions(engine)() as s, s.begin():
+        yield s
+    await engine.dispose()
+
+
+def delivery(event) -> Delivery:
+    return Delivery(Envelope(event, source="/apps/curhat-ning-ita", subject=event.ticket), {})
+
+
+def submitted(ticket="CURHAT-1"):
+    return ComplaintSubmitted(ticket=ticket, source_app="curhat-ning-ita", source_ref=ticket.split("-")[1],
+                              category="Jalan Rusak", description="Jalan berlubang", submitted_at=T0)
+
+
+def changed(status, ticket="CURHAT-1", hours=1):
+    return ComplaintStatusChanged(ticket=ticket, source_app="curhat-ning-ita", source_ref=ticket.split("-")[1],
+                                  status=status, legacy_status="2", changed_at=T0 + timedelta(hours=hours))
+
+
+async def test_a_submission_and_its_change_in_one_batch_store_one_case_and_publish_each_revision(session):
+    intake = Intake("/services/complaint-svc", due_days=5)
+    results = await intake.on_intake(session, [delivery(submitted()), delivery(changed("in_progress"))])
+    published = [r.publish[0].data for r in results]
+    assert all(isinstance(r, Done) for r in results)
+    assert [(u.revision, u.status) for u in published] == [(1, "received"), (2, "in_progress")]
+    assert all(isinstance(u, ComplaintUpdated) for u in published)
+    case = await store.get(session, "CURHAT-1")
+    assert (case.revision, case.status, len(case.timeline)) == (2, "in_progress", 2)
+
+
+async def test_a_change_for_an_unknown_ticket_is_refused_with_the_reason_and_nothing_is_stored(session):
+    results = await Intake("/services/complaint-svc", 5).on_intake(session, [delivery(changed("verified", "CURHAT-9"))])
+    assert results == [Refused("status change for unknown ticket CURHAT-9: no ComplaintSubmitted seen")]
+    assert await store.get(session, "CURHAT-9") is None
+
+
+async def test_the_same_status_again_changes_nothing_and_publishes_nothing(session):
+    intake = Intake("/services/complaint-svc", 5)
+    await intake.on_intake(session, [delivery(submitted())])
+    assert await intake.on_intake(session, [delivery(changed("received"))]) == [None]
+    assert (await store.get(session, "CURHAT-1")).revision == 1
+
+
+async def test_a_refused_event_in_a_batch_leaves_the_others_applied(session):
+    intake = Intake("/services/complaint-svc", 5)
+    results = await intake.on_intake(
+        session, [delivery(submitted("CURHAT-2")), delivery(changed("verified", "CURHAT-404")), delivery(changed("verified", "CURHAT-2"))]
+    )
+    assert [type(r) for r in results] == [Done, Refused, Done]
+    assert (await store.get(session, "CURHAT-2")).status == "verified"
