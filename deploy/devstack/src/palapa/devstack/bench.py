@@ -100,7 +100,7 @@ async def run(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    """`palapa bench [latency] [--updates N]` or `palapa bench outbox [--rows N]`."""
+    """`palapa bench [latency] [--updates N]`, `palapa bench outbox [--rows N]` or `palapa bench throughput [--rows N]`."""
     import sys
 
     argv = sys.argv[1:]
@@ -108,6 +108,10 @@ def main() -> None:
         from .bench_outbox import main as outbox
 
         return outbox(argv[1:])
+    if argv[:1] == ["throughput"]:
+        from .bench_throughput import main as throughput
+
+        return throughput(argv[1:])
     if argv[:1] == ["latency"]:
         argv = argv[1:]
     parser = argparse.ArgumentParser(prog="palapa bench [latency]", description=__doc__)

@@ -33,7 +33,7 @@ class Cursor:
         """True when a row at `key` lies beyond this cursor (it has not been read yet)."""
         return self.ts is None or key > (self.ts, self.id)
 
-    def scan_start(self, lookback_seconds: int) -> Cursor:
+    def scan_start(self, lookback_seconds: float) -> Cursor:
         """Where a poll starts reading: `lookback_seconds` before the cursor, from the first id of that second."""
         if self.ts is None:
             return self

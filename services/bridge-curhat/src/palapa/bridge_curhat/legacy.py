@@ -6,9 +6,11 @@ app's MySQL/MariaDB and on PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, and_, or_, select
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from palapa.kit.db import make_engine
@@ -38,11 +40,27 @@ def make_legacy_engine(url: str) -> AsyncEngine:
     return make_engine(url, pool_size=2)
 
 
-def _row(r) -> LegacyRow:
-    return LegacyRow(
+@dataclass(frozen=True)
+class ReadRow(LegacyRow):
+    """A row as read, with the legacy database's own digest of it: a window re-read compares digests, not rows."""
+
+    digest: str = ""
+
+    def as_strings(self) -> dict[str, str | None]:
+        values = super().as_strings()
+        values.pop("digest", None)
+        return values
+
+
+# md5 and concat_ws exist in MySQL/MariaDB and PostgreSQL alike; NULL is spelled out so it differs from ''
+DIGEST = func.md5(func.concat_ws("|", *[func.coalesce(cast(c, String), "\x01") for c in tb_pengaduan.columns]))
+
+
+def _row(r) -> ReadRow:
+    return ReadRow(
         id_pengaduan=int(r.id_pengaduan), nik=r.nik, nama_pelapor=r.nama_pelapor, no_hp=r.no_hp,
         isi_laporan=r.isi_laporan, kategori=r.kategori, lokasi=r.lokasi, status=r.status,
-        tgl_lapor=r.tgl_lapor, tgl_update=r.tgl_update.replace(tzinfo=None),
+        tgl_lapor=r.tgl_lapor, tgl_update=r.tgl_update.replace(tzinfo=None), digest=r.digest,
     )
 
 
@@ -55,7 +73,7 @@ class LegacyReader:
     async def read_after(self, position: Cursor, limit: int) -> list[LegacyRow]:
         """Rows strictly after `position` in (tgl_update, id_pengaduan) order, at most `limit`."""
         t = tb_pengaduan
-        stmt = select(t).order_by(t.c.tgl_update, t.c.id_pengaduan).limit(limit)
+        stmt = select(t, DIGEST.label("digest")).order_by(t.c.tgl_update, t.c.id_pengaduan).limit(limit)
         if position.ts is not None:
             stmt = stmt.where(
                 or_(t.c.tgl_update > position.ts, and_(t.c.tgl_update == position.ts, t.c.id_pengaduan > position.id))
@@ -68,13 +86,43 @@ class LegacyReader:
         rows = await self.read_after(cursor, 1)
         return rows[0].tgl_update if rows else None
 
-    async def scan(self, cursor: Cursor, lookback_seconds: int, batch_size: int) -> list[LegacyRow]:
-        """One poll's rows: the lookback window before the cursor, then at most one page beyond it."""
+    async def window(self, cursor: Cursor, lookback_seconds: float) -> list[tuple[int, str]]:
+        """(id, digest) of every row from `lookback_seconds` before the cursor up to it: cheap to re-read."""
+        if cursor.ts is None:
+            return []
+        t = tb_pengaduan
+        start = cursor.scan_start(lookback_seconds)
+        stmt = (
+            select(t.c.tgl_update, t.c.id_pengaduan, DIGEST)
+            .where(t.c.tgl_update >= start.ts, t.c.tgl_update <= cursor.ts)
+            .order_by(t.c.tgl_update, t.c.id_pengaduan)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(stmt)).all()
+        return [(int(i), digest) for ts, i, digest in rows if (ts.replace(tzinfo=None), int(i)) <= cursor.key]
+
+    async def read_ids(self, ids: list[int], chunk: int = 1000) -> list[LegacyRow]:
+        """The rows with these ids, in (tgl_update, id_pengaduan) order."""
+        t = tb_pengaduan
+        out: list[LegacyRow] = []
+        async with self.engine.connect() as conn:
+            for n in range(0, len(ids), chunk):
+                rows = (await conn.execute(select(t, DIGEST.label("digest")).where(t.c.id_pengaduan.in_(ids[n : n + chunk])))).all()
+                out.extend(_row(r) for r in rows)
+        return sorted(out, key=lambda r: r.key)
+
+    async def scan(
+        self, cursor: Cursor, lookback_seconds: float, batch_size: int, *,
+        handled: Mapping[int, str] | None = None, window: bool = True,
+    ) -> list[LegacyRow]:
+        """One poll's rows: those of the lookback window behind the cursor whose digest differs from the one
+        `handled` holds for that id (a late commit, or any row when nothing is known), then at most one page beyond.
+        `window=False` skips the window (the poller re-checks it about once a second while catching up)."""
         rows: list[LegacyRow] = []
-        position = cursor.scan_start(lookback_seconds)
-        while True:
-            page = await self.read_after(position, batch_size)
-            rows.extend(page)
-            if len(page) < batch_size or cursor.is_before(page[-1].key):
-                return rows
-            position = Cursor(*page[-1].key)
+        if window:
+            handled = handled or {}
+            missing = [i for i, digest in await self.window(cursor, lookback_seconds) if handled.get(i) != digest]
+            if missing:
+                rows.extend(await self.read_ids(missing))
+        rows.extend(await self.read_after(cursor, batch_size))
+        return rows

@@ -21,6 +21,8 @@ from .translate import LastState, LegacyRow, Quarantine, as_utc, canonical_statu
 
 log = logging.getLogger(__name__)
 
+WINDOW_RECHECK_SECONDS = 1.0
+
 
 class LegacyUnavailableError(RuntimeError):
     """The legacy database could not be read (down, network, credentials)."""
@@ -52,6 +54,11 @@ class Poller:
         self.source = f"/apps/{settings.app_id}"
         self.cursor: Cursor | None = None
         self.stats = Stats()
+        # id -> (tgl_update, legacy digest) of rows handled inside the lookback window: a window re-read
+        # fetches only rows whose digest differs (whole-second timestamps cannot tell two versions apart)
+        self.handled: dict[int, tuple[datetime, str]] = {}
+        self._window_checked = 0.0
+        self._catching_up = False
 
     async def load_cursor(self) -> Cursor:
         """The stored checkpoint (creating the row on first start, so later polls can lock it)."""
@@ -66,19 +73,30 @@ class Poller:
         """One poll; returns how many rows it read beyond the cursor (a full batch means: poll again now)."""
         cursor = self.cursor or await self.load_cursor()
         started = time.time_ns()
+        # While catching up a backlog the window is re-checked about once a second, not at every page; the
+        # window reaches one second further back so that a late commit is still inside it then.
+        window = not self._catching_up or time.monotonic() - self._window_checked >= WINDOW_RECHECK_SECONDS
+        lookback = self.settings.lookback_seconds + WINDOW_RECHECK_SECONDS
         try:
-            rows = await self.reader.scan(cursor, self.settings.lookback_seconds, self.settings.batch_size)
+            rows = await self.reader.scan(
+                cursor, lookback, self.settings.batch_size, window=window,
+                handled={i: digest for i, (_, digest) in self.handled.items()},
+            )
         except Exception as exc:  # any driver/network failure of the legacy side
             self.stats.legacy_reachable = False
             raise LegacyUnavailableError(str(exc) or type(exc).__name__) from exc
         self.stats.legacy_reachable = True
         self.stats.polls += 1
+        if window:
+            self._window_checked = time.monotonic()
         beyond = sum(1 for r in rows if cursor.is_before(r.key))
+        self._catching_up = beyond >= self.settings.batch_size
         new_cursor = cursor.advance(r.key for r in rows)
         async with self.runtime.sessions() as s:
             known = await store.last_states(s, [r.id_pengaduan for r in rows])
         changed = [r for r in rows if (st := known.get(r.id_pengaduan)) is None or st.fingerprint != fingerprint(r)]
         if not changed and new_cursor == cursor:
+            self._remember(rows, new_cursor, lookback)
             return beyond  # only re-read rows of the lookback window, all unchanged
         # the span starts when the poll did, so the trace covers the legacy read as well
         with self.runtime.tracer.start_as_current_span("curhat poll", start_time=started) as span:
@@ -88,10 +106,21 @@ class Poller:
             span.set_attribute("curhat.events", emitted)
             span.set_attribute("curhat.quarantined", quarantined)
         self.cursor = new_cursor
+        self._remember(rows, new_cursor, lookback)
         self.stats.rows_translated += len(changed) - quarantined
         self.stats.rows_quarantined += quarantined
+        rows_metric = self.runtime.metrics.bridge_rows
+        rows_metric.labels(app=self.settings.app_id, outcome="translated").inc(len(changed) - quarantined)
+        rows_metric.labels(app=self.settings.app_id, outcome="quarantined").inc(quarantined)
         self.stats.events_emitted += emitted
         return beyond
+
+    def _remember(self, rows: list[LegacyRow], cursor: Cursor, lookback: float) -> None:
+        """Keep the keys of handled rows while they are inside the lookback window."""
+        self.handled.update((r.id_pengaduan, (r.tgl_update, getattr(r, "digest", ""))) for r in rows)
+        if cursor.ts is not None:
+            start = cursor.scan_start(lookback).ts
+            self.handled = {i: v for i, v in self.handled.items() if v[0] >= start}
 
     async def _commit(self, cursor: Cursor, new_cursor: Cursor, rows: list[LegacyRow]) -> tuple[int, int]:
         """Stage events/quarantines, row states and the cursor together; (events, quarantined)."""

@@ -32,7 +32,7 @@ class BridgeCurhatSettings(ServiceSettings):
 
     legacy_database_url: str
     poll_interval_seconds: float = Field(0.2, gt=0)
-    batch_size: int = Field(500, ge=1, le=50_000)
+    batch_size: int = Field(1000, ge=1, le=50_000)
     lookback_seconds: int = Field(2, ge=0, le=3600)
     legacy_timezone: str = "Asia/Jakarta"
     heartbeat_seconds: float = Field(10.0, gt=0)
