@@ -19,8 +19,8 @@ PHONE_RUN = re.compile(r"(?<![\d+])(?:\+62[ -]?8|62[ -]?8|08)\d(?:[ -]?\d){6,12}
 EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)\b")
 # C0 controls but tab, newline and carriage return; and lone surrogates, which UTF-8 cannot encode
 UNREPRESENTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-# the end of a text cut short: the last word, and the digits and separators before it
-CUT_TAIL = re.compile(r"[\d .+-]*\S*$")
+NUMBER_TAIL = re.compile(r"[\d .+-]*$")
+WORD_TAIL = re.compile(r"\S*$")
 BLANK = {"", "-"}
 #: A quarantine event shows at most this much of each column (the raw row keeps it all).
 FIELD_CHARS = 2000
@@ -96,14 +96,26 @@ def printable(text: str) -> str:
                                else f"\\u{ord(m.group()):04x}", text)
 
 
+def head_of(text: str, limit: int) -> str:
+    """The first `limit` characters without the number or word the cut falls in.
+
+    Texts are cut before masking (masking megabytes costs seconds): a NIK or a phone number cut in
+    half would be too short to be recognised, and would be left readable.
+    """
+    head, after = text[:limit], text[limit:limit + 1]
+    if after and after in "0123456789 .+-":
+        return NUMBER_TAIL.sub("", head)
+    if after and not after.isspace():
+        return WORD_TAIL.sub("", head)
+    return head
+
+
 def safe_text(text: str, limit: int = FIELD_CHARS) -> str:
     """Masked, printable and cut to about `limit` characters: what a log line, a reason or a
     quarantine event may quote."""
     if len(text) <= limit:
         return printable(mask_text(text) or "")
-    # Cut first (masking megabytes costs seconds), dropping the last word and any number before it:
-    # a NIK or phone cut in half would be too short to be recognised, and left readable.
-    head = CUT_TAIL.sub("", text[:limit])
+    head = head_of(text, limit)
     return f"{printable(mask_text(head) or '')}… [cut: {len(text):,} characters]"
 
 
@@ -123,4 +135,4 @@ def quote(value: str, limit: int = 60) -> str:
     """A value as a reason may quote it: masked, cut to about `limit` characters, repr'd (controls escaped)."""
     if len(value) <= limit:
         return repr(mask_text(value))
-    return f"{mask_text(CUT_TAIL.sub('', value[:limit]))!r}… ({len(value):,} characters)"
+    return f"{mask_text(head_of(value, limit))!r}… ({len(value):,} characters)"
