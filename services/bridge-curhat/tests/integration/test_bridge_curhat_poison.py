@@ -1,6 +1,7 @@
 """Rows the platform could never carry are quarantined at translation, masked, and the rows after them flow."""
 
 import logging
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
@@ -24,16 +25,20 @@ async def test_oversized_and_implausible_rows_are_quarantined_masked_and_the_nex
     far = await legacy.insert(tgl_lapor="9999-12-31 23:59:59")
     typed = await legacy.insert(nama_pelapor=NIK, no_hp=PHONE, tgl_lapor=NIK,
                                 isi_laporan=f"Mohon dihubungi di {PHONE}, NIK saya {NIK}")
+    future = await legacy.insert(tgl_lapor="", tgl_update=datetime(9999, 12, 31, 23, 59, 59))
     bridge = await make_bridge(legacy.url)
+    await eventually(lambda: len(topic_reader.of(BRIDGE_QUARANTINE)) == 4, what="four quarantined rows")
+    # a change stamped now, after a row stamped in year 9999 was read: the cursor did not jump past it
     canary = await legacy.insert(kategori="Sampah")
-
-    await eventually(lambda: len(topic_reader.of(BRIDGE_QUARANTINE)) == 3, what="three quarantined rows")
     await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 1, what="the canary after them")
     assert topic_reader.of(COMPLAINT_INTAKE)[0].key == f"CURHAT-{canary}"
+    assert len(topic_reader.of(BRIDGE_QUARANTINE)) == 4 and bridge.poller.stats.rows_quarantined == 4  # once each
 
     q = {int(r.envelope.data.source_id): r for r in topic_reader.of(BRIDGE_QUARANTINE)}
     assert q[huge].envelope.data.reason.startswith("oversized_isi_laporan: 2,089,999 characters make a ")
     assert q[far].envelope.data.reason.startswith("implausible_tgl_lapor: 9999-12-31 23:59:59 is later than ")
+    assert q[future].envelope.data.reason.startswith("implausible_tgl_update: 9999-12-31 23:59:59 is later than ")
+    assert bridge.poller.cursor.ts.year < 9999
     assert q[typed].envelope.data.reason == "unparseable_tgl_lapor: '3576********0099' matches no known date format"
     published = q[typed].envelope.data.row
     assert (published["nik"], published["nama_pelapor"], published["no_hp"]) == (

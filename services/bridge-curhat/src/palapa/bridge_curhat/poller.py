@@ -74,8 +74,11 @@ class Poller:
             raise LegacyUnavailableError(str(exc) or type(exc).__name__) from exc
         self.stats.legacy_reachable = True
         self.stats.polls += 1
-        beyond = sum(1 for r in rows if cursor.is_before(r.key))
-        new_cursor = cursor.advance(r.key for r in rows)
+        # A row stamped in the future (a '9999-12-31' typed in) is quarantined, and must not carry the cursor
+        # past every later change: the cursor stops at the horizon; that row is re-read, unchanged, each poll.
+        horizon = datetime.now(self.tz).replace(tzinfo=None) + timedelta(hours=self.settings.future_hours)
+        beyond = sum(1 for r in rows if cursor.is_before(r.key) and r.tgl_update <= horizon)
+        new_cursor = cursor.advance(r.key for r in rows if r.tgl_update <= horizon)
         async with self.runtime.sessions() as s:
             known = await store.last_states(s, [r.id_pengaduan for r in rows])
         changed = [r for r in rows if (st := known.get(r.id_pengaduan)) is None or st.fingerprint != fingerprint(r)]
