@@ -60,3 +60,17 @@ async def test_oversized_and_implausible_rows_are_quarantined_masked_and_the_nex
         raw = dict((await s.execute(select(store.quarantine.c.source_id, store.quarantine.c.row))).all())
     assert (raw[typed]["nik"], raw[typed]["no_hp"]) == ("3576 0123 4567 0002", PHONE)
     assert raw[typed]["nama_pelapor"] == NIK and len(raw[huge]["isi_laporan"]) == 2_090_000
+
+
+async def test_a_row_stamped_in_year_one_is_quarantined_and_the_cursor_stays_where_the_lookback_works(
+    legacy, make_bridge, topic_reader
+):
+    first = await legacy.insert(tgl_lapor="", tgl_update=datetime(1, 1, 1))
+    bridge = await make_bridge(legacy.url)
+    await eventually(lambda: len(topic_reader.of(BRIDGE_QUARANTINE)) == 1, what="the year-one row quarantined")
+    assert topic_reader.of(BRIDGE_QUARANTINE)[0].envelope.data.reason == (
+        "implausible_tgl_update: 0001-01-01 00:00:00 is before 2000-01-01")
+    canary = await legacy.insert()
+    await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 1, what="the canary")
+    assert topic_reader.of(COMPLAINT_INTAKE)[0].key == f"CURHAT-{canary}"
+    assert bridge.poller.stats.rows_quarantined == 1 and first

@@ -75,10 +75,13 @@ class Poller:
         self.stats.legacy_reachable = True
         self.stats.polls += 1
         # A row stamped in the future (a '9999-12-31' typed in) is quarantined, and must not carry the cursor
-        # past every later change: the cursor stops at the horizon; that row is re-read, unchanged, each poll.
+        # past every later change; nor may one stamped '0001-01-01' leave it where the lookback overflows.
+        # Such rows do not move the cursor: they are re-read, unchanged, while beyond it.
+        earliest = datetime.combine(self.settings.earliest_date, datetime.min.time())
         horizon = datetime.now(self.tz).replace(tzinfo=None) + timedelta(hours=self.settings.future_hours)
-        beyond = sum(1 for r in rows if cursor.is_before(r.key) and r.tgl_update <= horizon)
-        new_cursor = cursor.advance(r.key for r in rows if r.tgl_update <= horizon)
+        plausible = [r for r in rows if earliest <= r.tgl_update <= horizon]
+        beyond = sum(1 for r in plausible if cursor.is_before(r.key))
+        new_cursor = cursor.advance(r.key for r in plausible)
         async with self.runtime.sessions() as s:
             known = await store.last_states(s, [r.id_pengaduan for r in rows])
         changed = [r for r in rows if (st := known.get(r.id_pengaduan)) is None or st.fingerprint != fingerprint(r)]
