@@ -42,7 +42,7 @@ class BridgeCurhatSettings(ServiceSettings):
     # legacy dates outside [earliest_date, now + future_hours] are typos or placeholders ('9999-12-31'),
     # quarantined before a deadline computed from them overflows downstream
     earliest_date: date = Field(date(2000, 1, 1), ge=date(1900, 1, 1), le=date(2100, 1, 1))
-    future_hours: float = Field(24.0, ge=0, le=24 * 365)
+    future_hours: float = Field(24.0, ge=1, le=24 * 365)  # at least 1 h: the legacy clock may run ahead
 
     @field_validator("legacy_database_url")
     @classmethod
