@@ -17,7 +17,8 @@ T = datetime(2026, 11, 20, 8, 30, 0)
 
 
 async def test_the_legacy_reader_reads_mariadb_rows_as_they_are_in_cursor_order(legacy_mariadb):
-    a = await legacy_mariadb.insert(tgl_update=T, nik="3576 0123 4567 0002", kategori="jalan rusak ", status="Proses")
+    a = await legacy_mariadb.insert(tgl_update=T, tgl_lapor="20/11/2026 08:30", nik="3576 0123 4567 0002",
+                                    kategori="jalan rusak ", status="Proses")
     b = await legacy_mariadb.insert(tgl_update=T, nik="-", nama_pelapor="-", tgl_lapor="20-11-2026")
     c = await legacy_mariadb.insert(tgl_update=datetime(2026, 11, 20, 8, 29, 59), status="SELESAI ")
     engine = make_legacy_engine(legacy_mariadb.url)
@@ -51,3 +52,23 @@ async def test_the_bridge_publishes_from_mariadb_and_quarantines_its_bad_rows(le
     await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 2, what="the rejection")
     assert topic_reader.of(COMPLAINT_INTAKE)[1].envelope.data.status == "rejected"
     assert bad
+
+
+async def test_nul_characters_mariadb_holds_and_postgresql_refuses_never_stall_the_bridge(
+    legacy_mariadb, make_bridge, topic_reader
+):
+    text = await legacy_mariadb.insert(isi_laporan="Lampu\x00 mati di Jl. Pahlawan.\x00", nama_pelapor="Sri\x00 Rahayu")
+    status = await legacy_mariadb.insert(status="0\x00", no_hp="0812\x0098765432")
+    bridge = await make_bridge(legacy_mariadb.url)
+    canary = await legacy_mariadb.insert()
+    await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 2 and len(topic_reader.of(BRIDGE_QUARANTINE)) == 1,
+                     what="the cleaned complaint, the canary and one quarantine")
+    submitted = {r.key: r.envelope.data for r in topic_reader.of(COMPLAINT_INTAKE)}
+    assert set(submitted) == {f"CURHAT-{text}", f"CURHAT-{canary}"}
+    assert submitted[f"CURHAT-{text}"].description == "Lampu mati di Jl. Pahlawan."
+    assert submitted[f"CURHAT-{text}"].reporter_name == "Sri Rahayu"
+    quarantined = topic_reader.of(BRIDGE_QUARANTINE)[0].envelope.data
+    assert quarantined.source_id == str(status)
+    assert quarantined.reason == "unrepresentable_status: status '0\\x00' holds U+0000"
+    assert quarantined.row["status"] == "0\\x00" and quarantined.row["no_hp"] == "****\\x00********"
+    assert bridge.poller.stats.rows_quarantined == 1

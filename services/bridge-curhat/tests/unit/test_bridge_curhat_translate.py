@@ -11,6 +11,7 @@ import pytest
 from palapa.bridge_curhat.translate import (
     LastState,
     LegacyRow,
+    Limits,
     Quarantine,
     canonical_status,
     fingerprint,
@@ -18,7 +19,9 @@ from palapa.bridge_curhat.translate import (
     normalise_category,
     translate,
 )
+from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatus, ComplaintStatusChanged, ComplaintSubmitted
+from palapa.kit.limits import MAX_EVENT_BYTES
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 RECORDED = json.loads((Path(__file__).parent / "curhat_rows.json").read_text())["rows"]
@@ -35,6 +38,7 @@ def test_a_recorded_row_seen_first_is_submitted_or_quarantined_as_recorded(case)
     if expect["type"] == "quarantine":
         assert isinstance(result, Quarantine)
         assert result.reason.startswith(expect["reason"] + ":")
+        assert result.reason == expect.get("reason_text", result.reason)
         return
     [event] = result
     assert isinstance(event, ComplaintSubmitted)
@@ -129,3 +133,74 @@ def test_the_fingerprint_changes_with_any_column_and_only_then():
     assert fingerprint(row) != fingerprint(replace(row, lokasi="Jl. Lain"))
     assert fingerprint(row) != fingerprint(replace(row, tgl_update=row.tgl_update + timedelta(seconds=1)))
     assert fingerprint(row) != fingerprint(replace(row, nik=None))
+
+
+def test_a_complaint_text_too_large_for_any_event_is_quarantined_with_its_size():
+    result = translate(replace(_first(), isi_laporan="Jalan rusak parah. " * 110_000), None, JAKARTA)
+    assert isinstance(result, Quarantine)
+    assert result.reason.startswith("oversized_isi_laporan: 2,089,999 characters make a 2,094,")
+    assert result.reason.endswith(f"the platform carries at most {MAX_EVENT_BYTES:,} bytes")
+
+
+def test_the_largest_complaint_text_that_fits_is_carried_and_its_envelope_stays_under_the_limit():
+    text = "a" * (MAX_EVENT_BYTES - 4096 - 1024)
+    [event] = translate(replace(_first(), isi_laporan=text), None, JAKARTA)
+    key, value, headers = Envelope(event, source="/apps/curhat-ning-ita", subject=event.ticket).to_kafka()
+    assert len(key) + len(value) + sum(len(k) + len(v) for k, v in headers.items()) <= MAX_EVENT_BYTES
+
+
+def test_a_complaint_text_of_escaped_characters_is_measured_as_it_travels():
+    # a quote is 1 character but 2 bytes of JSON: the limit is on the encoded event
+    result = translate(replace(_first(), isi_laporan='"' * (MAX_EVENT_BYTES // 2)), None, JAKARTA)
+    assert isinstance(result, Quarantine) and result.reason.startswith("oversized_isi_laporan:")
+
+
+def test_the_default_event_limit_is_the_kits():
+    assert Limits().max_event_bytes == MAX_EVENT_BYTES
+
+
+def test_a_date_more_than_the_tolerance_ahead_of_now_is_implausible():
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # 19:00 WIB
+    limits = Limits(latest=now + timedelta(hours=1), ahead=timedelta(hours=1))
+    ahead = replace(_first(), tgl_lapor="", tgl_update=datetime(2026, 11, 24, 20, 0, 1))
+    assert translate(ahead, None, JAKARTA, limits=limits) == Quarantine(
+        "implausible_tgl_update: 2026-11-24 20:00:01 is later than 2026-11-24 20:00:00+07:00"
+    )
+    assert translate(replace(ahead, tgl_update=datetime(2026, 11, 24, 20, 0)), None, JAKARTA, limits=limits) != []
+
+
+@pytest.mark.parametrize("tgl_update", [datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59), datetime(1999, 12, 31)])
+def test_a_status_change_at_the_ends_of_the_calendar_is_quarantined_not_overflowed(tgl_update):
+    row = replace(_first(), status="2", tgl_update=tgl_update)
+    result = translate(row, LastState(ComplaintStatus.RECEIVED, "old"), JAKARTA)
+    assert isinstance(result, Quarantine) and result.reason.startswith("implausible_tgl_update: ")
+
+
+def test_the_earliest_date_is_a_local_date():
+    row = replace(_first(), tgl_lapor="01/01/2000 00:00")
+    [event] = translate(row, None, JAKARTA)
+    assert event.submitted_at == datetime(1999, 12, 31, 17, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("id_pengaduan", [0, -5, 2**63])
+def test_an_id_that_makes_no_ticket_is_quarantined(id_pengaduan):
+    result = translate(replace(_first(), id_pengaduan=id_pengaduan), None, JAKARTA)
+    assert result == Quarantine(f"invalid_id_pengaduan: {id_pengaduan} is not a positive 64-bit id")
+
+
+def test_a_reason_quotes_a_long_value_cut_and_masked():
+    row = replace(_first(), tgl_lapor="NIK 3576012345670002 " * 50)
+    result = translate(row, None, JAKARTA)
+    assert result.reason.startswith("unparseable_tgl_lapor: 'NIK 3576********0002 NIK 3576********0002 NIK'… (1,050 characters)")
+    assert "0123" not in result.reason
+
+
+def test_a_nul_only_complaint_text_is_blank():
+    result = translate(replace(_first(), isi_laporan="\x00\x00 \x00"), None, JAKARTA)
+    assert isinstance(result, Quarantine) and result.reason.startswith("blank_isi_laporan:")
+
+
+def test_a_lone_surrogate_in_a_complaint_text_is_replaced_so_the_event_encodes():
+    [event] = translate(replace(_first(), isi_laporan="Jalan \ud800rusak"), None, JAKARTA)
+    assert event.description == "Jalan \ufffdrusak"
+    event.model_dump_json()

@@ -1,6 +1,6 @@
 """The case rules, with no fixtures: routing, transitions, resyncs, timeline and the citizen view."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -117,6 +117,44 @@ def test_updated_at_never_goes_back_in_time_but_the_step_keeps_its_own_time():
 def test_a_time_without_zone_is_refused():
     with pytest.raises(RefusedError, match="no time zone"):
         open_case(submitted(submitted_at=datetime(2026, 11, 20, 8, 30)))
+
+
+WIB = timezone(timedelta(hours=7))
+MINUS_12 = timezone(timedelta(hours=-12))
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),  # a legacy placeholder: the deadline would overflow
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=MINUS_12),  # beyond datetime.max once in UTC
+        datetime(9000, 1, 1, tzinfo=UTC),
+        datetime(1, 1, 1, tzinfo=WIB),  # before datetime.min once in UTC
+        datetime(1899, 12, 31, 23, 59, tzinfo=UTC),
+    ],
+)
+def test_a_submission_at_the_ends_of_the_calendar_is_refused_not_overflowed(at):
+    with pytest.raises(RefusedError, match=r"submitted_at .* is out of range"):
+        open_case(submitted(submitted_at=at), due_days=365)
+
+
+def test_the_latest_time_in_range_still_gets_its_deadline():
+    at = datetime(8999, 12, 31, 23, 59, tzinfo=WIB)
+    assert open_case(submitted(submitted_at=at), due_days=365).due_at == at + timedelta(days=365)
+
+
+def test_an_absurd_deadline_is_refused_not_overflowed():
+    with pytest.raises(RefusedError, match="beyond the calendar"):
+        open_case(submitted(), due_days=10_000_000)
+
+
+@pytest.mark.parametrize("at", [datetime(9999, 12, 31, tzinfo=UTC), datetime(1, 1, 1, 0, 30, tzinfo=WIB)])
+def test_a_change_or_resync_at_the_ends_of_the_calendar_is_refused(at):
+    case = open_case(submitted())
+    with pytest.raises(RefusedError, match="changed_at .* is out of range"):
+        apply_change(case, changed("in_progress", at=at))
+    with pytest.raises(RefusedError, match="the envelope time .* is out of range"):
+        decide(case, submitted(status="verified"), at=at)
 
 
 @pytest.mark.parametrize("ticket", ["curhat-1", "AB", "-ABC", "CURHAT 1", "CURHAT_1"])

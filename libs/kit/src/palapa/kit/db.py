@@ -36,9 +36,11 @@ def async_url(url: str) -> str:
 
 def make_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
     """A pooled engine for any database we or a legacy app own; connections recycled hourly because
-    MySQL/MariaDB drop idle ones after wait_timeout."""
+    MySQL/MariaDB drop idle ones after wait_timeout. Statement parameters are left out of error messages:
+    they carry citizens' personal data (NIK, phone) into whatever logs the error."""
     return create_async_engine(
-        async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=3600
+        async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=3600,
+        hide_parameters=True,
     )
 
 

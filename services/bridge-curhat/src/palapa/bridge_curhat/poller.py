@@ -5,19 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import traceback
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted, RowQuarantined
+from palapa.kit.limits import MAX_EVENT_BYTES
 from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Transaction
 
-from . import checkpoint, store
+from . import checkpoint, privacy, store
 from .checkpoint import Cursor
 from .legacy import LegacyReader
 from .settings import BridgeCurhatSettings
-from .translate import LastState, LegacyRow, Quarantine, as_utc, canonical_status, fingerprint, translate
+from .translate import LastState, LegacyRow, Limits, Quarantine, as_utc, canonical_status, fingerprint, translate
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +91,15 @@ class Poller:
         self.stats.polls += 1
         if window:
             self._window_checked = time.monotonic()
-        beyond = sum(1 for r in rows if cursor.is_before(r.key))
+        # A row stamped in the future (a '9999-12-31' typed in) is quarantined, and must not carry the cursor
+        # past every later change; nor may one stamped '0001-01-01' leave it where the lookback overflows.
+        # Such rows do not move the cursor: they are re-read, unchanged, while beyond it.
+        earliest = datetime.combine(self.settings.earliest_date, datetime.min.time())
+        horizon = datetime.now(self.tz).replace(tzinfo=None) + timedelta(hours=self.settings.future_hours)
+        plausible = [r for r in rows if earliest <= r.tgl_update <= horizon]
+        beyond = sum(1 for r in plausible if cursor.is_before(r.key))
         self._catching_up = beyond >= self.settings.batch_size
-        new_cursor = cursor.advance(r.key for r in rows)
+        new_cursor = cursor.advance(r.key for r in plausible)
         async with self.runtime.sessions() as s:
             known = await store.last_states(s, [r.id_pengaduan for r in rows])
         changed = [r for r in rows if (st := known.get(r.id_pengaduan)) is None or st.fingerprint != fingerprint(r)]
@@ -162,18 +170,27 @@ class Poller:
             await checkpoint.save(s, self.settings.app_id, new_cursor, now)
         return emitted, quarantined
 
+    def _limits(self) -> Limits:
+        ahead = timedelta(hours=self.settings.future_hours)
+        return Limits(earliest=self.settings.earliest_date, latest=datetime.now(UTC) + ahead, ahead=ahead,
+                      max_event_bytes=MAX_EVENT_BYTES)
+
     def _translate(self, row: LegacyRow, prev: LastState | None) -> list[ComplaintSubmitted | ComplaintStatusChanged] | Quarantine:
         try:
-            return translate(row, prev, self.tz, self.settings.app_id)
+            return translate(row, prev, self.tz, self.settings.app_id, self._limits())
         except Exception as exc:  # a bug must not stop the bridge: the row is kept in quarantine with the error
-            log.exception("translating tb_pengaduan %s failed", row.id_pengaduan)
-            return Quarantine(f"translate_error: {type(exc).__name__}: {exc}")
+            # the frames without the message: an exception's text may quote a reporter's data
+            log.error("translating tb_pengaduan %s failed: %s: %s\n%s", row.id_pengaduan, type(exc).__name__,
+                      privacy.safe_text(str(exc), 300), "".join(traceback.format_tb(exc.__traceback__)))
+            return Quarantine(privacy.safe_text(f"translate_error: {type(exc).__name__}: {exc}", 500))
 
     def _quarantine(self, tx: Transaction, row: LegacyRow, reason: str, now: datetime, out: list[dict]) -> None:
+        # the reason and the row leave the bridge's database masked; the quarantine table keeps the raw row
+        reason = privacy.safe_text(reason)  # translate's reasons quote masked values already: a second guard
         log.warning("tb_pengaduan %s quarantined: %s", row.id_pengaduan, reason)
         event = RowQuarantined(
             source_app=self.settings.app_id, source_id=str(row.id_pengaduan), reason=reason,
-            row=row.as_strings(), seen_at=now,
+            row=privacy.mask_row(row.as_strings()), seen_at=now,
         )
         tx.publish(Envelope(event, source=self.source, subject=f"{self.settings.app_id}:{row.id_pengaduan}"))
         out.append({"source_id": row.id_pengaduan, "reason": reason, "row": row.as_strings(),

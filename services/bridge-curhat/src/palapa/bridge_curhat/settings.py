@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone, tzinfo
+from datetime import date, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
@@ -39,6 +39,10 @@ class BridgeCurhatSettings(ServiceSettings):
     app_id: str = Field("curhat-ning-ita", min_length=1)
     opd: str = Field("DISKOMINFO", min_length=1)
     http_port: int = Field(8104, ge=1, le=65535)
+    # legacy dates outside [earliest_date, now + future_hours] are typos or placeholders ('9999-12-31'),
+    # quarantined before a deadline computed from them overflows downstream
+    earliest_date: date = Field(date(2000, 1, 1), ge=date(1900, 1, 1), le=date(2100, 1, 1))
+    future_hours: float = Field(24.0, ge=1, le=24 * 365)  # at least 1 h: the legacy clock may run ahead
 
     @field_validator("legacy_database_url")
     @classmethod

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.events import ComplaintStatus
 
+from .privacy import printable
 from .translate import LastState
 
 metadata = MetaData(schema="bridge_curhat")
@@ -78,5 +79,7 @@ async def record_quarantine(session: AsyncSession, rows: list[dict]) -> None:
 
 def state_row(source_id: int, status: str | None, legacy_status: str, fp: str, legacy_at: datetime,
               reason: str | None, now: datetime) -> dict:
+    # a quarantined row's status may be anything (oversized, a NUL): the column keeps what it can hold
+    legacy_status = printable(legacy_status)[: row_state.c.legacy_status.type.length]
     return {"source_id": source_id, "status": status, "legacy_status": legacy_status, "fingerprint": fp,
             "legacy_updated_at": legacy_at, "quarantine_reason": reason, "updated_at": now}

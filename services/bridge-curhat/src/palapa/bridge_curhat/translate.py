@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from palapa.contracts.events import ComplaintStatus, ComplaintStatusChanged, ComplaintSubmitted, Event
+
+from .privacy import mask_nik, quote
 
 APP_ID = "curhat-ning-ita"
 
@@ -38,6 +41,17 @@ DATE_FORMATS = (
     "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y",
 )
 BLANK = {"", "-"}
+# Longest values the platform carries (the legacy screens allow less): a status code fits the bridge's
+# row_state column, a category and a name are labels shown on one line.
+STATUS_CHARS = 20
+CATEGORY_CHARS = 100
+NAME_CHARS = 200
+# room an event's key and CloudEvents headers take next to its JSON (about 300 bytes today)
+ENVELOPE_HEADROOM = 4096
+# C0 controls but tab, newline and carriage return (PostgreSQL text refuses NUL, and a consumer's
+# jsonb refuses \u0000), and lone surrogates, which UTF-8 cannot encode at all
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
 # words kept upper-case when a category is title-cased ('pju' → 'PJU', not 'Pju')
 ACRONYMS = {"PJU", "PDAM", "KTP", "KK", "RT", "RW", "TPS", "BPJS", "PBB", "SD", "SMP", "SMA", "RSUD", "DBD", "IMB"}
 
@@ -65,6 +79,23 @@ class LegacyRow:
         """The row with every value as text (None stays None), for a quarantine record."""
         return {k: None if v is None else (v.isoformat(sep=" ") if isinstance(v, datetime) else str(v))
                 for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a row must keep to: plausible dates and sizes the platform can carry.
+
+    The poller builds it from its settings, the clock and the kit's MAX_EVENT_BYTES (translate stays
+    free of the kit; a unit test checks the default here equals the kit's).
+    """
+
+    earliest: date = date(2000, 1, 1)  # legacy local dates before this are implausible
+    latest: datetime = datetime(2100, 1, 1, tzinfo=UTC)  # the poller passes now + ahead
+    ahead: timedelta = timedelta(days=1)  # how far tgl_lapor may lie after tgl_update
+    max_event_bytes: int = 900 * 1024
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -98,21 +129,20 @@ def canonical_status(code: str | None) -> ComplaintStatus | None:
     return STATUS_CODES.get(" ".join(code.split()).lower())
 
 
-def mask_nik(nik: str | None) -> str | None:
-    """'3576 0123 4567 0002' → '3576********0002'; None unless 16 digits remain without spaces."""
-    if nik is None:
-        return None
-    digits = "".join(nik.split())
-    if len(digits) != 16 or not digits.isdigit():
-        return None
-    return f"{digits[:4]}{'*' * 8}{digits[-4:]}"
+def clean_text(text: str) -> str:
+    """Free text without what PostgreSQL or UTF-8 cannot hold.
+
+    A NUL or a stray control character in a complaint is an artefact of the legacy form, not part of
+    what the citizen said: it is dropped rather than losing the complaint (the raw row keeps it).
+    """
+    return SURROGATE.sub("\ufffd", CONTROL.sub("", text))
 
 
 def clean_name(name: str | None) -> str | None:
     """The reporter's name trimmed; blank or '-' → None."""
     if name is None:
         return None
-    name = " ".join(name.split())
+    name = " ".join(clean_text(name).split())
     return None if name in BLANK else name
 
 
@@ -120,20 +150,18 @@ def normalise_category(kategori: str | None) -> str | None:
     """'jalan rusak ' → 'Jalan Rusak', 'pju' → 'PJU'; blank or '-' → None."""
     if kategori is None:
         return None
-    words = kategori.split()
+    words = clean_text(kategori).split()
     if not words or words == ["-"]:
         return None
     return " ".join(w.upper() if w.upper() in ACRONYMS else w.capitalize() for w in words)
 
 
-def parse_report_date(tgl_lapor: str | None, tgl_update: datetime, tz: tzinfo) -> datetime | None:
-    """tgl_lapor (mixed formats, local time) as aware UTC; tgl_update when blank; None when unparseable."""
-    text = " ".join((tgl_lapor or "").split())
-    if text in BLANK:
-        return as_utc(tgl_update, tz)
+def parse_local_date(tgl_lapor: str) -> datetime | None:
+    """tgl_lapor (mixed formats) as a naive local time; None when unparseable."""
+    text = " ".join(tgl_lapor.split())
     for fmt in DATE_FORMATS:
         try:
-            return as_utc(datetime.strptime(text, fmt), tz)
+            return datetime.strptime(text, fmt)
         except ValueError:
             continue
     return None
@@ -144,11 +172,73 @@ def as_utc(local: datetime, tz: tzinfo) -> datetime:
     return local.replace(tzinfo=tz).astimezone(UTC)
 
 
-def translate(row: LegacyRow, last: LastState | None, tz: tzinfo, app_id: str = APP_ID) -> list[Event] | Quarantine:
+def implausible(local: datetime, tz: tzinfo, limits: Limits) -> str | None:
+    """Why a naive local time cannot be a real complaint's, or None."""
+    if local.date() < limits.earliest:
+        return f"{local.isoformat(sep=' ')} is before {limits.earliest.isoformat()}"
+    # an aware comparison subtracts offsets: unlike astimezone it cannot overflow at year 1 or 9999
+    if local.replace(tzinfo=tz) > limits.latest:
+        return f"{local.isoformat(sep=' ')} is later than {limits.latest.astimezone(tz).isoformat(sep=' ')}"
+    return None
+
+
+def hours(span: timedelta) -> str:
+    return f"{span.total_seconds() / 3600:g} h"
+
+
+def refusal(row: LegacyRow, tz: tzinfo, limits: Limits) -> Quarantine | None:
+    """Why a row cannot be carried whatever the bridge emitted before: its id, status or tgl_update."""
+    if not 0 < row.id_pengaduan < 2**63:
+        return Quarantine(f"invalid_id_pengaduan: {row.id_pengaduan} is not a positive 64-bit id")
+    if len(row.status) > STATUS_CHARS:
+        return Quarantine(f"oversized_status: {len(row.status):,} characters, a status code has at most {STATUS_CHARS}")
+    if (bad := CONTROL.search(row.status) or SURROGATE.search(row.status)) is not None:
+        return Quarantine(f"unrepresentable_status: status {quote(row.status)} holds U+{ord(bad.group()):04X}")
+    if canonical_status(row.status) is None:
+        return Quarantine(f"unknown_status: status {quote(row.status)} is not a Curhat Ning Ita code")
+    if (why := implausible(row.tgl_update, tz, limits)) is not None:
+        return Quarantine(f"implausible_tgl_update: {why}")
+    return None
+
+
+def submission(row: LegacyRow, status: ComplaintStatus, tz: tzinfo, app_id: str,
+               limits: Limits) -> ComplaintSubmitted | Quarantine:
+    """The ComplaintSubmitted of a row seen first, or why it cannot be one."""
+    description = clean_text(row.isi_laporan or "").strip()
+    if not description:
+        return Quarantine("blank_isi_laporan: isi_laporan is empty, a complaint needs a description")
+    text = " ".join((row.tgl_lapor or "").split())
+    local = row.tgl_update if text in BLANK else parse_local_date(text)
+    if local is None:
+        return Quarantine(f"unparseable_tgl_lapor: {quote(row.tgl_lapor or '')} matches no known date format")
+    if (why := implausible(local, tz, limits)) is not None:
+        return Quarantine(f"implausible_tgl_lapor: {why}")
+    if local - row.tgl_update > limits.ahead:
+        return Quarantine(f"implausible_tgl_lapor: {local.isoformat(sep=' ')} is more than {hours(limits.ahead)} "
+                          f"after tgl_update {row.tgl_update.isoformat(sep=' ')}")
+    for name, value, most in (("kategori", row.kategori, CATEGORY_CHARS), ("nama_pelapor", row.nama_pelapor, NAME_CHARS)):
+        if value is not None and len(value.strip()) > most:
+            return Quarantine(f"oversized_{name}: {len(value.strip()):,} characters, at most {most}")
+    event = ComplaintSubmitted(
+        ticket=ticket(row.id_pengaduan), source_app=app_id, source_ref=str(row.id_pengaduan),
+        category=normalise_category(row.kategori), description=description,
+        reporter_name=clean_name(row.nama_pelapor), reporter_nik_masked=mask_nik(row.nik),
+        status=status, legacy_status=row.status, submitted_at=as_utc(local, tz),
+    )
+    # every other field is bounded above: only the complaint text can make the event too large
+    size = len(event.model_dump_json().encode()) + ENVELOPE_HEADROOM
+    if size > limits.max_event_bytes:
+        return Quarantine(f"oversized_isi_laporan: {len(description):,} characters make a {size:,}-byte event, "
+                          f"the platform carries at most {limits.max_event_bytes:,} bytes")
+    return event
+
+
+def translate(row: LegacyRow, last: LastState | None, tz: tzinfo, app_id: str = APP_ID,
+              limits: Limits = DEFAULT_LIMITS) -> list[Event] | Quarantine:
     """Events for a row not seen in this form before: ComplaintSubmitted on first sight, then status changes."""
+    if (refused := refusal(row, tz, limits)) is not None:
+        return refused
     status = canonical_status(row.status)
-    if status is None:
-        return Quarantine(f"unknown_status: status {row.status!r} is not a Curhat Ning Ita code")
     if last is not None and last.status is not None:
         if status == last.status:
             return []  # another column changed: nothing the platform tracks
@@ -158,17 +248,5 @@ def translate(row: LegacyRow, last: LastState | None, tz: tzinfo, app_id: str = 
                 status=status, legacy_status=row.status, changed_at=as_utc(row.tgl_update, tz),
             )
         ]
-    description = (row.isi_laporan or "").strip()
-    if not description:
-        return Quarantine("blank_isi_laporan: isi_laporan is empty, a complaint needs a description")
-    submitted_at = parse_report_date(row.tgl_lapor, row.tgl_update, tz)
-    if submitted_at is None:
-        return Quarantine(f"unparseable_tgl_lapor: {row.tgl_lapor!r} matches no known date format")
-    return [
-        ComplaintSubmitted(
-            ticket=ticket(row.id_pengaduan), source_app=app_id, source_ref=str(row.id_pengaduan),
-            category=normalise_category(row.kategori), description=description,
-            reporter_name=clean_name(row.nama_pelapor), reporter_nik_masked=mask_nik(row.nik),
-            status=status, legacy_status=row.status, submitted_at=submitted_at,
-        )
-    ]
+    result = submission(row, status, tz, app_id, limits)
+    return result if isinstance(result, Quarantine) else [result]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from palapa.contracts.events import (
     STATUS_LABELS,
@@ -22,6 +22,10 @@ __all__ = ["TRIAGE_OPD", "Case", "RefusedError", "Step", "apply_change", "decide
 #: A case in one of these statuses is closed: its OPD deadline no longer runs.
 CLOSED = frozenset({ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED})
 DEFAULT_DUE_DAYS = 5
+#: Times a case can hold. Wide enough for any real complaint, far enough from datetime's year 1 and
+#: year 9999 that a deadline or a time zone shift can never overflow (a legacy '9999-12-31' would).
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 class RefusedError(ValueError):
@@ -87,7 +91,7 @@ def open_case(submitted: ComplaintSubmitted, *, due_days: int = DEFAULT_DUE_DAYS
         revision=1,
         submitted_at=at,
         updated_at=at,
-        due_at=at + timedelta(days=due_days),
+        due_at=_deadline(at, due_days),
         timeline=(Step(submitted.status, at, submitted.legacy_status),),
     )
 
@@ -166,4 +170,16 @@ def _aware(value: datetime, name: str) -> datetime:
     # A time without zone is ambiguous (the legacy apps store local time): refuse rather than guess.
     if value.tzinfo is None or value.utcoffset() is None:
         raise RefusedError(f"{name} has no time zone: {value.isoformat()}")
+    # aware comparisons subtract, they never build an out-of-range datetime
+    if not EARLIEST <= value < LATEST:
+        raise RefusedError(
+            f"{name} {value.isoformat()} is out of range: a case holds times from {EARLIEST.year} to {LATEST.year}"
+        )
     return value
+
+
+def _deadline(at: datetime, due_days: int) -> datetime:
+    try:
+        return at + timedelta(days=due_days)
+    except OverflowError as exc:  # only reachable with an absurd due_days: at is already in range
+        raise RefusedError(f"deadline {at.isoformat()} + {due_days} days is beyond the calendar") from exc
