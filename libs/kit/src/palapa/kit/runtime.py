@@ -21,7 +21,7 @@ from sqlalchemy import MetaData, text
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.topics import Topic
 
-from . import db, telemetry
+from . import db, migrate, telemetry
 from .inbox import Effect, Inbox, Record, with_retry
 from .kafka import consumer_options, make_broker
 from .metrics import Metrics
@@ -107,7 +107,7 @@ class Runtime:
         return task
 
     async def start(self, topics: tuple[Topic, ...] = ()) -> None:
-        await db.create_tables(self.engine, self.metadata)
+        await migrate.upgrade(self.engine, self.metadata)
         if topics:
             await ensure_topics(self.settings.kafka_bootstrap_servers, topics)
         await self.broker.start()
