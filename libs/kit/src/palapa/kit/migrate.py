@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, MetaData, func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -118,10 +120,11 @@ def adopt(conn: Connection, cfg: Config, plan: Plan) -> None:
     if found.has_table(VERSION_TABLE, plan.schema) or not found.has_table("outbox", plan.schema):
         return
     stamps = [_kit_revision_of(conn, plan.schema)]
-    own = [t.name for t in plan.metadata.tables.values() if t.name not in {t.name for t in kit_tables(plan.metadata)}]
-    if any(found.has_table(name, plan.schema) for name in own):
-        # the services' tables never changed while create_all made them: their first revision
-        stamps.append(_base_of(ScriptDirectory.from_config(cfg), plan.branch))
+    kit = {t.name for t in kit_tables(plan.metadata)}
+    if any(found.has_table(t.name, plan.schema) for t in plan.metadata.tables.values() if t.name not in kit):
+        # the services' tables never changed while create_all made them: their first revision, which
+        # depends on kit_0001 (so kit_0001 is implied, and Alembic refuses to be told it twice)
+        stamps = [s for s in stamps if s != KIT_BASE] + [_base_of(ScriptDirectory.from_config(cfg), plan.branch)]
     command.stamp(cfg, stamps)
 
 
@@ -141,23 +144,31 @@ def _base_of(script: ScriptDirectory, branch: str) -> str:
     return bases[0]
 
 
+def differences(conn: Connection, plan: Plan) -> list:
+    """What autogenerate would write for this schema now: [] when the database matches the models."""
+    return compare_metadata(MigrationContext.configure(conn, opts=_options(plan)), plan.metadata)
+
+
 def run_env(context) -> None:
     """The body of env.py: migrate (or compare) on the connection the runner passed in."""
     cfg = context.config
     plan: Plan = cfg.attributes["plan"]
-    context.configure(
-        connection=cfg.attributes["connection"],
-        target_metadata=plan.metadata,
-        version_table_schema=plan.schema,
-        include_schemas=plan.schema is not None,
-        include_name=plan.owns,
-        include_object=plan.compares,
-        compare_type=True,
-        compare_server_default=True,
-        process_revision_directives=_skip_empty,
-    )
+    context.configure(connection=cfg.attributes["connection"], process_revision_directives=_skip_empty,
+                      **_options(plan))
     with context.begin_transaction():
         context.run_migrations()
+
+
+def _options(plan: Plan) -> dict:
+    return {
+        "target_metadata": plan.metadata,
+        "version_table_schema": plan.schema,
+        "include_schemas": plan.schema is not None,
+        "include_name": plan.owns,
+        "include_object": plan.compares,
+        "compare_type": True,
+        "compare_server_default": True,
+    }
 
 
 def _skip_empty(context, revision, directives) -> None:
