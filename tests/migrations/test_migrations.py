@@ -4,6 +4,7 @@ revision, with rows, upgrades without losing them; replicas migrating at once bo
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import MetaData, select, text
 
 from palapa.devstack.migrate import schemas
 from palapa.kit.db import make_engine
+from palapa.kit.local import ensure_database
 from palapa.kit.migrate import KIT_BASE, config, differences, plan_for, upgrade
 from palapa.kit.tables import kit_tables
 
@@ -178,16 +180,29 @@ async def test_a_schema_create_all_made_before_the_kit_change_is_adopted_and_upg
     assert await _sync(database_url, _differences, metadata) == []
 
 
+def _reflect(conn, schema):
+    found = MetaData(schema=schema)
+    found.reflect(conn, schema=schema)
+    found.remove(found.tables[f"{schema}.alembic_version"])
+    return found
+
+
 def _create_all(conn, metadata):
     with conn.begin():
         conn.execute(text(f'CREATE SCHEMA "{metadata.schema}"'))
-        kit_tables(metadata)
         metadata.create_all(conn)
 
 
-async def test_a_schema_create_all_made_with_todays_models_is_adopted_as_it_is(database_url):
+async def test_a_schema_create_all_made_at_760a7e0_is_adopted_as_it_is(database_url, pg_server_url):
+    """create_all's last shapes (kit_0002 and each service's first revision), made by create_all itself."""
     metadata = SERVICES["notify-svc"]
-    await _sync(database_url, _create_all, metadata)
+    reference = await ensure_database(pg_server_url, f"ref_{uuid.uuid4().hex[:12]}")
+    await upgrade(reference, metadata, to="kit_0002")
+    await upgrade(reference, metadata, to="notify_0001")
+    shapes = await _sync(reference, _reflect, "notify")
+    await _sync(database_url, _create_all, shapes)
+
     await upgrade(database_url, metadata)
-    assert await _sync(database_url, _versions, "notify") == ["kit_0002", "notify_0001"]
+
+    assert await _sync(database_url, _versions, "notify") == _heads(metadata)
     assert await _sync(database_url, _differences, metadata) == []

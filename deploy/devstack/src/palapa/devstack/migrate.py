@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import shutil
 import sys
 import tempfile
@@ -118,7 +119,10 @@ def main(argv: list[str] | None = None) -> None:
     write.add_argument("service", help=f"a service name, or {KIT_BRANCH!r} for the kit's tables")
     write.add_argument("message")
     args = parser.parse_args(argv)
-    url = DevstackSettings().database_url
+    settings = DevstackSettings()
+    logging.basicConfig(level=settings.log_level, format="%(message)s")  # Alembic's "Running upgrade …" lines
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    url = settings.database_url
     try:
         if args.cmd == "new":
             path = asyncio.run(new(args.service, args.message, url))
