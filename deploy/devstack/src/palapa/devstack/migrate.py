@@ -21,6 +21,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, MetaData
 from sqlalchemy.engine import make_url
 
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit("palapa-migrate: set DATABASE_URL (./palapa up migrates its own database as each service starts)")
         else:
             asyncio.run(upgrade_all(url))
-    except MigrationError as exc:
+    except (MigrationError, CommandError) as exc:  # e.g. two heads on one branch: merge them first
         sys.exit(f"palapa-migrate: {exc}")
 
 

@@ -74,6 +74,8 @@ def plan_for(metadata: MetaData) -> Plan:
                 "MetaData(info={'migrations': <folder of its Alembic revisions>})"
             )
         return Plan(metadata, (KIT_VERSIONS,))
+    if not metadata.schema:
+        raise MigrationError("a service's own migrations need its own schema: MetaData(schema=...)")
     return Plan(metadata, (KIT_VERSIONS, Path(own)))
 
 
@@ -104,8 +106,8 @@ def upgrade_on(conn: Connection, plan: Plan, to: str = "heads") -> None:
     """Upgrade in one transaction that holds the schema's migration lock (PostgreSQL DDL is transactional)."""
     with conn.begin():
         conn.execute(select(func.pg_advisory_xact_lock(LOCK_CLASS, func.hashtext(plan.schema or ""))))
-        if plan.schema:
-            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{plan.schema}"'))
+        if plan.schema and not inspect(conn).has_schema(plan.schema):  # a schema made by a DBA is used as is
+            conn.execute(text(f'CREATE SCHEMA "{plan.schema}"'))
         cfg = config(plan, conn)
         adopt(conn, cfg, plan)
         if plan.schema:
