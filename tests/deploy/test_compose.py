@@ -40,7 +40,7 @@ def _required_env(cls: type[BaseSettings]) -> set[str]:
 
 
 def test_our_services_are_all_in_compose():
-    assert set(OURS) >= {"complaint-svc", "catalog-svc", "notify-svc", "bridge-curhat", "sim-curhat", "topics"}
+    assert set(OURS) >= {"complaint-svc", "catalog-svc", "notify-svc", "bridge-curhat", "sim-curhat", "topics", "migrate"}
 
 
 @pytest.mark.parametrize("name", sorted(OURS))
@@ -80,7 +80,10 @@ def test_every_dependency_is_declared_and_waited_for(name):
     assert hosts - set(deps) == set(), f"{name} talks to {hosts - set(deps)} without depends_on"
 
 
-@pytest.mark.parametrize("name", sorted(n for n in OURS if n != "topics"))
+ONE_SHOT = {"topics", "migrate"}  # jobs that run to completion before the services start
+
+
+@pytest.mark.parametrize("name", sorted(n for n in OURS if n not in ONE_SHOT))
 def test_every_long_running_service_has_a_healthcheck_or_is_a_worker(name):
     svc = OURS[name]
     assert "healthcheck" in svc or name == "sim-curhat"
@@ -89,3 +92,15 @@ def test_every_long_running_service_has_a_healthcheck_or_is_a_worker(name):
 def test_the_topics_job_creates_every_registered_topic_before_services_start():
     for name in ("complaint-svc", "catalog-svc", "notify-svc", "bridge-curhat"):
         assert SERVICES[name]["depends_on"]["topics"]["condition"] == "service_completed_successfully"
+
+
+def test_the_migrate_job_brings_every_schema_to_its_newest_revision_before_its_service_starts():
+    from palapa.devstack.migrate import schemas
+
+    assert _module(SERVICES["migrate"]) == "palapa.devstack.migrate"
+    assert SERVICES["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    owners = set(schemas())
+    assert owners == {"complaint-svc", "catalog-svc", "notify-svc", "bridge-curhat"}
+    for name in owners:
+        assert SERVICES[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        assert SERVICES[name]["environment"]["DATABASE_URL"] == SERVICES["migrate"]["environment"]["DATABASE_URL"]

@@ -38,9 +38,9 @@ def _event(n: int) -> Envelope:
 
 async def _producer_and_consumer(kafka, database_url, effects):
     producer = Runtime(_settings(kafka, database_url), "producer", MetaData(schema="producer"))
-    meta = MetaData(schema="consumer")
-    seen = Table("seen", meta, Column("ticket", String, primary_key=True))
-    consumer = Runtime(_settings(kafka, database_url), "consumer", meta)
+    # the test's own table, beside the consumer's kit tables (those come from the kit's migrations)
+    seen = Table("seen", MetaData(schema="consumer"), Column("ticket", String, primary_key=True))
+    consumer = Runtime(_settings(kafka, database_url), "consumer", MetaData(schema="consumer"))
 
     async def effect(session, envelope):
         effects.append(envelope.id)
@@ -49,6 +49,8 @@ async def _producer_and_consumer(kafka, database_url, effects):
     consumer.subscribe(COMPLAINT_INTAKE, each(effect))
     await producer.start(ALL_TOPICS)
     await consumer.start(ALL_TOPICS)
+    async with consumer.engine.begin() as conn:
+        await conn.run_sync(seen.create)
     return producer, consumer, seen
 
 

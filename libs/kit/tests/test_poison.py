@@ -36,11 +36,12 @@ def _headers(env: Envelope, **override: bytes) -> list[tuple[str, bytes]]:
 
 @pytest.fixture
 async def consumer(kafka_bootstrap, database_url):
-    meta = MetaData(schema="consumer")
-    notes = Table("notes", meta, Column("event_id", String(64), primary_key=True), Column("note", Text))
+    # a test-only table beside the migrated ones, created once the runtime has made the schema
+    notes = Table("notes", MetaData(schema="consumer"), Column("event_id", String(64), primary_key=True),
+                  Column("note", Text))
     runtime = Runtime(
         ServiceSettings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu"),
-        "consumer", meta,
+        "consumer", MetaData(schema="consumer"),
     )
     calls: list[str] = []
 
@@ -50,6 +51,8 @@ async def consumer(kafka_bootstrap, database_url):
 
     runtime.subscribe(COMPLAINT_INTAKE, each(effect))
     await runtime.start(ALL_TOPICS)
+    async with runtime.engine.begin() as conn:
+        await conn.run_sync(notes.create)
     runtime.calls, runtime.notes = calls, notes
     yield runtime
     await runtime.stop()

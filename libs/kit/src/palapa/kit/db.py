@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -47,10 +46,3 @@ def make_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
 def sessions(engine: AsyncEngine) -> async_sessionmaker:
     return async_sessionmaker(engine, expire_on_commit=False)
 
-
-async def create_tables(engine: AsyncEngine, metadata: MetaData) -> None:
-    """Create the service's schema and tables if missing (a migration tool takes over when tables change)."""
-    async with engine.begin() as conn:
-        if metadata.schema:
-            await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{metadata.schema}"'))
-        await conn.run_sync(metadata.create_all)

@@ -19,7 +19,7 @@ from sqlalchemy import MetaData, text
 
 from palapa.contracts.topics import Topic
 
-from . import db, telemetry
+from . import db, migrate, telemetry
 from .batches import Batches, no_decode, raw_batch
 from .consumer import AfterCommit, BatchEffect, Consumer
 from .kafka import consumer_options, make_broker
@@ -112,7 +112,7 @@ class Runtime:
         return task
 
     async def start(self, topics: tuple[Topic, ...] = ()) -> None:
-        await db.create_tables(self.engine, self.metadata)
+        await migrate.upgrade(self.engine, self.metadata)
         if topics:
             await ensure_topics(self.settings.kafka_bootstrap_servers, topics)
         await self.broker.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import JSON, BigInteger, Column, DateTime, Identity, MetaData, String, Table, Text, select
 from sqlalchemy.dialects.postgresql import insert
@@ -13,7 +14,8 @@ from palapa.contracts.events import ComplaintStatus
 from .privacy import printable
 from .translate import LastState
 
-metadata = MetaData(schema="bridge_curhat")
+# its Alembic revisions: ./migrations (README: "Schema migrations")
+metadata = MetaData(schema="bridge_curhat", info={"migrations": Path(__file__).with_name("migrations")})
 
 checkpoint = Table(
     "checkpoint",

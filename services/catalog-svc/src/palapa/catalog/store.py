@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from sqlalchemy import BigInteger, Column, DateTime, Float, Index, MetaData, String, Table, Text, select
 from sqlalchemy.dialects.postgresql import insert
@@ -12,7 +13,8 @@ from palapa.contracts.events import BridgeHeartbeat, RowQuarantined
 
 from .domain import App, BridgeState
 
-metadata = MetaData(schema="catalog")
+# its Alembic revisions: ./migrations (README: "Schema migrations")
+metadata = MetaData(schema="catalog", info={"migrations": Path(__file__).with_name("migrations")})
 
 apps = Table(
     "apps",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import (
     Column,
@@ -25,7 +26,8 @@ from palapa.contracts.events import ComplaintStatus
 
 from .domain import CLOSED, Case, Step
 
-metadata = MetaData(schema="complaint")
+# its Alembic revisions: ./migrations (README: "Schema migrations")
+metadata = MetaData(schema="complaint", info={"migrations": Path(__file__).with_name("migrations")})
 # Unbounded VARCHARs for text from source apps: a long value must not fail the insert and block the partition.
 
 cases = Table(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -24,7 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .domain import Update
 
-metadata = MetaData(schema="notify")
+# its Alembic revisions: ./migrations (README: "Schema migrations")
+metadata = MetaData(schema="notify", info={"migrations": Path(__file__).with_name("migrations")})
 
 ticket_updates = Table(
     "ticket_updates",
