@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from palapa.bridge_curhat.main import create_app
 from palapa.bridge_curhat.settings import BridgeCurhatSettings
-from palapa.kit.local import ensure_database
+from palapa.devstack.local import ensure_database
 
 # The legacy app's DDL as its installer runs it (recorded; the simulator keeps the Core version).
 LEGACY_DDL = {

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from palapa.bridge_curhat import store
 from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, COMPLAINT_INTAKE
-from palapa.kit.local import free_port
-from palapa.kit.testing import eventually
+from palapa.devstack.local import free_port
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ from palapa.catalog import store
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import BridgeHeartbeat, RowQuarantined
 from palapa.contracts.topics import BRIDGE_HEARTBEATS
-from palapa.kit.testing import eventually
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 

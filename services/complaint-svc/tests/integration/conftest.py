@@ -11,7 +11,7 @@ from palapa.complaint.main import create_app
 from palapa.complaint.settings import ComplaintSettings
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.topics import COMPLAINT_UPDATES
-from palapa.kit.testing import TopicReader
+from palapa.testkit import TopicReader
 
 
 @dataclass

@@ -14,10 +14,10 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import STATUS_LABELS, ComplaintStatus, ComplaintUpdated, TimelineEntry
-from palapa.kit.local import free_port
-from palapa.kit.testing import eventually
+from palapa.devstack.local import free_port
 from palapa.notify.main import create_app
 from palapa.notify.settings import NotifySettings
+from palapa.testkit import eventually
 
 STEPS = [ComplaintStatus.RECEIVED, ComplaintStatus.VERIFIED, ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED]
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # 08:30 WIB

@@ -5,7 +5,7 @@ import asyncio
 import httpx
 import pytest
 
-from palapa.kit.testing import eventually
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 

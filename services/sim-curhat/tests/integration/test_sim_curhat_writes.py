@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from palapa.kit.testing import eventually
 from palapa.sim_curhat.generate import ComplaintGenerator, stage_of
 from palapa.sim_curhat.legacy_schema import create, tb_pengaduan
 from palapa.sim_curhat.main import run
 from palapa.sim_curhat.settings import SimSettings
 from palapa.sim_curhat.simulate import Simulator, insert_complaint, set_status, wib_now
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from palapa.devstack.local import LocalPostgres, LocalTansu, ensure_database, free_port, terminate
 from palapa.kit.db import async_url
-from palapa.kit.local import LocalPostgres, LocalTansu, ensure_database, free_port, terminate
 from palapa.kit.topics import ensure_topics
 
 from .services import SERVICES, ServiceSpec
