@@ -6,9 +6,9 @@ import pytest
 
 from palapa.bridge_curhat.checkpoint import Cursor
 from palapa.bridge_curhat.legacy import LegacyReader, make_legacy_engine
-from palapa.bridge_curhat.settings import zone
 from palapa.bridge_curhat.translate import translate
 from palapa.contracts.topics import BRIDGE_QUARANTINE, COMPLAINT_INTAKE
+from palapa.kit.clock import zone
 from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration

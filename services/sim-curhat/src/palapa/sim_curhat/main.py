@@ -8,12 +8,12 @@ import signal
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from palapa.curhat_legacy import create
 from palapa.kit.db import make_engine
 from palapa.kit.settings import load
 from palapa.kit.telemetry import configure_logging
 
 from .generate import ComplaintGenerator
-from .legacy_schema import create
 from .settings import SimSettings
 from .simulate import Simulator
 

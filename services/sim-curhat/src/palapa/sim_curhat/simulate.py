@@ -1,56 +1,19 @@
-"""Write into the legacy database the way the PHP app does: new complaints, and status moves.
-
-`insert_complaint` and `set_status` are also what end-to-end tests and the latency benchmark call.
-"""
+"""Keep the legacy app busy: new complaints and status moves at random moments, through the legacy writer."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from palapa.curhat_legacy import insert_complaint, set_status, tb_pengaduan, wib_now
+
 from .generate import OPEN_STAGES, ComplaintGenerator, stage_of
-from .legacy_schema import COLUMNS, tb_pengaduan
 
 log = logging.getLogger(__name__)
-
-try:
-    WIB = ZoneInfo("Asia/Jakarta")
-except ZoneInfoNotFoundError:  # no tz database in a slim image: WIB is UTC+7 all year, no DST
-    WIB = timezone(timedelta(hours=7), "WIB")
-
-
-def wib_now() -> datetime:
-    """Local Jakarta time, naive and in whole seconds, as PHP's date('Y-m-d H:i:s') writes it."""
-    return datetime.now(WIB).replace(tzinfo=None, microsecond=0)
-
-
-async def insert_complaint(engine: AsyncEngine, **fields: object) -> int:
-    """Insert one tb_pengaduan row (missing status/tgl_lapor/tgl_update filled like the app); returns its id."""
-    unknown = set(fields) - set(COLUMNS)
-    if unknown:
-        raise ValueError(f"tb_pengaduan has no column(s) {sorted(unknown)}")
-    now = wib_now()
-    values = {"status": "0", "tgl_lapor": now.strftime("%Y-%m-%d %H:%M:%S"), "tgl_update": now, **fields}
-    async with engine.begin() as conn:
-        result = await conn.execute(tb_pengaduan.insert().values(**values))
-    return int(result.inserted_primary_key[0])
-
-
-async def set_status(engine: AsyncEngine, id_pengaduan: int, code: str) -> None:
-    """Set a complaint's status code and stamp tgl_update with WIB now, as the app's officer screen does."""
-    t = tb_pengaduan
-    async with engine.begin() as conn:
-        result = await conn.execute(
-            update(t).where(t.c.id_pengaduan == id_pengaduan).values(status=code, tgl_update=wib_now())
-        )
-    if result.rowcount == 0:
-        raise LookupError(f"tb_pengaduan has no row {id_pengaduan}")
 
 
 async def open_complaints(engine: AsyncEngine, recent: int = 500) -> list[tuple[int, str]]:
