@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import BridgeHeartbeat
+from palapa.kit.loops import Outage, pause
 from palapa.kit.runtime import Runtime
 
 from .checkpoint import Cursor
@@ -15,6 +16,7 @@ from .poller import Poller
 from .translate import as_utc
 
 log = logging.getLogger(__name__)
+
 
 def lag_seconds(now: datetime, last_seen: datetime | None, oldest_unread: datetime | None, reachable: bool) -> float | None:
     """0 when caught up; how long the oldest unread change has waited; unreachable → time since last seen.
@@ -51,13 +53,13 @@ async def beat_once(runtime: Runtime, poller: Poller) -> BridgeHeartbeat:
 
 
 async def run(runtime: Runtime, poller: Poller, stopping: asyncio.Event) -> None:
-    """Beat at once, then every heartbeat_seconds, until `stopping` is set; failures are logged."""
+    """Beat at once, then every heartbeat_seconds, until `stopping` is set; failures are logged once per outage."""
+    failing = Outage("heartbeat staging", log)  # the bridge's own database away: the next beat tries again
     while not stopping.is_set():
         try:
             await beat_once(runtime, poller)
-        except Exception as exc:  # the bridge's own database away: the next beat tries again
-            log.warning("heartbeat not staged: %s", exc)
-        try:
-            await asyncio.wait_for(stopping.wait(), timeout=poller.settings.heartbeat_seconds)
-        except TimeoutError:
-            pass
+        except Exception as exc:  # logged once per outage; the next beat tries again
+            failing.failed(exc)
+        else:
+            failing.recovered()
+        await pause(stopping, poller.settings.heartbeat_seconds)

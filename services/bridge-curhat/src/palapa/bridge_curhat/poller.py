@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted, RowQuarantined
+from palapa.kit.loops import Backoff, Outage, pause
 from palapa.kit.runtime import Runtime
 
 from . import checkpoint, store
@@ -152,26 +153,28 @@ class Poller:
                     "legacy_updated_at": row.tgl_update, "seen_at": now})
 
     async def run(self, stopping: asyncio.Event) -> None:
-        """Poll until `stopping` is set; failures are logged and retried with backoff, never fatal."""
+        """Poll until `stopping` is set; failures are logged once per outage and retried with backoff, never fatal."""
         interval = self.settings.poll_interval_seconds
-        backoff = interval
+        backoff = Backoff(first=interval, cap=5.0)
+        legacy_down = Outage("legacy database", log)
+        # the bridge's own database away: nothing committed, the poll is redone
+        polls_failing = Outage("poll", log)
         while not stopping.is_set():
+            delay = interval
             try:
                 beyond = await self.poll_once()
-                backoff = interval
-                if beyond >= self.settings.batch_size:
-                    continue  # more rows waiting: read on at once
-                delay = interval
             except LegacyUnavailableError as exc:
-                log.warning("legacy database unreachable, retry in %.1fs: %s", backoff, exc)
-                delay, backoff = backoff, min(backoff * 2, 5.0)
+                legacy_down.failed(exc)
+                delay = backoff.next()
             except CursorMovedError as exc:
                 log.warning("%s", exc)
-                delay = interval
-            except Exception as exc:  # the bridge's own database away: nothing committed, the poll is redone
-                log.warning("poll failed, retry in %.1fs: %s", backoff, exc)
-                delay, backoff = backoff, min(backoff * 2, 5.0)
-            try:
-                await asyncio.wait_for(stopping.wait(), timeout=delay)
-            except TimeoutError:
-                pass
+            except Exception as exc:  # logged and retried: the bridge must not stop
+                polls_failing.failed(exc)
+                delay = backoff.next()
+            else:
+                legacy_down.recovered()
+                polls_failing.recovered()
+                backoff.reset()
+                if beyond >= self.settings.batch_size:
+                    continue  # more rows waiting: read on at once
+            await pause(stopping, delay)

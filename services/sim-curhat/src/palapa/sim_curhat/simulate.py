@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from palapa.curhat_legacy import insert_complaint, set_status, tb_pengaduan, wib_now
+from palapa.kit.loops import Backoff, Outage, pause
 
 from .generate import OPEN_STAGES, ComplaintGenerator, stage_of
 
@@ -76,25 +77,14 @@ class Simulator:
     async def _every(self, per_minute: float, action, stop: asyncio.Event, what: str) -> None:
         if per_minute <= 0:
             return
-        backoff = 0.5
-        while not stop.is_set():
-            # exponential gaps make arrivals look like people, not a metronome
-            delay = self.generator.rng.expovariate(per_minute / 60.0)
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=delay)
-                return
-            except TimeoutError:
-                pass
+        backoff, outage = Backoff(first=0.5, cap=10.0), Outage(f"simulator {what}", log)
+        # exponential gaps make arrivals look like people, not a metronome
+        while not await pause(stop, self.generator.rng.expovariate(per_minute / 60.0)):
             try:
                 await action()
-                backoff = 0.5
             except (SQLAlchemyError, OSError, TimeoutError) as exc:  # the legacy DB is away: wait, try again
-                await self._pause(stop, what, exc, backoff)
-                backoff = min(backoff * 2, 10.0)
-
-    async def _pause(self, stop: asyncio.Event, what: str, exc: Exception, delay: float) -> None:
-        log.warning("simulator %s failed, retry in %.1fs: %s", what, delay, exc)
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=delay)
-        except TimeoutError:
-            pass
+                outage.failed(exc)
+                await pause(stop, backoff.next())
+            else:
+                outage.recovered()
+                backoff.reset()
