@@ -11,7 +11,7 @@ from palapa.contracts.events import BridgeHeartbeat
 from palapa.kit.loops import Outage, pause
 from palapa.kit.runtime import Runtime
 
-from .checkpoint import Cursor
+from .checkpoint import SourcePosition
 from .poller import Poller
 from .translate import as_utc
 
@@ -32,11 +32,11 @@ def lag_seconds(now: datetime, last_seen: datetime | None, oldest_unread: dateti
 async def beat_once(runtime: Runtime, poller: Poller) -> BridgeHeartbeat:
     """Stage one heartbeat in the outbox; returns it."""
     settings, tz = poller.settings, poller.tz
-    cursor = poller.cursor or Cursor()
+    position = poller.position or SourcePosition()
     now = datetime.now(UTC)
-    last_seen = as_utc(cursor.ts, tz) if cursor.ts else None
+    last_seen = as_utc(position.ts, tz) if position.ts else None
     try:
-        oldest = await poller.reader.oldest_unread(cursor)
+        oldest = await poller.reader.oldest_unread(position)
         reachable = True
     except Exception as exc:  # legacy DB away: report it through the lag, keep beating
         log.warning("heartbeat: legacy database unreachable: %s", exc)

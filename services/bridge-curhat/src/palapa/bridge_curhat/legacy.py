@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from palapa.kit.db import make_engine
 
-from .checkpoint import Cursor
+from .checkpoint import SourcePosition
 from .translate import LegacyRow
 
 # The bridge's own view of the legacy table (the columns it reads), never created from here.
@@ -52,7 +52,7 @@ class LegacyReader:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
 
-    async def read_after(self, position: Cursor, limit: int) -> list[LegacyRow]:
+    async def read_after(self, position: SourcePosition, limit: int) -> list[LegacyRow]:
         """Rows strictly after `position` in (tgl_update, id_pengaduan) order, at most `limit`."""
         t = tb_pengaduan
         stmt = select(t).order_by(t.c.tgl_update, t.c.id_pengaduan).limit(limit)
@@ -63,18 +63,18 @@ class LegacyReader:
         async with self.engine.connect() as conn:
             return [_row(r) for r in (await conn.execute(stmt)).all()]
 
-    async def oldest_unread(self, cursor: Cursor) -> datetime | None:
-        """tgl_update of the first change beyond the cursor, None when caught up."""
-        rows = await self.read_after(cursor, 1)
+    async def oldest_unread(self, last: SourcePosition) -> datetime | None:
+        """tgl_update of the first change beyond `last` (the bridge's position), None when caught up."""
+        rows = await self.read_after(last, 1)
         return rows[0].tgl_update if rows else None
 
-    async def scan(self, cursor: Cursor, lookback_seconds: int, batch_size: int) -> list[LegacyRow]:
-        """One poll's rows: the lookback window before the cursor, then at most one page beyond it."""
+    async def scan(self, last: SourcePosition, lookback_seconds: int, batch_size: int) -> list[LegacyRow]:
+        """One poll's rows: the lookback window before `last` (the bridge's position), then at most one page beyond it."""
         rows: list[LegacyRow] = []
-        position = cursor.scan_start(lookback_seconds)
+        position = last.scan_start(lookback_seconds)
         while True:
             page = await self.read_after(position, batch_size)
             rows.extend(page)
-            if len(page) < batch_size or cursor.is_before(page[-1].key):
+            if len(page) < batch_size or last.is_before(page[-1].key):
                 return rows
-            position = Cursor(*page[-1].key)
+            position = SourcePosition(*page[-1].key)

@@ -1,4 +1,4 @@
-"""The polling loop: legacy rows → translate → outbox, cursor and last-emitted state in ONE transaction."""
+"""The polling loop: legacy rows → translate → outbox, position and last-emitted state in ONE transaction."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from palapa.kit.loops import Backoff, Outage, pause
 from palapa.kit.runtime import Runtime
 
 from . import checkpoint, store
-from .checkpoint import Cursor
+from .checkpoint import SourcePosition
 from .legacy import LegacyReader
 from .settings import BridgeCurhatSettings
 from .translate import LastState, LegacyRow, Quarantine, as_utc, canonical_status, fingerprint, translate
@@ -26,7 +26,7 @@ class LegacyUnavailableError(RuntimeError):
     """The legacy database could not be read (down, network, credentials)."""
 
 
-class CursorMovedError(RuntimeError):
+class CheckpointMovedError(RuntimeError):
     """Another bridge instance moved the checkpoint; this poll's work is discarded and redone."""
 
 
@@ -50,60 +50,60 @@ class Poller:
         self.settings = settings
         self.tz = settings.tz
         self.source = f"/apps/{settings.app_id}"
-        self.cursor: Cursor | None = None
+        self.position: SourcePosition | None = None
         self.stats = Stats()
 
-    async def load_cursor(self) -> Cursor:
+    async def load_position(self) -> SourcePosition:
         """The stored checkpoint (creating the row on first start, so later polls can lock it)."""
         async with self.runtime.sessions() as s, s.begin():
-            cursor = await checkpoint.load(s, self.settings.app_id, for_update=True)
-            if cursor == Cursor():
-                await checkpoint.save(s, self.settings.app_id, cursor, datetime.now(UTC))
-        self.cursor = cursor
-        return cursor
+            position = await checkpoint.load(s, self.settings.app_id, for_update=True)
+            if position == SourcePosition():
+                await checkpoint.save(s, self.settings.app_id, position, datetime.now(UTC))
+        self.position = position
+        return position
 
     async def poll_once(self) -> int:
-        """One poll; returns how many rows it read beyond the cursor (a full batch means: poll again now)."""
-        cursor = self.cursor or await self.load_cursor()
+        """One poll; returns how many rows it read beyond the position (a full batch means: poll again now)."""
+        position = self.position or await self.load_position()
         started = time.time_ns()
         try:
-            rows = await self.reader.scan(cursor, self.settings.lookback_seconds, self.settings.batch_size)
+            rows = await self.reader.scan(position, self.settings.lookback_seconds, self.settings.batch_size)
         except Exception as exc:  # any driver/network failure of the legacy side
             self.stats.legacy_reachable = False
             raise LegacyUnavailableError(str(exc) or type(exc).__name__) from exc
         self.stats.legacy_reachable = True
         self.stats.polls += 1
-        beyond = sum(1 for r in rows if cursor.is_before(r.key))
-        new_cursor = cursor.advance(r.key for r in rows)
+        beyond = sum(1 for r in rows if position.is_before(r.key))
+        new_position = position.advance(r.key for r in rows)
         async with self.runtime.sessions() as s:
             known = await store.last_states(s, [r.id_pengaduan for r in rows])
         changed = [r for r in rows if (st := known.get(r.id_pengaduan)) is None or st.fingerprint != fingerprint(r)]
-        if not changed and new_cursor == cursor:
+        if not changed and new_position == position:
             return beyond  # only re-read rows of the lookback window, all unchanged
         # the span starts when the poll did, so the trace covers the legacy read as well
         with self.runtime.tracer.start_as_current_span("curhat poll", start_time=started) as span:
             span.set_attribute("curhat.rows_read", len(rows))
             span.set_attribute("curhat.rows_changed", len(changed))
-            emitted, quarantined = await self._commit(cursor, new_cursor, changed)
+            emitted, quarantined = await self._commit(position, new_position, changed)
             span.set_attribute("curhat.events", emitted)
             span.set_attribute("curhat.quarantined", quarantined)
         self.runtime.outbox.wake()
-        self.cursor = new_cursor
+        self.position = new_position
         self.stats.rows_translated += len(changed) - quarantined
         self.stats.rows_quarantined += quarantined
         self.stats.events_emitted += emitted
         return beyond
 
-    async def _commit(self, cursor: Cursor, new_cursor: Cursor, rows: list[LegacyRow]) -> tuple[int, int]:
-        """Stage events/quarantines, row states and the cursor together; (events, quarantined)."""
+    async def _commit(self, position: SourcePosition, new_position: SourcePosition, rows: list[LegacyRow]) -> tuple[int, int]:
+        """Stage events/quarantines, row states and the position together; (events, quarantined)."""
         now = datetime.now(UTC)
         emitted = quarantined = 0
         states, quarantine_rows = [], []
         async with self.runtime.sessions() as s, s.begin():
             stored = await checkpoint.load(s, self.settings.app_id, for_update=True)
-            if stored != cursor:
-                self.cursor = stored
-                raise CursorMovedError(f"checkpoint moved from {cursor} to {stored} by another instance")
+            if stored != position:
+                self.position = stored
+                raise CheckpointMovedError(f"checkpoint moved from {position} to {stored} by another instance")
             last = await store.last_states(s, [r.id_pengaduan for r in rows])
             for row in rows:
                 prev = last.get(row.id_pengaduan)
@@ -130,7 +130,7 @@ class Poller:
                 last[row.id_pengaduan] = LastState(status, fp)
             await store.save_states(s, states)
             await store.record_quarantine(s, quarantine_rows)
-            await checkpoint.save(s, self.settings.app_id, new_cursor, now)
+            await checkpoint.save(s, self.settings.app_id, new_position, now)
         return emitted, quarantined
 
     def _translate(self, row: LegacyRow, prev: LastState | None) -> list[ComplaintSubmitted | ComplaintStatusChanged] | Quarantine:
@@ -166,7 +166,7 @@ class Poller:
             except LegacyUnavailableError as exc:
                 legacy_down.failed(exc)
                 delay = backoff.next()
-            except CursorMovedError as exc:
+            except CheckpointMovedError as exc:
                 log.warning("%s", exc)
             except Exception as exc:  # logged and retried: the bridge must not stop
                 polls_failing.failed(exc)
