@@ -89,7 +89,7 @@ async def platform(otlp, kafka_session, pg_server_url):
 
 @pytest.fixture(scope="session")
 def kafka_session():
-    from palapa.kit.local import LocalTansu
+    from palapa.devstack.local import LocalTansu
 
     with LocalTansu() as tansu:
         yield tansu.bootstrap

@@ -9,9 +9,9 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from palapa.curhat_legacy import insert_complaint, set_status
 from palapa.devstack.sse import events
-from palapa.kit.testing import eventually
-from palapa.sim_curhat.simulate import insert_complaint, set_status
+from palapa.testkit import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 

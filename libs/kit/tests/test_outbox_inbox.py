@@ -12,7 +12,7 @@ from palapa.contracts.topics import ALL_TOPICS, COMPLAINT_INTAKE
 from palapa.kit.consumer import each
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import ServiceSettings
-from palapa.kit.testing import eventually
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 

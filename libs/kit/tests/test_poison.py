@@ -13,7 +13,7 @@ from palapa.kit.consumer import each
 from palapa.kit.deadletter import MAX_EVENT_VALUE_CHARS
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import ServiceSettings
-from palapa.kit.testing import eventually
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 

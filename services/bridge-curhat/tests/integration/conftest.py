@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -13,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from palapa.bridge_curhat.main import create_app
 from palapa.bridge_curhat.settings import BridgeCurhatSettings
-from palapa.kit.local import ensure_database
+from palapa.curhat_legacy import wib_now
+from palapa.devstack.local import ensure_database
+from palapa.testkit import Service, running
 
 # The legacy app's DDL as its installer runs it (recorded; the simulator keeps the Core version).
 LEGACY_DDL = {
@@ -32,12 +35,7 @@ LEGACY_DDL = {
             status VARCHAR(20) NOT NULL, tgl_lapor VARCHAR(30) NULL, tgl_update DATETIME NOT NULL
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""",
 }
-WIB = timezone(timedelta(hours=7))
 MARIADB_SERVER = "mysql+aiomysql://root@127.0.0.1:3306/"
-
-
-def wib_now() -> datetime:
-    return datetime.now(WIB).replace(tzinfo=None, microsecond=0)
 
 
 class Legacy:
@@ -109,27 +107,31 @@ class Bridge:
 
     settings: BridgeCurhatSettings
     exporter: InMemorySpanExporter = field(default_factory=InMemorySpanExporter)
-    app: object = None
-    _lifespan: object = None
+    svc: Service | None = None
+    _stack: contextlib.AsyncExitStack | None = None
 
     async def start(self):
-        self.app = create_app(self.settings, exporter=self.exporter)
-        self._lifespan = self.app.router.lifespan_context(self.app)
-        await self._lifespan.__aenter__()
-        return self.app
+        self._stack = contextlib.AsyncExitStack()
+        app = create_app(self.settings, exporter=self.exporter)
+        self.svc = await self._stack.enter_async_context(running(app, name="bridge-curhat"))
+        return app
 
     async def stop(self) -> None:
-        if self._lifespan is not None:
-            await self._lifespan.__aexit__(None, None, None)
-            self._lifespan = None
+        if self._stack is not None:
+            await self._stack.aclose()
+            self._stack = None
+
+    @property
+    def app(self):
+        return self.svc.app
 
     @property
     def runtime(self):
-        return self.app.state.runtime
+        return self.svc.runtime
 
     @property
     def poller(self):
-        return self.app.state.poller
+        return self.svc.app.state.poller
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from palapa.bridge_curhat import store
 from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, COMPLAINT_INTAKE
-from palapa.kit.local import free_port
-from palapa.kit.testing import eventually
+from palapa.devstack.local import free_port
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -82,8 +82,8 @@ async def test_two_changes_of_one_row_in_the_same_second_are_both_seen(legacy, m
     bridge = await make_bridge(legacy.url)
     ticket_id = await legacy.insert(status="0")
     await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 1, what="the submission")
-    # same tgl_update as the row already read: a strict cursor would never see this change
-    cursor_ts = bridge.poller.cursor.ts
+    # same tgl_update as the row already read: a strict position would never see this change
+    cursor_ts = bridge.poller.position.ts
     await legacy.update(ticket_id, status="1", at=cursor_ts)
     await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 2, what="the same-second change")
     assert topic_reader.of(COMPLAINT_INTAKE)[-1].envelope.data.status == "verified"
@@ -93,8 +93,8 @@ async def test_a_late_commit_inside_the_lookback_window_is_still_read(legacy, ma
     bridge = await make_bridge(legacy.url, lookback_seconds=5)
     await legacy.insert()
     await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 1, what="the first row")
-    # a transaction that stamped tgl_update 3 s ago commits only now, behind the cursor
-    late_id = await legacy.insert(tgl_update=bridge.poller.cursor.ts - timedelta(seconds=3))
+    # a transaction that stamped tgl_update 3 s ago commits only now, behind the position
+    late_id = await legacy.insert(tgl_update=bridge.poller.position.ts - timedelta(seconds=3))
     await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 2, what="the late-committed row")
     assert topic_reader.of(COMPLAINT_INTAKE)[-1].key == f"CURHAT-{late_id}"
 

@@ -4,19 +4,19 @@ from datetime import datetime
 
 import pytest
 
-from palapa.bridge_curhat.checkpoint import Cursor
+from palapa.bridge_curhat.checkpoint import SourcePosition
 from palapa.bridge_curhat.legacy import LegacyReader, make_legacy_engine
-from palapa.bridge_curhat.settings import zone
 from palapa.bridge_curhat.translate import translate
 from palapa.contracts.topics import BRIDGE_QUARANTINE, COMPLAINT_INTAKE
-from palapa.kit.testing import eventually
+from palapa.kit.clock import zone
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 
 T = datetime(2026, 11, 20, 8, 30, 0)
 
 
-async def test_the_legacy_reader_reads_mariadb_rows_as_they_are_in_cursor_order(legacy_mariadb):
+async def test_the_legacy_reader_reads_mariadb_rows_as_they_are_in_position_order(legacy_mariadb):
     a = await legacy_mariadb.insert(tgl_update=T, tgl_lapor="20/11/2026 08:30", nik="3576 0123 4567 0002",
                                     kategori="jalan rusak ", status="Proses")
     b = await legacy_mariadb.insert(tgl_update=T, nik="-", nama_pelapor="-", tgl_lapor="20-11-2026")
@@ -24,16 +24,16 @@ async def test_the_legacy_reader_reads_mariadb_rows_as_they_are_in_cursor_order(
     engine = make_legacy_engine(legacy_mariadb.url)
     reader = LegacyReader(engine)
     try:
-        rows = await reader.read_after(Cursor(), 10)
+        rows = await reader.read_after(SourcePosition(), 10)
         assert [r.id_pengaduan for r in rows] == [c, a, b]  # by tgl_update, then id
         assert rows[1].tgl_update == T and rows[1].tgl_update.tzinfo is None
         assert (rows[1].nik, rows[1].kategori, rows[1].status) == ("3576 0123 4567 0002", "jalan rusak ", "Proses")
-        assert [r.id_pengaduan for r in await reader.read_after(Cursor(T, a), 10)] == [b]
-        assert await reader.read_after(Cursor(T, b), 10) == []
-        assert await reader.oldest_unread(Cursor(T, a)) == T
-        # the lookback re-reads the window behind the cursor
-        assert [r.id_pengaduan for r in await reader.scan(Cursor(T, b), 2, 10)] == [c, a, b]
-        assert [r.id_pengaduan for r in await reader.scan(Cursor(T, b), 0, 10)] == [a, b]
+        assert [r.id_pengaduan for r in await reader.read_after(SourcePosition(T, a), 10)] == [b]
+        assert await reader.read_after(SourcePosition(T, b), 10) == []
+        assert await reader.oldest_unread(SourcePosition(T, a)) == T
+        # the lookback re-reads the window behind the position
+        assert [r.id_pengaduan for r in await reader.scan(SourcePosition(T, b), 2, 10)] == [c, a, b]
+        assert [r.id_pengaduan for r in await reader.scan(SourcePosition(T, b), 0, 10)] == [a, b]
         [event] = translate(rows[1], None, zone("Asia/Jakarta"))
         assert (event.status, event.category, event.reporter_nik_masked) == ("in_progress", "Jalan Rusak", "3576********0002")
     finally:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from palapa.bridge_curhat import store
 from palapa.contracts.topics import BRIDGE_QUARANTINE, COMPLAINT_INTAKE
 from palapa.kit.limits import MAX_EVENT_BYTES
-from palapa.kit.testing import eventually
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +28,7 @@ async def test_oversized_and_implausible_rows_are_quarantined_masked_and_the_nex
     future = await legacy.insert(tgl_lapor="", tgl_update=datetime(9999, 12, 31, 23, 59, 59))
     bridge = await make_bridge(legacy.url)
     await eventually(lambda: len(topic_reader.of(BRIDGE_QUARANTINE)) == 4, what="four quarantined rows")
-    # a change stamped now, after a row stamped in year 9999 was read: the cursor did not jump past it
+    # a change stamped now, after a row stamped in year 9999 was read: the position did not jump past it
     canary = await legacy.insert(kategori="Sampah")
     await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 1, what="the canary after them")
     assert topic_reader.of(COMPLAINT_INTAKE)[0].key == f"CURHAT-{canary}"
@@ -38,7 +38,7 @@ async def test_oversized_and_implausible_rows_are_quarantined_masked_and_the_nex
     assert q[huge].envelope.data.reason.startswith("oversized_isi_laporan: 2,089,999 characters make a ")
     assert q[far].envelope.data.reason.startswith("implausible_tgl_lapor: 9999-12-31 23:59:59 is later than ")
     assert q[future].envelope.data.reason.startswith("implausible_tgl_update: 9999-12-31 23:59:59 is later than ")
-    assert bridge.poller.cursor.ts.year < 9999
+    assert bridge.poller.position.ts.year < 9999
     assert q[typed].envelope.data.reason == "unparseable_tgl_lapor: '3576********0099' matches no known date format"
     published = q[typed].envelope.data.row
     assert (published["nik"], published["nama_pelapor"], published["no_hp"]) == (
@@ -62,7 +62,7 @@ async def test_oversized_and_implausible_rows_are_quarantined_masked_and_the_nex
     assert raw[typed]["nama_pelapor"] == NIK and len(raw[huge]["isi_laporan"]) == 2_090_000
 
 
-async def test_a_row_stamped_in_year_one_is_quarantined_and_the_cursor_stays_where_the_lookback_works(
+async def test_a_row_stamped_in_year_one_is_quarantined_and_the_position_stays_where_the_lookback_works(
     legacy, make_bridge, topic_reader
 ):
     first = await legacy.insert(tgl_lapor="", tgl_update=datetime(1, 1, 1))

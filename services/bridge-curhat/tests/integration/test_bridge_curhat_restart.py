@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from palapa.bridge_curhat.translate import canonical_status
 from palapa.contracts.topics import COMPLAINT_INTAKE
-from palapa.kit.testing import eventually
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -1,12 +1,12 @@
-"""catalog-svc in-process on the real broker and PostgreSQL, and a CloudEvents producer."""
+"""catalog-svc in-process on the real broker and PostgreSQL."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from palapa.catalog.main import create_app
 from palapa.catalog.settings import CatalogSettings
+from palapa.testkit import running
 
 
 @pytest.fixture
@@ -15,30 +15,12 @@ def settings(kafka_bootstrap, database_url) -> CatalogSettings:
 
 
 @pytest.fixture
-def running():
-    """running(settings): an async context with an httpx client on the app, lifespan included."""
-
-    class Running:
-        def __init__(self, settings):
-            self.app = create_app(settings)
-
-        async def __aenter__(self) -> httpx.AsyncClient:
-            self._life = self.app.router.lifespan_context(self.app)
-            await self._life.__aenter__()
-            self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://catalog-svc")
-            self.http.runtime = self.app.state.runtime
-            return self.http
-
-        async def __aexit__(self, *exc) -> None:
-            await self.http.aclose()
-            await self._life.__aexit__(*exc)
-
-    return Running
+def serve():
+    """serve(settings): the app with its lifespan for one block, reached through ASGI (palapa.testkit.running)."""
+    return lambda settings: running(create_app(settings), name="catalog-svc")
 
 
 @pytest.fixture
-async def catalog(settings, running):
-    async with running(settings) as http:
-        yield http
-
-
+async def catalog(settings, serve):
+    async with serve(settings) as svc:
+        yield svc

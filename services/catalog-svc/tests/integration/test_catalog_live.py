@@ -9,7 +9,7 @@ from palapa.catalog import store
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import BridgeHeartbeat, RowQuarantined
 from palapa.contracts.topics import BRIDGE_HEARTBEATS
-from palapa.kit.testing import eventually
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -32,14 +32,14 @@ def quarantined(n: int) -> Envelope:
 
 async def app_where(catalog, app_id, check, what):
     async def poll():
-        body = (await catalog.get(f"/apps/{app_id}")).json()
+        body = (await catalog.http.get(f"/apps/{app_id}")).json()
         return body if check(body) else None
 
     return await eventually(poll, what=what)
 
 
 async def test_a_heartbeat_on_the_broker_shows_the_app_alive_with_its_lag(catalog, producer):
-    before = (await catalog.get("/apps/curhat-ning-ita")).json()
+    before = (await catalog.http.get("/apps/curhat-ning-ita")).json()
     assert (before["liveness"], before["last_heartbeat_at"], before["bridge"]) == (
         "tidak ada kabar", None, "bridge-curhat")
     at = datetime.now(UTC)
@@ -48,7 +48,7 @@ async def test_a_heartbeat_on_the_broker_shows_the_app_alive_with_its_lag(catalo
     assert body["lag_seconds"] == 2.5
     assert datetime.fromisoformat(body["last_heartbeat_at"]) == at
     assert (body["rows_translated"], body["rows_quarantined"]) == (42, 2)
-    listed = (await catalog.get("/apps", params={"q": "curhat"})).json()["items"]
+    listed = (await catalog.http.get("/apps", params={"q": "curhat"})).json()["items"]
     assert [(a["app_id"], a["liveness"], a["lag_seconds"]) for a in listed] == [("curhat-ning-ita", "hidup", 2.5)]
 
 
@@ -61,7 +61,7 @@ async def test_an_old_heartbeat_arriving_late_does_not_replace_a_newer_one(catal
         async with catalog.runtime.sessions() as s:
             return (await s.execute(select(store.bridges.c.app_id).where(store.bridges.c.app_id == "sentinel"))).first()
     await eventually(sentinel_seen, what="the heartbeat after the late one")
-    body = (await catalog.get("/apps/curhat-ning-ita")).json()
+    body = (await catalog.http.get("/apps/curhat-ning-ita")).json()
     assert (body["liveness"], body["lag_seconds"]) == ("hidup", 0.0)
 
 
@@ -92,26 +92,26 @@ async def test_a_bad_heartbeat_record_is_dead_lettered_and_the_next_one_counts(c
     assert len(reasons) == 1 and reasons[0].startswith("palapa.bridge.heartbeat.v1 payload invalid")
 
 
-async def test_the_seed_loads_idempotently_across_restarts(settings, running):
-    async with running(settings) as catalog:
+async def test_the_seed_loads_idempotently_across_restarts(settings, serve):
+    async with serve(settings) as catalog:
         pass
-    async with running(settings) as catalog:
-        items = (await catalog.get("/apps")).json()["items"]
+    async with serve(settings) as catalog:
+        items = (await catalog.http.get("/apps")).json()["items"]
     assert sorted(a["app_id"] for a in items) == ["cctv", "cek-pbb", "curhat-ning-ita", "psc-119", "si-makel"]
     assert {a["app_id"]: a["liveness"] for a in items}["psc-119"] == "tanpa bridge"
 
 
 async def test_the_listing_filters_and_refuses_bad_parameters_with_a_reason(catalog):
-    by_opd = (await catalog.get("/apps", params={"opd": "bapenda"})).json()["items"]
+    by_opd = (await catalog.http.get("/apps", params={"opd": "bapenda"})).json()["items"]
     assert [a["name"] for a in by_opd] == ["Cek PBB"]
-    staff = (await catalog.get("/apps", params={"audience": "pegawai"})).json()["items"]
+    staff = (await catalog.http.get("/apps", params={"audience": "pegawai"})).json()["items"]
     assert [a["app_id"] for a in staff] == ["si-makel"]
-    bad = await catalog.get("/apps", params={"audience": "publik"})
+    bad = await catalog.http.get("/apps", params={"audience": "publik"})
     assert (bad.status_code, bad.json()["reason"]) == (422, "invalid_audience")
 
 
 async def test_an_unknown_app_is_a_404_with_the_reason(catalog):
-    res = await catalog.get("/apps/lapor-hilang")
+    res = await catalog.http.get("/apps/lapor-hilang")
     assert res.status_code == 404
     assert res.json() == {"detail": "Aplikasi lapor-hilang tidak ada di katalog", "reason": "unknown_app"}
-    assert (await catalog.get("/apps/Not An Id")).json()["reason"] == "malformed_app_id"
+    assert (await catalog.http.get("/apps/Not An Id")).json()["reason"] == "malformed_app_id"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import httpx
 import pytest
 
 from palapa.complaint.main import create_app
 from palapa.complaint.settings import ComplaintSettings
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.topics import COMPLAINT_UPDATES
-from palapa.kit.testing import TopicReader
+from palapa.testkit import Service, TopicReader, running
 
 
 @dataclass
@@ -29,14 +28,19 @@ class Updates:
 
 
 @dataclass
-class Service:
-    app: object
-    http: httpx.AsyncClient
+class Complaint:
+    """The running service and what it published."""
+
+    svc: Service
     updates: Updates
 
     @property
+    def http(self):
+        return self.svc.http
+
+    @property
     def runtime(self):
-        return self.app.state.runtime
+        return self.svc.runtime
 
 
 @pytest.fixture
@@ -47,10 +51,5 @@ def settings(kafka_bootstrap, database_url) -> ComplaintSettings:
 @pytest.fixture
 async def service(settings, topic_reader):
     """The app with its lifespan (broker, database, outbox relay), reached through ASGI."""
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://complaint-svc") as http:
-            yield Service(app, http, Updates(topic_reader))
-
-
+    async with running(create_app(settings), name="complaint-svc") as svc:
+        yield Complaint(svc, Updates(topic_reader))

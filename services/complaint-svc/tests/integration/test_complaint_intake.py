@@ -9,7 +9,7 @@ from palapa.complaint import store
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted
 from palapa.contracts.topics import COMPLAINT_INTAKE
-from palapa.kit.testing import eventually
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 

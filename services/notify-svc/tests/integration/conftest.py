@@ -1,23 +1,21 @@
-"""notify-svc served by uvicorn on a free port, on the real broker and PostgreSQL; an SSE client; a producer."""
+"""notify-svc served by uvicorn on a free port, on the real broker and PostgreSQL, and read by the SSE reader."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import json
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
-import uvicorn
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import STATUS_LABELS, ComplaintStatus, ComplaintUpdated, TimelineEntry
-from palapa.kit.local import free_port
-from palapa.kit.testing import eventually
+from palapa.devstack.local import free_port
+from palapa.devstack.sse import SseStream, open_stream
 from palapa.notify.main import create_app
 from palapa.notify.settings import NotifySettings
+from palapa.testkit import Service, eventually, running
 
 STEPS = [ComplaintStatus.RECEIVED, ComplaintStatus.VERIFIED, ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED]
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # 08:30 WIB
@@ -37,12 +35,30 @@ def complaint_updated(ticket: str, revision: int) -> Envelope:
     return Envelope(event, source="/services/complaint-svc", subject=ticket)
 
 
-class Service:
-    def __init__(self, base_url: str, app, exporter: InMemorySpanExporter) -> None:
-        self.base_url = base_url
-        self.app = app
-        self.exporter = exporter
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=httpx.Timeout(10, read=30))
+@dataclass
+class Notify:
+    """notify-svc served by uvicorn (long-lived SSE streams need a real server), plus test helpers."""
+
+    svc: Service
+    exporter: InMemorySpanExporter
+
+    @property
+    def app(self):
+        return self.svc.app
+
+    @property
+    def http(self):
+        return self.svc.http
+
+    @property
+    def base_url(self) -> str:
+        return self.svc.base_url
+
+    def stop(self) -> None:
+        self.svc.stop()
+
+    async def stopped(self) -> None:
+        await self.svc.stopped()
 
     async def revision(self, ticket: str) -> int:
         res = await self.http.get(f"/tickets/{ticket}")
@@ -57,79 +73,38 @@ class Service:
 
     @contextlib.asynccontextmanager
     async def events(self, ticket: str, headers: dict[str, str] | None = None, params: dict | None = None):
-        async with self.http.stream("GET", f"/tickets/{ticket}/events", headers=headers, params=params) as res:
-            assert res.status_code == 200, res.status_code
-            assert res.headers["content-type"].startswith("text/event-stream")
-            yield SseReader(res)
+        async with open_stream(self.svc.http, f"/tickets/{ticket}/events", headers=headers, params=params) as stream:
+            yield Updates(stream)
 
 
-class SseReader:
-    """Reads an SSE stream the way a browser does: frames separated by blank lines, comments kept aside."""
+@dataclass
+class Updates:
+    """The ticket's SSE stream, read as ComplaintUpdated revisions."""
 
-    def __init__(self, response: httpx.Response) -> None:
-        self._lines = response.aiter_lines()
-        self.comments: list[str] = []
+    stream: SseStream
 
-    async def next_event(self, timeout: float = 20) -> dict:
-        frame: dict = {}
-        async with asyncio.timeout(timeout):
-            while True:
-                line = await anext(self._lines)
-                if line == "":
-                    if "data" in frame:
-                        frame["json"] = json.loads(frame["data"])
-                        return frame
-                    continue
-                if line.startswith(":"):
-                    self.comments.append(line[1:].strip())
-                    continue
-                name, _, value = line.partition(":")
-                value = value[1:] if value.startswith(" ") else value
-                frame[name] = frame["data"] + "\n" + value if name == "data" and "data" in frame else value
+    async def next_event(self):
+        return await self.stream.next_event()
+
+    async def comment(self) -> str:
+        return await self.stream.comment()
 
     async def revisions(self, n: int) -> list[int]:
         out = []
         for _ in range(n):
-            frame = await self.next_event()
-            assert frame["event"] == "complaint.updated"
-            assert int(frame["id"]) == frame["json"]["revision"]
-            out.append(frame["json"]["revision"])
+            event = await self.stream.next_event()
+            assert event.event == "complaint.updated"
+            assert int(event.id) == event.json()["revision"]
+            out.append(event.json()["revision"])
         return out
-
-    async def comment(self, timeout: float = 10) -> str:
-        async with asyncio.timeout(timeout):
-            while not self.comments:
-                line = await anext(self._lines)
-                if line.startswith(":"):
-                    self.comments.append(line[1:].strip())
-        return self.comments[0]
-
-
 
 
 @contextlib.asynccontextmanager
-async def running(settings: NotifySettings):
+async def running_notify(settings: NotifySettings):
     """Serve create_app(settings) with uvicorn on settings.http_port until the block ends."""
     exporter = InMemorySpanExporter()
-    app = create_app(settings, exporter=exporter)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=settings.http_port, log_level="warning", lifespan="on",
-                       timeout_graceful_shutdown=5)
-    )
-    task = asyncio.create_task(server.serve())
-    await eventually(lambda: server.started or task.done(), what="uvicorn to start")
-    if task.done():
-        task.result()
-        raise RuntimeError("uvicorn stopped during startup")
-    service = Service(f"http://127.0.0.1:{settings.http_port}", app, exporter)
-    service.stop = lambda: setattr(server, "should_exit", True)
-    service.stopped = lambda: asyncio.shield(task)
-    try:
-        yield service
-    finally:
-        await service.http.aclose()
-        server.should_exit = True
-        await task
+    async with running(create_app(settings, exporter=exporter), port=settings.http_port) as svc:
+        yield Notify(svc, exporter)
 
 
 @pytest.fixture
@@ -145,7 +120,7 @@ def settings_for(kafka_bootstrap, database_url):
 
 @pytest.fixture
 async def service(settings_for):
-    async with running(settings_for()) as svc:
+    async with running_notify(settings_for()) as svc:
         yield svc
 
 
@@ -157,5 +132,5 @@ def update():
 
 @pytest.fixture
 def serve():
-    """running(settings): the app under uvicorn for one block."""
-    return running
+    """serve(settings): the app under uvicorn for one block."""
+    return running_notify

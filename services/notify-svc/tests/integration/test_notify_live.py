@@ -5,7 +5,7 @@ import asyncio
 import httpx
 import pytest
 
-from palapa.kit.testing import eventually
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -16,10 +16,10 @@ async def test_a_published_update_reaches_a_connected_client_with_its_revision_a
     async with service.events(TICKET) as stream:
         await producer.send(update(TICKET, 1))
         first = await stream.next_event()
-        assert first["event"] == "complaint.updated"
-        assert first["id"] == "1"
-        assert first["json"]["ticket"] == TICKET and first["json"]["status"] == "received"
-        assert first["json"]["opd"] == "Dinas Pekerjaan Umum"
+        assert first.event == "complaint.updated"
+        assert first.id == "1"
+        assert first.json()["ticket"] == TICKET and first.json()["status"] == "received"
+        assert first.json()["opd"] == "Dinas Pekerjaan Umum"
         await producer.send(update(TICKET, 2))
         assert await stream.revisions(1) == [2]
     assert (await service.http.get(f"/tickets/{TICKET}")).json()["status_label"] == "Diverifikasi"

@@ -7,7 +7,7 @@ import pytest
 from palapa.notify.domain import (
     BadResumeError,
     BadTicketError,
-    Cursor,
+    SentRevisions,
     Update,
     format_event,
     missed,
@@ -76,13 +76,13 @@ def test_a_resuming_client_gets_only_newer_revisions_in_order_each_once():
     assert missed(stored, 5) == []
 
 
-def test_the_cursor_lets_each_revision_through_once_and_never_an_older_one():
-    cursor = Cursor(2)
-    assert [cursor.admit(_u(r)) for r in (2, 3, 3, 1, 4)] == [False, True, False, False, True]
-    assert cursor.last == 4
+def test_sent_revisions_lets_each_revision_through_once_and_never_an_older_one():
+    sent = SentRevisions(2)
+    assert [sent.admit(_u(r)) for r in (2, 3, 3, 1, 4)] == [False, True, False, False, True]
+    assert sent.last == 4
 
 
-def test_the_cursor_sees_a_gap_when_a_live_revision_skips_ahead():
-    cursor = Cursor(3)
-    assert not cursor.gap_before(_u(4))
-    assert cursor.gap_before(_u(6))
+def test_sent_revisions_sees_a_gap_when_a_live_revision_skips_ahead():
+    sent = SentRevisions(3)
+    assert not sent.gap_before(_u(4))
+    assert sent.gap_before(_u(6))

@@ -4,8 +4,8 @@ from datetime import datetime
 
 import pytest
 
+from palapa.curhat_legacy import COLUMNS
 from palapa.sim_curhat.generate import ComplaintGenerator, stage_of
-from palapa.sim_curhat.legacy_schema import COLUMNS
 from palapa.sim_curhat.settings import SimSettings
 
 NOW = datetime(2026, 11, 20, 8, 30, 0)

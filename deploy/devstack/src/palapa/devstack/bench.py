@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from palapa.sim_curhat.simulate import insert_complaint, set_status
+from palapa.curhat_legacy import insert_complaint, set_status
 
 from .settings import DevstackSettings
 from .sse import events

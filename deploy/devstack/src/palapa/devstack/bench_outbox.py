@@ -19,7 +19,7 @@ from sqlalchemy import MetaData, func, select
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged
 from palapa.contracts.topics import ALL_TOPICS
-from palapa.kit.local import LocalPostgres, LocalTansu, ensure_database
+from palapa.devstack.local import LocalPostgres, LocalTansu, ensure_database
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import ServiceSettings
 

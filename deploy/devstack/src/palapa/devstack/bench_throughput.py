@@ -24,8 +24,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from palapa.sim_curhat.legacy_schema import tb_pengaduan
-from palapa.sim_curhat.simulate import wib_now
+from palapa.curhat_legacy.schema import tb_pengaduan
+from palapa.curhat_legacy.writer import wib_now
 
 from .settings import DevstackSettings
 from .stack import Stack

@@ -25,8 +25,8 @@ from alembic.util import CommandError
 from sqlalchemy import Connection, MetaData
 from sqlalchemy.engine import make_url
 
+from palapa.devstack.local import LocalPostgres, ensure_database
 from palapa.kit.db import make_engine
-from palapa.kit.local import LocalPostgres, ensure_database
 from palapa.kit.migrate import KIT_BASE, KIT_BRANCH, MigrationError, Plan, config, plan_for, upgrade, upgrade_on
 from palapa.kit.tables import kit_tables
 

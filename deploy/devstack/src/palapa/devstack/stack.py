@@ -14,8 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from palapa.devstack.local import LocalPostgres, LocalTansu, ensure_database, free_port, terminate
 from palapa.kit.db import async_url
-from palapa.kit.local import LocalPostgres, LocalTansu, ensure_database, free_port, terminate
 from palapa.kit.topics import ensure_topics
 
 from .services import SERVICES, ServiceSpec
@@ -113,7 +113,7 @@ class Stack:
         """The legacy app's table exists before the bridge reads it (the PHP app's installer would)."""
         from sqlalchemy.ext.asyncio import create_async_engine
 
-        from palapa.sim_curhat.legacy_schema import create
+        from palapa.curhat_legacy import create
 
         engine = create_async_engine(self.legacy_database_url)
         try:

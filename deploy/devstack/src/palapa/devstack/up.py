@@ -8,6 +8,8 @@ import signal
 import sys
 import time
 
+from palapa.kit.loops import pause
+
 from .settings import DevstackSettings
 from .stack import Stack, StackError
 
@@ -32,11 +34,8 @@ async def run(args: argparse.Namespace) -> int:
         for name, where in stack.endpoints():
             print(f"  {name:<28} {where}")
         print("\nCtrl-C stops everything.", flush=True)
-        while not stop.is_set():
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=1.0)
-            except TimeoutError:
-                await stack.restart_crashed()
+        while not await pause(stop, 1.0):
+            await stack.restart_crashed()
         return 0
     except StackError as exc:
         print(f"\nPalapa could not run: {exc}", file=sys.stderr)

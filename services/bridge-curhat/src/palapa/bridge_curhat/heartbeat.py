@@ -8,13 +8,15 @@ from datetime import UTC, datetime
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import BridgeHeartbeat
+from palapa.kit.loops import Outage, pause
 from palapa.kit.runtime import Runtime
 
-from .checkpoint import Cursor
+from .checkpoint import SourcePosition
 from .poller import Poller
 from .translate import as_utc
 
 log = logging.getLogger(__name__)
+
 
 def lag_seconds(now: datetime, last_seen: datetime | None, oldest_unread: datetime | None, reachable: bool) -> float | None:
     """0 when caught up; how long the oldest unread change has waited; unreachable → time since last seen.
@@ -30,11 +32,11 @@ def lag_seconds(now: datetime, last_seen: datetime | None, oldest_unread: dateti
 async def beat_once(runtime: Runtime, poller: Poller) -> BridgeHeartbeat:
     """Stage one heartbeat in the outbox; returns it."""
     settings, tz = poller.settings, poller.tz
-    cursor = poller.cursor or Cursor()
+    position = poller.position or SourcePosition()
     now = datetime.now(UTC)
-    last_seen = as_utc(cursor.ts, tz) if cursor.ts else None
+    last_seen = as_utc(position.ts, tz) if position.ts else None
     try:
-        oldest = await poller.reader.oldest_unread(cursor)
+        oldest = await poller.reader.oldest_unread(position)
         reachable = True
     except Exception as exc:  # legacy DB away: report it through the lag, keep beating
         log.warning("heartbeat: legacy database unreachable: %s", exc)
@@ -50,13 +52,13 @@ async def beat_once(runtime: Runtime, poller: Poller) -> BridgeHeartbeat:
 
 
 async def run(runtime: Runtime, poller: Poller, stopping: asyncio.Event) -> None:
-    """Beat at once, then every heartbeat_seconds, until `stopping` is set; failures are logged."""
+    """Beat at once, then every heartbeat_seconds, until `stopping` is set; failures are logged once per outage."""
+    failing = Outage("heartbeat staging", log)  # the bridge's own database away: the next beat tries again
     while not stopping.is_set():
         try:
             await beat_once(runtime, poller)
-        except Exception as exc:  # the bridge's own database away: the next beat tries again
-            log.warning("heartbeat not staged: %s", exc)
-        try:
-            await asyncio.wait_for(stopping.wait(), timeout=poller.settings.heartbeat_seconds)
-        except TimeoutError:
-            pass
+        except Exception as exc:  # logged once per outage; the next beat tries again
+            failing.failed(exc)
+        else:
+            failing.recovered()
+        await pause(stopping, poller.settings.heartbeat_seconds)

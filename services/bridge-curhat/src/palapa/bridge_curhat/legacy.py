@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from palapa.kit.db import make_engine
 
-from .checkpoint import Cursor
+from .checkpoint import SourcePosition
 from .translate import LegacyRow
 
 # The bridge's own view of the legacy table (the columns it reads), never created from here.
@@ -70,7 +70,7 @@ class LegacyReader:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
 
-    async def read_after(self, position: Cursor, limit: int) -> list[LegacyRow]:
+    async def read_after(self, position: SourcePosition, limit: int) -> list[LegacyRow]:
         """Rows strictly after `position` in (tgl_update, id_pengaduan) order, at most `limit`."""
         t = tb_pengaduan
         stmt = select(t, DIGEST.label("digest")).order_by(t.c.tgl_update, t.c.id_pengaduan).limit(limit)
@@ -81,25 +81,25 @@ class LegacyReader:
         async with self.engine.connect() as conn:
             return [_row(r) for r in (await conn.execute(stmt)).all()]
 
-    async def oldest_unread(self, cursor: Cursor) -> datetime | None:
-        """tgl_update of the first change beyond the cursor, None when caught up."""
-        rows = await self.read_after(cursor, 1)
+    async def oldest_unread(self, last: SourcePosition) -> datetime | None:
+        """tgl_update of the first change beyond `last` (the bridge's position), None when caught up."""
+        rows = await self.read_after(last, 1)
         return rows[0].tgl_update if rows else None
 
-    async def window(self, cursor: Cursor, lookback_seconds: float) -> list[tuple[int, str]]:
-        """(id, digest) of every row from `lookback_seconds` before the cursor up to it: cheap to re-read."""
-        if cursor.ts is None:
+    async def window(self, last: SourcePosition, lookback_seconds: float) -> list[tuple[int, str]]:
+        """(id, digest) of every row from `lookback_seconds` before `last` (the bridge's position) up to it: cheap to re-read."""
+        if last.ts is None:
             return []
         t = tb_pengaduan
-        start = cursor.scan_start(lookback_seconds)
+        start = last.scan_start(lookback_seconds)
         stmt = (
             select(t.c.tgl_update, t.c.id_pengaduan, DIGEST)
-            .where(t.c.tgl_update >= start.ts, t.c.tgl_update <= cursor.ts)
+            .where(t.c.tgl_update >= start.ts, t.c.tgl_update <= last.ts)
             .order_by(t.c.tgl_update, t.c.id_pengaduan)
         )
         async with self.engine.connect() as conn:
             rows = (await conn.execute(stmt)).all()
-        return [(int(i), digest) for ts, i, digest in rows if (ts.replace(tzinfo=None), int(i)) <= cursor.key]
+        return [(int(i), digest) for ts, i, digest in rows if (ts.replace(tzinfo=None), int(i)) <= last.key]
 
     async def read_ids(self, ids: list[int], chunk: int = 1000) -> list[LegacyRow]:
         """The rows with these ids, in (tgl_update, id_pengaduan) order."""
@@ -112,17 +112,17 @@ class LegacyReader:
         return sorted(out, key=lambda r: r.key)
 
     async def scan(
-        self, cursor: Cursor, lookback_seconds: float, batch_size: int, *,
+        self, last: SourcePosition, lookback_seconds: float, batch_size: int, *,
         handled: Mapping[int, str] | None = None, window: bool = True,
     ) -> list[LegacyRow]:
-        """One poll's rows: those of the lookback window behind the cursor whose digest differs from the one
+        """One poll's rows: those of the lookback window behind `last` (the bridge's position) whose digest differs from the one
         `handled` holds for that id (a late commit, or any row when nothing is known), then at most one page beyond.
         `window=False` skips the window (the poller re-checks it about once a second while catching up)."""
         rows: list[LegacyRow] = []
         if window:
             handled = handled or {}
-            missing = [i for i, digest in await self.window(cursor, lookback_seconds) if handled.get(i) != digest]
+            missing = [i for i, digest in await self.window(last, lookback_seconds) if handled.get(i) != digest]
             if missing:
                 rows.extend(await self.read_ids(missing))
-        rows.extend(await self.read_after(cursor, batch_size))
+        rows.extend(await self.read_after(last, batch_size))
         return rows

@@ -1,4 +1,4 @@
-"""The polling loop: legacy rows → translate → outbox, cursor and last-emitted state in ONE transaction."""
+"""The polling loop: legacy rows → translate → outbox, position and last-emitted state in ONE transaction."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from datetime import UTC, datetime, timedelta
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted, RowQuarantined
 from palapa.kit.limits import MAX_EVENT_BYTES
+from palapa.kit.loops import Backoff, Outage, pause
 from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Transaction
 
 from . import checkpoint, privacy, store
-from .checkpoint import Cursor
+from .checkpoint import SourcePosition
 from .legacy import LegacyReader
 from .settings import BridgeCurhatSettings
 from .translate import LastState, LegacyRow, Limits, Quarantine, as_utc, canonical_status, fingerprint, translate
@@ -30,7 +31,7 @@ class LegacyUnavailableError(RuntimeError):
     """The legacy database could not be read (down, network, credentials)."""
 
 
-class CursorMovedError(RuntimeError):
+class CheckpointMovedError(RuntimeError):
     """Another bridge instance moved the checkpoint; this poll's work is discarded and redone."""
 
 
@@ -54,7 +55,7 @@ class Poller:
         self.settings = settings
         self.tz = settings.tz
         self.source = f"/apps/{settings.app_id}"
-        self.cursor: Cursor | None = None
+        self.position: SourcePosition | None = None
         self.stats = Stats()
         # id -> (tgl_update, legacy digest) of rows handled inside the lookback window: a window re-read
         # fetches only rows whose digest differs (whole-second timestamps cannot tell two versions apart)
@@ -62,18 +63,18 @@ class Poller:
         self._window_checked = 0.0
         self._catching_up = False
 
-    async def load_cursor(self) -> Cursor:
+    async def load_position(self) -> SourcePosition:
         """The stored checkpoint (creating the row on first start, so later polls can lock it)."""
         async with self.runtime.sessions() as s, s.begin():
-            cursor = await checkpoint.load(s, self.settings.app_id, for_update=True)
-            if cursor == Cursor():
-                await checkpoint.save(s, self.settings.app_id, cursor, datetime.now(UTC))
-        self.cursor = cursor
-        return cursor
+            position = await checkpoint.load(s, self.settings.app_id, for_update=True)
+            if position == SourcePosition():
+                await checkpoint.save(s, self.settings.app_id, position, datetime.now(UTC))
+        self.position = position
+        return position
 
     async def poll_once(self) -> int:
-        """One poll; returns how many rows it read beyond the cursor (a full batch means: poll again now)."""
-        cursor = self.cursor or await self.load_cursor()
+        """One poll; returns how many rows it read beyond the position (a full batch means: poll again now)."""
+        position = self.position or await self.load_position()
         started = time.time_ns()
         # While catching up a backlog the window is re-checked about once a second, not at every page; the
         # window reaches one second further back so that a late commit is still inside it then.
@@ -81,7 +82,7 @@ class Poller:
         lookback = self.settings.lookback_seconds + WINDOW_RECHECK_SECONDS
         try:
             rows = await self.reader.scan(
-                cursor, lookback, self.settings.batch_size, window=window,
+                position, lookback, self.settings.batch_size, window=window,
                 handled={i: digest for i, (_, digest) in self.handled.items()},
             )
         except Exception as exc:  # any driver/network failure of the legacy side
@@ -91,30 +92,30 @@ class Poller:
         self.stats.polls += 1
         if window:
             self._window_checked = time.monotonic()
-        # A row stamped in the future (a '9999-12-31' typed in) is quarantined, and must not carry the cursor
+        # A row stamped in the future (a '9999-12-31' typed in) is quarantined, and must not carry the position
         # past every later change; nor may one stamped '0001-01-01' leave it where the lookback overflows.
-        # Such rows do not move the cursor: they are re-read, unchanged, while beyond it.
+        # Such rows do not move the position: they are re-read, unchanged, while beyond it.
         earliest = datetime.combine(self.settings.earliest_date, datetime.min.time())
         horizon = datetime.now(self.tz).replace(tzinfo=None) + timedelta(hours=self.settings.future_hours)
         plausible = [r for r in rows if earliest <= r.tgl_update <= horizon]
-        beyond = sum(1 for r in plausible if cursor.is_before(r.key))
+        beyond = sum(1 for r in plausible if position.is_before(r.key))
         self._catching_up = beyond >= self.settings.batch_size
-        new_cursor = cursor.advance(r.key for r in plausible)
+        new_position = position.advance(r.key for r in plausible)
         async with self.runtime.sessions() as s:
             known = await store.last_states(s, [r.id_pengaduan for r in rows])
         changed = [r for r in rows if (st := known.get(r.id_pengaduan)) is None or st.fingerprint != fingerprint(r)]
-        if not changed and new_cursor == cursor:
-            self._remember(rows, new_cursor, lookback)
+        if not changed and new_position == position:
+            self._remember(rows, new_position, lookback)
             return beyond  # only re-read rows of the lookback window, all unchanged
         # the span starts when the poll did, so the trace covers the legacy read as well
         with self.runtime.tracer.start_as_current_span("curhat poll", start_time=started) as span:
             span.set_attribute("curhat.rows_read", len(rows))
             span.set_attribute("curhat.rows_changed", len(changed))
-            emitted, quarantined = await self._commit(cursor, new_cursor, changed)
+            emitted, quarantined = await self._commit(position, new_position, changed)
             span.set_attribute("curhat.events", emitted)
             span.set_attribute("curhat.quarantined", quarantined)
-        self.cursor = new_cursor
-        self._remember(rows, new_cursor, lookback)
+        self.position = new_position
+        self._remember(rows, new_position, lookback)
         self.stats.rows_translated += len(changed) - quarantined
         self.stats.rows_quarantined += quarantined
         rows_metric = self.runtime.metrics.bridge_rows
@@ -123,24 +124,24 @@ class Poller:
         self.stats.events_emitted += emitted
         return beyond
 
-    def _remember(self, rows: list[LegacyRow], cursor: Cursor, lookback: float) -> None:
+    def _remember(self, rows: list[LegacyRow], position: SourcePosition, lookback: float) -> None:
         """Keep the keys of handled rows while they are inside the lookback window."""
         self.handled.update((r.id_pengaduan, (r.tgl_update, getattr(r, "digest", ""))) for r in rows)
-        if cursor.ts is not None:
-            start = cursor.scan_start(lookback).ts
+        if position.ts is not None:
+            start = position.scan_start(lookback).ts
             self.handled = {i: v for i, v in self.handled.items() if v[0] >= start}
 
-    async def _commit(self, cursor: Cursor, new_cursor: Cursor, rows: list[LegacyRow]) -> tuple[int, int]:
-        """Stage events/quarantines, row states and the cursor together; (events, quarantined)."""
+    async def _commit(self, position: SourcePosition, new_position: SourcePosition, rows: list[LegacyRow]) -> tuple[int, int]:
+        """Stage events/quarantines, row states and the position together; (events, quarantined)."""
         now = datetime.now(UTC)
         emitted = quarantined = 0
         states, quarantine_rows = [], []
         async with self.runtime.transaction() as tx:
             s = tx.session
             stored = await checkpoint.load(s, self.settings.app_id, for_update=True)
-            if stored != cursor:
-                self.cursor = stored
-                raise CursorMovedError(f"checkpoint moved from {cursor} to {stored} by another instance")
+            if stored != position:
+                self.position = stored
+                raise CheckpointMovedError(f"checkpoint moved from {position} to {stored} by another instance")
             last = await store.last_states(s, [r.id_pengaduan for r in rows])
             for row in rows:
                 prev = last.get(row.id_pengaduan)
@@ -167,7 +168,7 @@ class Poller:
                 last[row.id_pengaduan] = LastState(status, fp)
             await store.save_states(s, states)
             await store.record_quarantine(s, quarantine_rows)
-            await checkpoint.save(s, self.settings.app_id, new_cursor, now)
+            await checkpoint.save(s, self.settings.app_id, new_position, now)
         return emitted, quarantined
 
     def _limits(self) -> Limits:
@@ -197,26 +198,28 @@ class Poller:
                     "legacy_updated_at": row.tgl_update, "seen_at": now})
 
     async def run(self, stopping: asyncio.Event) -> None:
-        """Poll until `stopping` is set; failures are logged and retried with backoff, never fatal."""
+        """Poll until `stopping` is set; failures are logged once per outage and retried with backoff, never fatal."""
         interval = self.settings.poll_interval_seconds
-        backoff = interval
+        backoff = Backoff(first=interval, cap=5.0)
+        legacy_down = Outage("legacy database", log)
+        # the bridge's own database away: nothing committed, the poll is redone
+        polls_failing = Outage("poll", log)
         while not stopping.is_set():
+            delay = interval
             try:
                 beyond = await self.poll_once()
-                backoff = interval
+            except LegacyUnavailableError as exc:
+                legacy_down.failed(exc)
+                delay = backoff.next()
+            except CheckpointMovedError as exc:
+                log.warning("%s", exc)
+            except Exception as exc:  # logged and retried: the bridge must not stop
+                polls_failing.failed(exc)
+                delay = backoff.next()
+            else:
+                legacy_down.recovered()
+                polls_failing.recovered()
+                backoff.reset()
                 if beyond >= self.settings.batch_size:
                     continue  # more rows waiting: read on at once
-                delay = interval
-            except LegacyUnavailableError as exc:
-                log.warning("legacy database unreachable, retry in %.1fs: %s", backoff, exc)
-                delay, backoff = backoff, min(backoff * 2, 5.0)
-            except CursorMovedError as exc:
-                log.warning("%s", exc)
-                delay = interval
-            except Exception as exc:  # the bridge's own database away: nothing committed, the poll is redone
-                log.warning("poll failed, retry in %.1fs: %s", backoff, exc)
-                delay, backoff = backoff, min(backoff * 2, 5.0)
-            try:
-                await asyncio.wait_for(stopping.wait(), timeout=delay)
-            except TimeoutError:
-                pass
+            await pause(stopping, delay)

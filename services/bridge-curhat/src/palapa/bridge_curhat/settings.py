@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, tzinfo
 
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from palapa.kit.clock import zone
 from palapa.kit.db import async_url
 from palapa.kit.settings import ServiceSettings
-
-# WIB has been UTC+7 without DST since 1964: usable when the image has no tz database
-FIXED_ZONES = {"Asia/Jakarta": timezone(timedelta(hours=7), "WIB")}
-
-
-def zone(name: str) -> tzinfo:
-    """The tzinfo of an IANA zone name; ValueError if unknown."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        if name in FIXED_ZONES:
-            return FIXED_ZONES[name]
-        raise ValueError(f"unknown time zone {name!r}") from exc
 
 
 class BridgeCurhatSettings(ServiceSettings):

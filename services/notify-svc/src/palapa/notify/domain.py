@@ -78,7 +78,7 @@ def missed(updates: Iterable[Update], after: int) -> list[Update]:
 
 
 @dataclass
-class Cursor:
+class SentRevisions:
     """What one client has been sent: every revision goes out once, never older than the last sent."""
 
     last: int = 0

@@ -9,7 +9,7 @@ from opentelemetry import trace
 
 from palapa.kit.telemetry import context_from
 
-from .domain import Cursor, Update, format_event, missed
+from .domain import SentRevisions, Update, format_event, missed
 from .hub import Hub
 
 #: history(ticket, after, before) -> stored updates with after < revision (< before), in order.
@@ -19,21 +19,21 @@ History = Callable[[str, int, int | None], Awaitable[list[Update]]]
 async def updates_for(ticket: str, after: int, hub: Hub, history: History) -> AsyncIterator[Update]:
     """Yield what a client resuming after revision `after` must get, in order, without gap or duplicate."""
     # Subscribe first, then read the store: an update committed meanwhile is in the store, in the
-    # queue, or both; the cursor lets each revision through once.
+    # queue, or both; SentRevisions lets each revision through once.
     sub = hub.subscribe(ticket)
-    cursor = Cursor(after)
+    sent = SentRevisions(after)
     try:
-        for update in missed(await history(ticket, cursor.last, None), cursor.last):
-            if cursor.admit(update):
+        for update in missed(await history(ticket, sent.last, None), sent.last):
+            if sent.admit(update):
                 yield update
         while (live := await sub.next()) is not None:
-            if cursor.gap_before(live):
+            if sent.gap_before(live):
                 # Revisions between the last sent and this one came in before we subscribed to the
                 # hub but after the replay read, or out of order: the store has them.
-                for update in missed(await history(ticket, cursor.last, live.revision), cursor.last):
-                    if cursor.admit(update):
+                for update in missed(await history(ticket, sent.last, live.revision), sent.last):
+                    if sent.admit(update):
                         yield update
-            if cursor.admit(live):
+            if sent.admit(live):
                 yield live
     finally:
         hub.unsubscribe(sub)

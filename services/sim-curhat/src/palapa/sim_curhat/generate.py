@@ -8,6 +8,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from palapa.curhat_legacy.categories import BLANK_CATEGORIES, CATEGORIES
+
 FIRST_NAMES = (
     "Siti", "Sri", "Dewi", "Nur", "Ahmad", "Muhammad", "Agus", "Budi", "Eko", "Rina", "Wahyu", "Dwi",
     "Yuli", "Endang", "Bambang", "Slamet", "Joko", "Hari", "Retno", "Lilik", "Rudi", "Anik", "Fitri", "Imam",
@@ -28,53 +30,36 @@ STREETS = (
 # kecamatan codes of Kota Mojokerto (3576): Prajurit Kulon, Magersari, Kranggan
 KECAMATAN = ("357601", "357602", "357603")
 
-# category as the officers typed it (odd case, stray spaces) → what the citizen wrote about it
-TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+# what citizens wrote about each topic of the legacy app's categories
+TEXTS: dict[str, tuple[str, ...]] = {
     "jalan": (
-        ("Jalan Rusak", "jalan rusak ", " JALAN RUSAK", "Jalan rusak"),
-        (
-            "Jalan berlubang di {place}, sudah banyak pengendara motor yang jatuh. Mohon segera diperbaiki.",
-            "Aspal di {place} mengelupas dan tergenang air kalau hujan, mohon ditambal pak.",
-            "Paving di gang dekat {place} ambles, membahayakan anak-anak yang lewat.",
-        ),
+        "Jalan berlubang di {place}, sudah banyak pengendara motor yang jatuh. Mohon segera diperbaiki.",
+        "Aspal di {place} mengelupas dan tergenang air kalau hujan, mohon ditambal pak.",
+        "Paving di gang dekat {place} ambles, membahayakan anak-anak yang lewat.",
     ),
     "sampah": (
-        ("Sampah", "sampah", "SAMPAH ", "Kebersihan"),
-        (
-            "Sampah di TPS {place} sudah tiga hari tidak diangkut, baunya sampai ke rumah warga.",
-            "Ada pembuangan sampah liar di pinggir sungai dekat {place}, mohon ditertibkan.",
-        ),
+        "Sampah di TPS {place} sudah tiga hari tidak diangkut, baunya sampai ke rumah warga.",
+        "Ada pembuangan sampah liar di pinggir sungai dekat {place}, mohon ditertibkan.",
     ),
     "pju": (
-        ("PJU", "pju ", "Lampu Jalan", "Penerangan Jalan"),
-        (
-            "Lampu PJU di {place} mati sudah seminggu, jalan gelap dan rawan kejahatan.",
-            "Lampu jalan di {place} berkedip terus tiap malam, mohon dicek petugas.",
-        ),
+        "Lampu PJU di {place} mati sudah seminggu, jalan gelap dan rawan kejahatan.",
+        "Lampu jalan di {place} berkedip terus tiap malam, mohon dicek petugas.",
     ),
     "drainase": (
-        ("Drainase", "drainase", "Banjir ", "Saluran Air"),
-        (
-            "Saluran air di {place} mampet, setiap hujan deras air meluap ke jalan.",
-            "Gorong-gorong di {place} tertutup sedimen, mohon dikeruk sebelum musim hujan.",
-        ),
+        "Saluran air di {place} mampet, setiap hujan deras air meluap ke jalan.",
+        "Gorong-gorong di {place} tertutup sedimen, mohon dikeruk sebelum musim hujan.",
     ),
     "adminduk": (
-        ("Administrasi Kependudukan", "adminduk", "KTP ", "Pelayanan"),
-        (
-            "Sudah dua minggu KTP elektronik saya belum jadi, padahal sudah rekam di kelurahan {kel}.",
-            "Antrean di kantor kelurahan {kel} sangat panjang dan petugas datang terlambat.",
-        ),
+        "Sudah dua minggu KTP elektronik saya belum jadi, padahal sudah rekam di kelurahan {kel}.",
+        "Antrean di kantor kelurahan {kel} sangat panjang dan petugas datang terlambat.",
     ),
     "kesehatan": (
-        ("Pelayanan Kesehatan", "kesehatan", "Puskesmas"),
-        (
-            "Pelayanan di puskesmas dekat {place} lambat, pasien menunggu lebih dari tiga jam.",
-            "Mohon fogging di lingkungan RT 03 {kel}, sudah ada dua warga terkena DBD.",
-        ),
+        "Pelayanan di puskesmas dekat {place} lambat, pasien menunggu lebih dari tiga jam.",
+        "Mohon fogging di lingkungan RT 03 {kel}, sudah ada dua warga terkena DBD.",
     ),
 }
-BLANK_CATEGORIES = ("-", "", None)
+# category as the officers typed it → what the citizen wrote about it
+TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {t: (CATEGORIES[t], TEXTS[t]) for t in TEXTS}
 
 # status codes the app writes: mostly the numeric ones, older screens still write words
 STATUS_VARIANTS: dict[int, tuple[str, ...]] = {

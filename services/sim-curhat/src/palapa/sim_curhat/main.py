@@ -8,12 +8,13 @@ import signal
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from palapa.curhat_legacy import create
 from palapa.kit.db import make_engine
+from palapa.kit.loops import Backoff, Outage, pause
 from palapa.kit.settings import load
 from palapa.kit.telemetry import configure_logging
 
 from .generate import ComplaintGenerator
-from .legacy_schema import create
 from .settings import SimSettings
 from .simulate import Simulator
 
@@ -46,18 +47,16 @@ async def run(settings: SimSettings, stop: asyncio.Event | None = None) -> Simul
 
 async def _create_when_reachable(engine, stop: asyncio.Event) -> None:
     """The legacy app's installer: create the table, waiting for the database to come up."""
-    delay = 0.5
+    backoff, outage = Backoff(first=0.5, cap=10.0), Outage("legacy database", log)
     while not stop.is_set():
         try:
             await create(engine)
-            return
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
-            log.warning("legacy database not reachable, retry in %.1fs: %s", delay, exc)
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=delay)
-            except TimeoutError:
-                pass
-            delay = min(delay * 2, 10.0)
+            outage.failed(exc)
+            await pause(stop, backoff.next())
+        else:
+            outage.recovered()
+            return
 
 
 def _stop_on_signals() -> asyncio.Event:

@@ -1,56 +1,20 @@
-"""Write into the legacy database the way the PHP app does: new complaints, and status moves.
-
-`insert_complaint` and `set_status` are also what end-to-end tests and the latency benchmark call.
-"""
+"""Keep the legacy app busy: new complaints and status moves at random moments, through the legacy writer."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from palapa.curhat_legacy import insert_complaint, set_status, tb_pengaduan, wib_now
+from palapa.kit.loops import Backoff, Outage, pause
+
 from .generate import OPEN_STAGES, ComplaintGenerator, stage_of
-from .legacy_schema import COLUMNS, tb_pengaduan
 
 log = logging.getLogger(__name__)
-
-try:
-    WIB = ZoneInfo("Asia/Jakarta")
-except ZoneInfoNotFoundError:  # no tz database in a slim image: WIB is UTC+7 all year, no DST
-    WIB = timezone(timedelta(hours=7), "WIB")
-
-
-def wib_now() -> datetime:
-    """Local Jakarta time, naive and in whole seconds, as PHP's date('Y-m-d H:i:s') writes it."""
-    return datetime.now(WIB).replace(tzinfo=None, microsecond=0)
-
-
-async def insert_complaint(engine: AsyncEngine, **fields: object) -> int:
-    """Insert one tb_pengaduan row (missing status/tgl_lapor/tgl_update filled like the app); returns its id."""
-    unknown = set(fields) - set(COLUMNS)
-    if unknown:
-        raise ValueError(f"tb_pengaduan has no column(s) {sorted(unknown)}")
-    now = wib_now()
-    values = {"status": "0", "tgl_lapor": now.strftime("%Y-%m-%d %H:%M:%S"), "tgl_update": now, **fields}
-    async with engine.begin() as conn:
-        result = await conn.execute(tb_pengaduan.insert().values(**values))
-    return int(result.inserted_primary_key[0])
-
-
-async def set_status(engine: AsyncEngine, id_pengaduan: int, code: str) -> None:
-    """Set a complaint's status code and stamp tgl_update with WIB now, as the app's officer screen does."""
-    t = tb_pengaduan
-    async with engine.begin() as conn:
-        result = await conn.execute(
-            update(t).where(t.c.id_pengaduan == id_pengaduan).values(status=code, tgl_update=wib_now())
-        )
-    if result.rowcount == 0:
-        raise LookupError(f"tb_pengaduan has no row {id_pengaduan}")
 
 
 async def open_complaints(engine: AsyncEngine, recent: int = 500) -> list[tuple[int, str]]:
@@ -113,25 +77,14 @@ class Simulator:
     async def _every(self, per_minute: float, action, stop: asyncio.Event, what: str) -> None:
         if per_minute <= 0:
             return
-        backoff = 0.5
-        while not stop.is_set():
-            # exponential gaps make arrivals look like people, not a metronome
-            delay = self.generator.rng.expovariate(per_minute / 60.0)
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=delay)
-                return
-            except TimeoutError:
-                pass
+        backoff, outage = Backoff(first=0.5, cap=10.0), Outage(f"simulator {what}", log)
+        # exponential gaps make arrivals look like people, not a metronome
+        while not await pause(stop, self.generator.rng.expovariate(per_minute / 60.0)):
             try:
                 await action()
-                backoff = 0.5
             except (SQLAlchemyError, OSError, TimeoutError) as exc:  # the legacy DB is away: wait, try again
-                await self._pause(stop, what, exc, backoff)
-                backoff = min(backoff * 2, 10.0)
-
-    async def _pause(self, stop: asyncio.Event, what: str, exc: Exception, delay: float) -> None:
-        log.warning("simulator %s failed, retry in %.1fs: %s", what, delay, exc)
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=delay)
-        except TimeoutError:
-            pass
+                outage.failed(exc)
+                await pause(stop, backoff.next())
+            else:
+                outage.recovered()
+                backoff.reset()

@@ -3,13 +3,13 @@
 import pytest
 
 from palapa.complaint.routing import TRIAGE_OPD, route
-from palapa.sim_curhat.generate import TOPICS
+from palapa.curhat_legacy import CATEGORIES
 
 GENERIC = {"pelayanan"}  # too vague to route: triage is right for it
 
-CATEGORIES = sorted({c for categories, _ in TOPICS.values() for c in categories if c.strip().lower() not in GENERIC})
+SPECIFIC = sorted({c for spellings in CATEGORIES.values() for c in spellings if c.strip().lower() not in GENERIC})
 
 
-@pytest.mark.parametrize("category", CATEGORIES)
-def test_a_simulated_category_is_routed_to_an_opd(category):
+@pytest.mark.parametrize("category", SPECIFIC)
+def test_a_curhat_category_is_routed_to_an_opd(category):
     assert route(category) != TRIAGE_OPD

@@ -1,53 +1,16 @@
-"""pytest plugin (loaded by the root config): the real broker and PostgreSQL, started once per session.
-
-Set PALAPA_TEST_KAFKA (a bootstrap address) or PALAPA_TEST_DATABASE_URL (a server's maintenance
-database) to use servers of your own instead.
-"""
+"""Broker helpers for tests: a cuttable proxy, a CloudEvents producer, and a reader of every topic."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import shutil
-import tempfile
-import time
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from .local import LocalPostgres, LocalTansu, ensure_database
-
-if TYPE_CHECKING:
-    from palapa.contracts.envelope import Envelope
-
-
-@pytest.fixture
-def kafka_bootstrap():
-    """Bootstrap address of a Tansu broker of this test's own (it starts in ~25 ms, memory only)."""
-    if os.environ.get("PALAPA_TEST_KAFKA"):
-        yield os.environ["PALAPA_TEST_KAFKA"]
-        return
-    with LocalTansu() as tansu:
-        yield tansu.bootstrap
-
-
-@pytest.fixture(scope="session")
-def pg_server_url():
-    """URL of the maintenance database of a PostgreSQL started for this test session."""
-    if os.environ.get("PALAPA_TEST_DATABASE_URL"):
-        yield os.environ["PALAPA_TEST_DATABASE_URL"]
-        return
-    folder = Path(tempfile.mkdtemp(prefix="palapa-pg-"))
-    os.chmod(folder, 0o755)
-    try:
-        with LocalPostgres(folder / "data", durable=False) as pg:
-            yield pg.url()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+from palapa.contracts.envelope import Envelope, EnvelopeError, from_kafka
+from palapa.contracts.topics import ALL_TOPICS, topic_for
+from palapa.kit.topics import ensure_topics
 
 
 class BrokerProxy:
@@ -94,47 +57,19 @@ class BrokerProxy:
         await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
 
 
-@pytest.fixture
-async def broker_outage():
-    """(bootstrap, proxy): a Tansu broker reached only through a proxy the test can cut and restore."""
-    from .local import free_port
-
-    proxy_port = free_port()
-    with LocalTansu(advertised_port=proxy_port) as tansu:
-        proxy = BrokerProxy(tansu.port, proxy_port)
-        await proxy.start()
-        try:
-            yield tansu.bootstrap, proxy
-        finally:
-            await proxy.cut()
-
-
 class EventProducer:
     """Publishes real CloudEvents records on each event's registry topic, as an outbox relay would."""
 
     def __init__(self, bootstrap: str) -> None:
-        from aiokafka import AIOKafkaProducer
-
         self.kafka = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all")
 
     async def send(self, envelope, extra_headers: dict[str, str] | None = None) -> None:
-        from palapa.contracts.topics import topic_for
-
         key, value, headers = envelope.to_kafka()
         await self.raw(topic_for(envelope.data).name, key, value, {**headers, **(extra_headers or {})})
 
     async def raw(self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]) -> None:
         """Any record at all, e.g. a malformed one."""
         await self.kafka.send_and_wait(topic, value, key=key, headers=[(k, v.encode()) for k, v in headers.items()])
-
-
-@pytest.fixture
-async def producer(kafka_bootstrap):
-    """An EventProducer on this test's broker."""
-    p = EventProducer(kafka_bootstrap)
-    await p.kafka.start()
-    yield p
-    await p.kafka.stop()
 
 
 @dataclass(frozen=True)
@@ -152,8 +87,6 @@ class TopicReader:
     """
 
     def __init__(self, bootstrap: str) -> None:
-        from palapa.contracts.topics import ALL_TOPICS
-
         self.bootstrap = bootstrap
         self.records: dict[str, list[Received]] = {t.name: [] for t in ALL_TOPICS}
         self.unreadable: dict[str, list[str]] = {t.name: [] for t in ALL_TOPICS}  # topic -> why
@@ -161,10 +94,6 @@ class TopicReader:
         self._task: asyncio.Task | None = None
 
     async def start(self) -> None:
-        from aiokafka import AIOKafkaConsumer
-
-        from .topics import ensure_topics
-
         await ensure_topics(self.bootstrap)  # so subscribing does not auto-create them with one partition
         self._consumer = AIOKafkaConsumer(
             *self.records, bootstrap_servers=self.bootstrap, group_id=None, auto_offset_reset="earliest",
@@ -174,8 +103,6 @@ class TopicReader:
         self._task = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
-        from palapa.contracts.envelope import EnvelopeError, from_kafka
-
         async for msg in self._consumer:
             try:
                 envelope = from_kafka(msg.key, msg.value, msg.headers)
@@ -198,35 +125,3 @@ class TopicReader:
                 await self._task
         if self._consumer:
             await self._consumer.stop()
-
-
-@pytest.fixture
-async def topic_reader(kafka_bootstrap):
-    """A TopicReader on this test's broker, reading from the start of every topic."""
-    reader = TopicReader(kafka_bootstrap)
-    await reader.start()
-    yield reader
-    await reader.stop()
-
-
-@pytest.fixture
-async def database_url(pg_server_url):
-    """A fresh, empty database for one test."""
-    return await ensure_database(pg_server_url, f"t_{uuid.uuid4().hex[:12]}")
-
-
-async def eventually(check, *, timeout: float = 20.0, interval: float = 0.05, what: str = "condition"):
-    """Poll `check` (sync or async) until it returns a truthy value; fail with `what` after timeout."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            result = check()
-            if asyncio.iscoroutine(result):
-                result = await result
-            if result:
-                return result
-        except AssertionError as exc:
-            last = exc
-        await asyncio.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}" + (f": {last}" if last else ""))

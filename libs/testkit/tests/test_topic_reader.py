@@ -7,7 +7,7 @@ import pytest
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import BridgeHeartbeat
 from palapa.contracts.topics import BRIDGE_HEARTBEATS, COMPLAINT_INTAKE
-from palapa.kit.testing import eventually
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 

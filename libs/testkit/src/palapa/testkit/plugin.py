@@ -1,0 +1,81 @@
+"""pytest plugin (registered through the `pytest11` entry point): the real broker and PostgreSQL as fixtures.
+
+Set PALAPA_TEST_KAFKA (a bootstrap address) or PALAPA_TEST_DATABASE_URL (a server's maintenance
+database) to use servers of your own instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+from palapa.devstack.local import LocalPostgres, LocalTansu, ensure_database, free_port
+
+from .broker import BrokerProxy, EventProducer, TopicReader
+
+
+@pytest.fixture
+def kafka_bootstrap():
+    """Bootstrap address of a Tansu broker of this test's own (it starts in ~25 ms, memory only)."""
+    if os.environ.get("PALAPA_TEST_KAFKA"):
+        yield os.environ["PALAPA_TEST_KAFKA"]
+        return
+    with LocalTansu() as tansu:
+        yield tansu.bootstrap
+
+
+@pytest.fixture(scope="session")
+def pg_server_url():
+    """URL of the maintenance database of a PostgreSQL started for this test session."""
+    if os.environ.get("PALAPA_TEST_DATABASE_URL"):
+        yield os.environ["PALAPA_TEST_DATABASE_URL"]
+        return
+    folder = Path(tempfile.mkdtemp(prefix="palapa-pg-"))
+    os.chmod(folder, 0o755)
+    try:
+        with LocalPostgres(folder / "data", durable=False) as pg:
+            yield pg.url()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+async def broker_outage():
+    """(bootstrap, proxy): a Tansu broker reached only through a proxy the test can cut and restore."""
+    proxy_port = free_port()
+    with LocalTansu(advertised_port=proxy_port) as tansu:
+        proxy = BrokerProxy(tansu.port, proxy_port)
+        await proxy.start()
+        try:
+            yield tansu.bootstrap, proxy
+        finally:
+            await proxy.cut()
+
+
+@pytest.fixture
+async def producer(kafka_bootstrap):
+    """An EventProducer on this test's broker."""
+    p = EventProducer(kafka_bootstrap)
+    await p.kafka.start()
+    yield p
+    await p.kafka.stop()
+
+
+@pytest.fixture
+async def topic_reader(kafka_bootstrap):
+    """A TopicReader on this test's broker, reading from the start of every topic."""
+    reader = TopicReader(kafka_bootstrap)
+    await reader.start()
+    yield reader
+    await reader.stop()
+
+
+@pytest.fixture
+async def database_url(pg_server_url):
+    """A fresh, empty database for one test."""
+    return await ensure_database(pg_server_url, f"t_{uuid.uuid4().hex[:12]}")
