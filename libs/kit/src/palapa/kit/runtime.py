@@ -23,6 +23,7 @@ from palapa.contracts.topics import Topic
 
 from . import db, telemetry
 from .inbox import Effect, Inbox, Record, with_retry
+from .incarnation import BrokerIdentity
 from .kafka import consumer_options, make_broker
 from .metrics import Metrics
 from .outbox import Outbox
@@ -62,6 +63,8 @@ class Runtime:
         self._tasks: list[asyncio.Task] = []
         self.broker_connected = False
         self._relay: asyncio.Task | None = None
+        # tells the relay when the broker lost what it had (a memory-only broker restarted empty)
+        self.identity = BrokerIdentity(settings.kafka_bootstrap_servers, client_id=f"{name}-incarnation")
 
     def subscribe(
         self,
@@ -112,7 +115,10 @@ class Runtime:
             await ensure_topics(self.settings.kafka_bootstrap_servers, topics)
         await self.broker.start()
         self.broker_connected = True
-        self._relay = self.spawn(self.outbox.relay(self.engine, self.publish_raw, self.tracer), f"{self.name}-outbox-relay")
+        self._relay = self.spawn(
+            self.outbox.relay(self.engine, self.publish_raw, self.tracer, metrics=self.metrics, identity=self.identity),
+            f"{self.name}-outbox-relay",
+        )
 
     async def ready(self) -> dict[str, str]:
         """Readiness of each part: 'ok' or the error."""
@@ -140,6 +146,7 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+        await self.identity.close()
         await self.broker.stop()
         await self.engine.dispose()
         self.provider.shutdown()
