@@ -62,7 +62,8 @@ async def send(rows, publish, tracer: trace.Tracer) -> Sent:
         try:
             check_record_size(row.key, row.value, headers)
             with tracer.start_as_current_span(
-                f"outbox publish {row.topic}", context=context_from(row.trace), kind=trace.SpanKind.INTERNAL
+                f"{row.topic} publish", context=context_from(row.trace), kind=trace.SpanKind.PRODUCER,
+                attributes={"messaging.system": "kafka", "messaging.destination.name": row.topic},
             ):
                 issued.append((row, await publish(row.topic, row.key, row.value, headers)))
         except asyncio.CancelledError:

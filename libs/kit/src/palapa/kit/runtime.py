@@ -24,7 +24,7 @@ from palapa.contracts.topics import Topic
 from . import db, telemetry
 from .inbox import Effect, Inbox, Record, with_retry
 from .incarnation import BrokerIdentity
-from .kafka import consumer_options, make_broker
+from .kafka import consumer_options, make_broker, make_producer, send_traced
 from .metrics import Metrics
 from .outbox import Outbox
 from .settings import ServiceSettings
@@ -60,6 +60,7 @@ class Runtime:
         self.outbox = Outbox(outbox_table(metadata))
         self.inbox = Inbox(metadata, self.outbox, consumer=name, source=self.source)
         self.broker: KafkaBroker = make_broker(settings, self.provider, client_id=name)
+        self.producer = make_producer(settings, client_id=f"{name}-relay")
         self._tasks: list[asyncio.Task] = []
         self.broker_connected = False
         self._relay: asyncio.Task | None = None
@@ -100,7 +101,7 @@ class Runtime:
 
     async def publish_raw(self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]):
         """Send one record; returns the delivery future (await it for the broker's acknowledgement)."""
-        return await self.broker.publish(value, topic=topic, key=key, headers=headers, no_confirm=True)
+        return await send_traced(self.producer, topic, key, value, headers)
 
     def spawn(self, coro: Awaitable[None], name: str) -> asyncio.Task:
         """Run a background loop that lives as long as the runtime; a crash is logged, not swallowed."""
@@ -114,6 +115,7 @@ class Runtime:
         if topics:
             await ensure_topics(self.settings.kafka_bootstrap_servers, topics)
         await self.broker.start()
+        await self.producer.start()
         self.broker_connected = True
         self._relay = self.spawn(
             self.outbox.relay(self.engine, self.publish_raw, self.tracer, metrics=self.metrics, identity=self.identity),
@@ -147,6 +149,7 @@ class Runtime:
                 await task
         self._tasks.clear()
         await self.identity.close()
+        await self.producer.stop()
         await self.broker.stop()
         await self.engine.dispose()
         self.provider.shutdown()
