@@ -53,6 +53,7 @@ class Outbox:
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._next_check = 0.0
+        self._known: set[str] = set()  # topics whose incarnation is recorded
 
     def row(self, envelope: Envelope, topic: str | None = None) -> dict:
         """The outbox row of one event; refuses (RecordTooLargeError) what no broker of the platform takes."""
@@ -136,12 +137,16 @@ class Outbox:
         async with engine.begin() as conn:
             if not await conn.scalar(select(func.pg_try_advisory_xact_lock(self.lock_key))):
                 return 0
-            if identity is not None and time.monotonic() >= self._next_check:
-                reset = await self.follow_incarnations(conn, identity, keep_published)
-                self._next_check = time.monotonic() + 1.0
-                if reset and metrics is not None:
-                    metrics.republished.inc(reset)
             rows = (await conn.execute(outbox_relay.pending(t, batch))).all()
+            topics = {row.topic for row in rows}
+            # look at the broker's incarnations every second, and before the first send to a topic
+            if identity is not None and (time.monotonic() >= self._next_check or not topics <= self._known):
+                reset = await self.follow_incarnations(conn, identity, keep_published, topics)
+                self._next_check = time.monotonic() + 1.0
+                if reset:
+                    if metrics is not None:
+                        metrics.republished.inc(reset)
+                    rows = (await conn.execute(outbox_relay.pending(t, batch))).all()  # the window comes first
             if not rows:
                 return 0
             sent = await outbox_relay.send(rows, publish, tracer)
@@ -152,13 +157,16 @@ class Outbox:
             raise sent.transient
         return len(rows)
 
-    async def follow_incarnations(self, conn: AsyncConnection, identity: BrokerIdentity, keep: timedelta) -> int:
-        """Compare the broker's topic incarnations with the ones published to before; for each topic that is
-        new, mark its rows published within `keep` unpublished again (sent anew in id order). Returns their count."""
+    async def follow_incarnations(
+        self, conn: AsyncConnection, identity: BrokerIdentity, keep: timedelta, sending: set[str] = frozenset()
+    ) -> int:
+        """Compare the broker's incarnation of each topic published to before (and of those about to be sent)
+        with the one recorded; for each topic that is new, mark its rows published within `keep` unpublished
+        again (sent anew in id order). Returns their count."""
         inc, t = self.incarnations, self.table
         known = dict((await conn.execute(select(inc.c.topic, inc.c.incarnation))).all())
-        waiting = (await conn.scalars(select(t.c.topic).where(t.c.published_at.is_(None)).distinct())).all()
-        topics = sorted({*known, *waiting})
+        self._known = set(known)
+        topics = sorted({*known, *sending})
         if not topics:
             return 0
         now_seen = await identity.incarnations(topics)
@@ -178,6 +186,7 @@ class Outbox:
                 reset += result.rowcount
                 log.warning("broker holds a new incarnation of %s (%s, was %s): %d rows published within %s "
                             "will be sent again", topic, incarnation, known[topic], result.rowcount, keep)
+            self._known.add(topic)
             await conn.execute(
                 pg_insert(inc).values(topic=topic, incarnation=incarnation, seen_at=datetime.now(UTC))
                 .on_conflict_do_update(index_elements=[inc.c.topic],
