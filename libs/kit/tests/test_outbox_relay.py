@@ -179,3 +179,24 @@ async def test_a_consumer_resumes_by_itself_on_a_broker_restarted_empty_and_appl
         await consumer.stop()
         await producer.stop()
         tansu.stop()
+
+
+@pytest.mark.integration
+async def test_a_topic_watch_tells_a_consumer_which_topics_a_restarted_broker_created_anew():
+    from palapa.kit.incarnation import BrokerIdentity, TopicWatch
+    from palapa.kit.topics import ensure_topics
+
+    with LocalTansu() as tansu:
+        await ensure_topics(tansu.bootstrap, ALL_TOPICS)
+        identity = BrokerIdentity(tansu.bootstrap)
+        watch = TopicWatch(identity)
+        try:
+            names = [t.name for t in ALL_TOPICS]
+            assert await watch.renewed(names) == [] and await watch.renewed(names) == []
+            tansu.proc.kill()
+            tansu.proc.wait()
+            tansu.start()
+            await ensure_topics(tansu.bootstrap, ALL_TOPICS[:1])
+            assert await watch.renewed(names) == [ALL_TOPICS[0].name]
+        finally:
+            await identity.close()

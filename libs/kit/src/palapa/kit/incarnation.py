@@ -138,3 +138,23 @@ class BrokerIdentity:
         if self._client is not None:
             client, self._client = self._client, None
             await client.close()
+
+
+class TopicWatch:
+    """For a consumer: which of its topics became a new incarnation since the last look.
+
+    A consumer whose fetch reaches a broker restarted empty before its group is rejoined keeps its old
+    positions; on such a topic it should seek to the beginning (`consumer.seek_to_beginning(...)`) so the
+    republished window is read from its first record (the inbox drops what was applied already).
+    """
+
+    def __init__(self, identity: BrokerIdentity) -> None:
+        self.identity = identity
+        self.seen: dict[str, str] = {}
+
+    async def renewed(self, topics: list[str]) -> list[str]:
+        """Topics whose incarnation differs from the one seen at the previous call (none at the first)."""
+        now = await self.identity.incarnations(topics)
+        renewed = [t for t, i in now.items() if i is not None and t in self.seen and self.seen[t] != i]
+        self.seen.update({t: i for t, i in now.items() if i is not None})
+        return renewed
