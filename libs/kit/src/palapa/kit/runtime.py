@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -60,7 +61,7 @@ class Runtime:
         self.outbox = Outbox(outbox_table(metadata))
         self.inbox = Inbox(metadata, self.outbox, consumer=name, source=self.source)
         self.broker: KafkaBroker = make_broker(settings, self.provider, client_id=name)
-        self.producer = make_producer(settings, client_id=f"{name}-relay")
+        self.producer: AIOKafkaProducer | None = None  # built in start(): aiokafka wants a running loop
         self._tasks: list[asyncio.Task] = []
         self.broker_connected = False
         self._relay: asyncio.Task | None = None
@@ -115,6 +116,7 @@ class Runtime:
         if topics:
             await ensure_topics(self.settings.kafka_bootstrap_servers, topics)
         await self.broker.start()
+        self.producer = make_producer(self.settings, client_id=f"{self.name}-relay")
         await self.producer.start()
         self.broker_connected = True
         self._relay = self.spawn(
@@ -149,7 +151,8 @@ class Runtime:
                 await task
         self._tasks.clear()
         await self.identity.close()
-        await self.producer.stop()
+        if self.producer is not None:
+            await self.producer.stop()
         await self.broker.stop()
         await self.engine.dispose()
         self.provider.shutdown()
