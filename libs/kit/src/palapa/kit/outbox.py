@@ -85,7 +85,7 @@ class Outbox:
         self._wake.set()
 
     async def relay(
-        self, engine: AsyncEngine, publish, tracer: trace.Tracer, *, batch: int = 500, poll_s: float = 0.5,
+        self, engine: AsyncEngine, publish, tracer: trace.Tracer, *, batch: int = 1000, poll_s: float = 0.5,
         keep_published: timedelta = timedelta(days=1), metrics: Metrics | None = None,
         identity: BrokerIdentity | None = None,
     ) -> None:
@@ -102,7 +102,8 @@ class Outbox:
                 if time.monotonic() - last_prune > 60:
                     await self.prune(engine, keep_published)
                     last_prune = time.monotonic()
-                if metrics is not None and (sent or time.monotonic() - last_gauges > 5):
+                # counting a large backlog takes a while: at most once a second
+                if metrics is not None and time.monotonic() - last_gauges > 1:
                     await self.gauges(engine, metrics)
                     last_gauges = time.monotonic()
             except asyncio.CancelledError:
