@@ -143,7 +143,7 @@ async def test_outbox_rows_wait_out_a_broker_outage_and_are_published_when_it_is
         table = producer.outbox.table
         unpublished = select(func.count()).select_from(table).where(table.c.published_at.is_(None))
         await eventually(
-            lambda: "outbox relay paused" in caplog.text, timeout=40, what="the relay to meet the outage"
+            lambda: "outbox relay of producer.outbox failing" in caplog.text, timeout=40, what="the relay to meet the outage"
         )
         async with producer.sessions() as s:
             assert await s.scalar(unpublished) == 1

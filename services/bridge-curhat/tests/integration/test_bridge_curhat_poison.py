@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from palapa.bridge_curhat import store
 from palapa.contracts.topics import BRIDGE_QUARANTINE, COMPLAINT_INTAKE
-from palapa.kit.limits import MAX_EVENT_BYTES
+from palapa.kit.failures import RECORD_MAX_BYTES
 from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
@@ -45,7 +45,7 @@ async def test_oversized_and_implausible_rows_are_quarantined_masked_and_the_nex
         "3576********0002", "*", "*********432")
     assert published["isi_laporan"] == "Mohon dihubungi di *********432, NIK saya 3576********0099"
     value = {source: r.envelope.to_kafka()[1] for source, r in q.items()}
-    assert len(value[huge]) < 20_000 < MAX_EVENT_BYTES  # the quarantine event carries a cut row
+    assert len(value[huge]) < 20_000 < RECORD_MAX_BYTES  # the quarantine event carries a cut row
     assert q[huge].envelope.data.row["isi_laporan"].endswith("… [cut: 2,090,000 characters]")
     for published_value in value.values():  # nothing personal anywhere in what was published
         for secret in (NIK, PHONE, "3576 0123 4567 0002", "Siti Aminah"):

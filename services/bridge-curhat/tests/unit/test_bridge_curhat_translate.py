@@ -21,7 +21,7 @@ from palapa.bridge_curhat.translate import (
 )
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatus, ComplaintStatusChanged, ComplaintSubmitted
-from palapa.kit.limits import MAX_EVENT_BYTES
+from palapa.kit.failures import RECORD_MAX_BYTES
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 RECORDED = json.loads((Path(__file__).parent / "curhat_rows.json").read_text())["rows"]
@@ -139,24 +139,24 @@ def test_a_complaint_text_too_large_for_any_event_is_quarantined_with_its_size()
     result = translate(replace(_first(), isi_laporan="Jalan rusak parah. " * 110_000), None, JAKARTA)
     assert isinstance(result, Quarantine)
     assert result.reason.startswith("oversized_isi_laporan: 2,089,999 characters make a 2,094,")
-    assert result.reason.endswith(f"the platform carries at most {MAX_EVENT_BYTES:,} bytes")
+    assert result.reason.endswith(f"the platform carries at most {RECORD_MAX_BYTES:,} bytes")
 
 
 def test_the_largest_complaint_text_that_fits_is_carried_and_its_envelope_stays_under_the_limit():
-    text = "a" * (MAX_EVENT_BYTES - 4096 - 1024)
+    text = "a" * (RECORD_MAX_BYTES - 4096 - 1024)
     [event] = translate(replace(_first(), isi_laporan=text), None, JAKARTA)
     key, value, headers = Envelope(event, source="/apps/curhat-ning-ita", subject=event.ticket).to_kafka()
-    assert len(key) + len(value) + sum(len(k) + len(v) for k, v in headers.items()) <= MAX_EVENT_BYTES
+    assert len(key) + len(value) + sum(len(k) + len(v) for k, v in headers.items()) <= RECORD_MAX_BYTES
 
 
 def test_a_complaint_text_of_escaped_characters_is_measured_as_it_travels():
     # a quote is 1 character but 2 bytes of JSON: the limit is on the encoded event
-    result = translate(replace(_first(), isi_laporan='"' * (MAX_EVENT_BYTES // 2)), None, JAKARTA)
+    result = translate(replace(_first(), isi_laporan='"' * (RECORD_MAX_BYTES // 2)), None, JAKARTA)
     assert isinstance(result, Quarantine) and result.reason.startswith("oversized_isi_laporan:")
 
 
 def test_the_default_event_limit_is_the_kits():
-    assert Limits().max_event_bytes == MAX_EVENT_BYTES
+    assert Limits().max_event_bytes == RECORD_MAX_BYTES
 
 
 def test_a_date_more_than_the_tolerance_ahead_of_now_is_implausible():

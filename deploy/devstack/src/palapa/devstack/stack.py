@@ -60,6 +60,7 @@ class Stack:
     running: dict[str, Running] = field(default_factory=dict)
     _tansu: LocalTansu | None = None
     _postgres: LocalPostgres | None = None
+    _broker_restarts: list[float] = field(default_factory=list)
 
     @property
     def logs(self) -> Path:
@@ -173,8 +174,8 @@ class Stack:
         raise StackError(f"{run.spec.name} not ready within {timeout_s}s; log: {run.log}\n{tail(run.log)}")
 
     async def restart_crashed(self, max_restarts: int = 3) -> list[str]:
-        """Restart services that died (the supervisor's job in the run command); returns their names."""
-        restarted = []
+        """Restart the broker and services that died (the supervisor's job in the run command); returns their names."""
+        restarted = ["broker"] if await self.restart_broker(max_restarts) else []
         for name, run in list(self.running.items()):
             if run.proc.poll() is None:
                 continue
@@ -186,6 +187,30 @@ class Stack:
             await self._wait_ready(new)
             restarted.append(name)
         return restarted
+
+    async def restart_broker(self, max_restarts: int = 3) -> bool:
+        """Start Tansu again on its port if its process died, and re-create the registry's topics.
+
+        Tansu keeps everything in memory: the new one is empty. Clients reconnect by themselves, consumers
+        start at the beginning of the new topics, and each outbox relay sees the new topic ids and sends
+        again what it published within its window. Watched with poll(): a killed child stays a zombie.
+        """
+        tansu = self._tansu
+        if tansu is None or tansu.proc is None or tansu.proc.poll() is None:
+            return False
+        # a broker killed now and then (chaos) comes back each time; one that dies in a loop stops the stack
+        now = time.monotonic()
+        self._broker_restarts = [at for at in self._broker_restarts if now - at < 60]
+        if len(self._broker_restarts) >= max_restarts:
+            raise StackError(f"the broker keeps dying (exit {tansu.proc.returncode}); log: {tansu.log_path}\n"
+                             f"{tail(tansu.log_path) if tansu.log_path else ''}")
+        self._broker_restarts.append(now)
+        self.progress(f"broker: Tansu exited with code {tansu.proc.returncode}, restarting on {self.kafka} (empty: memory only)")
+        await asyncio.to_thread(tansu.start)
+        created = await ensure_topics(self.kafka)
+        self.progress(f"broker: Tansu back on {self.kafka}, topics re-created ({len(created)}); "
+                      "services reconnect and republish what they sent within a day")
+        return True
 
     def stop(self) -> None:
         for name, run in reversed(list(self.running.items())):

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from palapa.contracts.envelope import Envelope, from_kafka
 
 from .deadletter import Incoming, dead_letter
-from .errors import PermanentError, describe, is_transient
+from .failures import PermanentError, describe, is_transient
 from .metrics import Metrics
 from .outbox import Outbox
 from .tables import EVENT_ID_MAX, dead_letters_table, inbox_table

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
+from opentelemetry import propagate
 
 from .settings import ServiceSettings
 
@@ -43,3 +45,21 @@ def make_broker(settings: ServiceSettings, client_id: str) -> KafkaBroker:
         log_level=logging.DEBUG,
         **PRODUCER_TUNING[settings.kafka_profile],
     )
+
+
+def make_producer(settings: ServiceSettings, client_id: str) -> AIOKafkaProducer:
+    """A plain producer for the outbox relay: FastStream's per-record middleware and spans cost ~2/3 of the
+    relay's time (profiled), and the relay already has one span per row."""
+    return AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers.split(","), client_id=client_id,
+        **PRODUCER_TUNING[settings.kafka_profile],
+    )
+
+
+async def send_traced(producer: AIOKafkaProducer, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]):
+    """Hand one record to the producer with the current span's W3C trace context in its headers; returns the
+    delivery future (await it for the broker's acknowledgement)."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    pairs = [(k, str(v).encode()) for k, v in headers.items() if k not in carrier]
+    return await producer.send(topic, value, key=key, headers=pairs + [(k, v.encode()) for k, v in carrier.items()])

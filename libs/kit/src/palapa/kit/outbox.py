@@ -1,8 +1,11 @@
 """Transactional outbox: the row and its event commit together; a relay publishes afterwards.
 
 A broker outage leaves rows unpublished; the relay retries with backoff and resumes in order when the
-broker is back (at-least-once). Replicas of a service share one outbox: a PostgreSQL advisory lock lets
-one relay send at a time, so rows are neither sent twice nor reordered by two relays racing.
+broker is back (at-least-once). A row the broker refuses for good is parked with the reason and holds
+back only the later rows of its key. Replicas of a service share one outbox: a PostgreSQL advisory lock
+lets one relay send at a time, so rows are neither sent twice nor reordered by two relays racing.
+When the broker turns out to be a new incarnation (restarted empty), the rows published within
+`keep_published` are sent again, in id order; consumers are idempotent.
 """
 
 from __future__ import annotations
@@ -10,26 +13,32 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from opentelemetry import trace
-from sqlalchemy import (
-    Table,
-    delete,
-    func,
-    select,
-    update,
-)
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.topics import topic_for
+from palapa.contracts.topics import ALL_TOPICS, topic_for
 
-from .tables import outbox_table  # noqa: F401  (re-exported)
-from .telemetry import context_from, current_traceparent
+from . import outbox_relay
+from .failures import check_record_size, is_transient
+from .incarnation import BrokerIdentity
+from .loops import Backoff, Outage, pause
+from .metrics import Metrics
+from .tables import broker_incarnations_table, outbox_table  # noqa: F401  (re-exported)
+from .telemetry import current_traceparent
+from .topics import ensure_topics
 
 log = logging.getLogger(__name__)
+
+REGISTRY = {t.name: t for t in ALL_TOPICS}
+#: rows per INSERT statement of add_many (7 parameters each)
+ADD_MANY_ROWS = 4000
 
 
 class Outbox:
@@ -37,33 +46,45 @@ class Outbox:
 
     def __init__(self, table: Table) -> None:
         self.table = table
+        self.incarnations = broker_incarnations_table(table.metadata)
         # one lock per outbox table, the same number in every replica
         digest = hashlib.blake2b(f"palapa.outbox:{table.fullname}".encode(), digest_size=8).digest()
         self.lock_key = int.from_bytes(digest, "big", signed=True)
         self._wake = asyncio.Event()
-        self._stopping = False
+        self._stop = asyncio.Event()
+        self._next_check = 0.0
+
+    @staticmethod
+    def row(envelope: Envelope, trace_context: dict[str, str] | None = None, topic: str | None = None) -> dict:
+        """The outbox row of one event, under `trace_context` (the W3C context of what caused it; the current
+        one by default); refuses (RecordTooLargeError) what no broker of the platform takes."""
+        key, value, headers = envelope.to_kafka()
+        check_record_size(key, value, headers)
+        return {
+            "event_id": envelope.id, "topic": topic or topic_for(envelope.data).name, "key": key, "value": value,
+            "headers": headers, "trace": current_traceparent() if trace_context is None else trace_context,
+            "created_at": datetime.now(UTC),
+        }
 
     async def add(self, session: AsyncSession, envelope: Envelope, topic: str | None = None) -> None:
         """Stage one event in the caller's transaction (the caller commits)."""
-        await session.execute(self.table.insert().values(self.row(envelope, current_traceparent(), topic)))
+        await session.execute(self.table.insert().values(**self.row(envelope, topic=topic)))
+
+    async def add_many(self, session: AsyncSession, envelopes: Iterable[Envelope]) -> int:
+        """Stage many events in the caller's transaction; all are checked before any is staged."""
+        rows = [self.row(envelope) for envelope in envelopes]
+        await self.stage(session, rows)
+        return len(rows)
 
     async def stage(self, session: AsyncSession, rows: Sequence[dict]) -> None:
-        """Stage many rows (from `row`) in the caller's transaction, in one statement."""
-        if rows:
-            await session.execute(self.table.insert(), list(rows))
-
-    @staticmethod
-    def row(envelope: Envelope, trace_context: dict[str, str], topic: str | None = None) -> dict:
-        """The outbox row of an event; `trace_context` is the W3C context of what caused it."""
-        key, value, headers = envelope.to_kafka()
-        return {
-            "event_id": envelope.id, "topic": topic or topic_for(envelope.data).name, "key": key, "value": value,
-            "headers": headers, "trace": trace_context, "created_at": datetime.now(UTC),
-        }
+        """Stage rows made by `row` in the caller's transaction: one multi-row INSERT (several for a very
+        large list: PostgreSQL takes at most 32,767 parameters)."""
+        for start in range(0, len(rows), ADD_MANY_ROWS):
+            await session.execute(self.table.insert().values(list(rows[start:start + ADD_MANY_ROWS])))
 
     def stop(self) -> None:
         """Ask the relay to finish the batch in flight (so it is marked, not re-sent after a restart) and end."""
-        self._stopping = True
+        self._stop.set()
         self._wake.set()
 
     def wake(self) -> None:
@@ -71,61 +92,123 @@ class Outbox:
         self._wake.set()
 
     async def relay(
-        self, engine: AsyncEngine, publish, tracer: trace.Tracer, *, batch: int = 500, poll_s: float = 0.5,
-        keep_published: timedelta = timedelta(days=1),
+        self, engine: AsyncEngine, publish, tracer: trace.Tracer, *, batch: int = 1000, poll_s: float = 0.5,
+        keep_published: timedelta = timedelta(days=1), metrics: Metrics | None = None,
+        identity: BrokerIdentity | None = None,
     ) -> None:
-        """Publish unpublished rows forever, in id order; `publish(topic, key, value, headers)` sends one
+        """Publish unpublished rows until stopped, in id order; `publish(topic, key, value, headers)` sends one
         and returns a delivery future. Published rows are pruned after `keep_published`."""
-        backoff = 0.2
-        last_prune = 0.0
-        loop = asyncio.get_running_loop()
-        while not self._stopping:
+        backoff, outage = Backoff(), Outage(f"outbox relay of {self.table.fullname}", log)
+        last_prune = last_gauges = 0.0
+        while not self._stop.is_set():
             try:
-                sent = await self.relay_once(engine, publish, tracer, batch=batch)
-                backoff = 0.2
-                if loop.time() - last_prune > 60:
+                sent = await self.relay_once(engine, publish, tracer, batch=batch, metrics=metrics,
+                                             identity=identity, keep_published=keep_published)
+                outage.recovered()
+                backoff.reset()
+                if time.monotonic() - last_prune > 60:
                     await self.prune(engine, keep_published)
-                    last_prune = loop.time()
+                    last_prune = time.monotonic()
+                # counting a large backlog takes a while: at most once a second
+                if metrics is not None and time.monotonic() - last_gauges > 1:
+                    await self.gauges(engine, metrics)
+                    last_gauges = time.monotonic()
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # broker or database away: keep the rows, retry later
-                log.warning("outbox relay paused %.1fs: %s", backoff, exc)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+            except Exception as exc:  # broker or database away (or a bug): keep the rows, retry later
+                if metrics is not None:
+                    metrics.relay_errors.inc()
+                if outage.failed(exc) and not is_transient(exc):
+                    log.error("outbox relay failed on something retrying may not mend", exc_info=exc)
+                self._next_check = 0.0  # after an outage, look at the broker's incarnation first
+                await pause(self._stop, backoff.next())
                 continue
-            if sent < batch and not self._stopping:
+            if sent < batch and not self._stop.is_set():
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=poll_s)
                 except TimeoutError:
                     pass
                 self._wake.clear()
 
-    async def relay_once(self, engine: AsyncEngine, publish, tracer: trace.Tracer, *, batch: int = 500) -> int:
+    async def relay_once(
+        self, engine: AsyncEngine, publish, tracer: trace.Tracer, *, batch: int = 500, metrics: Metrics | None = None,
+        identity: BrokerIdentity | None = None, keep_published: timedelta = timedelta(days=1),
+    ) -> int:
         """Send one batch without waiting for each acknowledgement (the producer keeps per-partition order),
-        then mark the whole batch published in one statement. Returns 0 while another replica's relay holds
-        the lock (this one stands by and tries again on its next wake or poll)."""
+        then mark and park in one statement each. Returns the rows handled (0 while another replica's relay
+        holds the lock: this one stands by and tries again on its next wake or poll). A failure worth retrying
+        is raised once what was acknowledged is marked."""
         t = self.table
         # the lock lives as long as this transaction: released on commit, or when a crashed relay's
         # connection closes, so a standby replica takes over
         async with engine.begin() as conn:
             if not await conn.scalar(select(func.pg_try_advisory_xact_lock(self.lock_key))):
                 return 0
-            rows = (
-                await conn.execute(select(t).where(t.c.published_at.is_(None)).order_by(t.c.id).limit(batch))
-            ).all()
+            rows = (await conn.execute(outbox_relay.pending(t, batch))).all()
+            # look at the broker's incarnations before each batch (one metadata round trip, ~1 ms, so nothing
+            # goes to a broker restarted empty before the window is re-sent), and every second when idle
+            if identity is not None and (rows or time.monotonic() >= self._next_check):
+                reset = await self.follow_incarnations(conn, identity, keep_published, {r.topic for r in rows})
+                self._next_check = time.monotonic() + 1.0
+                if reset:
+                    if metrics is not None:
+                        metrics.republished.inc(reset)
+                    rows = (await conn.execute(outbox_relay.pending(t, batch))).all()  # the window comes first
             if not rows:
                 return 0
-            deliveries = []
-            for row in rows:
-                with tracer.start_as_current_span(
-                    f"outbox publish {row.topic}", context=context_from(row.trace), kind=trace.SpanKind.INTERNAL
-                ):
-                    deliveries.append(await publish(row.topic, row.key, row.value, dict(row.headers)))
-            await asyncio.gather(*deliveries)
-            await conn.execute(
-                update(t).where(t.c.id.in_([r.id for r in rows])).values(published_at=datetime.now(UTC))
-            )
+            sent = await outbox_relay.send(rows, publish, tracer)
+            await outbox_relay.record(conn, t, sent)
+        if metrics is not None:
+            metrics.outbox_published.inc(len(sent.published))
+        if sent.transient is not None:
+            raise sent.transient
         return len(rows)
+
+    async def follow_incarnations(
+        self, conn: AsyncConnection, identity: BrokerIdentity, keep: timedelta, sending: set[str] = frozenset()
+    ) -> int:
+        """Compare the broker's incarnation of each topic published to before (and of those about to be sent)
+        with the one recorded; for each topic that is new, mark its rows published within `keep` unpublished
+        again (sent anew in id order). Returns their count."""
+        inc, t = self.incarnations, self.table
+        known = dict((await conn.execute(select(inc.c.topic, inc.c.incarnation))).all())
+        topics = sorted({*known, *sending})
+        if not topics:
+            return 0
+        now_seen = await identity.incarnations(topics)
+        missing = [REGISTRY[n] for n, i in now_seen.items() if i is None and n in REGISTRY]
+        if missing:  # an empty broker: create them as the registry says, not with the broker's defaults
+            await ensure_topics(identity.bootstrap, tuple(missing), timeout_s=5)
+            now_seen = await identity.incarnations(topics)
+        reset = 0
+        for topic, incarnation in now_seen.items():
+            if incarnation is None or known.get(topic) == incarnation:
+                continue
+            if topic in known:
+                result = await conn.execute(
+                    update(t).where(t.c.topic == topic, t.c.published_at >= datetime.now(UTC) - keep)
+                    .values(published_at=None)
+                )
+                reset += result.rowcount
+                log.warning("broker holds a new incarnation of %s (%s, was %s): %d rows published within %s "
+                            "will be sent again", topic, incarnation, known[topic], result.rowcount, keep)
+            await conn.execute(
+                pg_insert(inc).values(topic=topic, incarnation=incarnation, seen_at=datetime.now(UTC))
+                .on_conflict_do_update(index_elements=[inc.c.topic],
+                                       set_={"incarnation": incarnation, "seen_at": datetime.now(UTC)})
+            )
+        return reset
+
+    async def gauges(self, engine: AsyncEngine, metrics: Metrics) -> None:
+        """Set the backlog and parked gauges (both counted through the outbox's partial indexes)."""
+        t = self.table
+        async with engine.connect() as conn:
+            backlog = await conn.scalar(
+                select(func.count()).select_from(t).where(t.c.published_at.is_(None), t.c.parked_at.is_(None)))
+            parked = await conn.scalar(
+                select(func.count()).select_from(t).where(t.c.published_at.is_(None), t.c.parked_at.is_not(None)))
+        metrics.outbox_backlog.set(backlog)
+        metrics.outbox_parked.set(parked)
 
     async def prune(self, engine: AsyncEngine, keep: timedelta) -> None:
         t = self.table

@@ -10,9 +10,9 @@ import contextlib
 import logging
 from collections.abc import Awaitable
 
+from aiokafka import AIOKafkaProducer
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
-from opentelemetry.propagate import inject
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SpanExporter
 from sqlalchemy import MetaData, text
@@ -22,7 +22,8 @@ from palapa.contracts.topics import Topic
 from . import db, migrate, telemetry
 from .batches import Batches, no_decode, raw_batch
 from .consumer import AfterCommit, BatchEffect, Consumer
-from .kafka import consumer_options, make_broker
+from .incarnation import BrokerIdentity
+from .kafka import consumer_options, make_broker, make_producer, send_traced
 from .metrics import Metrics
 from .outbox import Outbox
 from .settings import ServiceSettings
@@ -60,9 +61,12 @@ class Runtime:
         self.dead_letters = dead_letters_table(metadata)
         self.transaction = UnitOfWork(self.sessions, self.outbox)
         self.broker: KafkaBroker = make_broker(settings, client_id=name)
+        self.producer: AIOKafkaProducer | None = None  # built in start(): aiokafka wants a running loop
         self._tasks: list[asyncio.Task] = []
         self.broker_connected = False
         self._relay: asyncio.Task | None = None
+        # tells the relay when the broker lost what it had (a memory-only broker restarted empty)
+        self.identity = BrokerIdentity(settings.kafka_bootstrap_servers, client_id=f"{name}-incarnation")
 
     def subscribe(
         self,
@@ -101,8 +105,7 @@ class Runtime:
 
     async def publish_raw(self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]):
         """Send one record under the current trace; returns the delivery future (await it for the ack)."""
-        inject(headers)
-        return await self.broker.publish(value, topic=topic, key=key, headers=headers, no_confirm=True)
+        return await send_traced(self.producer, topic, key, value, headers)
 
     def spawn(self, coro: Awaitable[None], name: str) -> asyncio.Task:
         """Run a background loop that lives as long as the runtime; a crash is logged, not swallowed."""
@@ -116,8 +119,13 @@ class Runtime:
         if topics:
             await ensure_topics(self.settings.kafka_bootstrap_servers, topics)
         await self.broker.start()
+        self.producer = make_producer(self.settings, client_id=f"{self.name}-relay")
+        await self.producer.start()
         self.broker_connected = True
-        self._relay = self.spawn(self.outbox.relay(self.engine, self.publish_raw, self.tracer), f"{self.name}-outbox-relay")
+        self._relay = self.spawn(
+            self.outbox.relay(self.engine, self.publish_raw, self.tracer, metrics=self.metrics, identity=self.identity),
+            f"{self.name}-outbox-relay",
+        )
 
     async def ready(self) -> dict[str, str]:
         """Readiness of each part: 'ok' or the error."""
@@ -145,6 +153,9 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+        await self.identity.close()
+        if self.producer is not None:
+            await self.producer.stop()
         await self.broker.stop()
         await self.engine.dispose()
         self.provider.shutdown()

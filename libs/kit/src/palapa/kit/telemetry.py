@@ -15,6 +15,9 @@ log = logging.getLogger(__name__)
 def configure_logging(level: str) -> None:
     """The one log format of every process."""
     logging.basicConfig(level=level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from .lognoise import quiet_repeats
+
+    quiet_repeats()  # a broker outage: a few lines, not thousands
 
 
 def setup_tracing(service_name: str, otlp_endpoint: str | None, exporter: SpanExporter | None = None) -> TracerProvider:

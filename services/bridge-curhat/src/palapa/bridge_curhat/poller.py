@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted, RowQuarantined
-from palapa.kit.limits import MAX_EVENT_BYTES
+from palapa.kit.failures import RECORD_MAX_BYTES
 from palapa.kit.loops import Backoff, Outage, pause
 from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Transaction
@@ -174,7 +174,7 @@ class Poller:
     def _limits(self) -> Limits:
         ahead = timedelta(hours=self.settings.future_hours)
         return Limits(earliest=self.settings.earliest_date, latest=datetime.now(UTC) + ahead, ahead=ahead,
-                      max_event_bytes=MAX_EVENT_BYTES)
+                      max_event_bytes=RECORD_MAX_BYTES)
 
     def _translate(self, row: LegacyRow, prev: LastState | None) -> list[ComplaintSubmitted | ComplaintStatusChanged] | Quarantine:
         try:

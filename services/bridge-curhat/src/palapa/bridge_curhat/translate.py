@@ -85,7 +85,7 @@ class LegacyRow:
 class Limits:
     """What a row must keep to: plausible dates and sizes the platform can carry.
 
-    The poller builds it from its settings, the clock and the kit's MAX_EVENT_BYTES (translate stays
+    The poller builds it from its settings, the clock and the kit's RECORD_MAX_BYTES (translate stays
     free of the kit; a unit test checks the default here equals the kit's).
     """
 
