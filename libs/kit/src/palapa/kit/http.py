@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
@@ -9,11 +10,15 @@ import uvicorn
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from palapa.contracts.topics import Topic
 
 from .runtime import Runtime
 from .telemetry import configure_logging, instrument_app
+
+log = logging.getLogger(__name__)
 
 
 def health_router(runtime: Runtime) -> APIRouter:
@@ -37,13 +42,65 @@ def refusal(status: int, reason: str, detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail, "reason": reason}, status_code=status)
 
 
+#: Answers for HTTP errors raised by the framework (unknown path, wrong method, …): reason and Bahasa Indonesia.
+HTTP_REFUSALS: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "Permintaan tidak dapat dibaca"),
+    404: ("not_found", "Alamat tidak ditemukan"),
+    405: ("method_not_allowed", "Metode HTTP ini tidak diizinkan untuk alamat ini"),
+    413: ("too_large", "Permintaan terlalu besar"),
+    415: ("unsupported_media_type", "Jenis isi permintaan tidak didukung"),
+}
+INTERNAL_ERROR = ("internal_error", "Terjadi kesalahan di server; silakan coba lagi nanti")
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """A bad request is answered 422 with a readable reason, in Bahasa Indonesia and machine form."""
+    """Every error answers in the refusal shape `{"detail", "reason"}`: 4xx for bad requests, 500 otherwise."""
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
-        return JSONResponse({"detail": "Permintaan tidak valid", "errors": errors}, status_code=422)
+        return JSONResponse(
+            {"detail": "Permintaan tidak valid", "reason": "invalid_request", "errors": errors}, status_code=422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        reason, detail = HTTP_REFUSALS.get(exc.status_code, (f"http_{exc.status_code}", "Permintaan ditolak"))
+        answer = refusal(exc.status_code, reason, detail)
+        answer.headers.update(exc.headers or {})  # e.g. 405's Allow
+        return answer
+
+    app.add_middleware(_UnexpectedErrors)
+
+
+class _UnexpectedErrors:
+    """An unexpected exception answers 500 with a stable reason and is logged once, with its traceback.
+
+    A plain ASGI middleware inside Starlette's ServerErrorMiddleware: that one would answer and then
+    re-raise, so the server logs the same error a second time.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            if started:  # too late for an answer: the server logs it once and closes the connection
+                raise
+            log.exception("unexpected error answering %s %s", scope.get("method"), scope.get("path"))
+            await refusal(500, *INTERNAL_ERROR)(scope, receive, send)
 
 
 def serve(app: FastAPI, host: str, port: int, log_level: str = "info") -> None:
