@@ -9,12 +9,15 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from palapa.contracts.topics import Topic
 
+from . import health
+from .loops import Outage
+from .metrics import CONTENT_TYPE_LATEST
 from .runtime import Runtime
 from .telemetry import configure_logging, instrument_app
 
@@ -31,8 +34,22 @@ def health_router(runtime: Runtime) -> APIRouter:
     @router.get("/readyz")
     async def readyz() -> JSONResponse:
         parts = await runtime.ready()
-        ok = all(v == "ok" for v in parts.values())
+        ok = all(v == "ok" for k, v in parts.items() if k not in health.INFORMATIONAL)
         return JSONResponse({"status": "ok" if ok else "degraded", **parts}, status_code=200 if ok else 503)
+
+    # the outbox gauges are counted at scrape time; without the database the rest still renders
+    outage = Outage(f"{runtime.name} /metrics outbox count", log)
+
+    @router.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
+    async def metrics() -> Response:
+        """Prometheus metrics of this process (text exposition format)."""
+        try:
+            body = await health.scrape(runtime.metrics, runtime.engine, runtime.outbox.table)
+            outage.recovered()
+        except Exception as exc:  # the failure is logged once per outage; /readyz reports the database
+            outage.failed(exc)
+            body = runtime.metrics.render()
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return router
 
