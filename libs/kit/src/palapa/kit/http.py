@@ -15,7 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from palapa.contracts.topics import Topic
 
-from . import health
+from . import asyncapi, health
+from .apidocs import install_api_docs
 from .loops import Outage
 from .metrics import CONTENT_TYPE_LATEST
 from .runtime import Runtime
@@ -50,6 +51,20 @@ def health_router(runtime: Runtime) -> APIRouter:
             outage.failed(exc)
             body = runtime.metrics.render()
         return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def asyncapi_router(runtime: Runtime, publishes: Sequence[Topic], *, title: str, version: str) -> APIRouter:
+    router = APIRouter(tags=["docs"])
+    built: list[dict] = []  # written once, at the first request: subscribers are all registered by then
+
+    @router.get("/asyncapi.json")
+    async def asyncapi_json() -> JSONResponse:
+        """The AsyncAPI 3.0 document: the topics this service consumes and publishes, with payload schemas."""
+        if not built:
+            built.append(asyncapi.document(runtime, publishes, title=title, version=version))
+        return JSONResponse(built[0])
 
     return router
 
@@ -131,10 +146,15 @@ def service_app(
     title: str,
     routers: Sequence[APIRouter] = (),
     topics: tuple[Topic, ...] = (),
+    publishes: Sequence[Topic] = (),
     on_start: Sequence[Callable[[], Awaitable[None]]] = (),
     on_stop: Sequence[Callable[[], Awaitable[None]]] = (),
 ) -> FastAPI:
-    """The FastAPI app of a service: its lifespan owns the runtime (broker, database, outbox relay)."""
+    """The FastAPI app of a service: its lifespan owns the runtime (broker, database, outbox relay).
+
+    `publishes` names the topics the service's outbox writes to, for its AsyncAPI document (what it
+    consumes is read off the runtime's subscribers).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -148,9 +168,11 @@ def service_app(
                 await hook()
             await runtime.stop()
 
-    app = FastAPI(title=title, lifespan=lifespan)
+    app = FastAPI(title=title, lifespan=lifespan, docs_url=None, redoc_url=None)
+    install_api_docs(app)
     app.state.runtime = runtime
     app.include_router(health_router(runtime))
+    app.include_router(asyncapi_router(runtime, publishes, title=title, version=app.version))
     for router in routers:
         app.include_router(router)
     install_error_handlers(app)
