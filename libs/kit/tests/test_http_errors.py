@@ -20,18 +20,29 @@ def app_with_errors() -> FastAPI:
     async def boom() -> dict:
         raise RuntimeError("secret internals")
 
+    database = {"up": False}
+
+    @app.get("/database-away")
+    async def database_away() -> dict:
+        if not database["up"]:
+            raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
+        database["up"] = False
+        return {}
+
     @app.get("/teapot")
     async def teapot() -> dict:
         raise HTTPException(418, "short and stout")
 
     install_error_handlers(app)
+    app.state.database = database
     return app
 
 
 @pytest.fixture
 async def http():
-    transport = httpx.ASGITransport(app=app_with_errors())
-    async with httpx.AsyncClient(transport=transport, base_url="http://svc") as client:
+    app = app_with_errors()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as client:
+        client.database = app.state.database
         yield client
 
 
@@ -70,3 +81,16 @@ async def test_an_unexpected_error_is_a_500_with_a_stable_reason_logged_once(htt
     assert "secret" not in res.text
     logged = [r for r in caplog.records if r.exc_info]
     assert len(logged) == 1 and "GET /boom" in logged[0].getMessage()
+
+
+async def test_a_database_away_is_a_503_logged_once_per_outage_not_per_request(http, caplog):
+    with caplog.at_level(logging.WARNING, logger="palapa.kit.http"):
+        answers = []
+        for _ in range(3):
+            answers.append(await http.get("/database-away"))
+            assert (await http.get("/items/1")).status_code == 200  # needs no database: the outage goes on
+        http.database["up"] = True
+        assert (await http.get("/database-away")).status_code == 200  # the failing route works: outage over
+    assert {(r.status_code, r.json()["reason"], r.headers["retry-after"]) for r in answers} == {(503, "unavailable", "5")}
+    assert [r.getMessage().split(",")[0] for r in caplog.records] == ["database or broker", "database or broker"]
+    assert "failing" in caplog.records[0].getMessage() and "back after" in caplog.records[1].getMessage()

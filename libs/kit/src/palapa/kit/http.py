@@ -1,4 +1,5 @@
-"""HTTP pieces every service shares: health routes, JSON errors with a reason, the uvicorn runner."""
+"""HTTP pieces every service shares: health, readiness and metrics routes, the AsyncAPI document, API docs
+and errors in one refusal shape, the uvicorn runner."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import uvicorn
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import exc as sa_errors
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -83,6 +85,7 @@ HTTP_REFUSALS: dict[int, tuple[str, str]] = {
     415: ("unsupported_media_type", "Jenis isi permintaan tidak didukung"),
 }
 INTERNAL_ERROR = ("internal_error", "Terjadi kesalahan di server; silakan coba lagi nanti")
+UNAVAILABLE = ("unavailable", "Layanan sedang tidak tersedia; silakan coba lagi sebentar lagi")
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -108,12 +111,15 @@ def install_error_handlers(app: FastAPI) -> None:
 class _UnexpectedErrors:
     """An unexpected exception answers 500 with a stable reason and is logged once, with its traceback.
 
-    A plain ASGI middleware inside Starlette's ServerErrorMiddleware: that one would answer and then
-    re-raise, so the server logs the same error a second time.
+    The database or broker being away answers 503 instead, logged once per outage rather than per
+    request. A plain ASGI middleware inside Starlette's ServerErrorMiddleware: that one would answer and
+    then re-raise, so the server would log the same error a second time.
     """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.outage = Outage("database or broker, seen by HTTP requests", log)
+        self.failed_on = None  # the endpoint that met the outage: its next success ends it
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -128,11 +134,31 @@ class _UnexpectedErrors:
 
         try:
             await self.app(scope, receive, tracked)
-        except Exception:
+        except Exception as exc:
             if started:  # too late for an answer: the server logs it once and closes the connection
                 raise
-            log.exception("unexpected error answering %s %s", scope.get("method"), scope.get("path"))
-            await refusal(500, *INTERNAL_ERROR)(scope, receive, send)
+            if _unavailable(exc):
+                self.outage.failed(exc)
+                self.failed_on = scope.get("endpoint")
+                answer = refusal(503, *UNAVAILABLE)
+                answer.headers["Retry-After"] = "5"
+            else:
+                log.exception("unexpected error answering %s %s", scope.get("method"), scope.get("path"))
+                answer = refusal(500, *INTERNAL_ERROR)
+            await answer(scope, receive, send)
+        else:
+            # only that endpoint says the outage is over (/healthz succeeds without the database)
+            if self.outage.ongoing and scope.get("endpoint") is self.failed_on:
+                self.outage.recovered()
+
+
+def _unavailable(exc: BaseException) -> bool:
+    """The database or broker cannot be reached (retrying later can help)."""
+    if isinstance(exc, (OSError, TimeoutError, sa_errors.TimeoutError)):
+        return True
+    return isinstance(exc, sa_errors.DBAPIError) and (
+        exc.connection_invalidated or isinstance(exc, (sa_errors.OperationalError, sa_errors.InterfaceError))
+    )
 
 
 def serve(app: FastAPI, host: str, port: int, log_level: str = "info") -> None:
