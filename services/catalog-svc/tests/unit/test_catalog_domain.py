@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from palapa.catalog.domain import App, BridgeState, InvalidAppError, liveness, search
+from palapa.catalog.domain import App, BadSearchError, BridgeState, InvalidAppError, check_search, liveness, search
 from palapa.catalog.seed import SEED
 
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
@@ -99,3 +99,23 @@ def test_a_merged_app_names_the_app_it_folds_into():
     app = App(app_id="lapor-lama", name="Lapor Lama", opd="DISKOMINFO", audience="warga", channel="web",
               status="dilebur", folds_into="curhat-ning-ita", description="Digabung ke Curhat Ning Ita")
     assert app.folds_into == "curhat-ning-ita"
+
+
+def test_a_sensible_search_passes_the_checks():
+    check_search("pengaduan\x00 ﬀ ²", "DINKES", "warga")
+    check_search(None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        ((None, None, "semua"), "invalid_audience"),
+        ((None, None, "warga\x00"), "invalid_audience"),
+        (("x" * 101, None, None), "invalid_query"),
+        ((None, "D" * 65, None), "invalid_opd"),
+    ],
+)
+def test_a_bad_search_parameter_is_named_by_its_reason(args, reason):
+    with pytest.raises(BadSearchError) as err:
+        check_search(*args)
+    assert err.value.reason == reason

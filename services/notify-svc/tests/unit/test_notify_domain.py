@@ -5,6 +5,7 @@ import json
 import pytest
 
 from palapa.notify.domain import (
+    MAX_REVISION,
     BadResumeError,
     BadTicketError,
     SentRevisions,
@@ -63,7 +64,13 @@ def test_the_header_wins_over_the_query_parameter():
     assert parse_last_event_id(" 5 ", None) == 5
 
 
-@pytest.mark.parametrize("raw", ["abc", "-1", "1.5", "٣", "9" * 30])
+def test_the_highest_revision_the_store_can_hold_is_a_valid_last_event_id():
+    assert parse_last_event_id("2147483647", None) == MAX_REVISION == 2**31 - 1
+
+
+@pytest.mark.parametrize(
+    "raw", ["abc", "-1", "1.5", "٣", "²", "9" * 30, "9" * 5000, "2147483648", "1\x000", "+5", "0x10", "1_000"]
+)
 def test_a_last_event_id_that_is_not_a_revision_is_refused(raw):
     with pytest.raises(BadResumeError, match="nomor revisi"):
         parse_last_event_id(raw, None)

@@ -1,19 +1,30 @@
-"""HTTP pieces every service shares: health routes, JSON errors with a reason, the uvicorn runner."""
+"""HTTP pieces every service shares: health, readiness and metrics routes, the AsyncAPI document, API docs
+and errors in one refusal shape, the uvicorn runner."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
 import uvicorn
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import exc as sa_errors
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from palapa.contracts.topics import Topic
 
+from . import asyncapi, health
+from .apidocs import install_api_docs
+from .loops import Outage
+from .metrics import CONTENT_TYPE_LATEST
 from .runtime import Runtime
 from .telemetry import configure_logging, instrument_app
+
+log = logging.getLogger(__name__)
 
 
 def health_router(runtime: Runtime) -> APIRouter:
@@ -26,8 +37,36 @@ def health_router(runtime: Runtime) -> APIRouter:
     @router.get("/readyz")
     async def readyz() -> JSONResponse:
         parts = await runtime.ready()
-        ok = all(v == "ok" for v in parts.values())
+        ok = all(v == "ok" for k, v in parts.items() if k not in health.INFORMATIONAL)
         return JSONResponse({"status": "ok" if ok else "degraded", **parts}, status_code=200 if ok else 503)
+
+    # the outbox gauges are counted at scrape time; without the database the rest still renders
+    outage = Outage(f"{runtime.name} /metrics outbox count", log)
+
+    @router.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
+    async def metrics() -> Response:
+        """Prometheus metrics of this process (text exposition format)."""
+        try:
+            body = await health.scrape(runtime.metrics, runtime.engine, runtime.outbox.table)
+            outage.recovered()
+        except Exception as exc:  # the failure is logged once per outage; /readyz reports the database
+            outage.failed(exc)
+            body = runtime.metrics.render()
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def asyncapi_router(runtime: Runtime, publishes: Sequence[Topic], *, title: str, version: str) -> APIRouter:
+    router = APIRouter(tags=["docs"])
+    built: list[dict] = []  # written once, at the first request: subscribers are all registered by then
+
+    @router.get("/asyncapi.json")
+    async def asyncapi_json() -> JSONResponse:
+        """The AsyncAPI 3.0 document: the topics this service consumes and publishes, with payload schemas."""
+        if not built:
+            built.append(asyncapi.document(runtime, publishes, title=title, version=version))
+        return JSONResponse(built[0])
 
     return router
 
@@ -37,13 +76,89 @@ def refusal(status: int, reason: str, detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail, "reason": reason}, status_code=status)
 
 
+#: Answers for HTTP errors raised by the framework (unknown path, wrong method, …): reason and Bahasa Indonesia.
+HTTP_REFUSALS: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "Permintaan tidak dapat dibaca"),
+    404: ("not_found", "Alamat tidak ditemukan"),
+    405: ("method_not_allowed", "Metode HTTP ini tidak diizinkan untuk alamat ini"),
+    413: ("too_large", "Permintaan terlalu besar"),
+    415: ("unsupported_media_type", "Jenis isi permintaan tidak didukung"),
+}
+INTERNAL_ERROR = ("internal_error", "Terjadi kesalahan di server; silakan coba lagi nanti")
+UNAVAILABLE = ("unavailable", "Layanan sedang tidak tersedia; silakan coba lagi sebentar lagi")
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """A bad request is answered 422 with a readable reason, in Bahasa Indonesia and machine form."""
+    """Every error answers in the refusal shape `{"detail", "reason"}`: 4xx for bad requests, 500 otherwise."""
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
-        return JSONResponse({"detail": "Permintaan tidak valid", "errors": errors}, status_code=422)
+        return JSONResponse(
+            {"detail": "Permintaan tidak valid", "reason": "invalid_request", "errors": errors}, status_code=422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        reason, detail = HTTP_REFUSALS.get(exc.status_code, (f"http_{exc.status_code}", "Permintaan ditolak"))
+        answer = refusal(exc.status_code, reason, detail)
+        answer.headers.update(exc.headers or {})  # e.g. 405's Allow
+        return answer
+
+    app.add_middleware(_UnexpectedErrors)
+
+
+class _UnexpectedErrors:
+    """An unexpected exception answers 500 with a stable reason and is logged once, with its traceback.
+
+    The database or broker being away answers 503 instead, logged once per outage rather than per
+    request. A plain ASGI middleware inside Starlette's ServerErrorMiddleware: that one would answer and
+    then re-raise, so the server would log the same error a second time.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.outage = Outage("database or broker, seen by HTTP requests", log)
+        self.failed_on = None  # the endpoint that met the outage: its next success ends it
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            if started:  # too late for an answer: the server logs it once and closes the connection
+                raise
+            if _unavailable(exc):
+                self.outage.failed(exc)
+                self.failed_on = scope.get("endpoint")
+                answer = refusal(503, *UNAVAILABLE)
+                answer.headers["Retry-After"] = "5"
+            else:
+                log.exception("unexpected error answering %s %s", scope.get("method"), scope.get("path"))
+                answer = refusal(500, *INTERNAL_ERROR)
+            await answer(scope, receive, send)
+        else:
+            # only that endpoint says the outage is over (/healthz succeeds without the database)
+            if self.outage.ongoing and scope.get("endpoint") is self.failed_on:
+                self.outage.recovered()
+
+
+def _unavailable(exc: BaseException) -> bool:
+    """The database or broker cannot be reached (retrying later can help)."""
+    if isinstance(exc, (OSError, TimeoutError, sa_errors.TimeoutError)):
+        return True
+    return isinstance(exc, sa_errors.DBAPIError) and (
+        exc.connection_invalidated or isinstance(exc, (sa_errors.OperationalError, sa_errors.InterfaceError))
+    )
 
 
 def serve(app: FastAPI, host: str, port: int, log_level: str = "info") -> None:
@@ -57,10 +172,15 @@ def service_app(
     title: str,
     routers: Sequence[APIRouter] = (),
     topics: tuple[Topic, ...] = (),
+    publishes: Sequence[Topic] = (),
     on_start: Sequence[Callable[[], Awaitable[None]]] = (),
     on_stop: Sequence[Callable[[], Awaitable[None]]] = (),
 ) -> FastAPI:
-    """The FastAPI app of a service: its lifespan owns the runtime (broker, database, outbox relay)."""
+    """The FastAPI app of a service: its lifespan owns the runtime (broker, database, outbox relay).
+
+    `publishes` names the topics the service's outbox writes to, for its AsyncAPI document (what it
+    consumes is read off the runtime's subscribers).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -74,9 +194,11 @@ def service_app(
                 await hook()
             await runtime.stop()
 
-    app = FastAPI(title=title, lifespan=lifespan)
+    app = FastAPI(title=title, lifespan=lifespan, docs_url=None, redoc_url=None)
+    install_api_docs(app)
     app.state.runtime = runtime
     app.include_router(health_router(runtime))
+    app.include_router(asyncapi_router(runtime, publishes, title=title, version=app.version))
     for router in routers:
         app.include_router(router)
     install_error_handlers(app)

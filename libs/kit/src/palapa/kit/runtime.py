@@ -19,7 +19,7 @@ from sqlalchemy import MetaData, text
 
 from palapa.contracts.topics import Topic
 
-from . import db, migrate, telemetry
+from . import db, health, migrate, telemetry
 from .batches import Batches, no_decode, raw_batch
 from .consumer import AfterCommit, BatchEffect, Consumer
 from .incarnation import BrokerIdentity
@@ -51,6 +51,7 @@ class Runtime:
         self.metadata = metadata
         self.source = f"/services/{name}"
         self.metrics = Metrics(name)
+        self.progress = health.ConsumerProgress(self.metrics)  # fed by the consumer, read by ready()
         self.provider: TracerProvider = telemetry.setup_tracing(name, settings.otel_exporter_otlp_endpoint, exporter)
         self.tracer = self.provider.get_tracer(f"palapa.{name}")
         self.engine = db.make_engine(settings.database_url)
@@ -128,7 +129,7 @@ class Runtime:
         )
 
     async def ready(self) -> dict[str, str]:
-        """Readiness of each part: 'ok' or the error."""
+        """Readiness of each part: 'ok' or what is wrong (parts in health.INFORMATIONAL only inform)."""
         parts = {}
         try:
             async with self.engine.connect() as conn:
@@ -140,6 +141,7 @@ class Runtime:
             parts["broker"] = "ok" if self.broker_connected and await self.broker.ping(timeout=2) else "unreachable"
         except Exception as exc:
             parts["broker"] = f"error: {exc}"
+        parts.update(await health.pipeline_parts(self.engine, self.outbox.table, self.progress))
         return parts
 
     async def stop(self) -> None:

@@ -7,7 +7,7 @@ import asyncio
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from palapa.contracts.topics import ALL_TOPICS
+from palapa.contracts.topics import ALL_TOPICS, BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, COMPLAINT_INTAKE
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
@@ -43,7 +43,10 @@ def create_app(settings: BridgeCurhatSettings, *, exporter: SpanExporter | None 
         loops.clear()
         await legacy_engine.dispose()
 
-    app = service_app(runtime, title="Palapa bridge-curhat", topics=ALL_TOPICS, on_start=[start], on_stop=[stop])
+    app = service_app(
+        runtime, title="Palapa bridge-curhat", topics=ALL_TOPICS,
+        publishes=(COMPLAINT_INTAKE, BRIDGE_QUARANTINE, BRIDGE_HEARTBEATS), on_start=[start], on_stop=[stop],
+    )
     app.state.poller = poller
     return app
 

@@ -59,10 +59,10 @@ def apps_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
     @router.get("/apps", response_model=AppList, responses={422: {"description": "bad parameter"}})
     async def list_apps(q: str | None = None, opd: str | None = None, audience: str | None = None):
         """The apps, filtered by a search text (name, description, OPD), an OPD and an audience."""
-        if audience is not None and audience not in domain.AUDIENCES:
-            return refusal(422, "invalid_audience", "audience harus 'warga' atau 'pegawai'")
-        if q is not None and len(q) > 100:
-            return refusal(422, "invalid_query", "Teks pencarian paling banyak 100 karakter")
+        try:
+            domain.check_search(q, opd, audience)
+        except domain.BadSearchError as exc:
+            return refusal(422, exc.reason, exc.detail)
         async with runtime.sessions() as session:
             pairs = await store.all_apps(session)
         states = {app.app_id: state for app, state in pairs}

@@ -18,10 +18,30 @@ APP_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 #: A bridge is alive while its last heartbeat is younger than this many heartbeat intervals.
 MISSED_BEATS = 3
 DEFAULT_HEARTBEAT_SECONDS = 10.0
+MAX_QUERY_LENGTH = 100
+MAX_OPD_LENGTH = 64
 
 
 class InvalidAppError(ValueError):
     """An app record that cannot be in the catalog (the message says why)."""
+
+
+class BadSearchError(ValueError):
+    """A search parameter the catalog cannot use: `reason` for programs, `detail` in Bahasa Indonesia."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason, self.detail = reason, detail
+
+
+def check_search(q: str | None, opd: str | None, audience: str | None) -> None:
+    """Refuse a search the catalog would not answer sensibly; BadSearchError names the first bad parameter."""
+    if audience is not None and audience not in AUDIENCES:
+        raise BadSearchError("invalid_audience", "audience harus 'warga' atau 'pegawai'")
+    if q is not None and len(q) > MAX_QUERY_LENGTH:
+        raise BadSearchError("invalid_query", f"Teks pencarian paling banyak {MAX_QUERY_LENGTH} karakter")
+    if opd is not None and len(opd) > MAX_OPD_LENGTH:
+        raise BadSearchError("invalid_opd", f"Kode OPD paling banyak {MAX_OPD_LENGTH} karakter")
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
-import re
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
@@ -15,10 +12,7 @@ from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
 from . import domain, store
-
-MAX_LIMIT = 100
-DEFAULT_LIMIT = 20
-OPD_CODE = re.compile(r"^[A-Z0-9_-]{2,64}$")
+from .params import BadParamError, decode_page_token, encode_page_token, parse_filters
 
 
 class TimelineRead(BaseModel):
@@ -57,56 +51,6 @@ class ComplaintPage(BaseModel):
     next_cursor: str | None = None
 
 
-class BadParamError(ValueError):
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(detail)
-        self.reason, self.detail = reason, detail
-
-
-def encode_cursor(case: domain.Case) -> str:
-    raw = json.dumps({"at": case.submitted_at.isoformat(), "t": case.ticket}).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
-    """The keyset position a cursor names; BadParamError when it is not one of ours."""
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        at = datetime.fromisoformat(raw["at"])
-        ticket = raw["t"]
-        if at.tzinfo is None or not isinstance(ticket, str):
-            raise ValueError("not a cursor")
-        return at, ticket
-    except (ValueError, KeyError, TypeError) as exc:
-        raise BadParamError("invalid_cursor", "Cursor halaman tidak dikenali") from exc
-
-
-def parse_filters(opd: str | None, status: str | None, limit: str | None, overdue: str | None):
-    """Validated listing parameters; BadParamError names the first bad one."""
-    if opd is not None:
-        opd = opd.strip().upper()
-        if not OPD_CODE.fullmatch(opd):
-            raise BadParamError("invalid_opd", "Kode OPD tidak valid")
-    parsed_status = None
-    if status is not None:
-        try:
-            parsed_status = ComplaintStatus(status.strip().lower())
-        except ValueError as exc:
-            allowed = ", ".join(s.value for s in ComplaintStatus)
-            raise BadParamError("invalid_status", f"Status tidak dikenal; pilih salah satu: {allowed}") from exc
-    n = DEFAULT_LIMIT
-    if limit is not None:
-        if not limit.strip().isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
-            raise BadParamError("invalid_limit", f"limit harus bilangan 1 sampai {MAX_LIMIT}")
-        n = int(limit)
-    overdue_flag = None
-    if overdue is not None:
-        if overdue.lower() not in ("true", "1", "false", "0"):
-            raise BadParamError("invalid_overdue", "overdue harus true atau false")
-        overdue_flag = overdue.lower() in ("true", "1")
-    return opd, parsed_status, n, overdue_flag
-
-
 def complaints_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["complaints"])
 
@@ -130,20 +74,21 @@ def complaints_router(runtime: Runtime) -> APIRouter:
     ):
         """Complaints newest first, filtered by OPD, status and overdue; follow next_cursor for more."""
         try:
-            opd_code, status_value, n, overdue_flag = parse_filters(opd, status, limit, overdue)
-            after = decode_cursor(cursor) if cursor else None
+            filters = parse_filters(opd, status, limit, overdue)
+            after = decode_page_token(cursor) if cursor else None
         except BadParamError as exc:
             return refusal(422, exc.reason, exc.detail)
         now = datetime.now(UTC)
         async with runtime.sessions() as session:
             cases = await store.page(
-                session, opd=opd_code, status=status_value, overdue=overdue_flag, now=now, limit=n + 1, after=after
+                session, opd=filters.opd, status=filters.status, overdue=filters.overdue, now=now,
+                limit=filters.limit + 1, after=after,
             )
-        more = len(cases) > n
-        cases = cases[:n]
+        more = len(cases) > filters.limit
+        cases = cases[:filters.limit]
         return ComplaintPage(
             items=[ComplaintRead.of(c) for c in cases],
-            next_cursor=encode_cursor(cases[-1]) if more and cases else None,
+            next_cursor=encode_page_token(cases[-1]) if more and cases else None,
         )
 
     return router

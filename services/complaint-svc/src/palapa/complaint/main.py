@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from palapa.contracts.topics import ALL_TOPICS
+from palapa.contracts.topics import ALL_TOPICS, COMPLAINT_UPDATES
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
@@ -22,7 +22,8 @@ def create_app(settings: ComplaintSettings, *, exporter: SpanExporter | None = N
     runtime = Runtime(settings, SERVICE, store.metadata, exporter=exporter)
     handlers.register(runtime, settings.due_days)
     return service_app(
-        runtime, title="Palapa complaint-svc", routers=[complaints_router(runtime)], topics=ALL_TOPICS
+        runtime, title="Palapa complaint-svc", routers=[complaints_router(runtime)], topics=ALL_TOPICS,
+        publishes=(COMPLAINT_UPDATES,),
     )
 
 

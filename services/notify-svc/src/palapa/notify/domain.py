@@ -16,6 +16,8 @@ from palapa.contracts.events import TICKET_MAX_LENGTH, is_ticket
 EVENT_NAME = "complaint.updated"
 HEARTBEAT_COMMENT = "keep-alive"
 MAX_TICKET_LENGTH = TICKET_MAX_LENGTH
+#: The highest revision a client can name: the store's revision column is a 4-byte integer.
+MAX_REVISION = 2**31 - 1
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -53,9 +55,11 @@ def parse_last_event_id(header: str | None, query: str | None) -> int:
     if raw is None or raw.strip() == "":
         return 0
     text = raw.strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
+    # ASCII digits only ('٣' is a digit to str.isdigit); the length check keeps int() off huge strings
+    if not (text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= MAX_REVISION):
         raise BadResumeError(
-            f"Last-Event-ID {raw[:40]!r} tidak valid: harus berupa nomor revisi (bilangan bulat 0 atau lebih)."
+            f"Last-Event-ID {raw[:40]!r} tidak valid: harus berupa nomor revisi "
+            f"(bilangan bulat 0 sampai {MAX_REVISION})."
         )
     return int(text)
 
