@@ -17,6 +17,8 @@ from faststream.kafka.annotations import KafkaMessage
 
 from .consumer import Consumer
 from .deadletter import Incoming
+from .health import ConsumerProgress
+from .incarnation import TopicWatch
 from .loops import Backoff, Outage
 from .metrics import Metrics
 
@@ -42,12 +44,12 @@ def no_decode(message) -> None:
 class Batches:
     """Runs each batch through the Consumer until it commits (transient failures back off), then commits offsets."""
 
-    def __init__(self, consumer: Consumer, topic: str, metrics: Metrics) -> None:
-        self.consumer, self.topic, self.metrics = consumer, topic, metrics
+    def __init__(self, consumer: Consumer, topic: str, metrics: Metrics, progress: ConsumerProgress) -> None:
+        self.consumer, self.topic, self.metrics, self.progress = consumer, topic, metrics, progress
         self.outage = Outage(f"{consumer.name} consuming {topic}", log)
         self.commit_outage = Outage(f"{consumer.name} committing offsets of {topic}", log)
-        #: (partition) -> (next offset to read, end of the partition) after the last batch
-        self.positions: dict[int, tuple[int, int]] = {}
+        #: partition -> the next offset to apply (everything before it is applied and committed)
+        self.done: dict[int, int] = {}
 
     def handler(self, kafka: Callable[[], AIOKafkaConsumer | None]):
         async def on_batch(msg: KafkaMessage) -> None:
@@ -88,7 +90,27 @@ class Batches:
         except Exception as exc:  # rebalance or broker away: the new owner re-reads them; the inbox dedupes
             self.commit_outage.failed(exc)
         for tp, position in offsets.items():
+            self.done[tp.partition] = position
             end = kafka.highwater(tp)
             if end is not None:
-                self.positions[tp.partition] = (position, end)
-                self.metrics.consumer_lag.labels(topic=tp.topic, partition=tp.partition).set(max(0, end - position))
+                self.progress.observe(tp.topic, tp.partition, position, end)
+
+    async def sample(self, kafka: AIOKafkaConsumer | None, watch: TopicWatch) -> None:
+        """Between batches: report each assigned partition's progress (a consumer stuck on a batch keeps its
+        last position while the end moves on), and start over a topic that a restarted broker created anew."""
+        if kafka is None:
+            return
+        assigned = {tp for tp in kafka.assignment() if tp.topic == self.topic}
+        if await watch.renewed([self.topic]) and assigned:
+            # records republished below our old position would be skipped; the inbox drops repeats
+            log.warning("%s: %s is a new incarnation (broker restarted): reading it from the beginning",
+                        self.consumer.name, self.topic)
+            await kafka.seek_to_beginning(*assigned)
+            self.done.clear()
+        for tp in assigned:
+            end, position = kafka.highwater(tp), self.done.get(tp.partition)
+            if end is not None and position is not None:
+                self.progress.observe(tp.topic, tp.partition, position, end)
+        for partition in set(self.done) - {tp.partition for tp in assigned}:
+            self.done.pop(partition, None)
+            self.progress.forget(self.topic, partition)

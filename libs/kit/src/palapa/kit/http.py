@@ -11,7 +11,6 @@ import uvicorn
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import exc as sa_errors
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -19,6 +18,7 @@ from palapa.contracts.topics import Topic
 
 from . import asyncapi, health
 from .apidocs import install_api_docs
+from .failures import is_transient
 from .loops import Outage
 from .metrics import CONTENT_TYPE_LATEST
 from .runtime import Runtime
@@ -137,7 +137,7 @@ class _UnexpectedErrors:
         except Exception as exc:
             if started:  # too late for an answer: the server logs it once and closes the connection
                 raise
-            if _unavailable(exc):
+            if is_transient(exc):  # the database or broker cannot be reached: retrying later can help
                 self.outage.failed(exc)
                 self.failed_on = scope.get("endpoint")
                 answer = refusal(503, *UNAVAILABLE)
@@ -150,15 +150,6 @@ class _UnexpectedErrors:
             # only that endpoint says the outage is over (/healthz succeeds without the database)
             if self.outage.ongoing and scope.get("endpoint") is self.failed_on:
                 self.outage.recovered()
-
-
-def _unavailable(exc: BaseException) -> bool:
-    """The database or broker cannot be reached (retrying later can help)."""
-    if isinstance(exc, (OSError, TimeoutError, sa_errors.TimeoutError)):
-        return True
-    return isinstance(exc, sa_errors.DBAPIError) and (
-        exc.connection_invalidated or isinstance(exc, (sa_errors.OperationalError, sa_errors.InterfaceError))
-    )
 
 
 def serve(app: FastAPI, host: str, port: int, log_level: str = "info") -> None:

@@ -22,8 +22,9 @@ from palapa.contracts.topics import Topic
 from . import db, health, migrate, telemetry
 from .batches import Batches, no_decode, raw_batch
 from .consumer import AfterCommit, BatchEffect, Consumer
-from .incarnation import BrokerIdentity
+from .incarnation import BrokerIdentity, TopicWatch
 from .kafka import consumer_options, make_broker, make_producer, send_traced
+from .loops import Outage
 from .metrics import Metrics
 from .outbox import Outbox
 from .settings import ServiceSettings
@@ -64,6 +65,7 @@ class Runtime:
         self.broker: KafkaBroker = make_broker(settings, client_id=name)
         self.producer: AIOKafkaProducer | None = None  # built in start(): aiokafka wants a running loop
         self._tasks: list[asyncio.Task] = []
+        self._batches: list[tuple[Batches, object]] = []
         self.broker_connected = False
         self._relay: asyncio.Task | None = None
         # tells the relay when the broker lost what it had (a memory-only broker restarted empty)
@@ -88,7 +90,7 @@ class Runtime:
             effect=effect, accepts=topic.event_types, tracer=self.tracer, metrics=self.metrics,
             after_commit=after_commit,
         )
-        batches = Batches(consumer, topic.name, self.metrics)
+        batches = Batches(consumer, topic.name, self.metrics, self.progress)
         subscriber = self.broker.subscriber(
             topic.name,
             batch=True,
@@ -99,6 +101,7 @@ class Runtime:
             decoder=no_decode,
             **consumer_options(self.settings, group_id or self.name),
         )
+        self._batches.append((batches, subscriber))
         handler = batches.handler(lambda: subscriber.consumer)
         handler.__name__ = f"on_{topic.name.replace('.', '_')}"
         subscriber(handler)
@@ -127,6 +130,23 @@ class Runtime:
             self.outbox.relay(self.engine, self.publish_raw, self.tracer, metrics=self.metrics, identity=self.identity),
             f"{self.name}-outbox-relay",
         )
+        if self._batches:
+            self.spawn(self._sample_consumers(), f"{self.name}-consumer-progress")
+
+    async def _sample_consumers(self, every_s: float = 1.0) -> None:
+        """Report consumer progress for /readyz and /metrics, and notice a broker restarted empty."""
+        watch = TopicWatch(self.identity)
+        outage = Outage(f"{self.name} sampling consumer progress", log)
+        while True:
+            try:
+                for batches, subscriber in self._batches:
+                    await batches.sample(subscriber.consumer, watch)
+                outage.recovered()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the broker away: the next round tries again
+                outage.failed(exc)
+            await asyncio.sleep(every_s)
 
     async def ready(self) -> dict[str, str]:
         """Readiness of each part: 'ok' or what is wrong (parts in health.INFORMATIONAL only inform)."""
