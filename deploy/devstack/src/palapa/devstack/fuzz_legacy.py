@@ -5,9 +5,11 @@ from __future__ import annotations
 import random
 
 import httpx
+from aiokafka.partitioner import DefaultPartitioner
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from palapa.contracts.topics import COMPLAINT_INTAKE
 from palapa.sim_curhat.legacy_schema import tb_pengaduan
 from palapa.sim_curhat.simulate import insert_complaint, wib_now
 
@@ -18,6 +20,7 @@ from .fuzz_values import Values
 LENGTHS = {c.name: getattr(c.type, "length", None) for c in tb_pengaduan.columns}
 TEXT_COLUMNS = ("nik", "nama_pelapor", "no_hp", "isi_laporan", "kategori", "lokasi", "status", "tgl_lapor")
 HUGE_TEXT = 2 * 1024 * 1024
+_PARTITIONER = DefaultPartitioner()
 
 
 def normal_row(n: int) -> dict[str, object]:
@@ -75,17 +78,38 @@ async def run(legacy: AsyncEngine, http: httpx.AsyncClient, urls: dict[str, str]
     """Insert `count` poison rows, each followed by a canary row; then wait for every canary's ticket."""
     rows = LegacyRows(rng)
     canaries: list[Canary] = []
+    last_poison: dict[int, str] = {}  # intake partition → the latest poison whose ticket travels there
     for n in range(count):
         poison = rows.poison(n)
         # tgl_update stays the app's own clock: it is the poller's order, spoiling it tests no poison path
         try:
-            await insert_complaint(legacy, **poison, tgl_update=wib_now())
+            poison_ticket = f"CURHAT-{await insert_complaint(legacy, **poison, tgl_update=wib_now())}"
         except DBAPIError:
             tally.refused_at_source += 1
+            poison_ticket = "(refused)"
         tally.sent["legacy"] += 1
+        described = f"{poison_ticket} {spoiled(poison, n)}"
+        if poison_ticket != "(refused)":
+            last_poison[intake_partition(poison_ticket)] = described
         ticket = f"CURHAT-{await insert_complaint(legacy, **normal_row(n), tgl_update=wib_now())}"
-        canaries.append(Canary("legacy intake", ticket, poison, _arrived(http, urls, ticket)))
+        p = intake_partition(ticket)
+        # the bridge reads rows in order, then each ticket travels its own intake partition: a stall shows
+        # there, most likely behind the latest poison on that partition
+        canaries.append(Canary(f"bridge → intake p{p}", ticket, last_poison.get(p, described),
+                               _arrived(http, urls, ticket)))
     await wait_all(canaries, tally, "legacy", deadline_s)
+
+
+def spoiled(poison: dict[str, object], n: int) -> dict[str, object]:
+    """Only the columns that differ from a normal row: what the failure list needs to show."""
+    normal = normal_row(n)
+    return {k: v for k, v in poison.items() if normal.get(k) != v}
+
+
+def intake_partition(ticket: str) -> int:
+    """The intake partition a ticket's events travel (Kafka's default partitioner: murmur2 of the key)."""
+    parts = list(range(COMPLAINT_INTAKE.partitions))
+    return _PARTITIONER(ticket.encode(), parts, parts)
 
 
 def _arrived(http: httpx.AsyncClient, urls: dict[str, str], ticket: str):

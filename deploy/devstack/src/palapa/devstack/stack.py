@@ -187,6 +187,27 @@ class Stack:
             restarted.append(name)
         return restarted
 
+    # --- chaos helpers (issue 7 §5). Until the launcher watches the broker itself (issue 7 §3, another
+    # change), `./palapa chaos` kills and restarts Tansu through these two; the launcher's own supervision
+    # may replace them. Tansu is memory-only: the new broker is empty, so the registry's topics are re-created.
+    def kill_broker(self) -> bool:
+        """`kill -9` the local Tansu and reap it; False when there is no local broker to kill."""
+        if self._tansu is None or self._tansu.proc is None or self._tansu.proc.poll() is not None:
+            return False
+        self._tansu.proc.kill()
+        self._tansu.proc.wait()
+        return True
+
+    async def restart_broker(self) -> bool:
+        """Start Tansu again on the same port when its process has died; True when it did."""
+        if self._tansu is None or self._tansu.proc is None or self._tansu.proc.poll() is None:
+            return False
+        self.progress(f"broker: exited with code {self._tansu.proc.returncode}, restarting on {self.kafka}")
+        await asyncio.to_thread(self._tansu.start)
+        created = await ensure_topics(self.kafka)
+        self.progress(f"broker: back, empty ({len(created)} topics re-created)")
+        return True
+
     def stop(self) -> None:
         for name, run in reversed(list(self.running.items())):
             self.progress(f"{name}: stopping")
