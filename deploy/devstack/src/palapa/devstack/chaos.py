@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
+from dataclasses import dataclass
 
 import httpx
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -27,7 +25,7 @@ from palapa.contracts.topics import BRIDGE_QUARANTINE
 from palapa.kit.local import terminate
 
 from .chaos_check import Verdict, check
-from .settings import DevstackSettings
+from .scratch import scratch_folder, scratch_settings
 from .stack import Stack, StackError
 from .topic_count import envelopes, read_topic
 
@@ -119,39 +117,63 @@ async def settle(stack: Stack, quiet_s: float, timeout_s: float) -> Verdict | No
     return verdict
 
 
+@dataclass
+class Outcome:
+    verdict: Verdict | None
+    kills: list[str]
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict is not None and self.verdict.ok and not self.problems
+
+    def lines(self) -> list[str]:
+        out = [f"kills: {len(self.kills)}"] + [f"problem: {p}" for p in self.problems[:5]]
+        out += self.verdict.lines() if self.verdict else ["no comparison could be made: the views never answered"]
+        return out + ["chaos: PASS" if self.ok else "chaos: FAIL"]
+
+
+async def ordeal(stack: Stack, rng: random.Random, seconds: float, kills: int, quiet_s: float,
+                 settle_s: float) -> Outcome:
+    """On a started stack with the simulator: the kill plan for `seconds`, then stop the writers and compare."""
+    chaos = Chaos(stack, rng)
+    supervisor = asyncio.create_task(chaos.supervise())
+    started = time.monotonic()
+    try:
+        await chaos.run(plan(rng, seconds, kills))
+        await asyncio.sleep(max(0.0, started + seconds - time.monotonic()))
+        print("chaos: writers stop; waiting for the platform to go quiet…", flush=True)
+        terminate(stack.running.pop("sim-curhat").proc)
+        verdict = await settle(stack, quiet_s, settle_s)
+    finally:
+        chaos.stopping.set()
+        await supervisor
+    return Outcome(verdict, chaos.kills, chaos.problems)
+
+
+def simulator_env(seed: int, complaints_per_minute: float, updates_per_minute: float) -> dict[str, dict[str, str]]:
+    """Stack.extra_env for a simulator writing fast (SIM_CURHAT_* settings)."""
+    return {"sim-curhat": {"SIM_CURHAT_COMPLAINTS_PER_MINUTE": str(complaints_per_minute),
+                           "SIM_CURHAT_UPDATES_PER_MINUTE": str(updates_per_minute), "SIM_CURHAT_SEED": str(seed)}}
+
+
 async def run(args: argparse.Namespace) -> int:
-    folder = Path(tempfile.mkdtemp(prefix="palapa-chaos-"))
-    os.chmod(folder, 0o755)
-    settings = DevstackSettings(PALAPA_DATA_DIR=folder, LOG_LEVEL="WARNING")
-    sim = {"SIM_CURHAT_COMPLAINTS_PER_MINUTE": str(args.complaints_per_minute),
-           "SIM_CURHAT_UPDATES_PER_MINUTE": str(args.updates_per_minute), "SIM_CURHAT_SEED": str(args.seed)}
-    stack = Stack(settings, durable=False, simulate=True, extra_env={"sim-curhat": sim},
+    folder = scratch_folder("palapa-chaos-")
+    stack = Stack(scratch_settings(folder), durable=False, simulate=True,
+                  extra_env=simulator_env(args.seed, args.complaints_per_minute, args.updates_per_minute),
                   progress=lambda line: print("  " + line, flush=True))
-    rng = random.Random(args.seed)
     seconds = args.minutes * 60
     kills = args.kills if args.kills is not None else max(2, round(seconds / 30))
     print(f"chaos: seed {args.seed}, {args.minutes:g} min, {kills} kills (replay with --seed {args.seed})", flush=True)
     ok = False
     try:
         await stack.start()
-        chaos = Chaos(stack, rng)
-        supervisor = asyncio.create_task(chaos.supervise())
-        started = time.monotonic()
-        await chaos.run(plan(rng, seconds, kills))
-        await asyncio.sleep(max(0.0, started + seconds - time.monotonic()))
-        print("chaos: writers stop; waiting for the platform to go quiet…", flush=True)
-        sim_run = stack.running.pop("sim-curhat")
-        terminate(sim_run.proc)
-        verdict = await settle(stack, args.quiet, args.settle_timeout)
-        chaos.stopping.set()
-        await supervisor
-        lines = verdict.lines() if verdict else ["no comparison could be made: the views never answered"]
-        for line in chaos.problems[:5]:
-            print(f"problem: {line}")
-        for line in lines:
+        outcome = await ordeal(stack, random.Random(args.seed), seconds, kills, args.quiet, args.settle_timeout)
+        for line in outcome.lines():
             print(line)
-        ok = verdict is not None and verdict.ok and not chaos.problems
-        print("chaos: PASS" if ok else f"chaos: FAIL (logs kept in {stack.logs})")
+        ok = outcome.ok
+        if not ok:
+            print(f"logs kept in {stack.logs}")
         return 0 if ok else 1
     finally:
         stack.stop()

@@ -40,10 +40,17 @@ class LegacyRow:
 
     def expected(self) -> ComplaintStatus | None:
         """The status its case must show, or None when the app's row cannot make a complaint (quarantine)."""
-        stage = stage_of(self.status)
-        if stage is None or not (self.isi_laporan or "").strip() or not _readable_date(self.tgl_lapor):
-            return None
-        return STAGE_STATUS[stage]
+        return None if self.flaw() else STAGE_STATUS[stage_of(self.status)]
+
+    def flaw(self) -> str | None:
+        """Why the row cannot make a complaint, or None."""
+        if stage_of(self.status) is None:
+            return f"unknown status {self.status!r}"
+        if not (self.isi_laporan or "").strip():
+            return "blank isi_laporan"
+        if not _readable_date(self.tgl_lapor):
+            return f"unreadable tgl_lapor {self.tgl_lapor!r}"
+        return None
 
 
 def _readable_date(text: str | None) -> bool:
@@ -85,10 +92,9 @@ def judge_row(row: LegacyRow, case: dict | None, view: dict | None, quarantined:
     want = row.expected()
     if want is None:
         if case is not None:
-            v.mismatched.append(f"{row.ticket}: the app's row is not a complaint (status {row.status!r}) "
-                                f"but complaint-svc has a case")
+            v.mismatched.append(f"{row.ticket}: the app's row is no complaint ({row.flaw()}) but complaint-svc has a case")
         elif not quarantined:
-            v.lost.append(f"{row.ticket}: untranslatable row (status {row.status!r}) neither quarantined nor tracked")
+            v.lost.append(f"{row.ticket}: row with {row.flaw()} neither quarantined nor tracked")
         return
     v.tracked += 1
     if case is None:

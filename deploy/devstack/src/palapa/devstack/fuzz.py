@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -28,7 +25,7 @@ from palapa.sim_curhat.simulate import insert_complaint
 from . import fuzz_api, fuzz_kafka, fuzz_legacy
 from .fuzz_legacy import normal_row
 from .fuzz_report import Tally
-from .settings import DevstackSettings
+from .scratch import scratch_folder, scratch_settings
 from .stack import Stack
 from .topic_count import envelopes, read_topic
 
@@ -86,10 +83,8 @@ async def _count_outcomes(bootstrap: str, tally: Tally) -> None:
 
 
 async def run(args: argparse.Namespace) -> int:
-    folder = Path(tempfile.mkdtemp(prefix="palapa-fuzz-"))
-    os.chmod(folder, 0o755)
-    settings = DevstackSettings(PALAPA_DATA_DIR=folder, LOG_LEVEL="WARNING")
-    stack = Stack(settings, durable=False, simulate=False, progress=lambda line: print("  " + line, flush=True))
+    folder = scratch_folder("palapa-fuzz-")
+    stack = Stack(scratch_settings(folder), durable=False, simulate=False, progress=lambda line: print("  " + line, flush=True))
     print(f"fuzz: seed {args.seed} (replay with --seed {args.seed})", flush=True)
     keep = args.keep
     try:
