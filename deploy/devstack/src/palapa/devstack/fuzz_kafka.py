@@ -43,10 +43,10 @@ async def run(bootstrap: str, http: httpx.AsyncClient, urls: dict[str, str], cou
         for n in range(count):
             topic = CONSUMED[n % len(CONSUMED)]
             name = f"S{seed}K{n}"
-            poison = records.poison(topic, name)
+            at = later(start, n)
+            poison = records.poison(topic, name, at)
             partition = await _send(producer, poison, tally)
             tally.sent["kafka"] += 1
-            at = later(start, n)
             event = valid_event(topic, f"S{seed}C{n}", at, canary=True)
             canary = to_record(topic, Envelope(event, source=SOURCE, subject=subject_of(event), time=at))
             # the canary goes where the poison went: a poison that stalls its partition stalls the canary

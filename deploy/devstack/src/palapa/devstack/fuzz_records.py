@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from palapa.contracts.envelope import REQUIRED_HEADERS, Envelope
 from palapa.contracts.events import (
@@ -76,10 +76,12 @@ class Records:
     def __init__(self, rng: random.Random) -> None:
         self.rng, self.v = rng, Values(rng)
 
-    def poison(self, topic: Topic, name: str) -> Record:
+    def poison(self, topic: Topic, name: str, at: datetime) -> Record:
+        """A poison record made from a valid event named `name` at `at` (same seed and arguments, same record)."""
         r, v = self.rng, self.v
-        event = valid_event(topic, name, datetime.now(UTC), canary=False)
-        key, value, heads = Envelope(event, source=SOURCE, subject=subject_of(event)).to_kafka()
+        event = valid_event(topic, name, at, canary=False)
+        key, value, heads = Envelope(event, source=SOURCE, subject=subject_of(event), id=f"fuzz-{name}",
+                                     time=at).to_kafka()
         headers: dict[str, bytes] = {k: h.encode() for k, h in heads.items()}
         payload = json.loads(value)
         label = r.choice(("not_json", "bad_utf8", "missing_headers", "long_ce_id", "unknown_type",
