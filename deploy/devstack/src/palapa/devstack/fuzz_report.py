@@ -51,8 +51,20 @@ class Tally:
             f"canaries={self.canaries} stalled_canaries={self.stalled}",
         ]
         if self.failures:
-            out.append(f"first failures ({min(len(self.failures), SHOWN_FAILURES)} of {len(self.failures)}):")
-            for f in self.failures[:SHOWN_FAILURES]:
+            shown = self.shown()
+            out.append(f"first failures ({len(shown)} of {len(self.failures)}):")
+            for f in shown:
                 out.append(f"  [{f.kind}] {f.what}: {f.input}" + (f" -> {f.detail}" if f.detail else ""))
         out.append("fuzz: PASS" if self.ok else "fuzz: FAIL")
+        return out
+
+    def shown(self) -> list[Failure]:
+        """Stalls and 5xx before missing reasons, and a few of each kind, so one kind cannot hide another."""
+        ranked = sorted(self.failures, key=lambda f: "without" in f.what)  # stable: keeps the order within
+        per_kind: Counter = Counter()
+        out = []
+        for f in ranked:
+            if per_kind[f.kind] < SHOWN_FAILURES // 2 and len(out) < SHOWN_FAILURES * 2:
+                per_kind[f.kind] += 1
+                out.append(f)
         return out
