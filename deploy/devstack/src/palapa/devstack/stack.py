@@ -188,6 +188,14 @@ class Stack:
             restarted.append(name)
         return restarted
 
+    def kill_broker(self) -> bool:
+        """`kill -9` the local Tansu and reap it (chaos); False when there is no local broker to kill."""
+        if self._tansu is None or self._tansu.proc is None or self._tansu.proc.poll() is not None:
+            return False
+        self._tansu.proc.kill()
+        self._tansu.proc.wait()
+        return True
+
     async def restart_broker(self, max_restarts: int = 3) -> bool:
         """Start Tansu again on its port if its process died, and re-create the registry's topics.
 

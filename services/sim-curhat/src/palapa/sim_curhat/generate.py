@@ -9,6 +9,7 @@ import random
 from datetime import datetime, timedelta
 
 from palapa.curhat_legacy.categories import BLANK_CATEGORIES, CATEGORIES
+from palapa.curhat_legacy.codes import DATE_FORMATS, OPEN_STAGES, STATUS_VARIANTS, stage_of  # noqa: F401  (re-exported)
 
 FIRST_NAMES = (
     "Siti", "Sri", "Dewi", "Nur", "Ahmad", "Muhammad", "Agus", "Budi", "Eko", "Rina", "Wahyu", "Dwi",
@@ -62,27 +63,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
 TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {t: (CATEGORIES[t], TEXTS[t]) for t in TEXTS}
 
 # status codes the app writes: mostly the numeric ones, older screens still write words
-STATUS_VARIANTS: dict[int, tuple[str, ...]] = {
-    0: ("baru", "Baru", "BARU "),
-    1: ("diverifikasi", "Verifikasi", "DIVERIFIKASI"),
-    2: ("proses", "Proses", "diproses", "Tindak Lanjut"),
-    3: ("selesai", "SELESAI ", "Selesai"),
-    9: ("tolak", "ditolak", "Ditolak "),
-}
-_STAGE_OF = {"0": 0, "1": 1, "2": 2, "3": 3, "9": 9, "verifikasi": 1, "tindak lanjut": 2}
-_STAGE_OF |= {v.strip().lower(): stage for stage, vs in STATUS_VARIANTS.items() for v in vs}
-OPEN_STAGES = (0, 1, 2)
-
-DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
 GARBAGE_DATES = ("31/02/2026 25:61", "kemarin sore", "2026-13-45", "00-00-0000", "besok")
 UNKNOWN_STATUSES = ("X", "?", "99", "pending")
-
-
-def stage_of(code: str | None) -> int | None:
-    """The workflow stage (0, 1, 2, 3, 9) of a legacy status code, None when the app would not know it."""
-    if code is None:
-        return None
-    return _STAGE_OF.get(" ".join(code.split()).lower())
 
 
 class ComplaintGenerator:

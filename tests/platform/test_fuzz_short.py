@@ -1,0 +1,24 @@
+"""A small seeded `./palapa fuzz`: generated poison of every kind, and every canary still arrives."""
+
+import shutil
+
+import pytest
+
+from palapa.devstack.fuzz import fuzz
+from palapa.devstack.scratch import scratch_folder, scratch_settings
+from palapa.devstack.stack import Stack
+
+SEED = 7
+
+
+@pytest.mark.integration
+async def test_thirty_generated_poison_inputs_stall_nothing_and_answer_no_5xx():
+    folder = scratch_folder("palapa-fuzz-test-")
+    stack = Stack(scratch_settings(folder), durable=False, simulate=False)
+    try:
+        await stack.start()
+        tally = await fuzz(stack, SEED, count=30, kinds=("legacy", "kafka", "api"), deadline_s=15)
+    finally:
+        stack.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    assert tally.ok, "\n".join(tally.lines())
