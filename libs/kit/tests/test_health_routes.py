@@ -11,7 +11,7 @@ from palapa.kit.http import service_app
 from palapa.kit.metrics import CONTENT_TYPE_LATEST
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import ServiceSettings
-from palapa.kit.testing import eventually
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 
