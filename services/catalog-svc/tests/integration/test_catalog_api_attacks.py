@@ -29,7 +29,7 @@ ODD = [{"q": "\x00"}, {"q": "ﬀ ² ٣ \u202e"}, {"q": "%"}, {"opd": "\x00"}, {"
 async def test_every_hostile_request_is_refused_with_its_reason(catalog):
     wrong = []
     for (method, path, params), (status, reason) in HOSTILE:
-        res = await catalog.request(method, path, params=params)
+        res = await catalog.http.request(method, path, params=params)
         body = res.json() if res.headers.get("content-type") == "application/json" else {}
         if (res.status_code, body.get("reason")) != (status, reason) or not body.get("detail"):
             wrong.append(f"{method} {path[:60]} {params!r:.60}: {res.status_code} {res.text[:120]}")
@@ -38,5 +38,5 @@ async def test_every_hostile_request_is_refused_with_its_reason(catalog):
 
 async def test_odd_search_texts_are_answered_with_a_list(catalog):
     for params in ODD:
-        res = await catalog.get("/apps", params=params)
+        res = await catalog.http.get("/apps", params=params)
         assert res.status_code == 200 and isinstance(res.json()["items"], list), params
