@@ -76,10 +76,12 @@ ALL_TOPICS: tuple[Topic, ...] = (
 )
 
 
+_TOPIC_OF: dict[str, Topic] = {etype: topic for topic in ALL_TOPICS for etype in topic.event_types}
+
+
 def topic_for(event: Event | type[Event]) -> Topic:
     """The one topic an event type travels on."""
-    etype = event.event_type
-    for topic in ALL_TOPICS:
-        if etype in topic.event_types:
-            return topic
-    raise LookupError(f"no topic carries {etype}")
+    topic = _TOPIC_OF.get(event.event_type)
+    if topic is None:
+        raise LookupError(f"no topic carries {event.event_type}")
+    return topic

@@ -34,6 +34,8 @@ from .uow import Done, Refused
 
 log = logging.getLogger(__name__)
 
+MAX_LINKS = 32
+
 
 class RejectedEventError(PermanentError):
     """The domain refuses this event for good (retrying cannot help): dead-letter it."""
@@ -194,7 +196,8 @@ class Consumer:
             with trace.use_span(todo[0].span, end_on_exit=False):
                 results = await self.effect(session, deliveries)
         else:
-            links = [trace.Link(i.span.get_span_context()) for i in todo]
+            # linked to its events' spans (the first MAX_LINKS: a link costs, and SDKs keep 128 at most)
+            links = [trace.Link(i.span.get_span_context()) for i in todo[:MAX_LINKS]]
             with self.tracer.start_as_current_span(f"{self.name} batch", links=links,
                                                    attributes={"messaging.batch.message_count": len(todo)}):
                 results = await self.effect(session, deliveries)
@@ -234,8 +237,9 @@ class Consumer:
                 rows.append({"event_id": e.id, "event_type": e.type, "processed_at": now})
         if not rows:
             return set()
+        # executemany with RETURNING: one cached statement, sent as multi-row INSERTs (insertmanyvalues)
         result = await session.execute(
-            insert(self.inbox).values(rows).on_conflict_do_nothing().returning(self.inbox.c.event_id)
+            insert(self.inbox).on_conflict_do_nothing().returning(self.inbox.c.event_id), rows
         )
         return set(result.scalars())
 

@@ -57,9 +57,10 @@ async def add_updates(session: AsyncSession, updates: Sequence[tuple[Update, str
         rows.append({"ticket": update.ticket, "revision": update.revision, "event_id": event_id,
                      "payload": update.data, "traceparent": update.carrier, "received_at": now})
     result = await session.execute(
-        insert(ticket_updates).values(rows)
+        insert(ticket_updates)
         .on_conflict_do_nothing(index_elements=["ticket", "revision"])
-        .returning(ticket_updates.c.ticket, ticket_updates.c.revision)
+        .returning(ticket_updates.c.ticket, ticket_updates.c.revision),
+        rows,
     )
     return {(r.ticket, r.revision) for r in result}
 
