@@ -10,6 +10,7 @@ A transient failure (database or broker away) raises: the caller retries the who
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -125,8 +126,8 @@ class Consumer:
             for item in items:
                 item.span.end()
         self.outbox.wake()
-        for item in items:
-            self.metrics.consumed.labels(topic=item.record.topic, outcome=item.outcome.value if item.outcome else "retried").inc()
+        for outcome, n in Counter(item.outcome for item in items).items():
+            self.metrics.consumed.labels(topic=items[0].record.topic, outcome=outcome.value).inc(n)
         return [item.outcome for item in items]
 
     def _read(self, record: Incoming) -> _Item:

@@ -101,25 +101,28 @@ class Poller:
         beyond = sum(1 for r in plausible if position.is_before(r.key))
         self._catching_up = beyond >= self.settings.batch_size
         new_position = position.advance(r.key for r in plausible)
-        async with self.runtime.sessions() as s:
-            known = await store.last_states(s, [r.id_pengaduan for r in rows])
-        changed = [r for r in rows if (st := known.get(r.id_pengaduan)) is None or st.fingerprint != fingerprint(r)]
-        if not changed and new_position == position:
-            self._remember(rows, new_position, lookback)
-            return beyond  # only re-read rows of the lookback window, all unchanged
+        changed = rows  # _commit skips the unchanged ones under the checkpoint's lock
+        if new_position == position:
+            # only window rows re-read: look without the lock first, most polls end here
+            async with self.runtime.sessions() as s:
+                known = await store.last_states(s, [r.id_pengaduan for r in rows])
+            changed = [r for r in rows if (st := known.get(r.id_pengaduan)) is None or st.fingerprint != fingerprint(r)]
+            if not changed:
+                self._remember(rows, new_position, lookback)
+                return beyond
         # the span starts when the poll did, so the trace covers the legacy read as well
         with self.runtime.tracer.start_as_current_span("curhat poll", start_time=started) as span:
             span.set_attribute("curhat.rows_read", len(rows))
-            span.set_attribute("curhat.rows_changed", len(changed))
-            emitted, quarantined = await self._commit(position, new_position, changed)
+            emitted, quarantined, handled = await self._commit(position, new_position, changed)
             span.set_attribute("curhat.events", emitted)
             span.set_attribute("curhat.quarantined", quarantined)
+            span.set_attribute("curhat.rows_changed", handled)
         self.position = new_position
         self._remember(rows, new_position, lookback)
-        self.stats.rows_translated += len(changed) - quarantined
+        self.stats.rows_translated += handled - quarantined
         self.stats.rows_quarantined += quarantined
         rows_metric = self.runtime.metrics.bridge_rows
-        rows_metric.labels(app=self.settings.app_id, outcome="translated").inc(len(changed) - quarantined)
+        rows_metric.labels(app=self.settings.app_id, outcome="translated").inc(handled - quarantined)
         rows_metric.labels(app=self.settings.app_id, outcome="quarantined").inc(quarantined)
         self.stats.events_emitted += emitted
         return beyond
@@ -131,10 +134,12 @@ class Poller:
             start = position.scan_start(lookback).ts
             self.handled = {i: v for i, v in self.handled.items() if v[0] >= start}
 
-    async def _commit(self, position: SourcePosition, new_position: SourcePosition, rows: list[LegacyRow]) -> tuple[int, int]:
-        """Stage events/quarantines, row states and the position together; (events, quarantined)."""
+    async def _commit(
+        self, position: SourcePosition, new_position: SourcePosition, rows: list[LegacyRow]
+    ) -> tuple[int, int, int]:
+        """Stage events/quarantines, row states and the position together; (events, quarantined, rows changed)."""
         now = datetime.now(UTC)
-        emitted = quarantined = 0
+        emitted = quarantined = handled = 0
         states, quarantine_rows = [], []
         async with self.runtime.transaction() as tx:
             s = tx.session
@@ -148,6 +153,7 @@ class Poller:
                 fp = fingerprint(row)
                 if prev is not None and prev.fingerprint == fp:
                     continue
+                handled += 1
                 result = self._translate(row, prev)
                 if isinstance(result, Quarantine):
                     quarantined += 1
@@ -169,7 +175,7 @@ class Poller:
             await store.save_states(s, states)
             await store.record_quarantine(s, quarantine_rows)
             await checkpoint.save(s, self.settings.app_id, new_position, now)
-        return emitted, quarantined
+        return emitted, quarantined, handled
 
     def _limits(self) -> Limits:
         ahead = timedelta(hours=self.settings.future_hours)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from palapa.contracts.events import ComplaintStatus, ComplaintStatusChanged, ComplaintSubmitted, Event
@@ -78,7 +78,7 @@ class LegacyRow:
     def as_strings(self) -> dict[str, str | None]:
         """The row with every value as text (None stays None), for a quarantine record."""
         return {k: None if v is None else (v.isoformat(sep=" ") if isinstance(v, datetime) else str(v))
-                for k, v in asdict(self).items()}
+                for k, v in ((f.name, getattr(self, f.name)) for f in fields(self))}
 
 
 @dataclass(frozen=True)
