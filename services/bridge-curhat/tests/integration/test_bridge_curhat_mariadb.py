@@ -34,6 +34,11 @@ async def test_the_legacy_reader_reads_mariadb_rows_as_they_are_in_position_orde
         # the lookback re-reads the window behind the position
         assert [r.id_pengaduan for r in await reader.scan(SourcePosition(T, b), 2, 10)] == [c, a, b]
         assert [r.id_pengaduan for r in await reader.scan(SourcePosition(T, b), 0, 10)] == [a, b]
+        # rows whose digest the bridge holds are not read again; a row changed within the same second is
+        handled = {r.id_pengaduan: (r.tgl_update, r.digest) for r in rows}
+        assert await reader.scan(SourcePosition(T, b), 2, 10, handled=handled) == []
+        await legacy_mariadb.update(a, status="3", at=T)
+        assert [r.id_pengaduan for r in await reader.scan(SourcePosition(T, b), 2, 10, handled=handled)] == [a]
         [event] = translate(rows[1], None, zone("Asia/Jakarta"))
         assert (event.status, event.category, event.reporter_nik_masked) == ("in_progress", "Jalan Rusak", "3576********0002")
     finally:

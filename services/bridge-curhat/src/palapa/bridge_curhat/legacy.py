@@ -113,15 +113,15 @@ class LegacyReader:
 
     async def scan(
         self, last: SourcePosition, lookback_seconds: float, batch_size: int, *,
-        handled: Mapping[int, str] | None = None, window: bool = True,
+        handled: Mapping[int, tuple[datetime, str]] | None = None, window: bool = True,
     ) -> list[LegacyRow]:
         """One poll's rows: those of the lookback window behind `last` (the bridge's position) whose digest differs from the one
-        `handled` holds for that id (a late commit, or any row when nothing is known), then at most one page beyond.
+        `handled` holds for that id (id -> (tgl_update, digest)) (a late commit, or any row when nothing is known), then at most one page beyond.
         `window=False` skips the window (the poller re-checks it about once a second while catching up)."""
         rows: list[LegacyRow] = []
         if window:
             handled = handled or {}
-            missing = [i for i, digest in await self.window(last, lookback_seconds) if handled.get(i) != digest]
+            missing = [i for i, digest in await self.window(last, lookback_seconds) if handled.get(i, (None, None))[1] != digest]
             if missing:
                 rows.extend(await self.read_ids(missing))
         rows.extend(await self.read_after(last, batch_size))

@@ -24,7 +24,7 @@ from .translate import LastState, LegacyRow, Limits, Quarantine, as_utc, canonic
 
 log = logging.getLogger(__name__)
 
-WINDOW_RECHECK_SECONDS = 1.0
+WINDOW_RECHECK_SECONDS = 5.0
 
 
 class LegacyUnavailableError(RuntimeError):
@@ -62,6 +62,7 @@ class Poller:
         self.handled: dict[int, tuple[datetime, str]] = {}
         self._window_checked = 0.0
         self._catching_up = False
+        self._pruned_at: datetime | None = None
 
     async def load_position(self) -> SourcePosition:
         """The stored checkpoint (creating the row on first start, so later polls can lock it)."""
@@ -76,14 +77,15 @@ class Poller:
         """One poll; returns how many rows it read beyond the position (a full batch means: poll again now)."""
         position = self.position or await self.load_position()
         started = time.time_ns()
-        # While catching up a backlog the window is re-checked about once a second, not at every page; the
-        # window reaches one second further back so that a late commit is still inside it then.
+        # While catching up a backlog the window is re-checked every WINDOW_RECHECK_SECONDS, not at every page
+        # (a backfill's rows share a few seconds: each re-check reads them all); the window reaches that much
+        # further back, so a row committed late is still inside it at the next re-check.
         window = not self._catching_up or time.monotonic() - self._window_checked >= WINDOW_RECHECK_SECONDS
         lookback = self.settings.lookback_seconds + WINDOW_RECHECK_SECONDS
         try:
             rows = await self.reader.scan(
                 position, lookback, self.settings.batch_size, window=window,
-                handled={i: digest for i, (_, digest) in self.handled.items()},
+                handled=self.handled,
             )
         except Exception as exc:  # any driver/network failure of the legacy side
             self.stats.legacy_reachable = False
@@ -130,7 +132,8 @@ class Poller:
     def _remember(self, rows: list[LegacyRow], position: SourcePosition, lookback: float) -> None:
         """Keep the keys of handled rows while they are inside the lookback window."""
         self.handled.update((r.id_pengaduan, (r.tgl_update, getattr(r, "digest", ""))) for r in rows)
-        if position.ts is not None:
+        if position.ts is not None and position.ts != self._pruned_at:  # prune once per second of the position
+            self._pruned_at = position.ts
             start = position.scan_start(lookback).ts
             self.handled = {i: v for i, v in self.handled.items() if v[0] >= start}
 
