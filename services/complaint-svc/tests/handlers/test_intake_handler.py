@@ -3,15 +3,14 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
 
 from palapa.complaint import store
 from palapa.complaint.handlers import Intake
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted, ComplaintUpdated
 from palapa.kit.consumer import Delivery
-from palapa.kit.db import make_engine, sessions
 from palapa.kit.uow import Done, Refused
+from palapa.testkit import migrated_session
 
 pytestmark = pytest.mark.integration
 
@@ -20,13 +19,8 @@ T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
 
 @pytest.fixture
 async def session(database_url):
-    engine = make_engine(database_url)
-    async with engine.begin() as conn:
-        await conn.execute(text('CREATE SCHEMA IF NOT EXISTS "complaint"'))
-        await conn.run_sync(store.metadata.create_all)
-    async with sessions(engine)() as s, s.begin():
+    async with migrated_session(database_url, store.metadata) as s:
         yield s
-    await engine.dispose()
 
 
 def delivery(event) -> Delivery:

@@ -69,3 +69,19 @@ async def running(app, *, port: int | None = None, name: str = "service") -> Asy
     finally:
         server.should_exit = True
         await task
+
+
+@contextlib.asynccontextmanager
+async def migrated_session(database_url: str, metadata) -> AsyncIterator[Any]:
+    """A session in an open transaction on `database_url`, its schema migrated as the service's start would:
+    for handler tests, which need the database but no broker."""
+    from palapa.kit.db import make_engine, sessions
+    from palapa.kit.migrate import upgrade
+
+    engine = make_engine(database_url)
+    try:
+        await upgrade(engine, metadata)
+        async with sessions(engine)() as session, session.begin():
+            yield session
+    finally:
+        await engine.dispose()
