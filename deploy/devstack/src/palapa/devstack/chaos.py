@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from palapa.contracts.events import RowQuarantined
 from palapa.contracts.topics import BRIDGE_QUARANTINE
-from palapa.devstack.local import terminate
 
 from .chaos_check import Verdict, check
 from .scratch import scratch_folder, scratch_settings
@@ -143,7 +142,7 @@ async def ordeal(stack: Stack, rng: random.Random, seconds: float, kills: int, q
         await chaos.run(plan(rng, seconds, kills))
         await asyncio.sleep(max(0.0, started + seconds - time.monotonic()))
         print("chaos: writers stop; waiting for the platform to go quiet…", flush=True)
-        terminate(stack.running.pop("sim-curhat").proc)
+        stack.stop_service("sim-curhat")  # for good: the supervisor must not bring the writers back
         verdict = await settle(stack, quiet_s, settle_s)
     finally:
         chaos.stopping.set()
