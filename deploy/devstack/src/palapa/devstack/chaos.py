@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from palapa.contracts.events import RowQuarantined
 from palapa.contracts.topics import BRIDGE_QUARANTINE
-from palapa.devstack.local import terminate
 
 from .chaos_check import Verdict, check
 from .scratch import scratch_folder, scratch_settings
@@ -89,12 +88,13 @@ async def quarantined_ids(bootstrap: str) -> set[str]:
     return {e.data.source_id for e in good if isinstance(e.data, RowQuarantined) and e.data.source_app == BRIDGE_APP}
 
 
-async def settle(stack: Stack, quiet_s: float, timeout_s: float) -> Verdict | None:
-    """Compare until all is well, or nothing changed for quiet_s, or timeout_s passed; the last verdict."""
+async def settle(stack: Stack, quiet_s: float, timeout_s: float, problems: list[str]) -> Verdict | None:
+    """Compare until all is well, or nothing changed for quiet_s, or timeout_s passed; the last verdict.
+    Adds to `problems` when the legacy rows still change: the comparison then chases a live writer."""
     legacy = create_async_engine(stack.legacy_database_url)
     urls = {name: run.url for name, run in stack.running.items() if run.url}
     deadline = time.monotonic() + timeout_s
-    verdict, since, last_seen = None, time.monotonic(), None
+    verdict, since, last_seen, first = None, time.monotonic(), None, None
     try:
         async with httpx.AsyncClient(timeout=10) as http:
             while time.monotonic() < deadline:
@@ -105,6 +105,11 @@ async def settle(stack: Stack, quiet_s: float, timeout_s: float) -> Verdict | No
                     since, last_seen = time.monotonic(), None
                     await asyncio.sleep(2)
                     continue
+                first = first or verdict
+                if verdict.legacy != first.legacy:
+                    problems.append(f"the legacy rows still change after the writers stopped ({first.rows} rows, "
+                                    f"then {verdict.rows}): something else writes them")
+                    return verdict
                 if verdict.ok:
                     return verdict
                 if verdict.observed != last_seen:
@@ -143,8 +148,8 @@ async def ordeal(stack: Stack, rng: random.Random, seconds: float, kills: int, q
         await chaos.run(plan(rng, seconds, kills))
         await asyncio.sleep(max(0.0, started + seconds - time.monotonic()))
         print("chaos: writers stop; waiting for the platform to go quiet…", flush=True)
-        terminate(stack.running.pop("sim-curhat").proc)
-        verdict = await settle(stack, quiet_s, settle_s)
+        stack.stop_service("sim-curhat")  # for good: the supervisor must not bring the writers back
+        verdict = await settle(stack, quiet_s, settle_s, chaos.problems)
     finally:
         chaos.stopping.set()
         await supervisor

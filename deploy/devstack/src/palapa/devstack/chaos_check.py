@@ -74,6 +74,7 @@ class Verdict:
     duplicated: list[str] = field(default_factory=list)
     mismatched: list[str] = field(default_factory=list)
     observed: tuple = ()  # what the views showed, to tell when the platform has gone quiet
+    legacy: tuple = ()  # (id, status) of every legacy row: fixed once the writers stopped
 
     @property
     def ok(self) -> bool:
@@ -148,6 +149,7 @@ async def check(engine: AsyncEngine, http: httpx.AsyncClient, urls: dict[str, st
     verdict = Verdict(rows=len(rows))
     for row, (case, view) in zip(rows, found, strict=True):
         judge_row(row, case, view, str(row.id) in quarantined, verdict)
+    verdict.legacy = tuple((row.id, row.status) for row in rows)
     verdict.observed = tuple(
         (row.status, case and (case["revision"], case["status"]), view and view.get("revision"))
         for row, (case, view) in zip(rows, found, strict=True)

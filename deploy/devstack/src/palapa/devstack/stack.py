@@ -177,7 +177,9 @@ class Stack:
         """Restart the broker and services that died (the supervisor's job in the run command); returns their names."""
         restarted = ["broker"] if await self.restart_broker(max_restarts) else []
         for name, run in list(self.running.items()):
-            if run.proc.poll() is None:
+            # waiting for one service to be ready lets others stop on purpose meanwhile (stop_service):
+            # only the one still supervised is restarted, or a stopped writer would come back and run on
+            if self.running.get(name) is not run or run.proc.poll() is None:
                 continue
             if run.restarts >= max_restarts:
                 raise StackError(f"{name} keeps crashing (exit {run.proc.returncode}); log: {run.log}\n{tail(run.log)}")
@@ -187,6 +189,13 @@ class Stack:
             await self._wait_ready(new)
             restarted.append(name)
         return restarted
+
+    def stop_service(self, name: str) -> None:
+        """Stop one service for good: restart_crashed leaves it down, even one in progress."""
+        run = self.running.pop(name, None)
+        if run is not None:
+            self.progress(f"{name}: stopping")
+            terminate(run.proc)
 
     def kill_broker(self) -> bool:
         """`kill -9` the local Tansu and reap it (chaos); False when there is no local broker to kill."""
