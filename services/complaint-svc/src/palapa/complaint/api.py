@@ -62,6 +62,7 @@ def complaints_router(runtime: Runtime) -> APIRouter:
             return refusal(422, "malformed_ticket",
                            "Nomor tiket tidak valid: gunakan huruf besar, angka dan '-', 3 sampai 64 karakter")
         async with runtime.sessions() as session:
+            await store.snapshot(session)
             case = await store.get(session, ticket)
         if case is None:
             return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan")
@@ -80,6 +81,7 @@ def complaints_router(runtime: Runtime) -> APIRouter:
             return refusal(422, exc.reason, exc.detail)
         now = datetime.now(UTC)
         async with runtime.sessions() as session:
+            await store.snapshot(session)
             cases = await store.page(
                 session, opd=filters.opd, status=filters.status, overdue=filters.overdue, now=now,
                 limit=filters.limit + 1, after=after,

@@ -62,6 +62,12 @@ case_events = Table(
 )
 
 
+async def snapshot(session: AsyncSession) -> None:
+    """Read the cases and their timelines in one snapshot (they are two statements: a write committing
+    between them would show a case at one revision with the timeline of another)."""
+    await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 async def get(session: AsyncSession, ticket: str) -> Case | None:
     """The case as last committed, or None."""
     return (await get_many(session, [ticket])).get(ticket)
