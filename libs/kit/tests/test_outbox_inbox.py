@@ -1,6 +1,5 @@
 """The kit's delivery guarantees, on the real broker and PostgreSQL."""
 
-import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +11,7 @@ from palapa.contracts.topics import ALL_TOPICS, COMPLAINT_INTAKE
 from palapa.kit.consumer import each
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import ServiceSettings
-from palapa.testkit import eventually
+from palapa.testkit import event_ids_on, eventually
 
 pytestmark = pytest.mark.integration
 
@@ -227,23 +226,8 @@ async def test_two_replicas_share_one_outbox_and_each_row_is_sent_once(kafka_boo
 
 
 async def _records(bootstrap: str, at_least: int) -> set[str]:
-    """Event ids on the intake topic, read from the start (Tansu's end_offsets is unreliable for batches)."""
-    from aiokafka import AIOKafkaConsumer
-
-    consumer = AIOKafkaConsumer(COMPLAINT_INTAKE.name, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
-    await consumer.start()
-    ids: set[str] = set()
-    deadline = asyncio.get_running_loop().time() + 30
-    try:
-        while asyncio.get_running_loop().time() < deadline:
-            batch = await consumer.getmany(timeout_ms=1000)
-            if not batch and len(ids) >= at_least:
-                return ids
-            for records in batch.values():
-                ids.update(dict(r.headers)["ce_id"].decode() for r in records)
-        raise AssertionError(f"only {len(ids)} of {at_least} records arrived in 30s")
-    finally:
-        await consumer.stop()
+    """Event ids on the intake topic, read from the start."""
+    return set(await event_ids_on(bootstrap, COMPLAINT_INTAKE.name, at_least))
 
 
 async def test_an_event_whose_handler_keeps_failing_is_redelivered_not_lost_and_applied_once(

@@ -1,10 +1,8 @@
 """The relay on the real broker and PostgreSQL: poison rows are parked, a broker restarted empty gets the window again."""
 
-import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import KafkaConnectionError, MessageSizeTooLargeError, NotLeaderForPartitionError
 from sqlalchemy import MetaData, func, select
 
@@ -16,7 +14,7 @@ from palapa.kit.consumer import each
 from palapa.kit.failures import RECORD_MAX_BYTES, RecordTooLargeError, is_transient
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import ServiceSettings
-from palapa.testkit import eventually
+from palapa.testkit import event_ids_on, eventually
 
 
 def _runtime(kafka, db, name="relay"):
@@ -39,21 +37,7 @@ def _large(ticket: str, size: int) -> Envelope:
 
 
 async def _ids_on(bootstrap: str, at_least: int, topic: str = COMPLAINT_INTAKE.name) -> list[str]:
-    """Every ce_id on the topic, read from the start until at least `at_least` came and then a quiet second."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
-    await consumer.start()
-    ids: list[str] = []
-    deadline = asyncio.get_running_loop().time() + 15
-    try:
-        while asyncio.get_running_loop().time() < deadline:
-            batch = await consumer.getmany(timeout_ms=1000)
-            if not batch and len(ids) >= at_least:
-                return ids
-            for records in batch.values():
-                ids.extend(dict(r.headers)["ce_id"].decode() for r in records)
-        raise AssertionError(f"only {len(ids)} of {at_least} records arrived")
-    finally:
-        await consumer.stop()
+    return await event_ids_on(bootstrap, topic, at_least, timeout_s=15)
 
 
 def test_only_failures_that_retrying_can_mend_are_transient():

@@ -125,3 +125,22 @@ class TopicReader:
                 await self._task
         if self._consumer:
             await self._consumer.stop()
+
+
+async def event_ids_on(bootstrap: str, topic: str, at_least: int, *, timeout_s: float = 30) -> list[str]:
+    """Every ce_id on `topic`, read from its start until at least `at_least` came and then a quiet second
+    (counted by reading: Tansu's end_offsets is unreliable after a batched produce)."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    await consumer.start()
+    ids: list[str] = []
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    try:
+        while asyncio.get_running_loop().time() < deadline:
+            batch = await consumer.getmany(timeout_ms=1000)
+            if not batch and len(ids) >= at_least:
+                return ids
+            for records in batch.values():
+                ids.extend(dict(r.headers)["ce_id"].decode() for r in records)
+        raise AssertionError(f"only {len(ids)} of {at_least} records arrived on {topic} in {timeout_s:.0f}s")
+    finally:
+        await consumer.stop()

@@ -85,3 +85,11 @@ async def migrated_session(database_url: str, metadata) -> AsyncIterator[Any]:
             yield session
     finally:
         await engine.dispose()
+
+
+async def asyncapi_document(app) -> dict:
+    """The app's /asyncapi.json, read through ASGI without starting it (no broker, no database)."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as http:
+        doc = (await http.get("/asyncapi.json")).json()
+    app.state.runtime.provider.shutdown()
+    return doc
