@@ -1,11 +1,12 @@
 """The intake handler on a real PostgreSQL, without a broker: what it stores and what it asks to publish."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from palapa.complaint import store
 from palapa.complaint.handlers import Intake
+from palapa.complaint.workdays import WorkCalendar
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted, ComplaintUpdated
 from palapa.kit.consumer import Delivery
@@ -15,6 +16,8 @@ from palapa.testkit import migrated_session
 pytestmark = pytest.mark.integration
 
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
+WIB = timezone(timedelta(hours=7))
+FIVE = WorkCalendar().deadline(5)
 
 
 @pytest.fixture
@@ -38,7 +41,7 @@ def changed(status, ticket="CURHAT-1", hours=1):
 
 
 async def test_a_submission_and_its_change_in_one_batch_store_one_case_and_publish_each_revision(session):
-    intake = Intake("/services/complaint-svc", due_days=5)
+    intake = Intake("/services/complaint-svc", FIVE)
     results = await intake.on_intake(session, [delivery(submitted()), delivery(changed("in_progress"))])
     published = [r.publish[0].data for r in results]
     assert all(isinstance(r, Done) for r in results)
@@ -49,22 +52,32 @@ async def test_a_submission_and_its_change_in_one_batch_store_one_case_and_publi
 
 
 async def test_a_change_for_an_unknown_ticket_is_refused_with_the_reason_and_nothing_is_stored(session):
-    results = await Intake("/services/complaint-svc", 5).on_intake(session, [delivery(changed("verified", "CURHAT-9"))])
+    results = await Intake("/services/complaint-svc", FIVE).on_intake(session, [delivery(changed("verified", "CURHAT-9"))])
     assert results == [Refused("status change for unknown ticket CURHAT-9: no ComplaintSubmitted seen")]
     assert await store.get(session, "CURHAT-9") is None
 
 
 async def test_the_same_status_again_changes_nothing_and_publishes_nothing(session):
-    intake = Intake("/services/complaint-svc", 5)
+    intake = Intake("/services/complaint-svc", FIVE)
     await intake.on_intake(session, [delivery(submitted())])
     assert await intake.on_intake(session, [delivery(changed("received"))]) == [None]
     assert (await store.get(session, "CURHAT-1")).revision == 1
 
 
 async def test_a_refused_event_in_a_batch_leaves_the_others_applied(session):
-    intake = Intake("/services/complaint-svc", 5)
+    intake = Intake("/services/complaint-svc", FIVE)
     results = await intake.on_intake(
         session, [delivery(submitted("CURHAT-2")), delivery(changed("verified", "CURHAT-404")), delivery(changed("verified", "CURHAT-2"))]
     )
     assert [type(r) for r in results] == [Done, Refused, Done]
     assert (await store.get(session, "CURHAT-2")).status == "verified"
+
+
+async def test_the_stored_case_is_due_at_the_end_of_the_fifth_working_day_after_idul_fitri_and_cuti_bersama(session):
+    before_lebaran = datetime(2026, 3, 17, 14, 0, tzinfo=WIB)  # Tuesday afternoon, the last working day before
+    event = ComplaintSubmitted(ticket="CURHAT-77", source_app="curhat-ning-ita", source_ref="77",
+                               category="Sampah", description="Sampah menumpuk", submitted_at=before_lebaran)
+    [result] = await Intake("/services/complaint-svc", FIVE).on_intake(session, [delivery(event)])
+    assert isinstance(result, Done)
+    stored = await store.get(session, "CURHAT-77")
+    assert stored.due_at == datetime(2026, 3, 31, 23, 59, 59, 999999, tzinfo=WIB)

@@ -5,11 +5,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from palapa.complaint import domain, store
+from palapa.complaint.workdays import WorkCalendar
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted
 
 pytestmark = pytest.mark.integration
 
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
+FIVE = WorkCalendar().deadline(5)
 
 
 async def put_case(service, n: int, category: str, status: str = "received", days_ago: int = 0, start=T0):
@@ -18,7 +20,7 @@ async def put_case(service, n: int, category: str, status: str = "received", day
     at = start - timedelta(days=days_ago, minutes=n)
     case = domain.open_case(ComplaintSubmitted(
         ticket=ticket, source_app="curhat-ning-ita", source_ref=str(n), category=category, description="x",
-        submitted_at=at))
+        submitted_at=at), due=FIVE)
     async with service.runtime.sessions() as s, s.begin():
         await store.save_many(s, [(case, f"e-{n}-1")])
         if status != "received":
@@ -71,8 +73,9 @@ async def test_the_listing_filters_by_opd_and_status_and_pages_newest_first(serv
 
 async def test_the_listing_finds_open_cases_past_their_deadline(service):
     now = datetime.now(UTC)  # the deadline runs on the real clock
-    await put_case(service, 1, "Sampah", days_ago=10, start=now)
-    await put_case(service, 2, "Sampah", status="resolved", days_ago=10, start=now)
+    # 30 calendar days hold more than 5 working days even around Idul Fitri and its cuti bersama
+    await put_case(service, 1, "Sampah", days_ago=30, start=now)
+    await put_case(service, 2, "Sampah", status="resolved", days_ago=30, start=now)
     await put_case(service, 3, "Sampah", days_ago=1, start=now)
     assert [c["ticket"] for c in (await service.http.get("/complaints", params={"overdue": "false"})).json()["items"]] == [
         "CURHAT-3", "CURHAT-2"]

@@ -56,7 +56,8 @@ async def test_a_submitted_complaint_and_its_status_change_show_up_with_the_time
     assert case["source_app"] == "curhat-ning-ita"
     assert datetime.fromisoformat(case["submitted_at"]) == T0
     assert datetime.fromisoformat(case["updated_at"]) == T0 + timedelta(hours=3)
-    assert datetime.fromisoformat(case["due_at"]) == T0 + timedelta(days=5)
+    # Friday 08:30 WIB: five working days end with Friday 2026-11-27 in WIB
+    assert datetime.fromisoformat(case["due_at"]) == datetime(2026, 11, 27, 16, 59, 59, 999999, tzinfo=UTC)
     assert [(t["status"], t["label"], t["legacy_status"]) for t in case["timeline"]] == [
         ("received", "Diterima", "0"), ("in_progress", "Sedang diproses", "2")]
     await eventually(lambda: service.updates.revisions("CURHAT-1042") == [1, 2], what="ComplaintUpdated 1 and 2")

@@ -14,7 +14,10 @@ from palapa.complaint.params import (
     encode_page_token,
     parse_filters,
 )
+from palapa.complaint.workdays import WorkCalendar
 from palapa.contracts.events import ComplaintSubmitted
+
+FIVE = WorkCalendar().deadline(5)
 
 
 def token_of(value) -> str:
@@ -57,7 +60,7 @@ def test_a_bad_parameter_is_named_by_its_reason(args, reason):
 
 def test_a_page_token_names_the_last_case_of_a_page():
     at = datetime(2026, 11, 20, 1, 30, 5, 123456, tzinfo=UTC)
-    case = open_case(ComplaintSubmitted(ticket="CURHAT-9", source_app="a", source_ref="9", description="x", submitted_at=at))
+    case = open_case(ComplaintSubmitted(ticket="CURHAT-9", source_app="a", source_ref="9", description="x", submitted_at=at), due=FIVE)
     assert decode_page_token(encode_page_token(case)) == PageToken(at, "CURHAT-9")
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from palapa.contracts.events import (
     STATUS_LABELS,
@@ -17,11 +18,12 @@ from palapa.contracts.events import (
 
 from .routing import TRIAGE_OPD, route
 
-__all__ = ["TRIAGE_OPD", "Case", "RefusedError", "Step", "apply_change", "decide", "open_case", "route", "to_updated"]
+__all__ = ["TRIAGE_OPD", "Case", "Due", "RefusedError", "Step", "apply_change", "decide", "open_case", "route", "to_updated"]
 
 #: A case in one of these statuses is closed: its OPD deadline no longer runs.
 CLOSED = frozenset({ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED})
-DEFAULT_DUE_DAYS = 5
+#: When a case received at a time must be answered (the service passes a working-day calendar's).
+Due = Callable[[datetime], datetime]
 #: Times a case can hold. Wide enough for any real complaint, far enough from datetime's year 1 and
 #: year 9999 that a deadline or a time zone shift can never overflow (a legacy '9999-12-31' would).
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
@@ -75,7 +77,7 @@ def is_overdue(case: Case, now: datetime) -> bool:
     return not case.closed and now > case.due_at
 
 
-def open_case(submitted: ComplaintSubmitted, *, due_days: int = DEFAULT_DUE_DAYS) -> Case:
+def open_case(submitted: ComplaintSubmitted, *, due: Due) -> Case:
     """A new case at revision 1; the OPD the source app set wins over routing by category."""
     _check_ticket(submitted.ticket)
     at = _aware(submitted.submitted_at, "submitted_at")
@@ -91,7 +93,7 @@ def open_case(submitted: ComplaintSubmitted, *, due_days: int = DEFAULT_DUE_DAYS
         revision=1,
         submitted_at=at,
         updated_at=at,
-        due_at=_deadline(at, due_days),
+        due_at=_deadline(at, due),
         timeline=(Step(submitted.status, at, submitted.legacy_status),),
     )
 
@@ -132,11 +134,11 @@ def decide(
     event: ComplaintSubmitted | ComplaintStatusChanged,
     *,
     at: datetime | None = None,
-    due_days: int = DEFAULT_DUE_DAYS,
+    due: Due,
 ) -> Case | None:
     """The case after any intake event (None: nothing changes); RefusedError for what can never apply."""
     if isinstance(event, ComplaintSubmitted):
-        return open_case(event, due_days=due_days) if case is None else apply_change(case, event, at=at)
+        return open_case(event, due=due) if case is None else apply_change(case, event, at=at)
     if isinstance(event, ComplaintStatusChanged):
         if case is None:
             _check_ticket(event.ticket)
@@ -178,8 +180,11 @@ def _aware(value: datetime, name: str) -> datetime:
     return value
 
 
-def _deadline(at: datetime, due_days: int) -> datetime:
+def _deadline(at: datetime, due: Due) -> datetime:
     try:
-        return at + timedelta(days=due_days)
-    except OverflowError as exc:  # only reachable with an absurd due_days: at is already in range
-        raise RefusedError(f"deadline {at.isoformat()} + {due_days} days is beyond the calendar") from exc
+        deadline = due(at)
+    except (OverflowError, ValueError) as exc:  # e.g. a deadline past datetime.max: at is already in range
+        raise RefusedError(f"no deadline for a case received at {at.isoformat()}: {exc}") from exc
+    if deadline.tzinfo is None or deadline <= at:
+        raise RefusedError(f"deadline {deadline.isoformat()} is not an aware time after {at.isoformat()}")
+    return deadline

@@ -19,9 +19,9 @@ from . import domain, store
 class Intake:
     """A batch of intake events: domain decisions in order → case rows and timelines → ComplaintUpdated each."""
 
-    def __init__(self, source: str, due_days: int) -> None:
+    def __init__(self, source: str, due: domain.Due) -> None:
         self.source = source
-        self.due_days = due_days
+        self.due = due
 
     async def on_intake(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Done | Refused | None]:
         """ComplaintSubmitted opens a case (or resyncs a known one); ComplaintStatusChanged moves it.
@@ -34,7 +34,7 @@ class Intake:
         changes: list[tuple[domain.Case, str]] = []
         for delivery, event in zip(deliveries, events, strict=True):
             try:
-                new = domain.decide(cases.get(event.ticket), event, at=delivery.envelope.time, due_days=self.due_days)
+                new = domain.decide(cases.get(event.ticket), event, at=delivery.envelope.time, due=self.due)
             except domain.RefusedError as exc:
                 results.append(Refused(str(exc)))
                 continue
@@ -48,8 +48,8 @@ class Intake:
         return results
 
 
-def register(runtime: Runtime, due_days: int) -> Intake:
+def register(runtime: Runtime, due: domain.Due) -> Intake:
     """Subscribe complaint-svc to the intake topic."""
-    intake = Intake(runtime.source, due_days)
+    intake = Intake(runtime.source, due)
     runtime.subscribe(COMPLAINT_INTAKE, intake.on_intake)
     return intake

@@ -13,6 +13,7 @@ from palapa.kit.settings import load
 from . import handlers, store
 from .api import complaints_router
 from .settings import ComplaintSettings
+from .workdays import WorkCalendar
 
 SERVICE = "complaint-svc"
 
@@ -20,7 +21,8 @@ SERVICE = "complaint-svc"
 def create_app(settings: ComplaintSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
     """The complaint-svc app: consumes the intake topic, publishes updates, serves the case API."""
     runtime = Runtime(settings, SERVICE, store.metadata, exporter=exporter)
-    handlers.register(runtime, settings.due_days)
+    calendar = WorkCalendar(settings.closures)
+    handlers.register(runtime, calendar.deadline(settings.due_working_days))
     return service_app(
         runtime, title="Palapa complaint-svc", routers=[complaints_router(runtime)], topics=ALL_TOPICS,
         publishes=(COMPLAINT_UPDATES,),

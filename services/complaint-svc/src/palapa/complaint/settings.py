@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import SettingsConfigDict
+from datetime import date
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from palapa.kit.settings import ServiceSettings
+
+from .workdays import parse_closures
 
 
 class ComplaintSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="COMPLAINT_", extra="ignore", populate_by_name=True)
 
     http_port: int = Field(8101, ge=1, le=65535)
-    # Days an OPD has to close a complaint (COMPLAINT_DUE_DAYS).
-    due_days: int = Field(5, ge=1, le=365)
+    # Working days an OPD has to follow a complaint up (SP4N-LAPOR!: 5), COMPLAINT_DUE_WORKING_DAYS.
+    due_working_days: int = Field(5, ge=1, le=260)
+    # The city's own closures on top of national holidays and cuti bersama: COMPLAINT_CLOSURES=2026-06-10,2026-06-11
+    closures: Annotated[tuple[date, ...], NoDecode] = ()
+    # The old calendar-day setting, read only to refuse it: a silently ignored deadline is worse than a failed start.
+    due_days: int | None = None
+
+    @field_validator("closures", mode="before")
+    @classmethod
+    def _closures_from_a_list(cls, value):
+        return parse_closures(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _no_calendar_days(self):
+        if self.due_days is not None:
+            raise ValueError(
+                "COMPLAINT_DUE_DAYS (calendar days) is gone: set COMPLAINT_DUE_WORKING_DAYS (working days) instead"
+            )
+        return self
