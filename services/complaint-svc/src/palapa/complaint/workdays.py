@@ -10,6 +10,7 @@ are skipped, so 5 working days end on Tuesday 2026-03-31 at 23:59:59 WIB.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -21,6 +22,7 @@ from palapa.kit.clock import zone
 OFFICE_CLOSES = time(16, 0)
 #: National holidays (public) and the cuti bersama joint leave days set each year by SKB 3 Menteri (government).
 CATEGORIES = ("public", "government")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 class WorkCalendar:
@@ -92,8 +94,8 @@ def parse_closures(raw: str) -> tuple[date, ...]:
         if not text:
             continue
         try:
-            # fromisoformat also takes '20260320' and week dates: insist on the plain YYYY-MM-DD form
-            if len(text) != 10 or not text.isascii():
+            # fromisoformat also takes '20260320' and week dates ('2026-W12-5'): insist on plain YYYY-MM-DD
+            if not ISO_DATE.fullmatch(text):
                 raise ValueError
             days.append(date.fromisoformat(text))
         except ValueError:
