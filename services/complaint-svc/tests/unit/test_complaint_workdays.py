@@ -1,6 +1,6 @@
 """Deadlines in working days, as SP4N-LAPOR! counts them: weekends, holidays, cuti bersama and city closures skipped."""
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 
@@ -59,7 +59,7 @@ def test_a_city_closure_is_skipped_like_a_holiday():
 
 def test_the_day_is_the_day_in_wib_whatever_zone_the_time_comes_in():
     # 2026-11-22 20:00 UTC is Monday 03:00 WIB, before the office opens: Monday is day 0
-    received = datetime(2026, 11, 22, 20, 0, tzinfo=timezone.utc)
+    received = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)
     assert CALENDAR.add_working_days(received, 1) == end_of(2026, 11, 24)
 
 
