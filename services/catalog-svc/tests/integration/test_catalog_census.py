@@ -1,8 +1,14 @@
 """The census import and the report on the real PostgreSQL: Surabaya's figures, re-imports, refused files."""
 
+import asyncio
 from pathlib import Path
 
 import pytest
+import uvicorn
+
+from palapa.catalog import cli
+from palapa.catalog.main import create_app
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -62,3 +68,18 @@ async def test_a_file_that_is_no_census_is_a_4xx_with_the_reason(catalog):
         if (res.status_code, res.json().get("reason")) != (status, reason) or not res.json().get("detail"):
             wrong.append(f"{body[:20]!r}: {res.status_code} {res.text[:120]}")
     assert wrong == []
+
+
+async def test_the_import_command_posts_the_file_to_a_running_catalog(settings, capsys):
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    try:
+        await eventually(lambda: server.started or None, what="catalog-svc listening")
+        port = server.servers[0].sockets[0].getsockname()[1]
+        code = await asyncio.to_thread(cli.main, ["import", str(SAMPLE), "--url", f"http://127.0.0.1:{port}"])
+        assert code == 0
+        assert "322 aplikasi terbaca (322 baru, 0 diperbarui), 0 baris ditolak" in capsys.readouterr().out
+    finally:
+        server.should_exit = True
+        await task
+    assert await asyncio.to_thread(cli.main, ["import", str(SAMPLE), "--url", f"http://127.0.0.1:{port}"]) == 2
