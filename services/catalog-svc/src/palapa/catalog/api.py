@@ -31,6 +31,13 @@ class AppRead(BaseModel):
     rows_translated: int | None
     rows_quarantined: int | None
     quarantined: int
+    kind: str | None = None
+    field: str | None = None
+    lifecycle: str = "aktif"
+    tier: str = "tautan"
+    url: str | None = None
+    super_app: str | None = None
+    cluster: str | None = None
 
     @classmethod
     def of(cls, app: domain.App, state: domain.BridgeState | None, now: datetime, default_beat: float) -> AppRead:
@@ -45,6 +52,8 @@ class AppRead(BaseModel):
             rows_translated=state.rows_translated if state and state.last_heartbeat_at else None,
             rows_quarantined=state.rows_quarantined if state and state.last_heartbeat_at else None,
             quarantined=state.quarantined if state else 0,
+            kind=app.kind, field=app.field, lifecycle=app.lifecycle, tier=app.tier, url=app.url,
+            super_app=app.super_app, cluster=app.cluster,
         )
 
 

@@ -11,9 +11,17 @@ from typing import Literal
 Audience = Literal["warga", "pegawai"]
 AppStatus = Literal["aktif", "tidak aktif", "dilebur"]
 Liveness = Literal["hidup", "tidak ada kabar", "tanpa bridge"]
+#: service app for the public, internal tool of the administration, profile website
+Kind = Literal["layanan publik", "administrasi pemerintahan", "website profil"]
+Lifecycle = Literal["aktif", "dorman", "pensiun"]
+Tier = Literal["terhubung", "tautan"]  # bridged into the platform, or listed with a link out
 
 AUDIENCES: tuple[str, ...] = ("warga", "pegawai")
 STATUSES: tuple[str, ...] = ("aktif", "tidak aktif", "dilebur")
+KINDS: tuple[str, ...] = ("layanan publik", "administrasi pemerintahan", "website profil")
+LIFECYCLES: tuple[str, ...] = ("aktif", "dorman", "pensiun")
+TIERS: tuple[str, ...] = ("terhubung", "tautan")
+SUPER_APPS: tuple[str, ...] = ("wargaku", "kantorku")
 APP_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 #: A bridge is alive while its last heartbeat is younger than this many heartbeat intervals.
 MISSED_BEATS = 3
@@ -58,6 +66,18 @@ class App:
     folds_into: str | None = None
     bridge: str | None = None
     heartbeat_seconds: float | None = None
+    # the census's classification (None for an app not yet classified, e.g. the seeded pilot apps)
+    kind: Kind | None = None
+    field: str | None = None
+    lifecycle: Lifecycle = "aktif"
+    url: str | None = None
+    super_app: str | None = None  # the consolidation target: which super-app, and which cluster in it
+    cluster: str | None = None
+
+    @property
+    def tier(self) -> Tier:
+        """Bridged into the platform when a bridge speaks for it, else listed with a link out."""
+        return "terhubung" if self.bridge else "tautan"
 
     def __post_init__(self) -> None:
         if not APP_ID.fullmatch(self.app_id):
@@ -70,6 +90,14 @@ class App:
             raise InvalidAppError(f"{self.app_id}: folds_into is set exactly when the status is 'dilebur'")
         if self.heartbeat_seconds is not None and self.heartbeat_seconds <= 0:
             raise InvalidAppError(f"{self.app_id}: heartbeat_seconds must be positive")
+        if self.kind is not None and self.kind not in KINDS:
+            raise InvalidAppError(f"{self.app_id}: kind must be one of {KINDS}")
+        if self.lifecycle not in LIFECYCLES:
+            raise InvalidAppError(f"{self.app_id}: lifecycle must be one of {LIFECYCLES}")
+        if self.super_app is not None and self.super_app not in SUPER_APPS:
+            raise InvalidAppError(f"{self.app_id}: super_app must be one of {SUPER_APPS}")
+        if (self.super_app is None) != (self.cluster is None):
+            raise InvalidAppError(f"{self.app_id}: super_app and cluster are set together")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from palapa.kit.settings import load
 
 from . import handlers, store
 from .api import apps_router
+from .census_api import census_router
 from .seed import SEED
 from .settings import CatalogSettings
 
@@ -28,7 +29,7 @@ def create_app(settings: CatalogSettings, *, exporter: SpanExporter | None = Non
             await store.upsert_apps(session, SEED)
 
     return service_app(
-        runtime, title="Palapa catalog-svc", routers=[apps_router(runtime, settings)], topics=ALL_TOPICS,
+        runtime, title="Palapa catalog-svc", routers=[apps_router(runtime, settings), census_router(runtime)], topics=ALL_TOPICS,
         on_start=[load_seed],
     )
 

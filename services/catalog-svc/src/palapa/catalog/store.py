@@ -29,6 +29,13 @@ apps = Table(
     Column("description", Text, nullable=False),
     Column("bridge", String, nullable=True),
     Column("heartbeat_seconds", Float, nullable=True),
+    # the census's classification (README "catalog-svc: the census"); null for apps not yet classified
+    Column("kind", String(32), nullable=True),
+    Column("field", String, nullable=True),
+    Column("lifecycle", String(16), nullable=False, server_default="aktif"),
+    Column("url", Text, nullable=True),
+    Column("super_app", String(16), nullable=True),
+    Column("cluster", String, nullable=True),
     Index("ix_apps_opd", "opd"),
 )
 
@@ -48,7 +55,11 @@ bridges = Table(
     Column("last_quarantine_at", DateTime(timezone=True), nullable=True),
 )
 
-APP_FIELDS = ("name", "opd", "audience", "channel", "status", "folds_into", "description", "bridge", "heartbeat_seconds")
+APP_FIELDS = ("name", "opd", "audience", "channel", "status", "folds_into", "description", "bridge", "heartbeat_seconds",
+              "kind", "field", "lifecycle", "url", "super_app", "cluster")
+#: What a census import may change: never the bridge a person or the platform configured.
+CENSUS_FIELDS = ("name", "opd", "audience", "channel", "status", "description", "kind", "field", "lifecycle", "url",
+                 "super_app", "cluster")
 
 
 async def upsert_apps(session: AsyncSession, seed: Iterable[App]) -> None:
@@ -61,6 +72,21 @@ async def upsert_apps(session: AsyncSession, seed: Iterable[App]) -> None:
         stmt.on_conflict_do_update(index_elements=[apps.c.app_id], set_={f: stmt.excluded[f] for f in APP_FIELDS}),
         rows,
     )
+
+
+async def upsert_census(session: AsyncSession, found: list[App]) -> tuple[int, int]:
+    """Insert or refresh the census's apps by their stable id; (inserted, updated)."""
+    if not found:
+        return 0, 0
+    ids = [a.app_id for a in found]
+    known = set((await session.execute(select(apps.c.app_id).where(apps.c.app_id.in_(ids)))).scalars())
+    rows = [{"app_id": a.app_id, **{f: getattr(a, f) for f in APP_FIELDS}} for a in found]
+    stmt = insert(apps)
+    await session.execute(
+        stmt.on_conflict_do_update(index_elements=[apps.c.app_id], set_={f: stmt.excluded[f] for f in CENSUS_FIELDS}),
+        rows,
+    )
+    return len(found) - len(known), len(known)
 
 
 async def record_heartbeat(session: AsyncSession, beat: BridgeHeartbeat) -> None:
