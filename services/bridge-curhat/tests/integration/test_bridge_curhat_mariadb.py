@@ -4,9 +4,9 @@ from datetime import datetime
 
 import pytest
 
-from palapa.bridge_curhat.checkpoint import SourcePosition
 from palapa.bridge_curhat.legacy import LegacyReader, make_legacy_engine
 from palapa.bridge_curhat.translate import translate
+from palapa.bridgekit.sqlpoll import SourcePosition
 from palapa.contracts.topics import BRIDGE_QUARANTINE, COMPLAINT_INTAKE
 from palapa.kit.clock import zone
 from palapa.testkit import eventually

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from palapa.bridge_curhat.checkpoint import SourcePosition
-from palapa.bridge_curhat.heartbeat import lag_seconds
 from palapa.bridge_curhat.settings import BridgeCurhatSettings
+from palapa.bridgekit.heartbeat import lag_seconds
+from palapa.bridgekit.sqlpoll import SourcePosition
 
 T = datetime(2026, 11, 20, 8, 30, 0)
 

@@ -13,9 +13,9 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from palapa.bridgekit.sqlpoll import SourcePosition
 from palapa.kit.db import make_engine
 
-from .checkpoint import SourcePosition
 from .translate import LegacyRow
 
 # The bridge's own view of the legacy table (the columns it reads), never created from here.

@@ -1,38 +1,102 @@
-"""Composition root: build bridge-curhat from settings; nothing connects at import."""
+"""Composition root: build bridge-curhat from settings on the bridge kit; nothing connects at import."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
+from palapa.bridgekit import heartbeat, sqlpoll
+from palapa.bridgekit.checkpoint import Checkpoint
+from palapa.bridgekit.ingest import Bridge, Quarantine, SourceRecord, Translated
+from palapa.bridgekit.loop import run_polls
+from palapa.bridgekit.state import LastState, RowStates
+from palapa.contracts.events import ComplaintStatus
 from palapa.contracts.topics import ALL_TOPICS, BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, COMPLAINT_INTAKE
+from palapa.kit.failures import RECORD_MAX_BYTES
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
-from . import heartbeat, store
+from . import privacy, store, translate
 from .legacy import LegacyReader, make_legacy_engine
-from .poller import Poller
 from .settings import BridgeCurhatSettings
 
 NAME = "bridge-curhat"
+
+
+def curhat_translation(settings: BridgeCurhatSettings):
+    """The kit's translation: translate.translate with the settings' zone, app and limits (the clock read per row)."""
+    tz, ahead = settings.tz, timedelta(hours=settings.future_hours)
+
+    def translation(record: SourceRecord, last: LastState | None) -> Translated | Quarantine:
+        limits = translate.Limits(earliest=settings.earliest_date, latest=datetime.now(UTC) + ahead, ahead=ahead,
+                                  max_event_bytes=RECORD_MAX_BYTES)
+        prev = None if last is None else translate.LastState(
+            ComplaintStatus(last.status) if last.status else None, last.fingerprint)
+        result = translate.translate(record.item, prev, tz, settings.app_id, limits)
+        if isinstance(result, translate.Quarantine):
+            return Quarantine(result.reason)
+        status = translate.canonical_status(record.item.status)
+        return Translated(result, status.value if status else None)
+
+    return translation
+
+
+def curhat_record(settings: BridgeCurhatSettings):
+    def record(row: translate.LegacyRow) -> SourceRecord:
+        return SourceRecord(
+            source_id=str(row.id_pengaduan), fingerprint=translate.fingerprint(row), status=row.status,
+            changed_at=row.tgl_update, time=translate.as_utc(row.tgl_update, settings.tz), row=row.as_strings(),
+            item=row,
+        )
+
+    return record
+
+
+def plausible(settings: BridgeCurhatSettings):
+    """Rows dated outside [earliest_date, now + future_hours] do not move the position."""
+    earliest = datetime.combine(settings.earliest_date, datetime.min.time())
+
+    def check(row: translate.LegacyRow) -> bool:
+        horizon = datetime.now(settings.tz).replace(tzinfo=None) + timedelta(hours=settings.future_hours)
+        return earliest <= row.tgl_update <= horizon
+
+    return check
 
 
 def create_app(settings: BridgeCurhatSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
     """The bridge's app: health routes; its lifespan runs the poller and the heartbeat."""
     runtime = Runtime(settings, NAME, store.metadata, exporter=exporter)
     legacy_engine = make_legacy_engine(settings.legacy_database_url)
-    poller = Poller(runtime, LegacyReader(legacy_engine), settings)
+    reader = LegacyReader(legacy_engine)
+    checkpoint = Checkpoint(store.checkpoint, settings.app_id, sqlpoll.SourcePosition(), sqlpoll.encode, sqlpoll.decode)
+    bridge = Bridge(runtime, settings.app_id, checkpoint, RowStates(store.tables), curhat_translation(settings),
+                    privacy.mask_row, "tb_pengaduan")
+    poller = sqlpoll.SqlPoller(bridge, reader, lookback_seconds=settings.lookback_seconds,
+                               batch_size=settings.batch_size, plausible=plausible(settings),
+                               record=curhat_record(settings), name="curhat")
     stopping = asyncio.Event()
     loops: list[asyncio.Task] = []
+
+    async def beat():
+        position = bridge.position or sqlpoll.SourcePosition()
+
+        async def oldest_unread():
+            ts = await reader.oldest_unread(position)
+            return translate.as_utc(ts, settings.tz) if ts else None
+
+        last_seen = translate.as_utc(position.ts, settings.tz) if position.ts else None
+        return await heartbeat.beat_once(bridge, settings.opd, last_seen, oldest_unread)
 
     async def start() -> None:
         stopping.clear()
         loops[:] = [
-            runtime.spawn(poller.run(stopping), "curhat-poller"),
-            runtime.spawn(heartbeat.run(runtime, poller, stopping), "curhat-heartbeat"),
+            runtime.spawn(run_polls(poller.poll_once, stopping, settings.poll_interval_seconds, settings.batch_size),
+                          "curhat-poller"),
+            runtime.spawn(heartbeat.run(beat, stopping, settings.heartbeat_seconds), "curhat-heartbeat"),
         ]
 
     async def stop() -> None:

@@ -7,22 +7,19 @@ from datetime import date, tzinfo
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from palapa.bridgekit.settings import BridgeSettings
 from palapa.kit.clock import zone
 from palapa.kit.db import async_url
-from palapa.kit.settings import ServiceSettings
 
 
-class BridgeCurhatSettings(ServiceSettings):
-    """BRIDGE_CURHAT_* settings."""
+class BridgeCurhatSettings(BridgeSettings):
+    """BRIDGE_CURHAT_* settings (polling, heartbeat, app: the kit's BridgeSettings)."""
 
     model_config = SettingsConfigDict(env_prefix="BRIDGE_CURHAT_", extra="ignore", populate_by_name=True)
 
     legacy_database_url: str
-    poll_interval_seconds: float = Field(0.2, gt=0)
-    batch_size: int = Field(1000, ge=1, le=50_000)
     lookback_seconds: int = Field(2, ge=0, le=3600)
     legacy_timezone: str = "Asia/Jakarta"
-    heartbeat_seconds: float = Field(10.0, gt=0)
     app_id: str = Field("curhat-ning-ita", min_length=1)
     opd: str = Field("DISKOMINFO", min_length=1)
     http_port: int = Field(8104, ge=1, le=65535)

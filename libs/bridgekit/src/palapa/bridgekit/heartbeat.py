@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import BridgeHeartbeat
 from palapa.kit.loops import Outage, pause
-from palapa.kit.runtime import Runtime
 
-from .checkpoint import SourcePosition
-from .poller import Poller
-from .translate import as_utc
+from .ingest import Bridge
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +19,7 @@ log = logging.getLogger(__name__)
 def lag_seconds(now: datetime, last_seen: datetime | None, oldest_unread: datetime | None, reachable: bool) -> float | None:
     """0 when caught up; how long the oldest unread change has waited; unreachable → time since last seen.
 
-    All times aware. With the legacy database away nothing is known of newer changes, so the lag is the
+    All times aware. With the source away nothing is known of newer changes, so the lag is the
     age of the last change seen: it keeps growing until the bridge reads again.
     """
     if reachable:
@@ -29,36 +27,34 @@ def lag_seconds(now: datetime, last_seen: datetime | None, oldest_unread: dateti
     return None if last_seen is None else max(0.0, (now - last_seen).total_seconds())
 
 
-async def beat_once(runtime: Runtime, poller: Poller) -> BridgeHeartbeat:
-    """Stage one heartbeat in the outbox; returns it."""
-    settings, tz = poller.settings, poller.tz
-    position = poller.position or SourcePosition()
+async def beat_once(bridge: Bridge, opd: str, last_seen: datetime | None,
+                    oldest_unread: Callable[[], Awaitable[datetime | None]]) -> BridgeHeartbeat:
+    """Stage one heartbeat in the outbox; `last_seen` and what `oldest_unread` returns are aware. Returns it."""
     now = datetime.now(UTC)
-    last_seen = as_utc(position.ts, tz) if position.ts else None
     try:
-        oldest = await poller.reader.oldest_unread(position)
+        oldest = await oldest_unread()
         reachable = True
-    except Exception as exc:  # legacy DB away: report it through the lag, keep beating
+    except Exception as exc:  # source away: report it through the lag, keep beating
         log.warning("heartbeat: legacy database unreachable: %s", exc)
         oldest, reachable = None, False
     event = BridgeHeartbeat(
-        app_id=settings.app_id, opd=settings.opd, bridge=runtime.name, last_change_seen=last_seen,
-        lag_seconds=lag_seconds(now, last_seen, as_utc(oldest, tz) if oldest else None, reachable),
-        rows_translated=poller.stats.rows_translated, rows_quarantined=poller.stats.rows_quarantined, at=now,
+        app_id=bridge.app_id, opd=opd, bridge=bridge.runtime.name, last_change_seen=last_seen,
+        lag_seconds=lag_seconds(now, last_seen, oldest, reachable),
+        rows_translated=bridge.stats.rows_translated, rows_quarantined=bridge.stats.rows_quarantined, at=now,
     )
-    async with runtime.transaction() as tx:
-        tx.publish(Envelope(event, source=poller.source, subject=settings.app_id, time=now))
+    async with bridge.runtime.transaction() as tx:
+        tx.publish(Envelope(event, source=bridge.source, subject=bridge.app_id, time=now))
     return event
 
 
-async def run(runtime: Runtime, poller: Poller, stopping: asyncio.Event) -> None:
-    """Beat at once, then every heartbeat_seconds, until `stopping` is set; failures are logged once per outage."""
+async def run(beat: Callable[[], Awaitable[object]], stopping: asyncio.Event, every: float) -> None:
+    """Beat at once, then every `every` seconds, until `stopping` is set; failures are logged once per outage."""
     failing = Outage("heartbeat staging", log)  # the bridge's own database away: the next beat tries again
     while not stopping.is_set():
         try:
-            await beat_once(runtime, poller)
+            await beat()
         except Exception as exc:  # logged once per outage; the next beat tries again
             failing.failed(exc)
         else:
             failing.recovered()
-        await pause(stopping, poller.settings.heartbeat_seconds)
+        await pause(stopping, every)

@@ -1,0 +1,1 @@
+"""The bridge kit: what every legacy bridge shares (see README "Bridges")."""

@@ -1,0 +1,180 @@
+"""The seam of every bridge: `ingest(records, next_position)` stages the events, row states, quarantines and
+the new position in ONE transaction, under the checkpoint's row lock (compare-and-set). Pull and push sources alike."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from palapa.contracts.envelope import Envelope
+from palapa.contracts.events import Event, RowQuarantined
+from palapa.kit.runtime import Runtime
+from palapa.kit.uow import Transaction
+
+from .checkpoint import Checkpoint
+from .masking import safe_text
+from .state import LastState, RowStates
+
+log = logging.getLogger(__name__)
+
+
+class CheckpointMovedError(RuntimeError):
+    """Another bridge instance moved the checkpoint; this batch's work is discarded and redone."""
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One source row as the kit sees it; `item` is the source's own row, handed to its translation."""
+
+    source_id: str
+    fingerprint: str  # a digest of the whole row: same digest, same row
+    status: str  # the source's own status text, kept in row_state
+    changed_at: datetime  # the source's change time as read (row_state, quarantine)
+    time: datetime | None  # the events' time (aware), None = now
+    row: dict[str, str | None]  # every column as text, for the quarantine table (masked for the event)
+    item: Any
+
+
+@dataclass(frozen=True)
+class Translated:
+    """What a record becomes: its events, and the status the bridge has emitted after them."""
+
+    events: list[Event]
+    status: str | None
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    """The record cannot be translated; `reason` says precisely why."""
+
+    reason: str
+
+
+#: pure: a record and the last state of its source row → events and the new state, or a quarantine
+Translate = Callable[[SourceRecord, LastState | None], Translated | Quarantine]
+
+
+@dataclass
+class Stats:
+    """What the heartbeat reports: counters since start and the source's health."""
+
+    rows_translated: int = 0
+    rows_quarantined: int = 0
+    events_emitted: int = 0
+    polls: int = 0
+    legacy_reachable: bool = True
+
+
+@dataclass(frozen=True)
+class Ingested:
+    emitted: int
+    quarantined: int
+    handled: int
+
+
+@dataclass
+class Bridge:
+    """One bridge's ingest: `what` names the source's rows in logs ('tb_pengaduan'), `mask_row` masks a quarantined row."""
+
+    runtime: Runtime
+    app_id: str
+    checkpoint: Checkpoint
+    states: RowStates
+    translate: Translate
+    mask_row: Callable[[dict[str, str | None]], dict[str, str | None]]
+    what: str
+    position: Any = None
+    stats: Stats = field(default_factory=Stats)
+
+    @property
+    def source(self) -> str:
+        return f"/apps/{self.app_id}"
+
+    async def load_position(self) -> Any:
+        """The stored checkpoint (creating the row on first start, so later batches can lock it)."""
+        async with self.runtime.sessions() as s, s.begin():
+            position = await self.checkpoint.load(s, for_update=True)
+            if position == self.checkpoint.start:
+                await self.checkpoint.save(s, position, datetime.now(UTC))
+        self.position = position
+        return position
+
+    async def changed(self, records: list[SourceRecord]) -> list[SourceRecord]:
+        """The records whose fingerprint differs from the stored one (a look without the lock)."""
+        async with self.runtime.sessions() as s:
+            known = await self.states.last(s, [r.source_id for r in records])
+        return [r for r in records if (st := known.get(r.source_id)) is None or st.fingerprint != r.fingerprint]
+
+    async def ingest(self, records: list[SourceRecord], next_position: Any) -> Ingested:
+        """Stage events/quarantines, row states and `next_position` together; unchanged records are skipped."""
+        position = self.position if self.position is not None else await self.load_position()
+        now = datetime.now(UTC)
+        emitted = quarantined = handled = 0
+        states, quarantine_rows = [], []
+        async with self.runtime.transaction() as tx:
+            s = tx.session
+            stored = await self.checkpoint.load(s, for_update=True)
+            if stored != position:
+                self.position = stored
+                raise CheckpointMovedError(f"checkpoint moved from {position} to {stored} by another instance")
+            last = await self.states.last(s, [r.source_id for r in records])
+            for record in records:
+                prev = last.get(record.source_id)
+                fp = record.fingerprint
+                if prev is not None and prev.fingerprint == fp:
+                    continue
+                handled += 1
+                result = self._translate(record, prev)
+                if isinstance(result, Quarantine):
+                    quarantined += 1
+                    self._quarantine(tx, record, result.reason, now, quarantine_rows)
+                    status = prev.status if prev else None
+                    states.append(self.states.row(record.source_id, status, record.status, fp, record.changed_at,
+                                                  result.reason, now))
+                    last[record.source_id] = LastState(status, fp)
+                    continue
+                for event in result.events:
+                    tx.publish(Envelope(event, source=self.source, subject=event.ticket, time=record.time))
+                    emitted += 1
+                states.append(self.states.row(record.source_id, result.status, record.status, fp,
+                                              record.changed_at, None, now))
+                # pages of one poll are separate reads: a row changed between them comes twice
+                last[record.source_id] = LastState(result.status, fp)
+            await self.states.save(s, states)
+            await self.states.quarantine(s, quarantine_rows)
+            await self.checkpoint.save(s, next_position, now)
+        self.position = next_position
+        self._count(Ingested(emitted, quarantined, handled))
+        return Ingested(emitted, quarantined, handled)
+
+    def _count(self, done: Ingested) -> None:
+        self.stats.rows_translated += done.handled - done.quarantined
+        self.stats.rows_quarantined += done.quarantined
+        self.stats.events_emitted += done.emitted
+        rows_metric = self.runtime.metrics.bridge_rows
+        rows_metric.labels(app=self.app_id, outcome="translated").inc(done.handled - done.quarantined)
+        rows_metric.labels(app=self.app_id, outcome="quarantined").inc(done.quarantined)
+
+    def _translate(self, record: SourceRecord, prev: LastState | None) -> Translated | Quarantine:
+        try:
+            return self.translate(record, prev)
+        except Exception as exc:  # a bug must not stop the bridge: the row is kept in quarantine with the error
+            # the frames without the message: an exception's text may quote a reporter's data
+            log.error("translating %s %s failed: %s: %s\n%s", self.what, record.source_id, type(exc).__name__,
+                      safe_text(str(exc), 300), "".join(traceback.format_tb(exc.__traceback__)))
+            return Quarantine(safe_text(f"translate_error: {type(exc).__name__}: {exc}", 500))
+
+    def _quarantine(self, tx: Transaction, record: SourceRecord, reason: str, now: datetime, out: list[dict]) -> None:
+        # the reason and the row leave the bridge's database masked; the quarantine table keeps the raw row
+        reason = safe_text(reason)  # translations quote masked values already: a second guard
+        log.warning("%s %s quarantined: %s", self.what, record.source_id, reason)
+        event = RowQuarantined(
+            source_app=self.app_id, source_id=record.source_id, reason=reason,
+            row=self.mask_row(record.row), seen_at=now,
+        )
+        tx.publish(Envelope(event, source=self.source, subject=f"{self.app_id}:{record.source_id}"))
+        out.append(self.states.quarantine_row(record.source_id, reason, record.row, record.changed_at, now))
