@@ -28,8 +28,9 @@ def lag_seconds(now: datetime, last_seen: datetime | None, oldest_unread: dateti
 
 
 async def beat_once(bridge: Bridge, opd: str, last_seen: datetime | None,
-                    oldest_unread: Callable[[], Awaitable[datetime | None]]) -> BridgeHeartbeat:
-    """Stage one heartbeat in the outbox; `last_seen` and what `oldest_unread` returns are aware. Returns it."""
+                    oldest_unread: Callable[[], Awaitable[datetime | None]],
+                    aware: Callable[[datetime], datetime] = lambda t: t) -> BridgeHeartbeat:
+    """Stage one heartbeat in the outbox; `last_seen` is aware, `aware` makes `oldest_unread`'s time so. Returns it."""
     now = datetime.now(UTC)
     try:
         oldest = await oldest_unread()
@@ -39,7 +40,7 @@ async def beat_once(bridge: Bridge, opd: str, last_seen: datetime | None,
         oldest, reachable = None, False
     event = BridgeHeartbeat(
         app_id=bridge.app_id, opd=opd, bridge=bridge.runtime.name, last_change_seen=last_seen,
-        lag_seconds=lag_seconds(now, last_seen, oldest, reachable),
+        lag_seconds=lag_seconds(now, last_seen, aware(oldest) if oldest else None, reachable),
         rows_translated=bridge.stats.rows_translated, rows_quarantined=bridge.stats.rows_quarantined, at=now,
     )
     async with bridge.runtime.transaction() as tx:

@@ -34,7 +34,6 @@ class SourceRecord:
     fingerprint: str  # a digest of the whole row: same digest, same row
     status: str  # the source's own status text, kept in row_state
     changed_at: datetime  # the source's change time as read (row_state, quarantine)
-    time: datetime | None  # the events' time (aware), None = now
     row: dict[str, str | None]  # every column as text, for the quarantine table (masked for the event)
     item: Any
 
@@ -45,6 +44,7 @@ class Translated:
 
     events: list[Event]
     status: str | None
+    time: datetime | None = None  # the events' time (aware), None = now
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ class Bridge:
                     last[record.source_id] = LastState(status, fp)
                     continue
                 for event in result.events:
-                    tx.publish(Envelope(event, source=self.source, subject=event.ticket, time=record.time))
+                    tx.publish(Envelope(event, source=self.source, subject=event.ticket, time=result.time))
                     emitted += 1
                 states.append(self.states.row(record.source_id, result.status, record.status, fp,
                                               record.changed_at, None, now))

@@ -40,7 +40,8 @@ def curhat_translation(settings: BridgeCurhatSettings):
         if isinstance(result, translate.Quarantine):
             return Quarantine(result.reason)
         status = translate.canonical_status(record.item.status)
-        return Translated(result, status.value if status else None)
+        at = translate.as_utc(record.item.tgl_update, tz) if result else None  # a year-one row has no UTC time
+        return Translated(result, status.value if status else None, at)
 
     return translation
 
@@ -49,7 +50,7 @@ def curhat_record(settings: BridgeCurhatSettings):
     def record(row: translate.LegacyRow) -> SourceRecord:
         return SourceRecord(
             source_id=str(row.id_pengaduan), fingerprint=translate.fingerprint(row), status=row.status,
-            changed_at=row.tgl_update, time=translate.as_utc(row.tgl_update, settings.tz), row=row.as_strings(),
+            changed_at=row.tgl_update, row=row.as_strings(),
             item=row,
         )
 
@@ -84,12 +85,9 @@ def create_app(settings: BridgeCurhatSettings, *, exporter: SpanExporter | None 
     async def beat():
         position = bridge.position or sqlpoll.SourcePosition()
 
-        async def oldest_unread():
-            ts = await reader.oldest_unread(position)
-            return translate.as_utc(ts, settings.tz) if ts else None
-
         last_seen = translate.as_utc(position.ts, settings.tz) if position.ts else None
-        return await heartbeat.beat_once(bridge, settings.opd, last_seen, oldest_unread)
+        return await heartbeat.beat_once(bridge, settings.opd, last_seen, lambda: reader.oldest_unread(position),
+                                         lambda t: translate.as_utc(t, settings.tz))
 
     async def start() -> None:
         stopping.clear()
