@@ -58,6 +58,8 @@ def _rows(sheet) -> Iterator[tuple[int, list[str]]]:
             cells.pop()  # a sheet pads every row to its widest: trailing empty cells are no cells
         if not cells:
             continue
+        # and an empty cell at the end of a row is still a column of the form: only data beyond it is too wide
+        cells += [""] * (len(census.COLUMNS) - len(cells))
         if line > MAX_ROWS:
             raise CensusFileError(f"Lembar sensus lebih dari {MAX_ROWS:,} baris (baris {line:,} berisi data)"
                                   .replace(",", "."))
