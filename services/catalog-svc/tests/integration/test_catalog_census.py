@@ -1,12 +1,15 @@
 """The census import and the report on the real PostgreSQL: Surabaya's figures, re-imports, refused files."""
 
 import asyncio
+import io
 from pathlib import Path
 
+import openpyxl
 import pytest
 import uvicorn
 
 from palapa.catalog import cli
+from palapa.catalog.census import COLUMNS
 from palapa.catalog.main import create_app
 from palapa.testkit import eventually
 
@@ -51,10 +54,28 @@ async def test_refused_rows_come_back_with_their_line_and_the_rest_is_imported(c
     assert (res["read"], res["refused"]) == (1, [{"line": 3, "reason": "Nama Aplikasi kosong"}])
 
 
+async def test_an_xlsx_census_is_imported_with_refused_rows_named_by_their_sheet_row(catalog):
+    book = openpyxl.Workbook()
+    for row in (COLUMNS, [1, "Sapa XLSX", "Diskominfo", None, "Layanan Publik", "Masyarakat", "Pengaduan", "Aktif"],
+                [], [3.0, "Rusak", "Diskominfo", None, "Layanan Publik", "Masyarakat", "Pengaduan", "Hidup"]):
+        book.active.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    res = (await catalog.http.post("/census", content=out.getvalue())).json()
+    assert (res["read"], res["inserted"], res["format"]) == (1, 1, "xlsx")
+    assert [(r["line"], r["reason"].split(" (")[0]) for r in res["refused"]] == [(4, "Status 'Hidup' tidak dikenal")]
+    items = (await catalog.http.get("/apps", params={"q": "Sapa XLSX"})).json()["items"]
+    assert [(a["name"], a["super_app"]) for a in items] == [("Sapa XLSX", "wargaku")]
+    corrupt = await catalog.http.post("/census", content=out.getvalue()[:400])
+    assert (corrupt.status_code, corrupt.json()["reason"]) == (422, "unreadable_census")
+    assert "XLSX rusak" in corrupt.json()["detail"]
+
+
 #: (body, status, reason): one service start for the whole table
 NOT_A_CENSUS = [
     (b"", 422, "unreadable_census"),
     (b"PK\x03\x04rest", 422, "unreadable_census"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, 422, "unreadable_census"),  # password-protected XLSX
     (b"a;b;c\n1;2;3\n", 422, "unreadable_census"),
     (b"No;Nama\x00", 422, "unreadable_census"),
     (b"x" * (10 * 1024 * 1024 + 1), 413, "too_large"),

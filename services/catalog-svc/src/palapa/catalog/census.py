@@ -1,4 +1,4 @@
-"""Read an OPD census form (CSV) into apps, naming every row it cannot read with its line and reason (pure)."""
+"""Read an OPD census form (CSV, or rows from an XLSX sheet) into apps, naming every row it cannot read with its line and reason (pure)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .domain import App
@@ -44,6 +45,7 @@ class Census:
     refused: list[Refusal] = field(default_factory=list)
     encoding: str = "utf-8"
     delimiter: str = ","
+    format: str = "csv"
 
 
 def _norm(text: str) -> str:
@@ -139,41 +141,54 @@ def _app(cells: list[str]) -> App:
     )
 
 
+def read_rows(rows: Iterable[tuple[int, list[str]]], census: Census) -> Census:
+    """Check the header (the first non-blank row) and read every row after it, refusing bad ones by line."""
+    seen: dict[str, int] = {}
+    header = False
+    for line, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        if not header:
+            _check_header(cells)
+            header = True
+            continue
+        while len(cells) > len(COLUMNS) and not cells[-1].strip():
+            cells = cells[:-1]
+        if len(cells) != len(COLUMNS):
+            census.refused.append(Refusal(line, f"Jumlah kolom {len(cells)}, seharusnya {len(COLUMNS)}"))
+            continue
+        try:
+            app = _app(cells)
+        except ValueError as exc:
+            census.refused.append(Refusal(line, str(exc)))
+            continue
+        if app.app_id in seen:
+            census.refused.append(Refusal(line, f"Duplikat baris {seen[app.app_id]} (nama dan OPD sama)"))
+            continue
+        seen[app.app_id] = line
+        census.apps.append(app)
+    if not header:
+        raise CensusFileError("Berkas sensus kosong")
+    return census
+
+
 def parse(data: bytes) -> Census:
     """Every app of a census CSV, and every row refused with its line; CensusFileError when no row can be read."""
     if data.startswith(b"PK\x03\x04"):
-        raise CensusFileError("Berkas XLSX belum didukung; simpan lembar sensus sebagai CSV lalu kirim ulang")
+        raise CensusFileError("Berkas XLSX bukan CSV; bacalah dengan pembaca XLSX (census_xlsx)")
     if b"\x00" in data:
         raise CensusFileError("Berkas berisi karakter NUL: bukan berkas CSV")
     text, encoding = _decode(data)
-    delimiter, header_line = _header(text)
-    census = Census(encoding=encoding, delimiter=delimiter)
+    delimiter, _ = _header(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    seen: dict[str, int] = {}
-    end = 0  # the line the previous record ended on: a quoted cell may span lines
-    try:
+
+    def numbered():
+        end = 0  # the line the previous record ended on: a quoted cell may span lines
         for cells in reader:
             line, end = end + 1, reader.line_num
-            if line < header_line or not any(c.strip() for c in cells):
-                continue
-            if line == header_line:
-                _check_header(cells)
-                continue
-            while len(cells) > len(COLUMNS) and not cells[-1].strip():
-                cells = cells[:-1]
-            if len(cells) != len(COLUMNS):
-                census.refused.append(Refusal(line, f"Jumlah kolom {len(cells)}, seharusnya {len(COLUMNS)}"))
-                continue
-            try:
-                app = _app(cells)
-            except ValueError as exc:
-                census.refused.append(Refusal(line, str(exc)))
-                continue
-            if app.app_id in seen:
-                census.refused.append(Refusal(line, f"Duplikat baris {seen[app.app_id]} (nama dan OPD sama)"))
-                continue
-            seen[app.app_id] = line
-            census.apps.append(app)
+            yield line, cells
+
+    try:
+        return read_rows(numbered(), Census(encoding=encoding, delimiter=delimiter))
     except csv.Error as exc:
         raise CensusFileError(f"Baris {reader.line_num}: CSV tidak dapat dibaca ({exc})") from exc
-    return census

@@ -16,10 +16,16 @@ from pathlib import Path
 DEFAULT_URL = "http://127.0.0.1:8102"
 
 
+def _content_type(path: Path) -> str:
+    if path.suffix.lower() == ".xlsx":
+        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return "text/csv"
+
+
 def import_census(path: Path, url: str) -> int:
     """POST the file and print the answer; exit status 0 when every row was read, 1 with refused rows, 2 on error."""
     request = urllib.request.Request(f"{url.rstrip('/')}/census", data=path.read_bytes(), method="POST",
-                                     headers={"Content-Type": "text/csv"})
+                                     headers={"Content-Type": _content_type(path)})
     try:
         with urllib.request.urlopen(request, timeout=120) as res:
             body = json.load(res)
@@ -30,7 +36,8 @@ def import_census(path: Path, url: str) -> int:
         print(f"catalog-svc tidak dapat dihubungi di {url}: {exc.reason}", file=sys.stderr)
         return 2
     print(f"{path}: {body['read']} aplikasi terbaca ({body['inserted']} baru, {body['updated']} diperbarui), "
-          f"{len(body['refused'])} baris ditolak; {body['encoding']}, pemisah '{body['delimiter']}'")
+          f"{len(body['refused'])} baris ditolak; " + (
+              "XLSX" if body.get("format") == "xlsx" else f"{body['encoding']}, pemisah '{body['delimiter']}'"))
     for row in body["refused"]:
         print(f"  baris {row['line']}: {row['reason']}")
     return 1 if body["refused"] else 0
@@ -39,7 +46,7 @@ def import_census(path: Path, url: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="./palapa catalog")
     sub = parser.add_subparsers(dest="command", required=True)
-    imp = sub.add_parser("import", help="import a census CSV into the running catalog-svc")
+    imp = sub.add_parser("import", help="import a census CSV or XLSX into the running catalog-svc")
     imp.add_argument("file", type=Path)
     imp.add_argument("--url", default=DEFAULT_URL, help=f"catalog-svc's address (default {DEFAULT_URL})")
     args = parser.parse_args(argv)
