@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import shutil
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from palapa.curhat_legacy import insert_complaint, set_status
 
-from .settings import DevstackSettings
+from .scratch import bench_stack
 from .sse import events
 from .stack import Stack
 
@@ -86,17 +82,9 @@ def report(latencies: list[float]) -> str:
 
 
 async def run(args: argparse.Namespace) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="palapa-bench-"))
-    os.chmod(folder, 0o755)
-    settings = DevstackSettings(PALAPA_DATA_DIR=folder, LOG_LEVEL="WARNING")
-    stack = Stack(settings, durable=False, simulate=False, progress=lambda line: print("  " + line, flush=True))
-    try:
-        await stack.start()
+    async with bench_stack() as stack:
         print(f"measuring {args.updates} legacy status updates over {args.tickets} tickets…", flush=True)
         print(report(await measure(stack, args.tickets, args.updates)))
-    finally:
-        stack.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> None:

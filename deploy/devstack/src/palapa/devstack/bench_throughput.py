@@ -12,13 +12,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import shutil
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import text
@@ -27,8 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from palapa.curhat_legacy.schema import tb_pengaduan
 from palapa.curhat_legacy.writer import wib_now
 
-from .settings import DevstackSettings
-from .stack import Stack
+from .scratch import bench_stack
 
 STAGES = {  # stage -> the count query of what it has stored
     "bridge-curhat": "SELECT count(*) FROM bridge_curhat.row_state",
@@ -127,27 +122,21 @@ def report(rows: int, started: float, inserted: float, progress: dict[str, Progr
 
 
 async def run(args: argparse.Namespace) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="palapa-bench-"))
-    os.chmod(folder, 0o755)
-    settings = DevstackSettings(PALAPA_DATA_DIR=folder, LOG_LEVEL="WARNING")
-    stack = Stack(settings, durable=False, simulate=False, progress=lambda line: print("  " + line, flush=True))
-    try:
-        await stack.start()
+    async with bench_stack() as stack:
         print("measuring the broker's raw rates…", flush=True)
         broker = await broker_rates(stack.kafka)
         legacy = create_async_engine(stack.legacy_database_url)
         platform = create_async_engine(stack.database_url)
-        print(f"inserting {args.rows} legacy complaints…", flush=True)
-        started = time.perf_counter()
-        follower = asyncio.create_task(follow(platform, args.rows, args.timeout))
-        inserted = await insert_rows(legacy, args.rows, args.chunk)
-        progress = await follower
-        print(report(args.rows, started, inserted, progress, broker))
-        await legacy.dispose()
-        await platform.dispose()
-    finally:
-        stack.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            print(f"inserting {args.rows} legacy complaints…", flush=True)
+            started = time.perf_counter()
+            follower = asyncio.create_task(follow(platform, args.rows, args.timeout))
+            inserted = await insert_rows(legacy, args.rows, args.chunk)
+            progress = await follower
+            print(report(args.rows, started, inserted, progress, broker))
+        finally:
+            await legacy.dispose()
+            await platform.dispose()
 
 
 def main(argv: list[str]) -> None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from .settings import DevstackSettings
+from .stack import Stack
 
 
 def scratch_folder(prefix: str) -> Path:
@@ -23,3 +27,18 @@ def scratch_settings(folder: Path) -> DevstackSettings:
         PALAPA_DATA_DIR=folder, LOG_LEVEL="WARNING", KAFKA_BOOTSTRAP_SERVERS=None, KAFKA_PROFILE=None,
         DATABASE_URL=None, CURHAT_LEGACY_DATABASE_URL=None, OTEL_EXPORTER_OTLP_ENDPOINT=None,
     )
+
+
+@asynccontextmanager
+async def bench_stack(prefix: str = "palapa-bench-") -> AsyncIterator[Stack]:
+    """The whole platform on free ports in a temporary folder, no simulator, started and then removed (the
+    benchmarks' stack: the broker and database the environment names are honoured)."""
+    folder = scratch_folder(prefix)
+    settings = DevstackSettings(PALAPA_DATA_DIR=folder, LOG_LEVEL="WARNING")
+    stack = Stack(settings, durable=False, simulate=False, progress=lambda line: print("  " + line, flush=True))
+    try:
+        await stack.start()
+        yield stack
+    finally:
+        stack.stop()
+        shutil.rmtree(folder, ignore_errors=True)
