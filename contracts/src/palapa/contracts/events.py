@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -58,7 +58,9 @@ class ComplaintSubmitted(Event):
     ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
     source_app: str = Field(min_length=1)
     source_ref: str = Field(min_length=1, description="The record's id in the source app")
-    opd: str | None = Field(default=None, description="OPD the source app assigned, if any; complaint-svc routes the rest")
+    opd: str | None = Field(
+        default=None, description="OPD the source app assigned, if any; complaint-svc routes the rest"
+    )
     category: str | None = None
     description: str = Field(min_length=1)
     reporter_name: str | None = None
@@ -157,6 +159,256 @@ class EventDeadLettered(Event):
     at: datetime
 
 
+# --- Pilot apps (issue 9): each app's domain events, as its bridge publishes them ---------------------------
+
+#: An emergency event carries this priority; it travels on the emergency topic, which nothing else shares.
+CRITICAL = "critical"
+
+
+class IncidentReported(Event):
+    """PSC 119 took an emergency call and opened an incident."""
+
+    event_type: ClassVar[str] = "palapa.emergency.incident_reported.v1"
+    version: ClassVar[int] = 1
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH, description="e.g. PSC119-20461")
+    source_app: str = Field(min_length=1)
+    source_ref: str = Field(min_length=1)
+    priority: str = Field(default=CRITICAL, description="Always critical: emergencies travel on their own topic")
+    kind: str | None = Field(default=None, description="What happened, e.g. kecelakaan lalu lintas, persalinan")
+    kelurahan: str | None = None
+    kecamatan: str | None = None
+    reported_at: datetime
+
+
+class AmbulanceDispatched(Event):
+    """An ambulance left for a PSC 119 incident."""
+
+    event_type: ClassVar[str] = "palapa.emergency.ambulance_dispatched.v1"
+    version: ClassVar[int] = 1
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
+    source_app: str = Field(min_length=1)
+    source_ref: str = Field(min_length=1)
+    priority: str = CRITICAL
+    ambulance: str | None = Field(default=None, description="The unit's call sign, e.g. AMB-03")
+    dispatched_at: datetime
+
+
+class PatientHandedOver(Event):
+    """The patient of a PSC 119 incident was handed over to a health facility."""
+
+    event_type: ClassVar[str] = "palapa.emergency.patient_handed_over.v1"
+    version: ClassVar[int] = 1
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
+    source_app: str = Field(min_length=1)
+    source_ref: str = Field(min_length=1)
+    priority: str = CRITICAL
+    facility: str | None = Field(default=None, description="Hospital or puskesmas, e.g. RSUD Dr. Wahidin Sudiro Husodo")
+    handed_over_at: datetime
+
+
+class IncidentClosed(Event):
+    """PSC 119 closed an incident."""
+
+    event_type: ClassVar[str] = "palapa.emergency.incident_closed.v1"
+    version: ClassVar[int] = 1
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
+    source_app: str = Field(min_length=1)
+    source_ref: str = Field(min_length=1)
+    priority: str = CRITICAL
+    outcome: str | None = Field(default=None, description="e.g. selesai, dibatalkan, tidak ditemukan")
+    closed_at: datetime
+
+
+#: NOP: the 18-digit tax object number, kept canonical as digits only (35.76.010.001.002-0123.0 → 357601000100201230).
+NOP_PATTERN = re.compile(r"^[0-9]{18}$")
+
+
+class TaxBill(Event):
+    """Fields every tax-bill event shares (not an event itself)."""
+
+    nop: str = Field(pattern=NOP_PATTERN.pattern, description="18 digits, no dots or dashes")
+    year: int = Field(ge=1900, le=2200)
+    amount_due: int = Field(ge=0, description="Rupiah")
+    due_date: date
+    paid: bool = False
+    source_app: str = Field(min_length=1)
+
+
+class TaxBillIssued(TaxBill):
+    """A PBB bill appeared in the BPKPD export for the first time."""
+
+    event_type: ClassVar[str] = "palapa.tax.bill_issued.v1"
+    version: ClassVar[int] = 1
+
+    issued_at: datetime
+
+
+class TaxBillChanged(TaxBill):
+    """A PBB bill's amount, due date or payment differs from the previous export."""
+
+    event_type: ClassVar[str] = "palapa.tax.bill_changed.v1"
+    version: ClassVar[int] = 1
+
+    changed: tuple[str, ...] = Field(default=(), description="Names of the fields that changed")
+    changed_at: datetime
+
+
+class TaxBillPaid(Event):
+    """A PBB bill was paid (seen in the payments table, or marked paid in an export)."""
+
+    event_type: ClassVar[str] = "palapa.tax.bill_paid.v1"
+    version: ClassVar[int] = 1
+
+    nop: str = Field(pattern=NOP_PATTERN.pattern)
+    year: int = Field(ge=1900, le=2200)
+    amount_paid: int | None = Field(default=None, ge=0)
+    source_app: str = Field(min_length=1)
+    paid_at: datetime
+
+
+class CameraRegistered(Event):
+    """Dishub registered a CCTV camera (or its registry entry changed)."""
+
+    event_type: ClassVar[str] = "palapa.transport.camera_registered.v1"
+    version: ClassVar[int] = 1
+
+    camera_id: str = Field(min_length=1, max_length=128)
+    app_id: str = Field(min_length=1, description="The catalog app the camera belongs to, e.g. cctv")
+    location_name: str
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    stream_url: str | None = None
+    registered_at: datetime
+
+
+class CameraWentOffline(Event):
+    """A camera that was online is now reported offline."""
+
+    event_type: ClassVar[str] = "palapa.transport.camera_went_offline.v1"
+    version: ClassVar[int] = 1
+
+    camera_id: str = Field(min_length=1, max_length=128)
+    app_id: str = Field(min_length=1)
+    changed_at: datetime
+
+
+class CameraCameOnline(Event):
+    """A camera that was offline (or new) is now reported online."""
+
+    event_type: ClassVar[str] = "palapa.transport.camera_came_online.v1"
+    version: ClassVar[int] = 1
+
+    camera_id: str = Field(min_length=1, max_length=128)
+    app_id: str = Field(min_length=1)
+    changed_at: datetime
+
+
+class RequestStatus(StrEnum):
+    """Where a citizen's administrative request (a letter from the kelurahan) stands."""
+
+    SUBMITTED = "submitted"
+    VERIFIED = "verified"
+    IN_PROGRESS = "in_progress"
+    READY = "ready"
+    COMPLETED = "completed"
+    REJECTED = "rejected"
+
+
+REQUEST_STATUS_LABELS: dict[RequestStatus, str] = {
+    RequestStatus.SUBMITTED: "Diajukan",
+    RequestStatus.VERIFIED: "Diverifikasi",
+    RequestStatus.IN_PROGRESS: "Sedang diproses",
+    RequestStatus.READY: "Siap diambil",
+    RequestStatus.COMPLETED: "Selesai",
+    RequestStatus.REJECTED: "Ditolak",
+}
+
+
+class ServiceRequestSubmitted(Event):
+    """A citizen asked the kelurahan for a letter through Si Makel."""
+
+    event_type: ClassVar[str] = "palapa.service_request.submitted.v1"
+    version: ClassVar[int] = 1
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH, description="e.g. SIMAKEL-3107")
+    source_app: str = Field(min_length=1)
+    source_ref: str = Field(min_length=1)
+    letter_type: str = Field(min_length=1, description="Si Makel's code, e.g. SKD")
+    letter_label: str = Field(min_length=1, description="e.g. Surat Keterangan Domisili")
+    kelurahan: str | None = None
+    kecamatan: str | None = None
+    status: RequestStatus = RequestStatus.SUBMITTED
+    legacy_status: str | None = None
+    submitted_at: datetime
+
+
+class ServiceRequestStatusChanged(Event):
+    """Si Makel moved a request to another status."""
+
+    event_type: ClassVar[str] = "palapa.service_request.status_changed.v1"
+    version: ClassVar[int] = 1
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
+    source_app: str = Field(min_length=1)
+    source_ref: str = Field(min_length=1)
+    status: RequestStatus
+    legacy_status: str | None = None
+    note: str | None = None
+    changed_at: datetime
+
+
+class QueueTicketCalled(Event):
+    """A puskesmas called a patient's queue number to a counter or clinic."""
+
+    event_type: ClassVar[str] = "palapa.health.queue_ticket_called.v1"
+    version: ClassVar[int] = 1
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH, description="e.g. PKM-MAGERSARI-A012")
+    source_app: str = Field(min_length=1)
+    source_ref: str = Field(min_length=1)
+    facility: str = Field(min_length=1, description="The puskesmas, e.g. Puskesmas Gedongan")
+    queue_number: str = Field(min_length=1, description="As shown on the slip, e.g. A-012")
+    clinic: str | None = Field(default=None, description="Poli umum, gigi, KIA, ...")
+    counter: str | None = None
+    called_at: datetime
+
+
+class TicketKind(StrEnum):
+    SERVICE_REQUEST = "service_request"
+    INCIDENT = "incident"
+
+
+class TicketStep(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    status: str
+    label: str
+    at: datetime
+
+
+class TicketUpdated(Event):
+    """The citizen-facing view of a tracked ticket (a letter request or an emergency incident) after a change."""
+
+    event_type: ClassVar[str] = "palapa.ticket.updated.v1"
+    version: ClassVar[int] = 1
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
+    revision: int = Field(ge=1, description="Increases by one with every change of this ticket")
+    kind: TicketKind
+    title: str = Field(description="What the ticket is about, e.g. Surat Keterangan Domisili")
+    status: str
+    status_label: str
+    place: str | None = Field(default=None, description="Kelurahan / kecamatan, never an address or a person")
+    source_app: str
+    opened_at: datetime
+    updated_at: datetime
+    timeline: tuple[TicketStep, ...]
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     ComplaintSubmitted,
     ComplaintStatusChanged,
@@ -164,6 +416,20 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     RowQuarantined,
     BridgeHeartbeat,
     EventDeadLettered,
+    IncidentReported,
+    AmbulanceDispatched,
+    PatientHandedOver,
+    IncidentClosed,
+    TaxBillIssued,
+    TaxBillChanged,
+    TaxBillPaid,
+    CameraRegistered,
+    CameraWentOffline,
+    CameraCameOnline,
+    ServiceRequestSubmitted,
+    ServiceRequestStatusChanged,
+    QueueTicketCalled,
+    TicketUpdated,
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {e.event_type: e for e in ALL_EVENTS}

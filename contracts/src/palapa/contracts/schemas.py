@@ -78,11 +78,15 @@ def breaking_changes(old: dict[str, Any], new: dict[str, Any], path: str = "") -
             problems.append(f"type narrowed: {where}: {sorted(old_t)} -> {sorted(new_t)}")
         o, n = _resolve(old_node, old), _resolve(new_props[name], new)
         if "properties" in o and "properties" in n:
-            problems += breaking_changes({**o, "$defs": old.get("$defs", {})}, {**n, "$defs": new.get("$defs", {})}, where + ".")
+            problems += breaking_changes(
+                {**o, "$defs": old.get("$defs", {})}, {**n, "$defs": new.get("$defs", {})}, where + "."
+            )
         if o.get("type") == "array" and n.get("type") == "array":
             oi, ni = _resolve(o.get("items", {}), old), _resolve(n.get("items", {}), new)
             if "properties" in oi and "properties" in ni:
-                problems += breaking_changes({**oi, "$defs": old.get("$defs", {})}, {**ni, "$defs": new.get("$defs", {})}, where + "[].")
+                problems += breaking_changes(
+                    {**oi, "$defs": old.get("$defs", {})}, {**ni, "$defs": new.get("$defs", {})}, where + "[]."
+                )
     for name in sorted(set(new.get("required", [])) - set(old.get("required", []))):
         problems.append(f"new required field: {path}{name}")
     return problems

@@ -5,13 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .events import (
+    AmbulanceDispatched,
     BridgeHeartbeat,
+    CameraCameOnline,
+    CameraRegistered,
+    CameraWentOffline,
     ComplaintStatusChanged,
     ComplaintSubmitted,
     ComplaintUpdated,
     Event,
     EventDeadLettered,
+    IncidentClosed,
+    IncidentReported,
+    PatientHandedOver,
+    QueueTicketCalled,
     RowQuarantined,
+    ServiceRequestStatusChanged,
+    ServiceRequestSubmitted,
+    TaxBillChanged,
+    TaxBillIssued,
+    TaxBillPaid,
+    TicketUpdated,
 )
 
 DAY_MS = 24 * 60 * 60 * 1000
@@ -66,6 +80,49 @@ DEAD_LETTERS = Topic(
     events=(EventDeadLettered,),
     config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)},
 )
+#: Emergencies only: a topic of their own, so no other traffic can queue in front of them.
+EMERGENCY_INCIDENTS = Topic(
+    name="palapa.emergency.incidents.v1",
+    partitions=2,
+    key="ticket",
+    events=(IncidentReported, AmbulanceDispatched, PatientHandedOver, IncidentClosed),
+    config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)},
+)
+TAX_BILLS = Topic(
+    name="palapa.tax.bills.v1",
+    partitions=4,
+    key="nop",
+    events=(TaxBillIssued, TaxBillChanged, TaxBillPaid),
+    config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)},
+)
+TRANSPORT_CAMERAS = Topic(
+    name="palapa.transport.cameras.v1",
+    partitions=1,
+    key="camera_id",
+    events=(CameraRegistered, CameraWentOffline, CameraCameOnline),
+    config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
+)
+SERVICE_REQUESTS = Topic(
+    name="palapa.service_requests.v1",
+    partitions=2,
+    key="ticket",
+    events=(ServiceRequestSubmitted, ServiceRequestStatusChanged),
+    config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)},
+)
+HEALTH_QUEUES = Topic(
+    name="palapa.health.queues.v1",
+    partitions=1,
+    key="ticket",
+    events=(QueueTicketCalled,),
+    config={"cleanup.policy": "delete", "retention.ms": str(7 * DAY_MS)},
+)
+TICKET_UPDATES = Topic(
+    name="palapa.tickets.updates.v1",
+    partitions=2,
+    key="ticket",
+    events=(TicketUpdated,),
+    config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
+)
 
 ALL_TOPICS: tuple[Topic, ...] = (
     COMPLAINT_INTAKE,
@@ -73,6 +130,12 @@ ALL_TOPICS: tuple[Topic, ...] = (
     BRIDGE_QUARANTINE,
     BRIDGE_HEARTBEATS,
     DEAD_LETTERS,
+    EMERGENCY_INCIDENTS,
+    TAX_BILLS,
+    TRANSPORT_CAMERAS,
+    SERVICE_REQUESTS,
+    HEALTH_QUEUES,
+    TICKET_UPDATES,
 )
 
 
