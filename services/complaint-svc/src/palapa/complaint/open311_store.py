@@ -63,10 +63,11 @@ async def listing(
 
 async def add_submission(
     session: AsyncSession, *, ticket: str, token: str, channel: str, client: str | None, req: NewRequest,
-    at: datetime,
+    at: datetime, idempotency_key: str | None = None,
 ) -> None:
     await session.execute(submissions.insert().values(
-        ticket=ticket, token=token, channel=channel, client=client, service_code=req.service.code,
+        ticket=ticket, token=token, channel=channel, client=client, idempotency_key=idempotency_key,
+        service_code=req.service.code,
         description=req.description, lat=req.lat, long=req.long, address=req.address, address_id=req.address_id,
         media_url=req.media_url, attributes=req.attributes, reporter_name=req.reporter_name, email=req.email,
         phone=req.phone, submitted_at=at,
@@ -81,3 +82,8 @@ async def ticket_of_token(session: AsyncSession, token: str) -> tuple[str, bool]
         .where(submissions.c.token == token)
     )).first()
     return None if row is None else (row.ticket, row.case is not None)
+
+
+async def ticket_of_key(session: AsyncSession, idempotency_key: str) -> str | None:
+    """The ticket an earlier POST with this form key filed, if any."""
+    return await session.scalar(select(submissions.c.ticket).where(submissions.c.idempotency_key == idempotency_key))

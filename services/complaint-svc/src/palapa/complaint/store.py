@@ -81,6 +81,8 @@ submissions = Table(
     Column("ticket", String(64), primary_key=True),
     Column("token", String(64), nullable=False, unique=True),
     Column("channel", String(20), nullable=False),
+    # the form's once-per-page key: a second POST with it answers the first's ticket (a double click files once)
+    Column("idempotency_key", String(64), nullable=True, unique=True),
     Column("client", String(200), nullable=True),
     Column("service_code", String(64), nullable=False),
     Column("description", String, nullable=False),

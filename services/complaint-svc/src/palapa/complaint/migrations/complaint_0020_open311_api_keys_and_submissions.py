@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "complaint_0020"
+revision = "complaint_0020"
 down_revision = 'complaint_0001'
 branch_labels = None
 depends_on = None
@@ -27,6 +27,7 @@ def upgrade() -> None:
     sa.Column('ticket', sa.String(length=64), nullable=False),
     sa.Column('token', sa.String(length=64), nullable=False),
     sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=64), nullable=True),
     sa.Column('client', sa.String(length=200), nullable=True),
     sa.Column('service_code', sa.String(length=64), nullable=False),
     sa.Column('description', sa.String(), nullable=False),
@@ -41,6 +42,7 @@ def upgrade() -> None:
     sa.Column('phone', sa.String(), nullable=True),
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('ticket'),
+    sa.UniqueConstraint('idempotency_key'),
     sa.UniqueConstraint('token'),
     schema='complaint'
     )
