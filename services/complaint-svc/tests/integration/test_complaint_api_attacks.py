@@ -44,7 +44,9 @@ HOSTILE = [
         "/%00", "/healthz/x"]],
     *[((method, path, {}), (405, "method_not_allowed"))
       for method in ("POST", "PUT", "DELETE", "PATCH")
-      for path in ("/complaints", "/complaints/CURHAT-1", "/healthz", "/readyz", "/metrics", "/asyncapi.json")],
+      for path in ("/complaints", "/complaints/CURHAT-1", "/healthz", "/readyz", "/metrics", "/asyncapi.json")
+      if (method, path) != ("POST", "/complaints")],  # the citizen's form files there
+    (("POST", "/complaints", {}), (422, "invalid_form")),
 ]
 
 

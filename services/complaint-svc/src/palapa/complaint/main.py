@@ -12,6 +12,8 @@ from palapa.kit.settings import load
 
 from . import handlers, store
 from .api import complaints_router
+from .open311_api import open311_router
+from .portal_api import portal_router
 from .settings import ComplaintSettings
 from .workdays import WorkCalendar
 
@@ -24,7 +26,10 @@ def create_app(settings: ComplaintSettings, *, exporter: SpanExporter | None = N
     calendar = WorkCalendar(settings.closures)
     handlers.register(runtime, calendar.deadline(settings.due_working_days))
     return service_app(
-        runtime, title="Palapa complaint-svc", routers=[complaints_router(runtime)], topics=ALL_TOPICS,
+        runtime,
+        title="Palapa complaint-svc",
+        routers=[complaints_router(runtime), open311_router(runtime), portal_router(runtime, settings.track_url)],
+        topics=ALL_TOPICS,
         publishes=(COMPLAINT_UPDATES,),
     )
 

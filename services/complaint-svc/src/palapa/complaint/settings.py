@@ -21,6 +21,8 @@ class ComplaintSettings(ServiceSettings):
     due_working_days: int = Field(5, ge=1, le=260)
     # The city's own closures on top of national holidays and cuti bersama: COMPLAINT_CLOSURES=2026-06-10,2026-06-11
     closures: Annotated[tuple[date, ...], NoDecode] = ()
+    # The citizen page where a ticket is followed live (notify-svc), for the link the form gives back.
+    track_url: str = Field("http://127.0.0.1:8103/", pattern=r"^https?://")
     # The old calendar-day setting, read only to refuse it: a silently ignored deadline is worse than a failed start.
     due_days: int | None = None
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import (
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -19,7 +20,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.events import ComplaintStatus
@@ -59,6 +60,42 @@ case_events = Table(
     Column("legacy_status", String, nullable=True),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("event_id", String(64), nullable=False),
+)
+
+
+# Open311 (open311_store.py): clients' API keys, stored as SHA-256 digests of random keys, never the keys.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+# A request filed through Open311 or the portal: what the case view lacks (where, what, how), and the reporter's
+# contact, kept here and in no event or view. The token answers GET tokens/{token}.
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("ticket", String(64), primary_key=True),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("channel", String(20), nullable=False),
+    # the form's once-per-page key: a second POST with it answers the first's ticket (a double click files once)
+    Column("idempotency_key", String(64), nullable=True, unique=True),
+    Column("client", String(200), nullable=True),
+    Column("service_code", String(64), nullable=False),
+    Column("description", String, nullable=False),
+    Column("lat", Float, nullable=True),
+    Column("long", Float, nullable=True),
+    Column("address", String, nullable=True),
+    Column("address_id", String, nullable=True),
+    Column("media_url", String, nullable=True),
+    Column("attributes", JSONB, nullable=False),
+    Column("reporter_name", String, nullable=True),
+    Column("email", String, nullable=True),
+    Column("phone", String, nullable=True),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
 )
 
 

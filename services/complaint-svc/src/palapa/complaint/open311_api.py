@@ -1,0 +1,176 @@
+"""Open311 GeoReport v2 at /open311/v2: the format chosen by the extension (services.json, requests/{id}.xml, ...)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from palapa.contracts.envelope import Envelope
+from palapa.contracts.events import is_ticket
+from palapa.kit.runtime import Runtime
+
+from . import apikeys, open311_store, submission
+from .open311 import (
+    MAX_RESULTS,
+    SERVICE_BY_CODE,
+    SERVICES,
+    Open311Error,
+    check_request,
+    errors_body,
+    request_view,
+    service_definition,
+    service_entry,
+    split_format,
+    statuses_of,
+    to_xml,
+    window,
+)
+
+MAX_BODY = 64 * 1024
+OPEN311_SOURCE = "/palapa/complaint-svc/open311"
+MAX_IDS = 100
+
+
+def _answer(fmt: str, root: str, body, status: int = 200) -> Response:
+    if fmt == "xml":
+        return Response(to_xml(root, body), status_code=status, media_type="text/xml; charset=utf-8")
+    return JSONResponse(body, status_code=status)
+
+
+def _error(fmt: str, exc: Open311Error) -> Response:
+    return _answer(fmt, "errors", errors_body(exc.status, exc.description), exc.status)
+
+
+def _format_or_json(name: str) -> str:
+    ext = name.rpartition(".")[2]
+    return ext if ext in ("json", "xml") else "json"
+
+
+def open311_router(runtime: Runtime) -> APIRouter:
+    router = APIRouter(prefix="/open311/v2", tags=["open311"])
+
+    @router.get("/services.{fmt}")
+    async def services(fmt: str):
+        """The kinds of complaint a client can file."""
+        if fmt not in ("json", "xml"):
+            return _error("json", Open311Error(404, "Format tidak dikenal: gunakan .json atau .xml"))
+        return _answer(fmt, "services", [service_entry(s) for s in SERVICES])
+
+    @router.get("/services/{name}")
+    async def definition(name: str):
+        """A service's definition with its attributes."""
+        try:
+            code, fmt = split_format(name)
+            service = SERVICE_BY_CODE.get(code)
+            if service is None:
+                raise Open311Error(404, f"service_code {code[:64]!r} tidak dikenal")
+        except Open311Error as exc:
+            return _error(_format_or_json(name), exc)
+        return _answer(fmt, "service_definition", service_definition(service))
+
+    @router.get("/requests.{fmt}")
+    async def requests(fmt: str, service_request_id: str | None = None, service_code: str | None = None,
+                       start_date: str | None = None, end_date: str | None = None, status: str | None = None):
+        """Requests, newest first: by id (overrides every other filter), or within 90 days, open or closed."""
+        if fmt not in ("json", "xml"):
+            return _error("json", Open311Error(404, "Format tidak dikenal: gunakan .json atau .xml"))
+        try:
+            async with runtime.sessions() as session:
+                if service_request_id is not None:
+                    ids = [i.strip() for i in service_request_id.split(",") if i.strip()]
+                    if not ids or len(ids) > MAX_IDS or not all(is_ticket(i) for i in ids):
+                        raise Open311Error(400, f"service_request_id: 1 sampai {MAX_IDS} nomor tiket dipisah koma")
+                    rows = await open311_store.by_tickets(session, ids)
+                else:
+                    lo, hi = window(start_date, end_date, datetime.now(UTC))
+                    codes = None
+                    if service_code is not None:
+                        codes = [c.strip() for c in service_code.split(",") if c.strip()]
+                        unknown = [c for c in codes if c not in SERVICE_BY_CODE]
+                        if not codes or unknown:
+                            raise Open311Error(400, f"service_code tidak dikenal: {', '.join(unknown)[:200]}")
+                    rows = await open311_store.listing(
+                        session, lo=lo, hi=hi, statuses=statuses_of(status) if status is not None else None,
+                        service_codes=codes, limit=MAX_RESULTS)
+        except Open311Error as exc:
+            return _error(fmt, exc)
+        return _answer(fmt, "service_requests", [request_view(r) for r in rows])
+
+    @router.get("/requests/{name}")
+    async def one_request(name: str):
+        """One request by its id (the complaint's ticket)."""
+        try:
+            ticket, fmt = split_format(name)
+            if not is_ticket(ticket):
+                raise Open311Error(404, "service_request_id tidak dikenal")
+            async with runtime.sessions() as session:
+                rows = await open311_store.by_tickets(session, [ticket])
+            if not rows:
+                raise Open311Error(404, f"Permintaan {ticket} tidak ditemukan")
+        except Open311Error as exc:
+            return _error(_format_or_json(name), exc)
+        return _answer(fmt, "service_requests", [request_view(rows[0])])
+
+    @router.get("/tokens/{name}")
+    async def token(name: str):
+        """The service_request_id a token stands for (present once the case is open)."""
+        try:
+            tok, fmt = split_format(name)
+            if not (0 < len(tok) <= 64 and tok.isascii() and tok.isalnum()):
+                raise Open311Error(404, "token tidak dikenal")
+            async with runtime.sessions() as session:
+                found = await open311_store.ticket_of_token(session, tok)
+            if found is None:
+                raise Open311Error(404, "token tidak dikenal")
+        except Open311Error as exc:
+            return _error(_format_or_json(name), exc)
+        ticket, opened = found
+        return _answer(fmt, "service_requests", [{"token": tok, "service_request_id": ticket if opened else None}])
+
+    @router.post("/requests.{fmt}")
+    async def create(fmt: str, request: Request):
+        """File a request (form-encoded, with api_key). The reporter's details are kept, never returned."""
+        if fmt not in ("json", "xml"):
+            return _error("json", Open311Error(404, "Format tidak dikenal: gunakan .json atau .xml"))
+        try:
+            form = await _form(request)
+            key = (form.get("api_key") or [""])[0]
+            async with runtime.sessions() as session:
+                client = await apikeys.client_of(session, key)
+            if client is None:
+                raise Open311Error(403, "api_key tidak ada atau tidak valid")
+            req = check_request(form)
+        except Open311Error as exc:
+            return _error(fmt, exc)
+        ticket, token, now = submission.new_ticket(), submission.new_token(), datetime.now(UTC)
+        event = submission.submitted(ticket, token, req, now)
+        async with runtime.transaction() as tx:
+            await open311_store.add_submission(tx.session, ticket=ticket, token=token, channel="open311",
+                                               client=client, req=req, at=now)
+            tx.publish(Envelope(event, source=OPEN311_SOURCE, subject=ticket))
+        return _answer(fmt, "service_requests", [{
+            "service_request_id": ticket, "token": token,
+            "service_notice": "Laporan diterima; pantau statusnya dengan nomor tiket ini.", "account_id": None,
+        }], 201)
+
+    return router
+
+
+async def _form(request: Request) -> dict[str, list[str]]:
+    """The form as name → values (attribute[x][] may repeat); size and type checked before parsing."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "application/x-www-form-urlencoded":
+        raise Open311Error(400, "Kirim formulir sebagai application/x-www-form-urlencoded")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise Open311Error(413, f"Permintaan terlalu besar (paling banyak {MAX_BODY // 1024} KB)")
+    try:
+        text = body.decode("utf-8")
+        return parse_qs(text, keep_blank_values=True, strict_parsing=False, max_num_fields=200, errors="strict")
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise Open311Error(400, f"Formulir tidak terbaca: {str(exc)[:100]}") from None

@@ -1,0 +1,90 @@
+"""The citizen's complaint form: the page at /lapor and POST /complaints (JSON), same origin, no third party."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse
+from sqlalchemy.exc import IntegrityError
+
+from palapa.contracts.envelope import Envelope
+from palapa.kit.http import refusal
+from palapa.kit.runtime import Runtime
+
+from . import open311_store, submission
+from .portal import FormError, check_form, check_idempotency_key
+
+PAGE = Path(__file__).parent / "page"
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                               "frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-cache",
+}
+PORTAL_SOURCE = "/palapa/complaint-svc/portal"
+MAX_BODY = 32 * 1024
+
+
+def _refused(exc: FormError, status: int = 422) -> JSONResponse:
+    return JSONResponse({"reason": "invalid_form" if status == 422 else "too_large", "field": exc.field,
+                         "detail": exc.message}, status_code=status)
+
+
+def portal_router(runtime: Runtime, track_url: str) -> APIRouter:
+    router = APIRouter(tags=["portal"])
+
+    def created(ticket: str, status: int) -> JSONResponse:
+        link = f"{track_url}?tiket={quote(ticket)}"
+        return JSONResponse({"ticket": ticket, "link": link}, status_code=status)
+
+    @router.get("/lapor", include_in_schema=False)
+    async def form_page() -> FileResponse:
+        return FileResponse(PAGE / "lapor.html", media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
+
+    @router.get("/lapor/{asset}", include_in_schema=False)
+    async def form_asset(asset: str):
+        types = {"lapor.js": "text/javascript", "lapor.css": "text/css"}
+        if asset not in types:
+            return refusal(404, "not_found", "Berkas tidak ada.")
+        return FileResponse(PAGE / asset, media_type=f"{types[asset]}; charset=utf-8", headers=PAGE_HEADERS)
+
+    @router.post("/complaints", status_code=201, responses={422: {"description": "invalid_form (field, detail)"}})
+    async def file_complaint(request: Request):
+        """File a complaint from the portal's form; the ticket and a private link to follow it come back.
+        Send the page's `Idempotency-Key`: a repeated POST answers the first one's ticket."""
+        try:
+            key = check_idempotency_key(request.headers.get("idempotency-key"))
+            raw = await request.body()
+            if len(raw) > MAX_BODY:
+                return _refused(FormError("form", "Formulir terlalu besar."), 413)
+            try:
+                body = json.loads(raw)
+            except (ValueError, UnicodeDecodeError):
+                raise FormError("form", "Formulir tidak terbaca.") from None
+            form = check_form(body)
+        except FormError as exc:
+            return _refused(exc)
+        async with runtime.sessions() as session:
+            earlier = await open311_store.ticket_of_key(session, key)
+        if earlier is not None:
+            return created(earlier, 200)
+        ticket, token, now = submission.new_ticket(), submission.new_token(), datetime.now(UTC)
+        try:
+            async with runtime.transaction() as tx:
+                await open311_store.add_submission(tx.session, ticket=ticket, token=token, channel="portal",
+                                                   client=None, req=form.request, at=now, idempotency_key=key)
+                tx.publish(Envelope(submission.submitted(ticket, token, form.request, now), source=PORTAL_SOURCE,
+                                    subject=ticket))
+        except IntegrityError:  # the same key, a moment earlier, from a double click
+            async with runtime.sessions() as session:
+                earlier = await open311_store.ticket_of_key(session, key)
+            if earlier is None:
+                raise
+            return created(earlier, 200)
+        return created(ticket, 201)
+
+    return router

@@ -1,0 +1,35 @@
+"""A complaint filed on the portal's own doors (Open311 or the citizen form) becomes a ComplaintSubmitted (pure)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from palapa.contracts.events import ComplaintSubmitted
+
+from .open311 import NewRequest
+
+#: The source app of complaints filed through the portal's doors, and their tickets' prefix.
+SOURCE_APP = "palapa-portal"
+PREFIX = "LAPOR"
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
+
+
+def new_ticket() -> str:
+    """LAPOR-XXXXXXXXXX: 50 random bits, so tickets are neither guessable nor counted."""
+    return f"{PREFIX}-" + "".join(secrets.choice(_ALPHABET) for _ in range(10))
+
+
+def new_token() -> str:
+    return secrets.token_hex(16)
+
+
+def submitted(ticket: str, token: str, req: NewRequest, at: datetime) -> ComplaintSubmitted:
+    """The event complaint-svc opens the case from. The reporter's name, e-mail and phone stay in the
+    submissions table: no event carries them."""
+    where = req.address or (f"{req.lat:.5f},{req.long:.5f}" if req.lat is not None else req.address_id)
+    description = req.description if where is None else f"{req.description}\n\nLokasi: {where}"
+    return ComplaintSubmitted(
+        ticket=ticket, source_app=SOURCE_APP, source_ref=token, category=req.service.category,
+        description=description, submitted_at=at,
+    )

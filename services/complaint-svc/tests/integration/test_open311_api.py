@@ -1,0 +1,92 @@
+"""Open311 GeoReport v2 on the real broker and PostgreSQL, read by `georeport`, a client nobody here wrote."""
+
+from __future__ import annotations
+
+import asyncio
+from xml.etree import ElementTree
+
+import pytest
+from georeport import GeoReport
+
+from palapa.complaint import apikeys, cli
+from palapa.complaint.main import create_app
+from palapa.devstack.local import free_port
+from palapa.testkit import eventually, running
+
+pytestmark = pytest.mark.integration
+
+FORM = {"service_code": "jalan-rusak", "lat": "-7.4722", "long": "112.4338",
+        "description": "Lubang besar di depan SDN Kranggan 2", "first_name": "Siti", "last_name": "Aminah",
+        "email": "siti@example.id", "phone": "081234567890", "attribute[tingkat]": "berat"}
+
+
+@pytest.fixture
+async def served(settings):
+    async with running(create_app(settings), port=free_port(), name="complaint-svc") as svc:
+        async with svc.runtime.transaction() as tx:
+            key = await apikeys.issue(tx.session, "Aplikasi Lapor Warga")
+        yield svc, key
+
+
+async def test_a_request_filed_by_a_client_opens_a_case_the_client_then_reads(served):
+    svc, key = served
+    res = await svc.http.post("/open311/v2/requests.json", data={**FORM, "api_key": key})
+    assert res.status_code == 201, res.text
+    [created] = res.json()
+    ticket, token = created["service_request_id"], created["token"]
+    assert ticket.startswith("LAPOR-")
+
+    async def opened():
+        r = await svc.http.get(f"/open311/v2/tokens/{token}.json")
+        return r.json()[0]["service_request_id"] == ticket
+
+    await eventually(opened, what="the case to open from its own intake event")
+
+    client = GeoReport(f"{svc.base_url}/open311/v2")
+    one = await asyncio.to_thread(client.get_service_request, ticket)
+    assert one["status"] == "open" and one["agency_responsible"] == "DPUPR"
+    assert one["service_code"] == "jalan-rusak" and one["expected_datetime"]
+    assert one["description"] == FORM["description"] and one["lat"] == -7.4722
+    listed = await asyncio.to_thread(client.get_service_requests, service_code="jalan-rusak", status="open")
+    assert [r["service_request_id"] for r in listed] == [ticket]
+    assert await asyncio.to_thread(client.get_service_requests, status="closed") == []
+    as_xml = GeoReport(f"{svc.base_url}/open311/v2", output_format="xml")
+    assert (await asyncio.to_thread(as_xml.get_service_request, ticket))["service_request_id"] == ticket
+    services = await asyncio.to_thread(as_xml.get_service_list)
+    assert "jalan-rusak" in [s["service_code"] for s in services]
+    definition = await asyncio.to_thread(client.get_service_definition, "jalan-rusak")
+    assert definition["attributes"][0]["code"] == "tingkat"
+
+    body = (await svc.http.get("/open311/v2/requests.json", params={"service_request_id": ticket})).text
+    for private in ("Siti", "Aminah", "siti@example.id", "081234567890"):
+        assert private not in body
+
+
+async def test_refusals_use_the_standard_error_list_in_the_requested_format(served):
+    svc, key = served
+    bad_key = await svc.http.post("/open311/v2/requests.xml", data={**FORM, "api_key": "plp_wrong"})
+    assert bad_key.status_code == 403
+    error = ElementTree.fromstring(bad_key.text).find("error")
+    assert error.find("code").text == "403" and "api_key" in error.find("description").text
+
+    no_place = await svc.http.post("/open311/v2/requests.json", data={**FORM, "lat": "", "long": "", "api_key": key})
+    assert no_place.status_code == 400 and no_place.json()[0]["code"] == 400
+
+    assert (await svc.http.get("/open311/v2/requests/LAPOR-TIDAKADA.json")).status_code == 404
+    assert (await svc.http.get("/open311/v2/services/tidak-ada.xml")).status_code == 404
+    assert (await svc.http.get("/open311/v2/tokens/../x.json")).status_code == 404
+    assert (await svc.http.get("/open311/v2/requests.json", params={"start_date": "kemarin"})).status_code == 400
+    huge = await svc.http.post("/open311/v2/requests.json", data={**FORM, "api_key": key, "description": "x" * 70_000})
+    assert huge.status_code == 413
+    as_json = await svc.http.post("/open311/v2/requests.json", json={**FORM, "api_key": key})
+    assert as_json.status_code == 400
+
+
+async def test_a_revoked_key_is_refused(served, settings, monkeypatch, capsys):
+    svc, _ = served
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    assert await asyncio.to_thread(cli.main, ["api-key", "issue", "Klien Uji"]) == 0
+    key = capsys.readouterr().out.strip().splitlines()[-1]
+    assert (await svc.http.post("/open311/v2/requests.json", data={**FORM, "api_key": key})).status_code == 201
+    assert await asyncio.to_thread(cli.main, ["api-key", "revoke", "Klien Uji"]) == 0
+    assert (await svc.http.post("/open311/v2/requests.json", data={**FORM, "api_key": key})).status_code == 403
