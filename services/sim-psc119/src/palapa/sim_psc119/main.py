@@ -1,0 +1,14 @@
+"""Run the simulated PSC 119 app until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+from palapa.kit.http import serve
+from palapa.kit.settings import load
+
+from .app import create_app
+from .settings import SimPsc119Settings
+
+
+def main() -> None:
+    settings = load(SimPsc119Settings, "sim-psc119")
+    serve(create_app(settings), settings.http_host, settings.http_port, settings.log_level)
