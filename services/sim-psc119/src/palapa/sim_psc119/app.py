@@ -43,6 +43,10 @@ class Legacy:
         """The legacy server's local time: WIB, running clock_offset_seconds off."""
         return datetime.now(WIB).replace(tzinfo=None) + timedelta(seconds=self.settings.clock_offset_seconds)
 
+    def unix_now(self) -> float:
+        """The legacy server's Unix time (as skewed as its clock): what it signs webhooks with."""
+        return self.now().replace(tzinfo=WIB).timestamp()
+
     async def save(self, key: int, item: dict[str, Any]) -> dict[str, Any]:
         self.store.save(key, item)
         if self.pusher is not None:
@@ -84,7 +88,7 @@ def create_app(settings: SimPsc119Settings) -> FastAPI:
         pusher = Pusher(client, settings.webhook_url, settings.webhook_secret.get_secret_value().encode(),
                         IncidentGenerator(settings.seed).rng, duplicate_ratio=settings.duplicate_ratio,
                         out_of_order_ratio=settings.out_of_order_ratio, lost_ratio=settings.lost_ratio,
-                        clock=lambda: legacy.now().replace(tzinfo=WIB).timestamp())
+                        clock=lambda: legacy.unix_now())
     legacy = Legacy(settings, pusher)
     tasks: list[asyncio.Task] = []
 
