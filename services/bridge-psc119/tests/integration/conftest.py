@@ -10,8 +10,8 @@ import pytest
 from palapa.bridge_psc119.main import WEBHOOK_PATH, create_app
 from palapa.bridge_psc119.settings import BridgePsc119Settings
 from palapa.devstack.local import free_port
-from palapa.sim_psc119.app import create_app as create_sim
-from palapa.sim_psc119.settings import SimPsc119Settings
+from palapa.psc119_legacy.app import create_app as create_sim
+from palapa.psc119_legacy.settings import SimPsc119Settings
 from palapa.testkit import Service, running
 
 SECRET = "rahasia-bersama-psc119-uji"

@@ -1,12 +1,11 @@
-"""Run the simulated PSC 119 app until Ctrl-C or SIGTERM."""
+"""Run the simulated PSC 119 app (palapa.psc119_legacy) until Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
 from palapa.kit.http import serve
 from palapa.kit.settings import load
-
-from .app import create_app
-from .settings import SimPsc119Settings
+from palapa.psc119_legacy.app import create_app
+from palapa.psc119_legacy.settings import SimPsc119Settings
 
 
 def main() -> None:

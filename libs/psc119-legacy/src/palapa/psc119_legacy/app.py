@@ -22,7 +22,7 @@ from .push import Pusher
 from .settings import SimPsc119Settings
 from .store import BadTokenError, Store
 
-log = logging.getLogger("palapa.sim_psc119")
+log = logging.getLogger("palapa.psc119_legacy")
 WIB = zone("Asia/Jakarta")
 
 

@@ -8,9 +8,9 @@ from datetime import datetime
 import httpx
 import pytest
 
-from palapa.sim_psc119.generate import OPEN, IncidentGenerator
-from palapa.sim_psc119.push import Pusher, signed
-from palapa.sim_psc119.store import BadTokenError, Store, seq_of, token
+from palapa.psc119_legacy.generate import OPEN, IncidentGenerator
+from palapa.psc119_legacy.push import Pusher, signed
+from palapa.psc119_legacy.store import BadTokenError, Store, seq_of, token
 
 NOW = datetime(2026, 11, 26, 9, 0)
 
@@ -74,3 +74,22 @@ async def test_webhooks_are_signed_and_sometimes_twice_late_or_lost():
                       lost_ratio=1, clock=lambda: 1_800_000_000)
         await lost.changed(1, {"v": 3})
         assert len(sent) == 2 and lost.lost == 1
+
+
+async def test_the_api_pages_incidents_with_its_cursor_and_refuses_a_foreign_one():
+    from palapa.psc119_legacy.app import create_app
+    from palapa.psc119_legacy.settings import SimPsc119Settings
+    from palapa.testkit import running
+
+    settings = SimPsc119Settings(incidents_per_minute=0, moves_per_minute=0, broken_ratio=0)
+    async with running(create_app(settings), name="psc119") as svc:
+        keys = [(await svc.http.post("/api/v1/insiden")).json()["kunci"] for _ in range(3)]
+        moved = await svc.http.post(f"/api/v1/insiden/{keys[0]}/status", json={"kode_status": "2"})
+        assert moved.json()["data"]["kode_status"] == "2" and moved.json()["data"]["unit_ambulans"].startswith(("AMB", "PSC"))
+        first = (await svc.http.get("/api/v1/insiden", params={"per_halaman": 2})).json()
+        rest = (await svc.http.get("/api/v1/insiden", params={"per_halaman": 2, "setelah": first["berikutnya"]})).json()
+        assert first["ada_lagi"] and not rest["ada_lagi"]
+        assert [str(i["id_insiden"]) for i in first["data"] + rest["data"]] == [str(k) for k in (keys[1], keys[2], keys[0])]
+        foreign = await svc.http.get("/api/v1/insiden", params={"setelah": "bukan-token"})
+        assert foreign.status_code == 400 and "tidak dikenal" in foreign.json()["pesan"]
+        assert (await svc.http.post("/api/v1/insiden/1/status", json={"kode_status": "2"})).status_code == 404
