@@ -88,7 +88,7 @@ def create_app(settings: BridgePsc119Settings, *, exporter: SpanExporter | None 
         stopping.clear()
         await bridge.load_position()
         loops[:] = [
-            runtime.spawn(run_polls(poll_once, stopping, settings.poll_interval_seconds, poller.max_pages,
+            runtime.spawn(run_polls(poll_once, stopping, settings.poll_every, poller.max_pages,
                                     source="PSC 119 API"), "psc119-poller"),
             runtime.spawn(heartbeat.run(beat, stopping, settings.heartbeat_seconds), "psc119-heartbeat"),
         ]
