@@ -12,6 +12,7 @@ class ServiceSpec:
     env_prefix: str
     port: int | None  # HTTP port with /readyz, None for a plain worker
     legacy: bool = False  # needs the legacy Curhat Ning Ita database
+    databases: tuple[str, ...] = ()  # other legacy apps' databases: name → {NAME}_DATABASE_URL, database {name}_legacy
 
 
 SERVICES: tuple[ServiceSpec, ...] = (
@@ -20,4 +21,6 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("notify-svc", "palapa.notify", "NOTIFY_", 8103),
     ServiceSpec("bridge-curhat", "palapa.bridge_curhat", "BRIDGE_CURHAT_", 8104, legacy=True),
     ServiceSpec("sim-curhat", "palapa.sim_curhat", "SIM_CURHAT_", None, legacy=True),
+    ServiceSpec("bridge-mapped", "palapa.bridge_mapped", "BRIDGE_MAPPED_", 8111, databases=("puskesmas",)),
+    ServiceSpec("sim-puskesmas", "palapa.sim_puskesmas", "SIM_PUSKESMAS_", None, databases=("puskesmas",)),
 )
