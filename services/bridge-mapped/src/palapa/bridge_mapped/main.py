@@ -15,7 +15,7 @@ from palapa.bridgekit import heartbeat, sqlpoll
 from palapa.bridgekit.checkpoint import Checkpoint
 from palapa.bridgekit.ingest import Bridge, SourceRecord
 from palapa.bridgekit.loop import run_polls
-from palapa.bridgekit.masking import mask_text
+from palapa.bridgekit.masking import safe_text
 from palapa.bridgekit.replay import replay_router, rewind
 from palapa.bridgekit.state import LastState, RowStates
 from palapa.contracts.topics import ALL_TOPICS, BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, topic_for
@@ -66,7 +66,8 @@ def build(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSettings)
         return datetime(2000, 1, 1) <= row.ts <= horizon
 
     def mask_row(row: dict[str, str | None]) -> dict[str, str | None]:
-        return {k: ("***" if k in m.personal_columns and v is not None else mask_text(v)) for k, v in row.items()}
+        # masked and cut (a 2 MB text would make the quarantine event too large for any topic)
+        return {k: None if v is None else "***" if k in m.personal_columns else safe_text(v) for k, v in row.items()}
 
     checkpoint = Checkpoint(store.checkpoint, m.app_id, sqlpoll.SourcePosition(), sqlpoll.encode, sqlpoll.decode)
     bridge = Bridge(runtime, m.app_id, checkpoint, RowStates(store.tables, m.app_id), translation, mask_row,
