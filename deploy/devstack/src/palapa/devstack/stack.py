@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -57,6 +58,8 @@ class Stack:
     progress: Progress = lambda line: None
     kafka: str = ""
     database_url: str = ""
+    ports: dict[str, int] = field(default_factory=dict)  # every HTTP service's, chosen before any starts
+    secret: str = field(default_factory=lambda: "dev-" + secrets.token_hex(16))  # shared by this run's services
     legacy_database_url: str = ""
     app_databases: dict[str, str] = field(default_factory=dict)  # other legacy apps' databases (ServiceSpec.databases)
     running: dict[str, Running] = field(default_factory=dict)
@@ -76,6 +79,9 @@ class Stack:
         created = await ensure_topics(self.kafka)
         self.progress(f"topics: ready ({len(created)} created)")
         await self._prepare_legacy()
+        for spec in SERVICES:  # services find each other through these (ServiceSpec.links)
+            if spec.port:
+                self.ports.setdefault(spec.name, spec.port if self.fixed_ports else free_port())
         for spec in SERVICES:
             if self.only is not None and spec.name not in self.only:
                 continue
@@ -147,12 +153,14 @@ class Stack:
             env[f"{name.upper()}_DATABASE_URL"] = self.app_databases[name]
         if spec.name == "bridge-mapped":
             env["BRIDGE_MAPPED_MAPPINGS_DIR"] = str(BRIDGES)
+        for name, template in spec.links:
+            env[f"{spec.env_prefix}{name}"] = template.format(port=self.ports, secret=self.secret)
         env.update(self.extra_env.get(spec.name, {}))
         return env
 
     def _spawn(self, spec: ServiceSpec, port: int | None = None) -> Running:
         if port is None and spec.port:
-            port = spec.port if self.fixed_ports else free_port()
+            port = self.ports.get(spec.name) or (spec.port if self.fixed_ports else free_port())
         env = self._env(spec, port)
         log = self.logs / f"{spec.name}.log"
         out = open(log, "ab")
