@@ -17,7 +17,8 @@ from palapa.contracts.events import Event, is_ticket
 
 from .yamlnodes import Doc, items, scalar, text
 
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+# a table's column, or a key path in a JSON item (pasien.nama)
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,62}(?:\.[A-Za-z_][A-Za-z0-9_-]{0,62})*$")
 SPEC_KEYS = {"column", "value", "prefix", "map", "date_format"}
 SAMPLE = datetime(2026, 11, 26, 8, 5, 9)
 
@@ -105,7 +106,7 @@ def _spec(doc: Doc, name: str, node: yaml.Node, event: type[Event]) -> FieldSpec
     if isinstance(node, yaml.ScalarNode):  # shorthand: `queue_number: no_antrian` is the column
         column = text(doc, node, f"fields.{name}")
         if column is not None and not IDENTIFIER.fullmatch(column):
-            doc.refuse(node, f"fields.{name}: '{column}' is not a plain SQL column name")
+            doc.refuse(node, f"fields.{name}: '{column}' is not a column name or key path")
             return None
         return FieldSpec(name, kind, required, column=column) if column else None
     entries = items(doc, node, f"fields.{name}")
@@ -126,7 +127,7 @@ def _spec(doc: Doc, name: str, node: yaml.Node, event: type[Event]) -> FieldSpec
         return FieldSpec(name, kind, required, **spec) if spec["value"] is not None else None
     column = text(doc, entries["column"][1], f"fields.{name}.column")
     if column is not None and not IDENTIFIER.fullmatch(column):
-        doc.refuse(entries["column"][1], f"fields.{name}.column '{column}' is not a plain SQL column name")
+        doc.refuse(entries["column"][1], f"fields.{name}.column '{column}' is not a column name or key path")
     spec["column"] = column
     if "prefix" in entries:
         prefix = text(doc, entries["prefix"][1], f"fields.{name}.prefix") or ""

@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import httpx
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from palapa.bridgekit import heartbeat, sqlpoll
+from palapa.bridgekit import heartbeat, restpoll, sqlpoll
 from palapa.bridgekit.checkpoint import Checkpoint
-from palapa.bridgekit.ingest import Bridge, SourceRecord
-from palapa.bridgekit.loop import run_polls
+from palapa.bridgekit.ingest import Bridge, Quarantine, SourceRecord
+from palapa.bridgekit.loop import SourceUnavailableError, run_polls
 from palapa.bridgekit.masking import safe_text
 from palapa.bridgekit.replay import replay_router, rewind
 from palapa.bridgekit.state import LastState, RowStates
@@ -26,10 +29,11 @@ from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
+from . import jsonsource, store
 from . import mapping as mappings
-from . import store
 from .settings import BridgeMappedSettings
 from .source import SourceRow, TableReader
+from .sourcespec import JsonSource, TableSource
 from .translate import as_text, local_to_utc, translate
 from .yamlnodes import MappingError
 
@@ -39,22 +43,40 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Mapped:
-    """One app bridged: its mapping, source, kit bridge and poller."""
+    """One app bridged: its mapping, kit bridge, poll and heartbeat pieces."""
 
     mapping: mappings.Mapping
-    reader: TableReader
     bridge: Bridge
-    poller: sqlpoll.SqlPoller
+    poll_once: Callable[[], Awaitable[int]]
+    batch: int  # a poll returning this many says: more waiting, poll again at once
+    oldest_unread: Callable[[], Awaitable[datetime | None]]  # the source's oldest change beyond the position
+    start_position: Any  # where a replay re-reads from, given the time (source local)
+    close: Callable[[], Awaitable[None]]
 
 
-def build(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSettings) -> Mapped:
+def kit_bridge(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSettings, checkpoint: Checkpoint) -> Bridge:
+    """The kit's Bridge for a mapping: its translation, masking and row states."""
     tz, ahead = zone(m.source.timezone), timedelta(hours=settings.future_hours)
-    engine = make_engine(m.source.database_url, pool_size=2)
-    reader = TableReader(engine, m.source.table, m.source.id_column, m.source.timestamp_column)
 
     def translation(record: SourceRecord, last: LastState | None):
-        row: SourceRow = record.item
-        return translate(m, row.values, last, tz, row.ts, datetime.now(UTC), RECORD_MAX_BYTES, ahead)
+        item = record.item
+        if getattr(item, "problem", None):
+            return Quarantine(item.problem)
+        return translate(m, item.values, last, tz, item.ts, datetime.now(UTC), RECORD_MAX_BYTES, ahead)
+
+    def mask_row(row: dict[str, str | None]) -> dict[str, str | None]:
+        # masked and cut (a 2 MB text would make the quarantine event too large for any topic)
+        return {k: None if v is None else "***" if k in m.personal_columns else safe_text(v) for k, v in row.items()}
+
+    what = m.source.table if isinstance(m.source, TableSource) else m.source.url
+    return Bridge(runtime, m.app_id, checkpoint, RowStates(store.tables, m.app_id), translation, mask_row, what)
+
+
+def table_bridge(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSettings) -> Mapped:
+    src: TableSource = m.source
+    tz, ahead = zone(src.timezone), timedelta(hours=settings.future_hours)
+    engine = make_engine(src.database_url, pool_size=2)
+    reader = TableReader(engine, src.table, src.id_column, src.timestamp_column)
 
     def record(row: SourceRow) -> SourceRecord:
         return SourceRecord(source_id=str(row.id), fingerprint=row.digest,
@@ -62,19 +84,44 @@ def build(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSettings)
                             row={k: as_text(v) for k, v in row.values.items()}, item=row)
 
     def plausible(row: SourceRow) -> bool:
-        horizon = datetime.now(tz).replace(tzinfo=None) + ahead
-        return datetime(2000, 1, 1) <= row.ts <= horizon
+        return datetime(2000, 1, 1) <= row.ts <= datetime.now(tz).replace(tzinfo=None) + ahead
 
-    def mask_row(row: dict[str, str | None]) -> dict[str, str | None]:
-        # masked and cut (a 2 MB text would make the quarantine event too large for any topic)
-        return {k: None if v is None else "***" if k in m.personal_columns else safe_text(v) for k, v in row.items()}
+    def encode(p: sqlpoll.SourcePosition) -> dict[str, Any]:
+        return {**sqlpoll.encode(p), "cursor_token": None}
 
-    checkpoint = Checkpoint(store.checkpoint, m.app_id, sqlpoll.SourcePosition(), sqlpoll.encode, sqlpoll.decode)
-    bridge = Bridge(runtime, m.app_id, checkpoint, RowStates(store.tables, m.app_id), translation, mask_row,
-                    m.source.table)
+    checkpoint = Checkpoint(store.checkpoint, m.app_id, sqlpoll.SourcePosition(), encode, sqlpoll.decode)
+    bridge = kit_bridge(runtime, m, settings, checkpoint)
     poller = sqlpoll.SqlPoller(bridge, reader, lookback_seconds=m.schedule.lookback_seconds,
                                batch_size=m.schedule.batch_size, plausible=plausible, record=record, name="mapped")
-    return Mapped(m, reader, bridge, poller)
+    return Mapped(m, bridge, poller.poll_once, m.schedule.batch_size,
+                  lambda: reader.oldest_unread(bridge.position or sqlpoll.SourcePosition()),
+                  sqlpoll.position_at, engine.dispose)
+
+
+def json_bridge(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSettings) -> Mapped:
+    src: JsonSource = m.source
+    tz = zone(src.timezone)
+    client = httpx.AsyncClient(timeout=httpx.Timeout(10.0), follow_redirects=False)
+
+    def parse(body, cursor: restpoll.Cursor) -> restpoll.Page:
+        return jsonsource.parse(src, m.status.column, body, cursor, tz, datetime.now(tz).replace(tzinfo=None))
+
+    def encode(c: restpoll.Cursor) -> dict[str, Any]:
+        return {**restpoll.encode(c), "cursor_ts": None, "cursor_id": 0}
+
+    checkpoint = Checkpoint(store.checkpoint, m.app_id, restpoll.Cursor(), encode, restpoll.decode)
+    bridge = kit_bridge(runtime, m, settings, checkpoint)
+    pages = restpoll.HttpPages(client, src.url, parse, cursor_param=src.cursor_param)
+    poller = restpoll.RestPoller(bridge, pages, name="mapped")
+
+    async def oldest_unread() -> datetime | None:
+        if not bridge.stats.legacy_reachable:  # the heartbeat reports the endpoint away through the lag
+            raise SourceUnavailableError("the JSON endpoint did not answer the last poll")
+        return None  # an endpoint cannot say what waits beyond its cursor without being read
+
+    # a cursor is opaque: a replay reads from the beginning; only the items changed since T are unseen again
+    return Mapped(m, bridge, poller.poll_once, poller.max_pages, oldest_unread,
+                  lambda _since: restpoll.Cursor(), client.aclose)
 
 
 def create_app(settings: BridgeMappedSettings, *, exporter: SpanExporter | None = None,
@@ -82,7 +129,7 @@ def create_app(settings: BridgeMappedSettings, *, exporter: SpanExporter | None 
     """The bridges of every mapping in settings.mappings_dir (MappingError when one is invalid)."""
     found = mappings.load_folder(settings.mappings_dir) if mapped is None else mapped
     runtime = Runtime(settings, NAME, store.metadata, exporter=exporter)
-    apps = [build(runtime, m, settings) for m in found]
+    apps = [(table_bridge if isinstance(m.source, TableSource) else json_bridge)(runtime, m, settings) for m in found]
     stopping = asyncio.Event()
     loops: list[asyncio.Task] = []
 
@@ -90,27 +137,26 @@ def create_app(settings: BridgeMappedSettings, *, exporter: SpanExporter | None 
         tz = zone(a.mapping.source.timezone)
 
         async def beat():
-            position = a.bridge.position or sqlpoll.SourcePosition()
-            last_seen = local_to_utc(position.ts, tz) if position.ts else None
-            return await heartbeat.beat_once(a.bridge, a.mapping.opd, last_seen,
-                                             lambda: a.reader.oldest_unread(position), lambda t: local_to_utc(t, tz))
+            position = a.bridge.position
+            last_seen = local_to_utc(position.ts, tz) if getattr(position, "ts", None) else None
+            return await heartbeat.beat_once(a.bridge, a.mapping.opd, last_seen, a.oldest_unread,
+                                             lambda t: local_to_utc(t, tz))
         return beat
 
     def replayer(a: Mapped):
         async def replay(since: datetime):
             local = since.astimezone(zone(a.mapping.source.timezone)).replace(tzinfo=None)
-            return await rewind(a.bridge, sqlpoll.position_at(local), local)
+            return await rewind(a.bridge, a.start_position(local), local)
         return replay
 
     async def start() -> None:
         stopping.clear()
         loops.clear()
         for a in apps:
-            log.info("bridging %s: %s.%s → %s (%s)", a.mapping.app_id, a.mapping.source.table,
-                     a.mapping.status.column, a.mapping.event.__name__, a.mapping.file)
-            sch = a.mapping.schedule
-            loops.append(runtime.spawn(run_polls(a.poller.poll_once, stopping, sch.every_seconds, sch.batch_size,
-                                                 source=f"{a.mapping.app_id} source table"), f"{a.mapping.app_id}-poller"))
+            log.info("bridging %s: %s → %s (%s)", a.mapping.app_id, a.bridge.what, a.mapping.event.__name__,
+                     a.mapping.file)
+            loops.append(runtime.spawn(run_polls(a.poll_once, stopping, a.mapping.schedule.every_seconds, a.batch,
+                                                 source=f"{a.mapping.app_id} source"), f"{a.mapping.app_id}-poller"))
             loops.append(runtime.spawn(heartbeat.run(beat_of(a), stopping, settings.heartbeat_seconds),
                                        f"{a.mapping.app_id}-heartbeat"))
 
@@ -120,7 +166,7 @@ def create_app(settings: BridgeMappedSettings, *, exporter: SpanExporter | None 
             await asyncio.wait(loops, timeout=10)
         loops.clear()
         for a in apps:
-            await a.reader.engine.dispose()
+            await a.close()
 
     publishes = [BRIDGE_QUARANTINE, BRIDGE_HEARTBEATS]
     for a in apps:

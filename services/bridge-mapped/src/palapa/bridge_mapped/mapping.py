@@ -22,30 +22,18 @@ from pathlib import Path
 import yaml
 
 from palapa.contracts.events import ALL_EVENTS, Event
-from palapa.kit.clock import zone
-from palapa.kit.db import async_url
 
 from .fieldspec import FieldSpec, read_fields
+from .sourcespec import JsonSource, TableSource, read_source
 from .yamlnodes import Doc, MappingError, compose, items, scalar, text
 
 APP_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
-ENV_REF = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
 TOP_KEYS = {"app_id", "opd", "source", "schedule", "event", "key", "status", "fields", "emit_on", "personal_columns"}
-SOURCE_KEYS = {"table", "database_url", "id_column", "timestamp_column", "timezone"}
 SCHEDULE_KEYS = {"every_seconds", "batch_size", "lookback_seconds"}
 ACTIONS = {"emit", "skip"}
 EMIT_ON = {"status_change", "every_change"}
 EVENTS_BY_NAME: dict[str, type[Event]] = {**{e.__name__: e for e in ALL_EVENTS}, **{e.event_type: e for e in ALL_EVENTS}}
-
-
-@dataclass(frozen=True)
-class TableSource:
-    table: str
-    database_url: str
-    id_column: str
-    timestamp_column: str
-    timezone: str = "Asia/Jakarta"
 
 
 @dataclass(frozen=True)
@@ -66,7 +54,7 @@ class Mapping:
     file: str
     app_id: str
     opd: str
-    source: TableSource
+    source: TableSource | JsonSource
     schedule: Schedule
     event: type[Event]
     key: str
@@ -96,7 +84,7 @@ def load(path: Path, env: dict[str, str] | None = None) -> Mapping:
     if app_id is not None and not APP_ID.fullmatch(app_id) or app_id and len(app_id) > 64:
         doc.refuse(value["app_id"], f"app_id '{app_id}' must be lower-case words joined by '-' (e.g. puskesmas-antrian)")
     opd = text(doc, value["opd"], "opd") if "opd" in value else None
-    source = _source(doc, value["source"], env) if "source" in value else None
+    source = read_source(doc, value["source"], env) if "source" in value else None
     schedule = _schedule(doc, value["schedule"]) if "schedule" in value else Schedule()
     event = _event(doc, value["event"]) if "event" in value else None
     status = _status(doc, value["status"]) if "status" in value else None
@@ -138,46 +126,6 @@ def load_folder(folder: Path, env: dict[str, str] | None = None) -> list[Mapping
     return mappings
 
 
-def _source(doc: Doc, node: yaml.Node, env) -> TableSource | None:
-    entries = items(doc, node, "source")
-    if entries is None:
-        return None
-    for name, (key, _) in entries.items():
-        if name not in SOURCE_KEYS:
-            doc.refuse(key, f"unknown source setting '{name}' (known: {', '.join(sorted(SOURCE_KEYS))})")
-    got: dict[str, str] = {}
-    for name in ("table", "database_url", "id_column", "timestamp_column"):
-        if name not in entries:
-            doc.refuse(node, f"source: '{name}' is missing")
-            continue
-        value = text(doc, entries[name][1], f"source.{name}")
-        if value is None:
-            continue
-        if name == "database_url":
-            before = len(doc.problems)
-            value = _expand(doc, entries[name][1], value, env)
-            if len(doc.problems) > before:
-                continue
-            try:
-                value = async_url(value)
-            except ValueError as exc:  # the message quotes the URL: say only what is wrong with it
-                doc.refuse(entries[name][1], f"source.database_url: {str(exc).split(':')[0]}")
-                continue
-        elif not IDENTIFIER.fullmatch(value):
-            doc.refuse(entries[name][1], f"source.{name} '{value}' is not a plain SQL name (letters, digits, _)")
-        got[name] = value
-    tz = "Asia/Jakarta"
-    if "timezone" in entries:
-        tz = text(doc, entries["timezone"][1], "source.timezone") or tz
-        try:
-            zone(tz)
-        except ValueError:
-            doc.refuse(entries["timezone"][1], f"unknown time zone '{tz}'")
-    if len(got) < 4:
-        return None
-    return TableSource(timezone=tz, **got)
-
-
 def _personal(doc: Doc, node: yaml.Node) -> tuple[str, ...]:
     if not isinstance(node, yaml.SequenceNode):
         doc.refuse(node, "personal_columns must be a list of column names, e.g. [nama_pasien, nik]")
@@ -187,17 +135,6 @@ def _personal(doc: Doc, node: yaml.Node) -> tuple[str, ...]:
         if name is not None and not IDENTIFIER.fullmatch(name):
             doc.refuse(n, f"personal_columns: '{name}' is not a plain SQL column name")
     return tuple(n for n in names if n)
-
-
-def _expand(doc: Doc, node: yaml.Node, value: str, env) -> str:
-    """${NAME} from the environment: secrets stay out of the file."""
-    def one(m: re.Match) -> str:
-        if m.group(1) not in env:
-            doc.refuse(node, f"environment variable {m.group(1)} is not set")
-            return ""
-        return env[m.group(1)]
-
-    return ENV_REF.sub(one, value)
 
 
 def _schedule(doc: Doc, node: yaml.Node) -> Schedule:

@@ -1,4 +1,4 @@
-"""bridge-mapped's tables: checkpoint, row state and quarantine per app
+"""bridge-mapped's tables: checkpoint (table position or JSON cursor), row state and quarantine per app
 
 Revision bridge_mapped_0001, written 2026-11-26.
 """
@@ -18,6 +18,7 @@ def upgrade() -> None:
     sa.Column('app_id', sa.String(length=64), nullable=False),
     sa.Column('cursor_ts', sa.DateTime(), nullable=True),
     sa.Column('cursor_id', sa.BigInteger(), nullable=False),
+    sa.Column('cursor_token', sa.Text(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('app_id'),
     schema='bridge_mapped'
