@@ -69,7 +69,7 @@ def read_source(doc: Doc, node: yaml.Node, env) -> TableSource | JsonSource | No
                             f"(known: {', '.join(sorted(known))})")
     required = ("url", "id_field") if is_json else ("table", "database_url", "id_column", "timestamp_column")
     got: dict[str, str] = {}
-    for name in [n for n in known if n in entries or n in required]:
+    for name in sorted(n for n in known if n in entries or n in required):
         if name not in entries:
             doc.refuse(node, f"source: '{name}' is missing")
             continue

@@ -49,13 +49,16 @@ def local_to_utc(value: datetime, tz: tzinfo) -> datetime:
     return (value.replace(tzinfo=tz) if value.tzinfo is None else value).astimezone(UTC)
 
 
-def field_value(spec: FieldSpec, row: dict[str, Any], tz: tzinfo) -> Any:
-    """The field's value from the row (None when blank), or Unusable with the reason."""
+def field_value(spec: FieldSpec, row: dict[str, Any], tz: tzinfo, absent_is_blank: bool = False) -> Any:
+    """The field's value from the row (None when blank), or Unusable with the reason.
+
+    A table has every column in every row: one missing is a mapping's typo, said in the reason. A JSON item
+    leaves out what it has no value for (`absent_is_blank`)."""
     if spec.column is None:
         return spec.value
-    if spec.column not in row:
+    if spec.column not in row and not absent_is_blank:
         raise Unusable(f"missing_column: {spec.column}")
-    raw = row[spec.column]
+    raw = row.get(spec.column)
     shown = as_text(raw)
     if shown is None or shown.strip() in BLANK:
         if spec.required:
@@ -120,7 +123,8 @@ def translate(mapping: Mapping, row: dict[str, Any], last: LastState | None, tz:
     if mapping.emit_on == "status_change" and last is not None and last.status == status:
         return Translated([], status, at)  # changed, but already announced at this status
     try:
-        values = {name: field_value(spec, row, tz) for name, spec in mapping.fields.items()}
+        absent_is_blank = not hasattr(mapping.source, "table")  # a JSON endpoint's items
+        values = {name: field_value(spec, row, tz, absent_is_blank) for name, spec in mapping.fields.items()}
     except Unusable as exc:
         return Quarantine(str(exc))
     try:

@@ -26,7 +26,7 @@ class MappingError(ValueError):
     """A mapping file refused; `problems` lists every reason found, each with its file and line."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line))  # as the reader meets them
         super().__init__("\n".join(str(p) for p in problems))
 
 
