@@ -5,8 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from palapa.bridge_mapped.mapping import load
-from palapa.bridge_mapped.translate import fingerprint, translate
-from palapa.bridgekit.ingest import Quarantine, Translated
+from palapa.bridge_mapped.translate import Quarantine, Translated, fingerprint, translate
 from palapa.bridgekit.state import LastState
 from palapa.kit.clock import zone
 

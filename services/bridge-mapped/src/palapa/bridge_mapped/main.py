@@ -16,7 +16,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 
 from palapa.bridgekit import heartbeat, restpoll, sqlpoll
 from palapa.bridgekit.checkpoint import Checkpoint
-from palapa.bridgekit.ingest import Bridge, Quarantine, SourceRecord
+from palapa.bridgekit.ingest import Bridge, Quarantine, SourceRecord, Translated
 from palapa.bridgekit.loop import SourceUnavailableError, run_polls
 from palapa.bridgekit.masking import safe_text
 from palapa.bridgekit.replay import replay_router, rewind
@@ -31,10 +31,11 @@ from palapa.kit.settings import load
 
 from . import jsonsource, store
 from . import mapping as mappings
+from . import translate as mapped
 from .settings import BridgeMappedSettings
 from .source import SourceRow, TableReader
 from .sourcespec import JsonSource, TableSource
-from .translate import as_text, local_to_utc, translate
+from .translate import as_text, local_to_utc
 from .yamlnodes import MappingError
 
 NAME = "bridge-mapped"
@@ -62,7 +63,10 @@ def kit_bridge(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSett
         item = record.item
         if getattr(item, "problem", None):
             return Quarantine(item.problem)
-        return translate(m, item.values, last, tz, item.ts, datetime.now(UTC), RECORD_MAX_BYTES, ahead)
+        result = mapped.translate(m, item.values, last, tz, item.ts, datetime.now(UTC), RECORD_MAX_BYTES, ahead)
+        if isinstance(result, mapped.Quarantine):
+            return Quarantine(result.reason)
+        return Translated(result.events, result.status, result.time, subject=result.subject)
 
     def mask_row(row: dict[str, str | None]) -> dict[str, str | None]:
         # masked and cut (a 2 MB text would make the quarantine event too large for any topic)

@@ -5,15 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ValidationError
-
-from palapa.bridgekit.ingest import Quarantine, Translated
-from palapa.bridgekit.masking import safe_text
-from palapa.bridgekit.state import LastState
+from palapa.contracts.events import Event
 
 from .fieldspec import FieldSpec
 from .mapping import Mapping
@@ -22,6 +19,27 @@ BLANK = {"", "-"}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 STATUS_CHARS = 20  # row_state keeps the source's status in 20 characters
 ENVELOPE_HEADROOM = 4096
+
+
+@dataclass(frozen=True)
+class Translated:
+    """The row's events (none when its status is skipped or already announced) and the status handled."""
+
+    events: list[Event]
+    status: str
+    time: datetime
+    subject: str | None = None
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    reason: str
+
+
+def safe_text(text: str, limit: int) -> str:
+    """Cut for a reason; the kit masks every reason again before it leaves the bridge."""
+    text = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class Unusable(ValueError):
@@ -101,10 +119,12 @@ def _moment(spec: FieldSpec, raw: Any, shown: str, tz: tzinfo) -> datetime | dat
         raise Unusable(f"implausible_date: {spec.column}={shown!r}") from None
 
 
-def translate(mapping: Mapping, row: dict[str, Any], last: LastState | None, tz: tzinfo,
+def translate(mapping: Mapping, row: dict[str, Any], last: Any, tz: tzinfo,
               changed_at: datetime, now: datetime, max_event_bytes: int,
               ahead: timedelta = timedelta(hours=24)) -> Translated | Quarantine:
-    """The row's event when its status says emit (once per arrival at that status unless emit_on: every_change)."""
+    """The row's event when its status says emit (once per arrival at that status unless emit_on: every_change).
+
+    `last` is what the bridge handled before for this row (its `.status`), None for a row never seen."""
     status_raw = as_text(row.get(mapping.status.column))
     status = (status_raw or "").strip()
     if len(status) > STATUS_CHARS or CONTROL.search(status):
@@ -129,8 +149,8 @@ def translate(mapping: Mapping, row: dict[str, Any], last: LastState | None, tz:
         return Quarantine(str(exc))
     try:
         event = mapping.event.model_validate({k: v for k, v in values.items() if v is not None})
-    except ValidationError as exc:
-        e = exc.errors()[0]
+    except ValueError as exc:  # pydantic's ValidationError
+        e = exc.errors()[0] if hasattr(exc, "errors") else {"loc": (), "msg": str(exc)}
         where = ".".join(map(str, e["loc"])) or "event"
         return Quarantine(f"invalid_{where}: {e['msg']}")
     if len(event.model_dump_json().encode()) + ENVELOPE_HEADROOM > max_event_bytes:
