@@ -157,3 +157,15 @@ def test_odd_files_are_refused_not_crashed_on(tmp_path):
     path = tmp_path / "bin.yaml"
     path.write_bytes(b"app_id: \xff\xfe")
     assert refused(path) == [f"{path}:1: not UTF-8 text (byte 8)"]
+
+
+def test_the_check_command_validates_a_folder_without_starting(tmp_path, capsys, monkeypatch):
+    from palapa.bridge_mapped.main import check
+
+    monkeypatch.setenv("PUSKESMAS_DATABASE_URL", ENV["PUSKESMAS_DATABASE_URL"])
+    write(tmp_path, EXAMPLE.read_text(), "puskesmas.yaml")
+    assert check(tmp_path) == 0
+    assert "puskesmas.yaml: ok: puskesmas-antrian → QueueTicketCalled" in capsys.readouterr().out
+    write(tmp_path, EXAMPLE.read_text().replace("event: QueueTicketCalled", "event: Antrian"), "puskesmas.yaml")
+    assert check(tmp_path) == 1
+    assert f"{tmp_path / 'puskesmas.yaml'}:" in capsys.readouterr().err

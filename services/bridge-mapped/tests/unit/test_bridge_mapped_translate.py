@@ -68,3 +68,8 @@ def test_the_fingerprint_covers_every_column_and_tells_null_from_blank():
     assert fingerprint(CALLED) == fingerprint(dict(reversed(list(CALLED.items()))))
     assert fingerprint({**CALLED, "loket": None}) != fingerprint({**CALLED, "loket": ""})
     assert fingerprint({**CALLED, "nama_pasien": "Siti"}) != fingerprint(CALLED)
+
+
+def test_a_status_column_the_table_lacks_is_named_in_every_row_s_reason():
+    row = {k: v for k, v in CALLED.items() if k != "status_antrian"}
+    assert run(row) == Quarantine("missing_column: status_antrian")

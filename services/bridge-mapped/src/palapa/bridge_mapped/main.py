@@ -8,6 +8,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -185,7 +186,22 @@ def create_app(settings: BridgeMappedSettings, *, exporter: SpanExporter | None 
     return app
 
 
+def check(folder: Path) -> int:
+    """`python -m palapa.bridge_mapped --check [folder]`: validate mapping files without starting (CI, before deploy)."""
+    try:
+        found = mappings.load_folder(folder)
+    except MappingError as exc:
+        print(f"{NAME}: mapping files refused:\n{exc}", file=sys.stderr)
+        return 1
+    for m in found:
+        print(f"{m.file}: ok: {m.app_id} → {m.event.__name__} ({len(m.fields)} fields)")
+    return 0
+
+
 def main() -> None:
+    if "--check" in sys.argv[1:]:
+        rest = [a for a in sys.argv[1:] if a != "--check"]
+        sys.exit(check(Path(rest[0]) if rest else load(BridgeMappedSettings, NAME).mappings_dir))
     settings = load(BridgeMappedSettings, NAME)
     try:
         app = create_app(settings)

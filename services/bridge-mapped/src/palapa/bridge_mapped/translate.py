@@ -125,6 +125,8 @@ def translate(mapping: Mapping, row: dict[str, Any], last: Any, tz: tzinfo,
     """The row's event when its status says emit (once per arrival at that status unless emit_on: every_change).
 
     `last` is what the bridge handled before for this row (its `.status`), None for a row never seen."""
+    if mapping.status.column not in row and hasattr(mapping.source, "table"):
+        return Quarantine(f"missing_column: {mapping.status.column}")  # a typo in the mapping: every row says so
     status_raw = as_text(row.get(mapping.status.column))
     status = (status_raw or "").strip()
     if len(status) > STATUS_CHARS or CONTROL.search(status):
