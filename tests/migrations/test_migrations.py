@@ -56,6 +56,14 @@ ROWS = {
         "quarantine": {"source_id": 43, "reason": "tanggal kosong", "row": {"id": 43}, "legacy_updated_at": LEGACY_AT,
                        "seen_at": AT},
     },
+    "bridge-mapped": {
+        "checkpoint": {"app_id": "puskesmas-antrian", "cursor_ts": LEGACY_AT, "cursor_id": 42, "cursor_token": None,
+                       "updated_at": AT},
+        "row_state": {"app_id": "puskesmas-antrian", "source_id": "42", "status": "1", "legacy_status": "1",
+                      "fingerprint": "f" * 64, "legacy_updated_at": LEGACY_AT, "quarantine_reason": None, "updated_at": AT},
+        "quarantine": {"app_id": "puskesmas-antrian", "source_id": "43", "reason": "unmapped_value: kd_puskesmas='ZZZ'",
+                       "row": {"id_antrian": "43"}, "legacy_updated_at": LEGACY_AT, "seen_at": AT},
+    },
     "bridge-psc119": {
         "checkpoint": {"app_id": "psc-119", "cursor_token": "cHNjMTE5OjQy", "updated_at": AT},
         "row_state": {"source_id": "20461", "status": "dispatched", "legacy_status": "2", "fingerprint": "f" * 64,

@@ -25,6 +25,7 @@ from .settings import DevstackSettings
 Progress = Callable[[str], None]
 PLATFORM_DB = "palapa"
 LEGACY_DB = "curhat_legacy"
+BRIDGES = Path(__file__).resolve().parents[4] / "bridges"  # deploy/bridges: the YAML-onboarded apps
 
 
 class StackError(RuntimeError):
@@ -60,6 +61,7 @@ class Stack:
     ports: dict[str, int] = field(default_factory=dict)  # every HTTP service's, chosen before any starts
     secret: str = field(default_factory=lambda: "dev-" + secrets.token_hex(16))  # shared by this run's services
     legacy_database_url: str = ""
+    app_databases: dict[str, str] = field(default_factory=dict)  # other legacy apps' databases (ServiceSpec.databases)
     running: dict[str, Running] = field(default_factory=dict)
     _tansu: LocalTansu | None = None
     _postgres: LocalPostgres | None = None
@@ -115,6 +117,8 @@ class Stack:
             self.legacy_database_url = async_url(self.settings.legacy_database_url)
         else:
             self.legacy_database_url = await ensure_database(server, LEGACY_DB)
+        for name in sorted({d for spec in SERVICES for d in spec.databases}):
+            self.app_databases[name] = await ensure_database(server, f"{name}_legacy")
 
     async def _prepare_legacy(self) -> None:
         """The legacy app's table exists before the bridge reads it (the PHP app's installer would)."""
@@ -145,6 +149,10 @@ class Stack:
             env[f"{spec.env_prefix}HTTP_PORT"] = str(port)
         if spec.legacy:
             env[f"{spec.env_prefix}LEGACY_DATABASE_URL"] = self.legacy_database_url
+        for name in spec.databases:
+            env[f"{name.upper()}_DATABASE_URL"] = self.app_databases[name]
+        if spec.name == "bridge-mapped":
+            env["BRIDGE_MAPPED_MAPPINGS_DIR"] = str(BRIDGES)
         for name, template in spec.links:
             env[f"{spec.env_prefix}{name}"] = template.format(port=self.ports, secret=self.secret)
         env.update(self.extra_env.get(spec.name, {}))
@@ -251,7 +259,8 @@ class Stack:
 
     def endpoints(self) -> list[tuple[str, str]]:
         rows = [("broker (Kafka protocol)", self.kafka), ("PostgreSQL", _hide(self.database_url)),
-                ("legacy Curhat Ning Ita DB", _hide(self.legacy_database_url))]
+                ("legacy Curhat Ning Ita DB", _hide(self.legacy_database_url)),
+                *((f"legacy {name} DB", _hide(url)) for name, url in self.app_databases.items())]
         for run in self.running.values():
             rows.append((run.spec.name, run.url or "(worker, no HTTP)"))
         if "notify-svc" in self.running:

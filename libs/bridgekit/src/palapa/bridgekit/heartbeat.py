@@ -43,6 +43,7 @@ async def beat_once(bridge: Bridge, opd: str, last_seen: datetime | None,
         lag_seconds=lag_seconds(now, last_seen, aware(oldest) if oldest else None, reachable),
         rows_translated=bridge.stats.rows_translated, rows_quarantined=bridge.stats.rows_quarantined, at=now,
     )
+    bridge.stats.lag_seconds = event.lag_seconds
     async with bridge.runtime.transaction() as tx:
         tx.publish(Envelope(event, source=bridge.source, subject=bridge.app_id, time=now))
     return event

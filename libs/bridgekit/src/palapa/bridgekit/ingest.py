@@ -4,6 +4,7 @@ the new position in ONE transaction, under the checkpoint's row lock (compare-an
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ class Translated:
     events: list[Event]
     status: str | None
     time: datetime | None = None  # the events' time (aware), None = now
+    subject: str | None = None  # the events' key when it is not their ticket (e.g. a NOP)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,14 @@ class Stats:
     events_emitted: int = 0
     polls: int = 0
     legacy_reachable: bool = True
+    last_poll_at: float | None = None  # unix time of the last poll that read the source (/metrics)
+    lag_seconds: float | None = None  # as the last heartbeat worked it out (/metrics)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # every adapter counts its polls (`stats.polls += 1`): the time comes along, with no call to forget
+        if name == "polls" and value:
+            object.__setattr__(self, "last_poll_at", time.time())
+        object.__setattr__(self, name, value)
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,11 @@ class Bridge:
     position: Any = None
     stats: Stats = field(default_factory=Stats)
 
+    def __post_init__(self) -> None:
+        from .metrics import expose  # lag, last poll, polls, events, reachability per app on /metrics
+
+        expose(self)
+
     @property
     def source(self) -> str:
         return f"/apps/{self.app_id}"
@@ -126,9 +141,14 @@ class Bridge:
             known = await self.states.last(s, [r.source_id for r in records])
         return [r for r in records if not unchanged(r, known.get(r.source_id))]
 
-    async def ingest(self, records: list[SourceRecord], next_position: Any) -> Ingested:
-        """Stage events/quarantines, row states and `next_position` together; unchanged records are skipped."""
-        position = self.position if self.position is not None else await self.load_position()
+    async def ingest(self, records: list[SourceRecord], next_position: Any, *, read_from: Any = None) -> Ingested:
+        """Stage events/quarantines, row states and `next_position` together; unchanged records are skipped.
+
+        `read_from`: the position the records were read from (default: the bridge's). A rewind in between
+        (replay.rewind) makes it differ from the stored one: the batch is refused and read again.
+        """
+        position = read_from if read_from is not None else (
+            self.position if self.position is not None else await self.load_position())
         now = datetime.now(UTC)
         emitted = quarantined = handled = 0
         states, quarantine_rows = [], []
@@ -155,7 +175,7 @@ class Bridge:
                     last[record.source_id] = LastState(status, fp, record.changed_at)
                     continue
                 for event in result.events:
-                    tx.publish(Envelope(event, source=self.source, subject=event.ticket, time=result.time))
+                    tx.publish(Envelope(event, source=self.source, subject=result.subject or event.ticket, time=result.time))
                     emitted += 1
                 states.append(self.states.row(record.source_id, result.status, record.status, fp,
                                               record.changed_at, None, now))

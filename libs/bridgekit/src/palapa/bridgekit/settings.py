@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 
-from palapa.kit.settings import ServiceSettings
+from palapa.kit.settings import PLACEHOLDER_SECRETS, ServiceSettings
 
 
 class BridgeSettings(ServiceSettings):
@@ -15,3 +15,15 @@ class BridgeSettings(ServiceSettings):
     heartbeat_seconds: float = Field(10.0, gt=0)
     app_id: str = Field(min_length=1)
     opd: str = Field(min_length=1)
+    # the bearer token of POST /admin/bridges/{app_id}/replay; unset = replay disabled
+    admin_token: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _real_admin_token_in_production(self):
+        token = self.admin_token.get_secret_value() if self.admin_token else None
+        if self.environment == "production" and token is not None and (len(token) < 16 or token in PLACEHOLDER_SECRETS):
+            raise ValueError("the admin token must be at least 16 characters and no placeholder when PALAPA_ENV=production")
+        return self
+
+    def admin_token_value(self) -> str | None:
+        return self.admin_token.get_secret_value() if self.admin_token else None

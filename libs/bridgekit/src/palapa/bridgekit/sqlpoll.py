@@ -51,6 +51,11 @@ class SourcePosition:
         return self if best is None else SourcePosition(*best)
 
 
+def position_at(since: datetime) -> SourcePosition:
+    """The position from which every row changed at or after `since` (source local time) is read again."""
+    return SourcePosition(since, 0)  # ids start at 1: (since, 0) lies before every row of that second
+
+
 def position_columns() -> list[Column]:
     """The checkpoint's columns for a SourcePosition."""
     return [
@@ -150,7 +155,7 @@ class SqlPoller:
         # the span starts when the poll did, so the trace covers the source read as well
         with bridge.runtime.tracer.start_as_current_span(f"{self.name} poll", start_time=started) as span:
             span.set_attribute(f"{self.name}.rows_read", len(rows))
-            done = await bridge.ingest(records, new_position)
+            done = await bridge.ingest(records, new_position, read_from=position)
             span.set_attribute(f"{self.name}.events", done.emitted)
             span.set_attribute(f"{self.name}.quarantined", done.quarantined)
             span.set_attribute(f"{self.name}.rows_changed", done.handled)

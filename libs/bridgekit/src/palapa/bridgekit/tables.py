@@ -17,8 +17,13 @@ class BridgeTables:
 
 
 def bridge_tables(metadata: MetaData, position_columns: Sequence[Column],
-                  source_id_type: type[TypeEngine] | TypeEngine = BigInteger) -> BridgeTables:
-    """The three tables in `metadata`; the checkpoint holds the source's position in `position_columns`."""
+                  source_id_type: type[TypeEngine] | TypeEngine = BigInteger, *, app_scoped: bool = False) -> BridgeTables:
+    """The three tables in `metadata`; the checkpoint holds the source's position in `position_columns`.
+
+    `app_scoped`: one program bridges several apps into the same tables (bridge-mapped), so row_state is
+    keyed by (app_id, source_id) and a quarantine row names its app.
+    """
+    scope = [Column("app_id", String(64), primary_key=True)] if app_scoped else []
     checkpoint = Table(
         "checkpoint",
         metadata,
@@ -30,6 +35,7 @@ def bridge_tables(metadata: MetaData, position_columns: Sequence[Column],
     row_state = Table(
         "row_state",
         metadata,
+        *scope,
         Column("source_id", source_id_type, primary_key=True),
         Column("status", String(20), nullable=True),  # canonical status last emitted; NULL if never emitted
         Column("legacy_status", String(20), nullable=True),
@@ -42,6 +48,7 @@ def bridge_tables(metadata: MetaData, position_columns: Sequence[Column],
         "quarantine",
         metadata,
         Column("id", BigInteger, Identity(), primary_key=True),
+        *([Column("app_id", String(64), nullable=False)] if app_scoped else []),
         Column("source_id", source_id_type, nullable=False, index=True),
         Column("reason", Text, nullable=False),
         Column("row", JSON, nullable=False),

@@ -12,6 +12,7 @@ from palapa.bridgekit import heartbeat, sqlpoll
 from palapa.bridgekit.checkpoint import Checkpoint
 from palapa.bridgekit.ingest import Bridge, Quarantine, SourceRecord, Translated
 from palapa.bridgekit.loop import run_polls
+from palapa.bridgekit.replay import replay_router, rewind
 from palapa.bridgekit.state import LastState, RowStates
 from palapa.contracts.events import ComplaintStatus
 from palapa.contracts.topics import ALL_TOPICS, BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, COMPLAINT_INTAKE
@@ -105,9 +106,14 @@ def create_app(settings: BridgeCurhatSettings, *, exporter: SpanExporter | None 
         loops.clear()
         await legacy_engine.dispose()
 
+    async def replay(since: datetime):
+        local = since.astimezone(settings.tz).replace(tzinfo=None)  # tgl_update is the app's local time
+        return await rewind(bridge, sqlpoll.position_at(local), local)
+
     app = service_app(
         runtime, title="Palapa bridge-curhat", topics=ALL_TOPICS,
         publishes=(COMPLAINT_INTAKE, BRIDGE_QUARANTINE, BRIDGE_HEARTBEATS), on_start=[start], on_stop=[stop],
+        routers=[replay_router({settings.app_id: replay}, settings.admin_token_value)],
     )
     app.state.poller = poller
     return app

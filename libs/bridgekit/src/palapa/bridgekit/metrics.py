@@ -1,0 +1,62 @@
+"""Per-bridge figures on the service's /metrics, read from each bridge's Stats when Prometheus scrapes.
+
+Rows by outcome per app are the kit's counter (`palapa_bridge_rows_total{app, outcome}`, counted by ingest);
+this adds, per app: lag, the time of the last poll, polls, events emitted, rows quarantined since start and
+whether the source answered. One collector per registry serves every bridge of the process (bridge-mapped
+runs several), since a registry refuses two collectors of the same names.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING
+
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+if TYPE_CHECKING:
+    from .ingest import Bridge
+
+_collectors: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class BridgeCollector:
+    """Renders the Stats of the bridges registered with it, labelled by service and app id."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.bridges: dict[str, Bridge] = {}
+
+    def collect(self):
+        labels = ["service", "app"]
+        lag = GaugeMetricFamily("palapa_bridge_lag_seconds",
+                                "How long the oldest unread source change has waited (at the last heartbeat)", labels=labels)
+        last = GaugeMetricFamily("palapa_bridge_last_poll_timestamp_seconds",
+                                 "Unix time of the last poll that read the source", labels=labels)
+        up = GaugeMetricFamily("palapa_bridge_source_up", "1 when the last poll reached the source", labels=labels)
+        polls = CounterMetricFamily("palapa_bridge_polls", "Polls that read the source", labels=labels)
+        events = CounterMetricFamily("palapa_bridge_events", "Events staged by the bridge", labels=labels)
+        quarantined = CounterMetricFamily("palapa_bridge_quarantined_rows", "Rows quarantined since start", labels=labels)
+        for app, bridge in sorted(self.bridges.items()):
+            stats, values = bridge.stats, [self.service, app]
+            if stats.lag_seconds is not None:
+                lag.add_metric(values, stats.lag_seconds)
+            if stats.last_poll_at is not None:
+                last.add_metric(values, stats.last_poll_at)
+            up.add_metric(values, 1.0 if stats.legacy_reachable else 0.0)
+            polls.add_metric(values, stats.polls)
+            events.add_metric(values, stats.events_emitted)
+            quarantined.add_metric(values, stats.rows_quarantined)
+        return [lag, last, up, polls, events, quarantined]
+
+    def describe(self):
+        return self.collect()
+
+
+def expose(bridge: Bridge) -> None:
+    """Show `bridge`'s figures on its runtime's /metrics (a later bridge of the same app id replaces it)."""
+    registry = bridge.runtime.metrics.registry
+    collector = _collectors.get(registry)
+    if collector is None:
+        collector = _collectors[registry] = BridgeCollector(bridge.runtime.name)
+        registry.register(collector)
+    collector.bridges[bridge.app_id] = bridge

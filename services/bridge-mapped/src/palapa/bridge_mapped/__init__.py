@@ -1,0 +1,1 @@
+"""bridge-mapped: legacy apps bridged by YAML mapping files (deploy/bridges/*.yaml)."""

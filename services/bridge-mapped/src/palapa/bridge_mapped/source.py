@@ -1,0 +1,76 @@
+"""The legacy table named by a mapping, read by (timestamp column, id column) for the kit's SqlPoller.
+
+Every column is read (`SELECT *`): the mapping names some, the quarantine keeps them all, the fingerprint
+covers them all. Names are quoted by SQLAlchemy; the mapping allows plain SQL names only. The id column
+must be an integer that grows with each new row (the kit's timestamp+incrementing mode).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping as Map
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, column, literal_column, or_, select, table
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from palapa.bridgekit.sqlpoll import SourcePosition
+
+from .translate import fingerprint
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    values: dict[str, Any]
+    ts: datetime
+    id: int
+    digest: str
+
+    @property
+    def key(self) -> tuple[datetime, int]:
+        return self.ts, self.id
+
+
+class TableReader:
+    def __init__(self, engine: AsyncEngine, name: str, id_column: str, ts_column: str) -> None:
+        self.engine = engine
+        self.t = table(name, column(id_column), column(ts_column))
+        self.id, self.ts = self.t.c[id_column], self.t.c[ts_column]
+
+    def _select(self):
+        return select(literal_column("*")).select_from(self.t)
+
+    def _row(self, r) -> SourceRow | None:
+        values = dict(r._mapping)
+        ts, ident = values.get(self.ts.name), values.get(self.id.name)
+        if not isinstance(ts, datetime) or isinstance(ident, bool) or not isinstance(ident, int):
+            return None  # cannot be ordered: the query's own WHERE never reaches such rows again
+        return SourceRow(values, ts.replace(tzinfo=None), ident, fingerprint(values))
+
+    async def _read(self, stmt) -> list[SourceRow]:
+        async with self.engine.connect() as conn:
+            return [row for r in (await conn.execute(stmt)).all() if (row := self._row(r)) is not None]
+
+    async def read_after(self, position: SourcePosition, limit: int) -> list[SourceRow]:
+        stmt = self._select().where(self.ts.is_not(None)).order_by(self.ts, self.id).limit(limit)
+        if position.ts is not None:
+            stmt = stmt.where(or_(self.ts > position.ts, and_(self.ts == position.ts, self.id > position.id)))
+        return await self._read(stmt)
+
+    async def oldest_unread(self, last: SourcePosition) -> datetime | None:
+        rows = await self.read_after(last, 1)
+        return rows[0].ts if rows else None
+
+    async def scan(self, last: SourcePosition, lookback_seconds: float, batch_size: int, *,
+                   handled: Map[int, tuple[datetime, str]] | None = None, window: bool = True) -> list[SourceRow]:
+        """The lookback window's rows whose digest differs from `handled`'s, then one page beyond `last`."""
+        rows: list[SourceRow] = []
+        if window and last.ts is not None:
+            start = last.scan_start(lookback_seconds).ts
+            stmt = self._select().where(self.ts >= start, self.ts <= last.ts).order_by(self.ts, self.id)
+            handled = handled or {}
+            rows = [r for r in await self._read(stmt)
+                    if r.key <= last.key and handled.get(r.id, (None, None))[1] != r.digest]
+        rows.extend(await self.read_after(last, batch_size))
+        return rows

@@ -1,0 +1,19 @@
+"""bridge-mapped's own tables in schema `bridge_mapped`, shared by every app it bridges (keyed by app id)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import MetaData, String
+
+from palapa.bridgekit import restpoll, sqlpoll
+from palapa.bridgekit.tables import bridge_tables
+
+# its Alembic revisions: ./migrations (README: "Schema migrations")
+metadata = MetaData(schema="bridge_mapped", info={"migrations": Path(__file__).with_name("migrations")})
+
+# source ids are text: a mapped table's id is whatever integer its app uses, kept as written
+# the checkpoint holds either kind of position: (timestamp, id) for a table, a cursor for a JSON endpoint
+tables = bridge_tables(metadata, [*sqlpoll.position_columns(), *restpoll.position_columns()], String(64),
+                       app_scoped=True)
+checkpoint, row_state, quarantine = tables.checkpoint, tables.row_state, tables.quarantine
