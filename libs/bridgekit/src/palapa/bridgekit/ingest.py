@@ -42,6 +42,23 @@ class SourceRecord:
     changed_at: datetime  # the source's change time as read (row_state, quarantine)
     row: dict[str, str | None]  # every column as text, for the quarantine table (masked for the event)
     item: Any
+    # True when changed_at orders a row's versions (a push source: webhooks arrive twice or out of order):
+    # a record older than the version already handled is stale and changes nothing (see `unchanged`)
+    ordered: bool = False
+
+
+def unchanged(record: SourceRecord, prev: LastState | None) -> bool:
+    """Nothing to do for this record: the same fingerprint as handled, or (ordered) an older version."""
+    if prev is None:
+        return False
+    if prev.fingerprint == record.fingerprint:
+        return True
+    if not record.ordered or prev.changed_at is None:
+        return False
+    try:
+        return record.changed_at < prev.changed_at
+    except TypeError:  # naive against aware: no order known, the record is handled
+        return False
 
 
 @dataclass(frozen=True)
@@ -113,7 +130,7 @@ class Bridge:
         """The records whose fingerprint differs from the stored one (a look without the lock)."""
         async with self.runtime.sessions() as s:
             known = await self.states.last(s, [r.source_id for r in records])
-        return [r for r in records if (st := known.get(r.source_id)) is None or st.fingerprint != r.fingerprint]
+        return [r for r in records if not unchanged(r, known.get(r.source_id))]
 
     async def ingest(self, records: list[SourceRecord], next_position: Any) -> Ingested:
         """Stage events/quarantines, row states and `next_position` together; unchanged records are skipped."""
@@ -131,7 +148,7 @@ class Bridge:
             for record in records:
                 prev = last.get(record.source_id)
                 fp = record.fingerprint
-                if prev is not None and prev.fingerprint == fp:
+                if unchanged(record, prev):
                     continue
                 handled += 1
                 result = self._translate(record, prev)
@@ -141,7 +158,7 @@ class Bridge:
                     status = prev.status if prev else None
                     states.append(self.states.row(record.source_id, status, record.status, fp, record.changed_at,
                                                   result.reason, now))
-                    last[record.source_id] = LastState(status, fp)
+                    last[record.source_id] = LastState(status, fp, record.changed_at)
                     continue
                 for event in result.events:
                     tx.publish(Envelope(event, source=self.source, subject=subject_of(event), time=result.time))
@@ -149,7 +166,7 @@ class Bridge:
                 states.append(self.states.row(record.source_id, result.status, record.status, fp,
                                               record.changed_at, None, now))
                 # pages of one poll are separate reads: a row changed between them comes twice
-                last[record.source_id] = LastState(result.status, fp)
+                last[record.source_id] = LastState(result.status, fp, record.changed_at)
             await self.states.save(s, states)
             await self.states.quarantine(s, quarantine_rows)
             await self.checkpoint.save(s, next_position, now)

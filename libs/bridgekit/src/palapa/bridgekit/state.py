@@ -15,10 +15,12 @@ from .tables import BridgeTables
 
 @dataclass(frozen=True)
 class LastState:
-    """What the bridge last emitted for a source row: its status (None if only ever quarantined)."""
+    """What the bridge last emitted for a source row: its status (None if only ever quarantined), the row's
+    fingerprint and the source's change time of the version handled (None when not known)."""
 
     status: str | None
     fingerprint: str
+    changed_at: datetime | None = None
 
 
 class RowStates:
@@ -34,8 +36,8 @@ class RowStates:
             return {}
         t = self.tables.row_state
         keys = {self._key(i) for i in source_ids}
-        rows = await session.execute(select(t.c.source_id, t.c.status, t.c.fingerprint).where(t.c.source_id.in_(keys)))
-        return {str(r.source_id): LastState(r.status, r.fingerprint) for r in rows}
+        rows = await session.execute(select(t.c.source_id, t.c.status, t.c.fingerprint, t.c.legacy_updated_at).where(t.c.source_id.in_(keys)))
+        return {str(r.source_id): LastState(r.status, r.fingerprint, r.legacy_updated_at) for r in rows}
 
     def row(self, source_id: str, status: str | None, source_status: str, fp: str, changed_at: datetime,
             reason: str | None, now: datetime) -> dict:
