@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 # Real places of Kota Mojokerto (center about -7.4722, 112.4336)
 PLACES = (
@@ -21,7 +22,13 @@ PLACES = (
 )
 ONLINE_WORDS = ("ONLINE", "1", "aktif", "Online", "ON")
 OFFLINE_WORDS = ("OFFLINE", "0", "mati", "Offline", "OFF")
+WIB = ZoneInfo("Asia/Jakarta")
 QUIRKS = ("comma", "swapped", "blank_coords", "dash_stream", "duplicate", "padded")
+
+
+def wib_now() -> datetime:
+    """The wall clock of a server in Mojokerto: naive WIB, as the PHP app writes it."""
+    return datetime.now(WIB).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,7 @@ class Camera:
     lng: float
     stream_url: str
     online: bool = True
-    checked_at: datetime = field(default_factory=datetime.now)
+    checked_at: datetime = field(default_factory=wib_now)
     quirk: str | None = None
 
 
@@ -65,7 +72,7 @@ class Dishub:
     """The legacy app's state; `step` makes what happens on the street (cameras dropping off, new ones)."""
 
     def __init__(self, cameras: int, *, seed: int | None = None, quirk_ratio: float = 0.25,
-                 clock_skew: timedelta = timedelta(0), now=datetime.now) -> None:
+                 clock_skew: timedelta = timedelta(0), now=wib_now) -> None:
         self.rng = random.Random(seed)
         self.quirk_ratio = quirk_ratio
         self.clock_skew = clock_skew
