@@ -51,6 +51,13 @@ ROWS = {
         "quarantine": {"source_id": 43, "reason": "tanggal kosong", "row": {"id": 43}, "legacy_updated_at": LEGACY_AT,
                        "seen_at": AT},
     },
+    "bridge-psc119": {
+        "checkpoint": {"app_id": "psc-119", "cursor_token": "cHNjMTE5OjQy", "updated_at": AT},
+        "row_state": {"source_id": "20461", "status": "dispatched", "legacy_status": "2", "fingerprint": "f" * 64,
+                      "legacy_updated_at": LEGACY_AT, "quarantine_reason": None, "updated_at": AT},
+        "quarantine": {"source_id": "20480", "reason": "unknown_kode_status: 'X'", "row": {"id_insiden": "20480"},
+                       "legacy_updated_at": LEGACY_AT, "seen_at": AT},
+    },
 }
 DEAD_TEXT = "Keluhan: jalan rusak di Prajurit Kulon — “parah” ✓"
 

@@ -12,6 +12,9 @@ class ServiceSpec:
     env_prefix: str
     port: int | None  # HTTP port with /readyz, None for a plain worker
     legacy: bool = False  # needs the legacy Curhat Ning Ita database
+    # settings the stack gives it (name after env_prefix → template): {port[<service>]} is another service's
+    # port, {secret} a secret shared by this run's services (e.g. a webhook's signing key)
+    links: tuple[tuple[str, str], ...] = ()
 
 
 SERVICES: tuple[ServiceSpec, ...] = (
@@ -20,4 +23,9 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("notify-svc", "palapa.notify", "NOTIFY_", 8103),
     ServiceSpec("bridge-curhat", "palapa.bridge_curhat", "BRIDGE_CURHAT_", 8104, legacy=True),
     ServiceSpec("sim-curhat", "palapa.sim_curhat", "SIM_CURHAT_", None, legacy=True),
+    ServiceSpec("bridge-psc119", "palapa.bridge_psc119", "BRIDGE_PSC119_", 8105,
+                links=(("LEGACY_API_URL", "http://127.0.0.1:{port[sim-psc119]}"), ("WEBHOOK_SECRET", "{secret}"))),
+    ServiceSpec("sim-psc119", "palapa.sim_psc119", "SIM_PSC119_", 8115,
+                links=(("WEBHOOK_URL", "http://127.0.0.1:{port[bridge-psc119]}/webhooks/psc119"),
+                       ("WEBHOOK_SECRET", "{secret}"))),
 )

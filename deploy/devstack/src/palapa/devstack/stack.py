@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -56,6 +57,8 @@ class Stack:
     progress: Progress = lambda line: None
     kafka: str = ""
     database_url: str = ""
+    ports: dict[str, int] = field(default_factory=dict)  # every HTTP service's, chosen before any starts
+    secret: str = field(default_factory=lambda: "dev-" + secrets.token_hex(16))  # shared by this run's services
     legacy_database_url: str = ""
     running: dict[str, Running] = field(default_factory=dict)
     _tansu: LocalTansu | None = None
@@ -74,10 +77,13 @@ class Stack:
         created = await ensure_topics(self.kafka)
         self.progress(f"topics: ready ({len(created)} created)")
         await self._prepare_legacy()
+        for spec in SERVICES:  # services find each other through these (ServiceSpec.links)
+            if spec.port:
+                self.ports.setdefault(spec.name, spec.port if self.fixed_ports else free_port())
         for spec in SERVICES:
             if self.only is not None and spec.name not in self.only:
                 continue
-            if spec.name == "sim-curhat" and not self.simulate:
+            if spec.name.startswith("sim-") and not self.simulate:
                 continue
             self._spawn(spec)
         for run in list(self.running.values()):
@@ -139,12 +145,14 @@ class Stack:
             env[f"{spec.env_prefix}HTTP_PORT"] = str(port)
         if spec.legacy:
             env[f"{spec.env_prefix}LEGACY_DATABASE_URL"] = self.legacy_database_url
+        for name, template in spec.links:
+            env[f"{spec.env_prefix}{name}"] = template.format(port=self.ports, secret=self.secret)
         env.update(self.extra_env.get(spec.name, {}))
         return env
 
     def _spawn(self, spec: ServiceSpec, port: int | None = None) -> Running:
         if port is None and spec.port:
-            port = spec.port if self.fixed_ports else free_port()
+            port = self.ports.get(spec.name) or (spec.port if self.fixed_ports else free_port())
         env = self._env(spec, port)
         log = self.logs / f"{spec.name}.log"
         out = open(log, "ab")

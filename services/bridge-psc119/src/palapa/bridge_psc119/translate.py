@@ -1,0 +1,143 @@
+"""Pure translation of a PSC 119 incident, as the legacy app shows it (API page item or webhook `data`), into
+the emergency events, or a quarantine with the reason. No I/O: tested on recorded payloads
+(tests/unit/psc119_payloads.json).
+
+The legacy status codes move an incident along stages; the bridge emits an event per stage reached that has
+one, in order, and never goes back: a stale or repeated version emits nothing (so a lost webhook caught later
+by a poll still gives the citizen every step, and a late one changes nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from enum import StrEnum
+
+from palapa.contracts.events import AmbulanceDispatched, Event, IncidentClosed, IncidentReported, PatientHandedOver
+
+from .legacy import BLANK, Incident, clean, parse_time, quote
+
+APP_ID = "psc-119"
+
+
+class Stage(StrEnum):
+    """Where an incident is; the order is the order of this enum."""
+
+    REPORTED = "reported"
+    DISPATCHED = "dispatched"
+    ON_SCENE = "on_scene"  # the crew arrived: the legacy app records it, the platform has no event for it
+    HANDED_OVER = "handed_over"
+    CLOSED = "closed"
+
+
+ORDER = list(Stage)
+# The app's codes ('kode_status'), compared trimmed and upper-case; closing codes carry the outcome.
+STATUS_CODES: dict[str, Stage] = {"1": Stage.REPORTED, "2": Stage.DISPATCHED, "3": Stage.ON_SCENE,
+                                  "4": Stage.HANDED_OVER, "S": Stage.CLOSED, "B": Stage.CLOSED, "TD": Stage.CLOSED}
+OUTCOMES = {"S": "selesai", "B": "dibatalkan", "TD": "tidak ditemukan"}
+# what dispatchers type as the kind of incident, as the citizen should read it
+KINDS = {"KLL": "kecelakaan lalu lintas", "LAKALANTAS": "kecelakaan lalu lintas", "PERSALINAN": "persalinan",
+         "SESAK": "sesak napas", "JATUH": "jatuh", "KERACUNAN": "keracunan", "HENTI JANTUNG": "henti jantung"}
+LABEL_CHARS = 120
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Plausible times: not before `earliest`, not after `latest` (now + the legacy clock's allowance)."""
+
+    earliest: datetime = datetime(2000, 1, 1, tzinfo=UTC)
+    latest: datetime = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    reason: str
+
+
+def ticket(id_insiden: int) -> str:
+    return f"PSC119-{id_insiden}"
+
+
+def stage_of(code: str | None) -> Stage | None:
+    return None if code is None else STATUS_CODES.get(" ".join(code.split()).upper())
+
+
+def kind_of(text: str | None) -> str | None:
+    if (text := clean(text)) is None:
+        return None
+    return KINDS.get(text.upper(), text.lower())
+
+
+def label(text: str | None) -> str | None:
+    text = clean(text)
+    return None if text is None else text[:LABEL_CHARS]
+
+
+def as_utc(local: datetime, tz: tzinfo) -> datetime:
+    return local.replace(tzinfo=tz).astimezone(UTC)
+
+
+def when(inc: Incident, field: str, tz: tzinfo, limits: Limits) -> datetime | Quarantine | None:
+    """A time column as UTC; None when blank; a quarantine when unreadable or implausible."""
+    raw = getattr(inc, field)
+    if raw is None or (isinstance(raw, str) and raw.strip() in BLANK):
+        return None
+    local = parse_time(raw)
+    if local is None:
+        return Quarantine(f"unparseable_{field}: {quote(raw)} matches no known date format")
+    at = local.replace(tzinfo=tz)
+    if not limits.earliest <= at <= limits.latest:
+        return Quarantine(f"implausible_{field}: {local.isoformat(sep=' ')} is outside "
+                          f"{limits.earliest.astimezone(tz):%Y-%m-%d} … {limits.latest.astimezone(tz):%Y-%m-%d %H:%M}")
+    return at.astimezone(UTC)
+
+
+def translate(inc: Incident, last: Stage | None, tz: tzinfo, limits: Limits = Limits(),
+              app_id: str = APP_ID) -> tuple[list[Event], Stage] | Quarantine:
+    """The events of the stages this version reaches beyond `last` (None: never emitted), and the new stage."""
+    stage = stage_of(inc.kode_status)
+    if stage is None:
+        return Quarantine(f"unknown_kode_status: {quote(inc.kode_status or '')} is not a PSC 119 status code")
+    times: dict[str, datetime | None] = {}
+    for field in ("diperbarui", "waktu_lapor", "waktu_berangkat", "waktu_serah_terima", "waktu_selesai"):
+        value = when(inc, field, tz, limits)
+        if isinstance(value, Quarantine):
+            return value
+        times[field] = value
+    updated = times["diperbarui"]
+    if updated is None:
+        return Quarantine("blank_diperbarui: an incident version needs its update time")
+    if last is not None and ORDER.index(stage) <= ORDER.index(last):
+        return [], last  # the same stage again (another column changed) or an older version: nothing new
+    reported = times["waktu_lapor"] or (updated if last is None else None)
+    ref = str(inc.id_insiden)
+    common = {"ticket": ticket(inc.id_insiden), "source_app": app_id, "source_ref": ref}
+    unit, facility = label(inc.unit_ambulans), label(inc.faskes_tujuan)
+    events: list[Event] = []
+    for step in ORDER[(ORDER.index(last) + 1 if last else 0): ORDER.index(stage) + 1]:
+        if step is Stage.REPORTED:
+            events.append(IncidentReported(**common, kind=kind_of(inc.jenis_kejadian), kelurahan=label(inc.kelurahan),
+                                           kecamatan=label(inc.kecamatan), reported_at=reported))
+        elif step is Stage.DISPATCHED and (step is stage or unit or times["waktu_berangkat"]):
+            events.append(AmbulanceDispatched(**common, ambulance=unit,
+                                              dispatched_at=times["waktu_berangkat"] or updated))
+        elif step is Stage.HANDED_OVER and (step is stage or facility or times["waktu_serah_terima"]):
+            events.append(PatientHandedOver(**common, facility=facility,
+                                            handed_over_at=times["waktu_serah_terima"] or updated))
+        elif step is Stage.CLOSED:
+            code = " ".join((inc.kode_status or "").split()).upper()
+            events.append(IncidentClosed(**common, outcome=OUTCOMES.get(code), closed_at=times["waktu_selesai"] or updated))
+    return events, stage
+
+
+def event_time(events: list[Event], fallback: datetime | None = None) -> datetime | None:
+    """The time the last event happened (the envelope's time), from its own field."""
+    for event in reversed(events):
+        for name in ("closed_at", "handed_over_at", "dispatched_at", "reported_at"):
+            if (at := getattr(event, name, None)) is not None:
+                return at
+    return fallback
+
+
+def within(now: datetime, ahead: timedelta) -> Limits:
+    return Limits(latest=now + ahead)

@@ -1,0 +1,119 @@
+"""Recorded PSC 119 payloads → emergency events; stages only forward; bad payloads quarantined, caller masked."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from palapa.bridge_psc119 import legacy, translate
+from palapa.bridge_psc119.translate import Limits, Quarantine, Stage
+from palapa.bridgekit.ingest import unchanged
+from palapa.bridgekit.restpoll import Cursor
+from palapa.bridgekit.state import LastState
+from palapa.contracts.events import CRITICAL, AmbulanceDispatched, IncidentClosed, IncidentReported, PatientHandedOver
+from palapa.contracts.topics import EMERGENCY_INCIDENTS, topic_for
+from palapa.kit.clock import zone
+
+PAYLOADS = json.loads(Path(__file__).with_name("psc119_payloads.json").read_text())
+WIB = zone("Asia/Jakarta")
+LIMITS = Limits(latest=datetime(2026, 11, 26, tzinfo=UTC))
+
+
+def run(name: str, last: Stage | None = None):
+    inc = legacy.read_item(PAYLOADS[name])
+    return translate.translate(inc, last, WIB, LIMITS)
+
+
+def test_a_new_incident_is_reported_critical_on_the_emergency_topic_with_its_ticket():
+    events, stage = run("reported")
+    assert stage is Stage.REPORTED
+    [event] = events
+    assert isinstance(event, IncidentReported)
+    assert (event.ticket, event.source_app, event.source_ref, event.priority) == ("PSC119-20461", "psc-119", "20461", CRITICAL)
+    assert (event.kind, event.kelurahan, event.kecamatan) == ("kecelakaan lalu lintas", "Magersari", "Magersari")
+    assert event.reported_at == datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
+    assert topic_for(event) is EMERGENCY_INCIDENTS
+
+
+def test_each_stage_emits_its_own_event_with_the_legacy_details():
+    [dispatched], stage = run("dispatched", Stage.REPORTED)
+    assert isinstance(dispatched, AmbulanceDispatched) and stage is Stage.DISPATCHED
+    assert (dispatched.ambulance, dispatched.dispatched_at) == ("AMB-03", datetime(2026, 11, 20, 8, 33, tzinfo=UTC))
+    assert run("on_scene", Stage.DISPATCHED) == ([], Stage.ON_SCENE)  # the platform has no event for it
+    [handed], _ = run("handed_over", Stage.ON_SCENE)
+    assert isinstance(handed, PatientHandedOver) and handed.facility == "RSUD Dr. Wahidin Sudiro Husodo"
+    assert handed.handed_over_at == datetime(2026, 11, 20, 8, 58, 30, tzinfo=UTC)
+    [closed], stage = run("closed", Stage.HANDED_OVER)  # id as text, status ' s '
+    assert isinstance(closed, IncidentClosed) and (closed.outcome, closed.ticket, stage) == ("selesai", "PSC119-20461", Stage.CLOSED)
+
+
+def test_an_incident_first_seen_late_gets_every_step_in_order():
+    events, stage = run("closed")
+    assert [type(e) for e in events] == [IncidentReported, AmbulanceDispatched, PatientHandedOver, IncidentClosed]
+    assert stage is Stage.CLOSED and all(e.priority == CRITICAL for e in events)
+    assert translate.event_time(events) == datetime(2026, 11, 20, 9, 10, tzinfo=UTC)
+
+
+def test_a_cancelled_call_is_reported_and_closed_without_an_ambulance():
+    events, _ = run("cancelled_before_dispatch")
+    assert [type(e) for e in events] == [IncidentReported, IncidentClosed]
+    assert events[0].kelurahan is None and events[0].kecamatan is None  # '-' and '' are nothing
+    assert events[1].outcome == "dibatalkan"
+    events, _ = run("not_found")
+    assert [type(e) for e in events] == [IncidentReported, AmbulanceDispatched, IncidentClosed]
+    assert events[-1].outcome == "tidak ditemukan"
+
+
+@pytest.mark.parametrize("last", [Stage.DISPATCHED, Stage.HANDED_OVER, Stage.CLOSED])
+def test_a_stale_or_repeated_version_emits_nothing_and_keeps_the_stage(last):
+    assert run("dispatched", last) == ([], last)
+
+
+@pytest.mark.parametrize("name", list(PAYLOADS["bad"]))
+def test_a_bad_payload_is_quarantined_with_a_reason_naming_the_problem(name):
+    record = legacy.record(PAYLOADS["bad"][name])
+    result = (Quarantine(record.item.reason) if isinstance(record.item, legacy.Unreadable)
+              else translate.translate(record.item, None, WIB, LIMITS))
+    assert isinstance(result, Quarantine)
+    assert result.reason.startswith(name)
+    for personal in ("Agus", "Dewi", "Rina", "Slamet", "081299998888", "081311112222"):
+        assert personal not in result.reason
+
+
+def test_the_quarantined_row_hides_the_callers_name_and_phone():
+    row = legacy.mask_row(legacy.as_row(PAYLOADS["bad"]["unknown_kode_status"] | {"alamat_kejadian": "depan rumah 081299998888"}))
+    assert row["nama_penelepon"] == "***" and row["telp_penelepon"] == "***"
+    assert "081299998888" not in json.dumps(row)
+    assert row["kode_status"] == "X"
+
+
+def test_records_are_ordered_by_the_legacy_update_time_so_a_late_webhook_changes_nothing():
+    newer, older = legacy.record(PAYLOADS["handed_over"]), legacy.record(PAYLOADS["dispatched"])
+    assert newer.ordered and newer.source_id == older.source_id == "20461"
+    handled = LastState(Stage.HANDED_OVER.value, newer.fingerprint, newer.changed_at)
+    assert unchanged(older, handled) and unchanged(newer, handled)
+    unreadable = legacy.record(PAYLOADS["bad"]["not_an_object"])
+    assert unreadable.source_id.startswith("?") and unreadable.source_id == legacy.record(["20484", "1", "Slamet Riyadi"]).source_id
+
+
+def test_an_api_page_gives_its_records_and_the_next_cursor():
+    page = legacy.api_page({"data": [PAYLOADS["reported"], PAYLOADS["bad"]["not_an_object"]], "berikutnya": "cHNjMTE5OjU",
+                            "ada_lagi": True}, Cursor("x"))
+    assert [r.source_id[:1] for r in page.records] == ["2", "?"] and page.next == Cursor("cHNjMTE5OjU") and page.more
+    assert legacy.api_page({"data": [], "berikutnya": None}, Cursor("x")).next == Cursor("x")
+    with pytest.raises(ValueError):
+        legacy.api_page({"status": "gagal"}, Cursor())
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[]", b'{"jenis": "insiden.berubah"}', b"\xff\xfe"])
+def test_an_unreadable_webhook_body_is_a_value_error(body):
+    with pytest.raises(ValueError):
+        legacy.webhook_records(body)
+
+
+def test_a_webhook_body_of_a_non_incident_is_a_record_to_quarantine():
+    [record] = legacy.webhook_records(b'{"jenis": "insiden.berubah", "data": "rusak"}')
+    assert isinstance(record.item, legacy.Unreadable)
