@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
@@ -141,4 +142,6 @@ def create_app(settings: BridgeCctvSettings, *, exporter: SpanExporter | None = 
 
 def main() -> None:
     settings = load(BridgeCctvSettings, NAME)
+    # one line per request to the legacy app, several a second: only its failures are worth a log line
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     serve(create_app(settings), settings.http_host, settings.http_port, settings.log_level)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, timedelta
 
 import httpx
@@ -95,4 +96,6 @@ def create_app(settings: BridgeSimakelSettings, *, exporter: SpanExporter | None
 
 def main() -> None:
     settings = load(BridgeSimakelSettings, NAME)
+    # one line per request to the legacy app, several a second: only its failures are worth a log line
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     serve(create_app(settings), settings.http_host, settings.http_port, settings.log_level)
