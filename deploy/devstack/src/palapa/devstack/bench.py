@@ -89,7 +89,7 @@ async def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     """`palapa bench [latency] [--updates N]`, `palapa bench outbox [--rows N]` or `palapa bench throughput [--rows N]`,
-    `palapa bench psc-webhook [--webhooks N]`."""
+    `palapa bench psc-webhook [--webhooks N]`, `palapa bench bridge-lag --bridge cctv|simakel [--changes N]`."""
     import sys
 
     argv = sys.argv[1:]
@@ -105,6 +105,10 @@ def main() -> None:
         from .bench_psc import main as psc_webhook
 
         return psc_webhook(argv[1:])
+    if argv[:1] == ["bridge-lag"]:
+        from .bench_bridge_lag import main as bridge_lag
+
+        return bridge_lag(argv[1:])
     if argv[:1] == ["latency"]:
         argv = argv[1:]
     parser = argparse.ArgumentParser(prog="palapa bench [latency]", description=__doc__)
