@@ -43,3 +43,10 @@ def test_a_quarantined_row_leaves_with_the_applicant_masked():
     masked = privacy.mask_row(row)
     assert masked["nama"] == "S. A." and masked["nik"] == "*************002" and masked["telepon"] == "*********890"
     assert "081234567890" not in masked["nama_status"] and masked["kelurahan"] == "Kranggan"
+
+
+def test_a_refused_page_leaves_without_its_body():
+    body = b"<simakel><daftar><permohonan><nama>Siti Aminah</nama><nik>3576014403910002</nik>"
+    masked = privacy.mask_row(legacy.refused("xml_unreadable: no element found", body, OBSERVED).row)
+    assert "Siti" not in str(masked) and "3576014403910002" not in str(masked)
+    assert masked[legacy.REFUSED] == "xml_unreadable: no element found"

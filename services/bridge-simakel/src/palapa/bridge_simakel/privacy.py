@@ -25,6 +25,8 @@ def mask_row(row: dict[str, str | None]) -> dict[str, str | None]:
     for key, value in row.items():
         if value is None:
             out[key] = None
+        elif key == "halaman":  # a refused page's body: it names applicants, and stays in the bridge's table
+            out[key] = f"(isi halaman tidak ditampilkan: {len(value):,} karakter)"
         elif key == "nama":
             out[key] = initials(value)
         elif key in PERSONAL_NUMBERS:
