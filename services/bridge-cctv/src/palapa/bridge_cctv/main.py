@@ -46,8 +46,9 @@ def cctv_translation(settings: BridgeCctvSettings):
 def record(obs: translate.Observation) -> SourceRecord:
     """The kit's record of an observation: the raw row as text (and how often it was listed) for quarantine."""
     first = obs.rows[0]
-    row = {str(k)[:100]: None if v is None else str(v) for k, v in first.items()} if isinstance(first, dict) \
-        else {"baris": str(first)}
+    # at most 50 columns of 100 KB each go to the quarantine table (its event cuts each further)
+    row = {str(k)[:100]: None if v is None else str(v)[:100_000] for k, v in list(first.items())[:50]} \
+        if isinstance(first, dict) else {"baris": str(first)[:100_000]}
     if len(obs.rows) > 1:
         row["jumlah_baris"] = str(len(obs.rows))
     kondisi = first.get("kondisi") if isinstance(first, dict) else None
