@@ -25,7 +25,7 @@ def types_of(reader, ticket: str) -> list[str]:
 async def test_webhooks_carry_each_change_to_the_emergency_topic(make_sim, make_bridge, topic_reader):
     sim = await make_sim()
     # polling every minute: what arrives within the test came by webhook
-    async with make_bridge(poll_interval_seconds=60) as bridge:
+    async with make_bridge(fallback_poll_interval_seconds=60) as bridge:
         key = await sim.report()
         ticket = f"PSC119-{key}"
         await eventually(lambda: types_of(topic_reader, ticket) == [REPORTED], what="IncidentReported by webhook")
@@ -62,7 +62,7 @@ async def test_polling_catches_what_lost_webhooks_missed_and_runs_alone_without_
 
 async def test_a_webhook_twice_or_out_of_order_changes_nothing(make_sim, make_bridge, topic_reader):
     sim = await make_sim(webhook_url=None)  # the test sends the webhooks itself
-    async with make_bridge(poll_interval_seconds=60) as bridge:
+    async with make_bridge(fallback_poll_interval_seconds=60) as bridge:
         key = await sim.report()
         reported = dict(sim.legacy.store.items[key][1])
         await sim.move(key, "2")
@@ -95,7 +95,7 @@ async def test_a_webhook_twice_or_out_of_order_changes_nothing(make_sim, make_br
 async def test_bad_signatures_are_401_unreadable_bodies_400_and_bad_incidents_quarantined_masked(
         make_sim, make_bridge, topic_reader):
     sim = await make_sim(webhook_url=None)
-    async with make_bridge(poll_interval_seconds=60) as bridge:
+    async with make_bridge(fallback_poll_interval_seconds=60) as bridge:
         ts = str(int(sim.legacy.unix_now()))
         body = json.dumps({"jenis": "insiden.berubah", "data": {
             "id_insiden": 990001, "kode_status": "X", "nama_penelepon": "Agus Salim", "telp_penelepon": "081299998888",

@@ -117,3 +117,13 @@ def test_an_unreadable_webhook_body_is_a_value_error(body):
 def test_a_webhook_body_of_a_non_incident_is_a_record_to_quarantine():
     [record] = legacy.webhook_records(b'{"jenis": "insiden.berubah", "data": "rusak"}')
     assert isinstance(record.item, legacy.Unreadable)
+
+
+def test_a_body_nested_beyond_the_parser_is_refused_not_a_crash():
+    with pytest.raises(ValueError, match="RecursionError"):
+        legacy.webhook_records(b"[" * 200_000)
+
+
+def test_a_structure_where_the_app_writes_text_is_quarantined():
+    item = PAYLOADS["reported"] | {"kelurahan": {"nama": "Magersari"}}
+    assert legacy.read_item(item) == legacy.Unreadable("unexpected_kelurahan: a dict where the app writes text")

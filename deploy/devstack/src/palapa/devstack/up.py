@@ -48,7 +48,7 @@ async def run(args: argparse.Namespace) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="palapa-up", description=__doc__)
-    parser.add_argument("--no-sim", action="store_true", help="do not run the Curhat Ning Ita simulator")
+    parser.add_argument("--no-sim", action="store_true", help="do not run the legacy apps' simulators")
     parser.add_argument("--free-ports", action="store_true", help="pick free ports instead of 8101-8104/19092/15432")
     sys.exit(asyncio.run(run(parser.parse_args())))
 

@@ -117,6 +117,7 @@ def webhook_router(path: str, bridge: Bridge, config: WebhookConfig, parse: Pars
                    clock: Callable[[], float] = time.time) -> APIRouter:
     """A router with POST `path`: verify, parse, ingest; answers as the module docstring says."""
     router = APIRouter()
+    logged: dict[str, float] = {}  # reason → when last logged: a flood of forged requests is not a flood of lines
 
     @router.post(path, summary="Webhook of the legacy app (HMAC-SHA256 signed)")
     async def receive(request: Request) -> JSONResponse:
@@ -129,7 +130,9 @@ def webhook_router(path: str, bridge: Bridge, config: WebhookConfig, parse: Pars
             except ValueError as exc:
                 raise WebhookRefusedError(400, "unreadable_body", safe_text(f"Isi tidak terbaca: {exc}", 300)) from exc
         except WebhookRefusedError as refused:
-            log.warning("webhook %s refused: %s", path, refused.reason)
+            if time.monotonic() - logged.get(refused.reason, -60.0) >= 60.0:
+                logged[refused.reason] = time.monotonic()
+                log.warning("webhook %s refused: %s (logged once a minute per reason)", path, refused.reason)
             return refusal(refused.status, refused.reason, refused.detail)
         try:
             done = await push(bridge, records)

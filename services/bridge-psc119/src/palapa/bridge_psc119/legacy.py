@@ -114,6 +114,9 @@ def read_item(item: Any) -> Incident | Unreadable:
     id_insiden = incident_id(item.get("id_insiden"))
     if id_insiden is None:
         return Unreadable(f"invalid_id_insiden: {quote(item.get('id_insiden'))} is not a positive 63-bit id")
+    for name in FIELDS & item.keys():
+        if isinstance(item[name], dict | list):
+            return Unreadable(f"unexpected_{name}: a {type(item[name]).__name__} where the app writes text")
     values = {k: (None if v is None else str(v)) for k, v in item.items() if k in FIELDS and k != "id_insiden"}
     return Incident(id_insiden=id_insiden, **values)
 
@@ -145,7 +148,7 @@ def webhook_records(body: bytes) -> list[SourceRecord]:
     """A webhook body {"jenis": "insiden.berubah", "data": {incident}} → its record; ValueError if unreadable."""
     try:
         payload = json.loads(body)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: '[[[…' nested beyond the parser's depth
         raise ValueError(f"not JSON ({type(exc).__name__})") from exc
     if not isinstance(payload, dict) or "data" not in payload:
         raise ValueError("a webhook body is an object with 'data'")

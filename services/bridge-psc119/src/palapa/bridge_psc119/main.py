@@ -4,6 +4,7 @@ safety net for lost ones); nothing connects at import."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -87,7 +88,7 @@ def create_app(settings: BridgePsc119Settings, *, exporter: SpanExporter | None 
         stopping.clear()
         await bridge.load_position()
         loops[:] = [
-            runtime.spawn(run_polls(poll_once, stopping, settings.poll_interval_seconds, poller.max_pages,
+            runtime.spawn(run_polls(poll_once, stopping, settings.poll_every, poller.max_pages,
                                     source="PSC 119 API"), "psc119-poller"),
             runtime.spawn(heartbeat.run(beat, stopping, settings.heartbeat_seconds), "psc119-heartbeat"),
         ]
@@ -112,4 +113,5 @@ def create_app(settings: BridgePsc119Settings, *, exporter: SpanExporter | None 
 
 def main() -> None:
     settings = load(BridgePsc119Settings, NAME)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per poll request says nothing
     serve(create_app(settings), settings.http_host, settings.http_port, settings.log_level)

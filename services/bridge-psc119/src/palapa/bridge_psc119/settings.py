@@ -21,8 +21,9 @@ class BridgePsc119Settings(BridgeSettings):
     api_page_size: int = Field(100, ge=1, le=1000)
     api_timeout_seconds: float = Field(5.0, gt=0, le=60)
     max_pages_per_poll: int = Field(20, ge=1, le=1000)
-    # with webhooks the poll is the safety net for lost ones: it need not be fast
-    poll_interval_seconds: float = Field(2.0, gt=0)
+    # without webhooks the poll is the only way in (poll_interval_seconds, the kit's 0.2 s); with them it is the
+    # safety net for lost ones and need not be fast
+    fallback_poll_interval_seconds: float = Field(2.0, gt=0)
     webhook_secret: SecretStr | None = None
     webhook_signature_header: str = "X-PSC119-Signature"
     webhook_timestamp_header: str = "X-PSC119-Timestamp"
@@ -56,6 +57,10 @@ class BridgePsc119Settings(BridgeSettings):
                 secret.lower() in PLACEHOLDER_SECRETS or secret.startswith("dev-")):
             raise ValueError("BRIDGE_PSC119_WEBHOOK_SECRET must be a real secret when PALAPA_ENV=production")
         return self
+
+    @property
+    def poll_every(self) -> float:
+        return self.poll_interval_seconds if self.webhook_secret is None else self.fallback_poll_interval_seconds
 
     @property
     def tz(self) -> tzinfo:

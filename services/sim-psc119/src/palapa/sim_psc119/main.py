@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from palapa.kit.http import serve
 from palapa.kit.settings import load
 from palapa.psc119_legacy.app import create_app
@@ -10,4 +12,5 @@ from palapa.psc119_legacy.settings import SimPsc119Settings
 
 def main() -> None:
     settings = load(SimPsc119Settings, "sim-psc119")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per webhook sent says nothing
     serve(create_app(settings), settings.http_host, settings.http_port, settings.log_level)
