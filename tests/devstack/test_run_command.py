@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from palapa.devstack.services import SERVICES
+
 pytestmark = pytest.mark.integration
 
 
@@ -51,7 +53,7 @@ def test_the_run_command_starts_everything_and_ctrl_c_stops_everything():
             assert part in out, f"{part} missing from:\n{out}"
         assert re.search(r"\[\s*\d+\.\d+s\] notify-svc: ready on http://127\.0\.0\.1:\d+", out), out
         pids = [int(p) for p in re.findall(r"starting \(pid (\d+)\)", out)]
-        assert len(pids) == 5
+        assert len(pids) == len(SERVICES)
 
         proc.send_signal(signal.SIGINT)
         rest, _ = proc.communicate(timeout=60)

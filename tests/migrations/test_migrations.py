@@ -71,6 +71,21 @@ ROWS = {
         "quarantine": {"source_id": "20480", "reason": "unknown_kode_status: 'X'", "row": {"id_insiden": "20480"},
                        "legacy_updated_at": LEGACY_AT, "seen_at": AT},
     },
+    "bridge-cctv": {
+        "checkpoint": {"app_id": "cctv", "polled_at": AT, "updated_at": AT},
+        "row_state": {"source_id": "status:CCTV-001", "status": "online", "legacy_status": "ONLINE",
+                      "fingerprint": "f" * 64, "legacy_updated_at": LEGACY_AT, "quarantine_reason": None,
+                      "updated_at": AT},
+        "quarantine": {"source_id": "kamera:CCTV-008", "reason": "implausible_coordinates", "row": {"latitude": "51.5"},
+                       "legacy_updated_at": LEGACY_AT, "seen_at": AT},
+    },
+    "bridge-simakel": {
+        "checkpoint": {"app_id": "si-makel", "cursor_token": "2026-11-26 16:30:00|1", "updated_at": AT},
+        "row_state": {"source_id": "3101", "status": "ready", "legacy_status": "3", "fingerprint": "f" * 64,
+                      "legacy_updated_at": LEGACY_AT, "quarantine_reason": None, "updated_at": AT},
+        "quarantine": {"source_id": "3107", "reason": "unknown_status: kode_status '7'", "row": {"id": "3107"},
+                       "legacy_updated_at": LEGACY_AT, "seen_at": AT},
+    },
 }
 DEAD_TEXT = "Keluhan: jalan rusak di Prajurit Kulon — “parah” ✓"
 

@@ -89,7 +89,8 @@ async def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     """`palapa bench [latency] [--updates N]`, `palapa bench outbox [--rows N]` or `palapa bench throughput [--rows N]`,
-    `palapa bench psc-webhook [--webhooks N]`, `palapa bench puskesmas [--calls N]`."""
+    `palapa bench psc-webhook [--webhooks N]`, `palapa bench puskesmas [--calls N]`,
+    `palapa bench bridge-lag --bridge cctv|simakel [--changes N]`."""
     import sys
 
     argv = sys.argv[1:]
@@ -109,6 +110,10 @@ def main() -> None:
         from .bench_puskesmas import main as puskesmas
 
         return puskesmas(argv[1:])
+    if argv[:1] == ["bridge-lag"]:
+        from .bench_bridge_lag import main as bridge_lag
+
+        return bridge_lag(argv[1:])
     if argv[:1] == ["latency"]:
         argv = argv[1:]
     parser = argparse.ArgumentParser(prog="palapa bench [latency]", description=__doc__)

@@ -31,4 +31,10 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("sim-psc119", "palapa.sim_psc119", "SIM_PSC119_", 8115,
                 links=(("WEBHOOK_URL", "http://127.0.0.1:{port[bridge-psc119]}/webhooks/psc119"),
                        ("WEBHOOK_SECRET", "{secret}"))),
+    ServiceSpec("sim-cctv", "palapa.sim_cctv", "SIM_CCTV_", 8118),
+    ServiceSpec("bridge-cctv", "palapa.bridge_cctv", "BRIDGE_CCTV_", 8108,
+                links=(("LEGACY_URL", "http://127.0.0.1:{port[sim-cctv]}"),)),
+    ServiceSpec("sim-simakel", "palapa.sim_simakel", "SIM_SIMAKEL_", 8119),
+    ServiceSpec("bridge-simakel", "palapa.bridge_simakel", "BRIDGE_SIMAKEL_", 8109,
+                links=(("LEGACY_URL", "http://127.0.0.1:{port[sim-simakel]}"),)),
 )

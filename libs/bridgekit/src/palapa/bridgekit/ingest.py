@@ -13,6 +13,7 @@ from typing import Any
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import Event, RowQuarantined
+from palapa.contracts.topics import topic_for
 from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Transaction
 
@@ -25,6 +26,11 @@ log = logging.getLogger(__name__)
 
 class CheckpointMovedError(RuntimeError):
     """Another bridge instance moved the checkpoint; this batch's work is discarded and redone."""
+
+
+def subject_of(event: Event) -> str:
+    """The event's key on its topic: the field the registry names (ticket, nop, camera_id)."""
+    return str(getattr(event, topic_for(event).key))
 
 
 @dataclass(frozen=True)
@@ -175,7 +181,8 @@ class Bridge:
                     last[record.source_id] = LastState(status, fp, record.changed_at)
                     continue
                 for event in result.events:
-                    tx.publish(Envelope(event, source=self.source, subject=result.subject or event.ticket, time=result.time))
+                    tx.publish(Envelope(event, source=self.source, subject=result.subject or subject_of(event),
+                                        time=result.time))
                     emitted += 1
                 states.append(self.states.row(record.source_id, result.status, record.status, fp,
                                               record.changed_at, None, now))

@@ -1,0 +1,148 @@
+"""Composition root: build bridge-cctv from settings on the bridge kit; nothing connects at import."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+from opentelemetry.sdk.trace.export import SpanExporter
+
+from palapa.bridgekit import heartbeat
+from palapa.bridgekit.checkpoint import Checkpoint
+from palapa.bridgekit.ingest import Bridge, Quarantine, SourceRecord, Translated
+from palapa.bridgekit.loop import SourceUnavailableError, run_polls
+from palapa.bridgekit.masking import safe_text
+from palapa.bridgekit.state import LastState, RowStates
+from palapa.contracts.topics import ALL_TOPICS, BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, TRANSPORT_CAMERAS
+from palapa.kit.http import serve, service_app
+from palapa.kit.runtime import Runtime
+from palapa.kit.settings import load
+
+from . import store, translate
+from .legacy import DishubClient
+from .settings import BridgeCctvSettings
+
+NAME = "bridge-cctv"
+
+
+def cctv_translation(settings: BridgeCctvSettings):
+    """The kit's translation: translate.translate with the settings' zone and app."""
+
+    def translation(record: SourceRecord, last: LastState | None) -> Translated | Quarantine:
+        result = translate.translate(record.item, last.status if last else None, settings.tz, settings.app_id)
+        if result.reason is not None:
+            return Quarantine(result.reason)
+        at = None
+        if result.events:
+            event = result.events[0]
+            at = getattr(event, "changed_at", None) or getattr(event, "registered_at", None)
+        return Translated(list(result.events), result.state, at)
+
+    return translation
+
+
+def record(obs: translate.Observation) -> SourceRecord:
+    """The kit's record of an observation: the raw row as text (and how often it was listed) for quarantine."""
+    first = obs.rows[0]
+    # at most 50 columns of 100 KB each go to the quarantine table (its event cuts each further)
+    row = {str(k)[:100]: None if v is None else str(v)[:100_000] for k, v in list(first.items())[:50]} \
+        if isinstance(first, dict) else {"baris": str(first)[:100_000]}
+    if len(obs.rows) > 1:
+        row["jumlah_baris"] = str(len(obs.rows))
+    kondisi = first.get("kondisi") if isinstance(first, dict) else None
+    return SourceRecord(
+        source_id=obs.source_id, fingerprint=translate.fingerprint(obs),
+        status=str(kondisi) if obs.kind == translate.STATUS and kondisi is not None else obs.kind,
+        changed_at=obs.observed_at.replace(tzinfo=None), row=row, item=obs,
+    )
+
+
+def mask_row(row: dict[str, str | None]) -> dict[str, str | None]:
+    """Camera rows hold no personal data, but a typed field may: every value goes out masked and cut."""
+    return {k: None if v is None else safe_text(v) for k, v in row.items()}
+
+
+class SnapshotPoller:
+    """Each poll reads both lists and hands the rows that changed to the bridge's ingest."""
+
+    def __init__(self, bridge: Bridge, client: DishubClient, settings: BridgeCctvSettings) -> None:
+        self.bridge, self.client, self.settings = bridge, client, settings
+
+    @property
+    def stats(self):
+        return self.bridge.stats
+
+    async def poll_once(self) -> int:
+        bridge = self.bridge
+        if bridge.position is None:
+            await bridge.load_position()
+        observed = datetime.now(UTC)
+        try:
+            snap = await self.client.snapshot()
+        except Exception as exc:  # down, refused, timed out or answering something else: retried with backoff
+            bridge.stats.legacy_reachable = False
+            raise SourceUnavailableError(f"{type(exc).__name__}: {exc}") from exc
+        bridge.stats.legacy_reachable = True
+        bridge.stats.polls += 1
+        observations = translate.observations(snap.registry, snap.status, observed, snap.server_time, self.settings.tz)
+        # most polls change nothing: look without the lock, and write nothing then
+        changed = await bridge.changed([record(o) for o in observations])
+        if changed:
+            with bridge.runtime.tracer.start_as_current_span("cctv poll") as span:
+                done = await bridge.ingest(changed, observed)
+                span.set_attribute("cctv.rows_changed", done.handled)
+                span.set_attribute("cctv.events", done.emitted)
+                span.set_attribute("cctv.quarantined", done.quarantined)
+        return 0  # a snapshot is read whole: never a page left to read at once
+
+
+def create_app(settings: BridgeCctvSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
+    """The bridge's app: health routes; its lifespan runs the poller and the heartbeat."""
+    runtime = Runtime(settings, NAME, store.metadata, exporter=exporter)
+    client = DishubClient(settings.legacy_url, settings.request_timeout_seconds, settings.max_response_bytes)
+    checkpoint = Checkpoint(store.checkpoint, settings.app_id, None, store.encode, store.decode)
+    bridge = Bridge(runtime, settings.app_id, checkpoint, RowStates(store.tables), cctv_translation(settings),
+                    mask_row, "camera row")
+    poller = SnapshotPoller(bridge, client, settings)
+    stopping = asyncio.Event()
+    loops: list[asyncio.Task] = []
+
+    async def oldest_unread() -> None:
+        # a snapshot leaves nothing unread once taken; a source away is reported through the lag
+        if not bridge.stats.legacy_reachable:
+            raise SourceUnavailableError("Dishub CCTV app unreachable at the last poll")
+        return None
+
+    async def beat():
+        return await heartbeat.beat_once(bridge, settings.opd, bridge.position, oldest_unread)
+
+    async def start() -> None:
+        stopping.clear()
+        loops[:] = [
+            runtime.spawn(run_polls(poller.poll_once, stopping, settings.poll_interval_seconds, settings.batch_size,
+                                    source="Dishub CCTV app"), "cctv-poller"),
+            runtime.spawn(heartbeat.run(beat, stopping, settings.heartbeat_seconds), "cctv-heartbeat"),
+        ]
+
+    async def stop() -> None:
+        stopping.set()
+        if loops:
+            await asyncio.wait(loops, timeout=10)
+        loops.clear()
+        await client.close()
+
+    app = service_app(
+        runtime, title="Palapa bridge-cctv", topics=ALL_TOPICS,
+        publishes=(TRANSPORT_CAMERAS, BRIDGE_QUARANTINE, BRIDGE_HEARTBEATS), on_start=[start], on_stop=[stop],
+    )
+    app.state.poller = poller
+    return app
+
+
+def main() -> None:
+    settings = load(BridgeCctvSettings, NAME)
+    # one line per request to the legacy app, several a second: only its failures are worth a log line
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    serve(create_app(settings), settings.http_host, settings.http_port, settings.log_level)

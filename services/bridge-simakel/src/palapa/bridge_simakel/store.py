@@ -1,0 +1,17 @@
+"""bridge-simakel's own tables in schema `bridge_simakel` (the kit adds outbox/inbox to this metadata)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import MetaData, String
+
+from palapa.bridgekit import restpoll
+from palapa.bridgekit.tables import bridge_tables
+
+# its Alembic revisions: ./migrations (README: "Schema migrations")
+metadata = MetaData(schema="bridge_simakel", info={"migrations": Path(__file__).with_name("migrations")})
+
+# the position is restpoll's opaque cursor ('<high-water tgl_update>|<page>'); source ids are text
+tables = bridge_tables(metadata, restpoll.position_columns(), String(120))
+checkpoint, row_state, quarantine = tables.checkpoint, tables.row_state, tables.quarantine
