@@ -159,7 +159,7 @@ class RestPoller:
                 records = await bridge.changed(records)
             if records or page.next != cursor:
                 with tracer.start_as_current_span(f"{self.name} poll") as span:
-                    done = await bridge.ingest(records, page.next)
+                    done = await bridge.ingest(records, page.next, read_from=cursor)
                     span.set_attribute(f"{self.name}.records", len(page.records))
                     span.set_attribute(f"{self.name}.events", done.emitted)
                     span.set_attribute(f"{self.name}.quarantined", done.quarantined)
