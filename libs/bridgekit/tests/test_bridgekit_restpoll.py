@@ -46,7 +46,7 @@ class FakeBridge:
     async def changed(self, records):
         return [r for r in records if self.known.get(r.source_id) != r.fingerprint]
 
-    async def ingest(self, records, next_position) -> Ingested:
+    async def ingest(self, records, next_position, *, read_from=None) -> Ingested:
         if self.crash_at is not None and len(self.ingested) == self.crash_at:
             raise RuntimeError("killed")
         self.ingested.append(([r.source_id for r in records], next_position))
