@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -56,6 +56,8 @@ class Quarantine:
 
 #: pure: a record and the last state of its source row → events and the new state, or a quarantine
 Translate = Callable[[SourceRecord, LastState | None], Translated | Quarantine]
+#: a bridge keeping its own view of the source updates it here, in the ingest's transaction
+AlsoStage = Callable[[Transaction, list[tuple[SourceRecord, Translated]]], Awaitable[None]]
 
 
 @dataclass
@@ -89,6 +91,7 @@ class Bridge:
     what: str
     position: Any = None
     stats: Stats = field(default_factory=Stats)
+    also_stage: AlsoStage | None = None  # e.g. bridge-pbb marks a bill paid with its TaxBillPaid
 
     @property
     def source(self) -> str:
@@ -114,7 +117,7 @@ class Bridge:
         position = self.position if self.position is not None else await self.load_position()
         now = datetime.now(UTC)
         emitted = quarantined = handled = 0
-        states, quarantine_rows = [], []
+        states, quarantine_rows, translated = [], [], []
         async with self.runtime.transaction() as tx:
             s = tx.session
             stored = await self.checkpoint.load(s, for_update=True)
@@ -138,14 +141,18 @@ class Bridge:
                     last[record.source_id] = LastState(status, fp)
                     continue
                 for event in result.events:
-                    tx.publish(Envelope(event, source=self.source, subject=event.ticket, time=result.time))
+                    subject = getattr(event, "ticket", None) or getattr(event, "nop", None) or record.source_id
+                    tx.publish(Envelope(event, source=self.source, subject=subject, time=result.time))
                     emitted += 1
+                translated.append((record, result))
                 states.append(self.states.row(record.source_id, result.status, record.status, fp,
                                               record.changed_at, None, now))
                 # pages of one poll are separate reads: a row changed between them comes twice
                 last[record.source_id] = LastState(result.status, fp)
             await self.states.save(s, states)
             await self.states.quarantine(s, quarantine_rows)
+            if self.also_stage is not None and translated:
+                await self.also_stage(tx, translated)
             await self.checkpoint.save(s, next_position, now)
         self.position = next_position
         self._count(Ingested(emitted, quarantined, handled))
