@@ -61,5 +61,7 @@ async def send_traced(producer: AIOKafkaProducer, topic: str, key: bytes | None,
     delivery future (await it for the broker's acknowledgement)."""
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
+    if not carrier:  # no current span (the relay without recording): the headers carry the cause's context
+        return await producer.send(topic, value, key=key, headers=[(k, str(v).encode()) for k, v in headers.items()])
     pairs = [(k, str(v).encode()) for k, v in headers.items() if k not in carrier]
     return await producer.send(topic, value, key=key, headers=pairs + [(k, v.encode()) for k, v in carrier.items()])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Iterable, Sequence
@@ -37,6 +38,9 @@ from .topics import ensure_topics
 log = logging.getLogger(__name__)
 
 REGISTRY = {t.name: t for t in ALL_TOPICS}
+#: from this many rows on, a transaction's outbox rows are written by COPY
+COPY_FROM = 500
+COPY_COLUMNS = ("event_id", "topic", "key", "value", "headers", "trace", "created_at")
 
 
 class Outbox:
@@ -77,9 +81,23 @@ class Outbox:
     async def stage(self, session: AsyncSession, rows: Sequence[dict]) -> None:
         """Stage rows made by `row` in the caller's transaction: one cached INSERT, sent as multi-row
         statements by SQLAlchemy's insertmanyvalues (a new multi-VALUES statement per batch would be
-        compiled each time: a fifth of a consumer's time, profiled)."""
-        if rows:
+        compiled each time: a fifth of a consumer's time, profiled); from COPY_FROM rows on, by COPY."""
+        if len(rows) >= COPY_FROM:
+            await self.copy(session, rows)
+        elif rows:
             await session.execute(self.table.insert(), list(rows))
+
+    async def copy(self, session: AsyncSession, rows: Sequence[dict]) -> None:
+        """Stage many rows with PostgreSQL's COPY on the session's own connection (same transaction): ~10×
+        executemany, for bulk producers such as a bridge announcing a full export (bench pbb)."""
+        conn = await session.connection()
+        raw = (await conn.get_raw_connection()).driver_connection
+        dumps = json.dumps
+        await raw.copy_records_to_table(
+            self.table.name, schema_name=self.table.schema, columns=COPY_COLUMNS,
+            records=[(r["event_id"], r["topic"], r["key"], r["value"], dumps(r["headers"]), dumps(r["trace"]),
+                      r["created_at"]) for r in rows],
+        )
 
     def stop(self) -> None:
         """Ask the relay to finish the batch in flight (so it is marked, not re-sent after a restart) and end."""

@@ -55,12 +55,19 @@ class Sent:
 async def send(rows, publish, tracer: trace.Tracer) -> Sent:
     """Hand every row to the producer without waiting for acknowledgements, then collect them all."""
     sent, issued, held = Sent(), [], set()
+    recording = _records(tracer)
     for row in rows:
         if (row.topic, row.key) in held:
             continue  # an earlier row of this key failed in this batch: keep the key's order
         headers = dict(row.headers)
         try:
             check_record_size(row.key, row.value, headers)
+            if not recording:
+                # no span would be recorded: the cause's trace context travels as it is (a quarter of the
+                # relay's time went into spans nobody sees, profiled with bench pbb)
+                headers.update(row.trace or {})
+                issued.append((row, await publish(row.topic, row.key, row.value, headers)))
+                continue
             with tracer.start_as_current_span(
                 f"{row.topic} publish", context=context_from(row.trace), kind=trace.SpanKind.PRODUCER,
                 attributes={"messaging.system": "kafka", "messaging.destination.name": row.topic},
@@ -101,6 +108,13 @@ async def record(conn: AsyncConnection, t: Table, sent: Sent) -> None:
         for row, reason in sent.parked:
             log.error("outbox row %d (event %s, topic %s, key %r) parked, its key waits behind it: %s",
                       row.id, row.event_id, row.topic, _short(row.key), reason)
+
+
+def _records(tracer: trace.Tracer) -> bool:
+    """Whether this tracer records spans (it does not when there is nowhere to send them: telemetry.setup_tracing)."""
+    probe = tracer.start_span("outbox relay probe")
+    probe.end()
+    return probe.is_recording() or probe.get_span_context().trace_flags.sampled
 
 
 def _reason(exc: BaseException) -> str:

@@ -14,9 +14,8 @@ from palapa.kit.db import make_engine
 from palapa.kit.loops import Backoff, Outage, pause
 from palapa.kit.settings import load
 from palapa.kit.telemetry import configure_logging
+from palapa.pbb_legacy import Export, create, dotted, nop_digits, pembayaran_sppt
 
-from .export import Export, dotted, nop_digits
-from .legacy import create, pembayaran_sppt
 from .settings import SimPbbSettings
 
 log = logging.getLogger("palapa.sim_pbb")
