@@ -61,13 +61,21 @@ async def drop_and_wait(db: AsyncEngine, export: Export, folder: Path, name: str
     staging.rename(folder / name)
     (folder / f"{name}.done").touch()
 
+    read_at: list[float] = []
+
     async def done() -> bool:
         async with db.connect() as conn:
             row = (await conn.execute(text("SELECT drop_name, drop_done FROM bridge_pbb.export_checkpoint"))).first()
-            return row is not None and row.drop_name == name and row.drop_done and await conn.scalar(text(PENDING)) == 0
+            if row is None or row.drop_name != name or not row.drop_done:
+                return False
+            if not read_at:
+                read_at.append(time.perf_counter() - started)
+            return await conn.scalar(text(PENDING)) == 0
 
     await _until(done, timeout_s, f"{name} read and published", proc)
     elapsed = time.perf_counter() - started
+    print(f"  {name}: file read and its events staged after {read_at[0]:.2f}s, all published after {elapsed:.2f}s",
+          flush=True)
     async with db.connect() as conn:
         emitted = await conn.scalar(text("SELECT count(*) FROM bridge_pbb.outbox WHERE id > :first AND topic = :t"),
                                     {"first": first_id, "t": TAX_BILLS.name})

@@ -24,6 +24,8 @@ from .settings import DevstackSettings
 Progress = Callable[[str], None]
 PLATFORM_DB = "palapa"
 LEGACY_DB = "curhat_legacy"
+PBB_DB = "pbb_legacy"
+SIMULATORS = ("sim-curhat", "sim-pbb")
 
 
 class StackError(RuntimeError):
@@ -57,6 +59,7 @@ class Stack:
     kafka: str = ""
     database_url: str = ""
     legacy_database_url: str = ""
+    pbb_database_url: str = ""
     running: dict[str, Running] = field(default_factory=dict)
     _tansu: LocalTansu | None = None
     _postgres: LocalPostgres | None = None
@@ -77,7 +80,7 @@ class Stack:
         for spec in SERVICES:
             if self.only is not None and spec.name not in self.only:
                 continue
-            if spec.name == "sim-curhat" and not self.simulate:
+            if spec.name in SIMULATORS and not self.simulate:
                 continue
             self._spawn(spec)
         for run in list(self.running.values()):
@@ -109,6 +112,7 @@ class Stack:
             self.legacy_database_url = async_url(self.settings.legacy_database_url)
         else:
             self.legacy_database_url = await ensure_database(server, LEGACY_DB)
+        self.pbb_database_url = await ensure_database(server, PBB_DB)
 
     async def _prepare_legacy(self) -> None:
         """The legacy app's table exists before the bridge reads it (the PHP app's installer would)."""
@@ -119,6 +123,13 @@ class Stack:
         engine = create_async_engine(self.legacy_database_url)
         try:
             await create(engine)
+        finally:
+            await engine.dispose()
+        from palapa.pbb_legacy import create as create_pbb
+
+        engine = create_async_engine(self.pbb_database_url)
+        try:
+            await create_pbb(engine)
         finally:
             await engine.dispose()
 
@@ -139,6 +150,9 @@ class Stack:
             env[f"{spec.env_prefix}HTTP_PORT"] = str(port)
         if spec.legacy:
             env[f"{spec.env_prefix}LEGACY_DATABASE_URL"] = self.legacy_database_url
+        if spec.pbb:  # BPKPD's database and the folder its nightly export is dropped in
+            env[f"{spec.env_prefix}LEGACY_DATABASE_URL"] = self.pbb_database_url
+            env[f"{spec.env_prefix}DROP_FOLDER"] = str(self.settings.data_dir / "pbb-exports")
         env.update(self.extra_env.get(spec.name, {}))
         return env
 
@@ -243,7 +257,9 @@ class Stack:
 
     def endpoints(self) -> list[tuple[str, str]]:
         rows = [("broker (Kafka protocol)", self.kafka), ("PostgreSQL", _hide(self.database_url)),
-                ("legacy Curhat Ning Ita DB", _hide(self.legacy_database_url))]
+                ("legacy Curhat Ning Ita DB", _hide(self.legacy_database_url)),
+                ("BPKPD PBB DB (payments)", _hide(self.pbb_database_url)),
+                ("PBB export folder", str(self.settings.data_dir / "pbb-exports"))]
         for run in self.running.values():
             rows.append((run.spec.name, run.url or "(worker, no HTTP)"))
         if "notify-svc" in self.running:
