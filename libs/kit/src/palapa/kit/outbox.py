@@ -55,6 +55,7 @@ class Outbox:
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._next_check = 0.0
+        self._singly = False  # a record batch was refused for good: relay the next batch record by record
 
     @staticmethod
     def row(envelope: Envelope, trace_context: dict[str, str] | None = None, topic: str | None = None) -> dict:
@@ -111,16 +112,19 @@ class Outbox:
     async def relay(
         self, engine: AsyncEngine, publish, tracer: trace.Tracer, *, batch: int = 1000, poll_s: float = 0.5,
         keep_published: timedelta = timedelta(days=1), metrics: Metrics | None = None,
-        identity: BrokerIdentity | None = None,
+        identity: BrokerIdentity | None = None, publish_many=None,
     ) -> None:
         """Publish unpublished rows until stopped, in id order; `publish(topic, key, value, headers)` sends one
-        and returns a delivery future. Published rows are pruned after `keep_published`."""
+        and returns a delivery future; `publish_many(rows)`, when given, sends a whole batch as record batches
+        (outbox_batch.send_batched) whenever no span per row is recorded. Published rows are pruned after
+        `keep_published`."""
         backoff, outage = Backoff(), Outage(f"outbox relay of {self.table.fullname}", log)
         last_prune = last_gauges = 0.0
         while not self._stop.is_set():
             try:
                 sent = await self.relay_once(engine, publish, tracer, batch=batch, metrics=metrics,
-                                             identity=identity, keep_published=keep_published)
+                                             identity=identity, keep_published=keep_published,
+                                             publish_many=publish_many)
                 outage.recovered()
                 backoff.reset()
                 if time.monotonic() - last_prune > 60:
@@ -149,7 +153,7 @@ class Outbox:
 
     async def relay_once(
         self, engine: AsyncEngine, publish, tracer: trace.Tracer, *, batch: int = 500, metrics: Metrics | None = None,
-        identity: BrokerIdentity | None = None, keep_published: timedelta = timedelta(days=1),
+        identity: BrokerIdentity | None = None, keep_published: timedelta = timedelta(days=1), publish_many=None,
     ) -> int:
         """Send one batch without waiting for each acknowledgement (the producer keeps per-partition order),
         then mark and park in one statement each. Returns the rows handled (0 while another replica's relay
@@ -173,7 +177,10 @@ class Outbox:
                     rows = (await conn.execute(outbox_relay.pending(t, batch))).all()  # the window comes first
             if not rows:
                 return 0
-            sent = await outbox_relay.send(rows, publish, tracer)
+            if publish_many is not None and not self._singly and not outbox_relay.records_spans(tracer):
+                sent, self._singly = await publish_many(rows)
+            else:
+                sent, self._singly = await outbox_relay.send(rows, publish, tracer), False
             await outbox_relay.record(conn, t, sent)
         if metrics is not None:
             metrics.outbox_published.inc(len(sent.published))

@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from opentelemetry import trace
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import BigInteger, Table, and_, any_, bindparam, func, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .failures import check_record_size, is_transient
@@ -55,7 +56,7 @@ class Sent:
 async def send(rows, publish, tracer: trace.Tracer) -> Sent:
     """Hand every row to the producer without waiting for acknowledgements, then collect them all."""
     sent, issued, held = Sent(), [], set()
-    recording = _records(tracer)
+    recording = records_spans(tracer)
     for row in rows:
         if (row.topic, row.key) in held:
             continue  # an earlier row of this key failed in this batch: keep the key's order
@@ -99,7 +100,9 @@ async def record(conn: AsyncConnection, t: Table, sent: Sent) -> None:
     """Mark the acknowledged rows and park the refused ones: one statement each."""
     now = datetime.now(UTC)
     if sent.published:
-        await conn.execute(update(t).where(t.c.id.in_(sent.published)).values(published_at=now))
+        # one array parameter, not thousands of IN parameters (those cost more than the update, profiled)
+        await conn.execute(update(t).where(t.c.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
+                           .values(published_at=now), {"ids": sent.published})
     if sent.parked:
         await conn.execute(
             update(t).where(t.c.id == bindparam("row_id")).values(parked_at=now, park_reason=bindparam("reason")),
@@ -110,7 +113,7 @@ async def record(conn: AsyncConnection, t: Table, sent: Sent) -> None:
                       row.id, row.event_id, row.topic, _short(row.key), reason)
 
 
-def _records(tracer: trace.Tracer) -> bool:
+def records_spans(tracer: trace.Tracer) -> bool:
     """Whether this tracer records spans (it does not when there is nowhere to send them: telemetry.setup_tracing)."""
     probe = tracer.start_span("outbox relay probe")
     probe.end()
