@@ -9,6 +9,7 @@ The relay publishes while the next chunk is read. Memory holds one chunk, never 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, tzinfo
@@ -27,20 +28,33 @@ from .translate import Bill, Known, Refused, diff, line_fields, parse_line
 
 log = logging.getLogger(__name__)
 
+LINES = "CREATE TEMP TABLE pbb_lines (line bigint, line_hash bigint) ON COMMIT DROP"
+# the lines no bill was last read from, as they are: only those are parsed (an export is mostly last night's)
+UNSEEN = """SELECT l.line FROM pbb_lines l
+WHERE NOT EXISTS (SELECT 1 FROM bridge_pbb.bill b WHERE b.line_hash = l.line_hash) ORDER BY l.line"""
 STAGE = ("CREATE TEMP TABLE pbb_stage (line bigint, nop text, year int, amount_due bigint, due_date date, "
-         "paid bool, paid_on date) ON COMMIT DROP")
+         "paid bool, paid_on date, line_hash bigint) ON COMMIT DROP")
 # the last line of a bill wins within a chunk (a duplicated row); a later chunk is diffed after this one
 DIFF = """CREATE TEMP TABLE pbb_diff ON COMMIT DROP AS
-SELECT s.line, s.nop, s.year, s.amount_due, s.due_date, s.paid, s.paid_on,
+SELECT s.line, s.nop, s.year, s.amount_due, s.due_date, s.paid, s.paid_on, s.line_hash,
        b.amount_due AS old_amount, b.due_date AS old_due, b.paid AS old_paid
 FROM (SELECT DISTINCT ON (nop, year) * FROM pbb_stage ORDER BY nop, year, line DESC) s
 LEFT JOIN bridge_pbb.bill b ON b.nop = s.nop AND b.year = s.year
 WHERE b.nop IS NULL OR b.amount_due <> s.amount_due OR b.due_date <> s.due_date OR (s.paid AND NOT b.paid)"""
 # paid never goes back (translate.diff); OR with the row as locked now: a payment may have committed meanwhile
-UPSERT = """INSERT INTO bridge_pbb.bill AS b (nop, year, amount_due, due_date, paid, updated_at)
-SELECT nop, year, amount_due, due_date, paid, $1 FROM pbb_diff
+UPSERT = """INSERT INTO bridge_pbb.bill AS b (nop, year, amount_due, due_date, paid, line_hash, updated_at)
+SELECT nop, year, amount_due, due_date, paid, line_hash, $1 FROM pbb_diff
 ON CONFLICT (nop, year) DO UPDATE SET amount_due = EXCLUDED.amount_due, due_date = EXCLUDED.due_date,
-  paid = b.paid OR EXCLUDED.paid, updated_at = EXCLUDED.updated_at"""
+  paid = b.paid OR EXCLUDED.paid, line_hash = EXCLUDED.line_hash, updated_at = EXCLUDED.updated_at"""
+# a bill written differently with the same values (its NOP dotted now): no event, but its line is remembered
+RELINE = """UPDATE bridge_pbb.bill b SET line_hash = s.line_hash
+FROM (SELECT DISTINCT ON (nop, year) nop, year, line_hash FROM pbb_stage ORDER BY nop, year, line DESC) s
+WHERE b.nop = s.nop AND b.year = s.year AND b.line_hash IS DISTINCT FROM s.line_hash"""
+
+
+def line_hash(raw: bytes) -> int:
+    """A 64-bit digest of a line (signed, for a bigint column)."""
+    return int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "big", signed=True)
 
 
 @dataclass(frozen=True)
@@ -85,33 +99,25 @@ class ExportImporter:
         exported = datetime.fromtimestamp(found.start.mtime_ns / 1e9, UTC)
         if found.unchanged:
             log.info("export %s has the bytes of the last one: nothing to read", found.path.name)
-            await self._commit(found.start, [], [], found.path, exported)
+            await self._commit(found.start, [], 1, found.path, exported)
             return
         log.info("export %s: reading from line %d", found.path.name, found.start.line + 1)
         start, total = found.start, ChunkResult(0, 0, 0)
         for chunk in read_chunks(found.path, start, self.chunk_lines):
-            bills: list[Bill] = []
-            refused: list[tuple[Refused, bytes]] = []
-            for n, raw in enumerate(chunk.lines, chunk.first_line):
-                result = parse_line(n, raw)
-                if result is None:
-                    continue
-                if isinstance(result, Refused):
-                    refused.append((result, raw))
-                else:
-                    bills.append(result)
             start = start.read_to(chunk.end_offset, chunk.end_line)
-            done = await self._commit(start, bills, refused, found.path, exported)
+            done = await self._commit(start, chunk.lines, chunk.first_line, found.path, exported)
             total = ChunkResult(total.bills + done.bills, total.emitted + done.emitted,
                                 total.quarantined + done.quarantined)
-        await self._commit(start.read_to(start.offset, start.line, done=True), [], [], found.path, exported)
+        await self._commit(start.read_to(start.offset, start.line, done=True), [], 1, found.path, exported)
         self.last_file_at = exported
-        log.info("export %s: %d bills read, %d events staged, %d lines quarantined", found.path.name, total.bills,
+        log.info("export %s: %d lines parsed (the others as last read), %d events staged, %d lines quarantined", found.path.name, total.bills,
                  total.emitted, total.quarantined)
 
-    async def _commit(self, position: DropPosition, bills: list[Bill], refused: list[tuple[Refused, bytes]],
-                      path: Path, exported: datetime) -> ChunkResult:
+    async def _commit(self, position: DropPosition, lines: list[bytes], first_line: int, path: Path,
+                      exported: datetime) -> ChunkResult:
         now = datetime.now(UTC)
+        bills: list[tuple] = []
+        refused: list[tuple[Refused, bytes]] = []
         async with self.runtime.transaction() as tx:
             s = tx.session
             stored = await self.checkpoint.load(s, for_update=True)
@@ -119,8 +125,19 @@ class ExportImporter:
                 moved_from, self.position = self.position, stored
                 raise CheckpointMovedError(f"export checkpoint moved from {moved_from} to {stored} by another instance")
             emitted = 0
-            if bills:
+            if lines:
                 raw = (await (await s.connection()).get_raw_connection()).driver_connection
+                hashes = [line_hash(line) for line in lines]
+                await raw.execute(LINES)
+                await raw.copy_records_to_table("pbb_lines", records=zip(range(first_line, first_line + len(lines)),
+                                                                          hashes, strict=True))
+                for (n,) in await raw.fetch(UNSEEN):
+                    result = parse_line(n, lines[n - first_line])
+                    if isinstance(result, Refused):
+                        refused.append((result, lines[n - first_line]))
+                    elif result is not None:
+                        bills.append((*result, hashes[n - first_line]))
+            if bills:
                 await raw.execute(STAGE)
                 await raw.copy_records_to_table("pbb_stage", records=bills)
                 await raw.execute(DIFF)
@@ -129,6 +146,7 @@ class ExportImporter:
                 tx.staged.extend(staged)
                 emitted = len(staged)
                 await raw.execute(UPSERT, now)
+                await raw.execute(RELINE)
             if refused:
                 kept = [self._quarantine(tx, path.name, reason, line, now) for reason, line in refused]
                 await s.execute(store.export_quarantine.insert(), kept)

@@ -3,7 +3,8 @@
 - `checkpoint`, `row_state`, `quarantine`: the bridge kit's, for the payments table polled during the day
   (row_state per payment id).
 - `export_checkpoint`: the file drop's position (which export, how far it is ingested).
-- `bill`: what the bridge last announced per bill (nop, year): the per-bill state a new export is diffed against.
+- `bill`: what the bridge last announced per bill (nop, year): the per-bill state a new export is diffed against,
+  with the digest of the line it came from (a line unchanged since the last export is not even parsed).
 - `export_quarantine`: refused export lines, with the file, line number and reason.
 """
 
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Identity,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
@@ -52,8 +54,11 @@ bill = Table(
     Column("amount_due", BigInteger, nullable=False),
     Column("due_date", Date, nullable=False),
     Column("paid", Boolean, nullable=False),
+    # digest of the export line last read for the bill: a line seen before as it is needs no parsing
+    Column("line_hash", BigInteger, nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("nop", "year"),
+    Index("ix_bill_line_hash", "line_hash"),
 )
 
 export_quarantine = Table(

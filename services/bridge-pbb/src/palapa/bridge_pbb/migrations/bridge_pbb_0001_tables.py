@@ -20,10 +20,12 @@ def upgrade() -> None:
     sa.Column('amount_due', sa.BigInteger(), nullable=False),
     sa.Column('due_date', sa.Date(), nullable=False),
     sa.Column('paid', sa.Boolean(), nullable=False),
+    sa.Column('line_hash', sa.BigInteger(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('nop', 'year'),
     schema='bridge_pbb'
     )
+    op.create_index('ix_bill_line_hash', 'bill', ['line_hash'], unique=False, schema='bridge_pbb')
     op.create_table('checkpoint',
     sa.Column('app_id', sa.String(length=64), nullable=False),
     sa.Column('cursor_ts', sa.DateTime(), nullable=True),
@@ -88,5 +90,6 @@ def downgrade() -> None:
     op.drop_table('export_quarantine', schema='bridge_pbb')
     op.drop_table('export_checkpoint', schema='bridge_pbb')
     op.drop_table('checkpoint', schema='bridge_pbb')
+    op.drop_index('ix_bill_line_hash', table_name='bill', schema='bridge_pbb')
     op.drop_table('bill', schema='bridge_pbb')
     # ### end Alembic commands ###
