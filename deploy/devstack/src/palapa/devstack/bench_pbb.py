@@ -31,6 +31,12 @@ from palapa.pbb_legacy import Export, create
 PENDING = "SELECT count(*) FROM bridge_pbb.outbox WHERE published_at IS NULL"
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU the process has used (on a machine shared with other work, its own cost)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -57,6 +63,7 @@ async def drop_and_wait(db: AsyncEngine, export: Export, folder: Path, name: str
     staging = folder.parent / name
     await asyncio.to_thread(export.write, staging, False)
     os.utime(staging, ns=(mtime, mtime))
+    cpu_before = cpu_seconds(proc.pid)
     started = time.perf_counter()
     staging.rename(folder / name)
     (folder / f"{name}.done").touch()
@@ -74,8 +81,8 @@ async def drop_and_wait(db: AsyncEngine, export: Export, folder: Path, name: str
 
     await _until(done, timeout_s, f"{name} read and published", proc)
     elapsed = time.perf_counter() - started
-    print(f"  {name}: file read and its events staged after {read_at[0]:.2f}s, all published after {elapsed:.2f}s",
-          flush=True)
+    print(f"  {name}: file read and its events staged after {read_at[0]:.2f}s, all published after {elapsed:.2f}s; "
+          f"bridge CPU {cpu_seconds(proc.pid) - cpu_before:.2f}s; load average {os.getloadavg()[0]:.1f}", flush=True)
     async with db.connect() as conn:
         emitted = await conn.scalar(text("SELECT count(*) FROM bridge_pbb.outbox WHERE id > :first AND topic = :t"),
                                     {"first": first_id, "t": TAX_BILLS.name})
