@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from datetime import UTC, date, datetime
 
 from palapa.bridge_pbb.render import Renderer, iso
@@ -18,6 +20,8 @@ def same_as_contract(row: dict, event) -> None:
     expected = Envelope(event, source="/apps/cek-pbb", subject=NOP, id=row["event_id"], time=AT)
     assert (row["key"], row["value"], row["headers"]) == expected.to_kafka()
     assert row["topic"] == "palapa.tax.bills.v1"
+    assert json.loads(row["headers_json"]) == row["headers"]
+    assert uuid.UUID(row["event_id"]).version == 4 and str(uuid.UUID(row["event_id"])) == row["event_id"]
 
 
 def test_issued_changed_and_paid_rows_are_byte_for_byte_the_contract_models():

@@ -11,6 +11,7 @@ The export (see legacy.py for the columns): semicolon-separated, Latin-1, one bi
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import NamedTuple
 
@@ -23,6 +24,7 @@ UNPAID = {b"BELUM", b"BELUM BAYAR", b"B", b"0", b"N", b"-", b""}
 BLANK = {b"", b"-", b"--"}
 NOP_PUNCTUATION = b".- "
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
+PLAIN_AMOUNT = re.compile(rb" *(?:[Rr][Pp] *)?(\d{1,3}(?:\.\d{3})*|\d+)(?:,0+)? *")
 MAX_AMOUNT = 10**13  # Rp 10 trillion: larger is a typo (and beyond what a bill can be)
 
 
@@ -58,6 +60,12 @@ def canonical_nop(text: str | bytes) -> str | None:
 
 def parse_amount(raw: bytes) -> int:
     """`1.250.000`, `Rp 1.250.000`, `1.250.000,00` or `1250000` → 1250000 (whole rupiah)."""
+    plain = PLAIN_AMOUNT.fullmatch(raw)
+    if plain is not None:  # the common shapes, in one match (a generator per line cost an eighth of an import)
+        value = int(plain.group(1).replace(b".", b""))
+        if value > MAX_AMOUNT:
+            raise BillError("implausibly large")
+        return value
     text = raw.strip()
     if text[:2].upper() == b"RP":
         text = text[2:].strip()
