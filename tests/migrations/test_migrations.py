@@ -85,6 +85,23 @@ ROWS = {
                       "legacy_updated_at": LEGACY_AT, "quarantine_reason": None, "updated_at": AT},
         "quarantine": {"source_id": "3107", "reason": "unknown_status: kode_status '7'", "row": {"id": "3107"},
                        "legacy_updated_at": LEGACY_AT, "seen_at": AT},
+    "bridge-pbb": {
+        "checkpoint": {"app_id": "cek-pbb", "cursor_ts": LEGACY_AT, "cursor_id": 7, "updated_at": AT},
+        "row_state": {"source_id": 7, "status": "paid", "legacy_status": "paid", "fingerprint": "e" * 64,
+                      "legacy_updated_at": LEGACY_AT, "quarantine_reason": None, "updated_at": AT},
+        "quarantine": {"source_id": 8, "reason": "nop is not 18 digits", "row": {"id": "8"},
+                       "legacy_updated_at": LEGACY_AT, "seen_at": AT},
+        "export_checkpoint": {"app_id": "cek-pbb", "drop_name": "pbb_20261125.csv", "drop_size": 120,
+                              "drop_mtime_ns": 1_780_000_000_000_000_000, "drop_digest": "d" * 32, "drop_offset": 120,
+                              "drop_line": 2, "drop_done": True, "updated_at": AT},
+        "bill": {"nop": "357601000100201230", "year": 2026, "amount_due": 1_250_000, "due_date": AT.date(),
+                 "paid": False, "line_hash": -42, "updated_at": AT},
+        "export_quarantine": {"file": "pbb_20261125.csv", "line": 9, "reason": "PBB_TERHUTANG not a number",
+                              "row": {"NOP": "35.76.010.001.002-0129.0"}, "seen_at": AT},
+    },
+    "taxbill-svc": {
+        "tax_bills": {"nop": "357601000100201230", "year": 2026, "amount_due": 1_250_000, "due_date": AT.date(),
+                      "paid": True, "paid_at": AT, "updated_at": AT},
     },
 }
 DEAD_TEXT = "Keluhan: jalan rusak di Prajurit Kulon — “parah” ✓"

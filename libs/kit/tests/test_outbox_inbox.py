@@ -196,6 +196,7 @@ async def test_two_replicas_share_one_outbox_and_each_row_is_sent_once(kafka_boo
             return await publish(topic, key, value, headers)
 
         runtime.publish_raw = publish_raw  # the relay takes it at start
+        runtime.publish_many = None  # record by record, so every send is counted here
         return runtime
 
     replicas = [

@@ -90,7 +90,7 @@ async def run(args: argparse.Namespace) -> None:
 def main() -> None:
     """`palapa bench [latency] [--updates N]`, `palapa bench outbox [--rows N]` or `palapa bench throughput [--rows N]`,
     `palapa bench psc-webhook [--webhooks N]`, `palapa bench puskesmas [--calls N]`,
-    `palapa bench bridge-lag --bridge cctv|simakel [--changes N]`."""
+    `palapa bench bridge-lag --bridge cctv|simakel [--changes N]`, `palapa bench pbb [--bills N]`."""
     import sys
 
     argv = sys.argv[1:]
@@ -114,6 +114,10 @@ def main() -> None:
         from .bench_bridge_lag import main as bridge_lag
 
         return bridge_lag(argv[1:])
+    if argv[:1] == ["pbb"]:
+        from .bench_pbb import main as pbb
+
+        return pbb(argv[1:])
     if argv[:1] == ["latency"]:
         argv = argv[1:]
     parser = argparse.ArgumentParser(prog="palapa bench [latency]", description=__doc__)

@@ -16,6 +16,7 @@ class ServiceSpec:
     # settings the stack gives it (name after env_prefix → template): {port[<service>]} is another service's
     # port, {secret} a secret shared by this run's services (e.g. a webhook's signing key)
     links: tuple[tuple[str, str], ...] = ()
+    pbb: bool = False  # needs BPKPD's PBB database (payments table) and the export drop folder
 
 
 SERVICES: tuple[ServiceSpec, ...] = (
@@ -37,4 +38,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("sim-simakel", "palapa.sim_simakel", "SIM_SIMAKEL_", 8119),
     ServiceSpec("bridge-simakel", "palapa.bridge_simakel", "BRIDGE_SIMAKEL_", 8109,
                 links=(("LEGACY_URL", "http://127.0.0.1:{port[sim-simakel]}"),)),
+    ServiceSpec("bridge-pbb", "palapa.bridge_pbb", "BRIDGE_PBB_", 8106, pbb=True),
+    ServiceSpec("taxbill-svc", "palapa.taxbill", "TAXBILL_", 8107),
+    ServiceSpec("sim-pbb", "palapa.sim_pbb", "SIM_PBB_", None, pbb=True),
 )

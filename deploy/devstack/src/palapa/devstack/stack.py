@@ -26,6 +26,7 @@ Progress = Callable[[str], None]
 PLATFORM_DB = "palapa"
 LEGACY_DB = "curhat_legacy"
 BRIDGES = Path(__file__).resolve().parents[4] / "bridges"  # deploy/bridges: the YAML-onboarded apps
+PBB_DB = "pbb_legacy"
 
 
 class StackError(RuntimeError):
@@ -62,6 +63,7 @@ class Stack:
     secret: str = field(default_factory=lambda: "dev-" + secrets.token_hex(16))  # shared by this run's services
     legacy_database_url: str = ""
     app_databases: dict[str, str] = field(default_factory=dict)  # other legacy apps' databases (ServiceSpec.databases)
+    pbb_database_url: str = ""
     running: dict[str, Running] = field(default_factory=dict)
     _tansu: LocalTansu | None = None
     _postgres: LocalPostgres | None = None
@@ -119,6 +121,7 @@ class Stack:
             self.legacy_database_url = await ensure_database(server, LEGACY_DB)
         for name in sorted({d for spec in SERVICES for d in spec.databases}):
             self.app_databases[name] = await ensure_database(server, f"{name}_legacy")
+        self.pbb_database_url = await ensure_database(server, PBB_DB)
 
     async def _prepare_legacy(self) -> None:
         """The legacy app's table exists before the bridge reads it (the PHP app's installer would)."""
@@ -129,6 +132,13 @@ class Stack:
         engine = create_async_engine(self.legacy_database_url)
         try:
             await create(engine)
+        finally:
+            await engine.dispose()
+        from palapa.pbb_legacy import create as create_pbb
+
+        engine = create_async_engine(self.pbb_database_url)
+        try:
+            await create_pbb(engine)
         finally:
             await engine.dispose()
 
@@ -155,6 +165,7 @@ class Stack:
             env["BRIDGE_MAPPED_MAPPINGS_DIR"] = str(BRIDGES)
         for name, template in spec.links:
             env[f"{spec.env_prefix}{name}"] = template.format(port=self.ports, secret=self.secret)
+PBB_DB = "pbb_legacy"
         env.update(self.extra_env.get(spec.name, {}))
         return env
 
@@ -261,6 +272,8 @@ class Stack:
         rows = [("broker (Kafka protocol)", self.kafka), ("PostgreSQL", _hide(self.database_url)),
                 ("legacy Curhat Ning Ita DB", _hide(self.legacy_database_url)),
                 *((f"legacy {name} DB", _hide(url)) for name, url in self.app_databases.items())]
+                ("BPKPD PBB DB (payments)", _hide(self.pbb_database_url)),
+                ("PBB export folder", str(self.settings.data_dir / "pbb-exports"))]
         for run in self.running.values():
             rows.append((run.spec.name, run.url or "(worker, no HTTP)"))
         if "notify-svc" in self.running:

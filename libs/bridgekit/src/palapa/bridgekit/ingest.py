@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -81,6 +81,8 @@ class Quarantine:
 
 #: pure: a record and the last state of its source row → events and the new state, or a quarantine
 Translate = Callable[[SourceRecord, LastState | None], Translated | Quarantine]
+#: a bridge keeping its own view of the source updates it here, in the ingest's transaction
+AlsoStage = Callable[[Transaction, list[tuple[SourceRecord, Translated]]], Awaitable[None]]
 
 
 @dataclass
@@ -122,6 +124,7 @@ class Bridge:
     what: str
     position: Any = None
     stats: Stats = field(default_factory=Stats)
+    also_stage: AlsoStage | None = None  # e.g. bridge-pbb marks a bill paid with its TaxBillPaid
 
     def __post_init__(self) -> None:
         from .metrics import expose  # lag, last poll, polls, events, reachability per app on /metrics
@@ -157,7 +160,7 @@ class Bridge:
             self.position if self.position is not None else await self.load_position())
         now = datetime.now(UTC)
         emitted = quarantined = handled = 0
-        states, quarantine_rows = [], []
+        states, quarantine_rows, translated = [], [], []
         async with self.runtime.transaction() as tx:
             s = tx.session
             stored = await self.checkpoint.load(s, for_update=True)
@@ -184,12 +187,15 @@ class Bridge:
                     tx.publish(Envelope(event, source=self.source, subject=result.subject or subject_of(event),
                                         time=result.time))
                     emitted += 1
+                translated.append((record, result))
                 states.append(self.states.row(record.source_id, result.status, record.status, fp,
                                               record.changed_at, None, now))
                 # pages of one poll are separate reads: a row changed between them comes twice
                 last[record.source_id] = LastState(result.status, fp, record.changed_at)
             await self.states.save(s, states)
             await self.states.quarantine(s, quarantine_rows)
+            if self.also_stage is not None and translated:
+                await self.also_stage(tx, translated)
             if next_position != stored:  # a push (webhook) leaves the position: one write less on its fast path
                 await self.checkpoint.save(s, next_position, now)
         self.position = next_position

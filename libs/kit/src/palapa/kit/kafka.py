@@ -24,6 +24,11 @@ PRODUCER_TUNING: dict[str, dict[str, Any]] = {
 }
 
 
+#: record batches of the relay (outbox_batch): big enough that a backlog goes in few requests, well under the
+#: brokers' default message.max.bytes (1 MiB)
+RELAY_BATCH_BYTES = 256 * 1024
+
+
 def consumer_options(settings: ServiceSettings, group_id: str) -> dict[str, Any]:
     """Subscriber keyword arguments: a named group, earliest on first start, commits only by our code."""
     return {
@@ -52,7 +57,7 @@ def make_producer(settings: ServiceSettings, client_id: str) -> AIOKafkaProducer
     relay's time (profiled), and the relay already has one span per row."""
     return AIOKafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap_servers.split(","), client_id=client_id,
-        **PRODUCER_TUNING[settings.kafka_profile],
+        max_batch_size=RELAY_BATCH_BYTES, **PRODUCER_TUNING[settings.kafka_profile],
     )
 
 
@@ -61,5 +66,7 @@ async def send_traced(producer: AIOKafkaProducer, topic: str, key: bytes | None,
     delivery future (await it for the broker's acknowledgement)."""
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
+    if not carrier:  # no current span (the relay without recording): the headers carry the cause's context
+        return await producer.send(topic, value, key=key, headers=[(k, str(v).encode()) for k, v in headers.items()])
     pairs = [(k, str(v).encode()) for k, v in headers.items() if k not in carrier]
     return await producer.send(topic, value, key=key, headers=pairs + [(k, v.encode()) for k, v in carrier.items()])

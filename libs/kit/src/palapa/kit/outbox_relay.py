@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from opentelemetry import trace
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import BigInteger, Table, and_, any_, bindparam, func, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .failures import check_record_size, is_transient
@@ -55,12 +56,19 @@ class Sent:
 async def send(rows, publish, tracer: trace.Tracer) -> Sent:
     """Hand every row to the producer without waiting for acknowledgements, then collect them all."""
     sent, issued, held = Sent(), [], set()
+    recording = records_spans(tracer)
     for row in rows:
         if (row.topic, row.key) in held:
             continue  # an earlier row of this key failed in this batch: keep the key's order
         headers = dict(row.headers)
         try:
             check_record_size(row.key, row.value, headers)
+            if not recording:
+                # no span would be recorded: the cause's trace context travels as it is (a quarter of the
+                # relay's time went into spans nobody sees, profiled with bench pbb)
+                headers.update(row.trace or {})
+                issued.append((row, await publish(row.topic, row.key, row.value, headers)))
+                continue
             with tracer.start_as_current_span(
                 f"{row.topic} publish", context=context_from(row.trace), kind=trace.SpanKind.PRODUCER,
                 attributes={"messaging.system": "kafka", "messaging.destination.name": row.topic},
@@ -92,7 +100,9 @@ async def record(conn: AsyncConnection, t: Table, sent: Sent) -> None:
     """Mark the acknowledged rows and park the refused ones: one statement each."""
     now = datetime.now(UTC)
     if sent.published:
-        await conn.execute(update(t).where(t.c.id.in_(sent.published)).values(published_at=now))
+        # one array parameter, not thousands of IN parameters (those cost more than the update, profiled)
+        await conn.execute(update(t).where(t.c.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
+                           .values(published_at=now), {"ids": sent.published})
     if sent.parked:
         await conn.execute(
             update(t).where(t.c.id == bindparam("row_id")).values(parked_at=now, park_reason=bindparam("reason")),
@@ -101,6 +111,13 @@ async def record(conn: AsyncConnection, t: Table, sent: Sent) -> None:
         for row, reason in sent.parked:
             log.error("outbox row %d (event %s, topic %s, key %r) parked, its key waits behind it: %s",
                       row.id, row.event_id, row.topic, _short(row.key), reason)
+
+
+def records_spans(tracer: trace.Tracer) -> bool:
+    """Whether this tracer records spans (it does not when there is nowhere to send them: telemetry.setup_tracing)."""
+    probe = tracer.start_span("outbox relay probe")
+    probe.end()
+    return probe.is_recording() or probe.get_span_context().trace_flags.sampled
 
 
 def _reason(exc: BaseException) -> str:

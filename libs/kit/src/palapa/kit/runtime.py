@@ -27,12 +27,15 @@ from .kafka import consumer_options, make_broker, make_producer, send_traced
 from .loops import Outage
 from .metrics import Metrics
 from .outbox import Outbox
+from .outbox_batch import send_batched
 from .settings import ServiceSettings
 from .tables import dead_letters_table, kit_tables, outbox_table
 from .topics import ensure_topics
 from .uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+#: rows per relay batch (a LIMIT: a quiet outbox sends what it has at once); a backlog goes in few round trips
+RELAY_BATCH_ROWS = 5000
 
 
 
@@ -111,6 +114,10 @@ class Runtime:
         """Send one record under the current trace; returns the delivery future (await it for the ack)."""
         return await send_traced(self.producer, topic, key, value, headers)
 
+    async def publish_many(self, rows):
+        """Send a batch of outbox rows as record batches (outbox_batch.send_batched)."""
+        return await send_batched(rows, self.producer)
+
     def spawn(self, coro: Awaitable[None], name: str) -> asyncio.Task:
         """Run a background loop that lives as long as the runtime; a crash is logged, not swallowed."""
         task = asyncio.create_task(coro, name=name)
@@ -127,7 +134,8 @@ class Runtime:
         await self.producer.start()
         self.broker_connected = True
         self._relay = self.spawn(
-            self.outbox.relay(self.engine, self.publish_raw, self.tracer, metrics=self.metrics, identity=self.identity),
+            self.outbox.relay(self.engine, self.publish_raw, self.tracer, metrics=self.metrics, identity=self.identity,
+                              publish_many=self.publish_many, batch=RELAY_BATCH_ROWS),
             f"{self.name}-outbox-relay",
         )
         if self._batches:

@@ -1,0 +1,50 @@
+"""The tax-bill view (pure): a bill per (NOP, year) as the citizen sees it, kept from the bill events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from palapa.contracts.events import TaxBillChanged, TaxBillIssued, TaxBillPaid
+
+NOP_PUNCTUATION = str.maketrans("", "", ".- ")
+
+
+def canonical_nop(text: str) -> str | None:
+    """The 18 digits of a NOP as people write it (`35.76.010.001.002-0123.0`, with spaces, or plain), else None."""
+    digits = text.strip().translate(NOP_PUNCTUATION)
+    return digits if len(digits) == 18 and digits.isascii() and digits.isdigit() else None
+
+
+def dotted(nop: str) -> str:
+    """357601000100201230 → 35.76.010.001.002-0123.0 (the way the SPPT prints it)."""
+    return f"{nop[0:2]}.{nop[2:4]}.{nop[4:7]}.{nop[7:10]}.{nop[10:13]}-{nop[13:17]}.{nop[17]}"
+
+
+@dataclass(frozen=True)
+class TaxBill:
+    nop: str
+    year: int
+    amount_due: int | None  # None while only a payment is known (the export not seen yet)
+    due_date: date | None
+    paid: bool
+    paid_at: datetime | None
+    updated_at: datetime
+
+    @property
+    def status_label(self) -> str:
+        return "Lunas" if self.paid else "Belum lunas"
+
+
+Event = TaxBillIssued | TaxBillChanged | TaxBillPaid
+
+
+def apply(bill: TaxBill | None, event: Event, at: datetime) -> TaxBill:
+    """The bill after `event`. Paid never goes back (a payment seen before the export that shows it)."""
+    if isinstance(event, TaxBillPaid):
+        if bill is None:
+            return TaxBill(event.nop, event.year, None, None, True, event.paid_at, at)
+        return replace(bill, paid=True, paid_at=bill.paid_at or event.paid_at, updated_at=at)
+    paid = event.paid or (bill is not None and bill.paid)
+    paid_at = bill.paid_at if bill is not None else None
+    return TaxBill(event.nop, event.year, event.amount_due, event.due_date, paid, paid_at, at)

@@ -1,0 +1,29 @@
+"""Composition root of taxbill-svc: build the app from settings; nothing connects at import."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from opentelemetry.sdk.trace.export import SpanExporter
+
+from palapa.contracts.topics import ALL_TOPICS
+from palapa.kit.http import serve, service_app
+from palapa.kit.runtime import Runtime
+from palapa.kit.settings import load
+
+from . import handlers, store
+from .api import tax_bills_router
+from .settings import TaxBillSettings
+
+SERVICE = "taxbill-svc"
+
+
+def create_app(settings: TaxBillSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
+    """The taxbill-svc app: consumes palapa.tax.bills.v1, serves GET /tax-bills/{nop}."""
+    runtime = Runtime(settings, SERVICE, store.metadata, exporter=exporter)
+    handlers.register(runtime)
+    return service_app(runtime, title="Palapa taxbill-svc", routers=[tax_bills_router(runtime)], topics=ALL_TOPICS)
+
+
+def main() -> None:
+    settings = load(TaxBillSettings, SERVICE)
+    serve(create_app(settings), settings.http_host, settings.http_port, settings.log_level)

@@ -1,0 +1,58 @@
+"""taxbill-svc's table (schema `taxbill`): one row per bill (NOP, year). No taxpayer name or address: none arrives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, select, tuple_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .domain import TaxBill
+
+# its Alembic revisions: ./migrations (README: "Schema migrations")
+metadata = MetaData(schema="taxbill", info={"migrations": Path(__file__).with_name("migrations")})
+
+tax_bills = Table(
+    "tax_bills",
+    metadata,
+    Column("nop", String(18), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("amount_due", BigInteger, nullable=True),
+    Column("due_date", Date, nullable=True),
+    Column("paid", Boolean, nullable=False),
+    Column("paid_at", DateTime(timezone=True), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+COLUMNS = ("amount_due", "due_date", "paid", "paid_at", "updated_at")
+
+
+def _bill(r) -> TaxBill:
+    return TaxBill(r.nop, r.year, r.amount_due, r.due_date, r.paid, r.paid_at, r.updated_at)
+
+
+async def get_many(session: AsyncSession, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], TaxBill]:
+    keys = list(set(keys))
+    if not keys:
+        return {}
+    t = tax_bills
+    rows = await session.execute(select(t).where(tuple_(t.c.nop, t.c.year).in_(keys)).with_for_update())
+    return {(r.nop, r.year): _bill(r) for r in rows}
+
+
+async def save_many(session: AsyncSession, bills: Iterable[TaxBill]) -> None:
+    rows = [{"nop": b.nop, "year": b.year, **{c: getattr(b, c) for c in COLUMNS}} for b in bills]
+    if rows:
+        stmt = insert(tax_bills)
+        await session.execute(stmt.on_conflict_do_update(index_elements=["nop", "year"],
+                                                         set_={c: stmt.excluded[c] for c in COLUMNS}), rows)
+
+
+async def find(session: AsyncSession, nop: str, year: int | None) -> TaxBill | None:
+    """The bill of `nop` for `year`, or its newest year when `year` is None."""
+    t = tax_bills
+    stmt = select(t).where(t.c.nop == nop)
+    stmt = stmt.where(t.c.year == year) if year is not None else stmt.order_by(t.c.year.desc()).limit(1)
+    row = (await session.execute(stmt)).first()
+    return None if row is None else _bill(row)
