@@ -85,6 +85,7 @@ ROWS = {
                       "legacy_updated_at": LEGACY_AT, "quarantine_reason": None, "updated_at": AT},
         "quarantine": {"source_id": "3107", "reason": "unknown_status: kode_status '7'", "row": {"id": "3107"},
                        "legacy_updated_at": LEGACY_AT, "seen_at": AT},
+    },
     "bridge-pbb": {
         "checkpoint": {"app_id": "cek-pbb", "cursor_ts": LEGACY_AT, "cursor_id": 7, "updated_at": AT},
         "row_state": {"source_id": 7, "status": "paid", "legacy_status": "paid", "fingerprint": "e" * 64,

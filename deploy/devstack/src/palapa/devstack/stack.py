@@ -165,7 +165,9 @@ class Stack:
             env["BRIDGE_MAPPED_MAPPINGS_DIR"] = str(BRIDGES)
         for name, template in spec.links:
             env[f"{spec.env_prefix}{name}"] = template.format(port=self.ports, secret=self.secret)
-PBB_DB = "pbb_legacy"
+        if spec.pbb:  # BPKPD's database and the folder its nightly export is dropped in
+            env[f"{spec.env_prefix}LEGACY_DATABASE_URL"] = self.pbb_database_url
+            env[f"{spec.env_prefix}DROP_FOLDER"] = str(self.settings.data_dir / "pbb-exports")
         env.update(self.extra_env.get(spec.name, {}))
         return env
 
@@ -271,7 +273,7 @@ PBB_DB = "pbb_legacy"
     def endpoints(self) -> list[tuple[str, str]]:
         rows = [("broker (Kafka protocol)", self.kafka), ("PostgreSQL", _hide(self.database_url)),
                 ("legacy Curhat Ning Ita DB", _hide(self.legacy_database_url)),
-                *((f"legacy {name} DB", _hide(url)) for name, url in self.app_databases.items())]
+                *((f"legacy {name} DB", _hide(url)) for name, url in self.app_databases.items()),
                 ("BPKPD PBB DB (payments)", _hide(self.pbb_database_url)),
                 ("PBB export folder", str(self.settings.data_dir / "pbb-exports"))]
         for run in self.running.values():
