@@ -71,8 +71,12 @@ async def test_an_event_staged_in_the_outbox_reaches_the_consumer_once_even_when
             await producer.outbox.add(s, _event(2))
         producer.outbox.wake()
         await eventually(lambda: len(effects) == 2, what="the second event")
-        async with consumer.sessions() as s:
-            assert await s.scalar(select(func.count()).select_from(seen)) == 2
+
+        async def both_committed():  # the effect runs before its batch's commit
+            async with consumer.sessions() as s:
+                return await s.scalar(select(func.count()).select_from(seen)) == 2
+
+        await eventually(both_committed, what="both effects to commit")
         assert effects[0] == env.id and effects.count(env.id) == 1
     finally:
         await consumer.stop()
