@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from palapa.complaint.domain import open_case
+from palapa.complaint.domain import Policy, open_case
 from palapa.complaint.params import (
     BadParamError,
     PageToken,
@@ -14,7 +14,6 @@ from palapa.complaint.params import (
     encode_page_token,
     parse_filters,
 )
-from palapa.complaint.domain import Policy
 from palapa.complaint.routing import SEED_RULES, RoutingTable
 from palapa.complaint.workdays import WorkCalendar
 from palapa.contracts.events import ComplaintSubmitted
