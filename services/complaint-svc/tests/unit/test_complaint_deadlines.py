@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 import holidays
 
 from palapa.complaint.domain import Policy, escalate, move, open_case
-from palapa.complaint.routing import SEED_RULES, Rule, RoutingTable
+from palapa.complaint.routing import SEED_RULES, RoutingTable, Rule
 from palapa.complaint.sla import due_now, next_check, plan
 from palapa.complaint.workdays import WorkCalendar
 from palapa.contracts.events import CaseStatus, ComplaintSubmitted, SlaStage

@@ -45,15 +45,13 @@ class Checker:
                 marks = sla.plan(case.status, case.opd, case.deadlines, calendar)
                 due = sla.due_now(marks, now)
                 fresh = await store_sla.add_marks(tx.session, ticket, case.sla_round, due, now)
-                before = case
                 for mark in (m for m in due if m.key in fresh):
                     tx.publish(Envelope(_event(case, mark, now), source=self.runtime.source, subject=ticket))
                     emitted += 1
-                    if mark.level >= 1:
+                    if mark.level >= 1:  # each escalation is a timeline step of its own, and an update
                         case = domain.escalate(case, now, mark.level, mark.escalated_to, mark.stage)
-                if case is not before:
-                    changed.append((case, str(uuid.uuid4())))
-                    tx.publish(Envelope(domain.to_updated(case), source=self.runtime.source, subject=ticket))
+                        changed.append((case, str(uuid.uuid4())))
+                        tx.publish(Envelope(domain.to_updated(case), source=self.runtime.source, subject=ticket))
                 await store_sla.set_next_check(tx.session, ticket, sla.next_check(marks, now))
             await store.save_many(tx.session, changed, {c.ticket: sla.next_check(
                 sla.plan(c.status, c.opd, c.deadlines, calendar), now) for c, _ in changed})
