@@ -71,7 +71,7 @@ def page(rows: list[OpdFigures], generated_at: datetime) -> str:
     empty = "" if rows else '<p data-testid="empty">Belum ada pengaduan.</p>'
     return f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Kinerja Penanganan Pengaduan per OPD</title>
+<title>Kinerja Penanganan Pengaduan per OPD</title><link rel="icon" href="data:,">
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}}.bar{{fill:#2f6db5}}
 svg text{{font-size:13px}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3rem .6rem}}
 figure{{margin:1.5rem 0}}figcaption{{font-weight:600;margin-bottom:.4rem}}</style></head>
