@@ -212,3 +212,17 @@ async def test_warnings_and_breaches_are_emitted_once_each_across_a_restart(sett
         ("SlaBreached", "follow_up", 1, "KEPALA-DPUPR"), ("SlaBreached", "forward", 1, "KEPALA-DPUPR"),
         ("SlaBreached", "forward", 2, "SEKDA"), ("SlaBreached", "forward", 3, "WALIKOTA"),
         ("SlaWarning", "follow_up", 0, None), ("SlaWarning", "forward", 0, None)]
+
+
+async def test_a_city_closure_set_through_the_api_moves_the_deadlines_of_new_cases(service, producer):
+    http = service.http
+    assert (await http.put("/closures/2026-11-23", json={"reason": "Hari jadi kota"})).status_code == 403
+    res = await http.put("/closures/2026-11-23", json={"reason": "Hari jadi kota"}, headers=DESK)
+    assert res.status_code == 200
+    assert (await http.get("/closures")).json()["items"][0]["by"] == "budi.pengelola"
+    assert (await http.put("/closures/2026-13-01", json={"reason": "xxx"}, headers=DESK)).status_code == 422
+    await producer.send(portal("PORTAL-30"))  # Friday 08:30 WIB; Monday 23 is closed now
+    case = await case_at(service, "PORTAL-30", 1)
+    assert datetime.fromisoformat(case["forward_due_at"]).date().isoformat() == "2026-11-26"  # Tue, Wed, Thu
+    assert (await http.delete("/closures/2026-11-23", headers=DESK)).json() == {"deleted": True}
+    assert (await http.delete("/closures/2026-11-23", headers=DESK)).status_code == 404
