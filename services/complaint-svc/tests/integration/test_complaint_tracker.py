@@ -226,3 +226,31 @@ async def test_a_city_closure_set_through_the_api_moves_the_deadlines_of_new_cas
     assert datetime.fromisoformat(case["forward_due_at"]).date().isoformat() == "2026-11-26"  # Tue, Wed, Thu
     assert (await http.delete("/closures/2026-11-23", headers=DESK)).json() == {"deleted": True}
     assert (await http.delete("/closures/2026-11-23", headers=DESK)).status_code == 404
+
+
+async def test_control_characters_and_unknown_values_are_refused_with_a_reason_not_a_500(service, producer):
+    await producer.send(portal("PORTAL-40"))
+    await case_at(service, "PORTAL-40", 1)
+    http = service.http
+    for path, body in (("/complaints/PORTAL-40/status", {"status": "rejected", "note": "spam\u0000"}),
+                       ("/complaints/PORTAL-40/status", {"status": "dispositioned", "opd": "DLH; DROP"}),
+                       ("/complaints/PORTAL-40/status", {"status": "lost"}),
+                       ("/complaints/PORTAL-40/category", {"category": "Sampah\u0085"}),
+                       ("/complaints/PORTAL-40/rating", b'{"stars": 5, "comment": "\\ud800"}')):
+        if isinstance(body, bytes):  # a lone surrogate, as JSON escapes can carry it
+            res = await http.post(path, content=body, headers={**OPD, "Content-Type": "application/json"})
+        else:
+            res = await http.post(path, json=body, headers=OPD)
+        assert res.status_code == 422 and res.json()["reason"] == "invalid_request", (path, body, res.text)
+    res = await http.put("/routes", json={"category": "x\u0000", "opd": "DLH", "why": "uji"}, headers=DESK)
+    assert res.status_code == 422
+    res = await http.post("/complaints/PORTAL-40/status", json={"status": "duplicate", "duplicate_of": "PORTAL-40"},
+                          headers=OPD)
+    assert res.status_code == 409 and "another ticket" in res.json()["detail"]
+    res = await http.post("/complaints/PORTAL-40/status", json={"status": "not_our_remit"}, headers=OPD)
+    assert res.status_code == 409 and "who is responsible" in res.json()["detail"]
+    res = await http.post("/complaints/PORTAL-40/status",
+                          json={"status": "not_our_remit", "responsible": "BPJN Jawa Timur (jalan nasional)"}, headers=OPD)
+    assert res.status_code == 200 and res.json()["responsible"] == "BPJN Jawa Timur (jalan nasional)"
+    assert res.json()["status_kind"] == "closed"
+    assert (await http.post("/complaints/PORTAL-404/status", json={"status": "verified"}, headers=OPD)).status_code == 404

@@ -25,5 +25,5 @@ def caller(token: str | None, authorization: str | None, role: str | None, user:
     if not token or not given or not hmac.compare_digest(given.encode(), token.encode()):
         return Caller(Role.PUBLIC)
     wanted = (role or "opd").strip().lower()
-    name = " ".join((user or "").split())[:100] or None
+    name = "".join(ch for ch in " ".join((user or "").split()) if ch.isprintable())[:100] or None
     return Caller(Role.DESK if wanted == "desk" else Role.OPD, name)

@@ -17,24 +17,25 @@ from . import domain, sla, store, store_sla
 from .access import Caller, caller
 from .params import BadParamError, decode_page_token, encode_page_token, parse_filters
 from .policy import Policies
+from .texts import Text
 from .views import case_view
 
 
 class StatusMove(BaseModel):
     status: CaseStatus
-    note: str | None = Field(None, max_length=2000, description="The reason (required to reject)")
-    responsible: str | None = Field(None, max_length=200, description="Who is responsible (not our remit)")
-    duplicate_of: str | None = Field(None, max_length=64, description="The original ticket (duplicate)")
-    opd: str | None = Field(None, max_length=64, description="The OPD to forward to (dispositioned)")
+    note: Text | None = Field(None, max_length=2000, description="The reason (required to reject)")
+    responsible: Text | None = Field(None, max_length=200, description="Who is responsible (not our remit)")
+    duplicate_of: Text | None = Field(None, max_length=64, description="The original ticket (duplicate)")
+    opd: Text | None = Field(None, pattern=r"^[A-Za-z0-9_-]{2,64}$", description="The OPD to forward to (dispositioned)")
 
 
 class CategoryChange(BaseModel):
-    category: str = Field(min_length=1, max_length=100)
+    category: Text = Field(min_length=1, max_length=100)
 
 
 class RatingCreate(BaseModel):
     stars: int = Field(ge=1, le=5)
-    comment: str | None = Field(None, max_length=2000)
+    comment: Text | None = Field(None, max_length=2000)
 
 
 BAD_TICKET = (422, "malformed_ticket", "Nomor tiket tidak valid: gunakan huruf besar, angka dan '-', 3 sampai 64 karakter")

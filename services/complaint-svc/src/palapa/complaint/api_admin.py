@@ -13,30 +13,31 @@ from palapa.kit.runtime import Runtime
 from . import store_admin
 from .access import caller
 from .routing import Rule, normalise_category
+from .texts import Text
 
 STAFF_ONLY = (403, "staff_only", "Hanya petugas (dengan token dan nama pengguna) yang dapat mengubah aturan")
 OPD = r"^[A-Za-z0-9_-]{2,64}$"
 
 
 class RuleWrite(BaseModel):
-    category: str = Field(min_length=1, max_length=100)
-    kelurahan: str | None = Field(None, max_length=100)
-    kecamatan: str | None = Field(None, max_length=100)
-    opd: str = Field(pattern=OPD)
+    category: Text = Field(min_length=1, max_length=100)
+    kelurahan: Text | None = Field(None, max_length=100)
+    kecamatan: Text | None = Field(None, max_length=100)
+    opd: Text = Field(pattern=OPD)
     forward_days: int | None = Field(None, ge=1, le=60, description="Working days to verify and forward")
     follow_up_days: int | None = Field(None, ge=1, le=260, description="Working days to follow up")
-    why: str = Field(min_length=3, max_length=500)
+    why: Text = Field(min_length=3, max_length=500)
 
 
 class RuleDelete(BaseModel):
-    category: str = Field(min_length=1, max_length=100)
-    kelurahan: str | None = Field(None, max_length=100)
-    kecamatan: str | None = Field(None, max_length=100)
-    why: str = Field(min_length=3, max_length=500)
+    category: Text = Field(min_length=1, max_length=100)
+    kelurahan: Text | None = Field(None, max_length=100)
+    kecamatan: Text | None = Field(None, max_length=100)
+    why: Text = Field(min_length=3, max_length=500)
 
 
 class ClosureWrite(BaseModel):
-    reason: str = Field(min_length=3, max_length=200)
+    reason: Text = Field(min_length=3, max_length=200)
 
 
 def _place(value: str | None) -> str | None:
