@@ -21,18 +21,17 @@ from palapa.contracts.events import (
 )
 
 from .lifecycle import channel_status, is_open, refusal
+from .privacy import Reporter, confidentiality_of, reporter_of
 from .routing import TRIAGE_OPD, RoutingTable, route
 from .sla import RUNNING
 
-__all__ = ["TRIAGE_OPD", "Case", "Policy", "RefusedError", "Step", "decide", "open_case", "route", "to_updated"]
+__all__ = ["TRIAGE_OPD", "Case", "Policy", "RefusedError", "Reporter", "Step", "confidentiality_of", "decide",
+           "open_case", "reporter_of", "route", "to_updated"]
 
 S = CaseStatus
 #: Times a case can hold: far enough from datetime's year 1 and 9999 that a deadline or zone shift never overflows.
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
-CONFIDENTIALITY = ("public", "confidential", "anonymous")
-_CONFIDENTIALITY_WORDS = {"": "public", "public": "public", "biasa": "public", "confidential": "confidential",
-                          "rahasia": "confidential", "anonymous": "anonymous", "anonim": "anonymous"}
 
 
 class RefusedError(ValueError):
@@ -61,16 +60,6 @@ class Step:
     @property
     def label(self) -> str:
         return CASE_STATUS_LABELS[self.status]
-
-
-@dataclass(frozen=True)
-class Reporter:
-    """Who complained; never in the OPD's or the public's view, never logged, absent for anonymous reports."""
-
-    name: str | None = None
-    nik_masked: str | None = None
-    phone: str | None = None
-    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,20 +120,6 @@ class Case:
 def is_overdue(case: Case, now: datetime) -> bool:
     """An open case past its follow-up deadline."""
     return not case.closed and now > case.due_at
-
-
-def confidentiality_of(raw: str | None) -> str:
-    """The reporter's choice; an unknown word counts as confidential (hiding is the safe mistake)."""
-    return _CONFIDENTIALITY_WORDS.get((raw or "").strip().lower(), "confidential")
-
-
-def reporter_of(submitted: ComplaintSubmitted) -> Reporter | None:
-    """The identity to keep, or None: an anonymous report keeps none at all."""
-    if confidentiality_of(submitted.confidentiality) == "anonymous":
-        return None
-    who = Reporter(submitted.reporter_name, submitted.reporter_nik_masked, submitted.reporter_phone,
-                   submitted.reporter_email)
-    return who if any((who.name, who.nik_masked, who.phone, who.email)) else None
 
 
 def open_case(submitted: ComplaintSubmitted, *, policy: Policy) -> Case:
