@@ -1,12 +1,15 @@
 """Events travel as CloudEvents 1.0, Kafka binary content mode."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from palapa.contracts.envelope import Envelope, EnvelopeError, from_kafka
 from palapa.contracts.events import ComplaintStatusChanged
 from palapa.contracts.topics import ALL_TOPICS, COMPLAINT_INTAKE, topic_for
+
+ROOT_SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 CHANGED = ComplaintStatusChanged(
     ticket="CURHAT-7",
@@ -61,3 +64,22 @@ def test_every_event_travels_on_exactly_one_registered_topic():
     assert len(seen) == len(set(seen))
     for topic in ALL_TOPICS:
         assert topic.name.startswith("palapa.") and topic.name.rsplit(".", 1)[-1].startswith("v")
+
+
+def test_a_v1_complaint_update_is_read_as_v2_with_its_kind():
+    from palapa.contracts.events import ComplaintUpdatedV2
+
+    v1 = (ROOT_SAMPLES / "palapa.complaint.updated.v1.json").read_bytes()
+    headers = {"ce_specversion": "1.0", "ce_id": "e1", "ce_source": "/services/complaint-svc",
+               "ce_type": "palapa.complaint.updated.v1", "ce_time": "2026-11-20T08:30:00+00:00"}
+    envelope = from_kafka(b"CURHAT-1042", v1, headers)
+    assert isinstance(envelope.data, ComplaintUpdatedV2)
+    assert (envelope.data.status, envelope.data.status_kind, envelope.data.due_at) == ("in_progress", "open", None)
+    assert [t.note for t in envelope.data.timeline] == [None, None]
+
+
+def test_a_v1_complaint_update_with_a_bad_status_stays_refused_with_the_reason():
+    headers = {"ce_specversion": "1.0", "ce_id": "e1", "ce_source": "/s", "ce_type": "palapa.complaint.updated.v1",
+               "ce_time": "2026-11-20T08:30:00+00:00"}
+    with pytest.raises(EnvelopeError, match="status"):
+        from_kafka(b"K", b'{"status": "lost"}', headers)

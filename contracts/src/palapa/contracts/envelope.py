@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .events import EVENT_TYPES, Event
+from .events import EVENT_TYPES, ComplaintUpdated, ComplaintUpdatedV2, Event, upcast_complaint_updated_v1_v2
 
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/json"
@@ -56,8 +56,10 @@ class Envelope:
 
 
 #: Upcasters turn an older payload into the next version's: {old_type: (new_type, fn)}.
-#: None yet: every event is at v1. Golden samples of each version must keep parsing through these.
-UPCASTERS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
+#: Golden samples of each version must keep parsing through these (contracts/tests).
+UPCASTERS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
+    ComplaintUpdated.event_type: (ComplaintUpdatedV2.event_type, upcast_complaint_updated_v1_v2),
+}
 
 
 def _header_map(headers: Mapping[str, Any] | Sequence[tuple[str, Any]]) -> dict[str, str]:

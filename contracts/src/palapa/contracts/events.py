@@ -68,6 +68,15 @@ class ComplaintSubmitted(Event):
     status: ComplaintStatus = ComplaintStatus.RECEIVED
     legacy_status: str | None = None
     submitted_at: datetime
+    confidentiality: str | None = Field(
+        default=None, description="public (default), confidential (identity hidden from the OPD) or anonymous"
+    )
+    reporter_phone: str | None = Field(default=None, description="Never shown to the OPD or the public")
+    reporter_email: str | None = Field(default=None, description="Never shown to the OPD or the public")
+    kelurahan: str | None = None
+    kecamatan: str | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
 
 
 class ComplaintStatusChanged(Event):
@@ -409,6 +418,140 @@ class TicketUpdated(Event):
     timeline: tuple[TicketStep, ...]
 
 
+# --- complaint-svc's tracker (issue 11): the canonical case lifecycle and its deadlines ---------------------
+
+
+class CaseStatus(StrEnum):
+    """The tracker's canonical status set (v2); ComplaintStatus (v1) values are a subset with the same meaning."""
+
+    RECEIVED = "received"
+    VERIFIED = "verified"
+    DISPOSITIONED = "dispositioned"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    NOT_OUR_REMIT = "not_our_remit"
+    DUPLICATE = "duplicate"
+    REOPENED = "reopened"
+
+
+class StatusKind(StrEnum):
+    """What a status means for the citizen, as FixMyStreet types its states: still open, fixed, or closed unfixed."""
+
+    OPEN = "open"
+    FIXED = "fixed"
+    CLOSED = "closed"
+
+
+CASE_STATUS_KIND: dict[CaseStatus, StatusKind] = {
+    CaseStatus.RECEIVED: StatusKind.OPEN,
+    CaseStatus.VERIFIED: StatusKind.OPEN,
+    CaseStatus.DISPOSITIONED: StatusKind.OPEN,
+    CaseStatus.IN_PROGRESS: StatusKind.OPEN,
+    CaseStatus.REOPENED: StatusKind.OPEN,
+    CaseStatus.RESOLVED: StatusKind.FIXED,
+    CaseStatus.CLOSED: StatusKind.FIXED,
+    CaseStatus.REJECTED: StatusKind.CLOSED,
+    CaseStatus.NOT_OUR_REMIT: StatusKind.CLOSED,
+    CaseStatus.DUPLICATE: StatusKind.CLOSED,
+}
+
+CASE_STATUS_LABELS: dict[CaseStatus, str] = {
+    CaseStatus.RECEIVED: "Diterima",
+    CaseStatus.VERIFIED: "Diverifikasi",
+    CaseStatus.DISPOSITIONED: "Diteruskan ke OPD",
+    CaseStatus.IN_PROGRESS: "Sedang diproses",
+    CaseStatus.RESOLVED: "Selesai",
+    CaseStatus.CLOSED: "Ditutup",
+    CaseStatus.REJECTED: "Ditolak",
+    CaseStatus.NOT_OUR_REMIT: "Bukan kewenangan",
+    CaseStatus.DUPLICATE: "Duplikat",
+    CaseStatus.REOPENED: "Dibuka kembali",
+}
+
+
+class TimelineEntryV2(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    status: CaseStatus
+    label: str
+    at: datetime
+    note: str | None = Field(default=None, description="Why (rejection reason, re-routing, escalation), public-safe")
+
+
+class ComplaintUpdatedV2(Event):
+    """The citizen-facing view of a complaint after a change: the canonical lifecycle (complaint-svc publishes it).
+
+    Never carries the reporter's identity: notify-svc shows it to anyone holding the ticket.
+    """
+
+    event_type: ClassVar[str] = "palapa.complaint.updated.v2"
+    version: ClassVar[int] = 2
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
+    revision: int = Field(ge=1, description="Increases by one with every change of this complaint")
+    status: CaseStatus
+    status_kind: StatusKind
+    status_label: str
+    opd: str
+    category: str | None = None
+    kelurahan: str | None = None
+    kecamatan: str | None = None
+    source_app: str
+    submitted_at: datetime
+    updated_at: datetime
+    due_at: datetime | None = Field(default=None, description="When the current stage must be done (working days)")
+    escalated_to: str | None = Field(default=None, description="Who the overdue case was escalated to")
+    responsible: str | None = Field(default=None, description="Who is responsible when not our remit")
+    duplicate_of: str | None = Field(default=None, description="The original ticket of a duplicate")
+    timeline: tuple[TimelineEntryV2, ...]
+
+
+def upcast_complaint_updated_v1_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    """A v1 ComplaintUpdated as v2: v1 statuses are v2 statuses; the kind follows from the status."""
+    try:
+        kind = CASE_STATUS_KIND[CaseStatus(payload.get("status"))].value
+    except (ValueError, TypeError):
+        kind = None  # an invalid v1 payload stays invalid: the v2 model says why
+    return {**payload, "status_kind": kind}
+
+
+class SlaStage(StrEnum):
+    """SP4N-LAPOR!'s two clocks: verified and forwarded to the OPD, then followed up by it."""
+
+    FORWARD = "forward"
+    FOLLOW_UP = "follow_up"
+
+
+class SlaWarning(Event):
+    """An open case nears the deadline of its current stage."""
+
+    event_type: ClassVar[str] = "palapa.complaint.sla_warning.v1"
+    version: ClassVar[int] = 1
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
+    opd: str
+    stage: SlaStage
+    due_at: datetime
+    at: datetime
+
+
+class SlaBreached(Event):
+    """An open case passed the deadline of its stage; `level` climbs the chain (1 OPD, 2 Sekda, 3 Wali Kota)."""
+
+    event_type: ClassVar[str] = "palapa.complaint.sla_breached.v1"
+    version: ClassVar[int] = 1
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
+    opd: str
+    stage: SlaStage
+    due_at: datetime
+    level: int = Field(ge=1)
+    escalated_to: str
+    at: datetime
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     ComplaintSubmitted,
     ComplaintStatusChanged,
@@ -430,6 +573,9 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     ServiceRequestStatusChanged,
     QueueTicketCalled,
     TicketUpdated,
+    ComplaintUpdatedV2,
+    SlaWarning,
+    SlaBreached,
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {e.event_type: e for e in ALL_EVENTS}

@@ -13,6 +13,7 @@ from .events import (
     ComplaintStatusChanged,
     ComplaintSubmitted,
     ComplaintUpdated,
+    ComplaintUpdatedV2,
     Event,
     EventDeadLettered,
     IncidentClosed,
@@ -22,6 +23,8 @@ from .events import (
     RowQuarantined,
     ServiceRequestStatusChanged,
     ServiceRequestSubmitted,
+    SlaBreached,
+    SlaWarning,
     TaxBillChanged,
     TaxBillIssued,
     TaxBillPaid,
@@ -56,7 +59,8 @@ COMPLAINT_UPDATES = Topic(
     name="palapa.complaints.updates.v1",
     partitions=4,
     key="ticket",
-    events=(ComplaintUpdated,),
+    # v1 records still on the topic are read as v2 (envelope.UPCASTERS); complaint-svc publishes v2 only
+    events=(ComplaintUpdated, ComplaintUpdatedV2),
     config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
 )
 BRIDGE_QUARANTINE = Topic(
@@ -123,6 +127,14 @@ TICKET_UPDATES = Topic(
     events=(TicketUpdated,),
     config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
 )
+#: complaint-svc's deadline clock: warnings and breaches with their escalation level, each emitted once.
+COMPLAINT_SLA = Topic(
+    name="palapa.complaints.sla.v1",
+    partitions=2,
+    key="ticket",
+    events=(SlaWarning, SlaBreached),
+    config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)},
+)
 
 ALL_TOPICS: tuple[Topic, ...] = (
     COMPLAINT_INTAKE,
@@ -136,6 +148,7 @@ ALL_TOPICS: tuple[Topic, ...] = (
     SERVICE_REQUESTS,
     HEALTH_QUEUES,
     TICKET_UPDATES,
+    COMPLAINT_SLA,
 )
 
 

@@ -6,9 +6,10 @@ import pytest
 
 from palapa.complaint import store
 from palapa.complaint.handlers import Intake
+from palapa.complaint.policy import Policies
 from palapa.complaint.workdays import WorkCalendar
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted, ComplaintUpdated
+from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted, ComplaintUpdatedV2
 from palapa.kit.consumer import Delivery
 from palapa.kit.uow import Done, Refused
 from palapa.testkit import migrated_session
@@ -17,7 +18,8 @@ pytestmark = pytest.mark.integration
 
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
 WIB = timezone(timedelta(hours=7))
-FIVE = WorkCalendar().deadline(5)
+FIVE = Policies(WorkCalendar(), 3, 5)
+CODES = {"received": "0", "verified": "1", "in_progress": "2", "resolved": "3", "rejected": "9"}
 
 
 @pytest.fixture
@@ -37,7 +39,7 @@ def submitted(ticket="CURHAT-1"):
 
 def changed(status, ticket="CURHAT-1", hours=1):
     return ComplaintStatusChanged(ticket=ticket, source_app="curhat-ning-ita", source_ref=ticket.split("-")[1],
-                                  status=status, legacy_status="2", changed_at=T0 + timedelta(hours=hours))
+                                  status=status, legacy_status=CODES[status], changed_at=T0 + timedelta(hours=hours))
 
 
 async def test_a_submission_and_its_change_in_one_batch_store_one_case_and_publish_each_revision(session):
@@ -46,7 +48,7 @@ async def test_a_submission_and_its_change_in_one_batch_store_one_case_and_publi
     published = [r.publish[0].data for r in results]
     assert all(isinstance(r, Done) for r in results)
     assert [(u.revision, u.status) for u in published] == [(1, "received"), (2, "in_progress")]
-    assert all(isinstance(u, ComplaintUpdated) for u in published)
+    assert all(isinstance(u, ComplaintUpdatedV2) for u in published)
     case = await store.get(session, "CURHAT-1")
     assert (case.revision, case.status, len(case.timeline)) == (2, "in_progress", 2)
 

@@ -5,13 +5,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from palapa.complaint import domain, store
+from palapa.complaint.routing import SEED_RULES, RoutingTable
 from palapa.complaint.workdays import WorkCalendar
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted
 
 pytestmark = pytest.mark.integration
 
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
-FIVE = WorkCalendar().deadline(5)
+FIVE = domain.Policy(RoutingTable(SEED_RULES), WorkCalendar().add_working_days)
 
 
 async def put_case(service, n: int, category: str, status: str = "received", days_ago: int = 0, start=T0):
@@ -20,12 +21,12 @@ async def put_case(service, n: int, category: str, status: str = "received", day
     at = start - timedelta(days=days_ago, minutes=n)
     case = domain.open_case(ComplaintSubmitted(
         ticket=ticket, source_app="curhat-ning-ita", source_ref=str(n), category=category, description="x",
-        submitted_at=at), due=FIVE)
+        submitted_at=at), policy=FIVE)
     async with service.runtime.sessions() as s, s.begin():
         await store.save_many(s, [(case, f"e-{n}-1")])
         if status != "received":
-            case = domain.apply_change(case, ComplaintStatusChanged(
-                ticket=ticket, source_app="curhat-ning-ita", source_ref=str(n), status=status, changed_at=at))
+            case = domain.decide(case, ComplaintStatusChanged(
+                ticket=ticket, source_app="curhat-ning-ita", source_ref=str(n), status=status, changed_at=at), policy=FIVE)
             await store.save_many(s, [(case, f"e-{n}-2")])
     return case
 
@@ -46,10 +47,13 @@ async def test_a_malformed_ticket_is_a_422_with_the_reason(service, ticket):
 async def test_a_case_reads_exactly_as_the_contract_says(service):
     await put_case(service, 7, "Sampah", status="in_progress")
     body = (await service.http.get("/complaints/CURHAT-7")).json()
-    assert set(body) == {"ticket", "status", "status_label", "opd", "category", "source_app", "submitted_at",
-                         "updated_at", "due_at", "revision", "timeline"}
-    assert (body["opd"], body["status"], body["revision"]) == ("DLH", "in_progress", 2)
-    assert set(body["timeline"][0]) == {"status", "label", "at", "legacy_status"}
+    assert set(body) == {"ticket", "status", "status_kind", "status_label", "opd", "category", "kelurahan",
+                         "kecamatan", "source_app", "submitted_at", "updated_at", "due_at", "forward_due_at",
+                         "current_due_at", "revision", "confidentiality", "escalation_level", "escalated_to",
+                         "responsible", "duplicate_of", "possible_duplicate_of", "rating", "timeline"}
+    assert (body["opd"], body["status"], body["status_kind"], body["revision"]) == ("DLH", "in_progress", "open", 2)
+    assert set(body["timeline"][0]) == {"status", "label", "at", "legacy_status", "note"}
+    assert "description" not in body and "reporter" not in body  # the public view
 
 
 async def test_the_listing_filters_by_opd_and_status_and_pages_newest_first(service):

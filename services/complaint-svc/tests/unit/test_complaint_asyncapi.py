@@ -14,6 +14,7 @@ async def test_the_asyncapi_document_lists_what_complaint_svc_consumes_and_publi
     assert doc["asyncapi"] == "3.0.0"
     assert summary(doc) == {
         "receive": {"palapa.complaints.intake.v1": ["ComplaintSubmitted", "ComplaintStatusChanged"]},
-        "send": {"palapa.complaints.updates.v1": ["ComplaintUpdated"],
+        "send": {"palapa.complaints.updates.v1": ["ComplaintUpdated", "ComplaintUpdatedV2"],
+                 "palapa.complaints.sla.v1": ["SlaWarning", "SlaBreached"],
                  "palapa.platform.deadletter.v1": ["EventDeadLettered"]},
     }

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from palapa.complaint.domain import open_case
+from palapa.complaint.domain import Policy, open_case
 from palapa.complaint.params import (
     BadParamError,
     PageToken,
@@ -14,10 +14,11 @@ from palapa.complaint.params import (
     encode_page_token,
     parse_filters,
 )
+from palapa.complaint.routing import SEED_RULES, RoutingTable
 from palapa.complaint.workdays import WorkCalendar
 from palapa.contracts.events import ComplaintSubmitted
 
-FIVE = WorkCalendar().deadline(5)
+FIVE = Policy(RoutingTable(SEED_RULES), WorkCalendar().add_working_days)
 
 
 def token_of(value) -> str:
@@ -60,7 +61,7 @@ def test_a_bad_parameter_is_named_by_its_reason(args, reason):
 
 def test_a_page_token_names_the_last_case_of_a_page():
     at = datetime(2026, 11, 20, 1, 30, 5, 123456, tzinfo=UTC)
-    case = open_case(ComplaintSubmitted(ticket="CURHAT-9", source_app="a", source_ref="9", description="x", submitted_at=at), due=FIVE)
+    case = open_case(ComplaintSubmitted(ticket="CURHAT-9", source_app="a", source_ref="9", description="x", submitted_at=at), policy=FIVE)
     assert decode_page_token(encode_page_token(case)) == PageToken(at, "CURHAT-9")
 
 

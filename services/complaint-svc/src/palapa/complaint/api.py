@@ -1,77 +1,73 @@
-"""The case API: one complaint by ticket, and paged listings by OPD and status."""
+"""The case API: one complaint by ticket (as the caller's role may see it), listings, staff moves, ratings."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from fastapi import APIRouter, Header
+from pydantic import BaseModel, Field
 
-from palapa.contracts.events import ComplaintStatus, is_ticket
+from palapa.contracts.envelope import Envelope
+from palapa.contracts.events import CASE_STATUS_KIND, CaseStatus, StatusKind, is_ticket
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
-from . import domain, store
+from . import domain, sla, store, store_sla
+from .access import Caller, caller
 from .params import BadParamError, decode_page_token, encode_page_token, parse_filters
+from .policy import Policies
+from .texts import Text
+from .views import case_view
 
 
-class TimelineRead(BaseModel):
-    status: ComplaintStatus
-    label: str
-    at: datetime
-    legacy_status: str | None = None
+class StatusMove(BaseModel):
+    status: CaseStatus
+    note: Text | None = Field(None, max_length=2000, description="The reason (required to reject)")
+    responsible: Text | None = Field(None, max_length=200, description="Who is responsible (not our remit)")
+    duplicate_of: Text | None = Field(None, max_length=64, description="The original ticket (duplicate)")
+    opd: Text | None = Field(None, pattern=r"^[A-Za-z0-9_-]{2,64}$", description="The OPD to forward to (dispositioned)")
 
 
-class ComplaintRead(BaseModel):
-    ticket: str
-    status: ComplaintStatus
-    status_label: str
-    opd: str
-    category: str | None
-    source_app: str
-    submitted_at: datetime
-    updated_at: datetime
-    due_at: datetime
-    revision: int
-    timeline: list[TimelineRead]
-
-    @classmethod
-    def of(cls, case: domain.Case) -> ComplaintRead:
-        return cls(
-            ticket=case.ticket, status=case.status, status_label=case.status_label, opd=case.opd,
-            category=case.category, source_app=case.source_app, submitted_at=case.submitted_at,
-            updated_at=case.updated_at, due_at=case.due_at, revision=case.revision,
-            timeline=[TimelineRead(status=s.status, label=s.label, at=s.at, legacy_status=s.legacy_status)
-                      for s in case.timeline],
-        )
+class CategoryChange(BaseModel):
+    category: Text = Field(min_length=1, max_length=100)
 
 
-class ComplaintPage(BaseModel):
-    items: list[ComplaintRead]
-    next_cursor: str | None = None
+class RatingCreate(BaseModel):
+    stars: int = Field(ge=1, le=5)
+    comment: Text | None = Field(None, max_length=2000)
 
 
-def complaints_router(runtime: Runtime) -> APIRouter:
+BAD_TICKET = (422, "malformed_ticket", "Nomor tiket tidak valid: gunakan huruf besar, angka dan '-', 3 sampai 64 karakter")
+
+
+def complaints_router(runtime: Runtime, policies: Policies, staff_token: str | None) -> APIRouter:
     router = APIRouter(tags=["complaints"])
 
-    @router.get("/complaints/{ticket}", response_model=ComplaintRead,
-                responses={404: {"description": "unknown_ticket"}, 422: {"description": "malformed_ticket"}})
-    async def read_complaint(ticket: str):
-        """One complaint with its full status timeline."""
+    def who(authorization, role, user) -> Caller:
+        return caller(staff_token, authorization, role, user)
+
+    @router.get("/complaints/{ticket}", responses={404: {"description": "unknown_ticket"}, 422: {"description": "malformed_ticket"}})
+    async def read_complaint(ticket: str, authorization: str | None = Header(None),
+                             x_palapa_role: str | None = Header(None), x_palapa_user: str | None = Header(None)):
+        """One complaint with its timeline; the reporter's identity only in the complaint desk's view."""
         if not is_ticket(ticket):
-            return refusal(422, "malformed_ticket",
-                           "Nomor tiket tidak valid: gunakan huruf besar, angka dan '-', 3 sampai 64 karakter")
+            return refusal(*BAD_TICKET)
+        c = who(authorization, x_palapa_role, x_palapa_user)
         async with runtime.sessions() as session:
             await store.snapshot(session)
             case = await store.get(session, ticket)
+            reporter = await store.reporter(session, ticket) if case is not None and c.role == "desk" else None
+            rating = await store_sla.rating_of(session, ticket) if case is not None else None
         if case is None:
             return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan")
-        return ComplaintRead.of(case)
+        return case_view(case, c.role, reporter, rating)
 
-    @router.get("/complaints", response_model=ComplaintPage, responses={422: {"description": "bad parameter"}})
+    @router.get("/complaints", responses={422: {"description": "bad parameter"}})
     async def list_complaints(
         opd: str | None = None, status: str | None = None, limit: str | None = None,
-        cursor: str | None = None, overdue: str | None = None,
+        cursor: str | None = None, overdue: str | None = None, authorization: str | None = Header(None),
+        x_palapa_role: str | None = Header(None),
     ):
         """Complaints newest first, filtered by OPD, status and overdue; follow next_cursor for more."""
         try:
@@ -79,18 +75,73 @@ def complaints_router(runtime: Runtime) -> APIRouter:
             after = decode_page_token(cursor) if cursor else None
         except BadParamError as exc:
             return refusal(422, exc.reason, exc.detail)
-        now = datetime.now(UTC)
+        role = who(authorization, x_palapa_role, None).role
         async with runtime.sessions() as session:
             await store.snapshot(session)
-            cases = await store.page(
-                session, opd=filters.opd, status=filters.status, overdue=filters.overdue, now=now,
-                limit=filters.limit + 1, after=after,
-            )
+            cases = await store.page(session, opd=filters.opd, status=filters.status, overdue=filters.overdue,
+                                     now=datetime.now(UTC), limit=filters.limit + 1, after=after)
         more = len(cases) > filters.limit
         cases = cases[:filters.limit]
-        return ComplaintPage(
-            items=[ComplaintRead.of(c) for c in cases],
-            next_cursor=encode_page_token(cases[-1]) if more and cases else None,
-        )
+        # a listing never carries identities, whoever asks
+        return {"items": [case_view(c, role if role != "desk" else "opd") for c in cases],
+                "next_cursor": encode_page_token(cases[-1]) if more and cases else None}
+
+    async def command(ticket: str, c: Caller, decide) -> object:
+        if not is_ticket(ticket):
+            return refusal(*BAD_TICKET)
+        if not c.staff or not c.user:
+            return refusal(403, "staff_only", "Hanya petugas (dengan token dan nama pengguna) yang dapat mengubah pengaduan")
+        async with runtime.transaction() as tx:
+            policy, calendar = await policies.current(tx.session)
+            case = (await store.get_many(tx.session, [ticket], for_update=True)).get(ticket)
+            if case is None:
+                return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan")
+            try:
+                new = decide(case, policy, datetime.now(UTC))
+            except domain.RefusedError as exc:
+                return refusal(409, "refused", f"Perubahan ditolak: {exc}")
+            if new is None:
+                return case_view(case, c.role)
+            plan = sla.plan(new.status, new.opd, new.deadlines, calendar)
+            await store.save_many(tx.session, [(new, _event_id())], {ticket: sla.next_check(plan, datetime.now(UTC))})
+            tx.publish(Envelope(domain.to_updated(new), source=runtime.source, subject=ticket))
+        return case_view(new, c.role)
+
+    @router.post("/complaints/{ticket}/status")
+    async def move_complaint(ticket: str, body: StatusMove, authorization: str | None = Header(None),
+                             x_palapa_role: str | None = Header(None), x_palapa_user: str | None = Header(None)):
+        """Staff move a case through the lifecycle; an illegal move is refused (409) with the reason."""
+        c = who(authorization, x_palapa_role, x_palapa_user)
+        return await command(ticket, c, lambda case, policy, now: domain.move(
+            case, body.status, now, policy=policy, note=body.note, responsible=body.responsible,
+            duplicate_of=body.duplicate_of, opd=body.opd))
+
+    @router.post("/complaints/{ticket}/category")
+    async def recategorise(ticket: str, body: CategoryChange, authorization: str | None = Header(None),
+                           x_palapa_role: str | None = Header(None), x_palapa_user: str | None = Header(None)):
+        """Staff change the category; the routing table may send the case to another OPD (said in the timeline)."""
+        c = who(authorization, x_palapa_role, x_palapa_user)
+        return await command(ticket, c, lambda case, policy, now: domain.recategorise(
+            case, body.category, now, policy=policy))
+
+    @router.post("/complaints/{ticket}/rating", status_code=201)
+    async def rate(ticket: str, body: RatingCreate):
+        """The citizen rates the handling once the case is resolved: 1 to 5 stars and a comment, once."""
+        if not is_ticket(ticket):
+            return refusal(*BAD_TICKET)
+        async with runtime.transaction() as tx:
+            case = await store.get(tx.session, ticket)
+            if case is None:
+                return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan")
+            if CASE_STATUS_KIND[case.status] is not StatusKind.FIXED:
+                return refusal(409, "not_resolved", "Penilaian hanya dapat diberikan setelah pengaduan selesai")
+            comment = " ".join((body.comment or "").split()) or None
+            if not await store_sla.add_rating(tx.session, ticket, body.stars, comment, datetime.now(UTC)):
+                return refusal(409, "already_rated", "Pengaduan ini sudah dinilai")
+        return {"ticket": ticket, "stars": body.stars, "comment": comment}
 
     return router
+
+
+def _event_id() -> str:
+    return str(uuid.uuid4())

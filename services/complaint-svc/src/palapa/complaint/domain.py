@@ -1,4 +1,5 @@
-"""The complaint case: opened by ComplaintSubmitted, moved by ComplaintStatusChanged (pure)."""
+"""The complaint case (pure): opened by ComplaintSubmitted, moved through the canonical lifecycle by the
+channels' events and the city's staff, re-routed, escalated; published as ComplaintUpdated v2."""
 
 from __future__ import annotations
 
@@ -7,44 +8,58 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from palapa.contracts.events import (
-    STATUS_LABELS,
-    ComplaintStatus,
+    CASE_STATUS_KIND,
+    CASE_STATUS_LABELS,
+    CaseStatus,
     ComplaintStatusChanged,
     ComplaintSubmitted,
-    ComplaintUpdated,
-    TimelineEntry,
+    ComplaintUpdatedV2,
+    SlaStage,
+    StatusKind,
+    TimelineEntryV2,
     is_ticket,
 )
 
-from .routing import TRIAGE_OPD, route
+from .lifecycle import channel_status, is_open, refusal
+from .privacy import Reporter, confidentiality_of, reporter_of
+from .routing import TRIAGE_OPD, RoutingTable, route
+from .sla import RUNNING
 
-__all__ = ["TRIAGE_OPD", "Case", "Due", "RefusedError", "Step", "apply_change", "decide", "open_case", "route", "to_updated"]
+__all__ = ["TRIAGE_OPD", "Case", "Policy", "RefusedError", "Reporter", "Step", "confidentiality_of", "decide",
+           "open_case", "reporter_of", "route", "to_updated"]
 
-#: A case in one of these statuses is closed: its OPD deadline no longer runs.
-CLOSED = frozenset({ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED})
-#: When a case received at a time must be answered (the service passes a working-day calendar's).
-Due = Callable[[datetime], datetime]
-#: Times a case can hold. Wide enough for any real complaint, far enough from datetime's year 1 and
-#: year 9999 that a deadline or a time zone shift can never overflow (a legacy '9999-12-31' would).
+S = CaseStatus
+#: Times a case can hold: far enough from datetime's year 1 and 9999 that a deadline or zone shift never overflows.
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 class RefusedError(ValueError):
-    """The event cannot apply to the case, ever (the message says why); the consumer dead-letters it."""
+    """The event or command cannot apply to the case, ever (the message says why); never stored."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What decisions need from the city: its routing table and its working-day clock (`due(received, n)`)."""
+
+    routing: RoutingTable
+    due: Callable[[datetime, int], datetime]
+    forward_days: int = 3
+    follow_up_days: int = 5
 
 
 @dataclass(frozen=True)
 class Step:
-    """One entry of the timeline: a status the case reached, when, and the source app's own code."""
+    """One entry of the timeline: the status the case reached (or kept, with a note), when, and why."""
 
-    status: ComplaintStatus
+    status: CaseStatus
     at: datetime
     legacy_status: str | None = None
+    note: str | None = None
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return CASE_STATUS_LABELS[self.status]
 
 
 @dataclass(frozen=True)
@@ -56,111 +71,180 @@ class Case:
     source_ref: str
     opd: str
     category: str | None
-    status: ComplaintStatus
+    status: CaseStatus
     revision: int
     submitted_at: datetime
     updated_at: datetime
-    due_at: datetime
+    due_at: datetime  # the follow-up deadline
     timeline: tuple[Step, ...]
+    forward_due_at: datetime | None = None
+    description: str | None = None
+    kelurahan: str | None = None
+    kecamatan: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    confidentiality: str = "public"
+    escalation_level: int = 0
+    escalated_to: str | None = None
+    responsible: str | None = None
+    duplicate_of: str | None = None
+    possible_duplicate_of: str | None = None
+    sla_round: int = 0
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return CASE_STATUS_LABELS[self.status]
+
+    @property
+    def kind(self) -> StatusKind:
+        return CASE_STATUS_KIND[self.status]
 
     @property
     def closed(self) -> bool:
-        return self.status in CLOSED
+        return not is_open(self.status)
+
+    @property
+    def deadlines(self) -> dict[SlaStage, datetime]:
+        out = {SlaStage.FOLLOW_UP: self.due_at}
+        if self.forward_due_at is not None:
+            out[SlaStage.FORWARD] = self.forward_due_at
+        return out
+
+    @property
+    def current_due_at(self) -> datetime | None:
+        """The deadline of the earliest clock still running (None once no clock runs)."""
+        running = [d for stage, d in self.deadlines.items() if self.status in RUNNING[stage]]
+        return min(running) if running else None
 
 
 def is_overdue(case: Case, now: datetime) -> bool:
-    """An open case past its OPD deadline."""
+    """An open case past its follow-up deadline."""
     return not case.closed and now > case.due_at
 
 
-def open_case(submitted: ComplaintSubmitted, *, due: Due) -> Case:
-    """A new case at revision 1; the OPD the source app set wins over routing by category."""
+def open_case(submitted: ComplaintSubmitted, *, policy: Policy) -> Case:
+    """A new case at revision 1; the OPD the source app set wins over the routing table."""
     _check_ticket(submitted.ticket)
     at = _aware(submitted.submitted_at, "submitted_at")
-    opd = (submitted.opd or "").strip().upper() or route(submitted.category)
     category = submitted.category.strip() if submitted.category and submitted.category.strip() else None
+    rule = policy.routing.rule(category, submitted.kelurahan, submitted.kecamatan)
+    opd = (submitted.opd or "").strip().upper() or (rule.opd if rule else TRIAGE_OPD)
+    forward = (rule.forward_days if rule and rule.forward_days else None) or policy.forward_days
+    follow_up = (rule.follow_up_days if rule and rule.follow_up_days else None) or policy.follow_up_days
+    status = channel_status(submitted.source_app, submitted.legacy_status, submitted.status)
+    anonymous = confidentiality_of(submitted.confidentiality) == "anonymous"
     return Case(
-        ticket=submitted.ticket,
-        source_app=submitted.source_app,
-        source_ref=submitted.source_ref,
-        opd=opd,
-        category=category,
-        status=submitted.status,
-        revision=1,
-        submitted_at=at,
-        updated_at=at,
-        due_at=_deadline(at, due),
-        timeline=(Step(submitted.status, at, submitted.legacy_status),),
+        ticket=submitted.ticket, source_app=submitted.source_app, source_ref=submitted.source_ref, opd=opd,
+        category=category, status=status, revision=1, submitted_at=at, updated_at=at,
+        due_at=_deadline(at, policy.due, follow_up), forward_due_at=_deadline(at, policy.due, forward),
+        timeline=(Step(status, at, submitted.legacy_status),), description=submitted.description,
+        kelurahan=_text(submitted.kelurahan), kecamatan=_text(submitted.kecamatan),
+        latitude=submitted.latitude, longitude=submitted.longitude,
+        confidentiality="anonymous" if anonymous else confidentiality_of(submitted.confidentiality),
     )
 
 
-def apply_change(
-    case: Case, changed: ComplaintStatusChanged | ComplaintSubmitted, *, at: datetime | None = None
-) -> Case | None:
-    """The case after a status change, or None when nothing changes (the same status again).
+def move(case: Case, to: CaseStatus, at: datetime, *, policy: Policy, legacy_status: str | None = None,
+         note: str | None = None, responsible: str | None = None, duplicate_of: str | None = None,
+         opd: str | None = None) -> Case:
+    """The case in status `to`; RefusedError when the lifecycle forbids it or a required detail is missing."""
+    if (why := refusal(case.status, to)) is not None:
+        raise RefusedError(f"{case.ticket}: {why}")
+    note = _text(note)
+    changes: dict = {}
+    if to is S.REJECTED and note is None:
+        raise RefusedError(f"{case.ticket}: a rejection needs its reason")
+    if to is S.NOT_OUR_REMIT:
+        if not _text(responsible):
+            raise RefusedError(f"{case.ticket}: not our remit needs who is responsible")
+        changes["responsible"] = _text(responsible)
+        note = note or f"Bukan kewenangan kami; yang berwenang: {changes['responsible']}"
+    if to is S.DUPLICATE:
+        if not duplicate_of or not is_ticket(duplicate_of) or duplicate_of == case.ticket:
+            raise RefusedError(f"{case.ticket}: a duplicate names its original, another ticket")
+        changes["duplicate_of"] = duplicate_of
+        note = note or f"Duplikat dari {duplicate_of}"
+    if to is S.DISPOSITIONED:
+        changes["opd"] = (opd or "").strip().upper() or case.opd
+        note = note or f"Diteruskan ke {changes['opd']}"
+    if to is S.REOPENED:  # both clocks start again; the escalation chain starts from the bottom
+        changes |= {"sla_round": case.sla_round + 1, "escalation_level": 0, "escalated_to": None,
+                    "forward_due_at": _deadline(at, policy.due, policy.forward_days),
+                    "due_at": _deadline(at, policy.due, policy.follow_up_days), "duplicate_of": None}
+    return _append(replace(case, status=to, **changes), Step(to, at, legacy_status, note))
 
-    A ComplaintSubmitted for an existing ticket is a bridge resync: it counts as a change at `at`
-    (the envelope's time) when its status differs.
-    """
-    if changed.ticket != case.ticket:
-        raise RefusedError(f"event for {changed.ticket} applied to case {case.ticket}")
-    if changed.source_app != case.source_app:
-        raise RefusedError(
-            f"{changed.ticket} belongs to {case.source_app!r}; {changed.source_app!r} cannot change it"
-        )
-    if changed.status == case.status:
+
+def note(case: Case, at: datetime, text: str, **changes) -> Case:
+    """A timeline entry that keeps the status (re-routing, escalation), with the case's other changes."""
+    return _append(replace(case, **changes), Step(case.status, at, None, text))
+
+
+def recategorise(case: Case, category: str, at: datetime, *, policy: Policy) -> Case | None:
+    """The case under another category, re-routed when the routing table names another OPD; None if unchanged."""
+    category = _text(category)
+    if category is None:
+        raise RefusedError(f"{case.ticket}: a category cannot be blank")
+    if category == case.category:
         return None
-    if isinstance(changed, ComplaintStatusChanged):
-        when = _aware(changed.changed_at, "changed_at")
-    else:
-        when = _aware(at, "the envelope time") if at is not None else case.updated_at
-    step = Step(changed.status, when, changed.legacy_status)
-    return replace(
-        case,
-        status=changed.status,
-        revision=case.revision + 1,
-        # Never back in time: a source app's clock may lag the bridge's.
-        updated_at=max(case.updated_at, when),
-        timeline=(*case.timeline, step),
-    )
+    opd = policy.routing.route(category, case.kelurahan, case.kecamatan)
+    if opd == case.opd:
+        return note(case, at, f"Kategori diubah menjadi {category}", category=category)
+    return note(case, at, f"Kategori diubah menjadi {category}; dialihkan dari {case.opd} ke {opd}",
+                category=category, opd=opd)
 
 
-def decide(
-    case: Case | None,
-    event: ComplaintSubmitted | ComplaintStatusChanged,
-    *,
-    at: datetime | None = None,
-    due: Due,
-) -> Case | None:
-    """The case after any intake event (None: nothing changes); RefusedError for what can never apply."""
-    if isinstance(event, ComplaintSubmitted):
-        return open_case(event, due=due) if case is None else apply_change(case, event, at=at)
+def escalate(case: Case, at: datetime, level: int, to: str, stage: SlaStage) -> Case:
+    """The case after a breach of `stage` at `level`: escalated up the chain, said in the timeline."""
+    what = "penerusan ke OPD" if stage is SlaStage.FORWARD else "tindak lanjut"
+    return note(case, at, f"Batas waktu {what} terlewati; dieskalasi ke {to}",
+                escalation_level=max(case.escalation_level, level), escalated_to=to)
+
+
+def decide(case: Case | None, event: ComplaintSubmitted | ComplaintStatusChanged, *, at: datetime | None = None,
+           policy: Policy) -> Case | None:
+    """The case after an intake event (None: nothing changes); RefusedError for what can never apply."""
+    if isinstance(event, ComplaintSubmitted) and case is None:
+        return open_case(event, policy=policy)
+    if case is None:
+        _check_ticket(event.ticket)
+        raise RefusedError(f"status change for unknown ticket {event.ticket}: no ComplaintSubmitted seen")
+    if event.ticket != case.ticket:
+        raise RefusedError(f"event for {event.ticket} applied to case {case.ticket}")
+    if event.source_app != case.source_app:
+        raise RefusedError(f"{event.ticket} belongs to {case.source_app!r}; {event.source_app!r} cannot change it")
+    to = channel_status(event.source_app, event.legacy_status, event.status)
+    if to == case.status:
+        return None
     if isinstance(event, ComplaintStatusChanged):
-        if case is None:
-            _check_ticket(event.ticket)
-            raise RefusedError(f"status change for unknown ticket {event.ticket}: no ComplaintSubmitted seen")
-        return apply_change(case, event)
-    raise RefusedError(f"complaint intake does not take {type(event).__name__}")
+        when = _aware(event.changed_at, "changed_at")
+    else:  # a bridge resync under a new event id: it counts as a change at the envelope's time
+        when = _aware(at, "the envelope time") if at is not None else case.updated_at
+    reason = f"Ditolak di {event.source_app} (kode {event.legacy_status})" if to is S.REJECTED else None
+    return move(case, to, when, policy=policy, legacy_status=event.legacy_status,
+                note=getattr(event, "note", None) or reason)
 
 
-def to_updated(case: Case) -> ComplaintUpdated:
-    """The citizen-facing view of the case, as published on the updates topic."""
-    return ComplaintUpdated(
-        ticket=case.ticket,
-        revision=case.revision,
-        status=case.status,
-        status_label=case.status_label,
-        opd=case.opd,
-        category=case.category,
-        source_app=case.source_app,
-        submitted_at=case.submitted_at,
-        updated_at=case.updated_at,
-        timeline=tuple(TimelineEntry(status=s.status, label=s.label, at=s.at) for s in case.timeline),
+def to_updated(case: Case) -> ComplaintUpdatedV2:
+    """The citizen-facing view of the case (no identity, no description), as published on the updates topic."""
+    return ComplaintUpdatedV2(
+        ticket=case.ticket, revision=case.revision, status=case.status, status_kind=case.kind,
+        status_label=case.status_label, opd=case.opd, category=case.category, kelurahan=case.kelurahan,
+        kecamatan=case.kecamatan, source_app=case.source_app, submitted_at=case.submitted_at,
+        updated_at=case.updated_at, due_at=case.current_due_at, escalated_to=case.escalated_to,
+        responsible=case.responsible, duplicate_of=case.duplicate_of,
+        timeline=tuple(TimelineEntryV2(status=s.status, label=s.label, at=s.at, note=s.note) for s in case.timeline),
     )
+
+
+def _append(case: Case, step: Step) -> Case:
+    # never back in time: a source app's clock may lag the bridge's
+    return replace(case, revision=case.revision + 1, updated_at=max(case.updated_at, step.at),
+                   timeline=(*case.timeline, step))
+
+
+def _text(value: str | None) -> str | None:
+    text = " ".join((value or "").split())
+    return text or None
 
 
 def _check_ticket(ticket: str) -> None:
@@ -172,18 +256,16 @@ def _aware(value: datetime, name: str) -> datetime:
     # A time without zone is ambiguous (the legacy apps store local time): refuse rather than guess.
     if value.tzinfo is None or value.utcoffset() is None:
         raise RefusedError(f"{name} has no time zone: {value.isoformat()}")
-    # aware comparisons subtract, they never build an out-of-range datetime
     if not EARLIEST <= value < LATEST:
         raise RefusedError(
-            f"{name} {value.isoformat()} is out of range: a case holds times from {EARLIEST.year} to {LATEST.year}"
-        )
+            f"{name} {value.isoformat()} is out of range: a case holds times from {EARLIEST.year} to {LATEST.year}")
     return value
 
 
-def _deadline(at: datetime, due: Due) -> datetime:
+def _deadline(at: datetime, due: Callable[[datetime, int], datetime], days: int) -> datetime:
     try:
-        deadline = due(at)
-    except (OverflowError, ValueError) as exc:  # e.g. a deadline past datetime.max: at is already in range
+        deadline = due(at, days)
+    except (OverflowError, ValueError) as exc:  # e.g. a deadline past datetime.max: `at` is already in range
         raise RefusedError(f"no deadline for a case received at {at.isoformat()}: {exc}") from exc
     if deadline.tzinfo is None or deadline <= at:
         raise RefusedError(f"deadline {deadline.isoformat()} is not an aware time after {at.isoformat()}")

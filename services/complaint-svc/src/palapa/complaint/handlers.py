@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,43 +15,65 @@ from palapa.kit.consumer import Delivery
 from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Done, Refused
 
-from . import domain, store
+from . import domain, duplicates, sla, store
+from .policy import Policies
+from .routing import normalise_category
 
 
 class Intake:
     """A batch of intake events: domain decisions in order → case rows and timelines → ComplaintUpdated each."""
 
-    def __init__(self, source: str, due: domain.Due) -> None:
+    def __init__(self, source: str, policies: Policies) -> None:
         self.source = source
-        self.due = due
+        self.policies = policies
 
     async def on_intake(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Done | Refused | None]:
         """ComplaintSubmitted opens a case (or resyncs a known one); ComplaintStatusChanged moves it.
 
-        The kit hands over only the intake topic's event types; the domain refuses what cannot apply.
+        A move the lifecycle forbids is refused with the reason (dead-lettered, never stored): the stream goes on.
         """
+        policy, calendar = await self.policies.current(session)
         events: list[ComplaintSubmitted | ComplaintStatusChanged] = [d.envelope.data for d in deliveries]
         cases = await store.get_many(session, [e.ticket for e in events], for_update=True)
         results: list[Done | Refused | None] = []
         changes: list[tuple[domain.Case, str]] = []
+        identities = []
         for delivery, event in zip(deliveries, events, strict=True):
+            old = cases.get(event.ticket)
             try:
-                new = domain.decide(cases.get(event.ticket), event, at=delivery.envelope.time, due=self.due)
+                new = domain.decide(old, event, at=delivery.envelope.time, policy=policy)
             except domain.RefusedError as exc:
                 results.append(Refused(str(exc)))
                 continue
             if new is None:
                 results.append(None)
                 continue
+            if old is None:
+                new = await self._flag_duplicate(session, new, cases.values())
+                if (who := domain.reporter_of(event)) is not None:
+                    identities.append((new.ticket, who))
             cases[new.ticket] = new  # the next event of this ticket in the batch sees this state
             changes.append((new, delivery.envelope.id))
             results.append(Done(publish=[Envelope(domain.to_updated(new), source=self.source, subject=new.ticket)]))
-        await store.save_many(session, changes)
+        now = datetime.now(UTC)
+        checks = {c.ticket: sla.next_check(sla.plan(c.status, c.opd, c.deadlines, calendar), now)
+                  for c, _ in changes}
+        await store.save_many(session, changes, checks)
+        await store.save_reporters(session, identities)
         return results
 
+    async def _flag_duplicate(self, session: AsyncSession, case: domain.Case, batch) -> domain.Case:
+        key = normalise_category(case.category)
+        if key is None or not duplicates.has_place(case):
+            return case  # nothing to compare: no query
+        since = case.submitted_at - duplicates.WITHIN
+        near = await store.open_near(session, key, since, case.submitted_at, case.kelurahan, case.ticket)
+        original = duplicates.original_of(case, [*near, *batch])  # the batch's cases are not stored yet
+        return case if original is None else replace(case, possible_duplicate_of=original)
 
-def register(runtime: Runtime, due: domain.Due) -> Intake:
+
+def register(runtime: Runtime, policies: Policies) -> Intake:
     """Subscribe complaint-svc to the intake topic."""
-    intake = Intake(runtime.source, due)
+    intake = Intake(runtime.source, policies)
     runtime.subscribe(COMPLAINT_INTAKE, intake.on_intake)
     return intake

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from palapa.contracts.topics import ALL_TOPICS, COMPLAINT_UPDATES
+from palapa.contracts.topics import ALL_TOPICS, COMPLAINT_SLA, COMPLAINT_UPDATES
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
 from . import handlers, store
 from .api import complaints_router
+from .api_admin import admin_router
+from .api_stats import stats_router
+from .checker import Checker
 from .open311_api import open311_router
+from .policy import Policies
 from .portal_api import portal_router
 from .settings import ComplaintSettings
 from .workdays import WorkCalendar
@@ -23,15 +29,25 @@ SERVICE = "complaint-svc"
 def create_app(settings: ComplaintSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
     """The complaint-svc app: consumes the intake topic, publishes updates, serves the case API."""
     runtime = Runtime(settings, SERVICE, store.metadata, exporter=exporter)
-    calendar = WorkCalendar(settings.closures)
-    handlers.register(runtime, calendar.deadline(settings.due_working_days))
-    return service_app(
-        runtime,
-        title="Palapa complaint-svc",
-        routers=[complaints_router(runtime), open311_router(runtime), portal_router(runtime, settings.track_url)],
-        topics=ALL_TOPICS,
-        publishes=(COMPLAINT_UPDATES,),
+    policies = Policies(WorkCalendar(settings.closures), settings.forward_working_days, settings.due_working_days)
+    handlers.register(runtime, policies)
+    checker, stop = Checker(runtime, policies), asyncio.Event()
+
+    async def start_checker() -> None:
+        stop.clear()
+        runtime.spawn(checker.run(settings.sla_check_seconds, stop), f"{SERVICE}-deadline-checker")
+
+    async def stop_checker() -> None:
+        stop.set()
+
+    app = service_app(
+        runtime, title="Palapa complaint-svc", topics=ALL_TOPICS, publishes=(COMPLAINT_UPDATES, COMPLAINT_SLA),
+        routers=[complaints_router(runtime, policies, settings.staff_token), admin_router(runtime, settings.staff_token),
+                 stats_router(runtime), open311_router(runtime), portal_router(runtime, settings.track_url)],
+        on_start=[start_checker], on_stop=[stop_checker],
     )
+    app.state.checker = checker
+    return app
 
 
 def main() -> None:

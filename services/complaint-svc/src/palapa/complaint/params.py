@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from palapa.contracts.events import TICKET_MAX_LENGTH, ComplaintStatus
+from palapa.contracts.events import TICKET_MAX_LENGTH, CaseStatus
 
 from . import domain
 
@@ -30,7 +30,7 @@ class BadParamError(ValueError):
 
 class Filters(NamedTuple):
     opd: str | None
-    status: ComplaintStatus | None
+    status: CaseStatus | None
     limit: int
     overdue: bool | None
 
@@ -78,9 +78,9 @@ def parse_filters(opd: str | None, status: str | None, limit: str | None, overdu
     parsed_status = None
     if status is not None:
         try:
-            parsed_status = ComplaintStatus(status.strip().lower())
+            parsed_status = CaseStatus(status.strip().lower())
         except ValueError as exc:
-            allowed = ", ".join(s.value for s in ComplaintStatus)
+            allowed = ", ".join(s.value for s in CaseStatus)
             raise BadParamError("invalid_status", f"Status tidak dikenal; pilih salah satu: {allowed}") from exc
     return Filters(opd, parsed_status, _limit(limit), _flag(overdue))
 

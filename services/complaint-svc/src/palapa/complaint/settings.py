@@ -19,6 +19,13 @@ class ComplaintSettings(ServiceSettings):
     http_port: int = Field(8101, ge=1, le=65535)
     # Working days an OPD has to follow a complaint up (SP4N-LAPOR!: 5), COMPLAINT_DUE_WORKING_DAYS.
     due_working_days: int = Field(5, ge=1, le=260)
+    # Working days to verify a complaint and forward it to an OPD (SP4N-LAPOR!: 3), COMPLAINT_FORWARD_WORKING_DAYS;
+    # both defaults can be overridden per category in the routing table.
+    forward_working_days: int = Field(3, ge=1, le=60)
+    # How often the deadline checker looks for warnings and breaches due (seconds).
+    sla_check_seconds: float = Field(30.0, gt=0, le=3600)
+    # Staff (OPD officers, the complaint desk) present this bearer token through the gateway; empty: no staff API.
+    staff_token: str | None = Field(None, min_length=16)
     # The city's own closures on top of national holidays and cuti bersama: COMPLAINT_CLOSURES=2026-06-10,2026-06-11
     closures: Annotated[tuple[date, ...], NoDecode] = ()
     # The citizen page where a ticket is followed live (notify-svc), for the link the form gives back.

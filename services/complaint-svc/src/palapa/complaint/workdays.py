@@ -37,6 +37,12 @@ class WorkCalendar:
         # years are filled in lazily, on the first date of each year asked about
         self._holidays = holidays.country_holidays("ID", categories=CATEGORIES)
 
+    def with_closures(self, closures: Iterable[date]) -> WorkCalendar:
+        """The same calendar with the city's closures as now edited (the holiday tables are shared, not rebuilt)."""
+        other = object.__new__(WorkCalendar)
+        other.closures, other.tz, other.closes_at, other._holidays = frozenset(closures), self.tz, self.closes_at, self._holidays
+        return other
+
     def is_working_day(self, day: date) -> bool:
         """Monday to Friday, not a national holiday, not cuti bersama, not one of the city's closures."""
         return day.weekday() < 5 and day not in self.closures and day not in self._holidays

@@ -1,4 +1,4 @@
-"""What notify-svc consumes: ComplaintUpdated, stored once per (ticket, revision), then pushed live."""
+"""What notify-svc consumes: ComplaintUpdated (v2; v1 upcast), stored once per (ticket, revision), then pushed live."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import ComplaintUpdated
+from palapa.contracts.events import ComplaintUpdatedV2
 from palapa.contracts.topics import COMPLAINT_UPDATES
 from palapa.kit.consumer import Delivery
 from palapa.kit.runtime import Runtime
@@ -29,7 +29,7 @@ class ComplaintUpdates:
         under a new event id)."""
         updates = []
         for d in deliveries:
-            event: ComplaintUpdated = d.envelope.data  # the only type on its topic (the kit checks)
+            event: ComplaintUpdatedV2 = d.envelope.data  # v1 records arrive upcast to v2 (contracts.envelope)
             # carry the consumer's span context, so the SSE push joins the same trace
             updates.append(Update(event.ticket, event.revision, event.model_dump(mode="json"), d.trace_context))
         fresh = await store.add_updates(session, [(u, d.envelope.id) for u, d in zip(updates, deliveries, strict=True)])

@@ -50,6 +50,12 @@
       time.dateTime = entry.at;
       time.textContent = formatTime(entry.at);
       li.append(label, time);
+      if (entry.note) { // v2: why (rejection reason, re-routing, escalation)
+        const note = document.createElement("p");
+        note.className = "note";
+        note.textContent = entry.note;
+        li.append(note);
+      }
       return li;
     }));
   }

@@ -1,14 +1,14 @@
 """open311 api keys and submissions
 
-Revision complaint_0020, written 2026-11-26.
+Revision complaint_0003, written 2026-11-26.
 """
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "complaint_0020"
-down_revision = 'complaint_0001'
+revision = "complaint_0003"
+down_revision = "complaint_0002"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,38 @@
+"""Per-OPD figures: JSON at /stats/opd and a page in Bahasa Indonesia with inline SVG charts at /stats."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+from palapa.kit.runtime import Runtime
+
+from . import stats, store_sla
+
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-cache",
+}
+
+
+def stats_router(runtime: Runtime) -> APIRouter:
+    router = APIRouter(tags=["stats"])
+
+    async def current() -> list[stats.OpdFigures]:
+        async with runtime.sessions() as session:
+            return stats.figures(await store_sla.figure_rows(session))
+
+    @router.get("/stats/opd")
+    async def opd_stats():
+        """Per OPD: cases, resolved, on-time rate (resolved by the follow-up deadline), median hours to resolve,
+        average rating."""
+        return {"items": [f.__dict__ for f in await current()]}
+
+    @router.get("/stats", response_class=HTMLResponse, include_in_schema=False)
+    async def stats_page():
+        return HTMLResponse(stats.page(await current(), datetime.now(UTC)), headers=PAGE_HEADERS)
+
+    return router

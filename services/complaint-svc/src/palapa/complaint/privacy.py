@@ -1,0 +1,35 @@
+"""The reporter's identity and their choice of confidentiality (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from palapa.contracts.events import ComplaintSubmitted
+
+CONFIDENTIALITY = ("public", "confidential", "anonymous")
+_CONFIDENTIALITY_WORDS = {"": "public", "public": "public", "biasa": "public", "confidential": "confidential",
+                          "rahasia": "confidential", "anonymous": "anonymous", "anonim": "anonymous"}
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Who complained; never in the OPD's or the public's view, never logged, absent for anonymous reports."""
+
+    name: str | None = None
+    nik_masked: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+def confidentiality_of(raw: str | None) -> str:
+    """The reporter's choice; an unknown word counts as confidential (hiding is the safe mistake)."""
+    return _CONFIDENTIALITY_WORDS.get((raw or "").strip().lower(), "confidential")
+
+
+def reporter_of(submitted: ComplaintSubmitted) -> Reporter | None:
+    """The identity to keep, or None: an anonymous report keeps none at all."""
+    if confidentiality_of(submitted.confidentiality) == "anonymous":
+        return None
+    who = Reporter(submitted.reporter_name, submitted.reporter_nik_masked, submitted.reporter_phone,
+                   submitted.reporter_email)
+    return who if any((who.name, who.nik_masked, who.phone, who.email)) else None

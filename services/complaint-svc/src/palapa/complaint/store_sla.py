@@ -1,0 +1,90 @@
+"""The deadline checker's tables: each warning and breach once per case, clock round and level; and ratings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .sla import Mark
+from .store import case_events, cases, metadata
+
+sla_marks = Table(
+    "sla_marks",
+    metadata,
+    Column("ticket", String(64), ForeignKey("cases.ticket", ondelete="CASCADE"), primary_key=True),
+    Column("round", Integer, primary_key=True),
+    Column("stage", String(20), primary_key=True),
+    Column("level", Integer, primary_key=True),
+    Column("emitted_at", DateTime(timezone=True), nullable=False),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("ticket", String(64), ForeignKey("cases.ticket", ondelete="CASCADE"), primary_key=True),
+    Column("stars", Integer, CheckConstraint("stars BETWEEN 1 AND 5", name="ck_ratings_stars"), nullable=False),
+    Column("comment", Text, nullable=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+
+async def claim_due(session: AsyncSession, now: datetime, limit: int = 200) -> list[str]:
+    """Tickets whose clocks need a look, locked for this transaction; replicas skip each other's (SKIP LOCKED)."""
+    query = (select(cases.c.ticket).where(cases.c.sla_next_at <= now).order_by(cases.c.sla_next_at)
+             .limit(limit).with_for_update(skip_locked=True))
+    return list((await session.scalars(query)).all())
+
+
+async def add_marks(session: AsyncSession, ticket: str, round_: int, marks: Sequence[Mark], now: datetime) -> set[str]:
+    """Record marks; returns the keys that were new (a mark recorded before, by any replica, is not)."""
+    if not marks:
+        return set()
+    rows = [{"ticket": ticket, "round": round_, "stage": m.stage.value, "level": m.level, "emitted_at": now}
+            for m in marks]
+    result = await session.execute(
+        insert(sla_marks).on_conflict_do_nothing().returning(sla_marks.c.stage, sla_marks.c.level), rows)
+    return {f"{r.stage}:{r.level}" for r in result}
+
+
+async def set_next_check(session: AsyncSession, ticket: str, at: datetime | None) -> None:
+    await session.execute(update(cases).where(cases.c.ticket == ticket).values(sla_next_at=at))
+
+
+async def add_rating(session: AsyncSession, ticket: str, stars: int, comment: str | None, at: datetime) -> bool:
+    """False when the case was rated before."""
+    result = await session.execute(insert(ratings).values(ticket=ticket, stars=stars, comment=comment, at=at)
+                                   .on_conflict_do_nothing().returning(ratings.c.ticket))
+    return result.first() is not None
+
+
+async def rating_of(session: AsyncSession, ticket: str) -> dict | None:
+    row = (await session.execute(select(ratings.c.stars, ratings.c.comment, ratings.c.at)
+                                 .where(ratings.c.ticket == ticket))).first()
+    return None if row is None else dict(row._mapping)
+
+
+async def figure_rows(session: AsyncSession) -> list[tuple]:
+    """(opd, status, submitted_at, due_at, resolved_at, stars) of every case, for the per-OPD figures."""
+    resolved = (select(case_events.c.ticket, func.min(case_events.c.at).label("resolved_at"))
+                .where(case_events.c.status == "resolved").group_by(case_events.c.ticket).subquery())
+    query = (select(cases.c.opd, cases.c.status, cases.c.submitted_at, cases.c.due_at, resolved.c.resolved_at,
+                    ratings.c.stars)
+             .outerjoin(resolved, resolved.c.ticket == cases.c.ticket)
+             .outerjoin(ratings, ratings.c.ticket == cases.c.ticket))
+    return [tuple(r) for r in (await session.execute(query)).all()]
