@@ -13,8 +13,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 
-#: Statuses (complaint-svc's canonical set, as text) that GeoReport reports as "closed"; any other is "open".
-CLOSED_STATUSES = frozenset({"resolved", "closed", "rejected", "not_our_remit", "duplicate"})
+from palapa.contracts.events import CASE_STATUS_KIND, StatusKind
+
+#: Statuses GeoReport reports as "closed" (fixed or closed unfixed in the lifecycle); any other is "open".
+CLOSED_STATUSES = frozenset(s.value for s, kind in CASE_STATUS_KIND.items() if kind is not StatusKind.OPEN)
 #: GeoReport: "the default query should be the past 90 days"; a range may not span more; at most 1000 results.
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000

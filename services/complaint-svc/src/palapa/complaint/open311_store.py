@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from palapa.contracts.events import STATUS_LABELS, ComplaintStatus
+from palapa.contracts.events import CASE_STATUS_LABELS, CaseStatus
 
 from .open311 import CLOSED_STATUSES, SERVICE_BY_CODE, NewRequest, RequestRow
 from .store import cases, submissions
@@ -23,7 +23,7 @@ def _rows() -> Select:
 
 def _label(status: str) -> str:
     try:
-        return STATUS_LABELS[ComplaintStatus(status)]
+        return CASE_STATUS_LABELS[CaseStatus(status)]
     except (ValueError, KeyError):
         return status
 

@@ -16,7 +16,7 @@ from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
 from . import open311_store, submission
-from .portal import FormError, check_form, check_idempotency_key
+from .portal import KECAMATAN_OF, FormError, check_form, check_idempotency_key
 
 PAGE = Path(__file__).parent / "page"
 PAGE_HEADERS = {
@@ -77,8 +77,9 @@ def portal_router(runtime: Runtime, track_url: str) -> APIRouter:
             async with runtime.transaction() as tx:
                 await open311_store.add_submission(tx.session, ticket=ticket, token=token, channel="portal",
                                                    client=None, req=form.request, at=now, idempotency_key=key)
-                tx.publish(Envelope(submission.submitted(ticket, token, form.request, now), source=PORTAL_SOURCE,
-                                    subject=ticket))
+                event = submission.submitted(ticket, token, form.request, now, kelurahan=form.kelurahan,
+                                             kecamatan=KECAMATAN_OF.get(form.kelurahan or ""), anonymous=form.anonymous)
+                tx.publish(Envelope(event, source=PORTAL_SOURCE, subject=ticket))
         except IntegrityError:  # the same key, a moment earlier, from a double click
             async with runtime.sessions() as session:
                 earlier = await open311_store.ticket_of_key(session, key)

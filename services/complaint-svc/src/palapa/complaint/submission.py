@@ -24,12 +24,15 @@ def new_token() -> str:
     return secrets.token_hex(16)
 
 
-def submitted(ticket: str, token: str, req: NewRequest, at: datetime) -> ComplaintSubmitted:
-    """The event complaint-svc opens the case from. The reporter's name, e-mail and phone stay in the
-    submissions table: no event carries them."""
-    where = req.address or (f"{req.lat:.5f},{req.long:.5f}" if req.lat is not None else req.address_id)
+def submitted(ticket: str, token: str, req: NewRequest, at: datetime, *, kelurahan: str | None = None,
+              kecamatan: str | None = None, anonymous: bool = False) -> ComplaintSubmitted:
+    """The event complaint-svc opens the case from (its place feeds routing by kelurahan and duplicate checks).
+    The reporter's name, e-mail and phone stay in the submissions table: no event carries them, and an
+    anonymous report has none to keep."""
+    where = None if kelurahan or req.lat is not None else (req.address or req.address_id)
     description = req.description if where is None else f"{req.description}\n\nLokasi: {where}"
     return ComplaintSubmitted(
         ticket=ticket, source_app=SOURCE_APP, source_ref=token, category=req.service.category,
-        description=description, submitted_at=at,
+        description=description, submitted_at=at, confidentiality="anonymous" if anonymous else "confidential",
+        kelurahan=kelurahan, kecamatan=kecamatan, latitude=req.lat, longitude=req.long,
     )
