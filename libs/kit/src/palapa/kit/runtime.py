@@ -78,12 +78,16 @@ class Runtime:
         *,
         group_id: str | None = None,
         after_commit: AfterCommit | None = None,
+        batch_wait_ms: int | None = None,
     ) -> Consumer:
         """Consume `topic` in batches through the inbox; offsets are committed after the batch's transaction.
 
         `effect` applies fresh events in order (wrap a one-event effect with `kit.consumer.each`). It sees only
         the event types the registry lists for `topic`; any other record is dead-lettered. `after_commit(envelope,
         result)` runs once the batch has committed, with what the effect returned for that event.
+        `batch_wait_ms` overrides CONSUMER_BATCH_WAIT_MS for this topic (a critical topic polls more often); with
+        `group_id` of its own, the topic gets a consumer and group of its own, so no other topic's backlog or
+        rebalance delays it.
         """
         consumer = Consumer(
             name=self.name, source=self.source, metadata=self.metadata, sessions=self.sessions, outbox=self.outbox,
@@ -95,7 +99,7 @@ class Runtime:
             topic.name,
             batch=True,
             max_records=self.settings.consumer_batch_max,
-            batch_timeout_ms=self.settings.consumer_batch_wait_ms,
+            batch_timeout_ms=self.settings.consumer_batch_wait_ms if batch_wait_ms is None else batch_wait_ms,
             ack_policy=AckPolicy.MANUAL,  # offsets are committed by `Batches`, after the database commit
             parser=raw_batch,
             decoder=no_decode,
