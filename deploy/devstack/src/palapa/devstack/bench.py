@@ -88,7 +88,8 @@ async def run(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    """`palapa bench [latency] [--updates N]`, `palapa bench outbox [--rows N]` or `palapa bench throughput [--rows N]`."""
+    """`palapa bench [latency] [--updates N]`, `palapa bench outbox [--rows N]`, `palapa bench throughput [--rows N]`
+    or `palapa bench incident-sse [--incidents N] [--backlog N]`."""
     import sys
 
     argv = sys.argv[1:]
@@ -100,6 +101,10 @@ def main() -> None:
         from .bench_throughput import main as throughput
 
         return throughput(argv[1:])
+    if argv[:1] == ["incident-sse"]:
+        from .bench_incident import main as incident_sse
+
+        return incident_sse(argv[1:])
     if argv[:1] == ["latency"]:
         argv = argv[1:]
     parser = argparse.ArgumentParser(prog="palapa bench [latency]", description=__doc__)
