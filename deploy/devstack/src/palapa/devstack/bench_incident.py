@@ -78,9 +78,14 @@ async def measure(stack: Stack, incidents: int, backlog: int) -> tuple[list[floa
     on_kafka: dict[str, float] = {}
     watcher = asyncio.create_task(_watch_updates(stack.kafka, on_kafka))
     async with httpx.AsyncClient(limits=httpx.Limits(max_connections=None)) as http:
-        tickets = [f"PSC119-{n}" for n in range(1, incidents + 1)]
+        tickets = [f"PSC119-{n}" for n in range(incidents + 1)]
         followers = [asyncio.create_task(_follow(http, f"{notify}/tickets/{t}/events", t, arrivals)) for t in tickets]
-        await asyncio.sleep(2)  # streams open and the watcher joined before the first incident
+        # a first incident, not timed: the services' consumer groups have joined once it is on its stream
+        await _send(producer, EMERGENCY_INCIDENTS.name, _incident(0))
+        deadline = time.perf_counter() + 60
+        while tickets[0] not in arrivals and time.perf_counter() < deadline:
+            await asyncio.sleep(0.01)
+        tickets = tickets[1:]
         if backlog:
             await asyncio.gather(*[await _send(producer, SERVICE_REQUESTS.name, _request(n), wait=False)
                                    for n in range(backlog)])

@@ -17,7 +17,6 @@ from palapa.kit.uow import Done
 from . import store
 from .domain import EVENT_NAME, TICKET_EVENT_NAME, Update
 from .hub import Hub
-from .settings import NotifySettings
 
 
 class ViewUpdates:
@@ -50,13 +49,12 @@ class ViewUpdates:
             self.hub.publish(update)
 
 
-def register(runtime: Runtime, hub: Hub, settings: NotifySettings | None = None) -> ViewUpdates:
+def register(runtime: Runtime, hub: Hub) -> ViewUpdates:
     """Subscribe notify-svc to the complaint updates and the ticket updates topics. Ticket updates carry
-    emergencies: a consumer and group of their own, and the short batch wait of NOTIFY_TICKET_BATCH_WAIT_MS."""
+    emergencies: a consumer and group of their own, with the kit's critical polling."""
     complaints = ViewUpdates(hub)
     runtime.subscribe(COMPLAINT_UPDATES, complaints.on_updated, after_commit=complaints.after_commit)
     tickets = ViewUpdates(hub, TICKET_EVENT_NAME)
     runtime.subscribe(TICKET_UPDATES, tickets.on_updated, after_commit=tickets.after_commit,
-                      group_id=f"{runtime.name}-tickets",
-                      batch_wait_ms=settings.ticket_batch_wait_ms if settings is not None else None)
+                      group_id=f"{runtime.name}-tickets", critical=True)
     return complaints

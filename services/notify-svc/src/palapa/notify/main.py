@@ -23,7 +23,7 @@ def create_app(settings: NotifySettings, *, exporter: SpanExporter | None = None
     """The notify-svc app: consumes complaint and ticket updates, serves the live feed and the citizen page."""
     runtime = Runtime(settings, SERVICE, store.metadata, exporter=exporter)
     hub = Hub(queue_size=settings.client_queue_size)
-    handlers.register(runtime, hub, settings)
+    handlers.register(runtime, hub)
 
     async def close_streams() -> None:
         hub.close()

@@ -22,8 +22,6 @@ class NotifySettings(ServiceSettings):
     client_queue_size: int = Field(64, ge=1, le=10_000)
     # A client whose socket does not take a frame in this time is dropped.
     send_timeout_seconds: float = Field(30, gt=0)
-    # How long the ticket updates consumer (emergencies among them) waits for records before it looks again.
-    ticket_batch_wait_ms: int = Field(2, ge=1, le=1000)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

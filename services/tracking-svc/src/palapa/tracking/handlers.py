@@ -13,7 +13,6 @@ from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Done, Refused
 
 from . import domain, store
-from .settings import TrackingSettings
 
 
 class Tracking:
@@ -45,11 +44,11 @@ class Tracking:
         return results
 
 
-def register(runtime: Runtime, settings: TrackingSettings) -> Tracking:
-    """Subscribe to both topics. Emergencies get a consumer and group of their own and a short batch wait:
-    a backlog of letter requests, or a rebalance of their group, never stands in front of an incident."""
+def register(runtime: Runtime) -> Tracking:
+    """Subscribe to both topics. Emergencies get a consumer and group of their own and the kit's critical
+    polling: a backlog of letter requests, or a rebalance of their group, never stands in front of an incident."""
     tracking = Tracking(runtime.source)
     runtime.subscribe(SERVICE_REQUESTS, tracking.on_tracked)
     runtime.subscribe(EMERGENCY_INCIDENTS, tracking.on_tracked, group_id=f"{runtime.name}-emergency",
-                      batch_wait_ms=settings.emergency_batch_wait_ms)
+                      critical=True)
     return tracking

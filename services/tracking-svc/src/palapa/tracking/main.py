@@ -20,7 +20,7 @@ SERVICE = "tracking-svc"
 def create_app(settings: TrackingSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
     """The tracking-svc app: consumes letter requests and incidents, publishes TicketUpdated, serves tickets."""
     runtime = Runtime(settings, SERVICE, store.metadata, exporter=exporter)
-    handlers.register(runtime, settings)
+    handlers.register(runtime)
     return service_app(
         runtime, title="Palapa tracking-svc", routers=[tickets_router(runtime)], topics=ALL_TOPICS,
         publishes=(TICKET_UPDATES,),

@@ -12,5 +12,3 @@ class TrackingSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="TRACKING_", extra="ignore", populate_by_name=True)
 
     http_port: int = Field(8110, ge=1, le=65535)
-    # How long the emergency consumer waits for records before it looks again (0 would spin the CPU).
-    emergency_batch_wait_ms: int = Field(2, ge=1, le=1000)
