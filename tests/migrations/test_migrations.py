@@ -57,6 +57,12 @@ ROWS = {
         "ticket_updates": {"ticket": "CURHAT-1", "revision": 1, "event_id": "evt-1",
                            "payload": {"status": "submitted"}, "traceparent": {}, "received_at": AT},
     },
+    "tracking-svc": {
+        "tickets": {"ticket": "PSC119-1", "kind": "incident", "source_app": "psc-119", "title": "Gawat darurat PSC 119",
+                    "place": "Kelurahan Kranggan", "status": "reported", "status_label": "Laporan diterima",
+                    "revision": 1, "opened_at": AT, "updated_at": AT, "opened": True,
+                    "timeline": [{"status": "reported", "label": "Laporan diterima", "at": AT.isoformat()}]},
+    },
     "bridge-curhat": {
         "checkpoint": {"app_id": "curhat", "cursor_ts": LEGACY_AT, "cursor_id": 42, "updated_at": AT},
         "row_state": {"source_id": 42, "status": "submitted", "legacy_status": "baru", "fingerprint": "f" * 64,

@@ -5,7 +5,7 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsConfigDict
 
 from palapa.kit.db import async_url
-from palapa.kit.kafka import CONSUMER_TUNING, consumer_options
+from palapa.kit.kafka import CONSUMER_TUNING, CRITICAL_CONSUMER_TUNING, consumer_options
 from palapa.kit.settings import ServiceSettings, env_names, load
 
 
@@ -59,6 +59,16 @@ def test_tansu_consumers_use_a_short_fetch_wait_because_tansu_answers_only_when_
     opts = consumer_options(ServiceSettings(KAFKA_PROFILE="tansu"), "g")
     assert opts["fetch_max_wait_ms"] == CONSUMER_TUNING["tansu"]["fetch_max_wait_ms"] <= 20
     assert opts["group_id"] == "g" and opts["auto_offset_reset"] == "earliest"
+
+
+def test_a_critical_consumer_fetches_more_often_on_tansu_and_as_usual_on_kafka():
+    tansu = consumer_options(ServiceSettings(KAFKA_PROFILE="tansu"), "g", critical=True)
+    assert tansu["fetch_max_wait_ms"] == CRITICAL_CONSUMER_TUNING["tansu"]["fetch_max_wait_ms"] < (
+        CONSUMER_TUNING["tansu"]["fetch_max_wait_ms"])
+    kafka = consumer_options(ServiceSettings(KAFKA_PROFILE="kafka"), "g", critical=True)
+    assert kafka == consumer_options(ServiceSettings(KAFKA_PROFILE="kafka"), "g")
+    with pytest.raises(ValidationError, match="CONSUMER_CRITICAL_BATCH_WAIT_MS"):
+        ServiceSettings(CONSUMER_CRITICAL_BATCH_WAIT_MS="0")  # a zero wait would spin
 
 
 def test_every_postgres_url_spelling_drives_asyncpg():

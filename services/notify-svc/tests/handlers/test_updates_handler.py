@@ -8,7 +8,7 @@ from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintUpdated, TimelineEntry
 from palapa.kit.consumer import Delivery
 from palapa.notify import store
-from palapa.notify.handlers import ComplaintUpdates
+from palapa.notify.handlers import ViewUpdates
 from palapa.notify.hub import Hub
 from palapa.testkit import migrated_session
 
@@ -33,10 +33,10 @@ def delivery(ticket: str, revision: int) -> Delivery:
 
 
 async def test_each_revision_is_stored_once_and_only_fresh_ones_are_handed_to_the_hub(session):
-    handler = ComplaintUpdates(Hub())
-    first = await handler.on_complaint_updated(session, [delivery("CURHAT-1", 1), delivery("CURHAT-1", 1), delivery("CURHAT-1", 2)])
+    handler = ViewUpdates(Hub())
+    first = await handler.on_updated(session, [delivery("CURHAT-1", 1), delivery("CURHAT-1", 1), delivery("CURHAT-1", 2)])
     assert [r.result.revision if r.result else None for r in first] == [1, None, 2]
-    again = await handler.on_complaint_updated(session, [delivery("CURHAT-1", 2)])
+    again = await handler.on_updated(session, [delivery("CURHAT-1", 2)])
     assert again[0].result is None
     stored = await store.history(lambda: _Borrowed(session), "CURHAT-1")
     assert [u.revision for u in stored] == [1, 2]

@@ -10,7 +10,17 @@ import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import STATUS_LABELS, ComplaintStatus, ComplaintUpdated, TimelineEntry
+from palapa.contracts.events import (
+    REQUEST_STATUS_LABELS,
+    STATUS_LABELS,
+    ComplaintStatus,
+    ComplaintUpdated,
+    RequestStatus,
+    TicketKind,
+    TicketStep,
+    TicketUpdated,
+    TimelineEntry,
+)
 from palapa.devstack.local import free_port
 from palapa.devstack.sse import SseStream, open_stream
 from palapa.notify.main import create_app
@@ -33,6 +43,23 @@ def complaint_updated(ticket: str, revision: int) -> Envelope:
         submitted_at=T0, updated_at=timeline[-1].at, timeline=timeline,
     )
     return Envelope(event, source="/services/complaint-svc", subject=ticket)
+
+
+REQUEST_STEPS = [RequestStatus.SUBMITTED, RequestStatus.VERIFIED, RequestStatus.READY, RequestStatus.COMPLETED]
+
+
+def request_updated(ticket: str, revision: int) -> Envelope:
+    """The view tracking-svc would publish of a Si Makel letter request after `revision` changes."""
+    statuses = [REQUEST_STEPS[min(i, len(REQUEST_STEPS) - 1)] for i in range(revision)]
+    timeline = tuple(TicketStep(status=s.value, label=REQUEST_STATUS_LABELS[s], at=T0 + timedelta(hours=i))
+                     for i, s in enumerate(statuses))
+    event = TicketUpdated(
+        ticket=ticket, revision=revision, kind=TicketKind.SERVICE_REQUEST, title="Surat Keterangan Domisili",
+        status=statuses[-1].value, status_label=REQUEST_STATUS_LABELS[statuses[-1]],
+        place="Kelurahan Magersari, Kecamatan Magersari", source_app="si-makel", opened_at=T0,
+        updated_at=timeline[-1].at, timeline=timeline,
+    )
+    return Envelope(event, source="/services/tracking-svc", subject=ticket)
 
 
 @dataclass
@@ -89,11 +116,11 @@ class Updates:
     async def comment(self) -> str:
         return await self.stream.comment()
 
-    async def revisions(self, n: int) -> list[int]:
+    async def revisions(self, n: int, event_name: str = "complaint.updated") -> list[int]:
         out = []
         for _ in range(n):
             event = await self.stream.next_event()
-            assert event.event == "complaint.updated"
+            assert event.event == event_name
             assert int(event.id) == event.json()["revision"]
             out.append(event.json()["revision"])
         return out
@@ -128,6 +155,12 @@ async def service(settings_for):
 def update():
     """complaint_updated(ticket, revision) for tests (importlib mode cannot import conftest)."""
     return complaint_updated
+
+
+@pytest.fixture
+def request_update():
+    """request_updated(ticket, revision): a Si Makel request's TicketUpdated, for tests."""
+    return request_updated
 
 
 @pytest.fixture

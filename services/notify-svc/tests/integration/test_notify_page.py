@@ -71,3 +71,34 @@ async def test_a_malformed_ticket_is_explained_on_the_page(service, browser_page
     await page.get_by_label("Nomor tiket").fill("1042")
     await page.get_by_role("button", name="Lacak").click()
     await expect(page.get_by_role("alert")).to_contain_text("Nomor tiket tidak valid")
+
+
+async def test_a_letter_request_shows_its_timeline_and_a_status_change_arrives_without_reloading(
+    service, producer, request_update, browser_page
+):
+    page = browser_page
+    ticket = "SIMAKEL-3107"
+    for revision in (1, 2):
+        await producer.send(request_update(ticket, revision))
+    await service.stored(ticket, 2)
+
+    await page.goto(service.base_url + "/")
+    await page.get_by_label("Nomor tiket").fill("simakel-3107")
+    await page.get_by_role("button", name="Lacak").click()
+
+    status = page.get_by_test_id("status")
+    await expect(status).to_have_text("Diverifikasi")
+    await expect(page.get_by_test_id("title")).to_have_text("Surat Keterangan Domisili")
+    await expect(page.get_by_test_id("place")).to_have_text("Kelurahan Magersari, Kecamatan Magersari")
+    await expect(page.get_by_test_id("opd")).to_be_hidden()  # a complaint's facts are not a request's
+    items = page.get_by_test_id("timeline-item")
+    await expect(items).to_have_count(2)
+    await expect(items.nth(0)).to_contain_text("Diajukan")
+    await expect(page.get_by_test_id("connection")).to_have_text("Terhubung — pembaruan langsung")
+    await page.evaluate("window.__sameDocument = true")  # lost on any reload
+
+    await producer.send(request_update(ticket, 3))
+    await expect(status).to_have_text("Siap diambil")
+    await expect(items).to_have_count(3)
+    await expect(items.nth(2)).to_contain_text("Siap diambil")
+    assert await page.evaluate("window.__sameDocument === true")

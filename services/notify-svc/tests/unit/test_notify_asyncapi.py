@@ -13,6 +13,7 @@ async def test_the_asyncapi_document_lists_what_notify_svc_consumes_and_publishe
     doc = await asyncapi_document(create_app(SETTINGS))
     assert doc["asyncapi"] == "3.0.0"
     assert summary(doc) == {
-        "receive": {"palapa.complaints.updates.v1": ["ComplaintUpdated", "ComplaintUpdatedV2"]},
+        "receive": {"palapa.complaints.updates.v1": ["ComplaintUpdated", "ComplaintUpdatedV2"],
+                    "palapa.tickets.updates.v1": ["TicketUpdated"]},
         "send": {"palapa.platform.deadletter.v1": ["EventDeadLettered"]},
     }

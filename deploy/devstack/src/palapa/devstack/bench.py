@@ -90,7 +90,8 @@ async def run(args: argparse.Namespace) -> None:
 def main() -> None:
     """`palapa bench [latency] [--updates N]`, `palapa bench outbox [--rows N]` or `palapa bench throughput [--rows N]`,
     `palapa bench psc-webhook [--webhooks N]`, `palapa bench puskesmas [--calls N]`,
-    `palapa bench bridge-lag --bridge cctv|simakel [--changes N]`, `palapa bench pbb [--bills N]`."""
+    `palapa bench bridge-lag --bridge cctv|simakel [--changes N]`, `palapa bench pbb [--bills N]`,
+    `palapa bench incident-sse [--incidents N] [--backlog N]`."""
     import sys
 
     argv = sys.argv[1:]
@@ -118,6 +119,10 @@ def main() -> None:
         from .bench_pbb import main as pbb
 
         return pbb(argv[1:])
+    if argv[:1] == ["incident-sse"]:
+        from .bench_incident import main as incident_sse
+
+        return incident_sse(argv[1:])
     if argv[:1] == ["latency"]:
         argv = argv[1:]
     parser = argparse.ArgumentParser(prog="palapa bench [latency]", description=__doc__)

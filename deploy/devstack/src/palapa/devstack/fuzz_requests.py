@@ -21,7 +21,8 @@ ROUTES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("notify-svc", "/style.css", ()),
     ("catalog-svc", "/apps", ("q", "opd", "audience")),
     ("catalog-svc", "/apps/{a}", ()),
-    *((svc, path, ()) for svc in ("complaint-svc", "notify-svc", "catalog-svc", "bridge-curhat")
+    ("tracking-svc", "/tickets/{t}", ()),
+    *((svc, path, ()) for svc in ("complaint-svc", "notify-svc", "catalog-svc", "tracking-svc", "bridge-curhat")
       for path in ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs")),
 )
 SERVICES = ("complaint-svc", "notify-svc", "catalog-svc", "bridge-curhat")

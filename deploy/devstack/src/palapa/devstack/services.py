@@ -23,6 +23,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("complaint-svc", "palapa.complaint", "COMPLAINT_", 8101),
     ServiceSpec("catalog-svc", "palapa.catalog", "CATALOG_", 8102),
     ServiceSpec("notify-svc", "palapa.notify", "NOTIFY_", 8103),
+    ServiceSpec("tracking-svc", "palapa.tracking", "TRACKING_", 8110),
     ServiceSpec("bridge-curhat", "palapa.bridge_curhat", "BRIDGE_CURHAT_", 8104, legacy=True),
     ServiceSpec("sim-curhat", "palapa.sim_curhat", "SIM_CURHAT_", None, legacy=True),
     ServiceSpec("bridge-mapped", "palapa.bridge_mapped", "BRIDGE_MAPPED_", 8111, databases=("puskesmas",)),

@@ -125,7 +125,6 @@ class Consumer:
         finally:
             for item in items:
                 item.span.end()
-        self.outbox.wake()
         for outcome, n in Counter(item.outcome for item in items).items():
             self.metrics.consumed.labels(topic=items[0].record.topic, outcome=outcome.value).inc(n)
         return [item.outcome for item in items]
@@ -186,6 +185,9 @@ class Consumer:
                 outcomes[id(item)] = (Outcome.DEAD_LETTERED, None)
                 self._log_dead_letter(item, row["reason"])
             await self.outbox.stage(session, staged)
+        if staged:
+            # at once, before the after-commit hooks (e.g. SSE pushes) run: the relay sends while they work
+            self.outbox.wake()
         for item in items:
             item.outcome, item.result = outcomes[id(item)]
 

@@ -17,6 +17,12 @@ CONSUMER_TUNING: dict[str, dict[str, Any]] = {
     "tansu": {"fetch_max_wait_ms": 10, "session_timeout_ms": 6000, "heartbeat_interval_ms": 1000},
     "kafka": {"fetch_max_wait_ms": 500, "session_timeout_ms": 10000, "heartbeat_interval_ms": 3000},
 }
+# A critical topic (emergencies) polls the broker more often: on Tansu the fetch wait is its latency. Apache Kafka
+# answers a fetch as soon as a record arrives, so its wait costs no latency and stays as it is.
+CRITICAL_CONSUMER_TUNING: dict[str, dict[str, Any]] = {
+    "tansu": {"fetch_max_wait_ms": 2},
+    "kafka": {},
+}
 # Tansu refuses idempotent and transactional producers from aiokafka: at-least-once + outbox instead.
 PRODUCER_TUNING: dict[str, dict[str, Any]] = {
     "tansu": {"enable_idempotence": False, "acks": "all", "linger_ms": 0, "request_timeout_ms": 10000},
@@ -29,12 +35,13 @@ PRODUCER_TUNING: dict[str, dict[str, Any]] = {
 RELAY_BATCH_BYTES = 256 * 1024
 
 
-def consumer_options(settings: ServiceSettings, group_id: str) -> dict[str, Any]:
+def consumer_options(settings: ServiceSettings, group_id: str, *, critical: bool = False) -> dict[str, Any]:
     """Subscriber keyword arguments: a named group, earliest on first start, commits only by our code."""
     return {
         "group_id": group_id,
         "auto_offset_reset": "earliest",
         **CONSUMER_TUNING[settings.kafka_profile],
+        **(CRITICAL_CONSUMER_TUNING[settings.kafka_profile] if critical else {}),
     }
 
 

@@ -56,6 +56,10 @@ class Outbox:
         self._stop = asyncio.Event()
         self._next_check = 0.0
         self._singly = False  # a record batch was refused for good: relay the next batch record by record
+        # the incarnations last read from or written to the table: while the broker answers the same, the
+        # check before each batch needs no database round trip (topic ids never come back once replaced)
+        self._known: dict[str, str] | None = None
+        self._pending_known: dict[str, str] | None = None  # becomes _known once its transaction committed
 
     @staticmethod
     def row(envelope: Envelope, trace_context: dict[str, str] | None = None, topic: str | None = None) -> dict:
@@ -162,6 +166,7 @@ class Outbox:
         holds the lock: this one stands by and tries again on its next wake or poll). A failure worth retrying
         is raised once what was acknowledged is marked."""
         t = self.table
+        sent, self._pending_known = None, None
         # the lock lives as long as this transaction: released on commit, or when a crashed relay's
         # connection closes, so a standby replica takes over
         async with engine.begin() as conn:
@@ -177,13 +182,16 @@ class Outbox:
                     if metrics is not None:
                         metrics.republished.inc(reset)
                     rows = (await conn.execute(outbox_relay.pending(t, batch))).all()  # the window comes first
-            if not rows:
-                return 0
-            if publish_many is not None and not self._singly and not outbox_relay.records_spans(tracer):
-                sent, self._singly = await publish_many(rows)
-            else:
-                sent, self._singly = await outbox_relay.send(rows, publish, tracer), False
-            await outbox_relay.record(conn, t, sent)
+            if rows:
+                if publish_many is not None and not self._singly and not outbox_relay.records_spans(tracer):
+                    sent, self._singly = await publish_many(rows)
+                else:
+                    sent, self._singly = await outbox_relay.send(rows, publish, tracer), False
+                await outbox_relay.record(conn, t, sent)
+        if self._pending_known is not None:  # the incarnations it recorded are committed
+            self._known, self._pending_known = self._pending_known, None
+        if sent is None:
+            return 0
         if metrics is not None:
             metrics.outbox_published.inc(len(sent.published))
         if sent.transient is not None:
@@ -197,9 +205,13 @@ class Outbox:
         with the one recorded; for each topic that is new, mark its rows published within `keep` unpublished
         again (sent anew in id order). Returns their count."""
         inc, t = self.incarnations, self.table
+        if self._known is not None and set(sending) <= set(self._known):
+            if self._known and await identity.incarnations(sorted(self._known)) == self._known:
+                return 0
         known = dict((await conn.execute(select(inc.c.topic, inc.c.incarnation))).all())
         topics = sorted({*known, *sending})
         if not topics:
+            self._known = {}
             return 0
         now_seen = await identity.incarnations(topics)
         missing = [REGISTRY[n] for n, i in now_seen.items() if i is None and n in REGISTRY]
@@ -223,6 +235,9 @@ class Outbox:
                 .on_conflict_do_update(index_elements=[inc.c.topic],
                                        set_={"incarnation": incarnation, "seen_at": datetime.now(UTC)})
             )
+        # cached only once the transaction holding these writes commits: a failed batch reads the table again
+        self._known = None
+        self._pending_known = {**known, **{k: v for k, v in now_seen.items() if v is not None}}
         return reset
 
     async def gauges(self, engine: AsyncEngine, metrics: Metrics) -> None:

@@ -81,12 +81,16 @@ class Runtime:
         *,
         group_id: str | None = None,
         after_commit: AfterCommit | None = None,
+        critical: bool = False,
     ) -> Consumer:
         """Consume `topic` in batches through the inbox; offsets are committed after the batch's transaction.
 
         `effect` applies fresh events in order (wrap a one-event effect with `kit.consumer.each`). It sees only
         the event types the registry lists for `topic`; any other record is dead-lettered. `after_commit(envelope,
         result)` runs once the batch has committed, with what the effect returned for that event.
+        Each call is a consumer of its own; with a `group_id` of its own, no other topic's rebalance pauses it.
+        `critical` (emergencies): it waits CONSUMER_CRITICAL_BATCH_WAIT_MS for records instead of
+        CONSUMER_BATCH_WAIT_MS, and fetches with the profile's shorter wait (kafka.CRITICAL_CONSUMER_TUNING).
         """
         consumer = Consumer(
             name=self.name, source=self.source, metadata=self.metadata, sessions=self.sessions, outbox=self.outbox,
@@ -98,11 +102,12 @@ class Runtime:
             topic.name,
             batch=True,
             max_records=self.settings.consumer_batch_max,
-            batch_timeout_ms=self.settings.consumer_batch_wait_ms,
+            batch_timeout_ms=(self.settings.consumer_critical_batch_wait_ms if critical
+                              else self.settings.consumer_batch_wait_ms),
             ack_policy=AckPolicy.MANUAL,  # offsets are committed by `Batches`, after the database commit
             parser=raw_batch,
             decoder=no_decode,
-            **consumer_options(self.settings, group_id or self.name),
+            **consumer_options(self.settings, group_id or self.name, critical=critical),
         )
         self._batches.append((batches, subscriber))
         handler = batches.handler(lambda: subscriber.consumer)

@@ -33,6 +33,8 @@ class ServiceSettings(BaseSettings):
     # Consumers apply records in batches: at most this many, waiting at most this long for more.
     consumer_batch_max: int = shared("CONSUMER_BATCH_MAX", 500, ge=1, le=10_000)
     consumer_batch_wait_ms: int = shared("CONSUMER_BATCH_WAIT_MS", 10, ge=0, le=10_000)
+    # A critical topic's consumer (Runtime.subscribe(critical=True)) looks again this soon (0 would spin the CPU).
+    consumer_critical_batch_wait_ms: int = shared("CONSUMER_CRITICAL_BATCH_WAIT_MS", 2, ge=1, le=1_000)
     # Per service, under the service's env prefix (e.g. COMPLAINT_HTTP_PORT).
     http_host: str = "127.0.0.1"
     http_port: int = Field(8000, ge=1, le=65535)

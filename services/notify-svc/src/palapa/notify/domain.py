@@ -13,7 +13,10 @@ from typing import Any
 
 from palapa.contracts.events import TICKET_MAX_LENGTH, is_ticket
 
+#: SSE event names: a complaint's view (ComplaintUpdated) and a tracked ticket's (TicketUpdated, a letter request or an
+#: incident). One stream per ticket and one revision sequence per ticket, whichever service owns it.
 EVENT_NAME = "complaint.updated"
+TICKET_EVENT_NAME = "ticket.updated"
 HEARTBEAT_COMMENT = "keep-alive"
 MAX_TICKET_LENGTH = TICKET_MAX_LENGTH
 #: The highest revision a client can name: the store's revision column is a 4-byte integer.
@@ -31,12 +34,13 @@ class BadResumeError(ValueError):
 
 @dataclass(frozen=True)
 class Update:
-    """One stored or live ComplaintUpdated, with the trace context it arrived in."""
+    """One stored or live ComplaintUpdated or TicketUpdated, with the trace context it arrived in."""
 
     ticket: str
     revision: int
     data: dict[str, Any]
     carrier: dict[str, str] = field(default_factory=dict)
+    event: str = EVENT_NAME  # the SSE event name: which view `data` is
 
 
 def validate_ticket(raw: str) -> str:
@@ -65,11 +69,11 @@ def parse_last_event_id(header: str | None, query: str | None) -> int:
 
 
 def format_event(update: Update) -> str:
-    """One SSE frame: `event: complaint.updated`, `id: <revision>`, `data: <ComplaintUpdated JSON>`."""
+    """One SSE frame: `event: complaint.updated` (or `ticket.updated`), `id: <revision>`, `data: <the view's JSON>`."""
     body = json.dumps(update.data, ensure_ascii=False, separators=(",", ":"))
     # Compact JSON has no line breaks; split anyway, as the spec joins several data lines with "\n".
     data_lines = "".join(f"data: {line}\n" for line in _LINE_BREAK.split(body))
-    return f"event: {EVENT_NAME}\nid: {update.revision}\n{data_lines}\n"
+    return f"event: {update.event}\nid: {update.revision}\n{data_lines}\n"
 
 
 def missed(updates: Iterable[Update], after: int) -> list[Update]:

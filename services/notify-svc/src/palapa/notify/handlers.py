@@ -1,4 +1,6 @@
-"""What notify-svc consumes: ComplaintUpdated (v2; v1 upcast), stored once per (ticket, revision), then pushed live."""
+"""What notify-svc consumes: complaint views (ComplaintUpdated v2; v1 records upcast) and tracked tickets' views
+(TicketUpdated: letter requests and incidents), each stored once per (ticket, revision), then pushed live on the
+ticket's one stream."""
 
 from __future__ import annotations
 
@@ -7,31 +9,34 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import ComplaintUpdatedV2
-from palapa.contracts.topics import COMPLAINT_UPDATES
+from palapa.contracts.events import ComplaintUpdatedV2, TicketUpdated
+from palapa.contracts.topics import COMPLAINT_UPDATES, TICKET_UPDATES
 from palapa.kit.consumer import Delivery
 from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Done
 
 from . import store
-from .domain import Update
+from .domain import EVENT_NAME, TICKET_EVENT_NAME, Update
 from .hub import Hub
 
 
-class ComplaintUpdates:
+class ViewUpdates:
     """Store a batch of updates in the inbox transaction; after commit, hand the fresh ones to the hub."""
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: Hub, event: str = EVENT_NAME) -> None:
         self.hub = hub
+        self.event = event  # the SSE event name of this topic's view
 
-    async def on_complaint_updated(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Done]:
+    async def on_updated(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Done]:
         """Each update stored is the result for the hub; None for a revision stored before (e.g. re-published
         under a new event id)."""
         updates = []
         for d in deliveries:
-            event: ComplaintUpdatedV2 = d.envelope.data  # v1 records arrive upcast to v2 (contracts.envelope)
+            # the only type on its topic (the kit checks): ComplaintUpdated v2 (v1 upcast), or TicketUpdated
+            event: ComplaintUpdatedV2 | TicketUpdated = d.envelope.data
             # carry the consumer's span context, so the SSE push joins the same trace
-            updates.append(Update(event.ticket, event.revision, event.model_dump(mode="json"), d.trace_context))
+            updates.append(Update(event.ticket, event.revision, event.model_dump(mode="json"), d.trace_context,
+                                  self.event))
         fresh = await store.add_updates(session, [(u, d.envelope.id) for u, d in zip(updates, deliveries, strict=True)])
         results = []
         for u in updates:
@@ -45,8 +50,12 @@ class ComplaintUpdates:
             self.hub.publish(update)
 
 
-def register(runtime: Runtime, hub: Hub) -> ComplaintUpdates:
-    """Subscribe notify-svc to the complaint updates topic."""
-    handlers = ComplaintUpdates(hub)
-    runtime.subscribe(COMPLAINT_UPDATES, handlers.on_complaint_updated, after_commit=handlers.after_commit)
-    return handlers
+def register(runtime: Runtime, hub: Hub) -> ViewUpdates:
+    """Subscribe notify-svc to the complaint updates and the ticket updates topics. Ticket updates carry
+    emergencies: a consumer and group of their own, with the kit's critical polling."""
+    complaints = ViewUpdates(hub)
+    runtime.subscribe(COMPLAINT_UPDATES, complaints.on_updated, after_commit=complaints.after_commit)
+    tickets = ViewUpdates(hub, TICKET_EVENT_NAME)
+    runtime.subscribe(TICKET_UPDATES, tickets.on_updated, after_commit=tickets.after_commit,
+                      group_id=f"{runtime.name}-tickets", critical=True)
+    return complaints

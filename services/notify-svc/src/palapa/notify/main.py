@@ -20,7 +20,7 @@ SERVICE = "notify-svc"
 
 
 def create_app(settings: NotifySettings, *, exporter: SpanExporter | None = None) -> FastAPI:
-    """The notify-svc app: consumes complaint updates, serves the live feed and the citizen page."""
+    """The notify-svc app: consumes complaint and ticket updates, serves the live feed and the citizen page."""
     runtime = Runtime(settings, SERVICE, store.metadata, exporter=exporter)
     hub = Hub(queue_size=settings.client_queue_size)
     handlers.register(runtime, hub)

@@ -1,4 +1,4 @@
-"""Schema `notify`: every ComplaintUpdated received, one row per (ticket, revision)."""
+"""Schema `notify`: every ComplaintUpdated and TicketUpdated received, one row per (ticket, revision)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from .domain import Update
+from .domain import EVENT_NAME, Update
 
 # its Alembic revisions: ./migrations (README: "Schema migrations")
 metadata = MetaData(schema="notify", info={"migrations": Path(__file__).with_name("migrations")})
@@ -38,6 +38,8 @@ ticket_updates = Table(
     Column("payload", JSON, nullable=False),
     Column("traceparent", JSON, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
+    # the SSE event name, i.e. which view the payload is (rows from before tickets were tracked are complaints)
+    Column("event", String(40), nullable=False, server_default=EVENT_NAME),
     # Also the index that serves "revisions of a ticket after N, in order".
     UniqueConstraint("ticket", "revision", name="uq_ticket_updates_ticket_revision"),
 )
@@ -55,7 +57,8 @@ async def add_updates(session: AsyncSession, updates: Sequence[tuple[Update, str
             continue  # the same revision twice in one batch: ON CONFLICT cannot touch a row twice
         seen.add((update.ticket, update.revision))
         rows.append({"ticket": update.ticket, "revision": update.revision, "event_id": event_id,
-                     "payload": update.data, "traceparent": update.carrier, "received_at": now})
+                     "payload": update.data, "traceparent": update.carrier, "received_at": now,
+                     "event": update.event})
     result = await session.execute(
         insert(ticket_updates)
         .on_conflict_do_nothing(index_elements=["ticket", "revision"])
@@ -68,16 +71,16 @@ async def add_updates(session: AsyncSession, updates: Sequence[tuple[Update, str
 async def history(sessions: async_sessionmaker, ticket: str, after: int = 0, before: int | None = None) -> list[Update]:
     """Stored updates of a ticket with after < revision (< before), in revision order."""
     t = ticket_updates
-    query = select(t.c.ticket, t.c.revision, t.c.payload, t.c.traceparent).where(t.c.ticket == ticket, t.c.revision > after)
+    query = select(t.c.ticket, t.c.revision, t.c.payload, t.c.traceparent, t.c.event).where(t.c.ticket == ticket, t.c.revision > after)
     if before is not None:
         query = query.where(t.c.revision < before)
     async with sessions() as session:
         rows = (await session.execute(query.order_by(t.c.revision))).all()
-    return [Update(r.ticket, r.revision, r.payload, r.traceparent or {}) for r in rows]
+    return [Update(r.ticket, r.revision, r.payload, r.traceparent or {}, r.event) for r in rows]
 
 
 async def latest(sessions: async_sessionmaker, ticket: str) -> dict[str, Any] | None:
-    """The newest stored ComplaintUpdated of a ticket, or None."""
+    """The newest stored view (ComplaintUpdated or TicketUpdated) of a ticket, or None."""
     t = ticket_updates
     async with sessions() as session:
         return await session.scalar(

@@ -1,4 +1,5 @@
-// Citizen page: look up a ticket, then follow it live over Server-Sent Events.
+// Citizen page: look up a ticket (a complaint, a letter request, an emergency incident), then follow it live
+// over Server-Sent Events.
 // The browser's EventSource reconnects by itself and sends Last-Event-ID, so the server replays
 // exactly what was missed.
 "use strict";
@@ -9,6 +10,7 @@
     dateStyle: "long", timeStyle: "short", timeZone: "Asia/Jakarta",
   });
   const $ = (id) => document.getElementById(id);
+  const SUBMITTED_LABELS = { service_request: "Diajukan", incident: "Dilaporkan" };
   let source = null;
   let shown = { ticket: null, revision: 0 };
 
@@ -34,9 +36,19 @@
     const status = $("status");
     status.textContent = view.status_label;
     status.dataset.status = view.status;
+    // a complaint (ComplaintUpdated) or a tracked ticket (TicketUpdated: a letter request or an incident);
+    // only what is shown differs, the stream and its revisions are the same
+    const tracked = typeof view.kind === "string";
+    document.querySelectorAll("[data-for]").forEach((el) => {
+      el.hidden = (el.dataset.for === "tracked") !== tracked;
+    });
+    $("title").hidden = !tracked;
+    $("title").textContent = tracked ? view.title : "";
     $("opd").textContent = view.opd || "—";
     $("category").textContent = view.category || "—";
-    $("submitted").textContent = formatTime(view.submitted_at);
+    $("place").textContent = view.place || "—";
+    $("submitted-label").textContent = SUBMITTED_LABELS[view.kind] || "Dilaporkan";
+    $("submitted").textContent = formatTime(tracked ? view.opened_at : view.submitted_at);
     $("updated").textContent = formatTime(view.updated_at);
     const list = $("timeline");
     list.replaceChildren(...(view.timeline || []).map((entry) => {
@@ -74,16 +86,18 @@
         setConnection("reconnecting", "Menyambung ulang…");
       }
     };
-    source.addEventListener("complaint.updated", (ev) => {
+    const onUpdate = (ev) => {
       try { render(JSON.parse(ev.data)); } catch (err) { console.error("pembaruan tidak terbaca", err); }
-    });
+    };
+    source.addEventListener("complaint.updated", onUpdate);
+    source.addEventListener("ticket.updated", onUpdate);
   }
 
   async function track(raw) {
     const ticket = raw.trim().toUpperCase();
     const error = $("ticket-error");
     if (!TICKET.test(ticket)) {
-      error.textContent = "Nomor tiket tidak valid. Gunakan bentuk seperti CURHAT-1042.";
+      error.textContent = "Nomor tiket tidak valid. Gunakan bentuk seperti CURHAT-1042 atau SIMAKEL-3107.";
       error.hidden = false;
       $("ticket-input").setAttribute("aria-invalid", "true");
       return;

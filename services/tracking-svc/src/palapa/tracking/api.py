@@ -1,0 +1,64 @@
+"""The ticket API: one letter request or incident by its ticket, as the citizen may see it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from palapa.contracts.events import TICKET_MAX_LENGTH, TicketKind, is_ticket
+from palapa.kit.http import refusal
+from palapa.kit.runtime import Runtime
+
+from . import domain, store
+
+
+class StepRead(BaseModel):
+    status: str
+    label: str
+    at: datetime
+
+
+class TicketRead(BaseModel):
+    """Public view only: what the ticket is about, where (kelurahan/kecamatan at most), and its timeline."""
+
+    ticket: str
+    kind: TicketKind
+    title: str
+    status: str
+    status_label: str
+    place: str | None
+    source_app: str
+    opened_at: datetime
+    updated_at: datetime
+    revision: int
+    timeline: list[StepRead]
+
+    @classmethod
+    def of(cls, t: domain.Ticket) -> TicketRead:
+        return cls(
+            ticket=t.ticket, kind=t.kind, title=t.title, status=t.status, status_label=t.status_label, place=t.place,
+            source_app=t.source_app, opened_at=t.opened_at, updated_at=t.updated_at, revision=t.revision,
+            timeline=[StepRead(status=s.status, label=s.label, at=s.at) for s in t.timeline],
+        )
+
+
+def tickets_router(runtime: Runtime) -> APIRouter:
+    router = APIRouter(tags=["tickets"])
+
+    @router.get("/tickets/{ticket}", response_model=TicketRead,
+                responses={404: {"description": "unknown_ticket"}, 422: {"description": "malformed_ticket"}})
+    async def read_ticket(ticket: str):
+        """One letter request (SIMAKEL-…) or emergency incident (PSC119-…) with its status timeline."""
+        if not is_ticket(ticket):
+            return refusal(422, "malformed_ticket",
+                           f"Nomor tiket tidak valid: gunakan huruf besar, angka dan '-', 3 sampai "
+                           f"{TICKET_MAX_LENGTH} karakter (contoh: SIMAKEL-3107, PSC119-20461)")
+        async with runtime.sessions() as session:
+            found = await store.get(session, ticket)
+        if found is None:
+            return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan")
+        return TicketRead.of(found)
+
+    return router

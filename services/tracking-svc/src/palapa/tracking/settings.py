@@ -1,0 +1,14 @@
+"""tracking-svc settings (env prefix TRACKING_; shared names such as DATABASE_URL come from the base)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from palapa.kit.settings import ServiceSettings
+
+
+class TrackingSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="TRACKING_", extra="ignore", populate_by_name=True)
+
+    http_port: int = Field(8110, ge=1, le=65535)

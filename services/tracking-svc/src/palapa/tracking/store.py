@@ -1,0 +1,85 @@
+"""tracking-svc's table (schema `tracking`): one row per ticket, its public timeline kept with it.
+
+The timeline lives in the row (a few steps, rewritten whole): a late event lands in the middle of it, which a
+table keyed by revision could not hold, and reading a ticket is one row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, MetaData, String, Table, bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from palapa.contracts.events import TicketKind
+
+from .domain import Step, Ticket
+
+# its Alembic revisions: ./migrations (README: "Schema migrations")
+metadata = MetaData(schema="tracking", info={"migrations": Path(__file__).with_name("migrations")})
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("ticket", String(64), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("source_app", String, nullable=False),
+    Column("title", String, nullable=False),
+    Column("place", String, nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("status_label", String, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    # False while only later events were seen (the opening event completes it)
+    Column("opened", Boolean, nullable=False),
+    Column("timeline", JSON, nullable=False),
+)
+
+
+async def get(session: AsyncSession, ticket: str) -> Ticket | None:
+    """The ticket as last committed, or None."""
+    return (await get_many(session, [ticket])).get(ticket)
+
+
+async def get_many(session: AsyncSession, names: Sequence[str], *, for_update: bool = False) -> dict[str, Ticket]:
+    """The known tickets among `names`; `for_update` locks them, in ticket order (no lock cycle between batches)."""
+    if not names:
+        return {}
+    query = select(tickets).where(tickets.c.ticket.in_(sorted(set(names)))).order_by(tickets.c.ticket)
+    rows = (await session.execute(query.with_for_update() if for_update else query)).all()
+    return {r.ticket: _ticket(r) for r in rows}
+
+
+async def save_many(session: AsyncSession, known: set[str], changed: Sequence[Ticket]) -> None:
+    """Write each changed ticket's last state: an UPDATE for those read under lock (`known`), a plain INSERT for
+    new ones, so two consumers opening one ticket at once collide on its key and the later is applied again."""
+    final = {t.ticket: t for t in changed}
+    new = [_row(t) for name, t in final.items() if name not in known]
+    # bind names differ from column names: SQLAlchemy reserves those for its own SET parameters
+    old = [{f"v_{k}": v for k, v in _row(t).items()} for name, t in final.items() if name in known]
+    if new:
+        await session.execute(tickets.insert(), new)
+    if old:
+        values = {c.name: bindparam(f"v_{c.name}") for c in tickets.columns if c.name != "ticket"}
+        await session.execute(tickets.update().where(tickets.c.ticket == bindparam("v_ticket")).values(**values), old)
+
+
+def _row(t: Ticket) -> dict:
+    return {
+        "ticket": t.ticket, "kind": t.kind.value, "source_app": t.source_app, "title": t.title, "place": t.place,
+        "status": t.status, "status_label": t.status_label, "revision": t.revision, "opened_at": t.opened_at,
+        "updated_at": t.updated_at, "opened": t.opened,
+        "timeline": [{"status": s.status, "label": s.label, "at": s.at.isoformat()} for s in t.timeline],
+    }
+
+
+def _ticket(row) -> Ticket:
+    return Ticket(
+        ticket=row.ticket, kind=TicketKind(row.kind), source_app=row.source_app, title=row.title, place=row.place,
+        status=row.status, status_label=row.status_label, revision=row.revision, opened_at=row.opened_at,
+        updated_at=row.updated_at, opened=row.opened,
+        timeline=tuple(Step(s["status"], s["label"], datetime.fromisoformat(s["at"])) for s in row.timeline),
+    )
