@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 
 from .events import (
     AmbulanceDispatched,
+    AppChanged,
+    AppMarkedDormant,
+    AppRegistered,
+    AppRetired,
     BridgeHeartbeat,
     CameraCameOnline,
     CameraRegistered,
@@ -123,6 +127,14 @@ TICKET_UPDATES = Topic(
     events=(TicketUpdated,),
     config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
 )
+#: The catalog's registry changes, in order per app (key app_id), for services and frontends that follow it.
+CATALOG_APPS = Topic(
+    name="palapa.catalog.apps.v1",
+    partitions=2,
+    key="app_id",
+    events=(AppRegistered, AppChanged, AppMarkedDormant, AppRetired),
+    config={"cleanup.policy": "delete", "retention.ms": str(365 * DAY_MS)},
+)
 
 ALL_TOPICS: tuple[Topic, ...] = (
     COMPLAINT_INTAKE,
@@ -136,6 +148,7 @@ ALL_TOPICS: tuple[Topic, ...] = (
     SERVICE_REQUESTS,
     HEALTH_QUEUES,
     TICKET_UPDATES,
+    CATALOG_APPS,
 )
 
 
