@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import (
@@ -24,9 +25,14 @@ T0 = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
 
 @pytest.fixture
 def live_settings(settings):
-    """Following every domain topic; a bridged app silent for 2 s is a dormant candidate, checked every 0.2 s."""
-    return settings.model_copy(update={"follow_traffic": True, "dormant_after_days": 2 / 86400,
-                                       "dormant_check_seconds": 0.2})
+    """Following every domain topic (a group join each: one service start for all traffic checks)."""
+    return settings.model_copy(update={"follow_traffic": True})
+
+
+@pytest.fixture
+def quick_dormancy(settings):
+    """A bridged app silent for 2 s is a dormant candidate, checked every 0.2 s (heartbeats only: a quick start)."""
+    return settings.model_copy(update={"dormant_after_days": 2 / 86400, "dormant_check_seconds": 0.2})
 
 
 def incident(n: int, at: datetime) -> Envelope:
@@ -61,6 +67,12 @@ async def test_domain_events_quarantine_and_cameras_show_in_each_entry(live_sett
         assert datetime.fromisoformat(psc["health"]["last_event_at"]) == now - timedelta(minutes=1)
         assert psc["health"]["last_event_type"] == "palapa.emergency.incident_reported.v1"
         assert psc["health"]["last_quarantine_reason"] == "tgl kosong"
+        beat = BridgeHeartbeat(app_id="psc-119", opd="DINKES", bridge="bridge-psc119", at=now, lag_seconds=0.4)
+        await producer.send(Envelope(beat, source="/apps/psc-119", subject="psc-119"))
+        bridged = await entry_where(catalog, "psc-119", lambda b: b["tier"] == "terhubung", "psc-119 bridged")
+        assert (bridged["bridge"], bridged["health"]["freshness_lag_seconds"]) == ("bridge-psc119", 0.4)
+        latest = (await catalog.http.get("/apps/psc-119/history")).json()["items"][0]
+        assert (latest["actor"], latest["changes"]["tier"]) == ("catalog-svc", {"before": "tautan", "after": "terhubung"})
         pbb = await entry_where(catalog, "cek-pbb", lambda b: b["health"]["events_seen"] == 1, "the paid bill")
         assert datetime.fromisoformat(pbb["health"]["last_event_at"]) < now + timedelta(minutes=10)  # clock skew cut
 
@@ -80,22 +92,19 @@ async def test_domain_events_quarantine_and_cameras_show_in_each_entry(live_sett
         assert {k: cctv["cameras"][k] for k in ("total", "online", "offline", "unknown")} == {
             "total": 3, "online": 1, "offline": 1, "unknown": 1}
 
-
-async def test_a_bad_source_app_is_dead_lettered_and_the_next_event_counts(live_settings, serve, producer):
-    async with serve(live_settings) as catalog:
+        # an event naming no catalog app is dead-lettered with the reason; the next one counts
         bad = IncidentReported(ticket="PSC119-9", source_app="PSC 119 ☠", source_ref="9", reported_at=T0)
         await producer.send(Envelope(bad, source="/apps/psc-119", subject=bad.ticket))
         await producer.send(incident(10, datetime.now(UTC)))
-        await entry_where(catalog, "psc-119", lambda b: b["health"]["events_seen"] == 1, "the good incident")
+        await entry_where(catalog, "psc-119", lambda b: b["health"]["events_seen"] == 4, "the good incident")
         async with catalog.runtime.sessions() as s:
-            from sqlalchemy import select
             reasons = (await s.execute(select(catalog.runtime.dead_letters.c.reason))).scalars().all()
         assert len(reasons) == 1 and "no catalog app id" in reasons[0]
 
 
 async def test_a_silent_bridged_app_becomes_a_dormant_candidate_and_comes_back_with_a_heartbeat(
-        live_settings, serve, producer, topic_reader):
-    async with serve(live_settings) as catalog:
+        quick_dormancy, serve, producer, topic_reader):
+    async with serve(quick_dormancy) as catalog:
         curhat = await entry_where(catalog, "curhat-ning-ita", lambda b: b["lifecycle"] == "dorman",
                                    "curhat-ning-ita to be marked dormant")
         assert curhat["dormancy"]["candidate"] is True
@@ -125,7 +134,7 @@ async def test_a_silent_bridged_app_becomes_a_dormant_candidate_and_comes_back_w
             "app_registered", "app_marked_dormant", "app_changed"]
 
     # a restart neither re-marks nor forgets: the watch lives in PostgreSQL
-    async with serve(live_settings) as catalog:
+    async with serve(quick_dormancy) as catalog:
         again = await entry_where(catalog, "curhat-ning-ita", lambda b: b["lifecycle"] == "dorman", "dormant again")
         history = (await catalog.http.get("/apps/curhat-ning-ita/history")).json()["items"]
         assert [h["action"] for h in history] == ["marked_dormant", "changed", "marked_dormant", "registered"]

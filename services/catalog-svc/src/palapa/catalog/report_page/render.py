@@ -119,7 +119,7 @@ def page(r: dict) -> str:
     fields = ", ".join(WARGAKU_FIELDS)
     return f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Peta dan rasionalisasi aplikasi</title><link rel="stylesheet" href="/report/page.css"></head>
+<title>Peta dan rasionalisasi aplikasi</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/report/page.css"></head>
 <body><header><h1>Peta dan rasionalisasi aplikasi pemerintah kota</h1>
 <p>Dihitung dari katalog aplikasi saat halaman ini dibuka (data lengkap: <a href="/report">/report</a>).</p></header>
 <main>
