@@ -117,3 +117,18 @@ async def test_the_census_import_keeps_history_and_a_reimport_never_unretires(ca
     await catalog_events(topic_reader, app_id, 3)
     bad = await catalog.http.post("/census", params={"actor": "a b"}, content=CENSUS.format(status="Aktif").encode())
     assert (bad.status_code, bad.json()["reason"]) == (422, "invalid_actor")
+
+
+async def test_two_dormancy_checks_at_once_mark_a_silent_app_once(catalog):
+    """Replicas checking together take turns under the registry lock; the second finds nothing left to do."""
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from palapa.catalog import dormancy
+
+    later = datetime.now(UTC) + timedelta(days=31)  # the start's check began watching curhat-ning-ita just now
+    marked = await asyncio.gather(*(dormancy.check(catalog.runtime, timedelta(days=30), later) for _ in range(3)))
+    assert sorted(map(tuple, marked)) == [(), (), ("curhat-ning-ita",)]
+    history = (await catalog.http.get("/apps/curhat-ning-ita/history")).json()["items"]
+    assert [h["action"] for h in history] == ["marked_dormant", "registered"]
+    assert history[0]["evidence"]["threshold_days"] == 30

@@ -47,6 +47,11 @@ def test_a_change_needs_an_account_name_and_a_reason(actor, reason, code):
     assert check_who("kominfo.sari", "  Rapat   20 November ") == ("kominfo.sari", "Rapat 20 November")
 
 
+def test_personal_data_in_a_reason_is_masked_before_history_or_events_keep_it():
+    _, reason = check_who("sari", "Aduan warga 3576010101010001 (0812-3456-7890, budi@mail.id) rapat 2026-11-20")
+    assert reason == "Aduan warga [disamarkan] ([disamarkan], [disamarkan]) rapat 2026-11-20"
+
+
 def test_retiring_switches_the_app_off_once_and_its_event_tells_the_previous_lifecycle():
     retired = retire(APP)
     assert (retired.lifecycle, retired.super_app, retired.cluster) == ("pensiun", None, None)

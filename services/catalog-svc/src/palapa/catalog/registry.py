@@ -72,7 +72,19 @@ def check_who(actor: Any, reason: Any) -> tuple[str, str]:
         raise RegistryError("invalid_reason", "reason wajib diisi: alasan perubahan")
     if len(reason) > MAX_REASON or not reason.isprintable():
         raise RegistryError("invalid_reason", f"reason paling banyak {MAX_REASON} karakter, tanpa karakter kendali")
-    return actor, " ".join(reason.split())
+    return actor, mask(" ".join(reason.split()))
+
+
+#: A NIK, a phone number or an e-mail in a free-text reason: history and events are no place for personal data.
+PERSONAL = re.compile(r"\+?\d[\d .-]{8,}\d|[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
+def mask(text: str) -> str:
+    """The text with NIK-like numbers, phone numbers and e-mail addresses replaced by [disamarkan]."""
+    def hide(m: re.Match) -> str:  # a date (8 digits) stays; 10 digits or more is a NIK or a phone number
+        return "[disamarkan]" if "@" in m.group() or sum(c.isdigit() for c in m.group()) >= 10 else m.group()
+
+    return PERSONAL.sub(hide, text)
 
 
 def _text(value: Any, name: str, *, required: bool, limit: int = MAX_TEXT) -> str | None:
