@@ -132,3 +132,10 @@ async def test_two_dormancy_checks_at_once_mark_a_silent_app_once(catalog):
     history = (await catalog.http.get("/apps/curhat-ning-ita/history")).json()["items"]
     assert [h["action"] for h in history] == ["marked_dormant", "registered"]
     assert history[0]["evidence"]["threshold_days"] == 30
+    # a person declares it active: the dormancy clock starts again from now
+    res = await catalog.http.patch("/apps/curhat-ning-ita", json={
+        "actor": "kominfo.sari", "reason": "Masih dipakai warga", "changes": {"lifecycle": "aktif"}})
+    assert res.json()["changes"] == {"lifecycle": {"before": "dorman", "after": "aktif"}}
+    assert await dormancy.check(catalog.runtime, timedelta(days=30), datetime.now(UTC) + timedelta(days=29)) == []
+    entry = (await catalog.http.get("/apps/curhat-ning-ita")).json()
+    assert (entry["lifecycle"], entry["dormancy"]["candidate"], entry["dormancy"]["evidence"]) == ("aktif", False, None)

@@ -90,11 +90,14 @@ def registry_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
             if not isinstance(patch, dict):
                 raise RegistryError("invalid_changes", "changes harus objek {kolom: nilai}")
 
-            async def make(_session, app):
+            async def make(session, app):
                 after = registry.edit(app, patch)
                 c = Change(app, after, "changed", actor, reason, datetime.now(UTC))
                 if not c.fields:
                     raise RegistryError("no_change", "Nilai baru sama dengan yang tercatat; tidak ada yang diubah")
+                if "lifecycle" in c.fields and after.lifecycle == "aktif":
+                    # a person vouches for the app: the dormancy clock starts again from now
+                    await registry_store.rewatch(session, app_id, c.at)
                 return c
 
             return await change(app_id, make)

@@ -149,6 +149,12 @@ async def watches(session: AsyncSession, app_id: str | None = None) -> dict[str,
     return {r.app_id: dict(r._mapping) for r in (await session.execute(q)).all()}
 
 
+async def rewatch(session: AsyncSession, app_id: str, now) -> None:
+    """Watch the app afresh from `now`, forgetting an earlier dormancy mark (a person declared it active)."""
+    await session.execute(app_watch.update().where(app_watch.c.app_id == app_id)
+                          .values(watched_since=now, marked_dormant_at=None, evidence=None))
+
+
 async def cameras_of(session: AsyncSession, app_id: str) -> list[dict]:
     rows = (await session.execute(select(cameras).where(cameras.c.app_id == app_id).order_by(cameras.c.camera_id)))
     return [dict(r._mapping) for r in rows.all()]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +16,7 @@ from palapa.contracts.envelope import Envelope
 from . import registry_store, store
 from .lifecycle import revive
 from .registry import SYSTEM_ACTOR, Change
-from .registry_store import app_activity, app_watch
+from .registry_store import app_activity
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,7 @@ async def apply_signs(session: AsyncSession, signs: Sequence[Sign], threshold: t
         if back is not None:
             changes.append(back)
     revived = [c.after.app_id for c in changes if c.after.lifecycle == "aktif" and c.before.lifecycle == "dorman"]
-    if revived:
-        await session.execute(update(app_watch).where(app_watch.c.app_id.in_(revived))
-                              .values(marked_dormant_at=None, evidence=None, watched_since=now))
+    for app_id in revived:
+        await registry_store.rewatch(session, app_id, now)
     return await registry_store.save(session, changes)
 
