@@ -28,3 +28,10 @@ def test_names_from_a_spreadsheet_are_escaped():
             "Tidak Aktif;<img src=x onerror=alert(1)>\n")
     html = page(report(census.parse(body.encode()).apps))
     assert "<script>alert" not in html and "<img" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_large_duplicate_group_lists_a_few_apps_and_counts_the_rest():
+    rows = "".join(f"{i};Antrian Puskesmas {i};OPD {i};;Layanan Publik;Masyarakat;Kesehatan;Aktif;\n" for i in range(20))
+    body = "No;Nama Aplikasi;OPD Pengelola;Alamat URL;Jenis Aplikasi;Sasaran Pengguna;Bidang Layanan;Status;Keterangan\n"
+    html = page(report(census.parse((body + rows).encode()).apps))
+    assert html.count("Antrian Puskesmas") == 8 and "dan 12 aplikasi lainnya" in html

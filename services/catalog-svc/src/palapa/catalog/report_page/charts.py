@@ -41,10 +41,11 @@ def bars(name: str, title: str, items: list[tuple[str, int]], *, color: str = PA
     return _svg(name, title, GAP + len(items) * (ROW_H + GAP), body)
 
 
-def stacked(name: str, title: str, rows: list[tuple[str, list[tuple[str, int]]]], legend: list[str]) -> str:
-    """One bar per row, split into the legend's segments, with a legend underneath."""
+def stacked(name: str, title: str, rows: list[tuple[str, list[tuple[str, int]]]], legend: list[str],
+            colors: dict[str, str] | None = None) -> str:
+    """One bar per row, split into the legend's segments (in `colors`, else the palette's), with a legend."""
     top = max((sum(v for _, v in segs) for _, segs in rows), default=0) or 1
-    colors = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(legend)}
+    colors = {s: (colors or {}).get(s, PALETTE[i % len(PALETTE)]) for i, s in enumerate(legend)}
     body = []
     for i, (label, segs) in enumerate(rows):
         y = GAP + i * (ROW_H + GAP)

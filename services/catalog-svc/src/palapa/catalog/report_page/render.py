@@ -11,6 +11,9 @@ AUDIENCE = {"warga": "Masyarakat", "pegawai": "Internal pemerintah"}
 KIND = {"layanan publik": "Layanan publik", "administrasi pemerintahan": "Administrasi pemerintahan",
         "website profil": "Website profil"}
 LIFECYCLE = {"aktif": "Aktif", "dorman": "Tidak aktif / dorman", "pensiun": "Pensiun"}
+#: Green for what runs, amber for what waits for a decision, grey for what is switched off; the two audiences apart.
+COLORS = {"Aktif": "#2da44e", "Tidak aktif / dorman": "#d29922", "Pensiun": "#8c959f", "Masyarakat": "#1f6feb",
+          "Internal pemerintah": "#8250df"}
 MAX_ROWS = 40  # rows of a table on the page; the JSON has them all
 
 
@@ -43,10 +46,11 @@ def _charts(r: dict) -> str:
     pub = s["active_in_public_fields"]
     lifecycles = [k for k in LIFECYCLE if any(k in row for row in r["kind_by_lifecycle"].values())]
     out = [
-        bars("audience", "Sasaran pengguna", [(_label(AUDIENCE, k), v) for k, v in r["by_audience"].items()]),
+        bars("audience", "Sasaran pengguna", [(_label(AUDIENCE, k), v) for k, v in r["by_audience"].items()],
+             color=COLORS["Masyarakat"]),
         stacked("kind-lifecycle", "Jenis aplikasi menurut status",
                 [(_label(KIND, k), [(LIFECYCLE[c], row.get(c, 0)) for c in lifecycles])
-                 for k, row in r["kind_by_lifecycle"].items()], [LIFECYCLE[c] for c in lifecycles]),
+                 for k, row in r["kind_by_lifecycle"].items()], [LIFECYCLE[c] for c in lifecycles], COLORS),
         bars("active-services", f"{number(s['active'])} aplikasi layanan aktif",
              [*((f"Bidang {f}", n) for f, n in pub["by_field"].items()),
               ("Administrasi pemerintahan", s["active_government_administration"]),
@@ -55,7 +59,7 @@ def _charts(r: dict) -> str:
     fields = sorted(r["field_by_audience"].items(), key=lambda kv: -sum(kv[1].values()))[:20]
     out.append(stacked("field-audience", "Bidang layanan menurut sasaran pengguna (20 terbesar)",
                        [(_label({}, f), [(AUDIENCE[a], row.get(a, 0)) for a in AUDIENCE]) for f, row in fields],
-                       list(AUDIENCE.values())))
+                       list(AUDIENCE.values()), COLORS))
     return "".join(out)
 
 
@@ -74,12 +78,16 @@ def _plan(r: dict) -> str:
     return "".join(out)
 
 
+def _members(apps: list[dict], shown: int = 8) -> str:
+    names = "<br>".join(escape(a["name"]) + " — " + escape(a["opd"]) for a in apps[:shown])
+    return names + (f"<br>dan {number(len(apps) - shown)} aplikasi lainnya" if len(apps) > shown else "")
+
+
 def _duplicates(r: dict) -> str:
     d = r["duplicates"]
     rows = "".join(
         f'<tr data-testid="duplikat"><td>{escape(g["field"])}</td><td>{escape(", ".join(g["shared_words"]))}</td>'
-        f'<td>{"<br>".join(escape(a["name"]) + " — " + escape(a["opd"]) for a in g["apps"])}</td></tr>'
-        for g in d["groups"][:MAX_ROWS])
+        f'<td>{_members(g["apps"])}</td></tr>' for g in d["groups"][:MAX_ROWS])
     more = f'<p>dan {number(d["total_groups"] - MAX_ROWS)} kelompok lainnya</p>' if d["total_groups"] > MAX_ROWS else ""
     body = (f'<table><tr><th>Bidang</th><th>Kata yang sama</th><th>Aplikasi — OPD</th></tr>{rows}</table>{more}'
             if d["groups"] else "<p>Tidak ada aplikasi yang tumpang tindih menurut aturan ini.</p>")
