@@ -35,3 +35,8 @@ def test_a_large_duplicate_group_lists_a_few_apps_and_counts_the_rest():
     body = "No;Nama Aplikasi;OPD Pengelola;Alamat URL;Jenis Aplikasi;Sasaran Pengguna;Bidang Layanan;Status;Keterangan\n"
     html = page(report(census.parse((body + rows).encode()).apps))
     assert html.count("Antrian Puskesmas") == 8 and "dan 12 aplikasi lainnya" in html
+
+
+def test_an_empty_registry_still_renders_a_page_of_zeros():
+    html = page(report([]))
+    assert 'data-figure="total"><span class="n">0</span>' in html and html.count("<svg") == 4
