@@ -29,6 +29,9 @@ async def test_another_census_reports_its_own_figures_and_they_follow_each_chang
     after = (await catalog.http.get("/report")).json()
     assert after["by_lifecycle"] == {"aktif": 5, "pensiun": 1} and after["dormant_candidates"]["total"] == 0
     assert after["plan"]["switched_off"]["total"] == 1
+    opds = {o["opd"]: o for o in (await catalog.http.get("/opds")).json()["items"]}
+    assert opds["BPKAD"]["by_lifecycle"] == {"aktif": 0, "dorman": 0, "pensiun": 1}
+    assert [a["name"] for a in opds["Dinas Kesehatan"]["apps"]] == ["Antrian Puskesmas", "Website Dinkes"]
     page = await catalog.http.get("/report/page")
     assert page.status_code == 200 and "default-src 'none'" in page.headers["content-security-policy"]
     assert 'data-figure="total"><span class="n">6</span>' in page.text

@@ -146,4 +146,26 @@ def registry_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
         last = items[-1].revision if items else None
         return HistoryPage(app_id=app_id, items=items, next_before=last if last and last > 1 else None)
 
+    @router.get("/opds")
+    async def list_opds() -> dict:
+        """The registry by owner: each OPD with its apps (id, name, lifecycle, tier, target) and counts."""
+        async with runtime.sessions() as session:
+            pairs = await store.all_apps(session)
+        return {"items": by_opd(app for app, _ in pairs)}
+
     return router
+
+
+def by_opd(apps) -> list[dict]:
+    """OPD → apps, OPDs by name (case ignored), each app by name."""
+    owners: dict[str, list[domain.App]] = {}
+    for app in apps:
+        owners.setdefault(app.opd.casefold(), []).append(app)
+    out = []
+    for _, members in sorted(owners.items()):
+        members.sort(key=lambda a: a.name.casefold())
+        out.append({"opd": members[0].opd, "total": len(members),
+                    "by_lifecycle": {k: sum(a.lifecycle == k for a in members) for k in domain.LIFECYCLES},
+                    "apps": [{"app_id": a.app_id, "name": a.name, "lifecycle": a.lifecycle, "tier": a.tier,
+                              "super_app": a.super_app, "cluster": a.cluster} for a in members]})
+    return out
