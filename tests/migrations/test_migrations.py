@@ -52,6 +52,13 @@ ROWS = {
         "bridges": {"app_id": "curhat", "bridge": "bridge-curhat", "last_heartbeat_at": AT,
                     "last_change_seen": AT, "lag_seconds": 0.4, "rows_translated": 7, "rows_quarantined": 1,
                     "quarantined": 1, "last_quarantine_reason": "tanggal kosong", "last_quarantine_at": AT},
+        "app_history": {"app_id": "curhat", "revision": 1, "action": "registered", "actor": "catalog-svc",
+                        "reason": "seed", "changes": {"name": [None, "Curhat Ning Ita"]}, "evidence": None, "at": AT},
+        "app_activity": {"app_id": "curhat", "last_event_at": AT, "last_event_type": "palapa.complaint.submitted.v1",
+                         "events_seen": 3},
+        "app_watch": {"app_id": "curhat", "watched_since": AT, "marked_dormant_at": None, "evidence": None},
+        "cameras": {"camera_id": "CAM-1", "app_id": "cctv", "location_name": "Simpang Empat", "latitude": -7.47,
+                    "longitude": 112.43, "online": True, "since": AT, "changed_at": AT},
     },
     "notify-svc": {
         "ticket_updates": {"ticket": "CURHAT-1", "revision": 1, "event_id": "evt-1",

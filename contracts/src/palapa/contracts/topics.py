@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 
 from .events import (
     AmbulanceDispatched,
+    AppChanged,
+    AppMarkedDormant,
+    AppRegistered,
+    AppRetired,
     BridgeHeartbeat,
     CameraCameOnline,
     CameraRegistered,
@@ -135,6 +139,14 @@ COMPLAINT_SLA = Topic(
     events=(SlaWarning, SlaBreached),
     config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)},
 )
+#: The catalog's registry changes, in order per app (key app_id), for services and frontends that follow it.
+CATALOG_APPS = Topic(
+    name="palapa.catalog.apps.v1",
+    partitions=2,
+    key="app_id",
+    events=(AppRegistered, AppChanged, AppMarkedDormant, AppRetired),
+    config={"cleanup.policy": "delete", "retention.ms": str(365 * DAY_MS)},
+)
 
 ALL_TOPICS: tuple[Topic, ...] = (
     COMPLAINT_INTAKE,
@@ -149,6 +161,7 @@ ALL_TOPICS: tuple[Topic, ...] = (
     HEALTH_QUEUES,
     TICKET_UPDATES,
     COMPLAINT_SLA,
+    CATALOG_APPS,
 )
 
 

@@ -19,7 +19,14 @@ HOSTILE = [
     *[(("GET", path, {}), (404, "not_found")) for path in ["/apps/curhat/x", "/app", "/" + "x" * 5000, "/%00"]],
     *[((method, path, {}), (405, "method_not_allowed"))
       for method in ("POST", "PUT", "DELETE", "PATCH")
-      for path in ("/apps", "/apps/curhat-ning-ita", "/healthz", "/readyz", "/metrics", "/asyncapi.json")],
+      for path in ("/apps", "/apps/curhat-ning-ita", "/healthz", "/readyz", "/metrics", "/asyncapi.json")
+      if (method, path) != ("PATCH", "/apps/curhat-ning-ita")],  # PATCH edits an entry (test_catalog_registry)
+    (("PATCH", "/apps/curhat-ning-ita", {}), (422, "invalid_json")),
+    (("POST", "/apps/curhat-ning-ita/retire", {}), (422, "invalid_json")),
+    (("GET", "/apps/curhat-ning-ita/history", {"limit": "-1"}), (422, "invalid_request")),
+    (("GET", "/apps/curhat-ning-ita/history", {"before": "9" * 40}), (422, "invalid_request")),
+    (("GET", "/apps/lapor-hilang/history", {}), (404, "unknown_app")),
+    (("GET", "/apps/%00/history", {}), (422, "malformed_app_id")),
 ]
 
 #: Odd but harmless: answered 200 (an empty or filtered list).

@@ -4,6 +4,7 @@ import asyncio
 import io
 from pathlib import Path
 
+import httpx
 import openpyxl
 import pytest
 import uvicorn
@@ -97,9 +98,14 @@ async def test_the_import_command_posts_the_file_to_a_running_catalog(settings, 
     try:
         await eventually(lambda: server.started or None, what="catalog-svc listening")
         port = server.servers[0].sockets[0].getsockname()[1]
-        code = await asyncio.to_thread(cli.main, ["import", str(SAMPLE), "--url", f"http://127.0.0.1:{port}"])
+        code = await asyncio.to_thread(cli.main, ["import", str(SAMPLE), "--url", f"http://127.0.0.1:{port}",
+                                                  "--actor", "kominfo.sari", "--reason", "Sensus 2026"])
         assert code == 0
         assert "322 aplikasi terbaca (322 baru, 0 diperbarui), 0 baris ditolak" in capsys.readouterr().out
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            [app] = (await http.get("/apps", params={"q": "Layanan Kesehatan 001"})).json()["items"]
+            [entry] = (await http.get(f"/apps/{app['app_id']}/history")).json()["items"]
+        assert (entry["actor"], entry["reason"], entry["action"]) == ("kominfo.sari", "Sensus 2026", "registered")
     finally:
         server.should_exit = True
         await task

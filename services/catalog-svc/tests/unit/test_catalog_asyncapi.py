@@ -14,6 +14,15 @@ async def test_the_asyncapi_document_lists_what_catalog_svc_consumes_and_publish
     assert doc["asyncapi"] == "3.0.0"
     assert summary(doc) == {
         "receive": {"palapa.bridges.heartbeats.v1": ["BridgeHeartbeat"],
-                    "palapa.bridges.quarantine.v1": ["RowQuarantined"]},
-        "send": {"palapa.platform.deadletter.v1": ["EventDeadLettered"]},
+                    "palapa.bridges.quarantine.v1": ["RowQuarantined"],
+                    # each app's domain traffic keeps its entry live (traffic.py)
+                    "palapa.complaints.intake.v1": ["ComplaintSubmitted", "ComplaintStatusChanged"],
+                    "palapa.emergency.incidents.v1": ["IncidentReported", "AmbulanceDispatched", "PatientHandedOver",
+                                                      "IncidentClosed"],
+                    "palapa.tax.bills.v1": ["TaxBillIssued", "TaxBillChanged", "TaxBillPaid"],
+                    "palapa.service_requests.v1": ["ServiceRequestSubmitted", "ServiceRequestStatusChanged"],
+                    "palapa.health.queues.v1": ["QueueTicketCalled"],
+                    "palapa.transport.cameras.v1": ["CameraRegistered", "CameraWentOffline", "CameraCameOnline"]},
+        "send": {"palapa.platform.deadletter.v1": ["EventDeadLettered"],
+                 "palapa.catalog.apps.v1": ["AppRegistered", "AppChanged", "AppMarkedDormant", "AppRetired"]},
     }

@@ -79,15 +79,6 @@ def apps_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
         now = datetime.now(UTC)
         return AppList(items=[AppRead.of(app, states[app.app_id], now, beat) for app in found])
 
-    @router.get("/apps/{app_id}", response_model=AppRead, responses={404: {"description": "unknown_app"}})
-    async def read_app(app_id: str):
-        """One app with its bridge's liveness, last heartbeat and lag."""
-        if not domain.APP_ID.fullmatch(app_id):
-            return refusal(422, "malformed_app_id", "app_id hanya huruf kecil, angka dan '-', 2 sampai 64 karakter")
-        async with runtime.sessions() as session:
-            pair = await store.one_app(session, app_id)
-        if pair is None:
-            return refusal(404, "unknown_app", f"Aplikasi {app_id} tidak ada di katalog")
-        return AppRead.of(*pair, datetime.now(UTC), beat)
+    # GET /apps/{app_id} (the entry with its health, dormancy and cameras) is in detail.py
 
     return router

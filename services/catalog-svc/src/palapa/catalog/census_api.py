@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
@@ -10,7 +11,9 @@ from pydantic import BaseModel
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
-from . import census, census_xlsx, store
+from . import census, census_xlsx, registry_store, store
+from .importing import census_changes
+from .registry import RegistryError, check_who
 from .report import report
 
 #: A city's census is a few thousand rows; anything much larger is not a census form.
@@ -26,6 +29,7 @@ class CensusImported(BaseModel):
     read: int
     inserted: int
     updated: int
+    changed: int = 0  # apps whose entry differs after the import (each with a history row and an event)
     refused: list[RefusedRow]
     encoding: str
     delimiter: str
@@ -37,8 +41,15 @@ def census_router(runtime: Runtime) -> APIRouter:
 
     @router.post("/census", response_model=CensusImported,
                  responses={413: {"description": "too_large"}, 422: {"description": "unreadable_census"}})
-    async def import_census(request: Request):
-        """Import a census CSV or XLSX (the request body): upsert every readable row, answer every refused one."""
+    async def import_census(request: Request, actor: str = "impor-sensus", reason: str = "Impor sensus aplikasi"):
+        """Import a census CSV or XLSX (the request body): upsert every readable row, answer every refused one.
+
+        Every app new or changed gets a history row (actor, reason) and an AppRegistered / AppChanged event.
+        """
+        try:
+            actor, reason = check_who(actor, reason)
+        except RegistryError as exc:
+            return refusal(exc.status, exc.reason, exc.detail)
         data = bytearray()
         async for chunk in request.stream():
             data += chunk
@@ -49,10 +60,14 @@ def census_router(runtime: Runtime) -> APIRouter:
             found = await asyncio.to_thread(census_xlsx.parse_any, bytes(data))
         except census.CensusFileError as exc:
             return refusal(422, "unreadable_census", str(exc))
-        async with runtime.sessions() as session, session.begin():
-            inserted, updated = await store.upsert_census(session, found.apps)
+        async with runtime.transaction() as tx:
+            known = await registry_store.lock_apps(tx.session, [a.app_id for a in found.apps])
+            changes = census_changes(known, found.apps, actor, reason, datetime.now(UTC))
+            events = await registry_store.save(tx.session, changes)
+            tx.publish(*events)
         return CensusImported(
-            read=len(found.apps), inserted=inserted, updated=updated, encoding=found.encoding,
+            read=len(found.apps), inserted=len(found.apps) - len(known), updated=len(known), changed=len(events),
+            encoding=found.encoding,
             delimiter=found.delimiter, format=found.format,
             refused=[RefusedRow(line=r.line, reason=r.reason) for r in found.refused])
 
@@ -61,6 +76,7 @@ def census_router(runtime: Runtime) -> APIRouter:
         """Counts by audience, kind, lifecycle and field, their crossings, and the consolidation plan."""
         async with runtime.sessions() as session:
             pairs = await store.all_apps(session)
-        return report(app for app, _ in pairs)
+            watches = await registry_store.watches(session)
+        return report((app for app, _ in pairs), watches)
 
     return router

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -22,9 +23,14 @@ def _content_type(path: Path) -> str:
     return "text/csv"
 
 
-def import_census(path: Path, url: str) -> int:
-    """POST the file and print the answer; exit status 0 when every row was read, 1 with refused rows, 2 on error."""
-    request = urllib.request.Request(f"{url.rstrip('/')}/census", data=path.read_bytes(), method="POST",
+def import_census(path: Path, url: str, actor: str | None = None, reason: str | None = None) -> int:
+    """POST the file and print the answer; exit status 0 when every row was read, 1 with refused rows, 2 on error.
+
+    `actor` and `reason` go into each changed entry's history (defaults: impor-sensus, "Impor sensus aplikasi").
+    """
+    who = urllib.parse.urlencode({k: v for k, v in (("actor", actor), ("reason", reason)) if v})
+    request = urllib.request.Request(f"{url.rstrip('/')}/census" + (f"?{who}" if who else ""), data=path.read_bytes(),
+                                     method="POST",
                                      headers={"Content-Type": _content_type(path)})
     try:
         with urllib.request.urlopen(request, timeout=120) as res:
@@ -49,10 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     imp = sub.add_parser("import", help="import a census CSV or XLSX into the running catalog-svc")
     imp.add_argument("file", type=Path)
     imp.add_argument("--url", default=DEFAULT_URL, help=f"catalog-svc's address (default {DEFAULT_URL})")
+    imp.add_argument("--actor", help="who imports (an account name), kept in each changed entry's history")
+    imp.add_argument("--reason", help="why, kept in each changed entry's history")
     args = parser.parse_args(argv)
     if not args.file.is_file():
         parser.error(f"berkas {args.file} tidak ada")
-    return import_census(args.file, args.url)
+    return import_census(args.file, args.url, args.actor, args.reason)
 
 
 if __name__ == "__main__":

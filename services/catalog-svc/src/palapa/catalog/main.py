@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime, timedelta
+
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from palapa.contracts.topics import ALL_TOPICS
+from palapa.contracts.topics import ALL_TOPICS, CATALOG_APPS
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
-from . import handlers, store
+from . import dormancy, handlers, registry_store, store
 from .api import apps_router
 from .census_api import census_router
+from .detail import detail_router
+from .importing import seed_changes
+from .registry_api import registry_router
+from .report_page import report_page_router
 from .seed import SEED
 from .settings import CatalogSettings
+from .traffic import register_traffic
 
 SERVICE = "catalog-svc"
 
@@ -22,15 +30,29 @@ SERVICE = "catalog-svc"
 def create_app(settings: CatalogSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
     """The catalog-svc app: the seeded registry of apps, kept current by bridge heartbeats."""
     runtime = Runtime(settings, SERVICE, store.metadata, exporter=exporter)
-    handlers.register(runtime)
+    dormant_after = timedelta(days=settings.dormant_after_days)
+    handlers.register(runtime, dormant_after)
+    if settings.follow_traffic:
+        register_traffic(runtime, dormant_after)
+    stop_checking = asyncio.Event()
 
     async def load_seed() -> None:
-        async with runtime.sessions() as session, session.begin():
-            await store.upsert_apps(session, SEED)
+        async with runtime.transaction() as tx:
+            known = await registry_store.lock_apps(tx.session, [a.app_id for a in SEED])
+            tx.publish(*await registry_store.save(tx.session, seed_changes(known, SEED, datetime.now(UTC))))
+
+    async def start_checking() -> None:
+        runtime.spawn(dormancy.run(runtime, dormant_after, settings.dormant_check_seconds, stop_checking),
+                      f"{SERVICE}-dormancy-check")
+
+    async def stop_checks() -> None:
+        stop_checking.set()
 
     return service_app(
-        runtime, title="Palapa catalog-svc", routers=[apps_router(runtime, settings), census_router(runtime)], topics=ALL_TOPICS,
-        on_start=[load_seed],
+        runtime, title="Palapa catalog-svc",
+        routers=[detail_router(runtime, settings), registry_router(runtime, settings), apps_router(runtime, settings),
+                 census_router(runtime), report_page_router(runtime)],
+        topics=ALL_TOPICS, publishes=[CATALOG_APPS], on_start=[load_seed, start_checking], on_stop=[stop_checks],
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from . import duplicates
 from .census import WARGAKU_FIELDS
 from .domain import App
 
@@ -30,7 +31,7 @@ def _by_lifecycle(apps: list[App]) -> dict[str, int]:
 def _plan(apps: list[App]) -> dict:
     folds: dict[str, dict[str, list[str]]] = {"wargaku": {}, "kantorku": {}}
     for app in apps:
-        if app.super_app is not None:
+        if app.super_app is not None and app.lifecycle == "aktif":  # what is switched off folds into nothing
             folds[app.super_app].setdefault(app.cluster or "lainnya", []).append(app.app_id)
     off = sorted(a.app_id for a in apps if a.lifecycle != "aktif")
     kept = sorted(a.app_id for a in apps if a.lifecycle == "aktif" and a.super_app is None)
@@ -39,8 +40,22 @@ def _plan(apps: list[App]) -> dict:
     return {**plan, "switched_off": {"total": len(off), "apps": off}, "kept": {"total": len(kept), "apps": kept}}
 
 
-def report(registry: Iterable[App]) -> dict:
-    """Counts by audience, kind, lifecycle and field and their crossings, the headline split and the plan."""
+def _candidates(apps: list[App], watches: dict[str, dict]) -> dict:
+    """Dormant apps awaiting a person's decision, each with its evidence: the dormancy check's, or the census's."""
+    out = []
+    for a in sorted((a for a in apps if a.lifecycle == "dorman"), key=lambda a: (a.opd.casefold(), a.name.casefold())):
+        watch = watches.get(a.app_id) or {}
+        if watch.get("evidence"):
+            evidence = {"source": "pemeriksaan", **watch["evidence"]}
+        else:
+            evidence = {"source": "sensus", "note": a.description or "Status sensus: Tidak Aktif"}
+        out.append({"app_id": a.app_id, "name": a.name, "opd": a.opd, "field": a.field, "evidence": evidence})
+    return {"total": len(out), "apps": out}
+
+
+def report(registry: Iterable[App], watches: dict[str, dict] | None = None) -> dict:
+    """Counts by audience, kind, lifecycle and field and their crossings, the headline split, the duplicates,
+    the dormant candidates and the plan (`watches`: the dormancy check's evidence per app id)."""
     everything = list(registry)
     apps = [a for a in everything if a.kind is not None]  # the census's apps; unclassified ones are only counted
     services = [a for a in apps if a.kind in SERVICE_KINDS]
@@ -69,4 +84,8 @@ def report(registry: Iterable[App]) -> dict:
         },
         "profile_websites": _by_lifecycle([a for a in apps if a.kind == "website profil"]),
         "plan": _plan(apps),
+        "duplicates": {"rule": duplicates.RULE, "groups": (dups := duplicates.groups(apps)),
+                       "total_groups": len(dups), "apps_involved": sum(len(g["apps"]) for g in dups)},
+        # every dormant entry, the pilot apps' too (the dormancy check watches bridged apps, classified or not)
+        "dormant_candidates": _candidates(everything, watches or {}),
     }

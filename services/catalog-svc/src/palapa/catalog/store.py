@@ -147,3 +147,7 @@ def _pair(row) -> tuple[App, BridgeState | None]:
         return app, None
     state = BridgeState(**{c.name: m[f"b_{c.name}"] for c in bridges.c})
     return app, state
+
+
+# the registry's own tables (history, traffic, watch, cameras) join this metadata: import them with it
+from . import registry_store as _registry_store  # noqa: E402,F401
