@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from opentelemetry import trace
-from sqlalchemy import BigInteger, Table, and_, any_, bindparam, func, or_, select, update
+from sqlalchemy import BigInteger, Table, any_, bindparam, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -27,18 +27,21 @@ REASON_MAX = 2000
 
 
 def pending(t: Table, batch: int):
-    """Unpublished, unparked rows in id order, without those queued behind a parked row of their key."""
+    """Unpublished, unparked rows in id order, without those queued behind a parked row of their key.
+
+    Written as NOT EXISTS so PostgreSQL walks the unpublished index in id order and stops at `batch` rows (the
+    parked rows, looked up by their own small index, are few): a join with the blocked keys made it read the
+    whole backlog at every batch, so a backlog of 500,000 rows was relayed in quadratic time (bench pbb)."""
+    p = t.alias("parked")
     blocked = (
-        select(t.c.topic, t.c.key, func.min(t.c.id).label("first_id"))
-        .where(t.c.published_at.is_(None), t.c.parked_at.is_not(None), t.c.key.is_not(None))
-        .group_by(t.c.topic, t.c.key)
-        .cte("blocked")
+        select(p.c.id)
+        .where(p.c.published_at.is_(None), p.c.parked_at.is_not(None), p.c.topic == t.c.topic, p.c.key == t.c.key,
+               p.c.id < t.c.id)
+        .exists()
     )
     return (
         select(t.c.id, t.c.event_id, t.c.topic, t.c.key, t.c.value, t.c.headers, t.c.trace)
-        .outerjoin(blocked, and_(blocked.c.topic == t.c.topic, blocked.c.key == t.c.key))
-        .where(t.c.published_at.is_(None), t.c.parked_at.is_(None),
-               or_(blocked.c.first_id.is_(None), t.c.id < blocked.c.first_id))
+        .where(t.c.published_at.is_(None), t.c.parked_at.is_(None), ~blocked)
         .order_by(t.c.id)
         .limit(batch)
     )

@@ -146,7 +146,8 @@ class ExportImporter:
                 tx.staged.extend(staged)
                 emitted = len(staged)
                 await raw.execute(UPSERT, now)
-                await raw.execute(RELINE)
+                if len(rows) < len({(b[1], b[2]) for b in bills}):  # some bills were re-read unchanged
+                    await raw.execute(RELINE)
             if refused:
                 kept = [self._quarantine(tx, path.name, reason, line, now) for reason, line in refused]
                 await s.execute(store.export_quarantine.insert(), kept)
