@@ -13,6 +13,7 @@ from palapa.kit.settings import load
 from . import handlers, store
 from .api import apps_router
 from .census_api import census_router
+from .directory_api import directory_page_router, directory_router, load_directory
 from .seed import SEED
 from .settings import CatalogSettings
 
@@ -28,9 +29,14 @@ def create_app(settings: CatalogSettings, *, exporter: SpanExporter | None = Non
         async with runtime.sessions() as session, session.begin():
             await store.upsert_apps(session, SEED)
 
+    async def load_services() -> None:
+        await load_directory(runtime)
+
+    routers = [apps_router(runtime, settings), census_router(runtime)]
+    routers += [directory_router(runtime, settings), directory_page_router(settings)]
     return service_app(
-        runtime, title="Palapa catalog-svc", routers=[apps_router(runtime, settings), census_router(runtime)], topics=ALL_TOPICS,
-        on_start=[load_seed],
+        runtime, title="Palapa catalog-svc", routers=routers, topics=ALL_TOPICS,
+        on_start=[load_seed, load_services],
     )
 
 

@@ -14,3 +14,5 @@ class CatalogSettings(ServiceSettings):
     http_port: int = Field(8102, ge=1, le=65535)
     # Heartbeat interval assumed for a bridge the catalog does not describe (CATALOG_DEFAULT_HEARTBEAT_SECONDS).
     default_heartbeat_seconds: float = Field(10.0, gt=0, le=3600)
+    # The citizen page (notify-svc): where a bridged app's services are served, and the search page's link back.
+    citizen_page_url: str = Field("http://127.0.0.1:8103/", pattern=r"^https?://\S+$")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy import BigInteger, Column, DateTime, Float, Index, MetaData, String, Table, Text, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import BigInteger, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text, select
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.events import BridgeHeartbeat, RowQuarantined
@@ -147,3 +147,47 @@ def _pair(row) -> tuple[App, BridgeState | None]:
         return app, None
     state = BridgeState(**{c.name: m[f"b_{c.name}"] for c in bridges.c})
     return app, state
+
+
+# The citizens' directory (README "catalog-svc: the directory"); queries in directory_store.py.
+# `doc` is the weighted text-search vector (name A, keywords B, the rest C) in the `catalog.cari` configuration
+# (indonesian stemming after unaccent); trigram indexes answer typos.
+services = Table(
+    "services",
+    metadata,
+    Column("service_id", String(64), primary_key=True),
+    Column("name", String, nullable=False),
+    Column("app_id", String(64), nullable=False),
+    Column("app_name", String, nullable=False),
+    Column("opd", String(64), nullable=False),
+    Column("field", String(64), nullable=False),
+    Column("audience", String(16), nullable=False),
+    Column("requirements", JSONB, nullable=False),
+    Column("fee", BigInteger, nullable=True),
+    Column("days", Integer, nullable=False),
+    Column("url", Text, nullable=True),
+    Column("keywords", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("doc", TSVECTOR, nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_services_doc", "doc", postgresql_using="gin"),
+    Index("ix_services_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
+    Index("ix_services_opd", "opd"),
+    Index("ix_services_field", "field"),
+)
+
+synonym_groups = Table(
+    "synonym_groups",
+    metadata,
+    Column("group_id", String(64), primary_key=True),
+    Column("terms", JSONB, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Words of the services' names, keywords and descriptions: what a typo is corrected to.
+directory_words = Table(
+    "directory_words",
+    metadata,
+    Column("word", String(40), primary_key=True),
+    Index("ix_directory_words_trgm", "word", postgresql_using="gin", postgresql_ops={"word": "gin_trgm_ops"}),
+)
