@@ -39,6 +39,12 @@ ROWS = {
         "bridges": {"app_id": "curhat", "bridge": "bridge-curhat", "last_heartbeat_at": AT,
                     "last_change_seen": AT, "lag_seconds": 0.4, "rows_translated": 7, "rows_quarantined": 1,
                     "quarantined": 1, "last_quarantine_reason": "tanggal kosong", "last_quarantine_at": AT},
+        "services": {"service_id": "ktp-el-baru", "name": "Pembuatan KTP-el", "app_id": "dukcapil", "app_name": "Dukcapil",
+                     "opd": "DISPENDUKCAPIL", "field": "administrasi kependudukan", "audience": "warga",
+                     "requirements": ["Kartu Keluarga"], "fee": 0, "days": 1, "url": None, "keywords": "e-ktp",
+                     "description": "Perekaman KTP-el", "doc": None, "updated_at": AT},
+        "synonym_groups": {"group_id": "ktp", "terms": ["ktp", "kartu tanda penduduk"], "updated_at": AT},
+        "directory_words": {"word": "kependudukan"},
     },
     "notify-svc": {
         "ticket_updates": {"ticket": "CURHAT-1", "revision": 1, "event_id": "evt-1",

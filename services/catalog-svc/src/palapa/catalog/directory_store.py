@@ -109,14 +109,14 @@ async def corrections(session: AsyncSession, candidates: list[str]) -> dict[str,
 
 
 def _tsquery(segments: Sequence[tuple[str, ...]], params: dict) -> tuple[str, str]:
-    """(any segment, every segment) as SQL over bound phrases; a segment is any of its alternative phrases."""
+    """(any segment, every segment) as SQL over bound phrases; a segment is any of its alternatives (all its words)."""
     parts = []
     for seg in segments:
         alts = []
         for phrase in seg:
             key = f"p{len(params)}"
             params[key] = phrase
-            alts.append(f"phraseto_tsquery('{TS_CONFIG}', :{key})")
+            alts.append(f"plainto_tsquery('{TS_CONFIG}', :{key})")
         parts.append("(" + " || ".join(alts) + ")")
     return " || ".join(parts), " && ".join(parts)
 
