@@ -100,6 +100,10 @@ def main() -> None:
         from .bench_throughput import main as throughput
 
         return throughput(argv[1:])
+    if argv[:1] in (["search"], ["census-import"]):
+        from .bench_search import main_census, main_search
+
+        return (main_search if argv[0] == "search" else main_census)(argv[1:])
     if argv[:1] == ["latency"]:
         argv = argv[1:]
     parser = argparse.ArgumentParser(prog="palapa bench [latency]", description=__doc__)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from importlib.resources import files
 from pathlib import Path
 from typing import Literal
@@ -15,11 +14,11 @@ from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
 from . import directory, directory_store, search, synonyms
+from .directory_cache import CorrectionCache, SynonymCache
 from .domain import BadSearchError
 from .settings import CatalogSettings
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-SYNONYMS_TTL_SECONDS = 5.0  # another replica's edit is seen within this
 DATA = files("palapa.catalog") / "data"
 PAGE = Path(__file__).with_name("directory_page")
 PAGE_HEADERS = {
@@ -73,21 +72,6 @@ class SynonymGroupRead(BaseModel):
     terms: list[str]
 
 
-class SynonymCache:
-    """The synonym groups, read again from the database at most every few seconds (and after a local edit)."""
-
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime, self.groups, self.at = runtime, [], float("-inf")
-
-    async def get(self, session) -> list[synonyms.SynonymGroup]:
-        if time.monotonic() - self.at > SYNONYMS_TTL_SECONDS:
-            self.groups, self.at = await directory_store.all_synonyms(session), time.monotonic()
-        return self.groups
-
-    def forget(self) -> None:
-        self.at = float("-inf")
-
-
 def _hit(row, portal_url: str) -> ServiceHit:
     where, url = directory.served_at(row.bridge, row.url, portal_url)
     return ServiceHit(
@@ -118,6 +102,7 @@ async def _body(request: Request) -> bytes | None:
 def directory_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
     router = APIRouter(tags=["directory"])
     cache = SynonymCache(runtime)
+    typos = CorrectionCache()
     portal = settings.citizen_page_url
 
     @router.get("/directory/search", response_model=SearchResult, responses={422: {"description": "bad parameter"}})
@@ -130,7 +115,7 @@ def directory_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
             return refusal(422, exc.reason, exc.detail)
         async with runtime.sessions() as session:
             groups = await cache.get(session)
-            fixed = await directory_store.corrections(session, query.typo_candidates(synonyms.vocabulary(groups)))
+            fixed = await typos.get(session, query.typo_candidates(synonyms.vocabulary(groups)))
             segments = synonyms.expand([fixed.get(w, w) for w in query.words], groups)
             rows = await directory_store.search(session, query, segments)
         return SearchResult(query=query.text, corrected=fixed, items=[_hit(r, portal) for r in rows])
@@ -158,6 +143,7 @@ def directory_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
             return refusal(422, "unreadable_file", str(exc))
         async with runtime.sessions() as session, session.begin():
             inserted, updated = await directory_store.upsert_services(session, found.services)
+        typos.forget()
         return Imported(read=len(found.services), inserted=inserted, updated=updated,
                         refused=[{"line": line, "reason": reason} for line, reason in found.refused])
 
@@ -186,6 +172,7 @@ def directory_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
         async with runtime.sessions() as session, session.begin():
             await directory_store.put_synonyms(session, [group])
         cache.forget()
+        typos.forget()
         return SynonymGroupRead(group_id=group.group_id, terms=list(group.terms))
 
     @router.delete("/directory/synonyms/{group_id}", status_code=204, responses={404: {"description": "unknown"}})

@@ -12,18 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .directory import Service
 from .search import SearchQuery
 from .store import directory_words, services, synonym_groups
-from .synonyms import SynonymGroup
+from .synonyms import SynonymGroup, words
 
 TS_CONFIG = "catalog.cari"
 SERVICE_FIELDS = ("name", "app_id", "app_name", "opd", "field", "audience", "requirements", "fee", "days", "url",
                   "keywords", "description")
 _BODY = ("s.description || ' ' || s.opd || ' ' || s.field || ' ' || "
          "coalesce((SELECT string_agg(r, ' ') FROM jsonb_array_elements_text(s.requirements) AS r), '')")
+_HEAD = (f"setweight(to_tsvector('{TS_CONFIG}', s.name), 'A') || "
+         f"setweight(to_tsvector('{TS_CONFIG}', s.keywords || ' ' || s.app_name), 'B')")
 _SET_DOC = text(
-    f"UPDATE catalog.services AS s SET doc = "
-    f"setweight(to_tsvector('{TS_CONFIG}', s.name), 'A') || "
-    f"setweight(to_tsvector('{TS_CONFIG}', s.keywords || ' ' || s.app_name), 'B') || "
-    f"setweight(to_tsvector('{TS_CONFIG}', {_BODY}), 'C') "
+    f"UPDATE catalog.services AS s SET head = {_HEAD}, "
+    f"doc = {_HEAD} || setweight(to_tsvector('{TS_CONFIG}', {_BODY}), 'C') "
     "WHERE s.service_id = ANY(:ids)"
 ).bindparams(bindparam("ids", type_=ARRAY(services.c.service_id.type)))
 _ADD_WORDS = text("INSERT INTO catalog.directory_words (word) SELECT unnest(:words) ON CONFLICT DO NOTHING").bindparams(
@@ -32,7 +32,7 @@ _ADD_WORDS = text("INSERT INTO catalog.directory_words (word) SELECT unnest(:wor
 
 def _row(s: Service, now: datetime) -> dict:
     return {"service_id": s.service_id, **{f: getattr(s, f) for f in SERVICE_FIELDS}, "requirements": list(s.requirements),
-            "updated_at": now}
+            "name_key": " ".join(words(s.name)), "updated_at": now}
 
 
 async def upsert_services(session: AsyncSession, found: Sequence[Service], *, replace: bool = True) -> tuple[int, int]:
@@ -44,7 +44,7 @@ async def upsert_services(session: AsyncSession, found: Sequence[Service], *, re
     now = datetime.now(UTC)
     stmt = insert(services)
     if replace:
-        fields = (*SERVICE_FIELDS, "updated_at")
+        fields = (*SERVICE_FIELDS, "name_key", "updated_at")
         stmt = stmt.on_conflict_do_update(index_elements=[services.c.service_id], set_={f: stmt.excluded[f] for f in fields})
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=[services.c.service_id])
@@ -121,8 +121,14 @@ def _tsquery(segments: Sequence[tuple[str, ...]], params: dict) -> tuple[str, st
     return " || ".join(parts), " && ".join(parts)
 
 
+_COLUMNS = ("s.service_id, s.name, s.app_id, s.app_name, s.opd, s.field, s.audience, s.requirements, s.fee, s.days, "
+            "s.url, s.description")
+
+
 async def search(session: AsyncSession, query: SearchQuery, segments: Sequence[tuple[str, ...]]) -> list:
-    """Matching services, best first: exact name, then every word found, then text rank plus name similarity."""
+    """Matching services, best first: exact name, then every word found, then text rank (ts_rank), then name.
+    Services whose name or keywords match come before those matched only in their description or requirements;
+    the second set is read only when the first has fewer than `limit` services."""
     params: dict = {"text": query.text, "limit": query.limit}
     filters = []
     if query.opd:
@@ -136,25 +142,30 @@ async def search(session: AsyncSession, query: SearchQuery, segments: Sequence[t
         params["audience"] = query.audience
     where = "".join(f" AND {f}" for f in filters)
     if not query.text:
-        order, match, cte = "s.name", "TRUE", "SELECT 1"
-    elif segments:
+        found = (f"SELECT {_COLUMNS}, row_number() OVER (ORDER BY s.name) AS pos FROM catalog.services s "
+                 f"WHERE TRUE{where} ORDER BY s.name LIMIT :limit")
+        sql = f"WITH found AS ({found})"
+    elif not segments:  # only filler words ("bagaimana cara"): nothing to look for
+        return []
+    else:
         qor, qand = _tsquery(segments, params)
-        cte = f"SELECT {qor} AS qor, {qand} AS qand"
-        match = "(s.doc @@ q.qor OR s.name % :text)"
-        order = ("(regexp_replace(lower(unaccent(s.name)), '[^0-9a-z]+', ' ', 'g') = :text) DESC, "
-                 "(s.doc @@ q.qand) DESC, ts_rank(s.doc, q.qor) DESC, similarity(s.name, :text) DESC, s.name")
-    else:  # only filler words: names alike
-        order, match, cte = "similarity(s.name, :text) DESC, s.name", "s.name % :text", "SELECT 1"
-    sql = f"""
-WITH q AS ({cte})
-SELECT s.service_id, s.name, s.app_id, s.app_name, s.opd, s.field, s.audience, s.requirements, s.fee, s.days,
-       s.url, s.description, coalesce(a.bridge, b.bridge) AS bridge
-FROM catalog.services s CROSS JOIN q
-LEFT JOIN catalog.apps a ON a.app_id = s.app_id
-LEFT JOIN catalog.bridges b ON b.app_id = s.app_id AND b.last_heartbeat_at IS NOT NULL
-WHERE {match}{where}
-ORDER BY {order}
-LIMIT :limit"""
+        order = "(s.name_key = :text) DESC, (s.doc @@ q.qand) DESC, ts_rank(s.doc, q.qor) DESC, s.name"
+        # `rest` is read only when `head` has fewer than `limit` (a one-time filter: no scan otherwise)
+        sql = f"""
+WITH q AS MATERIALIZED (SELECT {qor} AS qor, {qand} AS qand),
+head AS MATERIALIZED (
+  SELECT {_COLUMNS}, row_number() OVER (ORDER BY {order}) AS pos FROM catalog.services s, q
+  WHERE s.head @@ q.qor{where} ORDER BY {order} LIMIT :limit),
+rest AS (
+  SELECT {_COLUMNS}, :limit + row_number() OVER (ORDER BY {order}) AS pos FROM catalog.services s, q
+  WHERE (SELECT count(*) FROM head) < :limit AND s.doc @@ q.qor AND NOT (s.head @@ q.qor){where}
+  ORDER BY {order} LIMIT :limit),
+found AS (SELECT * FROM head UNION ALL SELECT * FROM rest)"""
+    sql += """
+SELECT f.*, coalesce(a.bridge, b.bridge) AS bridge FROM found f
+LEFT JOIN catalog.apps a ON a.app_id = f.app_id
+LEFT JOIN catalog.bridges b ON b.app_id = f.app_id AND b.last_heartbeat_at IS NOT NULL
+ORDER BY f.pos LIMIT :limit"""
     return (await session.execute(text(sql), params)).all()
 
 

@@ -38,14 +38,18 @@ def upgrade() -> None:
     sa.Column('url', sa.Text(), nullable=True),
     sa.Column('keywords', sa.Text(), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('name_key', sa.String(), nullable=False),
     sa.Column('doc', postgresql.TSVECTOR(), nullable=True),
+    sa.Column('head', postgresql.TSVECTOR(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('service_id'),
     schema='catalog'
     )
-    op.create_index('ix_services_doc', 'services', ['doc'], unique=False, schema='catalog', postgresql_using='gin')
-    op.create_index('ix_services_name_trgm', 'services', ['name'], unique=False, schema='catalog',
-                    postgresql_using='gin', postgresql_ops={'name': 'gin_trgm_ops'})
+    # fastupdate off: see store.py
+    op.create_index('ix_services_doc', 'services', ['doc'], unique=False, schema='catalog', postgresql_using='gin',
+                    postgresql_with={'fastupdate': 'off'})
+    op.create_index('ix_services_head', 'services', ['head'], unique=False, schema='catalog', postgresql_using='gin',
+                    postgresql_with={'fastupdate': 'off'})
     op.create_index('ix_services_opd', 'services', ['opd'], unique=False, schema='catalog')
     op.create_index('ix_services_field', 'services', ['field'], unique=False, schema='catalog')
     op.create_table('synonym_groups',
@@ -61,7 +65,7 @@ def upgrade() -> None:
     schema='catalog'
     )
     op.create_index('ix_directory_words_trgm', 'directory_words', ['word'], unique=False, schema='catalog',
-                    postgresql_using='gin', postgresql_ops={'word': 'gin_trgm_ops'})
+                    postgresql_using='gin', postgresql_ops={'word': 'gin_trgm_ops'}, postgresql_with={'fastupdate': 'off'})
 
 
 def downgrade() -> None:
@@ -70,7 +74,7 @@ def downgrade() -> None:
     op.drop_table('synonym_groups', schema='catalog')
     op.drop_index('ix_services_field', table_name='services', schema='catalog')
     op.drop_index('ix_services_opd', table_name='services', schema='catalog')
-    op.drop_index('ix_services_name_trgm', table_name='services', schema='catalog')
+    op.drop_index('ix_services_head', table_name='services', schema='catalog')
     op.drop_index('ix_services_doc', table_name='services', schema='catalog')
     op.drop_table('services', schema='catalog')
     op.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS catalog.cari")
