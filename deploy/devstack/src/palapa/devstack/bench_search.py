@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import shutil
 import statistics
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 
 from .scratch import scratch_folder
 from .settings import DevstackSettings
-from .stack import Stack
+from .stack import Stack, tail
 
 SERVICE_HEADER = ("ID Layanan;Nama Layanan;ID Aplikasi;Nama Aplikasi;OPD;Bidang;Sasaran;Persyaratan;Biaya;Hari Kerja;"
                   "Alamat URL;Kata Kunci;Keterangan")
@@ -83,8 +85,28 @@ def census_csv(n: int, seed: int = 11) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def cpu_by_pid(root: int, *, children: bool = False) -> dict[int, float]:
+    """CPU seconds (user + system) of a process, and of its direct children (PostgreSQL's backends) if asked."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == root or (children and ppid == root):
+            found[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings by the processes alive at both."""
+    return sum(after[p] - before[p] for p in before.keys() & after.keys())
+
+
 @asynccontextmanager
-async def catalog_alone(prefix: str) -> AsyncIterator[str]:
+async def catalog_alone(prefix: str) -> AsyncIterator[tuple[str, Stack]]:
     """catalog-svc as its own process on free ports with its broker and database; yields its URL."""
     folder = scratch_folder(prefix)
     settings = DevstackSettings(PALAPA_DATA_DIR=folder, LOG_LEVEL="WARNING")
@@ -92,7 +114,11 @@ async def catalog_alone(prefix: str) -> AsyncIterator[str]:
                   progress=lambda line: print("  " + line, flush=True))
     try:
         await stack.start()
-        yield stack.running["catalog-svc"].url
+        try:
+            yield stack.running["catalog-svc"].url, stack
+        except Exception:
+            print(f"catalog-svc's log ends with:\n{tail(stack.running['catalog-svc'].log)}", flush=True)
+            raise
     finally:
         stack.stop()
         shutil.rmtree(folder, ignore_errors=True)
@@ -131,7 +157,7 @@ async def steady(http: httpx.AsyncClient, rate: float, seconds: float, clients: 
     return latencies
 
 
-async def flat_out(http: httpx.AsyncClient, seconds: float, clients: int) -> float:
+async def flat_out(http: httpx.AsyncClient, seconds: float, clients: int) -> tuple[float, int]:
     """Searches per second with `clients` closed-loop clients sending as fast as they are answered."""
     done = 0
     stop = time.perf_counter() + seconds
@@ -145,12 +171,13 @@ async def flat_out(http: httpx.AsyncClient, seconds: float, clients: int) -> flo
 
     began = time.perf_counter()
     await asyncio.gather(*(client(k) for k in range(clients)))
-    return done / (time.perf_counter() - began)
+    return done / (time.perf_counter() - began), done
 
 
 async def run_search(args: argparse.Namespace) -> None:
-    async with catalog_alone("palapa-bench-search-") as url:
-        limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+    async with catalog_alone("palapa-bench-search-") as (url, stack):
+        limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients, keepalive_expiry=2)
+        # (below uvicorn's 5 s keep-alive: a connection the server is closing is not reused)
         async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as http:
             body = services_csv(args.services)
             began = time.perf_counter()
@@ -161,14 +188,21 @@ async def run_search(args: argparse.Namespace) -> None:
                 await _search(http, q)
             lat = await steady(http, args.rate, args.seconds, args.clients)
             print(f"steady {args.rate:.0f} searches/s for {args.seconds:.0f}s, {args.clients} clients: "
-                  f"{len(lat)} searches, {_percentiles(lat)}", flush=True)
-            best = await flat_out(http, args.seconds / 2, args.clients)
+                  f"{len(lat)} searches, {_percentiles(lat)} (load average {os.getloadavg()[0]:.1f} on "
+                  f"{os.cpu_count()} cores)", flush=True)
+            svc_pid = stack.running["catalog-svc"].proc.pid
+            pg_pid = stack._postgres.proc.pid if stack._postgres and stack._postgres.proc else None
+            svc, pg = cpu_by_pid(svc_pid), cpu_by_pid(pg_pid, children=True) if pg_pid else {}
+            best, count = await flat_out(http, args.seconds / 2, args.clients)
+            svc_cpu = cpu_spent(svc, cpu_by_pid(svc_pid))
+            pg_cpu = cpu_spent(pg, cpu_by_pid(pg_pid, children=True)) if pg_pid else float("nan")
             print(f"most searches/s of one catalog-svc process ({args.clients} closed-loop clients, "
-                  f"{args.seconds / 2:.0f}s; the load generator shares the 2 cores): {best:,.0f}/s")
+                  f"{args.seconds / 2:.0f}s; the load generator shares the cores): {best:,.0f}/s; CPU per search: "
+                  f"catalog-svc {svc_cpu / count * 1000:.2f} ms, PostgreSQL {pg_cpu / count * 1000:.2f} ms")
 
 
 async def run_census(args: argparse.Namespace) -> None:
-    async with catalog_alone("palapa-bench-census-") as url, httpx.AsyncClient(base_url=url, timeout=600) as http:
+    async with catalog_alone("palapa-bench-census-") as (url, _), httpx.AsyncClient(base_url=url, timeout=600) as http:
         body = census_csv(args.rows)
         for label in ("import", "re-import"):
             began = time.perf_counter()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel
 
 from palapa.kit.http import refusal
@@ -72,13 +74,13 @@ class SynonymGroupRead(BaseModel):
     terms: list[str]
 
 
-def _hit(row, portal_url: str) -> ServiceHit:
+def _hit(row, portal_url: str) -> dict:
+    """A hit as ServiceHit's JSON (built directly: the search answers many, and is the hot path)."""
     where, url = directory.served_at(row.bridge, row.url, portal_url)
-    return ServiceHit(
-        service_id=row.service_id, name=row.name, app_id=row.app_id, app_name=row.app_name, opd=row.opd,
-        field=row.field, audience=row.audience, description=row.description, requirements=list(row.requirements),
-        fee=row.fee, fee_text=directory.fee_text(row.fee), days=row.days, days_text=directory.days_text(row.days),
-        served=Served(where=where, url=url))
+    return {"service_id": row.service_id, "name": row.name, "app_id": row.app_id, "app_name": row.app_name,
+            "opd": row.opd, "field": row.field, "audience": row.audience, "description": row.description,
+            "requirements": list(row.requirements), "fee": row.fee, "fee_text": directory.fee_text(row.fee),
+            "days": row.days, "days_text": directory.days_text(row.days), "served": {"where": where, "url": url}}
 
 
 async def load_directory(runtime: Runtime) -> None:
@@ -88,6 +90,13 @@ async def load_directory(runtime: Runtime) -> None:
     async with runtime.sessions() as session, session.begin():
         await directory_store.upsert_services(session, found.services, replace=False)
         await directory_store.put_synonyms(session, groups, replace=False)
+
+
+@asynccontextmanager
+async def _reading(runtime: Runtime) -> AsyncIterator:
+    """A connection for reads in autocommit: no BEGIN and ROLLBACK round trips around each search."""
+    async with runtime.engine.connect() as conn:
+        yield await conn.execution_options(isolation_level="AUTOCOMMIT")
 
 
 async def _body(request: Request) -> bytes | None:
@@ -113,18 +122,18 @@ def directory_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
             query = search.check(q, opd, field, audience, limit)
         except BadSearchError as exc:
             return refusal(422, exc.reason, exc.detail)
-        async with runtime.sessions() as session:
+        async with _reading(runtime) as session:
             groups = await cache.get(session)
             fixed = await typos.get(session, query.typo_candidates(synonyms.vocabulary(groups)))
             segments = synonyms.expand([fixed.get(w, w) for w in query.words], groups)
             rows = await directory_store.search(session, query, segments)
-        return SearchResult(query=query.text, corrected=fixed, items=[_hit(r, portal) for r in rows])
+        return JSONResponse({"query": query.text, "corrected": fixed, "items": [_hit(r, portal) for r in rows]})
 
     @router.get("/directory/services/{service_id}", response_model=ServiceHit, responses={404: {"description": "unknown"}})
     async def read_service(service_id: str):
         if not directory.SERVICE_ID.fullmatch(service_id):
             return refusal(422, "malformed_service_id", "ID layanan hanya huruf kecil, angka dan '-', 2 sampai 64 karakter")
-        async with runtime.sessions() as session:
+        async with _reading(runtime) as session:
             row = await directory_store.one_service(session, service_id)
         if row is None:
             return refusal(404, "unknown_service", f"Layanan {service_id} tidak ada di direktori")
@@ -157,7 +166,7 @@ def directory_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
     @router.get("/directory/synonyms", response_model=list[SynonymGroupRead])
     async def list_synonyms():
         """The city's abbreviations and synonyms: each group's phrases find each other."""
-        async with runtime.sessions() as session:
+        async with _reading(runtime) as session:
             groups = await directory_store.all_synonyms(session)
         return [SynonymGroupRead(group_id=g.group_id, terms=list(g.terms)) for g in groups]
 

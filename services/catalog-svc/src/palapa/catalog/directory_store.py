@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, insert
@@ -166,7 +167,13 @@ SELECT f.*, coalesce(a.bridge, b.bridge) AS bridge FROM found f
 LEFT JOIN catalog.apps a ON a.app_id = f.app_id
 LEFT JOIN catalog.bridges b ON b.app_id = f.app_id AND b.last_heartbeat_at IS NOT NULL
 ORDER BY f.pos LIMIT :limit"""
-    return (await session.execute(text(sql), params)).all()
+    return (await session.execute(_statement(sql), params)).all()
+
+
+@lru_cache(maxsize=512)
+def _statement(sql: str):
+    """The parsed statement of one query shape (segments, alternatives, filters): parsed once, not per search."""
+    return text(sql)
 
 
 async def one_service(session: AsyncSession, service_id: str):
