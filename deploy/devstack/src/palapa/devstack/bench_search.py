@@ -19,6 +19,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -85,24 +86,22 @@ def census_csv(n: int, seed: int = 11) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def cpu_by_pid(root: int, *, children: bool = False) -> dict[int, float]:
-    """CPU seconds (user + system) of a process, and of its direct children (PostgreSQL's backends) if asked."""
+def cpu_total(root: int, *, children: bool = False) -> float:
+    """CPU seconds (user + system) of a process; with `children`, also of its children, live or ended (the
+    postmaster's reaped children count in its cutime/cstime, so backends that come and go are not lost)."""
     tick = os.sysconf("SC_CLK_TCK")
-    found = {}
+    total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         pid, ppid = int(stat.parent.name), int(fields[1])
-        if pid == root or (children and ppid == root):
-            found[pid] = (int(fields[11]) + int(fields[12])) / tick
-    return found
-
-
-def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
-    """CPU seconds spent between two readings by the processes alive at both."""
-    return sum(after[p] - before[p] for p in before.keys() & after.keys())
+        if pid == root:
+            total += sum(int(f) for f in fields[11:13 + 2 * children]) / tick
+        elif children and ppid == root:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 @asynccontextmanager
@@ -124,19 +123,43 @@ async def catalog_alone(prefix: str) -> AsyncIterator[tuple[str, Stack]]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _own_cpu() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
 def _percentiles(seconds: list[float]) -> str:
     ms = sorted(x * 1000 for x in seconds)
     q = statistics.quantiles(ms, n=100, method="inclusive")
     return f"p50={q[49]:.1f}ms p90={q[89]:.1f}ms p99={q[98]:.1f}ms max={ms[-1]:.1f}ms"
 
 
-async def _search(http: httpx.AsyncClient, q: str) -> None:
-    res = await http.get("/directory/search", params={"q": q})
-    if res.status_code != 200 or not res.json()["items"]:
-        raise RuntimeError(f"search {q!r}: {res.status_code} {res.text[:200]}")
+class Client:
+    """One keep-alive HTTP/1.1 connection sending searches: a few lines of asyncio instead of httpx, whose
+    ~5 ms of CPU per request would take the cores the service is measured on."""
+
+    def __init__(self, url: str) -> None:
+        self.host, self.port = url.removeprefix("http://").split(":")
+        self.reader = self.writer = None
+
+    async def search(self, q: str) -> None:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, int(self.port))
+        self.writer.write(f"GET /directory/search?q={quote(q)} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = head[9:12]
+        length = next(int(line.split(b":")[1]) for line in head.lower().split(b"\r\n")
+                      if line.startswith(b"content-length:"))
+        body = await self.reader.readexactly(length)
+        if status != b"200" or b'"items":[]' in body:
+            raise RuntimeError(f"search {q!r}: {head[:12]!r} {body[:200]!r}")
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
 
 
-async def steady(http: httpx.AsyncClient, rate: float, seconds: float, clients: int) -> list[float]:
+async def steady(url: str, rate: float, seconds: float, clients: int) -> list[float]:
     """Searches scheduled every 1/rate s, sent by `clients` concurrent clients; latency from the scheduled moment."""
     total = int(rate * seconds)
     start = time.perf_counter() + 0.2
@@ -146,28 +169,31 @@ async def steady(http: httpx.AsyncClient, rate: float, seconds: float, clients: 
     latencies: list[float] = []
 
     async def client() -> None:
+        conn = Client(url)
         while not queue.empty():
             i = queue.get_nowait()
             due = start + i / rate
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            await _search(http, QUERIES[i % len(QUERIES)])
+            await conn.search(QUERIES[i % len(QUERIES)])
             latencies.append(time.perf_counter() - due)
+        await conn.close()
 
     await asyncio.gather(*(client() for _ in range(clients)))
     return latencies
 
 
-async def flat_out(http: httpx.AsyncClient, seconds: float, clients: int) -> tuple[float, int]:
+async def flat_out(url: str, seconds: float, clients: int) -> tuple[float, int]:
     """Searches per second with `clients` closed-loop clients sending as fast as they are answered."""
     done = 0
     stop = time.perf_counter() + seconds
 
     async def client(k: int) -> None:
         nonlocal done
-        i = k
+        i, conn = k, Client(url)
         while time.perf_counter() < stop:
-            await _search(http, QUERIES[i % len(QUERIES)])
+            await conn.search(QUERIES[i % len(QUERIES)])
             done, i = done + 1, i + clients
+        await conn.close()
 
     began = time.perf_counter()
     await asyncio.gather(*(client(k) for k in range(clients)))
@@ -176,29 +202,30 @@ async def flat_out(http: httpx.AsyncClient, seconds: float, clients: int) -> tup
 
 async def run_search(args: argparse.Namespace) -> None:
     async with catalog_alone("palapa-bench-search-") as (url, stack):
-        limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients, keepalive_expiry=2)
-        # (below uvicorn's 5 s keep-alive: a connection the server is closing is not reused)
-        async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as http:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as http:
             body = services_csv(args.services)
             began = time.perf_counter()
             res = (await http.post("/directory/services", content=body, timeout=600)).json()
             print(f"catalog: {res['inserted']} services imported in {time.perf_counter() - began:.1f}s "
                   f"({len(body) / 2**20:.1f} MB, refused {len(res['refused'])}); 54 shipped ones besides", flush=True)
+            warm = Client(url)
             for q in QUERIES:  # warm up: every query once
-                await _search(http, q)
-            lat = await steady(http, args.rate, args.seconds, args.clients)
+                await warm.search(q)
+            await warm.close()
+            lat = await steady(url, args.rate, args.seconds, args.clients)
             print(f"steady {args.rate:.0f} searches/s for {args.seconds:.0f}s, {args.clients} clients: "
                   f"{len(lat)} searches, {_percentiles(lat)} (load average {os.getloadavg()[0]:.1f} on "
                   f"{os.cpu_count()} cores)", flush=True)
             svc_pid = stack.running["catalog-svc"].proc.pid
             pg_pid = stack._postgres.proc.pid if stack._postgres and stack._postgres.proc else None
-            svc, pg = cpu_by_pid(svc_pid), cpu_by_pid(pg_pid, children=True) if pg_pid else {}
-            best, count = await flat_out(http, args.seconds / 2, args.clients)
-            svc_cpu = cpu_spent(svc, cpu_by_pid(svc_pid))
-            pg_cpu = cpu_spent(pg, cpu_by_pid(pg_pid, children=True)) if pg_pid else float("nan")
+            svc, pg, me = cpu_total(svc_pid), cpu_total(pg_pid, children=True) if pg_pid else 0.0, _own_cpu()
+            best, count = await flat_out(url, args.seconds / 2, args.clients)
+            svc_cpu, me_cpu = cpu_total(svc_pid) - svc, _own_cpu() - me
+            pg_cpu = cpu_total(pg_pid, children=True) - pg if pg_pid else float("nan")
             print(f"most searches/s of one catalog-svc process ({args.clients} closed-loop clients, "
                   f"{args.seconds / 2:.0f}s; the load generator shares the cores): {best:,.0f}/s; CPU per search: "
-                  f"catalog-svc {svc_cpu / count * 1000:.2f} ms, PostgreSQL {pg_cpu / count * 1000:.2f} ms")
+                  f"catalog-svc {svc_cpu / count * 1000:.2f} ms, PostgreSQL {pg_cpu / count * 1000:.2f} ms, "
+                  f"this load generator {me_cpu / count * 1000:.2f} ms")
 
 
 async def run_census(args: argparse.Namespace) -> None:
