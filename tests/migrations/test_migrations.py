@@ -59,6 +59,13 @@ ROWS = {
         "app_watch": {"app_id": "curhat", "watched_since": AT, "marked_dormant_at": None, "evidence": None},
         "cameras": {"camera_id": "CAM-1", "app_id": "cctv", "location_name": "Simpang Empat", "latitude": -7.47,
                     "longitude": 112.43, "online": True, "since": AT, "changed_at": AT},
+        "services": {"service_id": "ktp-el-baru", "name": "Pembuatan KTP-el", "app_id": "dukcapil", "app_name": "Dukcapil",
+                     "opd": "DISPENDUKCAPIL", "field": "administrasi kependudukan", "audience": "warga",
+                     "requirements": ["Kartu Keluarga"], "fee": 0, "days": 1, "url": None, "keywords": "e-ktp",
+                     "description": "Perekaman KTP-el", "name_key": "pembuatan ktp el", "doc": None, "head": None,
+                     "updated_at": AT},
+        "synonym_groups": {"group_id": "ktp", "terms": ["ktp", "kartu tanda penduduk"], "updated_at": AT},
+        "directory_words": {"word": "kependudukan"},
     },
     "notify-svc": {
         "ticket_updates": {"ticket": "CURHAT-1", "revision": 1, "event_id": "evt-1",

@@ -91,7 +91,8 @@ def main() -> None:
     """`palapa bench [latency] [--updates N]`, `palapa bench outbox [--rows N]` or `palapa bench throughput [--rows N]`,
     `palapa bench psc-webhook [--webhooks N]`, `palapa bench puskesmas [--calls N]`,
     `palapa bench bridge-lag --bridge cctv|simakel [--changes N]`, `palapa bench pbb [--bills N]`,
-    `palapa bench incident-sse [--incidents N] [--backlog N]`."""
+    `palapa bench incident-sse [--incidents N] [--backlog N]`,
+    `palapa bench search`, `palapa bench census-import [--rows N]`."""
     import sys
 
     argv = sys.argv[1:]
@@ -123,6 +124,10 @@ def main() -> None:
         from .bench_incident import main as incident_sse
 
         return incident_sse(argv[1:])
+    if argv[:1] in (["search"], ["census-import"]):
+        from .bench_search import main_census, main_search
+
+        return (main_search if argv[0] == "search" else main_census)(argv[1:])
     if argv[:1] == ["latency"]:
         argv = argv[1:]
     parser = argparse.ArgumentParser(prog="palapa bench [latency]", description=__doc__)

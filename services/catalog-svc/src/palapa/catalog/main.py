@@ -20,6 +20,7 @@ from .detail import detail_router
 from .importing import seed_changes
 from .registry_api import registry_router
 from .report_page import report_page_router
+from .directory_api import directory_page_router, directory_router, load_directory
 from .seed import SEED
 from .settings import CatalogSettings
 from .traffic import register_traffic
@@ -48,11 +49,16 @@ def create_app(settings: CatalogSettings, *, exporter: SpanExporter | None = Non
     async def stop_checks() -> None:
         stop_checking.set()
 
+    async def load_services() -> None:
+        await load_directory(runtime)
+
     return service_app(
         runtime, title="Palapa catalog-svc",
         routers=[detail_router(runtime, settings), registry_router(runtime, settings), apps_router(runtime, settings),
-                 census_router(runtime), report_page_router(runtime)],
-        topics=ALL_TOPICS, publishes=[CATALOG_APPS], on_start=[load_seed, start_checking], on_stop=[stop_checks],
+                 census_router(runtime), report_page_router(runtime), directory_router(runtime, settings),
+                 directory_page_router(settings)],
+        topics=ALL_TOPICS, publishes=[CATALOG_APPS], on_start=[load_seed, load_services, start_checking],
+        on_stop=[stop_checks],
     )
 
 

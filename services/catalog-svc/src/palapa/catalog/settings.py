@@ -21,3 +21,5 @@ class CatalogSettings(ServiceSettings):
     # Follow the domain topics (complaints, emergencies, tax bills, cameras, service requests, health queues) to
     # see each app's traffic (CATALOG_FOLLOW_TRAFFIC); off only for tests that do not need it (six group joins).
     follow_traffic: bool = True
+    # The citizen page (notify-svc): where a bridged app's services are served, and the search page's link back.
+    citizen_page_url: str = Field("http://127.0.0.1:8103/", pattern=r"^https?://\S+$")

@@ -13,6 +13,7 @@ from palapa.kit.settings import load
 
 from . import handlers, store
 from .api import page_router, tickets_router
+from .directory_link import directory_link_router
 from .hub import Hub
 from .settings import NotifySettings
 
@@ -31,7 +32,7 @@ def create_app(settings: NotifySettings, *, exporter: SpanExporter | None = None
     app = service_app(
         runtime,
         title="Palapa notify-svc",
-        routers=[tickets_router(runtime, hub, settings), page_router()],
+        routers=[tickets_router(runtime, hub, settings), page_router(), directory_link_router(settings)],
         topics=ALL_TOPICS,
         on_stop=[close_streams],
     )

@@ -22,6 +22,8 @@ class NotifySettings(ServiceSettings):
     client_queue_size: int = Field(64, ge=1, le=10_000)
     # A client whose socket does not take a frame in this time is dropped.
     send_timeout_seconds: float = Field(30, gt=0)
+    # The citizens' directory search page (catalog-svc), linked from the citizen page through GET /layanan.
+    directory_url: str = Field("http://127.0.0.1:8102/directory/", pattern=r"^https?://\S+$")
 
     @field_validator("cors_origins", mode="before")
     @classmethod
