@@ -17,10 +17,10 @@ from . import dormancy, handlers, registry_store, store
 from .api import apps_router
 from .census_api import census_router
 from .detail import detail_router
+from .directory_api import directory_page_router, directory_router, load_directory
 from .importing import seed_changes
 from .registry_api import registry_router
 from .report_page import report_page_router
-from .directory_api import directory_page_router, directory_router, load_directory
 from .seed import SEED
 from .settings import CatalogSettings
 from .traffic import register_traffic
