@@ -83,6 +83,7 @@ ROWS = {
                       "legacy_updated_at": LEGACY_AT, "quarantine_reason": None, "updated_at": AT},
         "quarantine": {"source_id": 43, "reason": "tanggal kosong", "row": {"id": 43}, "legacy_updated_at": LEGACY_AT,
                        "seen_at": AT},
+        "written_back": {"ticket": "LAPOR-7K3M9QX2PA", "legacy_id": 44, "written_at": AT},
     },
     "bridge-mapped": {
         "checkpoint": {"app_id": "puskesmas-antrian", "cursor_ts": LEGACY_AT, "cursor_id": 42, "cursor_token": None,

@@ -643,6 +643,41 @@ class AppRetired(Event):
     at: datetime
 
 
+# --- Writing back to the legacy system of record (issue 11) ------------------------------------------------
+
+
+class RecordComplaint(Event):
+    """Command to a legacy complaints app (through its bridge): record this portal complaint as the app would.
+
+    Travels on the app's command topic, read only by its bridge: the legacy app is the OPD's system of record
+    and needs the reporter's contact, so (unlike public events) it may carry it."""
+
+    event_type: ClassVar[str] = "palapa.curhat.record_complaint.v1"
+    version: ClassVar[int] = 1
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH, description="The portal's ticket, e.g. LAPOR-…")
+    category: str | None = None
+    description: str = Field(min_length=1)
+    kelurahan: str | None = None
+    kecamatan: str | None = None
+    reporter_name: str | None = None
+    reporter_phone: str | None = None
+    submitted_at: datetime
+
+
+class ComplaintLinked(Event):
+    """A bridge recorded a portal complaint in its legacy app: the legacy record now answers for the ticket."""
+
+    event_type: ClassVar[str] = "palapa.complaint.linked.v1"
+    version: ClassVar[int] = 1
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
+    source_app: str = Field(min_length=1, description="The legacy app that now holds the record")
+    source_ref: str = Field(min_length=1, description="The record's id there")
+    legacy_ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH, description="e.g. CURHAT-1042")
+    linked_at: datetime
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     ComplaintSubmitted,
     ComplaintStatusChanged,
@@ -671,6 +706,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     AppChanged,
     AppMarkedDormant,
     AppRetired,
+    RecordComplaint,
+    ComplaintLinked,
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {e.event_type: e for e in ALL_EVENTS}

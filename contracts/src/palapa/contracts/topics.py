@@ -14,6 +14,7 @@ from .events import (
     CameraCameOnline,
     CameraRegistered,
     CameraWentOffline,
+    ComplaintLinked,
     ComplaintStatusChanged,
     ComplaintSubmitted,
     ComplaintUpdated,
@@ -24,6 +25,7 @@ from .events import (
     IncidentReported,
     PatientHandedOver,
     QueueTicketCalled,
+    RecordComplaint,
     RowQuarantined,
     ServiceRequestStatusChanged,
     ServiceRequestSubmitted,
@@ -56,7 +58,7 @@ COMPLAINT_INTAKE = Topic(
     name="palapa.complaints.intake.v1",
     partitions=4,
     key="ticket",
-    events=(ComplaintSubmitted, ComplaintStatusChanged),
+    events=(ComplaintSubmitted, ComplaintStatusChanged, ComplaintLinked),
     config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
 )
 COMPLAINT_UPDATES = Topic(
@@ -147,6 +149,14 @@ CATALOG_APPS = Topic(
     events=(AppRegistered, AppChanged, AppMarkedDormant, AppRetired),
     config={"cleanup.policy": "delete", "retention.ms": str(365 * DAY_MS)},
 )
+#: Commands to Curhat Ning Ita's bridge: portal complaints the legacy app must hold (it is the system of record).
+CURHAT_COMMANDS = Topic(
+    name="palapa.curhat.commands.v1",
+    partitions=1,
+    key="ticket",
+    events=(RecordComplaint,),
+    config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
+)
 
 ALL_TOPICS: tuple[Topic, ...] = (
     COMPLAINT_INTAKE,
@@ -162,6 +172,7 @@ ALL_TOPICS: tuple[Topic, ...] = (
     TICKET_UPDATES,
     COMPLAINT_SLA,
     CATALOG_APPS,
+    CURHAT_COMMANDS,
 )
 
 

@@ -126,3 +126,20 @@ class LegacyReader:
                 rows.extend(await self.read_ids(missing))
         rows.extend(await self.read_after(last, batch_size))
         return rows
+
+
+async def find_marked(engine: AsyncEngine, mark: str, since: datetime) -> int | None:
+    """The row already written for a portal ticket (its mark ends isi_laporan), looked for among rows changed
+    since `since` (tgl_update is indexed for the poll; isi_laporan is not)."""
+    query = (select(tb_pengaduan.c.id_pengaduan)
+             .where(tb_pengaduan.c.tgl_update >= since, tb_pengaduan.c.isi_laporan.like(f"%{mark}"))
+             .order_by(tb_pengaduan.c.id_pengaduan).limit(1))
+    async with engine.connect() as conn:
+        return await conn.scalar(query)
+
+
+async def insert_row(engine: AsyncEngine, values: Mapping[str, object]) -> int:
+    """Insert one tb_pengaduan row as the PHP app's form handler does; returns its id."""
+    async with engine.begin() as conn:
+        result = await conn.execute(tb_pengaduan.insert().values(**values))
+    return int(result.inserted_primary_key[0])

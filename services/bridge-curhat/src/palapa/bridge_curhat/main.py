@@ -15,7 +15,8 @@ from palapa.bridgekit.loop import run_polls
 from palapa.bridgekit.replay import replay_router, rewind
 from palapa.bridgekit.state import LastState, RowStates
 from palapa.contracts.events import ComplaintStatus
-from palapa.contracts.topics import ALL_TOPICS, BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, COMPLAINT_INTAKE
+from palapa.contracts.topics import ALL_TOPICS, BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, COMPLAINT_INTAKE, CURHAT_COMMANDS
+from palapa.kit.consumer import each
 from palapa.kit.failures import RECORD_MAX_BYTES
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
@@ -24,6 +25,7 @@ from palapa.kit.settings import load
 from . import privacy, store, translate
 from .legacy import LegacyReader, make_legacy_engine
 from .settings import BridgeCurhatSettings
+from .writeback import WriteBack
 
 NAME = "bridge-curhat"
 
@@ -80,6 +82,8 @@ def create_app(settings: BridgeCurhatSettings, *, exporter: SpanExporter | None 
     poller = sqlpoll.SqlPoller(bridge, reader, lookback_seconds=settings.lookback_seconds,
                                batch_size=settings.batch_size, plausible=plausible(settings),
                                record=curhat_record(settings), name="curhat")
+    writer = WriteBack(legacy_engine, settings.app_id, runtime.source, settings.tz)
+    runtime.subscribe(CURHAT_COMMANDS, each(writer.on_record_complaint), group_id=f"{NAME}-commands")
     stopping = asyncio.Event()
     loops: list[asyncio.Task] = []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import MetaData
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table
 
 from palapa.bridgekit import sqlpoll
 from palapa.bridgekit.tables import bridge_tables
@@ -14,3 +14,12 @@ metadata = MetaData(schema="bridge_curhat", info={"migrations": Path(__file__).w
 
 tables = bridge_tables(metadata, sqlpoll.position_columns())
 checkpoint, row_state, quarantine = tables.checkpoint, tables.row_state, tables.quarantine
+
+# Portal complaints this bridge wrote into tb_pengaduan (writeback.py): the portal ticket and the row's id.
+written_back = Table(
+    "written_back",
+    metadata,
+    Column("ticket", String(64), primary_key=True),
+    Column("legacy_id", Integer, nullable=False),
+    Column("written_at", DateTime(timezone=True), nullable=False),
+)

@@ -233,18 +233,36 @@ def submission(row: LegacyRow, status: ComplaintStatus, tz: tzinfo, app_id: str,
     return event
 
 
+#: What the bridge writes at the end of isi_laporan when it records a portal complaint (writeback.py): the row
+#: then answers for the portal's ticket, and its first sight opens no second case.
+PORTAL_MARK = re.compile(r"\[Tiket Palapa: ([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\]\s*$")
+
+
+def portal_mark(ticket: str) -> str:
+    return f"[Tiket Palapa: {ticket}]"
+
+
+def portal_ticket(row: LegacyRow) -> str | None:
+    """The portal ticket a row was written back for, or None for the app's own complaints."""
+    match = PORTAL_MARK.search(row.isi_laporan or "")
+    return match.group(1) if match else None
+
+
 def translate(row: LegacyRow, last: LastState | None, tz: tzinfo, app_id: str = APP_ID,
               limits: Limits = DEFAULT_LIMITS) -> list[Event] | Quarantine:
-    """Events for a row not seen in this form before: ComplaintSubmitted on first sight, then status changes."""
+    """Events for a row not seen in this form before: ComplaintSubmitted on first sight, then status changes.
+    A row the bridge wrote back for a portal complaint speaks for that ticket: its case exists already."""
     if (refused := refusal(row, tz, limits)) is not None:
         return refused
     status = canonical_status(row.status)
-    if last is not None and last.status is not None:
-        if status == last.status:
-            return []  # another column changed: nothing the platform tracks
+    portal = portal_ticket(row)
+    seen = last is not None and last.status is not None
+    if seen or portal is not None:
+        if (last.status if seen else ComplaintStatus.RECEIVED) == status:
+            return []  # another column changed, or a written-back row still at its first status
         return [
             ComplaintStatusChanged(
-                ticket=ticket(row.id_pengaduan), source_app=app_id, source_ref=str(row.id_pengaduan),
+                ticket=portal or ticket(row.id_pengaduan), source_app=app_id, source_ref=str(row.id_pengaduan),
                 status=status, legacy_status=row.status, changed_at=as_utc(row.tgl_update, tz),
             )
         ]

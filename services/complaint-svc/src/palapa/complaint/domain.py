@@ -11,6 +11,7 @@ from palapa.contracts.events import (
     CASE_STATUS_KIND,
     CASE_STATUS_LABELS,
     CaseStatus,
+    ComplaintLinked,
     ComplaintStatusChanged,
     ComplaintSubmitted,
     ComplaintUpdatedV2,
@@ -90,6 +91,8 @@ class Case:
     duplicate_of: str | None = None
     possible_duplicate_of: str | None = None
     sla_round: int = 0
+    linked_app: str | None = None  # the legacy app that holds a portal complaint's record (write-back)
+    linked_ref: str | None = None  # the record's id there
 
     @property
     def status_label(self) -> str:
@@ -200,9 +203,11 @@ def escalate(case: Case, at: datetime, level: int, to: str, stage: SlaStage) -> 
                 escalation_level=max(case.escalation_level, level), escalated_to=to)
 
 
-def decide(case: Case | None, event: ComplaintSubmitted | ComplaintStatusChanged, *, at: datetime | None = None,
-           policy: Policy) -> Case | None:
+def decide(case: Case | None, event: ComplaintSubmitted | ComplaintStatusChanged | ComplaintLinked, *,
+           at: datetime | None = None, policy: Policy) -> Case | None:
     """The case after an intake event (None: nothing changes); RefusedError for what can never apply."""
+    if isinstance(event, ComplaintLinked):
+        return link(case, event)
     if isinstance(event, ComplaintSubmitted) and case is None:
         return open_case(event, policy=policy)
     if case is None:
@@ -210,7 +215,7 @@ def decide(case: Case | None, event: ComplaintSubmitted | ComplaintStatusChanged
         raise RefusedError(f"status change for unknown ticket {event.ticket}: no ComplaintSubmitted seen")
     if event.ticket != case.ticket:
         raise RefusedError(f"event for {event.ticket} applied to case {case.ticket}")
-    if event.source_app != case.source_app:
+    if event.source_app not in (case.source_app, case.linked_app):
         raise RefusedError(f"{event.ticket} belongs to {case.source_app!r}; {event.source_app!r} cannot change it")
     to = channel_status(event.source_app, event.legacy_status, event.status)
     if to == case.status:
@@ -222,6 +227,19 @@ def decide(case: Case | None, event: ComplaintSubmitted | ComplaintStatusChanged
     reason = f"Ditolak di {event.source_app} (kode {event.legacy_status})" if to is S.REJECTED else None
     return move(case, to, when, policy=policy, legacy_status=event.legacy_status,
                 note=getattr(event, "note", None) or reason)
+
+
+def link(case: Case | None, event: ComplaintLinked) -> Case | None:
+    """A legacy app now holds the case's record: its status changes count for the case from here on."""
+    if case is None:
+        _check_ticket(event.ticket)
+        raise RefusedError(f"link for unknown ticket {event.ticket}: no ComplaintSubmitted seen")
+    if (case.linked_app, case.linked_ref) == (event.source_app, event.source_ref):
+        return None  # the bridge said it again (a redelivered command)
+    if case.linked_app is not None:
+        raise RefusedError(f"{case.ticket} is already recorded in {case.linked_app} as {case.linked_ref}")
+    return note(case, _aware(event.linked_at, "linked_at"), f"Tercatat di {event.source_app} sebagai {event.legacy_ticket}",
+                linked_app=event.source_app, linked_ref=event.source_ref)
 
 
 def to_updated(case: Case) -> ComplaintUpdatedV2:

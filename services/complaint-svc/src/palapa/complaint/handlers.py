@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted
+from palapa.contracts.events import ComplaintLinked, ComplaintStatusChanged, ComplaintSubmitted
 from palapa.contracts.topics import COMPLAINT_INTAKE
 from palapa.kit.consumer import Delivery
 from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Done, Refused
 
-from . import domain, duplicates, sla, store
+from . import domain, duplicates, sla, store, writeback
 from .policy import Policies
 from .routing import normalise_category
 
@@ -23,9 +23,10 @@ from .routing import normalise_category
 class Intake:
     """A batch of intake events: domain decisions in order → case rows and timelines → ComplaintUpdated each."""
 
-    def __init__(self, source: str, policies: Policies) -> None:
+    def __init__(self, source: str, policies: Policies, write_back_opds: tuple[str, ...] = ()) -> None:
         self.source = source
         self.policies = policies
+        self.write_back_opds = write_back_opds
 
     async def on_intake(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Done | Refused | None]:
         """ComplaintSubmitted opens a case (or resyncs a known one); ComplaintStatusChanged moves it.
@@ -33,11 +34,13 @@ class Intake:
         A move the lifecycle forbids is refused with the reason (dead-lettered, never stored): the stream goes on.
         """
         policy, calendar = await self.policies.current(session)
-        events: list[ComplaintSubmitted | ComplaintStatusChanged] = [d.envelope.data for d in deliveries]
+        events: list[ComplaintSubmitted | ComplaintStatusChanged | ComplaintLinked] = [
+            d.envelope.data for d in deliveries]
         cases = await store.get_many(session, [e.ticket for e in events], for_update=True)
         results: list[Done | Refused | None] = []
         changes: list[tuple[domain.Case, str]] = []
         identities = []
+        to_record: list[tuple[list[Envelope], domain.Case]] = []
         for delivery, event in zip(deliveries, events, strict=True):
             old = cases.get(event.ticket)
             try:
@@ -54,12 +57,20 @@ class Intake:
                     identities.append((new.ticket, who))
             cases[new.ticket] = new  # the next event of this ticket in the batch sees this state
             changes.append((new, delivery.envelope.id))
-            results.append(Done(publish=[Envelope(domain.to_updated(new), source=self.source, subject=new.ticket)]))
+            publish = [Envelope(domain.to_updated(new), source=self.source, subject=new.ticket)]
+            if old is None and writeback.wanted(new, self.write_back_opds):
+                to_record.append((publish, new))  # the command joins the case's own outbox rows
+            results.append(Done(publish=publish))
         now = datetime.now(UTC)
         checks = {c.ticket: sla.next_check(sla.plan(c.status, c.opd, c.deadlines, calendar), now)
                   for c, _ in changes}
         await store.save_many(session, changes, checks)
         await store.save_reporters(session, identities)
+        if to_record:
+            contacts = await writeback.contacts(session, [case.ticket for _, case in to_record])
+            for publish, case in to_record:
+                command = writeback.command(case, contacts.get(case.ticket))
+                publish.append(Envelope(command, source=self.source, subject=case.ticket))
         return results
 
     async def _flag_duplicate(self, session: AsyncSession, case: domain.Case, batch) -> domain.Case:
@@ -72,8 +83,8 @@ class Intake:
         return case if original is None else replace(case, possible_duplicate_of=original)
 
 
-def register(runtime: Runtime, policies: Policies) -> Intake:
+def register(runtime: Runtime, policies: Policies, write_back_opds: tuple[str, ...] = ()) -> Intake:
     """Subscribe complaint-svc to the intake topic."""
-    intake = Intake(runtime.source, policies)
+    intake = Intake(runtime.source, policies, write_back_opds)
     runtime.subscribe(COMPLAINT_INTAKE, intake.on_intake)
     return intake

@@ -7,7 +7,7 @@ import asyncio
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from palapa.contracts.topics import ALL_TOPICS, COMPLAINT_SLA, COMPLAINT_UPDATES
+from palapa.contracts.topics import ALL_TOPICS, COMPLAINT_SLA, COMPLAINT_UPDATES, CURHAT_COMMANDS
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
@@ -30,7 +30,7 @@ def create_app(settings: ComplaintSettings, *, exporter: SpanExporter | None = N
     """The complaint-svc app: consumes the intake topic, publishes updates, serves the case API."""
     runtime = Runtime(settings, SERVICE, store.metadata, exporter=exporter)
     policies = Policies(WorkCalendar(settings.closures), settings.forward_working_days, settings.due_working_days)
-    handlers.register(runtime, policies)
+    handlers.register(runtime, policies, settings.write_back_opds)
     checker, stop = Checker(runtime, policies), asyncio.Event()
 
     async def start_checker() -> None:
@@ -41,10 +41,19 @@ def create_app(settings: ComplaintSettings, *, exporter: SpanExporter | None = N
         stop.set()
 
     app = service_app(
-        runtime, title="Palapa complaint-svc", topics=ALL_TOPICS, publishes=(COMPLAINT_UPDATES, COMPLAINT_SLA),
-        routers=[complaints_router(runtime, policies, settings.staff_token), admin_router(runtime, settings.staff_token),
-                 stats_router(runtime), open311_router(runtime), portal_router(runtime, settings.track_url)],
-        on_start=[start_checker], on_stop=[stop_checker],
+        runtime,
+        title="Palapa complaint-svc",
+        topics=ALL_TOPICS,
+        publishes=(COMPLAINT_UPDATES, COMPLAINT_SLA, CURHAT_COMMANDS),
+        routers=[
+            complaints_router(runtime, policies, settings.staff_token),
+            admin_router(runtime, settings.staff_token),
+            stats_router(runtime),
+            open311_router(runtime),
+            portal_router(runtime, settings.track_url),
+        ],
+        on_start=[start_checker],
+        on_stop=[stop_checker],
     )
     app.state.checker = checker
     return app

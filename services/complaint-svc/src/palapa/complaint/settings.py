@@ -29,9 +29,20 @@ class ComplaintSettings(ServiceSettings):
     # The city's own closures on top of national holidays and cuti bersama: COMPLAINT_CLOSURES=2026-06-10,2026-06-11
     closures: Annotated[tuple[date, ...], NoDecode] = ()
     # The citizen page where a ticket is followed live (notify-svc), for the link the form gives back.
+    # OPDs whose complaints a legacy app keeps as the system of record: a portal or Open311 complaint routed to
+    # one is sent to Curhat Ning Ita's bridge as a command (COMPLAINT_WRITE_BACK_OPDS=DPUPR,DLH; "*" = every OPD,
+    # "" = none). Mojokerto's complaints to the mayor all live in Curhat Ning Ita.
+    write_back_opds: Annotated[tuple[str, ...], NoDecode] = ("*",)
     track_url: str = Field("http://127.0.0.1:8103/", pattern=r"^https?://")
     # The old calendar-day setting, read only to refuse it: a silently ignored deadline is worse than a failed start.
     due_days: int | None = None
+
+    @field_validator("write_back_opds", mode="before")
+    @classmethod
+    def _opds_from_a_list(cls, value):
+        if isinstance(value, str):
+            return tuple(o.strip().upper() for o in value.split(",") if o.strip())
+        return value
 
     @field_validator("closures", mode="before")
     @classmethod

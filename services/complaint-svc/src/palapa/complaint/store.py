@@ -62,6 +62,8 @@ cases = Table(
     Column("responsible", String, nullable=True),
     Column("duplicate_of", String(64), nullable=True),
     Column("possible_duplicate_of", String(64), nullable=True),
+    Column("linked_app", String(64), nullable=True),
+    Column("linked_ref", String(64), nullable=True),
     Column("sla_round", Integer, nullable=False, server_default="0"),
     # normalised category, for duplicates and figures
     Column("category_key", String, nullable=True),
@@ -207,6 +209,7 @@ def _values(case: Case) -> dict:
         "escalation_level": case.escalation_level, "escalated_to": case.escalated_to,
         "responsible": case.responsible, "duplicate_of": case.duplicate_of,
         "possible_duplicate_of": case.possible_duplicate_of, "sla_round": case.sla_round,
+        "linked_app": case.linked_app, "linked_ref": case.linked_ref,
         "category_key": normalise_category(case.category),
     }
 
@@ -266,6 +269,7 @@ def _case(row, timeline: tuple[Step, ...]) -> Case:
         kecamatan=row.kecamatan, latitude=row.latitude, longitude=row.longitude, confidentiality=row.confidentiality,
         escalation_level=row.escalation_level, escalated_to=row.escalated_to, responsible=row.responsible,
         duplicate_of=row.duplicate_of, possible_duplicate_of=row.possible_duplicate_of, sla_round=row.sla_round,
+        linked_app=row.linked_app, linked_ref=row.linked_ref,
     )
 
 

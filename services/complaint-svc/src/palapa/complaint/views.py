@@ -31,7 +31,7 @@ def case_view(case: Case, role: Role, reporter: Reporter | None = None, rating: 
         "forward_due_at": case.forward_due_at, "current_due_at": case.current_due_at, "revision": case.revision,
         "confidentiality": case.confidentiality, "escalation_level": case.escalation_level,
         "escalated_to": case.escalated_to, "responsible": case.responsible, "duplicate_of": case.duplicate_of,
-        "possible_duplicate_of": case.possible_duplicate_of,
+        "possible_duplicate_of": case.possible_duplicate_of, "recorded_in": case.linked_app,
         "rating": None if rating is None else {"stars": rating["stars"]},
         "timeline": [{"status": s.status.value, "label": s.label, "at": s.at, "legacy_status": s.legacy_status,
                       "note": s.note} for s in case.timeline],

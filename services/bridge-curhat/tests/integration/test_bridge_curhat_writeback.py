@@ -1,0 +1,80 @@
+"""Portal complaints written back into Curhat Ning Ita: one legacy row per ticket, linked, and its changes flow."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from palapa.contracts.envelope import Envelope
+from palapa.contracts.events import RecordComplaint
+from palapa.contracts.topics import COMPLAINT_INTAKE, CURHAT_COMMANDS
+from palapa.devstack.local import free_port
+from palapa.testkit import BrokerProxy, eventually
+
+pytestmark = pytest.mark.integration
+
+TICKET = "LAPOR-7K3M9QX2PA"
+
+
+def command(ticket: str = TICKET) -> Envelope:
+    cmd = RecordComplaint(ticket=ticket, category="jalan rusak", description="Lubang besar di depan SDN Kranggan 2",
+                          kelurahan="Kranggan", kecamatan="Kranggan", reporter_name="Siti Aminah",
+                          reporter_phone="081234567890", submitted_at=datetime.now(UTC))
+    return Envelope(cmd, source="/palapa/complaint-svc", subject=ticket)
+
+
+async def rows(legacy) -> list:
+    async with legacy.engine.connect() as conn:
+        return (await conn.execute(text("SELECT id_pengaduan, isi_laporan, lokasi, status, nama_pelapor "
+                                        "FROM tb_pengaduan ORDER BY id_pengaduan"))).all()
+
+
+def of_type(reader, ce_type: str) -> list:
+    return [r for r in reader.of(COMPLAINT_INTAKE) if r.headers["ce_type"] == ce_type]
+
+
+async def test_a_command_writes_one_legacy_row_links_it_and_its_status_changes_reach_the_ticket(
+    legacy, make_bridge, producer, topic_reader
+):
+    await make_bridge(legacy.url, poll_interval_seconds=0.1)
+    await producer.send(command())
+    await eventually(lambda: of_type(topic_reader, "palapa.complaint.linked.v1"), what="ComplaintLinked")
+    [(legacy_id, body, place, status, name)] = await rows(legacy)
+    assert body.endswith(f"[Tiket Palapa: {TICKET}]") and place == "Kel. Kranggan, Kec. Kranggan"
+    assert (status, name) == ("0", "Siti Aminah")
+    [linked] = of_type(topic_reader, "palapa.complaint.linked.v1")
+    assert (linked.key, linked.envelope.data.legacy_ticket) == (TICKET, f"CURHAT-{legacy_id}")
+
+    await producer.send(command())  # redelivered: the same row answers again
+    await eventually(lambda: len(of_type(topic_reader, "palapa.complaint.linked.v1")) == 2, what="a second link")
+    assert len(await rows(legacy)) == 1
+
+    await legacy.update(legacy_id, status="2")
+    await eventually(lambda: of_type(topic_reader, "palapa.complaint.status_changed.v1"), what="the status change")
+    [change] = of_type(topic_reader, "palapa.complaint.status_changed.v1")
+    assert (change.key, change.envelope.data.status, change.envelope.data.source_ref) == (
+        TICKET, "in_progress", str(legacy_id))
+    assert of_type(topic_reader, "palapa.complaint.submitted.v1") == []  # no second case for the written row
+
+
+async def test_a_command_arriving_while_the_legacy_database_is_down_is_written_once_it_is_back(
+    legacy, make_bridge, producer, topic_reader
+):
+    url = make_url(legacy.url)
+    proxy = BrokerProxy(url.port, free_port())  # any TCP service: here the legacy PostgreSQL
+    await proxy.start()
+    bridge = await make_bridge(url.set(port=proxy.port).render_as_string(hide_password=False))
+    failures = bridge.runtime.metrics.consumer_errors.labels(topic=CURHAT_COMMANDS.name)
+    await proxy.cut()  # the legacy database is away
+    await producer.send(command("LAPOR-DOWN2345AB"))
+    await producer.send(command("LAPOR-DOWN2345CD"))
+    await eventually(lambda: failures._value.get() >= 2, what="the write to fail and be retried")
+    assert of_type(topic_reader, "palapa.complaint.linked.v1") == []
+    await proxy.start()
+    try:
+        await eventually(lambda: len(of_type(topic_reader, "palapa.complaint.linked.v1")) == 2, timeout=40,
+                         what="both commands written after the outage")
+        assert len(await rows(legacy)) == 2
+    finally:
+        await proxy.cut()
