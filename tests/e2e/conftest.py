@@ -15,6 +15,7 @@ import pytest
 import pytest_asyncio
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
+from palapa.devstack.services import CURHAT_FLOW
 from palapa.devstack.settings import DevstackSettings
 from palapa.devstack.stack import Stack
 
@@ -77,7 +78,7 @@ async def platform(otlp, kafka_session, pg_server_url):
         PALAPA_DATA_DIR=folder, KAFKA_BOOTSTRAP_SERVERS=kafka_session, DATABASE_URL=pg_server_url,
         OTEL_EXPORTER_OTLP_ENDPOINT=otlp[1], LOG_LEVEL="INFO", KAFKA_PROFILE="tansu",
     )
-    stack = Stack(settings, durable=False, simulate=False,
+    stack = Stack(settings, durable=False, simulate=False, only=(*CURHAT_FLOW, "tracking-svc"),
                   extra_env={"notify-svc": {"NOTIFY_HEARTBEAT_SECONDS": "1"}})
     try:
         await stack.start()

@@ -7,6 +7,7 @@ import pytest
 
 from palapa.devstack.chaos import ordeal, simulator_env
 from palapa.devstack.scratch import scratch_folder, scratch_settings
+from palapa.devstack.services import CURHAT_FLOW
 from palapa.devstack.stack import Stack
 
 SEED = 11
@@ -15,7 +16,7 @@ SEED = 11
 @pytest.mark.integration
 async def test_a_service_kill_and_a_broker_kill_lose_nothing():
     folder = scratch_folder("palapa-chaos-test-")
-    stack = Stack(scratch_settings(folder), durable=False, simulate=True,
+    stack = Stack(scratch_settings(folder), durable=False, simulate=True, only=CURHAT_FLOW,
                   extra_env=simulator_env(SEED, complaints_per_minute=600, updates_per_minute=1200))
     try:
         await stack.start()

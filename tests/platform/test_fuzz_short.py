@@ -6,6 +6,7 @@ import pytest
 
 from palapa.devstack.fuzz import fuzz
 from palapa.devstack.scratch import scratch_folder, scratch_settings
+from palapa.devstack.services import CURHAT_FLOW
 from palapa.devstack.stack import Stack
 
 SEED = 7
@@ -14,7 +15,7 @@ SEED = 7
 @pytest.mark.integration
 async def test_thirty_generated_poison_inputs_stall_nothing_and_answer_no_5xx():
     folder = scratch_folder("palapa-fuzz-test-")
-    stack = Stack(scratch_settings(folder), durable=False, simulate=False)
+    stack = Stack(scratch_settings(folder), durable=False, simulate=False, only=CURHAT_FLOW)
     try:
         await stack.start()
         tally = await fuzz(stack, SEED, count=30, kinds=("legacy", "kafka", "api"), deadline_s=15)

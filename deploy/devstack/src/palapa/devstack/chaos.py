@@ -25,6 +25,7 @@ from palapa.contracts.topics import BRIDGE_QUARANTINE
 
 from .chaos_check import Verdict, check
 from .scratch import scratch_folder, scratch_settings
+from .services import CURHAT_FLOW
 from .stack import Stack, StackError
 from .topic_count import envelopes, read_topic
 
@@ -164,7 +165,7 @@ def simulator_env(seed: int, complaints_per_minute: float, updates_per_minute: f
 
 async def run(args: argparse.Namespace) -> int:
     folder = scratch_folder("palapa-chaos-")
-    stack = Stack(scratch_settings(folder), durable=False, simulate=True,
+    stack = Stack(scratch_settings(folder), durable=False, simulate=True, only=CURHAT_FLOW,
                   extra_env=simulator_env(args.seed, args.complaints_per_minute, args.updates_per_minute),
                   progress=lambda line: print("  " + line, flush=True))
     seconds = args.minutes * 60

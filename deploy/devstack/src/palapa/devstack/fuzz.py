@@ -26,6 +26,7 @@ from . import fuzz_api, fuzz_kafka, fuzz_legacy
 from .fuzz_legacy import normal_row
 from .fuzz_report import Tally
 from .scratch import scratch_folder, scratch_settings
+from .services import CURHAT_FLOW
 from .stack import Stack
 from .topic_count import envelopes, read_topic
 
@@ -84,7 +85,7 @@ async def _count_outcomes(bootstrap: str, tally: Tally) -> None:
 
 async def run(args: argparse.Namespace) -> int:
     folder = scratch_folder("palapa-fuzz-")
-    stack = Stack(scratch_settings(folder), durable=False, simulate=False, progress=lambda line: print("  " + line, flush=True))
+    stack = Stack(scratch_settings(folder), durable=False, simulate=False, only=CURHAT_FLOW, progress=lambda line: print("  " + line, flush=True))
     print(f"fuzz: seed {args.seed} (replay with --seed {args.seed})", flush=True)
     keep = args.keep
     try:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from .services import CURHAT_FLOW
 from .settings import DevstackSettings
 from .stack import Stack
 
@@ -35,7 +36,8 @@ async def bench_stack(prefix: str = "palapa-bench-") -> AsyncIterator[Stack]:
     benchmarks' stack: the broker and database the environment names are honoured)."""
     folder = scratch_folder(prefix)
     settings = DevstackSettings(PALAPA_DATA_DIR=folder, LOG_LEVEL="WARNING")
-    stack = Stack(settings, durable=False, simulate=False, progress=lambda line: print("  " + line, flush=True))
+    stack = Stack(settings, durable=False, simulate=False, only=CURHAT_FLOW,
+                  progress=lambda line: print("  " + line, flush=True))
     try:
         await stack.start()
         yield stack

@@ -43,3 +43,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("taxbill-svc", "palapa.taxbill", "TAXBILL_", 8107),
     ServiceSpec("sim-pbb", "palapa.sim_pbb", "SIM_PBB_", None, pbb=True),
 )
+
+#: The Curhat Ning Ita flow (legacy row → bridge → complaint-svc → notify-svc, the catalog following it): what fuzz,
+#: chaos and the latency/throughput benchmarks drive and check, started without the other apps' processes.
+CURHAT_FLOW: tuple[str, ...] = ("complaint-svc", "catalog-svc", "notify-svc", "bridge-curhat", "sim-curhat")
