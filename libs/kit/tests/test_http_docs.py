@@ -56,7 +56,7 @@ async def test_the_asyncapi_document_lists_consumed_and_published_topics_with_th
     assert doc["asyncapi"] == "3.0.0" and doc["info"]["title"] == "Palapa docs-svc"
     assert summary(doc) == {
         "receive": {"palapa.bridges.heartbeats.v1": ["BridgeHeartbeat"]},
-        "send": {"palapa.complaints.updates.v1": ["ComplaintUpdated"],
+        "send": {"palapa.complaints.updates.v1": ["ComplaintUpdated", "ComplaintUpdatedV2"],
                  "palapa.platform.deadletter.v1": ["EventDeadLettered"]},  # the inbox's dead letters
     }
     assert "revision" in doc["components"]["schemas"]["ComplaintUpdated"]["properties"]

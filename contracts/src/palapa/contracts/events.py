@@ -591,6 +591,7 @@ class AppRegistered(Event):
     event_type: ClassVar[str] = "palapa.catalog.app_registered.v1"
     version: ClassVar[int] = 1
 
+    app_id: str = Field(min_length=1, description="The key of the catalog's topic (the entry's own id)")
     app: AppEntry
     revision: int = Field(ge=1, description="The entry's revision: 1 here, +1 with every later change")
     actor: str = Field(pattern=ACTOR_PATTERN)

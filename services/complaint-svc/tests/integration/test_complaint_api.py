@@ -50,7 +50,7 @@ async def test_a_case_reads_exactly_as_the_contract_says(service):
     assert set(body) == {"ticket", "status", "status_kind", "status_label", "opd", "category", "kelurahan",
                          "kecamatan", "source_app", "submitted_at", "updated_at", "due_at", "forward_due_at",
                          "current_due_at", "revision", "confidentiality", "escalation_level", "escalated_to",
-                         "responsible", "duplicate_of", "possible_duplicate_of", "rating", "timeline"}
+                         "responsible", "duplicate_of", "possible_duplicate_of", "recorded_in", "rating", "timeline"}
     assert (body["opd"], body["status"], body["status_kind"], body["revision"]) == ("DLH", "in_progress", "open", 2)
     assert set(body["timeline"][0]) == {"status", "label", "at", "legacy_status", "note"}
     assert "description" not in body and "reporter" not in body  # the public view

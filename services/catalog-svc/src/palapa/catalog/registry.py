@@ -200,7 +200,7 @@ def event(change: Change, revision: int) -> Envelope:
     """The catalog event telling this change (key: the app id)."""
     app, at = change.after, change.at
     if change.action == "registered":
-        data = AppRegistered(app=entry(app), revision=revision, actor=change.actor, reason=change.reason, at=at)
+        data = AppRegistered(app_id=app.app_id, app=entry(app), revision=revision, actor=change.actor, reason=change.reason, at=at)
     elif change.action == "retired":
         data = AppRetired(app_id=app.app_id, revision=revision, actor=change.actor, reason=change.reason, at=at,
                           previous_lifecycle=change.before.lifecycle if change.before else "aktif")
