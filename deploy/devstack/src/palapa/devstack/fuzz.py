@@ -85,7 +85,7 @@ async def _count_outcomes(bootstrap: str, tally: Tally) -> None:
 
 async def run(args: argparse.Namespace) -> int:
     folder = scratch_folder("palapa-fuzz-")
-    stack = Stack(scratch_settings(folder), durable=False, simulate=False, only=CURHAT_FLOW, progress=lambda line: print("  " + line, flush=True))
+    stack = Stack(scratch_settings(folder), durable=False, simulate=False, only=(*CURHAT_FLOW, "tracking-svc"), progress=lambda line: print("  " + line, flush=True))
     print(f"fuzz: seed {args.seed} (replay with --seed {args.seed})", flush=True)
     keep = args.keep
     try:

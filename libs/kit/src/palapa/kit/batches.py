@@ -44,12 +44,16 @@ def no_decode(message) -> None:
 class Batches:
     """Runs each batch through the Consumer until it commits (transient failures back off), then commits offsets."""
 
-    def __init__(self, consumer: Consumer, topic: str, metrics: Metrics, progress: ConsumerProgress) -> None:
-        self.consumer, self.topic, self.metrics, self.progress = consumer, topic, metrics, progress
-        self.outage = Outage(f"{consumer.name} consuming {topic}", log)
-        self.commit_outage = Outage(f"{consumer.name} committing offsets of {topic}", log)
-        #: partition -> the next offset to apply (everything before it is applied and committed)
-        self.done: dict[int, int] = {}
+    def __init__(self, consumer: Consumer, topics: str | tuple[str, ...], metrics: Metrics,
+                 progress: ConsumerProgress) -> None:
+        # one consumer may read several topics (one group join instead of one per topic)
+        self.topics = (topics,) if isinstance(topics, str) else tuple(topics)
+        self.topic = ",".join(self.topics)  # the metrics' label and the logs' name
+        self.consumer, self.metrics, self.progress = consumer, metrics, progress
+        self.outage = Outage(f"{consumer.name} consuming {self.topic}", log)
+        self.commit_outage = Outage(f"{consumer.name} committing offsets of {self.topic}", log)
+        #: (topic, partition) -> the next offset to apply (everything before it is applied and committed)
+        self.done: dict[tuple[str, int], int] = {}
 
     def handler(self, kafka: Callable[[], AIOKafkaConsumer | None]):
         async def on_batch(msg: KafkaMessage) -> None:
@@ -90,7 +94,7 @@ class Batches:
         except Exception as exc:  # rebalance or broker away: the new owner re-reads them; the inbox dedupes
             self.commit_outage.failed(exc)
         for tp, position in offsets.items():
-            self.done[tp.partition] = position
+            self.done[(tp.topic, tp.partition)] = position
             end = kafka.highwater(tp)
             if end is not None:
                 self.progress.observe(tp.topic, tp.partition, position, end)
@@ -100,17 +104,20 @@ class Batches:
         last position while the end moves on), and start over a topic that a restarted broker created anew."""
         if kafka is None:
             return
-        assigned = {tp for tp in kafka.assignment() if tp.topic == self.topic}
-        if await watch.renewed([self.topic]) and assigned:
-            # records republished below our old position would be skipped; the inbox drops repeats
-            log.warning("%s: %s is a new incarnation (broker restarted): reading it from the beginning",
-                        self.consumer.name, self.topic)
-            await kafka.seek_to_beginning(*assigned)
-            self.done.clear()
+        assigned = {tp for tp in kafka.assignment() if tp.topic in self.topics}
+        for topic in await watch.renewed(list(self.topics)):
+            renewed = [tp for tp in assigned if tp.topic == topic]
+            if renewed:
+                # records republished below our old position would be skipped; the inbox drops repeats
+                log.warning("%s: %s is a new incarnation (broker restarted): reading it from the beginning",
+                            self.consumer.name, topic)
+                await kafka.seek_to_beginning(*renewed)
+                for tp in renewed:
+                    self.done.pop((tp.topic, tp.partition), None)
         for tp in assigned:
-            end, position = kafka.highwater(tp), self.done.get(tp.partition)
+            end, position = kafka.highwater(tp), self.done.get((tp.topic, tp.partition))
             if end is not None and position is not None:
                 self.progress.observe(tp.topic, tp.partition, position, end)
-        for partition in set(self.done) - {tp.partition for tp in assigned}:
-            self.done.pop(partition, None)
-            self.progress.forget(self.topic, partition)
+        for topic, partition in set(self.done) - {(tp.topic, tp.partition) for tp in assigned}:
+            self.done.pop((topic, partition), None)
+            self.progress.forget(topic, partition)

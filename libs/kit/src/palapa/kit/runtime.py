@@ -76,7 +76,7 @@ class Runtime:
 
     def subscribe(
         self,
-        topic: Topic,
+        topic: Topic | tuple[Topic, ...],
         effect: BatchEffect,
         *,
         group_id: str | None = None,
@@ -89,17 +89,19 @@ class Runtime:
         the event types the registry lists for `topic`; any other record is dead-lettered. `after_commit(envelope,
         result)` runs once the batch has committed, with what the effect returned for that event.
         Each call is a consumer of its own; with a `group_id` of its own, no other topic's rebalance pauses it.
+        Several topics (a tuple) share one consumer: one group join (~3 s on Tansu) instead of one per topic.
         `critical` (emergencies): it waits CONSUMER_CRITICAL_BATCH_WAIT_MS for records instead of
         CONSUMER_BATCH_WAIT_MS, and fetches with the profile's shorter wait (kafka.CRITICAL_CONSUMER_TUNING).
         """
+        topics = topic if isinstance(topic, tuple) else (topic,)
         consumer = Consumer(
             name=self.name, source=self.source, metadata=self.metadata, sessions=self.sessions, outbox=self.outbox,
-            effect=effect, accepts=topic.event_types, tracer=self.tracer, metrics=self.metrics,
-            after_commit=after_commit,
+            effect=effect, accepts=tuple(e for t in topics for e in t.event_types), tracer=self.tracer,
+            metrics=self.metrics, after_commit=after_commit,
         )
-        batches = Batches(consumer, topic.name, self.metrics, self.progress)
+        batches = Batches(consumer, tuple(t.name for t in topics), self.metrics, self.progress)
         subscriber = self.broker.subscriber(
-            topic.name,
+            *(t.name for t in topics),
             batch=True,
             max_records=self.settings.consumer_batch_max,
             batch_timeout_ms=(self.settings.consumer_critical_batch_wait_ms if critical
@@ -111,7 +113,7 @@ class Runtime:
         )
         self._batches.append((batches, subscriber))
         handler = batches.handler(lambda: subscriber.consumer)
-        handler.__name__ = f"on_{topic.name.replace('.', '_')}"
+        handler.__name__ = "on_" + "_".join(t.name.replace(".", "_") for t in topics)
         subscriber(handler)
         return consumer
 

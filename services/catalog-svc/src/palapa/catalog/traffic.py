@@ -82,8 +82,8 @@ async def _camera(session: AsyncSession, event: Event) -> str | None:
 
 
 def register_traffic(runtime: Runtime, threshold: timedelta) -> None:
-    """Subscribe to every domain topic; one consumer group per topic, as for heartbeats."""
-    for topic in TRAFFIC_TOPICS:
-        effect = traffic(threshold, also=_camera if topic is TRANSPORT_CAMERAS else None)
-        effect.__name__ = f"on_{topic.name.split('.')[1]}_traffic"
-        runtime.subscribe(topic, effect, group_id=f"{runtime.name}-traffic-{topic.name}")
+    """Subscribe to every domain topic with one consumer (one group join, not one per topic: a start or a
+    restart of catalog-svc waits for each join in turn)."""
+    effect = traffic(threshold, also=_camera)  # camera events also move their camera; others pass through
+    effect.__name__ = "on_domain_traffic"
+    runtime.subscribe(TRAFFIC_TOPICS, effect, group_id=f"{runtime.name}-traffic")
