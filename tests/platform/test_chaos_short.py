@@ -21,7 +21,7 @@ async def test_a_service_kill_and_a_broker_kill_lose_nothing():
     try:
         await stack.start()
         # SEED's plan has exactly one broker kill and one service kill (plan() guarantees both for 2 kills)
-        outcome = await ordeal(stack, random.Random(SEED), seconds=35, kills=2, quiet_s=6, settle_s=20)
+        outcome = await ordeal(stack, random.Random(SEED), seconds=35, kills=2, quiet_s=6, settle_s=60)
     finally:
         stack.stop()
         shutil.rmtree(folder, ignore_errors=True)

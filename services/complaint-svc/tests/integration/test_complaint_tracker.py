@@ -207,7 +207,7 @@ async def test_warnings_and_breaches_are_emitted_once_each_across_a_restart(sett
             "Batas waktu penerusan ke OPD terlewati; dieskalasi ke SEKDA",
             "Batas waktu tindak lanjut terlewati; dieskalasi ke KEPALA-DPUPR",
             "Batas waktu penerusan ke OPD terlewati; dieskalasi ke WALIKOTA"]
-    await eventually(lambda: len(sla_events()) == 6, what="six SLA events")
+    await eventually(lambda: len(sla_events()) == 6, timeout=60, what="six SLA events")
     assert sorted(sla_events()) == [
         ("SlaBreached", "follow_up", 1, "KEPALA-DPUPR"), ("SlaBreached", "forward", 1, "KEPALA-DPUPR"),
         ("SlaBreached", "forward", 2, "SEKDA"), ("SlaBreached", "forward", 3, "WALIKOTA"),
