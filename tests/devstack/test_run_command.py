@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from palapa.devstack.services import SERVICES
+
 pytestmark = pytest.mark.integration
 
 
@@ -47,11 +49,11 @@ def test_the_run_command_starts_everything_and_ctrl_c_stops_everything():
         out = "".join(lines)
         assert "Palapa is running" in out, out
         for part in ("broker", "PostgreSQL", "complaint-svc", "catalog-svc", "notify-svc", "bridge-curhat",
-                     "sim-curhat", "citizen page"):
+                     "sim-curhat", "bridge-psc119", "sim-psc119", "citizen page"):
             assert part in out, f"{part} missing from:\n{out}"
         assert re.search(r"\[\s*\d+\.\d+s\] notify-svc: ready on http://127\.0\.0\.1:\d+", out), out
         pids = [int(p) for p in re.findall(r"starting \(pid (\d+)\)", out)]
-        assert len(pids) == 5
+        assert len(pids) == len(SERVICES)
 
         proc.send_signal(signal.SIGINT)
         rest, _ = proc.communicate(timeout=60)
