@@ -78,10 +78,10 @@ async def test_webhooks_are_signed_and_sometimes_twice_late_or_lost():
 
 async def test_the_api_pages_incidents_with_its_cursor_and_refuses_a_foreign_one():
     from palapa.psc119_legacy.app import create_app
-    from palapa.psc119_legacy.settings import SimPsc119Settings
+    from palapa.psc119_legacy.settings import LegacyAppSettings
     from palapa.testkit import running
 
-    settings = SimPsc119Settings(incidents_per_minute=0, moves_per_minute=0, broken_ratio=0)
+    settings = LegacyAppSettings(incidents_per_minute=0, moves_per_minute=0, broken_ratio=0)
     async with running(create_app(settings), name="psc119") as svc:
         keys = [(await svc.http.post("/api/v1/insiden")).json()["kunci"] for _ in range(3)]
         moved = await svc.http.post(f"/api/v1/insiden/{keys[0]}/status", json={"kode_status": "2"})

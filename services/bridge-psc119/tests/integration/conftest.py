@@ -11,7 +11,7 @@ from palapa.bridge_psc119.main import WEBHOOK_PATH, create_app
 from palapa.bridge_psc119.settings import BridgePsc119Settings
 from palapa.devstack.local import free_port
 from palapa.psc119_legacy.app import create_app as create_sim
-from palapa.psc119_legacy.settings import SimPsc119Settings
+from palapa.psc119_legacy.settings import LegacyAppSettings
 from palapa.testkit import Service, running
 
 SECRET = "rahasia-bersama-psc119-uji"
@@ -48,7 +48,7 @@ async def make_sim(ports):
     """make_sim(**settings) → a running simulator (quiet: tests drive it), pushing to the bridge's port."""
     async with contextlib.AsyncExitStack() as stack:
         async def make(**overrides) -> Sim:
-            settings = SimPsc119Settings(**{
+            settings = LegacyAppSettings(**{
                 "http_port": ports["sim"], "webhook_url": f"http://127.0.0.1:{ports['bridge']}{WEBHOOK_PATH}",
                 "webhook_secret": SECRET, **QUIET, **overrides})
             svc = await stack.enter_async_context(running(create_sim(settings), port=ports["sim"], name="sim-psc119"))

@@ -19,7 +19,7 @@ from palapa.kit.loops import pause
 
 from .generate import OPEN, IncidentGenerator
 from .push import Pusher
-from .settings import SimPsc119Settings
+from .settings import LegacyAppSettings
 from .store import BadTokenError, Store
 
 log = logging.getLogger("palapa.psc119_legacy")
@@ -33,7 +33,7 @@ class StatusChange(BaseModel):
 class Legacy:
     """The app's state and what changes it: each save is stored, then pushed."""
 
-    def __init__(self, settings: SimPsc119Settings, pusher: Pusher | None) -> None:
+    def __init__(self, settings: LegacyAppSettings, pusher: Pusher | None) -> None:
         self.settings = settings
         self.generator = IncidentGenerator(settings.seed, settings.broken_ratio)
         self.store = Store()
@@ -80,7 +80,7 @@ class Legacy:
             await action()
 
 
-def create_app(settings: SimPsc119Settings) -> FastAPI:
+def create_app(settings: LegacyAppSettings) -> FastAPI:
     stop = asyncio.Event()
     client = httpx.AsyncClient(timeout=5)
     pusher = None

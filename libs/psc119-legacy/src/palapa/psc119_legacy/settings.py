@@ -6,7 +6,7 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-class SimPsc119Settings(BaseSettings):
+class LegacyAppSettings(BaseSettings):
     """SIM_PSC119_* settings: rates, quirks, where to push webhooks and with which secret."""
 
     model_config = SettingsConfigDict(env_prefix="SIM_PSC119_", extra="ignore", populate_by_name=True)

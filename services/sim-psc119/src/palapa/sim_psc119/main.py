@@ -7,7 +7,8 @@ import logging
 from palapa.kit.http import serve
 from palapa.kit.settings import load
 from palapa.psc119_legacy.app import create_app
-from palapa.psc119_legacy.settings import SimPsc119Settings
+
+from .settings import SimPsc119Settings
 
 
 def main() -> None:
