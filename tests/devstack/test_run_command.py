@@ -14,7 +14,7 @@ import pytest
 
 from palapa.devstack.services import SERVICES
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.serial]
 
 
 def _alive(pid: int) -> bool:

@@ -14,6 +14,7 @@ SEED = 11
 
 
 @pytest.mark.integration
+@pytest.mark.serial
 async def test_a_service_kill_and_a_broker_kill_lose_nothing():
     folder = scratch_folder("palapa-chaos-test-")
     stack = Stack(scratch_settings(folder), durable=False, simulate=True, only=CURHAT_FLOW,

@@ -13,6 +13,7 @@ SEED = 7
 
 
 @pytest.mark.integration
+@pytest.mark.serial
 async def test_thirty_generated_poison_inputs_stall_nothing_and_answer_no_5xx():
     folder = scratch_folder("palapa-fuzz-test-")
     stack = Stack(scratch_settings(folder), durable=False, simulate=False, only=(*CURHAT_FLOW, "tracking-svc"))

@@ -49,7 +49,7 @@ async def entry_where(catalog, app_id, check, what):
         body = (await catalog.http.get(f"/apps/{app_id}")).json()
         return body if check(body) else None
 
-    return await eventually(poll, what=what)
+    return await eventually(poll, timeout=60, what=what)  # the dormancy check and consumers share a loaded machine
 
 
 async def test_domain_events_quarantine_and_cameras_show_in_each_entry(live_settings, serve, producer):
