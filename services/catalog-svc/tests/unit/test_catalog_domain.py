@@ -55,7 +55,7 @@ def test_only_quarantined_rows_seen_is_not_a_heartbeat():
         ("WALI KOTA", ["curhat-ning-ita"]),  # in the description, any case
         ("dishub", ["cctv"]),  # the OPD code
         ("  pajak   bumi ", ["cek-pbb"]),  # spaces collapsed
-        ("", ["cctv", "cek-pbb", "curhat-ning-ita", "psc-119", "si-makel"]),
+        ("", ["cctv", "cek-pbb", "curhat-ning-ita", "psc-119", "puskesmas-antrian", "si-makel"]),
         ("tidak ada", []),
     ],
 )
@@ -64,16 +64,16 @@ def test_search_looks_in_name_description_and_opd_ignoring_case(q, expected):
 
 
 def test_search_filters_by_opd_and_audience():
-    assert [a.app_id for a in search(SEED, opd="dinkes")] == ["psc-119"]
+    assert [a.app_id for a in search(SEED, opd="dinkes")] == ["puskesmas-antrian", "psc-119"]
     assert [a.app_id for a in search(SEED, audience="pegawai")] == ["si-makel"]
     assert [a.app_id for a in search(SEED, q="cek", audience="pegawai")] == []
     assert [a.name for a in search(SEED)] == sorted((a.name for a in SEED), key=str.casefold)
 
 
-def test_the_seed_holds_mojokertos_first_five_apps():
+def test_the_seed_holds_mojokertos_five_pilot_apps_and_the_yaml_onboarded_sixth():
     assert [(a.app_id, a.opd) for a in SEED] == [
         ("si-makel", "BAGPEM"), ("cctv", "DISHUB"), ("curhat-ning-ita", "DISKOMINFO"), ("psc-119", "DINKES"),
-        ("cek-pbb", "BAPENDA")]
+        ("cek-pbb", "BAPENDA"), ("puskesmas-antrian", "DINKES")]
     assert [a.app_id for a in SEED if a.bridge] == ["curhat-ning-ita"]
 
 

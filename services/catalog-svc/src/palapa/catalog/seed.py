@@ -1,4 +1,5 @@
-"""The first five of Mojokerto's apps in the catalog, loaded at every start (an upsert, so edits here win)."""
+"""Mojokerto's five pilot apps and the YAML-onboarded puskesmas queue (deploy/bridges/) in the catalog, loaded at
+every start (an upsert, so edits here win)."""
 
 from __future__ import annotations
 
@@ -25,5 +26,9 @@ SEED: tuple[App, ...] = (
     App(
         app_id="cek-pbb", name="Cek PBB", opd="BAPENDA", audience="warga", channel="web", status="aktif",
         description="Cek tagihan dan status pembayaran Pajak Bumi dan Bangunan (PBB) di Badan Pendapatan Daerah.",
+    ),
+    App(  # the sixth, bridged by a YAML file alone (bridge-mapped); its id is the file's app_id
+        app_id="puskesmas-antrian", name="Antrian Puskesmas", opd="DINKES", audience="warga", channel="web",
+        status="aktif", description="Nomor antrean pasien puskesmas Dinas Kesehatan yang dipanggil di loket dan poli.",
     ),
 )
