@@ -25,7 +25,7 @@ async def test_the_imported_sample_census_reports_surabayas_figures_and_reimport
     again = (await catalog.http.post("/census", content=SAMPLE.read_bytes())).json()
     assert (again["read"], again["inserted"], again["updated"]) == (322, 0, 322)
     r = (await catalog.http.get("/report")).json()
-    assert (r["total"], r["unclassified"]) == (322, 6)  # the six seeded apps (five pilots, the puskesmas queue) are not in the census
+    assert (r["total"], r["unclassified"]) == (322, 6)  # the six seeded apps are not in the census
     assert r["by_audience"] == {"pegawai": 212, "warga": 110}
     services, sites = r["service_apps"], r["profile_websites"]
     assert (services["total"], services["active"], services["inactive"]) == (286, 217, 69)

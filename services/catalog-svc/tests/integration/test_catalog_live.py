@@ -97,8 +97,8 @@ async def test_the_seed_loads_idempotently_across_restarts(settings, serve):
         pass
     async with serve(settings) as catalog:
         items = (await catalog.http.get("/apps")).json()["items"]
-    assert sorted(a["app_id"] for a in items) == ["cctv", "cek-pbb", "curhat-ning-ita", "psc-119", "puskesmas-antrian",
-                                                          "si-makel"]
+    assert sorted(a["app_id"] for a in items) == [
+        "cctv", "cek-pbb", "curhat-ning-ita", "psc-119", "puskesmas-antrian", "si-makel"]
     assert {a["app_id"]: a["liveness"] for a in items}["psc-119"] == "tanpa bridge"
 
 
