@@ -40,7 +40,9 @@ def _required_env(cls: type[BaseSettings]) -> set[str]:
 
 
 def test_our_services_are_all_in_compose():
-    assert set(OURS) >= {"complaint-svc", "catalog-svc", "notify-svc", "bridge-curhat", "sim-curhat", "topics", "migrate"}
+    assert set(OURS) >= {
+        "complaint-svc", "catalog-svc", "notify-svc", "bridge-curhat", "sim-curhat", "topics", "migrate"
+    }
 
 
 @pytest.mark.parametrize("name", sorted(OURS))
@@ -49,7 +51,8 @@ def test_every_environment_name_is_one_the_service_settings_read(name):
     module = _module(svc)
     read = env_names(settings_class(module))
     if name == "bridge-mapped":  # and the ${NAMES} its mapping files read (secrets stay out of the YAML)
-        read |= {m for f in (ROOT / "deploy" / "bridges").glob("*.yaml") for m in re.findall(r"\$\{([A-Z_0-9]+)\}", f.read_text())}
+        read |= {m for f in (ROOT / "deploy" / "bridges").glob("*.yaml")
+                 for m in re.findall(r"\$\{([A-Z_0-9]+)\}", f.read_text())}
     given = set(svc.get("environment", {}))
     assert given - read == set(), f"{name} sets names its settings never read"
     assert _required_env(settings_class(module)) - given == set(), f"{name} lacks required settings"
@@ -102,7 +105,9 @@ def test_the_migrate_job_brings_every_schema_to_its_newest_revision_before_its_s
     assert _module(SERVICES["migrate"]) == "palapa.devstack.migrate"
     assert SERVICES["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     owners = set(schemas())
-    assert owners >= {"complaint-svc", "catalog-svc", "notify-svc", "tracking-svc", "bridge-curhat", "bridge-mapped", "bridge-psc119"}
+    assert owners >= {
+        "complaint-svc", "catalog-svc", "notify-svc", "tracking-svc", "bridge-curhat", "bridge-mapped", "bridge-psc119"
+    }
     for name in owners & set(SERVICES):  # a schema owner not in compose yet is the compose test's to report
         assert SERVICES[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
         assert SERVICES[name]["environment"]["DATABASE_URL"] == SERVICES["migrate"]["environment"]["DATABASE_URL"]

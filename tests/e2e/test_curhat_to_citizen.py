@@ -78,7 +78,9 @@ async def test_a_legacy_complaint_and_its_status_change_reach_the_citizen_live(p
         trace_id, members = await eventually(
             one_trace_spans_all_three, timeout=20, what="one trace from the bridge's poll to the SSE push"
         )
-        complaint_db_spans = [n for s, n in members if s == "complaint-svc" and n.split()[0] in {"INSERT", "UPDATE", "SELECT"}]
+        complaint_db_spans = [
+            n for s, n in members if s == "complaint-svc" and n.split()[0] in {"INSERT", "UPDATE", "SELECT"}
+        ]
         assert complaint_db_spans, f"complaint-svc's database write is in trace {trace_id}: {members}"
     finally:
         await legacy.dispose()

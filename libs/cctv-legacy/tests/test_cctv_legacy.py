@@ -32,7 +32,9 @@ def test_cameras_flip_and_their_check_time_is_on_the_skewed_clock():
 
 async def test_the_api_serves_both_lists_and_answers_503_when_down():
     dishub = Dishub(2, seed=1, quirk_ratio=0)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(dishub)), base_url="http://dishub") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(dishub)), base_url="http://dishub"
+    ) as http:
         assert len((await http.get("/api/kamera")).json()["data"]) == 2
         assert "waktu_server" in (await http.get("/api/kamera/status")).json()
         dishub.down = True

@@ -20,7 +20,9 @@ T = "palapa.complaints.intake.v1"
 
 @pytest.fixture
 async def svc(kafka_bootstrap, database_url):
-    settings = ServiceSettings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu")
+    settings = ServiceSettings(
+        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu"
+    )
     runtime = Runtime(settings, "health-svc", MetaData(schema="health_svc"))
     app = service_app(runtime, title="health", topics=ALL_TOPICS)
     async with app.router.lifespan_context(app):

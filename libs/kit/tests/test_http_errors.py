@@ -91,6 +91,8 @@ async def test_a_database_away_is_a_503_logged_once_per_outage_not_per_request(h
             assert (await http.get("/items/1")).status_code == 200  # needs no database: the outage goes on
         http.database["up"] = True
         assert (await http.get("/database-away")).status_code == 200  # the failing route works: outage over
-    assert {(r.status_code, r.json()["reason"], r.headers["retry-after"]) for r in answers} == {(503, "unavailable", "5")}
+    assert {
+        (r.status_code, r.json()["reason"], r.headers["retry-after"]) for r in answers
+    } == {(503, "unavailable", "5")}
     assert [r.getMessage().split(",")[0] for r in caplog.records] == ["database or broker", "database or broker"]
     assert "failing" in caplog.records[0].getMessage() and "back after" in caplog.records[1].getMessage()

@@ -34,8 +34,12 @@ def test_the_relay_knows_whether_its_spans_are_recorded():
     assert records_spans(setup_tracing("t", None, InMemorySpanExporter()).get_tracer("t"))
 
 
-async def test_a_backlog_staged_by_copy_is_relayed_in_batches_each_key_in_order_on_its_partition(kafka_bootstrap, database_url):
-    settings = ServiceSettings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu")
+async def test_a_backlog_staged_by_copy_is_relayed_in_batches_each_key_in_order_on_its_partition(
+    kafka_bootstrap, database_url
+):
+    settings = ServiceSettings(
+        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu"
+    )
     runtime = Runtime(settings, "bulk", MetaData(schema="bulk"))
     await runtime.start(ALL_TOPICS)
     try:
@@ -46,7 +50,9 @@ async def test_a_backlog_staged_by_copy_is_relayed_in_batches_each_key_in_order_
 
         async def all_published():
             async with runtime.sessions() as s:
-                return await s.scalar(select(func.count()).select_from(table).where(table.c.published_at.is_(None))) == 0
+                return await s.scalar(
+                    select(func.count()).select_from(table).where(table.c.published_at.is_(None))
+                ) == 0
 
         await eventually(all_published, timeout=30, what="the backlog to be published")
     finally:

@@ -91,7 +91,9 @@ async def test_a_record_that_is_not_a_valid_event_is_dead_lettered_and_consumpti
     try:
         good = _event(3)
         bad_key = good.subject.encode()  # same key, same partition: the good one comes after the bad one
-        await await_delivery(producer.publish_raw(COMPLAINT_INTAKE.name, bad_key, b'{"ticket": 1}', {"ce_specversion": "1.0"}))
+        await await_delivery(
+            producer.publish_raw(COMPLAINT_INTAKE.name, bad_key, b'{"ticket": 1}', {"ce_specversion": "1.0"})
+        )
         await await_delivery(producer.publish_raw(COMPLAINT_INTAKE.name, *good.to_kafka()))
         await eventually(lambda: effects == [good.id], what="the good event after the bad one")
         dl = consumer.dead_letters
@@ -146,7 +148,9 @@ async def test_outbox_rows_wait_out_a_broker_outage_and_are_published_when_it_is
         table = producer.outbox.table
         unpublished = select(func.count()).select_from(table).where(table.c.published_at.is_(None))
         await eventually(
-            lambda: "outbox relay of producer.outbox failing" in caplog.text, timeout=40, what="the relay to meet the outage"
+            lambda: "outbox relay of producer.outbox failing" in caplog.text,
+            timeout=40,
+            what="the relay to meet the outage",
         )
         async with producer.sessions() as s:
             assert await s.scalar(unpublished) == 1

@@ -1,4 +1,5 @@
-"""The relay on the real broker and PostgreSQL: poison rows are parked, a broker restarted empty gets the window again."""
+"""The relay on the real broker and PostgreSQL: poison rows are parked, a broker restarted empty gets the window
+again."""
 
 from datetime import UTC, datetime
 
@@ -48,7 +49,9 @@ def test_only_failures_that_retrying_can_mend_are_transient():
 
 
 @pytest.mark.integration
-async def test_the_outbox_refuses_an_event_no_broker_would_take_and_stages_many_in_one_go(kafka_bootstrap, database_url):
+async def test_the_outbox_refuses_an_event_no_broker_would_take_and_stages_many_in_one_go(
+    kafka_bootstrap, database_url
+):
     runtime = _runtime(kafka_bootstrap, database_url)
     await runtime.start(ALL_TOPICS)
     try:
@@ -132,7 +135,9 @@ async def test_a_broker_restarted_empty_gets_the_rows_published_within_the_windo
 async def test_a_consumer_resumes_by_itself_on_a_broker_restarted_empty_and_applies_each_event_once(database_url):
     tansu = LocalTansu()
     tansu.start()
-    producer, consumer = _runtime(tansu.bootstrap, database_url, "sender"), _runtime(tansu.bootstrap, database_url, "reader")
+    producer, consumer = (
+        _runtime(tansu.bootstrap, database_url, "sender"), _runtime(tansu.bootstrap, database_url, "reader")
+    )
     applied: list[str] = []
 
     async def effect(session, envelope):

@@ -74,7 +74,9 @@ async def _applied(runtime) -> set[str]:
 async def _dead_letters(runtime) -> list:
     dl = runtime.dead_letters
     async with runtime.sessions() as s:
-        return (await s.execute(select(dl.c.reason, dl.c.value, dl.c.value_size, dl.c.truncated).order_by(dl.c.id))).all()
+        return (
+            await s.execute(select(dl.c.reason, dl.c.value, dl.c.value_size, dl.c.truncated).order_by(dl.c.id))
+        ).all()
 
 
 async def test_each_kind_of_poison_is_dead_lettered_once_and_the_records_behind_it_are_applied(consumer, kafka):

@@ -55,23 +55,24 @@ async def test_webhooks_are_signed_and_sometimes_twice_late_or_lost():
     sent: list[bytes] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
-        assert request.headers["X-PSC119-Signature"] == signed(b"k" * 16, request.content, 1_800_000_000)["X-PSC119-Signature"]
+        assert (request.headers["X-PSC119-Signature"]
+                == signed(b"k" * 16, request.content, 1_800_000_000)["X-PSC119-Signature"])
         sent.append(request.content)
         return httpx.Response(200)
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-        twice = Pusher(client, "http://bridge/hook", b"k" * 16, random.Random(1), duplicate_ratio=1, out_of_order_ratio=0,
-                       lost_ratio=0, clock=lambda: 1_800_000_000)
+        twice = Pusher(client, "http://bridge/hook", b"k" * 16, random.Random(1),
+                       duplicate_ratio=1, out_of_order_ratio=0, lost_ratio=0, clock=lambda: 1_800_000_000)
         await twice.changed(1, {"v": 1})
         assert len(sent) == 2 and sent[0] == sent[1]
         sent.clear()
-        late = Pusher(client, "http://bridge/hook", b"k" * 16, random.Random(1), duplicate_ratio=0, out_of_order_ratio=1,
-                      lost_ratio=0, clock=lambda: 1_800_000_000)
+        late = Pusher(client, "http://bridge/hook", b"k" * 16, random.Random(1),
+                      duplicate_ratio=0, out_of_order_ratio=1, lost_ratio=0, clock=lambda: 1_800_000_000)
         await late.changed(1, {"v": 1})
         await late.changed(1, {"v": 2})
         assert [b'"v": 2' in s for s in sent] == [True, False]  # the older one after the newer
-        lost = Pusher(client, "http://bridge/hook", b"k" * 16, random.Random(1), duplicate_ratio=0, out_of_order_ratio=0,
-                      lost_ratio=1, clock=lambda: 1_800_000_000)
+        lost = Pusher(client, "http://bridge/hook", b"k" * 16, random.Random(1),
+                      duplicate_ratio=0, out_of_order_ratio=0, lost_ratio=1, clock=lambda: 1_800_000_000)
         await lost.changed(1, {"v": 3})
         assert len(sent) == 2 and lost.lost == 1
 
@@ -85,11 +86,13 @@ async def test_the_api_pages_incidents_with_its_cursor_and_refuses_a_foreign_one
     async with running(create_app(settings), name="psc119") as svc:
         keys = [(await svc.http.post("/api/v1/insiden")).json()["kunci"] for _ in range(3)]
         moved = await svc.http.post(f"/api/v1/insiden/{keys[0]}/status", json={"kode_status": "2"})
-        assert moved.json()["data"]["kode_status"] == "2" and moved.json()["data"]["unit_ambulans"].startswith(("AMB", "PSC"))
+        assert (moved.json()["data"]["kode_status"] == "2"
+                and moved.json()["data"]["unit_ambulans"].startswith(("AMB", "PSC")))
         first = (await svc.http.get("/api/v1/insiden", params={"per_halaman": 2})).json()
         rest = (await svc.http.get("/api/v1/insiden", params={"per_halaman": 2, "setelah": first["berikutnya"]})).json()
         assert first["ada_lagi"] and not rest["ada_lagi"]
-        assert [str(i["id_insiden"]) for i in first["data"] + rest["data"]] == [str(k) for k in (keys[1], keys[2], keys[0])]
+        assert ([str(i["id_insiden"]) for i in first["data"] + rest["data"]]
+                == [str(k) for k in (keys[1], keys[2], keys[0])])
         foreign = await svc.http.get("/api/v1/insiden", params={"setelah": "bukan-token"})
         assert foreign.status_code == 400 and "tidak dikenal" in foreign.json()["pesan"]
         assert (await svc.http.post("/api/v1/insiden/1/status", json={"kode_status": "2"})).status_code == 404

@@ -37,7 +37,9 @@ def test_the_mangled_page_holds_latin1_bytes_and_html_entities():
 async def test_the_api_answers_xml_and_serves_a_raw_page_when_told():
     simakel = SiMakel(seed=4, quirk_ratio=0)
     simakel.submit()
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(simakel)), base_url="http://simakel") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(simakel)), base_url="http://simakel"
+    ) as http:
         answer = await http.get("/api/permohonan", params={"halaman": 1})
         assert answer.headers["content-type"].startswith("application/xml") and b"<permohonan" in answer.content
         assert (await http.get("/api/permohonan", params={"sejak": "kemarin"})).status_code == 400

@@ -29,12 +29,17 @@ def delivery(ticket: str, revision: int) -> Delivery:
         source_app="curhat-ning-ita", submitted_at=T0, updated_at=T0,
         timeline=(TimelineEntry(status="received", label="Diterima", at=T0),),
     )
-    return Delivery(Envelope(update, source="/services/complaint-svc", subject=ticket), {"traceparent": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"})
+    return Delivery(
+        Envelope(update, source="/services/complaint-svc", subject=ticket),
+        {"traceparent": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"},
+    )
 
 
 async def test_each_revision_is_stored_once_and_only_fresh_ones_are_handed_to_the_hub(session):
     handler = ViewUpdates(Hub())
-    first = await handler.on_updated(session, [delivery("CURHAT-1", 1), delivery("CURHAT-1", 1), delivery("CURHAT-1", 2)])
+    first = await handler.on_updated(
+        session, [delivery("CURHAT-1", 1), delivery("CURHAT-1", 1), delivery("CURHAT-1", 2)]
+    )
     assert [r.result.revision if r.result else None for r in first] == [1, None, 2]
     again = await handler.on_updated(session, [delivery("CURHAT-1", 2)])
     assert again[0].result is None

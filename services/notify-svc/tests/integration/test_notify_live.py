@@ -37,7 +37,9 @@ async def test_a_new_client_first_gets_the_stored_history_in_order_then_live_upd
 
 
 @pytest.mark.parametrize("resume", ["header", "query"])
-async def test_a_client_reconnecting_with_last_event_id_gets_exactly_the_missed_revisions(service, producer, resume, update):
+async def test_a_client_reconnecting_with_last_event_id_gets_exactly_the_missed_revisions(
+    service, producer, resume, update
+):
     async with service.events(TICKET) as stream:
         await producer.send(update(TICKET, 1))
         await producer.send(update(TICKET, 2))

@@ -19,7 +19,9 @@ async def test_a_request_update_reaches_a_connected_client_as_a_ticket_update(se
         await producer.send(request_update(TICKET, 2))
         assert await stream.revisions(1, TICKET_UPDATED) == [2]
     view = (await service.http.get(f"/tickets/{TICKET}")).json()
-    assert (view["status_label"], [s["label"] for s in view["timeline"]]) == ("Diverifikasi", ["Diajukan", "Diverifikasi"])
+    assert (view["status_label"], [s["label"] for s in view["timeline"]]) == (
+        "Diverifikasi", ["Diajukan", "Diverifikasi"]
+    )
 
 
 async def test_a_client_resuming_a_request_with_last_event_id_gets_exactly_the_missed_revisions(

@@ -27,7 +27,9 @@ def test_an_update_is_one_frame_with_event_name_revision_id_and_json_data():
     assert lines[0] == "event: complaint.updated"
     assert lines[1] == "id: 3"
     assert lines[2].startswith("data: ")
-    assert json.loads(lines[2][len("data: "):]) == {"ticket": "CURHAT-1042", "revision": 3, "status_label": "Sedang diproses"}
+    assert json.loads(lines[2][len("data: "):]) == {
+        "ticket": "CURHAT-1042", "revision": 3, "status_label": "Sedang diproses"
+    }
     assert frame.endswith("\n\n") and lines[3:] == ["", ""]
 
 
@@ -47,7 +49,9 @@ def test_well_formed_tickets_are_accepted(ticket):
     assert validate_ticket(ticket) == ticket
 
 
-@pytest.mark.parametrize("ticket", ["", "curhat-1042", "CURHAT", "CURHAT-", "-1042", "CURHAT 1042", "CURHAT-1042;DROP", "X-" + "9" * 70])
+@pytest.mark.parametrize(
+    "ticket", ["", "curhat-1042", "CURHAT", "CURHAT-", "-1042", "CURHAT 1042", "CURHAT-1042;DROP", "X-" + "9" * 70]
+)
 def test_malformed_tickets_are_refused_with_a_reason_in_bahasa(ticket):
     with pytest.raises(BadTicketError, match="tidak valid"):
         validate_ticket(ticket)

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.integration
 async def test_the_simulator_registers_and_calls_patients(pg_server_url):
     url = await ensure_database(pg_server_url, f"pkm_{uuid.uuid4().hex[:12]}")
     stop = asyncio.Event()
-    task = asyncio.create_task(run(SimPuskesmasSettings(PUSKESMAS_DATABASE_URL=url, patients_per_minute=1200, seed=3), stop))
+    task = asyncio.create_task(
+        run(SimPuskesmasSettings(PUSKESMAS_DATABASE_URL=url, patients_per_minute=1200, seed=3), stop)
+    )
     engine = create_async_engine(url)
 
     async def called():

@@ -17,6 +17,8 @@ def test_patients_take_numbers_counted_per_puskesmas_and_poli():
 
 def test_a_call_writes_status_counter_and_time_and_sometimes_a_broken_value():
     clean = Clinic(seed=1, broken_row_ratio=0).call(NOW)
-    assert clean == {"status_antrian": "1", "loket": clean["loket"], "jam_panggil": "26/11/2026 08:15:03", "tgl_update": NOW}
+    assert clean == {
+        "status_antrian": "1", "loket": clean["loket"], "jam_panggil": "26/11/2026 08:15:03", "tgl_update": NOW
+    }
     broken = Clinic(seed=1, broken_row_ratio=1).call(NOW)
     assert any(all(broken[k] == v for k, v in b.items()) for b in BROKEN)

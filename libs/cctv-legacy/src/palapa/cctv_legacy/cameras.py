@@ -93,7 +93,8 @@ class Dishub:
         quirk = self.rng.choice(QUIRKS) if self.rng.random() < self.quirk_ratio else None
         cam = Camera(
             id=f"CCTV-{n:03d}", location=self.rng.choice(PLACES),
-            lat=round(-7.4722 + self.rng.uniform(-0.02, 0.02), 6), lng=round(112.4336 + self.rng.uniform(-0.02, 0.02), 6),
+            lat=round(-7.4722 + self.rng.uniform(-0.02, 0.02), 6),
+            lng=round(112.4336 + self.rng.uniform(-0.02, 0.02), 6),
             stream_url=f"http://cctv.mojokertokota.go.id/live/cam{n:03d}.m3u8", checked_at=self.legacy_now(),
             quirk=quirk,
         )

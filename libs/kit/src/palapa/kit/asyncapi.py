@@ -82,7 +82,8 @@ def summary(doc: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
             payload_ref = message["payload"]["$ref"]
             payload = _resolve(doc, payload_ref)
             alternatives = payload.get("anyOf") or payload.get("oneOf")
-            names += [a["$ref"].rsplit("/", 1)[1] for a in alternatives] if alternatives else [payload_ref.rsplit("/", 1)[1]]
+            names += ([a["$ref"].rsplit("/", 1)[1] for a in alternatives] if alternatives
+                      else [payload_ref.rsplit("/", 1)[1]])
         out.setdefault(operation["action"], {})[address] = names
     return out
 

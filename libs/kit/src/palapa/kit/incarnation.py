@@ -49,7 +49,9 @@ class MetadataResponse_v10(Response):  # noqa: N801 (Kafka's naming)
     API_VERSION = 10
     SCHEMA = Schema(
         ("throttle_time_ms", Int32),
-        ("brokers", CompactArray(("node_id", Int32), ("host", _S), ("port", Int32), ("rack", _S), ("tags", TaggedFields))),
+        ("brokers", CompactArray(
+            ("node_id", Int32), ("host", _S), ("port", Int32), ("rack", _S), ("tags", TaggedFields),
+        )),
         ("cluster_id", _S),
         ("controller_id", Int32),
         ("topics", CompactArray(

@@ -31,7 +31,9 @@ class Metrics:
 
         # consumers: records by outcome (done, duplicate, dead_lettered), lag, errors, batches
         self.consumed = counter("palapa_consumer_records_total", "Records handled, by outcome", "topic", "outcome")
-        self.consumer_lag = gauge("palapa_consumer_lag_records", "Records behind the partition's end", "topic", "partition")
+        self.consumer_lag = gauge(
+            "palapa_consumer_lag_records", "Records behind the partition's end", "topic", "partition"
+        )
         self.consumer_errors = counter("palapa_consumer_errors_total", "Transient failures while consuming", "topic")
         self.consumer_batches = counter("palapa_consumer_batches_total", "Batches committed", "topic")
         # outbox and its relay

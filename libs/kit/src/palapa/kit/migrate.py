@@ -134,7 +134,11 @@ def _kit_revision_of(conn: Connection, schema: str | None) -> str:
     """kit_0002 if create_all made the kit tables of 760a7e0, else kit_0001 (create_all stops at 760a7e0)."""
     found = inspect(conn)
     outbox = {c["name"] for c in found.get_columns("outbox", schema)}
-    dead = {c["name"] for c in found.get_columns("dead_letters", schema)} if found.has_table("dead_letters", schema) else set()
+    dead = (
+        {c["name"] for c in found.get_columns("dead_letters", schema)}
+        if found.has_table("dead_letters", schema)
+        else set()
+    )
     current = "parked_at" in outbox and "value_size" in dead and found.has_table("broker_incarnations", schema)
     return "kit_0002" if current else "kit_0001"
 

@@ -45,7 +45,10 @@ def outbox_table(metadata: MetaData) -> Table:
         Index("ix_outbox_unpublished", "id", postgresql_where=Column("published_at").is_(None)),
         Index("ix_outbox_published_at", "published_at"),
         # the relay finds the parked rows that block their keys at every batch: keep that lookup tiny
-        Index("ix_outbox_parked", "id", postgresql_where=Column("parked_at").isnot(None) & Column("published_at").is_(None)),
+        Index(
+            "ix_outbox_parked", "id",
+            postgresql_where=Column("parked_at").isnot(None) & Column("published_at").is_(None),
+        ),
     )
 
 

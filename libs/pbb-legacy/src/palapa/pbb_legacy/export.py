@@ -17,7 +17,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HEADER = "NOP;THN_PAJAK;NM_WP;ALAMAT_OP;KELURAHAN;LUAS_BUMI;LUAS_BNG;PBB_TERHUTANG;TGL_JATUH_TEMPO;STATUS_BAYAR;TGL_BAYAR"
+HEADER = ("NOP;THN_PAJAK;NM_WP;ALAMAT_OP;KELURAHAN;LUAS_BUMI;LUAS_BNG;"
+          "PBB_TERHUTANG;TGL_JATUH_TEMPO;STATUS_BAYAR;TGL_BAYAR")
 NAMES = ("SUPRIYADI", "SITI AMINAH", "ANDRÉ WIJAYA", "NURUL HIDAYAH", "BAMBANG SÖETRISNO", "DEWI LESTARI",
          "AGUS SALIM", "RATNA SARI", "JOKO SUSILO", "ENDANG WAHYUNI", "FRANÇOIS HADI", "LILIS SURYANI")
 STREETS = ("JL. MERAPI", "JL. MAJAPAHIT", "JL. BENTENG PANCASILA", "JL. KRANGGAN", "JL. PRAJURIT KULON",
@@ -35,7 +36,8 @@ BROKEN = (
 
 def nop_digits(i: int) -> str:
     """Bill i's NOP: Jawa Timur (35), Kota Mojokerto (76), then kecamatan, kelurahan, blok, urut, jenis."""
-    return f"3576{10 + (i // 100_000_000) % 3:03d}{1 + (i // 10_000_000) % 10:03d}{(i // 10_000) % 1000:03d}{i % 10_000:04d}0"
+    return (f"3576{10 + (i // 100_000_000) % 3:03d}{1 + (i // 10_000_000) % 10:03d}"
+            f"{(i // 10_000) % 1000:03d}{i % 10_000:04d}0")
 
 
 def dotted(nop: str) -> str:
@@ -87,10 +89,12 @@ class Export:
                 shown_amount = f"Rp {shown_amount}"
             elif i % 50 == 13:
                 shown_amount += ",00"
-            status, paid_on = ("LUNAS", f"{1 + i % 28:02d}-07-{year}") if paid else (("BELUM", "-") if i % 7 else ("", ""))
+            status, paid_on = (("LUNAS", f"{1 + i % 28:02d}-07-{year}") if paid
+                               else (("BELUM", "-") if i % 7 else ("", "")))
             luas_bng = "-" if i % 5 == 0 else str(36 + i % 200)
             line = (f"{shown_nop};{year};{NAMES[i % len(NAMES)]};{STREETS[i % len(STREETS)]} {1 + i % 150};"
-                    f"{KELURAHAN[i % len(KELURAHAN)]};{60 + i % 500};{luas_bng};{shown_amount};{due};{status};{paid_on}")
+                    f"{KELURAHAN[i % len(KELURAHAN)]};{60 + i % 500};{luas_bng};{shown_amount};"
+                    f"{due};{status};{paid_on}")
             yield line
             if i % 997 == 0:
                 yield line  # a duplicated row

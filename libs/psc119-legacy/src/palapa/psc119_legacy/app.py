@@ -96,8 +96,9 @@ def create_app(settings: LegacyAppSettings) -> FastAPI:
     async def lifespan(app: FastAPI):
         stop.clear()
         tasks.append(asyncio.create_task(legacy.run(stop)))
-        log.info("simulating PSC 119: %.1f incidents/min, %.1f moves/min, webhooks to %s", settings.incidents_per_minute,
-                 settings.moves_per_minute, settings.webhook_url if pusher else "nowhere (polling only)")
+        log.info("simulating PSC 119: %.1f incidents/min, %.1f moves/min, webhooks to %s",
+                 settings.incidents_per_minute, settings.moves_per_minute,
+                 settings.webhook_url if pusher else "nowhere (polling only)")
         yield
         stop.set()
         await asyncio.wait(tasks, timeout=5)

@@ -43,8 +43,10 @@ def create_app(simakel: SiMakel, *, submissions_per_minute: float = 0.0, moves_p
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         stop.clear()
-        tasks = [asyncio.create_task(_every(submissions_per_minute, lambda: simakel.step(submit=True), stop, simakel.rng)),
-                 asyncio.create_task(_every(moves_per_minute, simakel.step, stop, simakel.rng))]
+        tasks = [
+            asyncio.create_task(_every(submissions_per_minute, lambda: simakel.step(submit=True), stop, simakel.rng)),
+            asyncio.create_task(_every(moves_per_minute, simakel.step, stop, simakel.rng)),
+        ]
         try:
             yield
         finally:

@@ -64,7 +64,9 @@ class SiMakel:
         self.now = now
         self.requests: dict[int, Permohonan] = {}
         # every kelurahan PC's clock is off the server's by up to a few minutes, mostly behind
-        self.pc_skew = {kel: timedelta(seconds=self.rng.randint(-240, 60)) for kels in KECAMATAN.values() for kel in kels}
+        self.pc_skew = {
+            kel: timedelta(seconds=self.rng.randint(-240, 60)) for kels in KECAMATAN.values() for kel in kels
+        }
         self.raw_page: bytes | None = None  # a body served instead of the list (tests: poison)
         self.down = False
 

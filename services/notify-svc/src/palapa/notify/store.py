@@ -71,7 +71,9 @@ async def add_updates(session: AsyncSession, updates: Sequence[tuple[Update, str
 async def history(sessions: async_sessionmaker, ticket: str, after: int = 0, before: int | None = None) -> list[Update]:
     """Stored updates of a ticket with after < revision (< before), in revision order."""
     t = ticket_updates
-    query = select(t.c.ticket, t.c.revision, t.c.payload, t.c.traceparent, t.c.event).where(t.c.ticket == ticket, t.c.revision > after)
+    query = select(t.c.ticket, t.c.revision, t.c.payload, t.c.traceparent, t.c.event).where(
+        t.c.ticket == ticket, t.c.revision > after
+    )
     if before is not None:
         query = query.where(t.c.revision < before)
     async with sessions() as session:

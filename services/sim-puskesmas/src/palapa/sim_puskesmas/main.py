@@ -33,10 +33,14 @@ async def step(engine, clinic: Clinic) -> None:
     t = antrian_pasien
     async with engine.begin() as conn:
         await conn.execute(t.insert().values(**clinic.patient(wib_now())))
-        waiting = await conn.scalar(select(t.c.id_antrian).where(t.c.status_antrian == "0").order_by(t.c.id_antrian).limit(1))
+        waiting = await conn.scalar(
+            select(t.c.id_antrian).where(t.c.status_antrian == "0").order_by(t.c.id_antrian).limit(1)
+        )
         if waiting is not None and clinic.rng.random() < 0.9:
             await conn.execute(update(t).where(t.c.id_antrian == waiting).values(**clinic.call(wib_now())))
-        called = await conn.scalar(select(t.c.id_antrian).where(t.c.status_antrian == "1").order_by(t.c.id_antrian).limit(1))
+        called = await conn.scalar(
+            select(t.c.id_antrian).where(t.c.status_antrian == "1").order_by(t.c.id_antrian).limit(1)
+        )
         if called is not None and clinic.rng.random() < 0.5:
             await conn.execute(update(t).where(t.c.id_antrian == called).values(**clinic.done(wib_now())))
 

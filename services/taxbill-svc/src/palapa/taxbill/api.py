@@ -31,7 +31,8 @@ def tax_bills_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["tax bills"])
 
     @router.get("/tax-bills/{nop}", response_model=TaxBillRead,
-                responses={400: {"description": "malformed_nop / malformed_year"}, 404: {"description": "unknown_bill"}})
+                responses={400: {"description": "malformed_nop / malformed_year"},
+                           404: {"description": "unknown_bill"}})
     async def read_tax_bill(nop: str, year: str | None = None):
         """One PBB bill by NOP (18 digits, or with dots/dash/spaces) and tax year (the newest when omitted)."""
         canonical = domain.canonical_nop(nop)

@@ -87,9 +87,13 @@ def decide(ticket: Ticket | None, event: TrackedEvent, *, at: datetime | None = 
     kind = kind_of(event)
     if ticket is not None:
         if ticket.kind != kind:
-            raise RefusedError(f"{event.ticket} is tracked as {ticket.kind.value}; {type(event).__name__} cannot change it")
+            raise RefusedError(
+                f"{event.ticket} is tracked as {ticket.kind.value}; {type(event).__name__} cannot change it"
+            )
         if ticket.source_app != event.source_app:
-            raise RefusedError(f"{event.ticket} belongs to {ticket.source_app!r}; {event.source_app!r} cannot change it")
+            raise RefusedError(
+                f"{event.ticket} belongs to {ticket.source_app!r}; {event.source_app!r} cannot change it"
+            )
     step, opening = _step(ticket, event, at), _opening(event)
     if ticket is None:
         return _new(event, kind, step, opening)
@@ -137,7 +141,8 @@ def _step(ticket: Ticket | None, event: TrackedEvent, at: datetime | None) -> St
         case ServiceRequestStatusChanged():
             return Step(event.status.value, labels.request_label(event.status), _aware(event.changed_at, "changed_at"))
         case IncidentReported():
-            return _incident(IncidentStatus.REPORTED, INCIDENT_LABELS[IncidentStatus.REPORTED], event.reported_at, "reported_at")
+            return _incident(IncidentStatus.REPORTED, INCIDENT_LABELS[IncidentStatus.REPORTED], event.reported_at,
+                             "reported_at")
         case AmbulanceDispatched():
             return _incident(IncidentStatus.DISPATCHED, INCIDENT_LABELS[IncidentStatus.DISPATCHED], event.dispatched_at,
                              "dispatched_at")
@@ -170,7 +175,8 @@ def _merge(kind: TicketKind, timeline: tuple[Step, ...], step: Step) -> tuple[St
 
 
 def _merge_incident(timeline: tuple[Step, ...], step: Step) -> tuple[Step, ...]:
-    """One step per stage, in stage order: a repeat changes nothing, a corrected label (e.g. the facility) replaces it."""
+    """One step per stage, in stage order: a repeat changes nothing, a corrected label (e.g. the facility)
+    replaces it."""
     same = next((s for s in timeline if s.status == step.status), None)
     if same is not None:
         if same.label == step.label:

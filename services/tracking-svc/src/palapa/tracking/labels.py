@@ -28,7 +28,11 @@ INCIDENT_LABELS = {
     IncidentStatus.CLOSED: "Selesai",
 }
 #: IncidentClosed outcomes that mean something other than "done" to the citizen; any other outcome reads "Selesai".
-CLOSED_OUTCOMES = {"dibatalkan": "Dibatalkan", "batal": "Dibatalkan", "tidak ditemukan": "Selesai (lokasi tidak ditemukan)"}
+CLOSED_OUTCOMES = {
+    "dibatalkan": "Dibatalkan",
+    "batal": "Dibatalkan",
+    "tidak ditemukan": "Selesai (lokasi tidak ditemukan)",
+}
 
 REQUEST_TITLE = "Permohonan layanan kelurahan"  # until the request's own letter type is known
 INCIDENT_TITLE = "Gawat darurat PSC 119"
