@@ -11,24 +11,36 @@ from palapa.contracts.schemas import breaking_changes, schema_of
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
 SAMPLES = ROOT / "samples"
+#: What to do with a schema or a sample of no declared event.
+ORPHAN = "declare the event on a topic in its palapa.contracts.events domain module, or `git rm` the file"
 
 
 @pytest.mark.parametrize("event", ALL_EVENTS, ids=lambda e: e.event_type)
 def test_every_event_has_a_committed_schema_and_stays_compatible_with_it(event):
     path = SCHEMAS / f"{event.event_type}.json"
-    assert path.exists(), f"run `uv run python -m palapa.contracts.schemas` and commit {path.name}"
+    assert path.exists(), f"run `uv run python -m palapa.contracts.schemas` and commit contracts/schemas/{path.name}"
     committed = json.loads(path.read_text())
     assert breaking_changes(committed, schema_of(event)) == []
 
 
 @pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.json")), ids=lambda p: p.stem)
 def test_golden_samples_of_every_version_keep_parsing(sample):
+    assert sample.stem in EVENT_TYPES, f"{sample.name} is the sample of no declared event ({ORPHAN})"
     model = EVENT_TYPES[sample.stem]
     model.model_validate_json(sample.read_text())
 
 
 def test_every_event_type_has_a_golden_sample():
-    assert {p.stem for p in SAMPLES.glob("*.json")} >= set(EVENT_TYPES)
+    missing = sorted(set(EVENT_TYPES) - {p.stem for p in SAMPLES.glob("*.json")})
+    assert {p.stem for p in SAMPLES.glob("*.json")} >= set(EVENT_TYPES), (
+        f"no golden sample for {missing}: write contracts/samples/<event_type>.json, one realistic payload of the "
+        "event (like its neighbours there), then run `./palapa test contracts`"
+    )
+
+
+def test_every_committed_schema_belongs_to_a_declared_event():
+    orphans = sorted(p.name for p in SCHEMAS.glob("*.json") if p.stem not in EVENT_TYPES)
+    assert orphans == [], f"schemas of no declared event: {orphans} ({ORPHAN})"
 
 
 def _schema(props, required=()):

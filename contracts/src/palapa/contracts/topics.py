@@ -1,164 +1,31 @@
-"""The registry of topics: name, partitions, retention or compaction, key, event types."""
+"""The registry of topics: name, partitions, retention or compaction, key, event types.
+
+Each domain module of `palapa.contracts.events` declares its topics next to their events; this module gathers them.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .events import DOMAINS
+from .events.base import DAY_MS, Event, Topic
+from .events.bridges import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE
+from .events.cases import COMPLAINT_SLA, COMPLAINT_UPDATES
+from .events.catalog import CATALOG_APPS
+from .events.complaints import COMPLAINT_INTAKE, CURHAT_COMMANDS
+from .events.health import EMERGENCY_INCIDENTS, HEALTH_QUEUES
+from .events.platform import DEAD_LETTERS
+from .events.tax import TAX_BILLS
+from .events.tickets import SERVICE_REQUESTS, TICKET_UPDATES
+from .events.transport import TRANSPORT_CAMERAS
 
-from .events import (
-    AmbulanceDispatched,
-    AppChanged,
-    AppMarkedDormant,
-    AppRegistered,
-    AppRetired,
-    BridgeHeartbeat,
-    CameraCameOnline,
-    CameraRegistered,
-    CameraWentOffline,
-    ComplaintLinked,
-    ComplaintStatusChanged,
-    ComplaintSubmitted,
-    ComplaintUpdated,
-    ComplaintUpdatedV2,
-    Event,
-    EventDeadLettered,
-    IncidentClosed,
-    IncidentReported,
-    PatientHandedOver,
-    QueueTicketCalled,
-    RecordComplaint,
-    RowQuarantined,
-    ServiceRequestStatusChanged,
-    ServiceRequestSubmitted,
-    SlaBreached,
-    SlaWarning,
-    TaxBillChanged,
-    TaxBillIssued,
-    TaxBillPaid,
-    TicketUpdated,
-)
+__all__ = [
+    "ALL_TOPICS", "BRIDGE_HEARTBEATS", "BRIDGE_QUARANTINE", "CATALOG_APPS", "COMPLAINT_INTAKE", "COMPLAINT_SLA",
+    "COMPLAINT_UPDATES", "CURHAT_COMMANDS", "DAY_MS", "DEAD_LETTERS", "EMERGENCY_INCIDENTS", "HEALTH_QUEUES",
+    "SERVICE_REQUESTS", "TAX_BILLS", "TICKET_UPDATES", "TRANSPORT_CAMERAS", "Topic", "topic_for",
+]
 
-DAY_MS = 24 * 60 * 60 * 1000
-
-
-@dataclass(frozen=True)
-class Topic:
-    name: str
-    partitions: int
-    key: str
-    events: tuple[type[Event], ...]
-    config: dict[str, str] = field(default_factory=dict)
-    replication_factor: int = 1
-
-    @property
-    def event_types(self) -> tuple[str, ...]:
-        return tuple(e.event_type for e in self.events)
-
-
-COMPLAINT_INTAKE = Topic(
-    name="palapa.complaints.intake.v1",
-    partitions=4,
-    key="ticket",
-    events=(ComplaintSubmitted, ComplaintStatusChanged, ComplaintLinked),
-    config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
-)
-COMPLAINT_UPDATES = Topic(
-    name="palapa.complaints.updates.v1",
-    partitions=4,
-    key="ticket",
-    # v1 records still on the topic are read as v2 (envelope.UPCASTERS); complaint-svc publishes v2 only
-    events=(ComplaintUpdated, ComplaintUpdatedV2),
-    config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
-)
-BRIDGE_QUARANTINE = Topic(
-    name="palapa.bridges.quarantine.v1",
-    partitions=1,
-    key="source_app:source_id",
-    events=(RowQuarantined,),
-    config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)},
-)
-BRIDGE_HEARTBEATS = Topic(
-    name="palapa.bridges.heartbeats.v1",
-    partitions=1,
-    key="app_id",
-    events=(BridgeHeartbeat,),
-    config={"cleanup.policy": "compact"},
-)
-DEAD_LETTERS = Topic(
-    name="palapa.platform.deadletter.v1",
-    partitions=1,
-    key="consumer",
-    events=(EventDeadLettered,),
-    config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)},
-)
-#: Emergencies only: a topic of their own, so no other traffic can queue in front of them.
-EMERGENCY_INCIDENTS = Topic(
-    name="palapa.emergency.incidents.v1",
-    partitions=2,
-    key="ticket",
-    events=(IncidentReported, AmbulanceDispatched, PatientHandedOver, IncidentClosed),
-    config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)},
-)
-TAX_BILLS = Topic(
-    name="palapa.tax.bills.v1",
-    partitions=4,
-    key="nop",
-    events=(TaxBillIssued, TaxBillChanged, TaxBillPaid),
-    config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)},
-)
-TRANSPORT_CAMERAS = Topic(
-    name="palapa.transport.cameras.v1",
-    partitions=1,
-    key="camera_id",
-    events=(CameraRegistered, CameraWentOffline, CameraCameOnline),
-    config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
-)
-SERVICE_REQUESTS = Topic(
-    name="palapa.service_requests.v1",
-    partitions=2,
-    key="ticket",
-    events=(ServiceRequestSubmitted, ServiceRequestStatusChanged),
-    config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)},
-)
-HEALTH_QUEUES = Topic(
-    name="palapa.health.queues.v1",
-    partitions=1,
-    key="ticket",
-    events=(QueueTicketCalled,),
-    config={"cleanup.policy": "delete", "retention.ms": str(7 * DAY_MS)},
-)
-TICKET_UPDATES = Topic(
-    name="palapa.tickets.updates.v1",
-    partitions=2,
-    key="ticket",
-    events=(TicketUpdated,),
-    config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
-)
-#: complaint-svc's deadline clock: warnings and breaches with their escalation level, each emitted once.
-COMPLAINT_SLA = Topic(
-    name="palapa.complaints.sla.v1",
-    partitions=2,
-    key="ticket",
-    events=(SlaWarning, SlaBreached),
-    config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)},
-)
-#: The catalog's registry changes, in order per app (key app_id), for services and frontends that follow it.
-CATALOG_APPS = Topic(
-    name="palapa.catalog.apps.v1",
-    partitions=2,
-    key="app_id",
-    events=(AppRegistered, AppChanged, AppMarkedDormant, AppRetired),
-    config={"cleanup.policy": "delete", "retention.ms": str(365 * DAY_MS)},
-)
-#: Commands to Curhat Ning Ita's bridge: portal complaints the legacy app must hold (it is the system of record).
-CURHAT_COMMANDS = Topic(
-    name="palapa.curhat.commands.v1",
-    partitions=1,
-    key="ticket",
-    events=(RecordComplaint,),
-    config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
-)
-
-ALL_TOPICS: tuple[Topic, ...] = (
+#: The topics in the order they were introduced, which topic creation and `./palapa topics` keep; a topic a domain
+#: declares later follows them, in the order of DOMAINS, without being listed here.
+_INTRODUCED = (
     COMPLAINT_INTAKE,
     COMPLAINT_UPDATES,
     BRIDGE_QUARANTINE,
@@ -174,6 +41,10 @@ ALL_TOPICS: tuple[Topic, ...] = (
     CATALOG_APPS,
     CURHAT_COMMANDS,
 )
+_DECLARED = tuple(topic for domain in DOMAINS for topic in domain.TOPICS)
+
+#: Every topic the domains declare, once (contracts/tests check it).
+ALL_TOPICS: tuple[Topic, ...] = (*_INTRODUCED, *(t for t in _DECLARED if t not in _INTRODUCED))
 
 
 _TOPIC_OF: dict[str, Topic] = {etype: topic for topic in ALL_TOPICS for etype in topic.event_types}
