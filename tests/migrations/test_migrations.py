@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, select, text
 
@@ -59,7 +60,8 @@ ROWS = {
         "app_watch": {"app_id": "curhat", "watched_since": AT, "marked_dormant_at": None, "evidence": None},
         "cameras": {"camera_id": "CAM-1", "app_id": "cctv", "location_name": "Simpang Empat", "latitude": -7.47,
                     "longitude": 112.43, "online": True, "since": AT, "changed_at": AT},
-        "services": {"service_id": "ktp-el-baru", "name": "Pembuatan KTP-el", "app_id": "dukcapil", "app_name": "Dukcapil",
+        "services": {"service_id": "ktp-el-baru", "name": "Pembuatan KTP-el", "app_id": "dukcapil",
+                     "app_name": "Dukcapil",
                      "opd": "DISPENDUKCAPIL", "field": "administrasi kependudukan", "audience": "warga",
                      "requirements": ["Kartu Keluarga"], "fee": 0, "days": 1, "url": None, "keywords": "e-ktp",
                      "description": "Perekaman KTP-el", "name_key": "pembuatan ktp el", "doc": None, "head": None,
@@ -78,7 +80,7 @@ ROWS = {
                     "timeline": [{"status": "reported", "label": "Laporan diterima", "at": AT.isoformat()}]},
     },
     "bridge-curhat": {
-        "checkpoint": {"app_id": "curhat", "cursor_ts": LEGACY_AT, "cursor_id": 42, "updated_at": AT},
+        "checkpoint": {"app_id": "curhat", "position_ts": LEGACY_AT, "position_id": 42, "updated_at": AT},
         "row_state": {"source_id": 42, "status": "submitted", "legacy_status": "baru", "fingerprint": "f" * 64,
                       "legacy_updated_at": LEGACY_AT, "quarantine_reason": None, "updated_at": AT},
         "quarantine": {"source_id": 43, "reason": "tanggal kosong", "row": {"id": 43}, "legacy_updated_at": LEGACY_AT,
@@ -86,15 +88,16 @@ ROWS = {
         "written_back": {"ticket": "LAPOR-7K3M9QX2PA", "legacy_id": 44, "written_at": AT},
     },
     "bridge-mapped": {
-        "checkpoint": {"app_id": "puskesmas-antrian", "cursor_ts": LEGACY_AT, "cursor_id": 42, "cursor_token": None,
-                       "updated_at": AT},
+        "checkpoint": {"app_id": "puskesmas-antrian", "position_ts": LEGACY_AT, "position_id": 42,
+                       "position_token": None, "updated_at": AT},
         "row_state": {"app_id": "puskesmas-antrian", "source_id": "42", "status": "1", "legacy_status": "1",
-                      "fingerprint": "f" * 64, "legacy_updated_at": LEGACY_AT, "quarantine_reason": None, "updated_at": AT},
+                      "fingerprint": "f" * 64, "legacy_updated_at": LEGACY_AT, "quarantine_reason": None,
+                      "updated_at": AT},
         "quarantine": {"app_id": "puskesmas-antrian", "source_id": "43", "reason": "unmapped_value: kd_puskesmas='ZZZ'",
                        "row": {"id_antrian": "43"}, "legacy_updated_at": LEGACY_AT, "seen_at": AT},
     },
     "bridge-psc119": {
-        "checkpoint": {"app_id": "psc-119", "cursor_token": "cHNjMTE5OjQy", "updated_at": AT},
+        "checkpoint": {"app_id": "psc-119", "position_token": "cHNjMTE5OjQy", "updated_at": AT},
         "row_state": {"source_id": "20461", "status": "dispatched", "legacy_status": "2", "fingerprint": "f" * 64,
                       "legacy_updated_at": LEGACY_AT, "quarantine_reason": None, "updated_at": AT},
         "quarantine": {"source_id": "20480", "reason": "unknown_kode_status: 'X'", "row": {"id_insiden": "20480"},
@@ -109,21 +112,21 @@ ROWS = {
                        "legacy_updated_at": LEGACY_AT, "seen_at": AT},
     },
     "bridge-simakel": {
-        "checkpoint": {"app_id": "si-makel", "cursor_token": "2026-11-26 16:30:00|1", "updated_at": AT},
+        "checkpoint": {"app_id": "si-makel", "position_token": "2026-11-26 16:30:00|1", "updated_at": AT},
         "row_state": {"source_id": "3101", "status": "ready", "legacy_status": "3", "fingerprint": "f" * 64,
                       "legacy_updated_at": LEGACY_AT, "quarantine_reason": None, "updated_at": AT},
         "quarantine": {"source_id": "3107", "reason": "unknown_status: kode_status '7'", "row": {"id": "3107"},
                        "legacy_updated_at": LEGACY_AT, "seen_at": AT},
     },
     "bridge-pbb": {
-        "checkpoint": {"app_id": "cek-pbb", "cursor_ts": LEGACY_AT, "cursor_id": 7, "updated_at": AT},
+        "checkpoint": {"app_id": "cek-pbb", "position_ts": LEGACY_AT, "position_id": 7, "updated_at": AT},
         "row_state": {"source_id": 7, "status": "paid", "legacy_status": "paid", "fingerprint": "e" * 64,
                       "legacy_updated_at": LEGACY_AT, "quarantine_reason": None, "updated_at": AT},
         "quarantine": {"source_id": 8, "reason": "nop is not 18 digits", "row": {"id": "8"},
                        "legacy_updated_at": LEGACY_AT, "seen_at": AT},
-        "export_checkpoint": {"app_id": "cek-pbb", "drop_name": "pbb_20261125.csv", "drop_size": 120,
-                              "drop_mtime_ns": 1_780_000_000_000_000_000, "drop_digest": "d" * 32, "drop_offset": 120,
-                              "drop_line": 2, "drop_done": True, "updated_at": AT},
+        "export_checkpoint": {"app_id": "cek-pbb", "position_name": "pbb_20261125.csv", "position_size": 120,
+                              "position_mtime_ns": 1_780_000_000_000_000_000, "position_digest": "d" * 32,
+                              "position_offset": 120, "position_line": 2, "position_done": True, "updated_at": AT},
         "bill": {"nop": "357601000100201230", "year": 2026, "amount_due": 1_250_000, "due_date": AT.date(),
                  "paid": False, "line_hash": -42, "updated_at": AT},
         "export_quarantine": {"file": "pbb_20261125.csv", "line": 9, "reason": "PBB_TERHUTANG not a number",
@@ -186,7 +189,8 @@ def _fill_previous(conn, metadata, rows):
         conn.execute(text(f'INSERT INTO "{s}".outbox (event_id, topic, key, value, headers, trace, created_at) '
                           "VALUES ('e-1', 't', '\\x4b'::bytea, '\\x7b7d'::bytea, '{}', '{}', :at)"), {"at": AT})
         conn.execute(text(f'INSERT INTO "{s}".inbox VALUES (\'e-0\', \'ComplaintSubmitted\', :at)'), {"at": AT})
-        conn.execute(text(f'INSERT INTO "{s}".dead_letters (topic, partition, "offset", key, headers, value, reason, at) '
+        conn.execute(text(f'INSERT INTO "{s}".dead_letters '
+                          '(topic, partition, "offset", key, headers, value, reason, at) '
                           "VALUES ('t', 2, 9, 'CURHAT-9', '{\"ce_id\": \"x\"}', :v, 'malformed', :at)"),
                      {"v": DEAD_TEXT, "at": AT})
         for table, row in rows.items():
@@ -223,6 +227,42 @@ async def test_a_database_at_the_previous_revision_upgrades_with_its_rows(databa
     # each sample row is kept (a table a revision seeds, such as complaint's routes, holds more rows)
     assert {table: [r for r in own[table] if r == row] for table, row in ROWS[name].items()} == {
         table: [row] for table, row in ROWS[name].items()}
+    assert versions == _heads(metadata)
+    assert await _sync(database_url, _differences, metadata) == []
+
+
+# the revision each bridge's checkpoint columns had their old names at, and those names (now position_*)
+BEFORE_POSITION_NAMES = {
+    "bridge-curhat": "bridge_curhat_0002",
+    "bridge-mapped": "bridge_mapped_0001",
+    "bridge-pbb": "bridge_pbb_0001",
+    "bridge-psc119": "bridge_psc119_0001",
+    "bridge-simakel": "bridge_simakel_0001",
+}
+OLD_POSITION_NAMES = {"position_ts": "cursor_ts", "position_id": "cursor_id", "position_token": "cursor_token",
+                      **{f"position_{f}": f"drop_{f}" for f in ("name", "size", "mtime_ns", "digest", "offset", "line",
+                                                                 "done")}}
+
+
+def _fill_checkpoints_as_named_before(conn, schema, rows):
+    """The sample checkpoint rows, written under the columns' old names."""
+    with conn.begin():
+        for name, row in rows.items():
+            old = {OLD_POSITION_NAMES.get(k, k): v for k, v in row.items()}
+            conn.execute(sa.table(name, *(sa.column(c) for c in old), schema=schema).insert().values(**old))
+
+
+@pytest.mark.parametrize("name", sorted(BEFORE_POSITION_NAMES))
+async def test_a_bridge_checkpoint_written_before_its_columns_were_renamed_keeps_its_position(database_url, name):
+    metadata = SERVICES[name]
+    checkpoints = {t: row for t, row in ROWS[name].items() if t.endswith("checkpoint")}
+    await upgrade(database_url, metadata, to=BEFORE_POSITION_NAMES[name])
+    await _sync(database_url, _fill_checkpoints_as_named_before, metadata.schema, checkpoints)
+
+    await upgrade(database_url, metadata)
+
+    _outbox, _inbox, _dead, own, versions = await _sync(database_url, _read_all, metadata, checkpoints)
+    assert own == {t: [row] for t, row in checkpoints.items()}
     assert versions == _heads(metadata)
     assert await _sync(database_url, _differences, metadata) == []
 

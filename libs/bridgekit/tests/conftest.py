@@ -71,7 +71,7 @@ class Kit:
     made: list[Bridge] = field(default_factory=list)
 
     def bridge(self, app_id: str = "kit-test", translation=translate) -> Bridge:
-        cp = Checkpoint(self.tables.checkpoint, app_id, sqlpoll.SourcePosition(), sqlpoll.encode, sqlpoll.decode)
+        cp = Checkpoint(self.tables.checkpoint, app_id, sqlpoll.TimestampPosition(), sqlpoll.encode, sqlpoll.decode)
         states = RowStates(self.tables, app_id if "app_id" in self.tables.row_state.c else None)
         b = Bridge(self.runtime, app_id, cp, states, translation,
                    lambda row: {k: mask_text(v) for k, v in row.items()}, "antrian")

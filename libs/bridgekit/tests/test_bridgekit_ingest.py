@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from palapa.bridgekit.ingest import CheckpointMovedError
-from palapa.bridgekit.sqlpoll import SourcePosition
+from palapa.bridgekit.sqlpoll import TimestampPosition
 
 pytestmark = pytest.mark.integration
 T = datetime(2026, 11, 26, 8, 15)
@@ -15,12 +15,12 @@ T = datetime(2026, 11, 26, 8, 15)
 async def test_the_checkpoint_starts_at_the_start_and_keeps_what_ingest_saved(kit, fake):
     Row, record = fake.Row, fake.record
     bridge = kit.bridge()
-    assert await bridge.load_position() == SourcePosition()
-    await bridge.ingest([record(Row(1, T))], SourcePosition(T, 1))
+    assert await bridge.load_position() == TimestampPosition()
+    await bridge.ingest([record(Row(1, T))], TimestampPosition(T, 1))
     again = kit.bridge()
-    assert await again.load_position() == SourcePosition(T, 1)
+    assert await again.load_position() == TimestampPosition(T, 1)
     [cp] = await kit.rows(kit.tables.checkpoint)
-    assert (cp["app_id"], cp["cursor_ts"], cp["cursor_id"]) == ("kit-test", T, 1)
+    assert (cp["app_id"], cp["position_ts"], cp["position_id"]) == ("kit-test", T, 1)
 
 
 async def test_an_instance_whose_checkpoint_moved_stages_nothing_and_takes_the_new_position(kit, fake):
@@ -28,21 +28,21 @@ async def test_an_instance_whose_checkpoint_moved_stages_nothing_and_takes_the_n
     one, two = kit.bridge(), kit.bridge()
     await one.load_position()
     await two.load_position()
-    await one.ingest([record(Row(1, T))], SourcePosition(T, 1))
+    await one.ingest([record(Row(1, T))], TimestampPosition(T, 1))
     with pytest.raises(CheckpointMovedError):
-        await two.ingest([record(Row(1, T)), record(Row(2, T))], SourcePosition(T, 2))
-    assert two.position == SourcePosition(T, 1)  # the next poll reads from where the other one left off
+        await two.ingest([record(Row(1, T)), record(Row(2, T))], TimestampPosition(T, 2))
+    assert two.position == TimestampPosition(T, 1)  # the next poll reads from where the other one left off
     assert [e.data.ticket for e in await kit.outbox()] == ["PKM-1"]
-    done = await two.ingest([record(Row(1, T)), record(Row(2, T))], SourcePosition(T, 2))
+    done = await two.ingest([record(Row(1, T)), record(Row(2, T))], TimestampPosition(T, 2))
     assert (done.emitted, done.handled) == (1, 1)  # row 1 unchanged: skipped by its fingerprint
 
 
 async def test_a_batch_read_from_an_older_position_is_refused(kit, fake):
     Row, record = fake.Row, fake.record
     bridge = kit.bridge()
-    await bridge.ingest([record(Row(1, T))], SourcePosition(T, 1))
+    await bridge.ingest([record(Row(1, T))], TimestampPosition(T, 1))
     with pytest.raises(CheckpointMovedError):
-        await bridge.ingest([record(Row(2, T))], SourcePosition(T, 2), read_from=SourcePosition())
+        await bridge.ingest([record(Row(2, T))], TimestampPosition(T, 2), read_from=TimestampPosition())
 
 
 async def test_an_unchanged_row_is_skipped_and_a_changed_one_is_translated_with_its_last_state(kit, fake):
@@ -54,14 +54,15 @@ async def test_an_unchanged_row_is_skipped_and_a_changed_one_is_translated_with_
         return fake.translate(rec, last)
 
     bridge = kit.bridge(translation=spy)
-    await bridge.ingest([record(Row(1, T, status="0"))], SourcePosition(T, 1))
-    assert (await bridge.ingest([record(Row(1, T, status="0"))], SourcePosition(T, 1))).handled == 0
+    await bridge.ingest([record(Row(1, T, status="0"))], TimestampPosition(T, 1))
+    assert (await bridge.ingest([record(Row(1, T, status="0"))], TimestampPosition(T, 1))).handled == 0
     later = T + timedelta(seconds=5)
-    done = await bridge.ingest([record(Row(1, later, status="1"))], SourcePosition(later, 1))
+    done = await bridge.ingest([record(Row(1, later, status="1"))], TimestampPosition(later, 1))
     assert done.emitted == 1
     assert [(i, last.status if last else None) for i, last in seen] == [("1", None), ("1", "0")]
     # the same row changed again while still called: a new fingerprint, but no second call
-    done = await bridge.ingest([record(Row(1, later + timedelta(seconds=1), nomor="A-002"))], SourcePosition(later, 1))
+    done = await bridge.ingest([record(Row(1, later + timedelta(seconds=1), nomor="A-002"))],
+                               TimestampPosition(later, 1))
     assert (done.handled, done.emitted) == (1, 0)
     [state] = await kit.rows(kit.tables.row_state)
     assert (state["status"], state["legacy_status"], state["quarantine_reason"]) == ("1", "1", None)
@@ -72,7 +73,7 @@ async def test_a_row_that_cannot_be_translated_is_quarantined_masked_and_the_bat
     Row, record = fake.Row, fake.record
     bridge = kit.bridge()
     rows = [Row(1, T), Row(2, T, status="X"), Row(3, T, status="boom"), Row(4, T)]
-    done = await bridge.ingest([record(r) for r in rows], SourcePosition(T, 4))
+    done = await bridge.ingest([record(r) for r in rows], TimestampPosition(T, 4))
     assert (done.emitted, done.quarantined, done.handled) == (2, 2, 4)
     events = await kit.outbox()
     assert [e.data.ticket for e in events if e.type == "palapa.health.queue_ticket_called.v1"] == ["PKM-1", "PKM-4"]
@@ -88,18 +89,19 @@ async def test_a_row_that_cannot_be_translated_is_quarantined_masked_and_the_bat
     assert states[2]["quarantine_reason"] == "unknown_status: 'X'" and states[2]["status"] is None
     assert (bridge.stats.rows_translated, bridge.stats.rows_quarantined, bridge.stats.events_emitted) == (2, 2, 2)
     # the same bad row read again is not quarantined twice; fixed, it is translated
-    assert (await bridge.ingest([record(rows[1])], SourcePosition(T, 4))).handled == 0
-    done = await bridge.ingest([record(Row(2, T + timedelta(seconds=1)))], SourcePosition(T + timedelta(seconds=1), 2))
+    assert (await bridge.ingest([record(rows[1])], TimestampPosition(T, 4))).handled == 0
+    done = await bridge.ingest([record(Row(2, T + timedelta(seconds=1)))],
+                               TimestampPosition(T + timedelta(seconds=1), 2))
     assert done.emitted == 1
 
 
 async def test_apps_sharing_scoped_tables_keep_their_own_row_states_and_checkpoints(scoped_kit, fake):
     Row, record = fake.Row, fake.record
     a, b = scoped_kit.bridge("app-a"), scoped_kit.bridge("app-b")
-    await a.ingest([record(Row(1, T))], SourcePosition(T, 1))
-    done = await b.ingest([record(Row(1, T))], SourcePosition(T, 1))  # same source id, another app
+    await a.ingest([record(Row(1, T))], TimestampPosition(T, 1))
+    done = await b.ingest([record(Row(1, T))], TimestampPosition(T, 1))  # same source id, another app
     assert done.emitted == 1
-    await b.ingest([record(Row(9, T, status="X"))], SourcePosition(T, 9))
+    await b.ingest([record(Row(9, T, status="X"))], TimestampPosition(T, 9))
     states = await scoped_kit.rows(scoped_kit.tables.row_state)
     assert sorted((r["app_id"], r["source_id"]) for r in states) == [("app-a", "1"), ("app-b", "1"), ("app-b", "9")]
     [q] = await scoped_kit.rows(scoped_kit.tables.quarantine)

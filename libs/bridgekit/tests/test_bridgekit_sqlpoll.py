@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from palapa.bridgekit import heartbeat, sqlpoll
 from palapa.bridgekit.ingest import CheckpointMovedError
 from palapa.bridgekit.replay import rewind
-from palapa.bridgekit.sqlpoll import SourcePosition, SqlPoller
+from palapa.bridgekit.sqlpoll import SqlPoller, TimestampPosition
 
 pytestmark = pytest.mark.integration
 T = datetime(2026, 11, 26, 8, 15)
@@ -56,7 +56,7 @@ async def test_the_window_re_reads_only_rows_whose_digest_changed_and_catches_a_
     table.put(Row(1, T))
     table.put(Row(3, T + timedelta(seconds=1)))
     await p.poll_once()
-    assert bridge.position == SourcePosition(T + timedelta(seconds=1), 3)
+    assert bridge.position == TimestampPosition(T + timedelta(seconds=1), 3)
     table.handed.clear()
     await p.poll_once()
     assert table.handed == []  # nothing new, nothing changed in the window: no row read at all
@@ -64,7 +64,7 @@ async def test_the_window_re_reads_only_rows_whose_digest_changed_and_catches_a_
     await p.poll_once()
     assert table.handed == [2]
     assert sorted(e.data.ticket for e in await kit.outbox()) == ["PKM-1", "PKM-2", "PKM-3"]
-    assert bridge.position == SourcePosition(T + timedelta(seconds=1), 3)  # never backwards
+    assert bridge.position == TimestampPosition(T + timedelta(seconds=1), 3)  # never backwards
 
 
 async def test_a_row_stamped_in_the_far_future_is_read_but_does_not_carry_the_position(kit, fake):
@@ -74,7 +74,7 @@ async def test_a_row_stamped_in_the_far_future_is_read_but_does_not_carry_the_po
     table.put(Row(1, T))
     table.put(Row(2, datetime(9999, 12, 31)))
     await p.poll_once()
-    assert bridge.position == SourcePosition(T, 1)
+    assert bridge.position == TimestampPosition(T, 1)
     assert len(await kit.outbox()) == 2
     table.put(Row(3, T + timedelta(seconds=3)))
     await p.poll_once()
@@ -105,13 +105,13 @@ async def test_a_rewind_re_emits_the_rows_since_the_time_with_new_event_ids(kit,
 
     since = T + timedelta(minutes=3)
     done = await rewind(bridge, sqlpoll.position_at(since), since)
-    assert (done.forgotten, bridge.position) == (2, SourcePosition(since, 0))
+    assert (done.forgotten, bridge.position) == (2, TimestampPosition(since, 0))
     await p.poll_once()
     events = await kit.outbox()
     replayed = events[4:]
     assert [e.data.ticket for e in replayed] == ["PKM-3", "PKM-4"]
     assert {e.id for e in replayed}.isdisjoint({e.id for e in first})  # new ids: the inboxes apply them
-    assert bridge.position == SourcePosition(T + timedelta(minutes=4), 4)
+    assert bridge.position == TimestampPosition(T + timedelta(minutes=4), 4)
     await p.poll_once()
     assert len(await kit.outbox()) == 6  # replayed once, not again
 
@@ -120,12 +120,12 @@ async def test_a_poll_in_flight_during_a_rewind_is_refused_and_read_again(kit, f
     Row = fake.Row
     bridge = kit.bridge()
     await bridge.ingest([fake.record(Row(1, T)), fake.record(Row(2, T + timedelta(minutes=5)))],
-                        SourcePosition(T + timedelta(minutes=5), 2))
+                        TimestampPosition(T + timedelta(minutes=5), 2))
     read_from = bridge.position
-    await rewind(bridge, SourcePosition(T, 0), T)
+    await rewind(bridge, TimestampPosition(T, 0), T)
     with pytest.raises(CheckpointMovedError):  # read before the rewind: must not carry the position past T
         await bridge.ingest([fake.record(Row(3, T + timedelta(minutes=6)))],
-                            SourcePosition(T + timedelta(minutes=6), 3), read_from=read_from)
+                            TimestampPosition(T + timedelta(minutes=6), 3), read_from=read_from)
     async with kit.runtime.sessions() as s:
         assert await s.scalar(select(func.count()).select_from(kit.tables.row_state)) == 0
 

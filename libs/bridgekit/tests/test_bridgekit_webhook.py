@@ -124,11 +124,12 @@ async def test_a_webhook_delivered_twice_or_out_of_order_changes_nothing():
         newer = await post(client, {"id": 7, "v": "handed", "minute": 20})
         late = await post(client, {"id": 7, "v": "dispatched-late", "minute": 15})
     assert [r.status_code for r in (first, again, newer, late)] == [200] * 4
-    assert (first.json()["handled"], again.json()["handled"], newer.json()["handled"], late.json()["handled"]) == (1, 0, 1, 0)
+    handled = (first.json()["handled"], again.json()["handled"], newer.json()["handled"], late.json()["handled"])
+    assert handled == (1, 0, 1, 0)
     assert bridge.emitted == ["7:dispatched", "7:handed"]
 
 
-async def test_a_push_retries_when_a_poll_moved_the_cursor_and_never_moves_it_itself():
+async def test_a_push_retries_when_a_poll_moved_the_position_and_never_moves_it_itself():
     bridge = FakeBridge(moves=2)
     done = await push(bridge, [record("1", "a", 1)])
     assert done.handled == 1 and bridge.stored == "c0++"
@@ -159,5 +160,6 @@ async def test_a_body_without_content_length_is_cut_off_at_the_limit():
             yield b"x" * 100
 
     async with client_for(bridge) as client:
-        answer = await client.post("/hook", content=chunks(), headers={"X-Timestamp": "1800000000", "X-Signature": "00"})
+        answer = await client.post("/hook", content=chunks(),
+                                   headers={"X-Timestamp": "1800000000", "X-Signature": "00"})
     assert (answer.status_code, answer.json()["reason"]) == (413, "body_too_large")

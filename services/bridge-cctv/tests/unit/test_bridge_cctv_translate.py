@@ -1,4 +1,5 @@
-"""The translation on recorded Dishub payloads: quirks absorbed, bad rows quarantined with the reason, events only on a change."""
+"""The translation on recorded Dishub payloads: quirks absorbed, bad rows quarantined with the reason, events only
+on a change."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -8,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from palapa.bridge_cctv import normalise, translate
-from palapa.bridge_cctv.normalise import Unreadable
+from palapa.bridge_cctv.normalise import UnreadableError
 from palapa.contracts.events import CameraCameOnline, CameraRegistered, CameraWentOffline
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -132,12 +133,13 @@ def test_a_server_clock_off_by_hours_is_not_trusted_as_skew():
 
 
 @pytest.mark.parametrize(("typed", "online"), [("ONLINE", True), ("1", True), ("Aktif", True), ("ON", True),
-                                               ("OFFLINE", False), ("0", False), ("mati", False), ("tidak aktif", False)])
+                                               ("OFFLINE", False), ("0", False), ("mati", False),
+                                               ("tidak aktif", False)])
 def test_every_firmware_status_word_is_read(typed, online):
     assert normalise.online(typed) is online
 
 
 @pytest.mark.parametrize("typed", ["nan", "inf", "1e400", "abc", "-7.4.5"])
 def test_a_coordinate_that_is_no_finite_number_is_unreadable(typed):
-    with pytest.raises(Unreadable):
+    with pytest.raises(UnreadableError):
         normalise.coordinates(typed, "112.43")

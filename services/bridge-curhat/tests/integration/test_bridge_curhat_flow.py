@@ -42,13 +42,15 @@ async def test_legacy_rows_become_cloudevents_keyed_by_ticket_with_the_poll_trac
 
     def poll_span():  # spans are exported in batches: wait for the one of that poll
         spans = bridge.exporter.get_finished_spans()
-        return next((s for s in spans if s.name == "curhat poll" and format(s.context.trace_id, "032x") == trace_id), None)
+        return next((s for s in spans if s.name == "curhat poll" and format(s.context.trace_id, "032x") == trace_id),
+                    None)
 
     span = await eventually(poll_span, what="the 'curhat poll' span whose trace the record carries")
     assert span.attributes["curhat.events"] == 1
 
 
-async def test_a_malformed_row_is_quarantined_later_rows_flow_and_a_fixed_row_is_submitted(legacy, make_bridge, topic_reader):
+async def test_a_malformed_row_is_quarantined_later_rows_flow_and_a_fixed_row_is_submitted(legacy, make_bridge,
+                                                                                            topic_reader):
     good = await legacy.insert()
     bad = await legacy.insert(status="X")
     blank = await legacy.insert(isi_laporan="  ")
@@ -83,8 +85,8 @@ async def test_two_changes_of_one_row_in_the_same_second_are_both_seen(legacy, m
     ticket_id = await legacy.insert(status="0")
     await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 1, what="the submission")
     # same tgl_update as the row already read: a strict position would never see this change
-    cursor_ts = bridge.poller.position.ts
-    await legacy.update(ticket_id, status="1", at=cursor_ts)
+    position_ts = bridge.poller.position.ts
+    await legacy.update(ticket_id, status="1", at=position_ts)
     await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 2, what="the same-second change")
     assert topic_reader.of(COMPLAINT_INTAKE)[-1].envelope.data.status == "verified"
 

@@ -6,7 +6,7 @@ import pytest
 
 from palapa.bridge_curhat.legacy import LegacyReader, make_legacy_engine
 from palapa.bridge_curhat.translate import translate
-from palapa.bridgekit.sqlpoll import SourcePosition
+from palapa.bridgekit.sqlpoll import TimestampPosition
 from palapa.contracts.topics import BRIDGE_QUARANTINE, COMPLAINT_INTAKE
 from palapa.kit.clock import zone
 from palapa.testkit import eventually
@@ -24,32 +24,35 @@ async def test_the_legacy_reader_reads_mariadb_rows_as_they_are_in_position_orde
     engine = make_legacy_engine(legacy_mariadb.url)
     reader = LegacyReader(engine)
     try:
-        rows = await reader.read_after(SourcePosition(), 10)
+        rows = await reader.read_after(TimestampPosition(), 10)
         assert [r.id_pengaduan for r in rows] == [c, a, b]  # by tgl_update, then id
         assert rows[1].tgl_update == T and rows[1].tgl_update.tzinfo is None
         assert (rows[1].nik, rows[1].kategori, rows[1].status) == ("3576 0123 4567 0002", "jalan rusak ", "Proses")
-        assert [r.id_pengaduan for r in await reader.read_after(SourcePosition(T, a), 10)] == [b]
-        assert await reader.read_after(SourcePosition(T, b), 10) == []
-        assert await reader.oldest_unread(SourcePosition(T, a)) == T
+        assert [r.id_pengaduan for r in await reader.read_after(TimestampPosition(T, a), 10)] == [b]
+        assert await reader.read_after(TimestampPosition(T, b), 10) == []
+        assert await reader.oldest_unread(TimestampPosition(T, a)) == T
         # the lookback re-reads the window behind the position
-        assert [r.id_pengaduan for r in await reader.scan(SourcePosition(T, b), 2, 10)] == [c, a, b]
-        assert [r.id_pengaduan for r in await reader.scan(SourcePosition(T, b), 0, 10)] == [a, b]
+        assert [r.id_pengaduan for r in await reader.scan(TimestampPosition(T, b), 2, 10)] == [c, a, b]
+        assert [r.id_pengaduan for r in await reader.scan(TimestampPosition(T, b), 0, 10)] == [a, b]
         # rows whose digest the bridge holds are not read again; a row changed within the same second is
         handled = {r.id_pengaduan: (r.tgl_update, r.digest) for r in rows}
-        assert await reader.scan(SourcePosition(T, b), 2, 10, handled=handled) == []
+        assert await reader.scan(TimestampPosition(T, b), 2, 10, handled=handled) == []
         await legacy_mariadb.update(a, status="3", at=T)
-        assert [r.id_pengaduan for r in await reader.scan(SourcePosition(T, b), 2, 10, handled=handled)] == [a]
+        assert [r.id_pengaduan for r in await reader.scan(TimestampPosition(T, b), 2, 10, handled=handled)] == [a]
         [event] = translate(rows[1], None, zone("Asia/Jakarta"))
-        assert (event.status, event.category, event.reporter_nik_masked) == ("in_progress", "Jalan Rusak", "3576********0002")
+        assert (event.status, event.category, event.reporter_nik_masked) == ("in_progress", "Jalan Rusak",
+                                                                             "3576********0002")
     finally:
         await engine.dispose()
 
 
-async def test_the_bridge_publishes_from_mariadb_and_quarantines_its_bad_rows(legacy_mariadb, make_bridge, topic_reader):
+async def test_the_bridge_publishes_from_mariadb_and_quarantines_its_bad_rows(legacy_mariadb, make_bridge,
+                                                                              topic_reader):
     good = await legacy_mariadb.insert()
     bad = await legacy_mariadb.insert(tgl_lapor="31/02/2026 25:61")
     await make_bridge(legacy_mariadb.url)
-    await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 1 and len(topic_reader.of(BRIDGE_QUARANTINE)) == 1,
+    await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 1
+                     and len(topic_reader.of(BRIDGE_QUARANTINE)) == 1,
                      what="one event and one quarantine from MariaDB")
     assert topic_reader.of(COMPLAINT_INTAKE)[0].key == f"CURHAT-{good}"
     assert topic_reader.of(BRIDGE_QUARANTINE)[0].envelope.data.reason.startswith("unparseable_tgl_lapor:")
@@ -66,7 +69,8 @@ async def test_nul_characters_mariadb_holds_and_postgresql_refuses_never_stall_t
     status = await legacy_mariadb.insert(status="0\x00", no_hp="0812\x0098765432")
     bridge = await make_bridge(legacy_mariadb.url)
     canary = await legacy_mariadb.insert()
-    await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 2 and len(topic_reader.of(BRIDGE_QUARANTINE)) == 1,
+    await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 2
+                     and len(topic_reader.of(BRIDGE_QUARANTINE)) == 1,
                      what="the cleaned complaint, the canary and one quarantine")
     submitted = {r.key: r.envelope.data for r in topic_reader.of(COMPLAINT_INTAKE)}
     assert set(submitted) == {f"CURHAT-{text}", f"CURHAT-{canary}"}

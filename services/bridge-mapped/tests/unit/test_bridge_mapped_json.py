@@ -9,7 +9,7 @@ from palapa.bridge_mapped.jsonsource import parse
 from palapa.bridge_mapped.mapping import load
 from palapa.bridge_mapped.sourcespec import JsonSource
 from palapa.bridge_mapped.yamlnodes import MappingError
-from palapa.bridgekit.restpoll import Cursor
+from palapa.bridgekit.restpoll import TokenPosition
 from palapa.kit.clock import zone
 
 WIB = zone("Asia/Jakarta")
@@ -65,15 +65,16 @@ def test_json_source_mistakes_are_refused_at_their_line(tmp_path):
     ]
 
 
-def test_a_page_becomes_records_with_the_cursor_after_it_and_bad_items_still_become_records():
+def test_a_page_becomes_records_with_the_position_after_it_and_bad_items_still_become_records():
     body = {"data": {"next": "c-2", "more": True, "antrian": [
-        {"id": 7, "nomor": "A-007", "status": "DIPANGGIL", "diubah": "2026-11-26 08:30:00", "poli": {"nama": "Poli Anak"}},
+        {"id": 7, "nomor": "A-007", "status": "DIPANGGIL", "diubah": "2026-11-26 08:30:00",
+         "poli": {"nama": "Poli Anak"}},
         {"id": 8, "status": "MENUNGGU", "diubah": "kemarin"},
         {"nomor": "A-009"},
         "sampah",
     ]}}
-    page = parse(SOURCE, "status", body, Cursor("c-1"), WIB, NOW)
-    assert (page.next, page.more) == (Cursor("c-2"), True)
+    page = parse(SOURCE, "status", body, TokenPosition("c-1"), WIB, NOW)
+    assert (page.next, page.more) == (TokenPosition("c-2"), True)
     first, bad_time, no_id, not_object = page.records
     assert (first.source_id, first.status, first.changed_at) == ("7", "DIPANGGIL", datetime(2026, 11, 26, 8, 30))
     assert first.item.values["poli.nama"] == "Poli Anak" and first.item.problem is None
@@ -81,13 +82,14 @@ def test_a_page_becomes_records_with_the_cursor_after_it_and_bad_items_still_bec
     assert no_id.item.problem == "bad_timestamp: diubah=None" and no_id.source_id.startswith("invalid-")
     assert not_object.item.problem == "not_an_object"
     with pytest.raises(ValueError, match="no list at 'data.antrian'"):
-        parse(SOURCE, "status", {"data": {}}, Cursor(), WIB, NOW)
+        parse(SOURCE, "status", {"data": {}}, TokenPosition(), WIB, NOW)
 
 
 def test_without_a_next_path_the_whole_list_is_read_every_time():
     whole = JsonSource(url="http://x/api", id_field="id")
-    page = parse(whole, "status", [{"id": "A1", "status": "1"}], Cursor(), WIB, NOW)
-    assert (page.next, page.more, page.records[0].source_id, page.records[0].changed_at) == (Cursor(), False, "A1", NOW)
+    page = parse(whole, "status", [{"id": "A1", "status": "1"}], TokenPosition(), WIB, NOW)
+    assert (page.next, page.more, page.records[0].source_id, page.records[0].changed_at) == (TokenPosition(), False,
+                                                                                               "A1", NOW)
 
 
 def test_the_example_folder_holds_only_valid_mappings():

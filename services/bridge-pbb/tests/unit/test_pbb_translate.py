@@ -1,4 +1,5 @@
-"""The export's lines as BPKPD writes them → bills or the reason they are refused; bills against the last ones → changes."""
+"""The export's lines as BPKPD writes them → bills or the reason they are refused; bills against the last ones →
+changes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from palapa.bridge_pbb.privacy import mask_fields
 from palapa.bridge_pbb.translate import (
     Bill,
     Known,
-    Refused,
+    RefusedLine,
     canonical_nop,
     diff,
     line_fields,
@@ -30,13 +31,14 @@ def test_the_recorded_export_gives_its_bills_with_canonical_nops_amounts_and_dat
     assert bills[0] == Bill(2, "357601000100201230", 2026, 1_250_000, date(2026, 8, 31), False, None)
     assert bills[1] == Bill(3, "357601000100201240", 2026, 850_000, date(2026, 8, 31), True, date(2026, 7, 15))
     assert bills[2] == Bill(4, "357601000100201250", 2026, 75_000, date(2026, 8, 31), False, None)  # ',00', '/', blanks
-    assert bills[3].nop == "357601000100201260" and bills[3].paid and bills[3].amount_due == 4_049_000  # spaces, 'lunas'
+    # bills[3]: spaces, 'lunas'
+    assert bills[3].nop == "357601000100201260" and bills[3].paid and bills[3].amount_due == 4_049_000
     assert bills[4] == bills[0]._replace(line=6)  # the duplicated row
     assert bills[-1].amount_due == 500_000 and not bills[-1].paid  # '-' everywhere else
 
 
 def test_every_broken_line_is_refused_with_its_line_number_and_reason():
-    refused = {r.line: r.reason for r in read_fixture() if isinstance(r, Refused)}
+    refused = {r.line: r.reason for r in read_fixture() if isinstance(r, RefusedLine)}
     assert refused == {
         8: "expected 11 semicolon-separated columns, found 9",
         9: "NOP is not 18 digits (with or without dots and dash)",
@@ -56,9 +58,11 @@ def test_the_header_and_blank_lines_are_skipped():
 
 
 def test_nops_in_any_common_spelling_have_the_same_canonical_form():
-    for spelling in ("35.76.010.001.002-0123.0", "357601000100201230", " 35 76 010 001 002 0123 0 ", "35.76.010.001.002.0123.0"):
+    for spelling in ("35.76.010.001.002-0123.0", "357601000100201230", " 35 76 010 001 002 0123 0 ",
+                     "35.76.010.001.002.0123.0"):
         assert canonical_nop(spelling) == "357601000100201230"
-    for wrong in ("35.76.010.001.002-0123", "3576010001002012300", "35.76.O10.001.002-0123.0", "", "٣٥٧٦٠١٠٠٠١٠٠٢٠١٢٣٠"):
+    for wrong in ("35.76.010.001.002-0123", "3576010001002012300", "35.76.O10.001.002-0123.0", "",
+                  "٣٥٧٦٠١٠٠٠١٠٠٢٠١٢٣٠"):
         assert canonical_nop(wrong) is None
 
 
@@ -80,7 +84,8 @@ def test_a_new_bill_is_issued_a_changed_one_names_its_fields_and_a_payment_is_an
     known = Known(1_250_000, date(2026, 8, 31), False)
     assert diff(known, bill) == (False, (), False)
     assert diff(known, bill._replace(amount_due=1_300_000)) == (False, ("amount_due",), False)
-    assert diff(known, bill._replace(amount_due=1, due_date=date(2026, 9, 30))) == (False, ("amount_due", "due_date"), False)
+    assert diff(known, bill._replace(amount_due=1, due_date=date(2026, 9, 30))) == (False, ("amount_due", "due_date"),
+                                                                                     False)
     assert diff(known, bill._replace(paid=True)) == (False, (), True)
     assert diff(known._replace(paid=True), bill._replace(paid=True)) == (False, (), False)
 

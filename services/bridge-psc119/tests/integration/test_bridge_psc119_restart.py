@@ -1,4 +1,5 @@
-"""The API cursor survives a restart: the bridge resumes after the last page it committed, nothing twice."""
+"""The position (the API's cursor token) survives a restart: the bridge resumes after the last page it committed,
+nothing twice."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from palapa.testkit import eventually
 pytestmark = pytest.mark.integration
 
 
-async def test_a_restarted_bridge_resumes_at_its_cursor_without_emitting_twice(make_sim, make_bridge, topic_reader):
+async def test_a_restarted_bridge_resumes_at_its_position_without_emitting_twice(make_sim, make_bridge, topic_reader):
     sim = await make_sim(webhook_url=None)
     keys = [await sim.report() for _ in range(5)]
     async with make_bridge(webhook_secret=None, api_page_size=2) as bridge:
         await eventually(lambda: len(topic_reader.of(EMERGENCY_INCIDENTS)) == 5, what="five incidents, 2 per page")
         async with bridge.runtime.sessions() as s:
-            token = (await s.execute(select(store.checkpoint.c.cursor_token))).scalar_one()
+            token = (await s.execute(select(store.checkpoint.c.position_token))).scalar_one()
         assert token == sim.legacy.store.page(None, 5)["berikutnya"]
     await sim.move(keys[0], "2")
     later = await sim.report()

@@ -11,7 +11,7 @@ import pytest
 from palapa.bridge_psc119 import legacy, translate
 from palapa.bridge_psc119.translate import Limits, Quarantine, Stage
 from palapa.bridgekit.ingest import unchanged
-from palapa.bridgekit.restpoll import Cursor
+from palapa.bridgekit.restpoll import TokenPosition
 from palapa.bridgekit.state import LastState
 from palapa.contracts.events import CRITICAL, AmbulanceDispatched, IncidentClosed, IncidentReported, PatientHandedOver
 from palapa.contracts.topics import EMERGENCY_INCIDENTS, topic_for
@@ -32,7 +32,8 @@ def test_a_new_incident_is_reported_critical_on_the_emergency_topic_with_its_tic
     assert stage is Stage.REPORTED
     [event] = events
     assert isinstance(event, IncidentReported)
-    assert (event.ticket, event.source_app, event.source_ref, event.priority) == ("PSC119-20461", "psc-119", "20461", CRITICAL)
+    assert (event.ticket, event.source_app, event.source_ref, event.priority) == ("PSC119-20461", "psc-119", "20461",
+                                                                                  CRITICAL)
     assert (event.kind, event.kelurahan, event.kecamatan) == ("kecelakaan lalu lintas", "Magersari", "Magersari")
     assert event.reported_at == datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
     assert topic_for(event) is EMERGENCY_INCIDENTS
@@ -47,7 +48,8 @@ def test_each_stage_emits_its_own_event_with_the_legacy_details():
     assert isinstance(handed, PatientHandedOver) and handed.facility == "RSUD Dr. Wahidin Sudiro Husodo"
     assert handed.handed_over_at == datetime(2026, 11, 20, 8, 58, 30, tzinfo=UTC)
     [closed], stage = run("closed", Stage.HANDED_OVER)  # id as text, status ' s '
-    assert isinstance(closed, IncidentClosed) and (closed.outcome, closed.ticket, stage) == ("selesai", "PSC119-20461", Stage.CLOSED)
+    assert isinstance(closed, IncidentClosed) and (closed.outcome, closed.ticket, stage) == ("selesai", "PSC119-20461",
+                                                                                             Stage.CLOSED)
 
 
 def test_an_incident_first_seen_late_gets_every_step_in_order():
@@ -84,7 +86,8 @@ def test_a_bad_payload_is_quarantined_with_a_reason_naming_the_problem(name):
 
 
 def test_the_quarantined_row_hides_the_callers_name_and_phone():
-    row = legacy.mask_row(legacy.as_row(PAYLOADS["bad"]["unknown_kode_status"] | {"alamat_kejadian": "depan rumah 081299998888"}))
+    row = legacy.mask_row(legacy.as_row(PAYLOADS["bad"]["unknown_kode_status"]
+                                        | {"alamat_kejadian": "depan rumah 081299998888"}))
     assert row["nama_penelepon"] == "***" and row["telp_penelepon"] == "***"
     assert "081299998888" not in json.dumps(row)
     assert row["kode_status"] == "X"
@@ -96,16 +99,18 @@ def test_records_are_ordered_by_the_legacy_update_time_so_a_late_webhook_changes
     handled = LastState(Stage.HANDED_OVER.value, newer.fingerprint, newer.changed_at)
     assert unchanged(older, handled) and unchanged(newer, handled)
     unreadable = legacy.record(PAYLOADS["bad"]["not_an_object"])
-    assert unreadable.source_id.startswith("?") and unreadable.source_id == legacy.record(["20484", "1", "Slamet Riyadi"]).source_id
+    assert (unreadable.source_id.startswith("?")
+            and unreadable.source_id == legacy.record(["20484", "1", "Slamet Riyadi"]).source_id)
 
 
-def test_an_api_page_gives_its_records_and_the_next_cursor():
-    page = legacy.api_page({"data": [PAYLOADS["reported"], PAYLOADS["bad"]["not_an_object"]], "berikutnya": "cHNjMTE5OjU",
-                            "ada_lagi": True}, Cursor("x"))
-    assert [r.source_id[:1] for r in page.records] == ["2", "?"] and page.next == Cursor("cHNjMTE5OjU") and page.more
-    assert legacy.api_page({"data": [], "berikutnya": None}, Cursor("x")).next == Cursor("x")
+def test_an_api_page_gives_its_records_and_the_next_position():
+    page = legacy.api_page({"data": [PAYLOADS["reported"], PAYLOADS["bad"]["not_an_object"]],
+                            "berikutnya": "cHNjMTE5OjU", "ada_lagi": True}, TokenPosition("x"))
+    assert ([r.source_id[:1] for r in page.records] == ["2", "?"] and page.next == TokenPosition("cHNjMTE5OjU")
+            and page.more)
+    assert legacy.api_page({"data": [], "berikutnya": None}, TokenPosition("x")).next == TokenPosition("x")
     with pytest.raises(ValueError):
-        legacy.api_page({"status": "gagal"}, Cursor())
+        legacy.api_page({"status": "gagal"}, TokenPosition())
 
 
 @pytest.mark.parametrize("body", [b"not json", b"[]", b'{"jenis": "insiden.berubah"}', b"\xff\xfe"])

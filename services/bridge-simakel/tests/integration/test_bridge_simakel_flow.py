@@ -93,7 +93,7 @@ async def test_an_unknown_status_is_quarantined_and_a_later_known_one_flows(sima
     assert bridge.stats.rows_quarantined == 1
 
 
-async def test_a_write_stamped_minutes_behind_the_mark_is_still_read(simakel, make_bridge, topic_reader):
+async def test_a_write_stamped_minutes_behind_the_high_water_is_still_read(simakel, make_bridge, topic_reader):
     from datetime import timedelta
 
     first = simakel.submit().id
@@ -106,7 +106,7 @@ async def test_a_write_stamped_minutes_behind_the_mark_is_still_read(simakel, ma
                      what="the request a slow PC clock stamped in the past")
 
 
-async def test_a_restart_resumes_at_the_cursor_without_re_emitting(simakel, make_bridge, topic_reader):
+async def test_a_restart_resumes_at_its_position_without_re_emitting(simakel, make_bridge, topic_reader):
     ids = [simakel.submit().id for _ in range(5)]
     first = await make_bridge(simakel.url, page_size=2)
     await eventually(lambda: len(topic_reader.of(SERVICE_REQUESTS)) == 5, what="five submissions")
@@ -120,5 +120,6 @@ async def test_a_restart_resumes_at_the_cursor_without_re_emitting(simakel, make
     await eventually(lambda: second.stats.polls >= polls + 5, what="five more polls")
     seen = history(topic_reader)
     assert len(topic_reader.of(SERVICE_REQUESTS)) == 8
-    assert seen[f"SIMAKEL-{ids[0]}"] == ["submitted", "verified"] and seen[f"SIMAKEL-{ids[1]}"] == ["submitted", "rejected"]
+    assert (seen[f"SIMAKEL-{ids[0]}"] == ["submitted", "verified"]
+            and seen[f"SIMAKEL-{ids[1]}"] == ["submitted", "rejected"])
     assert seen[f"SIMAKEL-{new}"] == ["submitted"]

@@ -1,4 +1,11 @@
-"""The checkpoint row: a source position stored per app, loaded under a row lock for a compare-and-set."""
+"""The checkpoint: the stored row holding a bridge's position per app, loaded under a row lock for a compare-and-set.
+
+A *position* is a bridge's place in its source. Its kind is the adapter's: sqlpoll's TimestampPosition
+(change time, id), filedrop's FilePosition (which file, how far), restpoll's TokenPosition (the source's own
+continuation token), or a bridge's own (bridge-cctv's time of the last poll). The kit never looks inside one:
+it compares positions with `==`, shows them with `str`, and stores them in the columns their kind's `encode`
+names (`position_<field>` for the adapters' kinds).
+"""
 
 from __future__ import annotations
 
@@ -11,24 +18,27 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+#: a bridge's place in its source, opaque to the kit (see the module's docstring)
+Position = Any
+
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """Where `app_id`'s position lives; `encode`/`decode` map the source's (opaque) position to its columns."""
+    """The row of `table` holding `app_id`'s position; `encode`/`decode` map the position to its columns."""
 
     table: Table
     app_id: str
-    start: Any
-    encode: Callable[[Any], dict[str, Any]]
-    decode: Callable[[Mapping[str, Any]], Any]
+    start: Position
+    encode: Callable[[Position], dict[str, Any]]
+    decode: Callable[[Mapping[str, Any]], Position]
 
-    async def load(self, session: AsyncSession, *, for_update: bool = False) -> Any:
+    async def load(self, session: AsyncSession, *, for_update: bool = False) -> Position:
         """The stored position (locked for the transaction when for_update), or the start."""
         stmt = select(self.table).where(self.table.c.app_id == self.app_id)
         row = (await session.execute(stmt.with_for_update() if for_update else stmt)).first()
         return self.start if row is None else self.decode(row._mapping)
 
-    async def save(self, session: AsyncSession, position: Any, now: datetime) -> None:
+    async def save(self, session: AsyncSession, position: Position, now: datetime) -> None:
         """Store the position in the caller's transaction."""
         values = self.encode(position)
         stmt = insert(self.table).values(app_id=self.app_id, updated_at=now, **values)

@@ -6,8 +6,8 @@
   `<name>.done` sits next to it (write `x.csv`, then create `x.csv.done`), or else when its size and
   mtime were the same at two looks at least `settle_seconds` apart. Names starting with '.' or ending
   in `.part`/`.tmp` are never taken (write there, then rename).
-- Files are taken oldest first (mtime, then name). The position (`DropPosition`: which file, its digest,
-  how many bytes/lines of it are ingested, whether it is done) lives in the kit's Checkpoint, so a restart
+- Files are taken oldest first (mtime, then name). The position (`FilePosition`: which file, its digest,
+  how many bytes/lines of it are ingested, whether it is done) is stored in the bridge's checkpoint, so a restart
   resumes inside a half-read file (when its digest is unchanged) or goes on with the next file.
 """
 
@@ -26,8 +26,9 @@ IGNORED_SUFFIXES = (".part", ".tmp", ".done")
 
 
 @dataclass(frozen=True)
-class DropPosition:
-    """The file being (or last) ingested: its name, size, mtime and digest; `offset`/`line` ingested so far."""
+class FilePosition:
+    """filedrop's position: the file being (or last) ingested, its name, size, mtime and digest; `offset`/`line`
+    ingested so far."""
 
     name: str | None = None
     size: int = 0
@@ -41,16 +42,16 @@ class DropPosition:
     def order(self) -> tuple[int, str]:
         return (self.mtime_ns, self.name or "")
 
-    def read_to(self, offset: int, line: int, done: bool = False) -> DropPosition:
+    def read_to(self, offset: int, line: int, done: bool = False) -> FilePosition:
         return replace(self, offset=offset, line=line, done=done)
 
 
 @dataclass(frozen=True)
 class DropFile:
-    """A ready file to read from `start` (a DropPosition of this very file)."""
+    """A ready file to read from `start` (a FilePosition of this very file)."""
 
     path: Path
-    start: DropPosition
+    start: FilePosition
     unchanged: bool = False  # same bytes as the last file taken: nothing to read, only the position moves
 
 
@@ -65,26 +66,26 @@ class Chunk:
 
 
 def position_columns() -> list[Column]:
-    """The checkpoint's columns for a DropPosition."""
+    """The checkpoint's columns for a FilePosition."""
     return [
-        Column("drop_name", String(255), nullable=True),
-        Column("drop_size", BigInteger, nullable=False),
-        Column("drop_mtime_ns", BigInteger, nullable=False),
-        Column("drop_digest", String(64), nullable=False),
-        Column("drop_offset", BigInteger, nullable=False),
-        Column("drop_line", BigInteger, nullable=False),
-        Column("drop_done", Boolean, nullable=False),
+        Column("position_name", String(255), nullable=True),
+        Column("position_size", BigInteger, nullable=False),
+        Column("position_mtime_ns", BigInteger, nullable=False),
+        Column("position_digest", String(64), nullable=False),
+        Column("position_offset", BigInteger, nullable=False),
+        Column("position_line", BigInteger, nullable=False),
+        Column("position_done", Boolean, nullable=False),
     ]
 
 
-def encode(p: DropPosition) -> dict[str, Any]:
-    return {"drop_name": p.name, "drop_size": p.size, "drop_mtime_ns": p.mtime_ns, "drop_digest": p.digest,
-            "drop_offset": p.offset, "drop_line": p.line, "drop_done": p.done}
+def encode(p: FilePosition) -> dict[str, Any]:
+    return {"position_name": p.name, "position_size": p.size, "position_mtime_ns": p.mtime_ns,
+            "position_digest": p.digest, "position_offset": p.offset, "position_line": p.line, "position_done": p.done}
 
 
-def decode(row: Mapping[str, Any]) -> DropPosition:
-    return DropPosition(row["drop_name"], row["drop_size"], row["drop_mtime_ns"], row["drop_digest"],
-                        row["drop_offset"], row["drop_line"], row["drop_done"])
+def decode(row: Mapping[str, Any]) -> FilePosition:
+    return FilePosition(row["position_name"], row["position_size"], row["position_mtime_ns"],
+                        row["position_digest"], row["position_offset"], row["position_line"], row["position_done"])
 
 
 def digest_of(path: Path, block: int = 1 << 20) -> str:
@@ -130,7 +131,7 @@ class FileDrop:
             return False
         return now - seen[2] >= self.settle_seconds
 
-    def look(self, position: DropPosition) -> DropFile | None:
+    def look(self, position: FilePosition) -> DropFile | None:
         """The file to read next: the unfinished one (same digest: resume), else the oldest ready newer one."""
         now = self.clock()
         files = self._candidates()
@@ -146,7 +147,7 @@ class FileDrop:
             if not self._ready(path, size, mtime_ns, now):
                 return None  # keep the order: an older file still being written holds back the newer ones
             digest = digest_of(path)
-            start = DropPosition(path.name, size, mtime_ns, digest)
+            start = FilePosition(path.name, size, mtime_ns, digest)
             if digest == position.digest:
                 if not position.done and same_file:
                     return DropFile(path, replace(start, offset=position.offset, line=position.line))
@@ -155,8 +156,9 @@ class FileDrop:
         return None
 
 
-def read_chunks(path: Path, start: DropPosition, max_lines: int) -> Iterator[Chunk]:
-    """The file's lines from `start.offset` in chunks of at most `max_lines` (line ends kept off; never the whole file)."""
+def read_chunks(path: Path, start: FilePosition, max_lines: int) -> Iterator[Chunk]:
+    """The file's lines from `start.offset` in chunks of at most `max_lines` (line ends kept off; never the whole
+    file)."""
     offset, line = start.offset, start.line
     with open(path, "rb", buffering=1 << 20) as f:
         f.seek(offset)

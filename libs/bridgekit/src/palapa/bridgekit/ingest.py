@@ -17,7 +17,7 @@ from palapa.contracts.topics import topic_for
 from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Transaction
 
-from .checkpoint import Checkpoint
+from .checkpoint import Checkpoint, Position
 from .masking import safe_text
 from .state import LastState, RowStates
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 class CheckpointMovedError(RuntimeError):
-    """Another bridge instance moved the checkpoint; this batch's work is discarded and redone."""
+    """Another bridge instance moved the position in the checkpoint; this batch's work is discarded and redone."""
 
 
 def subject_of(event: Event) -> str:
@@ -113,7 +113,8 @@ class Ingested:
 
 @dataclass
 class Bridge:
-    """One bridge's ingest: `what` names the source's rows in logs ('tb_pengaduan'), `mask_row` masks a quarantined row."""
+    """One bridge's ingest: `what` names the source's rows in logs ('tb_pengaduan'), `mask_row` masks a quarantined
+    row."""
 
     runtime: Runtime
     app_id: str
@@ -122,7 +123,7 @@ class Bridge:
     translate: Translate
     mask_row: Callable[[dict[str, str | None]], dict[str, str | None]]
     what: str
-    position: Any = None
+    position: Position = None
     stats: Stats = field(default_factory=Stats)
     also_stage: AlsoStage | None = None  # e.g. bridge-pbb marks a bill paid with its TaxBillPaid
 
@@ -135,8 +136,8 @@ class Bridge:
     def source(self) -> str:
         return f"/apps/{self.app_id}"
 
-    async def load_position(self) -> Any:
-        """The stored checkpoint (creating the row on first start, so later batches can lock it)."""
+    async def load_position(self) -> Position:
+        """The stored position (creating the checkpoint row on first start, so later batches can lock it)."""
         async with self.runtime.sessions() as s, s.begin():
             position = await self.checkpoint.load(s, for_update=True)
             if position == self.checkpoint.start:
@@ -150,7 +151,8 @@ class Bridge:
             known = await self.states.last(s, [r.source_id for r in records])
         return [r for r in records if not unchanged(r, known.get(r.source_id))]
 
-    async def ingest(self, records: list[SourceRecord], next_position: Any, *, read_from: Any = None) -> Ingested:
+    async def ingest(self, records: list[SourceRecord], next_position: Position, *,
+                     read_from: Position = None) -> Ingested:
         """Stage events/quarantines, row states and `next_position` together; unchanged records are skipped.
 
         `read_from`: the position the records were read from (default: the bridge's). A rewind in between

@@ -1,6 +1,6 @@
 """Backfill/replay from a point in time: the operator rewinds a bridge to T and its rows since T are emitted again.
 
-A rewind moves the checkpoint back AND forgets the row states of rows changed since T, in one transaction
+A rewind moves the stored position back AND forgets the row states of rows changed since T, in one transaction
 under the checkpoint's row lock. Forgetting is what makes the rows count as unseen: without it their
 unchanged fingerprints would be skipped. It is durable, so a replay interrupted by a restart goes on.
 
@@ -11,7 +11,7 @@ re-read: complaint-svc takes a ComplaintSubmitted for a known ticket as a resync
 reached changes nothing. What is replayed is each row's CURRENT state (the legacy table keeps no history):
 one event per row, e.g. a ComplaintSubmitted with today's status, not its past steps.
 
-Another instance of the same bridge sees the moved checkpoint at its next ingest (CheckpointMovedError),
+Another instance of the same bridge sees the position moved in the checkpoint at its next ingest (CheckpointMovedError),
 reloads the position and reads on from T.
 """
 
@@ -22,7 +22,6 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse
@@ -31,6 +30,7 @@ from sqlalchemy import delete
 
 from palapa.kit.http import refusal
 
+from .checkpoint import Position
 from .ingest import Bridge
 
 log = logging.getLogger(__name__)
@@ -39,12 +39,12 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Rewound:
     app_id: str
-    position: Any
+    position: Position
     forgotten: int  # row states dropped: that many rows will be read and emitted again
 
 
-async def rewind(bridge: Bridge, position: Any, since_source_time: datetime) -> Rewound:
-    """Move `bridge`'s checkpoint to `position` and forget row states changed at or after `since_source_time`.
+async def rewind(bridge: Bridge, position: Position, since_source_time: datetime) -> Rewound:
+    """Move `bridge`'s position back to `position` and forget row states changed at or after `since_source_time`.
 
     `since_source_time` is in the source's own time, as row_state.legacy_updated_at holds it (naive local for
     SQL sources). The in-memory position follows at once.
@@ -53,7 +53,8 @@ async def rewind(bridge: Bridge, position: Any, since_source_time: datetime) -> 
     now = datetime.now(UTC)
     async with bridge.runtime.sessions() as s, s.begin():
         await bridge.checkpoint.load(s, for_update=True)  # the lock: a concurrent ingest waits, then sees the move
-        forgotten = (await s.execute(delete(t).where(*bridge.states.scope(), t.c.legacy_updated_at >= since_source_time))).rowcount
+        forget = delete(t).where(*bridge.states.scope(), t.c.legacy_updated_at >= since_source_time)
+        forgotten = (await s.execute(forget)).rowcount
         await bridge.checkpoint.save(s, position, now)
     # a poll in flight read from the old position: its ingest compares that with the stored one and is redone
     bridge.position = position

@@ -22,8 +22,8 @@ WINDOW_RECHECK_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
-class SourcePosition:
-    """Position after the last row read; ts None = nothing read yet."""
+class TimestampPosition:
+    """sqlpoll's position: (change time, id) of the last row read; ts None = nothing read yet."""
 
     ts: datetime | None = None
     id: int = 0
@@ -36,40 +36,40 @@ class SourcePosition:
         """True when a row at `key` lies beyond this position (it has not been read yet)."""
         return self.ts is None or key > (self.ts, self.id)
 
-    def scan_start(self, lookback_seconds: float) -> SourcePosition:
+    def scan_start(self, lookback_seconds: float) -> TimestampPosition:
         """Where a poll starts reading: `lookback_seconds` before the position, from the first id of that second."""
         if self.ts is None:
             return self
-        return SourcePosition(self.ts - timedelta(seconds=lookback_seconds), 0)
+        return TimestampPosition(self.ts - timedelta(seconds=lookback_seconds), 0)
 
-    def advance(self, keys: Iterable[tuple[datetime, int]]) -> SourcePosition:
+    def advance(self, keys: Iterable[tuple[datetime, int]]) -> TimestampPosition:
         """The position after reading rows at `keys` (never moves backwards)."""
         best = self.key
         for key in keys:
             if best is None or key > best:
                 best = key
-        return self if best is None else SourcePosition(*best)
+        return self if best is None else TimestampPosition(*best)
 
 
-def position_at(since: datetime) -> SourcePosition:
+def position_at(since: datetime) -> TimestampPosition:
     """The position from which every row changed at or after `since` (source local time) is read again."""
-    return SourcePosition(since, 0)  # ids start at 1: (since, 0) lies before every row of that second
+    return TimestampPosition(since, 0)  # ids start at 1: (since, 0) lies before every row of that second
 
 
 def position_columns() -> list[Column]:
-    """The checkpoint's columns for a SourcePosition."""
+    """The checkpoint's columns for a TimestampPosition."""
     return [
-        Column("cursor_ts", DateTime(timezone=False), nullable=True),  # the source's local time, as read
-        Column("cursor_id", BigInteger, nullable=False),
+        Column("position_ts", DateTime(timezone=False), nullable=True),  # the source's local time, as read
+        Column("position_id", BigInteger, nullable=False),
     ]
 
 
-def encode(position: SourcePosition) -> dict[str, Any]:
-    return {"cursor_ts": position.ts, "cursor_id": position.id}
+def encode(position: TimestampPosition) -> dict[str, Any]:
+    return {"position_ts": position.ts, "position_id": position.id}
 
 
-def decode(row: Mapping[str, Any]) -> SourcePosition:
-    return SourcePosition(row["cursor_ts"], row["cursor_id"])
+def decode(row: Mapping[str, Any]) -> TimestampPosition:
+    return TimestampPosition(row["position_ts"], row["position_id"])
 
 
 class Row(Protocol):
@@ -82,10 +82,10 @@ class Row(Protocol):
 
 
 class Reader(Protocol):
-    async def scan(self, last: SourcePosition, lookback_seconds: float, batch_size: int, *,
+    async def scan(self, last: TimestampPosition, lookback_seconds: float, batch_size: int, *,
                    handled: Mapping[int, tuple[datetime, str]] | None = None, window: bool = True) -> list[Row]: ...
 
-    async def oldest_unread(self, last: SourcePosition) -> datetime | None: ...
+    async def oldest_unread(self, last: TimestampPosition) -> datetime | None: ...
 
 
 class SqlPoller:
@@ -112,7 +112,7 @@ class SqlPoller:
         self._pruned_at: datetime | None = None
 
     @property
-    def position(self) -> SourcePosition | None:
+    def position(self) -> TimestampPosition | None:
         return self.bridge.position
 
     @property
@@ -162,7 +162,7 @@ class SqlPoller:
         self._remember(rows, new_position, lookback)
         return beyond
 
-    def _remember(self, rows: list[Row], position: SourcePosition, lookback: float) -> None:
+    def _remember(self, rows: list[Row], position: TimestampPosition, lookback: float) -> None:
         """Keep the keys of handled rows while they are inside the lookback window."""
         self.handled.update((r.key[1], (r.key[0], getattr(r, "digest", ""))) for r in rows)
         if position.ts is not None and position.ts != self._pruned_at:  # prune once per second of the position

@@ -17,7 +17,8 @@ class BridgeTables:
 
 
 def bridge_tables(metadata: MetaData, position_columns: Sequence[Column],
-                  source_id_type: type[TypeEngine] | TypeEngine = BigInteger, *, app_scoped: bool = False) -> BridgeTables:
+                  source_id_type: type[TypeEngine] | TypeEngine = BigInteger, *,
+                  app_scoped: bool = False) -> BridgeTables:
     """The three tables in `metadata`; the checkpoint holds the source's position in `position_columns`.
 
     `app_scoped`: one program bridges several apps into the same tables (bridge-mapped), so row_state is
@@ -28,7 +29,7 @@ def bridge_tables(metadata: MetaData, position_columns: Sequence[Column],
         "checkpoint",
         metadata,
         Column("app_id", String(64), primary_key=True),
-        *position_columns,  # the source's position: opaque to the kit, encoded by the source
+        *position_columns,  # the source's position: opaque to the kit, encoded by its kind
         Column("updated_at", DateTime(timezone=True), nullable=False),
     )
     # the last state handled per source row: what was emitted, and the digest of the row as it was read

@@ -14,7 +14,7 @@ Duplicates and order: `parse` makes SourceRecords with `ordered=True` and `chang
 updated time of that record. Under the checkpoint's lock, ingest compares each record with the row state
 it stored for that id: the same fingerprint (a webhook delivered twice, or a replay inside the tolerance
 window) or an older `changed_at` (a webhook delivered after a newer one, or after a poll read the newer
-version) is skipped, and neither events nor state change. A push does not move the poll cursor: it is
+version) is skipped, and neither events nor state change. A push does not move the poll's position: it is
 ingested with the stored position as its `next_position` (retried if a poll moved it meanwhile).
 """
 
@@ -103,7 +103,7 @@ Parse = Callable[[bytes], list[SourceRecord]]
 
 
 async def push(bridge: Bridge, records: list[SourceRecord], attempts: int = 5) -> Ingested:
-    """Ingest pushed records without moving the poll cursor (ingested with the stored position)."""
+    """Ingest pushed records without moving the poll's position (ingested with the stored position)."""
     for _ in range(attempts - 1):
         position = bridge.position if bridge.position is not None else await bridge.load_position()
         try:

@@ -21,7 +21,7 @@ LABEL_CHARS = 200
 URL_CHARS = 2000
 
 
-class Unreadable(ValueError):
+class UnreadableError(ValueError):
     """A value no reading makes sense of; the message is the quarantine reason."""
 
 
@@ -36,21 +36,21 @@ def text(value: object) -> str | None:
 def camera_id(value: object) -> str:
     s = text(value)
     if s is None:
-        raise Unreadable("blank_kode_kamera: kode_kamera is empty")
+        raise UnreadableError("blank_kode_kamera: kode_kamera is empty")
     if len(s) > ID_CHARS:
-        raise Unreadable(f"oversized_kode_kamera: {len(s):,} characters, at most {ID_CHARS}")
+        raise UnreadableError(f"oversized_kode_kamera: {len(s):,} characters, at most {ID_CHARS}")
     if UNPRINTABLE.search(s):
-        raise Unreadable("unprintable_kode_kamera: kode_kamera holds control characters")
+        raise UnreadableError("unprintable_kode_kamera: kode_kamera holds control characters")
     return s
 
 
 def label(value: object, name: str) -> str:
     s = text(value)
     if s is None:
-        raise Unreadable(f"blank_{name}: {name} is empty")
+        raise UnreadableError(f"blank_{name}: {name} is empty")
     s = UNPRINTABLE.sub("", s)
     if len(s) > LABEL_CHARS:
-        raise Unreadable(f"oversized_{name}: {len(s):,} characters, at most {LABEL_CHARS}")
+        raise UnreadableError(f"oversized_{name}: {len(s):,} characters, at most {LABEL_CHARS}")
     return s
 
 
@@ -65,9 +65,9 @@ def number(value: object, name: str) -> float | None:
     try:
         x = float(s)
     except ValueError:
-        raise Unreadable(f"unparseable_{name}: {s[:40]!r} is not a number") from None
+        raise UnreadableError(f"unparseable_{name}: {s[:40]!r} is not a number") from None
     if not math.isfinite(x):
-        raise Unreadable(f"unparseable_{name}: {s[:40]!r} is not a finite number")
+        raise UnreadableError(f"unparseable_{name}: {s[:40]!r} is not a finite number")
     return x
 
 
@@ -85,7 +85,7 @@ def coordinates(lat_value: object, lng_value: object) -> tuple[float | None, flo
         return lat, lng
     if _inside(lng, lat):
         return lng, lat
-    raise Unreadable(f"implausible_coordinates: ({lat:g}, {lng:g}) lies outside Indonesia either way round")
+    raise UnreadableError(f"implausible_coordinates: ({lat:g}, {lng:g}) lies outside Indonesia either way round")
 
 
 def stream_url(value: object) -> str | None:
@@ -93,7 +93,7 @@ def stream_url(value: object) -> str | None:
     if s is None:
         return None
     if len(s) > URL_CHARS or " " in s or UNPRINTABLE.search(s) or not s.lower().startswith(STREAM_SCHEMES):
-        raise Unreadable(f"invalid_link_stream: {s[:80]!r} is not an http(s)/rtsp/rtmp address")
+        raise UnreadableError(f"invalid_link_stream: {s[:80]!r} is not an http(s)/rtsp/rtmp address")
     return s
 
 
@@ -101,13 +101,13 @@ def online(value: object) -> bool:
     """The status word of any of the cameras' firmwares → online or not."""
     s = text(value)
     if s is None:
-        raise Unreadable("blank_kondisi: kondisi is empty, a camera is online or offline")
+        raise UnreadableError("blank_kondisi: kondisi is empty, a camera is online or offline")
     word = s.lower()
     if word in ONLINE:
         return True
     if word in OFFLINE:
         return False
-    raise Unreadable(f"unknown_kondisi: {s[:40]!r} is not a status word of the cameras")
+    raise UnreadableError(f"unknown_kondisi: {s[:40]!r} is not a status word of the cameras")
 
 
 def check_time(value: object) -> datetime | None:

@@ -14,7 +14,7 @@ from palapa.bridgekit.tables import bridge_tables
 # its Alembic revisions: ./migrations (README: "Schema migrations")
 metadata = MetaData(schema="bridge_cctv", info={"migrations": Path(__file__).with_name("migrations")})
 
-# A snapshot source has no cursor to resume from: the position is the time of the last poll that changed
+# A snapshot source has no place to resume from: the position is the time of the last poll that changed
 # something (the heartbeat's "last change seen"); the row states are what lets a restart emit nothing twice.
 tables = bridge_tables(metadata, [Column("polled_at", DateTime(timezone=True), nullable=True)], String(160))
 checkpoint, row_state, quarantine = tables.checkpoint, tables.row_state, tables.quarantine

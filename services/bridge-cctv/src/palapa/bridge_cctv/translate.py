@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from palapa.contracts.events import CameraCameOnline, CameraRegistered, CameraWentOffline, Event
 
 from . import normalise
-from .normalise import Unreadable
+from .normalise import UnreadableError
 
 APP_ID = "cctv"
 REGISTRY, STATUS = "kamera", "status"
@@ -57,7 +57,7 @@ def digest(value: object) -> str:
 def _id_of(row: object) -> str | None:
     try:
         return normalise.camera_id(row.get("kode_kamera")) if isinstance(row, dict) else None
-    except Unreadable:
+    except UnreadableError:
         return None
 
 
@@ -77,7 +77,8 @@ def observations(registry: list[object], status: list[object], observed_at: date
         for row in rows:
             cid = _id_of(row)
             grouped[f"{kind}:{cid}" if cid else f"{kind}:#{digest(row)[:16]}"].append(row)
-        out.extend(Observation(kind, source_id, tuple(group), observed_at, skew) for source_id, group in grouped.items())
+        out.extend(Observation(kind, source_id, tuple(group), observed_at, skew)
+                   for source_id, group in grouped.items())
     # a status counts only for a camera whose registry entry reads: the catalog never hears of a stranger
     readable = {o.camera_id for o in out if o.kind == REGISTRY and _readable(o)}
     return [o if o.kind == REGISTRY else replace(o, registered=o.camera_id in readable) for o in out]
@@ -86,7 +87,7 @@ def observations(registry: list[object], status: list[object], observed_at: date
 def _readable(obs: Observation) -> bool:
     try:
         _one(obs, entry)
-    except Unreadable:
+    except UnreadableError:
         return False
     return True
 
@@ -101,9 +102,9 @@ def fingerprint(obs: Observation) -> str:
 
 
 def entry(row: object) -> dict:
-    """A registry row read: id, location, position and stream (raises Unreadable with the reason)."""
+    """A registry row read: id, location, position and stream (raises UnreadableError with the reason)."""
     if not isinstance(row, dict):
-        raise Unreadable(f"not_an_object: a registry row must be a JSON object, not {type(row).__name__}")
+        raise UnreadableError(f"not_an_object: a registry row must be a JSON object, not {type(row).__name__}")
     lat, lng = normalise.coordinates(row.get("latitude"), row.get("longitude"))
     return {"camera_id": normalise.camera_id(row.get("kode_kamera")),
             "location_name": normalise.label(row.get("nama_lokasi"), "nama_lokasi"),
@@ -111,17 +112,17 @@ def entry(row: object) -> dict:
 
 
 def condition(row: object) -> bool:
-    """A status row read: online or not (raises Unreadable with the reason)."""
+    """A status row read: online or not (raises UnreadableError with the reason)."""
     if not isinstance(row, dict):
-        raise Unreadable(f"not_an_object: a status row must be a JSON object, not {type(row).__name__}")
+        raise UnreadableError(f"not_an_object: a status row must be a JSON object, not {type(row).__name__}")
     return normalise.online(row.get("kondisi"))
 
 
 def _one(obs: Observation, read):
-    """The row's reading, the same for every copy of a row listed twice (else Unreadable: which one is right?)."""
+    """The row's reading, the same for every copy of a row listed twice (else UnreadableError: which one is right?)."""
     readings = [read(r) for r in obs.rows]
     if any(r != readings[0] for r in readings[1:]):
-        raise Unreadable(f"conflicting_duplicates: {obs.camera_id} is listed {len(readings)} times with different "
+        raise UnreadableError(f"conflicting_duplicates: {obs.camera_id} is listed {len(readings)} times with different "
                          f"{'entries' if obs.kind == REGISTRY else 'conditions'}")
     return readings[0]
 
@@ -149,9 +150,9 @@ def translate(obs: Observation, last_state: str | None, tz: tzinfo, app_id: str 
                 return Result(state=state)  # typed differently, same camera (a comma became a dot)
             return Result((CameraRegistered(app_id=app_id, registered_at=obs.observed_at, **found),), state)
         if not obs.registered:
-            raise Unreadable(f"unregistered_camera: {obs.camera_id} has a status but no registry entry")
+            raise UnreadableError(f"unregistered_camera: {obs.camera_id} has a status but no registry entry")
         online = _one(obs, condition)
-    except Unreadable as exc:
+    except UnreadableError as exc:
         return Result(reason=str(exc))
     state = "online" if online else "offline"
     if state == last_state:

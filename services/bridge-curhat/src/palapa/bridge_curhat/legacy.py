@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from palapa.bridgekit.sqlpoll import SourcePosition
+from palapa.bridgekit.sqlpoll import TimestampPosition
 from palapa.kit.db import make_engine
 
 from .translate import LegacyRow
@@ -70,7 +70,7 @@ class LegacyReader:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
 
-    async def read_after(self, position: SourcePosition, limit: int) -> list[LegacyRow]:
+    async def read_after(self, position: TimestampPosition, limit: int) -> list[LegacyRow]:
         """Rows strictly after `position` in (tgl_update, id_pengaduan) order, at most `limit`."""
         t = tb_pengaduan
         stmt = select(t, DIGEST.label("digest")).order_by(t.c.tgl_update, t.c.id_pengaduan).limit(limit)
@@ -81,13 +81,14 @@ class LegacyReader:
         async with self.engine.connect() as conn:
             return [_row(r) for r in (await conn.execute(stmt)).all()]
 
-    async def oldest_unread(self, last: SourcePosition) -> datetime | None:
+    async def oldest_unread(self, last: TimestampPosition) -> datetime | None:
         """tgl_update of the first change beyond `last` (the bridge's position), None when caught up."""
         rows = await self.read_after(last, 1)
         return rows[0].tgl_update if rows else None
 
-    async def window(self, last: SourcePosition, lookback_seconds: float) -> list[tuple[int, str]]:
-        """(id, digest) of every row from `lookback_seconds` before `last` (the bridge's position) up to it: cheap to re-read."""
+    async def window(self, last: TimestampPosition, lookback_seconds: float) -> list[tuple[int, str]]:
+        """(id, digest) of every row from `lookback_seconds` before `last` (the bridge's position) up to it: cheap to
+        re-read."""
         if last.ts is None:
             return []
         t = tb_pengaduan
@@ -107,21 +108,24 @@ class LegacyReader:
         out: list[LegacyRow] = []
         async with self.engine.connect() as conn:
             for n in range(0, len(ids), chunk):
-                rows = (await conn.execute(select(t, DIGEST.label("digest")).where(t.c.id_pengaduan.in_(ids[n : n + chunk])))).all()
+                stmt = select(t, DIGEST.label("digest")).where(t.c.id_pengaduan.in_(ids[n : n + chunk]))
+                rows = (await conn.execute(stmt)).all()
                 out.extend(_row(r) for r in rows)
         return sorted(out, key=lambda r: r.key)
 
     async def scan(
-        self, last: SourcePosition, lookback_seconds: float, batch_size: int, *,
+        self, last: TimestampPosition, lookback_seconds: float, batch_size: int, *,
         handled: Mapping[int, tuple[datetime, str]] | None = None, window: bool = True,
     ) -> list[LegacyRow]:
-        """One poll's rows: those of the lookback window behind `last` (the bridge's position) whose digest differs from the one
-        `handled` holds for that id (id -> (tgl_update, digest)) (a late commit, or any row when nothing is known), then at most one page beyond.
+        """One poll's rows: those of the lookback window behind `last` (the bridge's position) whose digest differs
+        from the one `handled` holds for that id (id -> (tgl_update, digest)) (a late commit, or any row when nothing
+        is known), then at most one page beyond.
         `window=False` skips the window (the poller re-checks it about once a second while catching up)."""
         rows: list[LegacyRow] = []
         if window:
             handled = handled or {}
-            missing = [i for i, digest in await self.window(last, lookback_seconds) if handled.get(i, (None, None))[1] != digest]
+            missing = [i for i, digest in await self.window(last, lookback_seconds)
+                       if handled.get(i, (None, None))[1] != digest]
             if missing:
                 rows.extend(await self.read_ids(missing))
         rows.extend(await self.read_after(last, batch_size))

@@ -76,7 +76,8 @@ def create_app(settings: BridgeCurhatSettings, *, exporter: SpanExporter | None 
     runtime = Runtime(settings, NAME, store.metadata, exporter=exporter)
     legacy_engine = make_legacy_engine(settings.legacy_database_url)
     reader = LegacyReader(legacy_engine)
-    checkpoint = Checkpoint(store.checkpoint, settings.app_id, sqlpoll.SourcePosition(), sqlpoll.encode, sqlpoll.decode)
+    checkpoint = Checkpoint(store.checkpoint, settings.app_id, sqlpoll.TimestampPosition(), sqlpoll.encode,
+                            sqlpoll.decode)
     bridge = Bridge(runtime, settings.app_id, checkpoint, RowStates(store.tables), curhat_translation(settings),
                     privacy.mask_row, "tb_pengaduan")
     poller = sqlpoll.SqlPoller(bridge, reader, lookback_seconds=settings.lookback_seconds,
@@ -88,7 +89,7 @@ def create_app(settings: BridgeCurhatSettings, *, exporter: SpanExporter | None 
     loops: list[asyncio.Task] = []
 
     async def beat():
-        position = bridge.position or sqlpoll.SourcePosition()
+        position = bridge.position or sqlpoll.TimestampPosition()
 
         last_seen = translate.as_utc(position.ts, settings.tz) if position.ts else None
         return await heartbeat.beat_once(bridge, settings.opd, last_seen, lambda: reader.oldest_unread(position),

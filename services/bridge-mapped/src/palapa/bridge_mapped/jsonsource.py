@@ -14,7 +14,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from palapa.bridgekit.ingest import SourceRecord
-from palapa.bridgekit.restpoll import Cursor, Page
+from palapa.bridgekit.restpoll import Page, TokenPosition
 
 from .sourcespec import JsonSource
 from .translate import as_text, fingerprint
@@ -53,7 +53,8 @@ def flatten(item: dict, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def change_time(source: JsonSource, values: dict[str, Any], tz: tzinfo, now_local: datetime) -> tuple[datetime, str | None]:
+def change_time(source: JsonSource, values: dict[str, Any], tz: tzinfo,
+                now_local: datetime) -> tuple[datetime, str | None]:
     """The item's change time as local naive time, or the read time and the reason it has none."""
     if source.timestamp_field is None:
         return now_local, None
@@ -88,14 +89,15 @@ def record(source: JsonSource, status_field: str, item: Any, tz: tzinfo, now_loc
                         item=JsonItem(values, ts, problem))
 
 
-def parse(source: JsonSource, status_field: str, body: Any, cursor: Cursor, tz: tzinfo, now_local: datetime) -> Page:
-    """A page of the endpoint: its records, the cursor after it, whether more wait. ValueError: no list in it."""
+def parse(source: JsonSource, status_field: str, body: Any, position: TokenPosition, tz: tzinfo,
+          now_local: datetime) -> Page:
+    """A page of the endpoint: its records, the position after it, whether more wait. ValueError: no list in it."""
     listed = at_path(body, source.items)
     if not isinstance(listed, list):
         raise ValueError(f"no list at '{source.items or '(the body)'}' in the answer")
     records = [record(source, status_field, item, tz, now_local) for item in listed]
     if source.next is None:
-        return Page(records, cursor, False)  # the whole list every time: fingerprints tell what changed
+        return Page(records, position, False)  # the whole list every time: fingerprints tell what changed
     token = at_path(body, source.next)
-    nxt = cursor if token is None or isinstance(token, bool) else Cursor(str(token))
+    nxt = position if token is None or isinstance(token, bool) else TokenPosition(str(token))
     return Page(records, nxt, bool(at_path(body, source.more)) if source.more else False)

@@ -91,15 +91,15 @@ def table_bridge(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSe
     def plausible(row: SourceRow) -> bool:
         return datetime(2000, 1, 1) <= row.ts <= datetime.now(tz).replace(tzinfo=None) + ahead
 
-    def encode(p: sqlpoll.SourcePosition) -> dict[str, Any]:
-        return {**sqlpoll.encode(p), "cursor_token": None}
+    def encode(p: sqlpoll.TimestampPosition) -> dict[str, Any]:
+        return {**sqlpoll.encode(p), "position_token": None}
 
-    checkpoint = Checkpoint(store.checkpoint, m.app_id, sqlpoll.SourcePosition(), encode, sqlpoll.decode)
+    checkpoint = Checkpoint(store.checkpoint, m.app_id, sqlpoll.TimestampPosition(), encode, sqlpoll.decode)
     bridge = kit_bridge(runtime, m, settings, checkpoint)
     poller = sqlpoll.SqlPoller(bridge, reader, lookback_seconds=m.schedule.lookback_seconds,
                                batch_size=m.schedule.batch_size, plausible=plausible, record=record, name="mapped")
     return Mapped(m, bridge, poller.poll_once, m.schedule.batch_size,
-                  lambda: reader.oldest_unread(bridge.position or sqlpoll.SourcePosition()),
+                  lambda: reader.oldest_unread(bridge.position or sqlpoll.TimestampPosition()),
                   sqlpoll.position_at, engine.dispose)
 
 
@@ -108,13 +108,13 @@ def json_bridge(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSet
     tz = zone(src.timezone)
     client = httpx.AsyncClient(timeout=httpx.Timeout(10.0), follow_redirects=False)
 
-    def parse(body, cursor: restpoll.Cursor) -> restpoll.Page:
-        return jsonsource.parse(src, m.status.column, body, cursor, tz, datetime.now(tz).replace(tzinfo=None))
+    def parse(body, position: restpoll.TokenPosition) -> restpoll.Page:
+        return jsonsource.parse(src, m.status.column, body, position, tz, datetime.now(tz).replace(tzinfo=None))
 
-    def encode(c: restpoll.Cursor) -> dict[str, Any]:
-        return {**restpoll.encode(c), "cursor_ts": None, "cursor_id": 0}
+    def encode(p: restpoll.TokenPosition) -> dict[str, Any]:
+        return {**restpoll.encode(p), "position_ts": None, "position_id": 0}
 
-    checkpoint = Checkpoint(store.checkpoint, m.app_id, restpoll.Cursor(), encode, restpoll.decode)
+    checkpoint = Checkpoint(store.checkpoint, m.app_id, restpoll.TokenPosition(), encode, restpoll.decode)
     bridge = kit_bridge(runtime, m, settings, checkpoint)
     pages = restpoll.HttpPages(client, src.url, parse, cursor_param=src.cursor_param)
     poller = restpoll.RestPoller(bridge, pages, name="mapped")
@@ -122,11 +122,11 @@ def json_bridge(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSet
     async def oldest_unread() -> datetime | None:
         if not bridge.stats.legacy_reachable:  # the heartbeat reports the endpoint away through the lag
             raise SourceUnavailableError("the JSON endpoint did not answer the last poll")
-        return None  # an endpoint cannot say what waits beyond its cursor without being read
+        return None  # an endpoint cannot say what waits beyond its position without being read
 
-    # a cursor is opaque: a replay reads from the beginning; only the items changed since T are unseen again
+    # a token is opaque: a replay reads from the beginning; only the items changed since T are unseen again
     return Mapped(m, bridge, poller.poll_once, poller.max_pages, oldest_unread,
-                  lambda _since: restpoll.Cursor(), client.aclose)
+                  lambda _since: restpoll.TokenPosition(), client.aclose)
 
 
 def create_app(settings: BridgeMappedSettings, *, exporter: SpanExporter | None = None,
@@ -187,7 +187,8 @@ def create_app(settings: BridgeMappedSettings, *, exporter: SpanExporter | None 
 
 
 def check(folder: Path) -> int:
-    """`python -m palapa.bridge_mapped --check [folder]`: validate mapping files without starting (CI, before deploy)."""
+    """`python -m palapa.bridge_mapped --check [folder]`: validate mapping files without starting (CI, before
+    deploy)."""
     try:
         found = mappings.load_folder(folder)
     except MappingError as exc:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, column, literal_column, or_, select, table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from palapa.bridgekit.sqlpoll import SourcePosition
+from palapa.bridgekit.sqlpoll import TimestampPosition
 
 from .translate import fingerprint
 
@@ -52,17 +52,17 @@ class TableReader:
         async with self.engine.connect() as conn:
             return [row for r in (await conn.execute(stmt)).all() if (row := self._row(r)) is not None]
 
-    async def read_after(self, position: SourcePosition, limit: int) -> list[SourceRow]:
+    async def read_after(self, position: TimestampPosition, limit: int) -> list[SourceRow]:
         stmt = self._select().where(self.ts.is_not(None)).order_by(self.ts, self.id).limit(limit)
         if position.ts is not None:
             stmt = stmt.where(or_(self.ts > position.ts, and_(self.ts == position.ts, self.id > position.id)))
         return await self._read(stmt)
 
-    async def oldest_unread(self, last: SourcePosition) -> datetime | None:
+    async def oldest_unread(self, last: TimestampPosition) -> datetime | None:
         rows = await self.read_after(last, 1)
         return rows[0].ts if rows else None
 
-    async def scan(self, last: SourcePosition, lookback_seconds: float, batch_size: int, *,
+    async def scan(self, last: TimestampPosition, lookback_seconds: float, batch_size: int, *,
                    handled: Map[int, tuple[datetime, str]] | None = None, window: bool = True) -> list[SourceRow]:
         """The lookback window's rows whose digest differs from `handled`'s, then one page beyond `last`."""
         rows: list[SourceRow] = []

@@ -13,7 +13,8 @@ from palapa.bridgekit.tables import bridge_tables
 metadata = MetaData(schema="bridge_mapped", info={"migrations": Path(__file__).with_name("migrations")})
 
 # source ids are text: a mapped table's id is whatever integer its app uses, kept as written
-# the checkpoint holds either kind of position: (timestamp, id) for a table, a cursor for a JSON endpoint
+# the checkpoint holds either kind of position: a TimestampPosition for a table, a TokenPosition (the API's
+# cursor) for a JSON endpoint
 tables = bridge_tables(metadata, [*sqlpoll.position_columns(), *restpoll.position_columns()], String(64),
                        app_scoped=True)
 checkpoint, row_state, quarantine = tables.checkpoint, tables.row_state, tables.quarantine

@@ -42,7 +42,7 @@ def safe_text(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-class Unusable(ValueError):
+class UnusableError(ValueError):
     """A value of the row that the mapping cannot turn into its field; the text is the quarantine reason."""
 
 
@@ -68,26 +68,26 @@ def local_to_utc(value: datetime, tz: tzinfo) -> datetime:
 
 
 def field_value(spec: FieldSpec, row: dict[str, Any], tz: tzinfo, absent_is_blank: bool = False) -> Any:
-    """The field's value from the row (None when blank), or Unusable with the reason.
+    """The field's value from the row (None when blank), or UnusableError with the reason.
 
     A table has every column in every row: one missing is a mapping's typo, said in the reason. A JSON item
     leaves out what it has no value for (`absent_is_blank`)."""
     if spec.column is None:
         return spec.value
     if spec.column not in row and not absent_is_blank:
-        raise Unusable(f"missing_column: {spec.column}")
+        raise UnusableError(f"missing_column: {spec.column}")
     raw = row.get(spec.column)
     shown = as_text(raw)
     if shown is None or shown.strip() in BLANK:
         if spec.required:
-            raise Unusable(f"blank_{spec.column}: required for {spec.name}")
+            raise UnusableError(f"blank_{spec.column}: required for {spec.name}")
         return None
     if CONTROL.search(shown):
-        raise Unusable(f"control_characters_in_{spec.column}: {safe_text(shown, 80)!r}")
+        raise UnusableError(f"control_characters_in_{spec.column}: {safe_text(shown, 80)!r}")
     if spec.map is not None:
         code = shown.strip()
         if code not in spec.map:
-            raise Unusable(f"unmapped_value: {spec.column}={safe_text(code, 40)!r}")
+            raise UnusableError(f"unmapped_value: {spec.column}={safe_text(code, 40)!r}")
         return spec.map[code]
     if spec.kind in ("datetime", "date"):
         return _moment(spec, raw, shown.strip(), tz)
@@ -101,7 +101,7 @@ def _moment(spec: FieldSpec, raw: Any, shown: str, tz: tzinfo) -> datetime | dat
         try:
             parsed = datetime.strptime(shown, spec.date_format)
         except ValueError:
-            raise Unusable(f"bad_date: {spec.column}={safe_text(shown, 40)!r} is not {spec.date_format}") from None
+            raise UnusableError(f"bad_date: {spec.column}={safe_text(shown, 40)!r} is not {spec.date_format}") from None
     elif isinstance(raw, datetime):
         parsed = raw
     elif isinstance(raw, date):
@@ -110,13 +110,13 @@ def _moment(spec: FieldSpec, raw: Any, shown: str, tz: tzinfo) -> datetime | dat
         try:
             parsed = datetime.fromisoformat(shown)
         except ValueError:
-            raise Unusable(f"bad_date: {spec.column}={safe_text(shown, 40)!r} is no ISO date") from None
+            raise UnusableError(f"bad_date: {spec.column}={safe_text(shown, 40)!r} is no ISO date") from None
     if spec.kind == "date":
         return parsed.date()
     try:
         return local_to_utc(parsed, tz)
     except (OverflowError, ValueError):
-        raise Unusable(f"implausible_date: {spec.column}={shown!r}") from None
+        raise UnusableError(f"implausible_date: {spec.column}={shown!r}") from None
 
 
 def translate(mapping: Mapping, row: dict[str, Any], last: Any, tz: tzinfo,
@@ -147,7 +147,7 @@ def translate(mapping: Mapping, row: dict[str, Any], last: Any, tz: tzinfo,
     try:
         absent_is_blank = not hasattr(mapping.source, "table")  # a JSON endpoint's items
         values = {name: field_value(spec, row, tz, absent_is_blank) for name, spec in mapping.fields.items()}
-    except Unusable as exc:
+    except UnusableError as exc:
         return Quarantine(str(exc))
     try:
         event = mapping.event.model_validate({k: v for k, v in values.items() if v is not None})

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, time, tzinfo
 from pathlib import Path
 
 from palapa.bridgekit.checkpoint import Checkpoint
-from palapa.bridgekit.filedrop import DropFile, DropPosition, FileDrop, read_chunks
+from palapa.bridgekit.filedrop import DropFile, FileDrop, FilePosition, read_chunks
 from palapa.bridgekit.ingest import CheckpointMovedError, Stats
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import RowQuarantined
@@ -24,7 +24,7 @@ from palapa.kit.runtime import Runtime
 from palapa.kit.telemetry import current_traceparent
 
 from . import privacy, render, store
-from .translate import Bill, Known, Refused, diff, line_fields, parse_line
+from .translate import Bill, Known, RefusedLine, diff, line_fields, parse_line
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +76,10 @@ class ExportImporter:
         self.tz = tz
         self.chunk_lines = chunk_lines
         self.stats = stats
-        self.position: DropPosition | None = None
+        self.position: FilePosition | None = None
         self.last_file_at: datetime | None = None
 
-    async def load_position(self) -> DropPosition:
+    async def load_position(self) -> FilePosition:
         async with self.runtime.sessions() as s, s.begin():
             position = await self.checkpoint.load(s, for_update=True)
             if position == self.checkpoint.start:
@@ -110,14 +110,14 @@ class ExportImporter:
                                 total.quarantined + done.quarantined)
         await self._commit(start.read_to(start.offset, start.line, done=True), [], 1, found.path, exported)
         self.last_file_at = exported
-        log.info("export %s: %d lines parsed (the others as last read), %d events staged, %d lines quarantined", found.path.name, total.bills,
-                 total.emitted, total.quarantined)
+        log.info("export %s: %d lines parsed (the others as last read), %d events staged, %d lines quarantined",
+                 found.path.name, total.bills, total.emitted, total.quarantined)
 
-    async def _commit(self, position: DropPosition, lines: list[bytes], first_line: int, path: Path,
+    async def _commit(self, position: FilePosition, lines: list[bytes], first_line: int, path: Path,
                       exported: datetime) -> ChunkResult:
         now = datetime.now(UTC)
         bills: list[tuple] = []
-        refused: list[tuple[Refused, bytes]] = []
+        refused: list[tuple[RefusedLine, bytes]] = []
         async with self.runtime.transaction() as tx:
             s = tx.session
             stored = await self.checkpoint.load(s, for_update=True)
@@ -133,7 +133,7 @@ class ExportImporter:
                                                                           hashes, strict=True))
                 for (n,) in await raw.fetch(UNSEEN):
                     result = parse_line(n, lines[n - first_line])
-                    if isinstance(result, Refused):
+                    if isinstance(result, RefusedLine):
                         refused.append((result, lines[n - first_line]))
                     elif result is not None:
                         bills.append((*result, hashes[n - first_line]))
@@ -184,7 +184,7 @@ class ExportImporter:
     def _local_midnight(self, day) -> datetime:
         return datetime.combine(day, time(0), self.tz)
 
-    def _quarantine(self, tx, file: str, refused: Refused, raw: bytes, now: datetime) -> dict:
+    def _quarantine(self, tx, file: str, refused: RefusedLine, raw: bytes, now: datetime) -> dict:
         """Publish the masked line with its reason; returns the quarantine row (the line as read) to keep."""
         named = line_fields(raw)
         source_id = f"{file}:{refused.line}"

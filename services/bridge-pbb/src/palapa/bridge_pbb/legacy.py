@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from palapa.bridgekit.sqlpoll import SourcePosition
+from palapa.bridgekit.sqlpoll import TimestampPosition
 from palapa.kit.db import make_engine
 
 # The bridge's own view of the legacy table (the columns it reads), never created from here.
@@ -75,18 +75,19 @@ class PaymentsReader:
         async with self.engine.connect() as conn:
             return [_row(r) for r in (await conn.execute(stmt)).all()]
 
-    async def read_after(self, position: SourcePosition, limit: int) -> list[Payment]:
+    async def read_after(self, position: TimestampPosition, limit: int) -> list[Payment]:
         t = pembayaran_sppt
         stmt = select(t).where(t.c.tgl_rekam.is_not(None)).order_by(t.c.tgl_rekam, t.c.id).limit(limit)
         if position.ts is not None:
-            stmt = stmt.where(or_(t.c.tgl_rekam > position.ts, and_(t.c.tgl_rekam == position.ts, t.c.id > position.id)))
+            stmt = stmt.where(or_(t.c.tgl_rekam > position.ts,
+                                  and_(t.c.tgl_rekam == position.ts, t.c.id > position.id)))
         return await self._read(stmt)
 
-    async def oldest_unread(self, last: SourcePosition) -> datetime | None:
+    async def oldest_unread(self, last: TimestampPosition) -> datetime | None:
         rows = await self.read_after(last, 1)
         return rows[0].tgl_rekam if rows else None
 
-    async def scan(self, last: SourcePosition, lookback_seconds: float, batch_size: int, *,
+    async def scan(self, last: TimestampPosition, lookback_seconds: float, batch_size: int, *,
                    handled: Mapping[int, tuple[datetime, str]] | None = None, window: bool = True) -> list[Payment]:
         """Rows of the lookback window not handled yet (late commits), then one page beyond the position."""
         rows: list[Payment] = []

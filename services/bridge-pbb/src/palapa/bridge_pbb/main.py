@@ -63,14 +63,15 @@ def create_app(settings: BridgePbbSettings, *, exporter: SpanExporter | None = N
     runtime = Runtime(settings, NAME, store.metadata, exporter=exporter)
     legacy_engine = make_legacy_engine(settings.legacy_database_url)
     reader = PaymentsReader(legacy_engine)
-    checkpoint = Checkpoint(store.checkpoint, settings.app_id, sqlpoll.SourcePosition(), sqlpoll.encode, sqlpoll.decode)
+    checkpoint = Checkpoint(store.checkpoint, settings.app_id, sqlpoll.TimestampPosition(), sqlpoll.encode,
+                            sqlpoll.decode)
     bridge = Bridge(runtime, settings.app_id, checkpoint, RowStates(store.tables), payment_translation(settings),
                     lambda row: privacy.mask_fields(row), "pembayaran_sppt", also_stage=mark_paid)
     poller = sqlpoll.SqlPoller(bridge, reader, lookback_seconds=settings.lookback_seconds,
                                batch_size=settings.batch_size, plausible=lambda p: True, record=payment_record,
                                name="pbb payments")
     drop = filedrop.FileDrop(settings.drop_folder, settings.drop_pattern, settings.drop_settle_seconds)
-    export_checkpoint = Checkpoint(store.export_checkpoint, settings.app_id, filedrop.DropPosition(),
+    export_checkpoint = Checkpoint(store.export_checkpoint, settings.app_id, filedrop.FilePosition(),
                                    filedrop.encode, filedrop.decode)
     importer = ExportImporter(runtime, settings.app_id, drop, export_checkpoint, settings.tz, settings.chunk_lines,
                               bridge.stats)
@@ -78,7 +79,7 @@ def create_app(settings: BridgePbbSettings, *, exporter: SpanExporter | None = N
     loops: list[asyncio.Task] = []
 
     async def beat():
-        position = bridge.position or sqlpoll.SourcePosition()
+        position = bridge.position or sqlpoll.TimestampPosition()
         seen = [t for t in (position.ts and position.ts.replace(tzinfo=settings.tz), importer.last_file_at) if t]
         return await heartbeat.beat_once(bridge, settings.opd, max(seen) if seen else None,
                                          lambda: reader.oldest_unread(position),

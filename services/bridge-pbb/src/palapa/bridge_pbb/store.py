@@ -2,7 +2,7 @@
 
 - `checkpoint`, `row_state`, `quarantine`: the bridge kit's, for the payments table polled during the day
   (row_state per payment id).
-- `export_checkpoint`: the file drop's position (which export, how far it is ingested).
+- `export_checkpoint`: the file drop's position, a FilePosition (which export, how far it is ingested).
 - `bill`: what the bridge last announced per bill (nop, year): the per-bill state a new export is diffed against,
   with the digest of the line it came from (a line unchanged since the last export is not even parsed).
 - `export_quarantine`: refused export lines, with the file, line number and reason.

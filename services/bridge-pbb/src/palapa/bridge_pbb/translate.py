@@ -40,7 +40,7 @@ class Bill(NamedTuple):
     paid_on: date | None
 
 
-class Refused(NamedTuple):
+class RefusedLine(NamedTuple):
     """A line that is no bill: its number and why."""
 
     line: int
@@ -98,45 +98,45 @@ def parse_date(raw: bytes) -> date:
         raise BillError("no such day") from exc
 
 
-def parse_line(line: int, raw: bytes) -> Bill | Refused | None:
+def parse_line(line: int, raw: bytes) -> Bill | RefusedLine | None:
     """A bill, the reason it is refused, or None for a line to skip (blank, or the header)."""
     if not raw.strip():
         return None
     fields = raw.split(b";")
     if len(fields) != len(COLUMNS):
-        return Refused(line, f"expected {len(COLUMNS)} semicolon-separated columns, found {len(fields)}")
+        return RefusedLine(line, f"expected {len(COLUMNS)} semicolon-separated columns, found {len(fields)}")
     if fields[0].strip().upper() == b"NOP":
         return None
     nop = canonical_nop(fields[0])
     if nop is None:
-        return Refused(line, "NOP is not 18 digits (with or without dots and dash)")
+        return RefusedLine(line, "NOP is not 18 digits (with or without dots and dash)")
     year_raw = fields[1].strip()
     if not year_raw.isdigit() or not EARLIEST_YEAR <= int(year_raw) <= LATEST_YEAR:
-        return Refused(line, f"THN_PAJAK is not a year between {EARLIEST_YEAR} and {LATEST_YEAR}")
+        return RefusedLine(line, f"THN_PAJAK is not a year between {EARLIEST_YEAR} and {LATEST_YEAR}")
     year = int(year_raw)
     try:
         amount = parse_amount(fields[7])
     except BillError as exc:
-        return Refused(line, f"PBB_TERHUTANG {exc}")
+        return RefusedLine(line, f"PBB_TERHUTANG {exc}")
     try:
         due = parse_date(fields[8])
     except BillError as exc:
-        return Refused(line, f"TGL_JATUH_TEMPO {exc}")
+        return RefusedLine(line, f"TGL_JATUH_TEMPO {exc}")
     if not year - 1 <= due.year <= year + 5:
-        return Refused(line, "TGL_JATUH_TEMPO is implausibly far from the tax year")
+        return RefusedLine(line, "TGL_JATUH_TEMPO is implausibly far from the tax year")
     status = b" ".join(fields[9].split()).upper()
     if status in PAID:
         paid = True
     elif status in UNPAID:
         paid = False
     else:
-        return Refused(line, "STATUS_BAYAR is neither LUNAS nor BELUM")
+        return RefusedLine(line, "STATUS_BAYAR is neither LUNAS nor BELUM")
     paid_on = None
     if fields[10].strip() not in BLANK:
         try:
             paid_on = parse_date(fields[10])
         except BillError as exc:
-            return Refused(line, f"TGL_BAYAR {exc}")
+            return RefusedLine(line, f"TGL_BAYAR {exc}")
     return Bill(line, nop, year, amount, due, paid, paid_on)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from palapa.bridgekit.ingest import SourceRecord
 from palapa.bridgekit.masking import head_of, mask_text, safe_text
-from palapa.bridgekit.restpoll import Cursor, Page
+from palapa.bridgekit.restpoll import Page, TokenPosition
 
 BLANK = {"", "-", "--"}
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M",
@@ -133,15 +133,15 @@ def record(item: Any) -> SourceRecord:
     return SourceRecord(str(inc.id_insiden), fingerprint(item), status, changed or NO_TIME, row, inc, ordered=True)
 
 
-def api_page(body: Any, cursor: Cursor) -> Page:
+def api_page(body: Any, position: TokenPosition) -> Page:
     """GET /api/v1/insiden's answer: {"data": [...], "berikutnya": token, "ada_lagi": bool}."""
     if not isinstance(body, dict) or not isinstance(body.get("data"), list):
         raise ValueError("an API page must be an object with a 'data' list")
     token = body.get("berikutnya")
     if token is not None and not isinstance(token, str | int):
         raise ValueError("'berikutnya' must be a token")
-    next_cursor = cursor if token in (None, "") else Cursor(str(token))
-    return Page([record(item) for item in body["data"]], next_cursor, more=body.get("ada_lagi") is True)
+    after = position if token in (None, "") else TokenPosition(str(token))
+    return Page([record(item) for item in body["data"]], after, more=body.get("ada_lagi") is True)
 
 
 def webhook_records(body: bytes) -> list[SourceRecord]:

@@ -59,7 +59,8 @@ def webhook_config(settings: BridgePsc119Settings) -> WebhookConfig | None:
 def create_app(settings: BridgePsc119Settings, *, exporter: SpanExporter | None = None) -> FastAPI:
     """The bridge's app: health routes and the webhook; its lifespan runs the poller and the heartbeat."""
     runtime = Runtime(settings, NAME, store.metadata, exporter=exporter)
-    checkpoint = Checkpoint(store.checkpoint, settings.app_id, restpoll.Cursor(), restpoll.encode, restpoll.decode)
+    checkpoint = Checkpoint(store.checkpoint, settings.app_id, restpoll.TokenPosition(), restpoll.encode,
+                            restpoll.decode)
     bridge = Bridge(runtime, settings.app_id, checkpoint, RowStates(store.tables), psc119_translation(settings),
                     legacy.mask_row, "insiden")
     client = httpx.AsyncClient(base_url=settings.legacy_api_url, timeout=settings.api_timeout_seconds)
@@ -76,13 +77,14 @@ def create_app(settings: BridgePsc119Settings, *, exporter: SpanExporter | None 
         return pages_read
 
     async def oldest_unread() -> datetime | None:
-        # the first change after the cursor, if any: its update time (legacy local) is how long it has waited
-        page = await pages(bridge.position or restpoll.Cursor())
+        # the first change after the position, if any: its update time (legacy local) is how long it has waited
+        page = await pages(bridge.position or restpoll.TokenPosition())
         times = [r.changed_at for r in page.records if r.changed_at != legacy.NO_TIME]
         return min(times) if times else None
 
     async def beat():
-        return await heartbeat.beat_once(bridge, settings.opd, seen[0] if seen else None, oldest_unread, lambda t: translate.as_utc(t, settings.tz))
+        return await heartbeat.beat_once(bridge, settings.opd, seen[0] if seen else None, oldest_unread,
+                                         lambda t: translate.as_utc(t, settings.tz))
 
     async def start() -> None:
         stopping.clear()

@@ -1,11 +1,11 @@
 """Read Si Makel's API as it serves itself: GET /api/permohonan?sejak=…&halaman=…&per_halaman=… (XML).
 
-The cursor (the kit's opaque token) is '<high-water tgl_update>|<page>'. Each poll asks for the requests
-changed since the high-water mark minus `lookback` — kelurahan PCs stamp their writes with clocks minutes
-off, so a later write can carry an earlier time — and pages through them with the mark held still; after
-the last page the mark moves to the newest plausible tgl_update seen. Re-read rows that did not change are
+The position (the kit's TokenPosition) is '<high-water tgl_update>|<page>'. Each poll asks for the requests
+changed since the high water minus `lookback` — kelurahan PCs stamp their writes with clocks minutes
+off, so a later write can carry an earlier time — and pages through them with the high water held still; after
+the last page the high water moves to the newest plausible tgl_update seen. Re-read rows that did not change are
 skipped by their fingerprint. A page that cannot be read at all (a DTD, broken XML) becomes one quarantined
-record and the cursor stays: nothing after it is skipped unseen.
+record and the position stays: nothing after it is skipped unseen.
 """
 
 from __future__ import annotations
@@ -16,30 +16,32 @@ import httpx
 
 from palapa.bridgekit.ingest import SourceRecord
 from palapa.bridgekit.loop import SourceUnavailableError
-from palapa.bridgekit.restpoll import Cursor, Page
+from palapa.bridgekit.restpoll import Page, TokenPosition
 
 from . import translate
 from .xmlread import XmlRefusedError, parse_page
 
 DATE = "%Y-%m-%d %H:%M:%S"
 REFUSED = "__refused_page__"
-# a row stamped further ahead of the server's clock than this is a typo: it must not carry the mark past real changes
+# a row stamped further ahead of the server's clock than this is a typo: it must not carry the high water past
+# real changes
 AHEAD = timedelta(hours=1)
 
 
-def split(cursor: Cursor) -> tuple[datetime | None, int]:
-    """(high-water mark, page) of a cursor token; a token the bridge did not write starts over."""
-    if not cursor.token:
+def split(position: TokenPosition) -> tuple[datetime | None, int]:
+    """(high water, page) of a position; a token the bridge did not write starts over."""
+    if not position.token:
         return None, 1
-    mark, _, page = cursor.token.partition("|")
+    high_water, _, page = position.token.partition("|")
     try:
-        return (datetime.strptime(mark, DATE) if mark else None), max(1, int(page or "1"))
+        return (datetime.strptime(high_water, DATE) if high_water else None), max(1, int(page or "1"))
     except ValueError:
         return None, 1
 
 
-def token(mark: datetime | None, page: int) -> Cursor:
-    return Cursor(f"{mark.strftime(DATE) if mark else ''}|{page}")
+def position_at(high_water: datetime | None, page: int) -> TokenPosition:
+    """The position of `page` of the requests changed since `high_water` (None: since the beginning)."""
+    return TokenPosition(f"{high_water.strftime(DATE) if high_water else ''}|{page}")
 
 
 def record(obs: translate.Observed) -> SourceRecord:
@@ -64,13 +66,13 @@ class SimakelPages:
     def __init__(self, client: httpx.AsyncClient, tz: tzinfo, *, page_size: int, lookback: timedelta,
                  max_bytes: int) -> None:
         self.client, self.tz, self.page_size, self.lookback, self.max_bytes = client, tz, page_size, lookback, max_bytes
-        self.behind: datetime | None = None  # the mark while pages are waiting (the heartbeat's oldest unread)
+        self.behind: datetime | None = None  # the high water while pages are waiting (the heartbeat's oldest unread)
 
-    async def __call__(self, cursor: Cursor) -> Page:
-        mark, page = split(cursor)
+    async def __call__(self, position: TokenPosition) -> Page:
+        high_water, page = split(position)
         params = {"halaman": str(page), "per_halaman": str(self.page_size)}
-        if mark is not None:
-            params["sejak"] = (mark - self.lookback).strftime(DATE)
+        if high_water is not None:
+            params["sejak"] = (high_water - self.lookback).strftime(DATE)
         observed = datetime.now(UTC)
         response = await self.client.get("/api/permohonan", params=params)
         if response.status_code != 200:
@@ -81,19 +83,20 @@ class SimakelPages:
         try:
             data = parse_page(body)
         except XmlRefusedError as exc:
-            return Page([refused(str(exc), body, observed)], cursor, more=False)
+            return Page([refused(str(exc), body, observed)], position, more=False)
         skew = translate.skew_of(observed, data.server_time, self.tz)
         records = [record(translate.Observed(row, observed, skew)) for row in data.rows]
         if data.more:
-            self.behind = mark or translate.EARLIEST
-            return Page(records, token(mark, page + 1), more=True)
+            self.behind = high_water or translate.EARLIEST
+            return Page(records, position_at(high_water, page + 1), more=True)
         self.behind = None
-        return Page(records, token(self.high_water(mark, records, data.server_time), 1), more=False)
+        return Page(records, position_at(self.next_high_water(high_water, records, data.server_time), 1), more=False)
 
-    def high_water(self, mark: datetime | None, records: list[SourceRecord], server_time: str | None) -> datetime | None:
+    def next_high_water(self, high_water: datetime | None, records: list[SourceRecord],
+                        server_time: str | None) -> datetime | None:
         """The newest tgl_update of the last page (rows come oldest first) not ahead of the server's clock."""
         server = translate.parse_time(server_time)
         horizon = (server or datetime.now(self.tz).replace(tzinfo=None)) + AHEAD
         times = [r.changed_at for r in records if r.changed_at <= horizon and r.changed_at >= translate.EARLIEST]
-        best = max(times, default=mark)
-        return best if mark is None or (best is not None and best > mark) else mark
+        best = max(times, default=high_water)
+        return best if high_water is None or (best is not None and best > high_water) else high_water

@@ -51,7 +51,8 @@ def create_app(settings: BridgeSimakelSettings, *, exporter: SpanExporter | None
     client = httpx.AsyncClient(base_url=settings.legacy_url, timeout=settings.request_timeout_seconds)
     pages = SimakelPages(client, settings.tz, page_size=settings.page_size,
                          lookback=timedelta(seconds=settings.lookback_seconds), max_bytes=settings.max_page_bytes)
-    checkpoint = Checkpoint(store.checkpoint, settings.app_id, restpoll.Cursor(), restpoll.encode, restpoll.decode)
+    checkpoint = Checkpoint(store.checkpoint, settings.app_id, restpoll.TokenPosition(), restpoll.encode,
+                            restpoll.decode)
     bridge = Bridge(runtime, settings.app_id, checkpoint, RowStates(store.tables), simakel_translation(settings),
                     privacy.mask_row, "permohonan")
     poller = restpoll.RestPoller(bridge, pages, max_pages=settings.max_pages, name="simakel")
@@ -67,8 +68,9 @@ def create_app(settings: BridgeSimakelSettings, *, exporter: SpanExporter | None
         return local.replace(tzinfo=settings.tz).astimezone(UTC)
 
     async def beat():
-        mark, _ = split(bridge.position or restpoll.Cursor())
-        return await heartbeat.beat_once(bridge, settings.opd, aware(mark) if mark else None, oldest_unread, aware)
+        high_water, _ = split(bridge.position or restpoll.TokenPosition())
+        last_seen = aware(high_water) if high_water else None
+        return await heartbeat.beat_once(bridge, settings.opd, last_seen, oldest_unread, aware)
 
     async def start() -> None:
         stopping.clear()

@@ -21,7 +21,7 @@ class BridgeSimakelSettings(BridgeSettings):
     max_page_bytes: int = Field(8 * 1024 * 1024, ge=1024)
     page_size: int = Field(100, ge=1, le=500)
     max_pages: int = Field(20, ge=1, le=1000)
-    # kelurahan PCs' clocks are minutes off: each poll re-reads this far behind its mark
+    # kelurahan PCs' clocks are minutes off: each poll re-reads this far behind its high water
     lookback_seconds: int = Field(600, ge=0, le=24 * 3600)
     poll_interval_seconds: float = Field(0.5, gt=0)
     legacy_timezone: str = "Asia/Jakarta"

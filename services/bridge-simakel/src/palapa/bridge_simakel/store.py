@@ -12,6 +12,6 @@ from palapa.bridgekit.tables import bridge_tables
 # its Alembic revisions: ./migrations (README: "Schema migrations")
 metadata = MetaData(schema="bridge_simakel", info={"migrations": Path(__file__).with_name("migrations")})
 
-# the position is restpoll's opaque cursor ('<high-water tgl_update>|<page>'); source ids are text
+# the position is restpoll's TokenPosition ('<high-water tgl_update>|<page>'); source ids are text
 tables = bridge_tables(metadata, restpoll.position_columns(), String(120))
 checkpoint, row_state, quarantine = tables.checkpoint, tables.row_state, tables.quarantine

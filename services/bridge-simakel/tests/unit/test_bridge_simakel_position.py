@@ -1,10 +1,10 @@
-"""The cursor: a high-water mark held still while paging, moved after the last page, never by a typo's future date."""
+"""The position: a high water held still while paging, moved after the last page, never by a typo's future date."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from palapa.bridge_simakel import legacy, privacy, translate
-from palapa.bridgekit.restpoll import Cursor
+from palapa.bridgekit.restpoll import TokenPosition
 
 WIB = ZoneInfo("Asia/Jakarta")
 OBSERVED = datetime(2026, 11, 26, 2, 50, tzinfo=UTC)
@@ -14,20 +14,20 @@ def rec(tgl_update: str, rid: str = "1"):
     return legacy.record(translate.Observed({"id": rid, "tgl_update": tgl_update}, OBSERVED))
 
 
-def test_a_cursor_token_round_trips_and_a_foreign_one_starts_over():
-    mark = datetime(2026, 11, 26, 9, 40)
-    assert legacy.split(legacy.token(mark, 3)) == (mark, 3)
-    assert legacy.split(Cursor()) == (None, 1)
-    assert legacy.split(Cursor("garbage|x")) == (None, 1)
+def test_a_position_token_round_trips_and_a_foreign_one_starts_over():
+    high_water = datetime(2026, 11, 26, 9, 40)
+    assert legacy.split(legacy.position_at(high_water, 3)) == (high_water, 3)
+    assert legacy.split(TokenPosition()) == (None, 1)
+    assert legacy.split(TokenPosition("garbage|x")) == (None, 1)
 
 
-def test_the_mark_moves_to_the_newest_plausible_change_and_never_back():
+def test_the_high_water_moves_to_the_newest_plausible_change_and_never_back():
     pages = legacy.SimakelPages(None, WIB, page_size=10, lookback=None, max_bytes=1)
-    mark = datetime(2026, 11, 26, 9, 0)
+    high_water = datetime(2026, 11, 26, 9, 0)
     records = [rec("2026-11-26 09:40:00"), rec("2026-11-26 09:45:00"), rec("2099-01-01 00:00:00"), rec("x")]
-    assert pages.high_water(mark, records, "2026-11-26 09:47:00") == datetime(2026, 11, 26, 9, 45)
-    assert pages.high_water(mark, [rec("2026-11-26 08:00:00")], "2026-11-26 09:47:00") == mark
-    assert pages.high_water(None, [], None) is None
+    assert pages.next_high_water(high_water, records, "2026-11-26 09:47:00") == datetime(2026, 11, 26, 9, 45)
+    assert pages.next_high_water(high_water, [rec("2026-11-26 08:00:00")], "2026-11-26 09:47:00") == high_water
+    assert pages.next_high_water(None, [], None) is None
 
 
 def test_a_refused_page_is_one_record_named_by_its_body():

@@ -6,35 +6,35 @@ import pytest
 
 from palapa.bridge_curhat.settings import BridgeCurhatSettings
 from palapa.bridgekit.heartbeat import lag_seconds
-from palapa.bridgekit.sqlpoll import SourcePosition
+from palapa.bridgekit.sqlpoll import TimestampPosition
 
 T = datetime(2026, 11, 20, 8, 30, 0)
 
 
 def test_a_fresh_position_reads_everything_from_the_start():
-    c = SourcePosition()
-    assert c.scan_start(2) == SourcePosition()
-    assert c.is_before((datetime(2000, 1, 1), 1))
+    p = TimestampPosition()
+    assert p.scan_start(2) == TimestampPosition()
+    assert p.is_before((datetime(2000, 1, 1), 1))
 
 
 def test_the_scan_starts_lookback_seconds_before_the_position_at_the_first_id():
-    assert SourcePosition(T, 42).scan_start(2) == SourcePosition(T - timedelta(seconds=2), 0)
-    assert SourcePosition(T, 42).scan_start(0) == SourcePosition(T, 0)
+    assert TimestampPosition(T, 42).scan_start(2) == TimestampPosition(T - timedelta(seconds=2), 0)
+    assert TimestampPosition(T, 42).scan_start(0) == TimestampPosition(T, 0)
 
 
 def test_rows_beyond_the_position_are_those_after_it_in_time_then_id_order():
-    c = SourcePosition(T, 42)
-    assert c.is_before((T, 43)) and c.is_before((T + timedelta(seconds=1), 1))
-    assert not c.is_before((T, 42)) and not c.is_before((T, 41)) and not c.is_before((T - timedelta(seconds=1), 99))
+    p = TimestampPosition(T, 42)
+    assert p.is_before((T, 43)) and p.is_before((T + timedelta(seconds=1), 1))
+    assert not p.is_before((T, 42)) and not p.is_before((T, 41)) and not p.is_before((T - timedelta(seconds=1), 99))
 
 
 def test_the_position_advances_to_the_greatest_key_and_never_back():
-    c = SourcePosition(T, 42)
+    p = TimestampPosition(T, 42)
     later = T + timedelta(seconds=3)
-    assert c.advance([(T - timedelta(seconds=1), 50), (later, 7), (T, 99)]) == SourcePosition(later, 7)
-    assert c.advance([(T - timedelta(seconds=1), 50)]) == c
-    assert c.advance([]) == c
-    assert SourcePosition().advance([(T, 1)]) == SourcePosition(T, 1)
+    assert p.advance([(T - timedelta(seconds=1), 50), (later, 7), (T, 99)]) == TimestampPosition(later, 7)
+    assert p.advance([(T - timedelta(seconds=1), 50)]) == p
+    assert p.advance([]) == p
+    assert TimestampPosition().advance([(T, 1)]) == TimestampPosition(T, 1)
 
 
 def test_lag_is_zero_when_caught_up_and_the_wait_of_the_oldest_unread_change_otherwise():

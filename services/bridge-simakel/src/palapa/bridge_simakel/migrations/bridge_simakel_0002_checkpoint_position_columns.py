@@ -1,0 +1,28 @@
+"""checkpoint: cursor_token renamed position_token
+
+Revision bridge_simakel_0002, written 2026-12-07.
+A rename, not autogenerate's drop and add: the stored positions are kept.
+"""
+
+from alembic import op
+
+revision = 'bridge_simakel_0002'
+down_revision = 'bridge_simakel_0001'
+branch_labels = None
+depends_on = None
+
+SCHEMA = 'bridge_simakel'
+#: (table, old name, new name)
+RENAMED = [
+    ('checkpoint', 'cursor_token', 'position_token'),
+]
+
+
+def upgrade() -> None:
+    for table, old, new in RENAMED:
+        op.alter_column(table, old, new_column_name=new, schema=SCHEMA)
+
+
+def downgrade() -> None:
+    for table, old, new in reversed(RENAMED):
+        op.alter_column(table, new, new_column_name=old, schema=SCHEMA)
