@@ -4,10 +4,11 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from palapa.complaint import store
+from palapa.complaint import tables
 from palapa.complaint.handlers import Intake
-from palapa.complaint.policy import Policies
-from palapa.complaint.workdays import WorkCalendar
+from palapa.complaint.lifecycle import store
+from palapa.complaint.routing.policy import Policies
+from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted, ComplaintUpdatedV2
 from palapa.kit.consumer import Delivery
@@ -24,7 +25,7 @@ CODES = {"received": "0", "verified": "1", "in_progress": "2", "resolved": "3", 
 
 @pytest.fixture
 async def session(database_url):
-    async with migrated_session(database_url, store.metadata) as s:
+    async with migrated_session(database_url, tables.metadata) as s:
         yield s
 
 

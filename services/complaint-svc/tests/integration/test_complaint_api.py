@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from palapa.complaint import domain, store
-from palapa.complaint.routing import SEED_RULES, RoutingTable
-from palapa.complaint.workdays import WorkCalendar
+from palapa.complaint.lifecycle import domain, store
+from palapa.complaint.routing.domain import SEED_RULES, RoutingTable
+from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted
 
 pytestmark = pytest.mark.integration

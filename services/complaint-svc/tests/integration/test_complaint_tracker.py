@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from palapa.complaint import store
+from palapa.complaint import tables
 from palapa.complaint.main import create_app
 from palapa.complaint.settings import ComplaintSettings
-from palapa.complaint.workdays import WorkCalendar
+from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted, ComplaintUpdatedV2
 from palapa.contracts.topics import COMPLAINT_SLA
@@ -137,7 +137,7 @@ async def test_identity_stays_with_the_complaint_desk_and_an_anonymous_report_ha
     assert desk["reporter"]["name"] == "Joko Susilo" and desk["confidentiality"] == "confidential"
     assert (await service.http.get("/complaints/PORTAL-4", headers=DESK)).json()["reporter"] is None
     async with service.runtime.sessions() as s:
-        assert (await s.execute(select(store.reporters.c.ticket))).scalars().all() == ["PORTAL-3"]
+        assert (await s.execute(select(tables.reporters.c.ticket))).scalars().all() == ["PORTAL-3"]
     published = [e.data.model_dump_json() for e in service.updates.seen]
     assert published and not any("Joko" in p or "08129" in p for p in published)
 

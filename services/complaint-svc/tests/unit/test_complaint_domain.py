@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from palapa.complaint.domain import (
+from palapa.complaint.lifecycle.domain import (
     Policy,
     RefusedError,
     decide,
@@ -13,8 +13,8 @@ from palapa.complaint.domain import (
     route,
     to_updated,
 )
-from palapa.complaint.routing import SEED_RULES, RoutingTable
-from palapa.complaint.workdays import WorkCalendar
+from palapa.complaint.routing.domain import SEED_RULES, RoutingTable
+from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.events import ComplaintStatus, ComplaintStatusChanged, ComplaintSubmitted, is_ticket
 
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # Friday 08:30 WIB, office hours

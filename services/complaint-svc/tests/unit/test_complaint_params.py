@@ -6,16 +6,16 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from palapa.complaint.domain import Policy, open_case
-from palapa.complaint.params import (
+from palapa.complaint.cases.params import (
     BadParamError,
     PageToken,
     decode_page_token,
     encode_page_token,
     parse_filters,
 )
-from palapa.complaint.routing import SEED_RULES, RoutingTable
-from palapa.complaint.workdays import WorkCalendar
+from palapa.complaint.lifecycle.domain import Policy, open_case
+from palapa.complaint.routing.domain import SEED_RULES, RoutingTable
+from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.events import ComplaintSubmitted
 
 FIVE = Policy(RoutingTable(SEED_RULES), WorkCalendar().add_working_days)

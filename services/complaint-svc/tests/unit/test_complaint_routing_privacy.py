@@ -2,12 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-from palapa.complaint.domain import Policy, open_case, recategorise, reporter_of
-from palapa.complaint.duplicates import metres, original_of
-from palapa.complaint.routing import SEED_RULES, RoutingTable, Rule
-from palapa.complaint.stats import figures, page
-from palapa.complaint.views import Role, case_view
-from palapa.complaint.workdays import WorkCalendar
+from palapa.complaint.cases.views import Role, case_view
+from palapa.complaint.lifecycle.domain import Policy, open_case, recategorise, reporter_of
+from palapa.complaint.lifecycle.duplicates import metres, original_of
+from palapa.complaint.routing.domain import SEED_RULES, RoutingTable, Rule
+from palapa.complaint.sla.report import figures, page
+from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.events import ComplaintSubmitted
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB

@@ -5,7 +5,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from palapa.complaint.open311 import (
+from palapa.complaint.open311.checks import (
     SERVICE_BY_CODE,
     Open311Error,
     RequestRow,

@@ -21,10 +21,10 @@ from palapa.contracts.events import (
     is_ticket,
 )
 
-from .lifecycle import channel_status, is_open, refusal
+from ..routing.domain import TRIAGE_OPD, RoutingTable, route
+from ..sla.domain import RUNNING
 from .privacy import Reporter, confidentiality_of, reporter_of
-from .routing import TRIAGE_OPD, RoutingTable, route
-from .sla import RUNNING
+from .transitions import channel_status, is_open, refusal
 
 __all__ = ["TRIAGE_OPD", "Case", "Policy", "RefusedError", "Reporter", "Step", "confidentiality_of", "decide",
            "open_case", "reporter_of", "route", "to_updated"]

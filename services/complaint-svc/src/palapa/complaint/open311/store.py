@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.events import CASE_STATUS_LABELS, CaseStatus
 
-from .open311 import CLOSED_STATUSES, SERVICE_BY_CODE, NewRequest, RequestRow
-from .store import cases, submissions
+from ..tables import cases, submissions
+from .checks import CLOSED_STATUSES, SERVICE_BY_CODE, NewRequest, RequestRow
 
 
 def _rows() -> Select:

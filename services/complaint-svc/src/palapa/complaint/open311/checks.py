@@ -2,7 +2,7 @@
 
 Follows the GeoReport v2 specification (wiki.open311.org/GeoReport_v2): field names, the open/closed status,
 the error list of {code, description}, and the XML roots (services, service_definition, service_requests,
-errors). Nothing here does I/O; open311_api.py serves it.
+errors). Nothing here does I/O; api.py serves it.
 """
 
 from __future__ import annotations

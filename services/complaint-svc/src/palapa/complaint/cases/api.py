@@ -13,10 +13,12 @@ from palapa.contracts.events import CASE_STATUS_KIND, CaseStatus, StatusKind, is
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
-from . import domain, sla, store, store_sla
+from ..lifecycle import domain, store
+from ..routing.policy import Policies
+from ..sla import domain as sla
+from ..sla import store as sla_store
 from .access import Caller, caller
 from .params import BadParamError, decode_page_token, encode_page_token, parse_filters
-from .policy import Policies
 from .texts import Text
 from .views import case_view
 
@@ -58,7 +60,7 @@ def complaints_router(runtime: Runtime, policies: Policies, staff_token: str | N
             await store.snapshot(session)
             case = await store.get(session, ticket)
             reporter = await store.reporter(session, ticket) if case is not None and c.role == "desk" else None
-            rating = await store_sla.rating_of(session, ticket) if case is not None else None
+            rating = await sla_store.rating_of(session, ticket) if case is not None else None
         if case is None:
             return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan")
         return case_view(case, c.role, reporter, rating)
@@ -136,7 +138,7 @@ def complaints_router(runtime: Runtime, policies: Policies, staff_token: str | N
             if CASE_STATUS_KIND[case.status] is not StatusKind.FIXED:
                 return refusal(409, "not_resolved", "Penilaian hanya dapat diberikan setelah pengaduan selesai")
             comment = " ".join((body.comment or "").split()) or None
-            if not await store_sla.add_rating(tx.session, ticket, body.stars, comment, datetime.now(UTC)):
+            if not await sla_store.add_rating(tx.session, ticket, body.stars, comment, datetime.now(UTC)):
                 return refusal(409, "already_rated", "Pengaduan ini sudah dinilai")
         return {"ticket": ticket, "stars": body.stars, "comment": comment}
 
