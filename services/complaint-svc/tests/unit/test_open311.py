@@ -5,19 +5,15 @@ from xml.etree import ElementTree
 
 import pytest
 
-from palapa.complaint.open311.checks import (
-    SERVICE_BY_CODE,
-    Open311Error,
+from palapa.complaint.open311.catalogue import SERVICE_BY_CODE
+from palapa.complaint.open311.checks import Open311Error, check_request, split_format, statuses_of, window
+from palapa.complaint.open311.replies import (
     RequestRow,
-    check_request,
     errors_body,
     open_or_closed,
     request_view,
     service_definition,
-    split_format,
-    statuses_of,
     to_xml,
-    window,
 )
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)

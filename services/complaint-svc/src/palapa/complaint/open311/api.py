@@ -13,21 +13,9 @@ from palapa.contracts.events import is_ticket
 from palapa.kit.runtime import Runtime
 
 from . import apikeys, store, submission
-from .checks import (
-    MAX_RESULTS,
-    SERVICE_BY_CODE,
-    SERVICES,
-    Open311Error,
-    check_request,
-    errors_body,
-    request_view,
-    service_definition,
-    service_entry,
-    split_format,
-    statuses_of,
-    to_xml,
-    window,
-)
+from .catalogue import SERVICE_BY_CODE, SERVICES
+from .checks import MAX_RESULTS, Open311Error, check_request, split_format, statuses_of, window
+from .replies import errors_body, request_view, service_definition, service_entry, to_xml
 
 MAX_BODY = 64 * 1024
 OPEN311_SOURCE = "/palapa/complaint-svc/open311"

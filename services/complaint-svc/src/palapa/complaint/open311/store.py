@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from palapa.contracts.events import CASE_STATUS_LABELS, CaseStatus
 
 from ..tables import cases, submissions
-from .checks import CLOSED_STATUSES, SERVICE_BY_CODE, NewRequest, RequestRow
+from .catalogue import SERVICE_BY_CODE
+from .checks import NewRequest
+from .replies import CLOSED_STATUSES, RequestRow
 
 
 def _rows() -> Select:
