@@ -55,7 +55,8 @@ async def test_a_submission_and_its_change_in_one_batch_store_one_case_and_publi
 
 
 async def test_a_change_for_an_unknown_ticket_is_refused_with_the_reason_and_nothing_is_stored(session):
-    results = await Intake("/services/complaint-svc", FIVE).on_intake(session, [delivery(changed("verified", "CURHAT-9"))])
+    intake = Intake("/services/complaint-svc", FIVE)
+    results = await intake.on_intake(session, [delivery(changed("verified", "CURHAT-9"))])
     assert results == [Refused("status change for unknown ticket CURHAT-9: no ComplaintSubmitted seen")]
     assert await store.get(session, "CURHAT-9") is None
 
@@ -70,7 +71,8 @@ async def test_the_same_status_again_changes_nothing_and_publishes_nothing(sessi
 async def test_a_refused_event_in_a_batch_leaves_the_others_applied(session):
     intake = Intake("/services/complaint-svc", FIVE)
     results = await intake.on_intake(
-        session, [delivery(submitted("CURHAT-2")), delivery(changed("verified", "CURHAT-404")), delivery(changed("verified", "CURHAT-2"))]
+        session, [delivery(submitted("CURHAT-2")), delivery(changed("verified", "CURHAT-404")),
+                  delivery(changed("verified", "CURHAT-2"))]
     )
     assert [type(r) for r in results] == [Done, Refused, Done]
     assert (await store.get(session, "CURHAT-2")).status == "verified"

@@ -121,7 +121,8 @@ async def test_the_city_edits_routing_with_history_and_a_new_category_reroutes_t
         "budi.pengelola", "PJU Gedongan ditangani UPT sejak 2026", "UPT-PJU")
     assert any(h["by"] == "migration complaint_0002" for h in history)  # the seed is the first change
     routes = (await http.get("/routes")).json()["items"]
-    assert {"category": "jalan rusak", "opd": "DPUPR"}.items() <= next(r for r in routes if r["category"] == "jalan rusak").items()
+    jalan = next(r for r in routes if r["category"] == "jalan rusak")
+    assert {"category": "jalan rusak", "opd": "DPUPR"}.items() <= jalan.items()
 
 
 async def test_identity_stays_with_the_complaint_desk_and_an_anonymous_report_has_none(service, producer):
@@ -251,8 +252,9 @@ async def test_control_characters_and_unknown_values_are_refused_with_a_reason_n
     assert res.status_code == 409 and "another ticket" in res.json()["detail"]
     res = await http.post("/complaints/PORTAL-40/status", json={"status": "not_our_remit"}, headers=OPD)
     assert res.status_code == 409 and "who is responsible" in res.json()["detail"]
-    res = await http.post("/complaints/PORTAL-40/status",
-                          json={"status": "not_our_remit", "responsible": "BPJN Jawa Timur (jalan nasional)"}, headers=OPD)
+    res = await http.post("/complaints/PORTAL-40/status", headers=OPD,
+                          json={"status": "not_our_remit", "responsible": "BPJN Jawa Timur (jalan nasional)"})
     assert res.status_code == 200 and res.json()["responsible"] == "BPJN Jawa Timur (jalan nasional)"
     assert res.json()["status_kind"] == "closed"
-    assert (await http.post("/complaints/PORTAL-404/status", json={"status": "verified"}, headers=OPD)).status_code == 404
+    res = await http.post("/complaints/PORTAL-404/status", json={"status": "verified"}, headers=OPD)
+    assert res.status_code == 404

@@ -61,7 +61,8 @@ def test_a_bad_parameter_is_named_by_its_reason(args, reason):
 
 def test_a_page_token_names_the_last_case_of_a_page():
     at = datetime(2026, 11, 20, 1, 30, 5, 123456, tzinfo=UTC)
-    case = open_case(ComplaintSubmitted(ticket="CURHAT-9", source_app="a", source_ref="9", description="x", submitted_at=at), policy=FIVE)
+    submitted = ComplaintSubmitted(ticket="CURHAT-9", source_app="a", source_ref="9", description="x", submitted_at=at)
+    case = open_case(submitted, policy=FIVE)
     assert decode_page_token(encode_page_token(case)) == PageToken(at, "CURHAT-9")
 
 

@@ -28,7 +28,8 @@ class StatusMove(BaseModel):
     note: Text | None = Field(None, max_length=2000, description="The reason (required to reject)")
     responsible: Text | None = Field(None, max_length=200, description="Who is responsible (not our remit)")
     duplicate_of: Text | None = Field(None, max_length=64, description="The original ticket (duplicate)")
-    opd: Text | None = Field(None, pattern=r"^[A-Za-z0-9_-]{2,64}$", description="The OPD to forward to (dispositioned)")
+    opd: Text | None = Field(None, pattern=r"^[A-Za-z0-9_-]{2,64}$",
+                             description="The OPD to forward to (dispositioned)")
 
 
 class CategoryChange(BaseModel):
@@ -40,7 +41,8 @@ class RatingCreate(BaseModel):
     comment: Text | None = Field(None, max_length=2000)
 
 
-BAD_TICKET = (422, "malformed_ticket", "Nomor tiket tidak valid: gunakan huruf besar, angka dan '-', 3 sampai 64 karakter")
+BAD_TICKET = (422, "malformed_ticket",
+              "Nomor tiket tidak valid: gunakan huruf besar, angka dan '-', 3 sampai 64 karakter")
 
 
 def complaints_router(runtime: Runtime, policies: Policies, staff_token: str | None) -> APIRouter:
@@ -49,7 +51,8 @@ def complaints_router(runtime: Runtime, policies: Policies, staff_token: str | N
     def who(authorization, role, user) -> Caller:
         return caller(staff_token, authorization, role, user)
 
-    @router.get("/complaints/{ticket}", responses={404: {"description": "unknown_ticket"}, 422: {"description": "malformed_ticket"}})
+    @router.get("/complaints/{ticket}",
+                responses={404: {"description": "unknown_ticket"}, 422: {"description": "malformed_ticket"}})
     async def read_complaint(ticket: str, authorization: str | None = Header(None),
                              x_palapa_role: str | None = Header(None), x_palapa_user: str | None = Header(None)):
         """One complaint with its timeline; the reporter's identity only in the complaint desk's view."""
@@ -92,7 +95,8 @@ def complaints_router(runtime: Runtime, policies: Policies, staff_token: str | N
         if not is_ticket(ticket):
             return refusal(*BAD_TICKET)
         if not c.staff or not c.user:
-            return refusal(403, "staff_only", "Hanya petugas (dengan token dan nama pengguna) yang dapat mengubah pengaduan")
+            return refusal(403, "staff_only",
+                           "Hanya petugas (dengan token dan nama pengguna) yang dapat mengubah pengaduan")
         async with runtime.transaction() as tx:
             policy, calendar = await policies.current(tx.session)
             case = (await store.get_many(tx.session, [ticket], for_update=True)).get(ticket)

@@ -67,7 +67,8 @@ async def save_many(session: AsyncSession, changes: Sequence[tuple[Case, str]],
     rows = [{"ticket": c.ticket, **_values(c), "sla_next_at": checks.get(c.ticket)} for c in final.values()]
     stmt = insert(cases)
     await session.execute(
-        stmt.on_conflict_do_update(index_elements=[cases.c.ticket], set_={k: stmt.excluded[k] for k in rows[0] if k != "ticket"}),
+        stmt.on_conflict_do_update(index_elements=[cases.c.ticket],
+                                   set_={k: stmt.excluded[k] for k in rows[0] if k != "ticket"}),
         rows,
     )
     await session.execute(

@@ -59,7 +59,8 @@ async def listing(
             submissions.c.service_code.in_(service_codes)
             | (submissions.c.service_code.is_(None) & cases.c.category.in_(categories))
         )
-    rows = (await session.execute(query.order_by(cases.c.submitted_at.desc(), cases.c.ticket.desc()).limit(limit))).all()
+    query = query.order_by(cases.c.submitted_at.desc(), cases.c.ticket.desc()).limit(limit)
+    rows = (await session.execute(query)).all()
     return [_row(r) for r in rows]
 
 

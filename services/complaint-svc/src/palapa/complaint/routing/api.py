@@ -58,7 +58,8 @@ def admin_router(runtime: Runtime, staff_token: str | None) -> APIRouter:
             return {"items": [r.__dict__ for r in await store.rules(session)]}
 
     @router.put("/routes")
-    async def put_route(body: RuleWrite, authorization: str | None = Header(None), x_palapa_user: str | None = Header(None)):
+    async def put_route(body: RuleWrite, authorization: str | None = Header(None),
+                        x_palapa_user: str | None = Header(None)):
         """Add or change a rule; the change is recorded with who, when and why. Cases keep their OPD until re-routed."""
         if (c := staff(authorization, x_palapa_user)) is None:
             return refusal(*STAFF_ONLY)
@@ -110,7 +111,8 @@ def admin_router(runtime: Runtime, staff_token: str | None) -> APIRouter:
         return {"day": day, "reason": body.reason, "by": c.user}
 
     @router.delete("/closures/{day}")
-    async def delete_closure(day: date, authorization: str | None = Header(None), x_palapa_user: str | None = Header(None)):
+    async def delete_closure(day: date, authorization: str | None = Header(None),
+                             x_palapa_user: str | None = Header(None)):
         if staff(authorization, x_palapa_user) is None:
             return refusal(*STAFF_ONLY)
         async with runtime.transaction() as tx:

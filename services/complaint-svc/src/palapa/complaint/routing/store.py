@@ -14,7 +14,8 @@ from .domain import Rule
 
 
 async def rules(session: AsyncSession) -> list[Rule]:
-    rows = (await session.execute(select(routes).order_by(routes.c.category, routes.c.kelurahan, routes.c.kecamatan))).all()
+    query = select(routes).order_by(routes.c.category, routes.c.kelurahan, routes.c.kecamatan)
+    rows = (await session.execute(query)).all()
     return [Rule(r.category, r.opd, r.kelurahan or None, r.kecamatan or None, r.forward_days, r.follow_up_days)
             for r in rows]
 
@@ -68,7 +69,8 @@ async def closure_list(session: AsyncSession) -> list[dict]:
 
 async def add_closure(session: AsyncSession, day: date, reason: str, by: str, at: datetime) -> None:
     stmt = insert(closures).values(day=day, reason=reason, by=by, at=at)
-    await session.execute(stmt.on_conflict_do_update(index_elements=["day"], set_={"reason": reason, "by": by, "at": at}))
+    await session.execute(
+        stmt.on_conflict_do_update(index_elements=["day"], set_={"reason": reason, "by": by, "at": at}))
 
 
 async def remove_closure(session: AsyncSession, day: date) -> bool:
