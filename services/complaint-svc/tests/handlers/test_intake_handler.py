@@ -4,10 +4,11 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from palapa.complaint import store
+from palapa.complaint import tables
 from palapa.complaint.handlers import Intake
-from palapa.complaint.policy import Policies
-from palapa.complaint.workdays import WorkCalendar
+from palapa.complaint.lifecycle import store
+from palapa.complaint.routing.policy import Policies
+from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted, ComplaintUpdatedV2
 from palapa.kit.consumer import Delivery
@@ -24,7 +25,7 @@ CODES = {"received": "0", "verified": "1", "in_progress": "2", "resolved": "3", 
 
 @pytest.fixture
 async def session(database_url):
-    async with migrated_session(database_url, store.metadata) as s:
+    async with migrated_session(database_url, tables.metadata) as s:
         yield s
 
 
@@ -54,7 +55,8 @@ async def test_a_submission_and_its_change_in_one_batch_store_one_case_and_publi
 
 
 async def test_a_change_for_an_unknown_ticket_is_refused_with_the_reason_and_nothing_is_stored(session):
-    results = await Intake("/services/complaint-svc", FIVE).on_intake(session, [delivery(changed("verified", "CURHAT-9"))])
+    intake = Intake("/services/complaint-svc", FIVE)
+    results = await intake.on_intake(session, [delivery(changed("verified", "CURHAT-9"))])
     assert results == [Refused("status change for unknown ticket CURHAT-9: no ComplaintSubmitted seen")]
     assert await store.get(session, "CURHAT-9") is None
 
@@ -69,7 +71,8 @@ async def test_the_same_status_again_changes_nothing_and_publishes_nothing(sessi
 async def test_a_refused_event_in_a_batch_leaves_the_others_applied(session):
     intake = Intake("/services/complaint-svc", FIVE)
     results = await intake.on_intake(
-        session, [delivery(submitted("CURHAT-2")), delivery(changed("verified", "CURHAT-404")), delivery(changed("verified", "CURHAT-2"))]
+        session, [delivery(submitted("CURHAT-2")), delivery(changed("verified", "CURHAT-404")),
+                  delivery(changed("verified", "CURHAT-2"))]
     )
     assert [type(r) for r in results] == [Done, Refused, Done]
     assert (await store.get(session, "CURHAT-2")).status == "verified"

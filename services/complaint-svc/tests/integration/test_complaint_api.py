@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from palapa.complaint import domain, store
-from palapa.complaint.routing import SEED_RULES, RoutingTable
-from palapa.complaint.workdays import WorkCalendar
+from palapa.complaint.lifecycle import domain, store
+from palapa.complaint.routing.domain import SEED_RULES, RoutingTable
+from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted
 
 pytestmark = pytest.mark.integration
@@ -25,8 +25,9 @@ async def put_case(service, n: int, category: str, status: str = "received", day
     async with service.runtime.sessions() as s, s.begin():
         await store.save_many(s, [(case, f"e-{n}-1")])
         if status != "received":
-            case = domain.decide(case, ComplaintStatusChanged(
-                ticket=ticket, source_app="curhat-ning-ita", source_ref=str(n), status=status, changed_at=at), policy=FIVE)
+            change = ComplaintStatusChanged(
+                ticket=ticket, source_app="curhat-ning-ita", source_ref=str(n), status=status, changed_at=at)
+            case = domain.decide(case, change, policy=FIVE)
             await store.save_many(s, [(case, f"e-{n}-2")])
     return case
 
@@ -81,8 +82,8 @@ async def test_the_listing_finds_open_cases_past_their_deadline(service):
     await put_case(service, 1, "Sampah", days_ago=30, start=now)
     await put_case(service, 2, "Sampah", status="resolved", days_ago=30, start=now)
     await put_case(service, 3, "Sampah", days_ago=1, start=now)
-    assert [c["ticket"] for c in (await service.http.get("/complaints", params={"overdue": "false"})).json()["items"]] == [
-        "CURHAT-3", "CURHAT-2"]
+    page = (await service.http.get("/complaints", params={"overdue": "false"})).json()
+    assert [c["ticket"] for c in page["items"]] == ["CURHAT-3", "CURHAT-2"]
     late = (await service.http.get("/complaints", params={"overdue": "true"})).json()
     assert [c["ticket"] for c in late["items"]] == ["CURHAT-1"]
 

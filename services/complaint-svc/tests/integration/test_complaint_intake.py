@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from palapa.complaint import store
+from palapa.complaint import tables
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted
 from palapa.contracts.topics import COMPLAINT_INTAKE
@@ -88,7 +88,7 @@ async def test_a_resync_under_a_new_event_id_does_not_duplicate_the_case(service
     assert [t["status"] for t in case["timeline"]] == ["received", "verified"]
     await eventually(lambda: service.updates.revisions("CURHAT-1042") == [1, 2], what="two updates")
     async with service.runtime.sessions() as s:
-        assert len((await s.execute(select(store.cases.c.ticket))).all()) == 1
+        assert len((await s.execute(select(tables.cases.c.ticket))).all()) == 1
 
 
 async def test_a_malformed_record_and_a_change_for_an_unknown_ticket_are_dead_lettered_and_consumption_goes_on(

@@ -8,8 +8,9 @@ from xml.etree import ElementTree
 import pytest
 from georeport import GeoReport
 
-from palapa.complaint import apikeys, cli
+from palapa.complaint import cli
 from palapa.complaint.main import create_app
+from palapa.complaint.open311 import apikeys
 from palapa.devstack.local import free_port
 from palapa.testkit import eventually, running
 

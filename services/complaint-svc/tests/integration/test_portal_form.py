@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from palapa.complaint.store import submissions
+from palapa.complaint.tables import submissions
 from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration

@@ -7,7 +7,7 @@ from playwright.async_api import async_playwright, expect
 from sqlalchemy import func, select
 
 from palapa.complaint.main import create_app
-from palapa.complaint.store import submissions
+from palapa.complaint.tables import submissions
 from palapa.devstack.local import free_port
 from palapa.testkit import running
 

@@ -4,10 +4,10 @@ from datetime import date, datetime, timedelta
 
 import holidays
 
-from palapa.complaint.domain import Policy, escalate, move, open_case
-from palapa.complaint.routing import SEED_RULES, RoutingTable, Rule
-from palapa.complaint.sla import due_now, next_check, plan
-from palapa.complaint.workdays import WorkCalendar
+from palapa.complaint.lifecycle.domain import Policy, escalate, move, open_case
+from palapa.complaint.routing.domain import SEED_RULES, RoutingTable, Rule
+from palapa.complaint.sla.domain import due_now, next_check, plan
+from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.events import CaseStatus, ComplaintSubmitted, SlaStage
 
 CAL = WorkCalendar()

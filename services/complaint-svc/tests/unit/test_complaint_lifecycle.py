@@ -2,7 +2,7 @@
 
 import pytest
 
-from palapa.complaint.lifecycle import CURHAT_CODES, TRANSITIONS, channel_status, is_open, refusal
+from palapa.complaint.lifecycle.transitions import CURHAT_CODES, TRANSITIONS, channel_status, is_open, refusal
 from palapa.contracts.events import CASE_STATUS_KIND, CaseStatus, ComplaintStatus
 from palapa.curhat_legacy.codes import STATUS_VARIANTS
 

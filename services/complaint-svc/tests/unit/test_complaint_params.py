@@ -6,16 +6,16 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from palapa.complaint.domain import Policy, open_case
-from palapa.complaint.params import (
+from palapa.complaint.cases.params import (
     BadParamError,
     PageToken,
     decode_page_token,
     encode_page_token,
     parse_filters,
 )
-from palapa.complaint.routing import SEED_RULES, RoutingTable
-from palapa.complaint.workdays import WorkCalendar
+from palapa.complaint.lifecycle.domain import Policy, open_case
+from palapa.complaint.routing.domain import SEED_RULES, RoutingTable
+from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.events import ComplaintSubmitted
 
 FIVE = Policy(RoutingTable(SEED_RULES), WorkCalendar().add_working_days)
@@ -61,7 +61,8 @@ def test_a_bad_parameter_is_named_by_its_reason(args, reason):
 
 def test_a_page_token_names_the_last_case_of_a_page():
     at = datetime(2026, 11, 20, 1, 30, 5, 123456, tzinfo=UTC)
-    case = open_case(ComplaintSubmitted(ticket="CURHAT-9", source_app="a", source_ref="9", description="x", submitted_at=at), policy=FIVE)
+    submitted = ComplaintSubmitted(ticket="CURHAT-9", source_app="a", source_ref="9", description="x", submitted_at=at)
+    case = open_case(submitted, policy=FIVE)
     assert decode_page_token(encode_page_token(case)) == PageToken(at, "CURHAT-9")
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from palapa.complaint.routing import TRIAGE_OPD, route
+from palapa.complaint.routing.domain import TRIAGE_OPD, route
 from palapa.curhat_legacy import CATEGORIES
 
 GENERIC = {"pelayanan"}  # too vague to route: triage is right for it

@@ -2,12 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-from palapa.complaint.domain import Policy, open_case, recategorise, reporter_of
-from palapa.complaint.duplicates import metres, original_of
-from palapa.complaint.routing import SEED_RULES, RoutingTable, Rule
-from palapa.complaint.stats import figures, page
-from palapa.complaint.views import Role, case_view
-from palapa.complaint.workdays import WorkCalendar
+from palapa.complaint.cases.views import Role, case_view
+from palapa.complaint.lifecycle.domain import Policy, open_case, recategorise, reporter_of
+from palapa.complaint.lifecycle.duplicates import metres, original_of
+from palapa.complaint.routing.domain import SEED_RULES, RoutingTable, Rule
+from palapa.complaint.sla.report import figures, page
+from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.events import ComplaintSubmitted
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
@@ -84,4 +84,5 @@ def test_per_opd_figures_and_their_page():
         3, 2, 0.5, 113.0, 3.5)
     assert (dpupr.resolved, dpupr.on_time_rate, dpupr.average_rating) == (0, None, None)
     html = page([dlh, dpupr], d)
-    assert "<svg" in html and "Persentase selesai tepat waktu" in html and "<script" not in html and "http" not in html.replace("http://www.w3.org/2000/svg", "")
+    assert "<svg" in html and "Persentase selesai tepat waktu" in html and "<script" not in html
+    assert "http" not in html.replace("http://www.w3.org/2000/svg", "")

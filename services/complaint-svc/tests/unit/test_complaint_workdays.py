@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 import pytest
 
 from palapa.complaint.settings import ComplaintSettings
-from palapa.complaint.workdays import WorkCalendar, parse_closures
+from palapa.complaint.sla.workdays import WorkCalendar, parse_closures
 
 WIB = timezone(timedelta(hours=7))
 CALENDAR = WorkCalendar()

@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from palapa.complaint.domain import Policy, RefusedError, decide, open_case
-from palapa.complaint.routing import SEED_RULES, RoutingTable
-from palapa.complaint.workdays import WorkCalendar
-from palapa.complaint.writeback import command, wanted
+from palapa.complaint.lifecycle.domain import Policy, RefusedError, decide, open_case
+from palapa.complaint.lifecycle.writeback import command, wanted
+from palapa.complaint.routing.domain import SEED_RULES, RoutingTable
+from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.events import ComplaintLinked, ComplaintStatusChanged, ComplaintSubmitted
 
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)

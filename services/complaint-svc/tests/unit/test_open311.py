@@ -5,19 +5,15 @@ from xml.etree import ElementTree
 
 import pytest
 
-from palapa.complaint.open311 import (
-    SERVICE_BY_CODE,
-    Open311Error,
+from palapa.complaint.open311.catalogue import SERVICE_BY_CODE
+from palapa.complaint.open311.checks import Open311Error, check_request, split_format, statuses_of, window
+from palapa.complaint.open311.replies import (
     RequestRow,
-    check_request,
     errors_body,
     open_or_closed,
     request_view,
     service_definition,
-    split_format,
-    statuses_of,
     to_xml,
-    window,
 )
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
@@ -94,7 +90,9 @@ def test_the_listing_window_defaults_to_ninety_days_and_never_spans_more():
     assert window(None, None, NOW) == (NOW - timedelta(days=90), NOW)
     lo, hi = window("2026-10-01T00:00:00Z", None, NOW)
     assert lo == datetime(2026, 10, 1, tzinfo=UTC) and hi == NOW
-    for start, end in (("2026-01-01T00:00:00Z", "2026-06-01T00:00:00Z"), ("2026-11-02T00:00:00Z", "2026-11-01T00:00:00Z")):
+    too_long = ("2026-01-01T00:00:00Z", "2026-06-01T00:00:00Z")
+    backwards = ("2026-11-02T00:00:00Z", "2026-11-01T00:00:00Z")
+    for start, end in (too_long, backwards):
         with pytest.raises(Open311Error):
             window(start, end, NOW)
     with pytest.raises(Open311Error, match="zona waktu"):
@@ -126,5 +124,6 @@ def test_xml_has_the_spec_roots_and_escapes_text():
     assert doc.tag == "service_requests" and doc.find("request/description").text == "a < b & c"
     errors = ElementTree.fromstring(to_xml("errors", errors_body(403, "api_key tidak valid")))
     assert errors.find("error/code").text == "403"
-    definition = ElementTree.fromstring(to_xml("service_definition", service_definition(SERVICE_BY_CODE["jalan-rusak"])))
+    jalan = service_definition(SERVICE_BY_CODE["jalan-rusak"])
+    definition = ElementTree.fromstring(to_xml("service_definition", jalan))
     assert definition.find("attributes/attribute/values/value/key").text == "ringan"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from palapa.complaint.portal import FormError, check_form, check_idempotency_key
+from palapa.complaint.portal.form import FormError, check_form, check_idempotency_key
 
 FORM = {"kategori": "sampah", "uraian": "Sampah menumpuk di depan pasar sejak Senin", "kelurahan": "Kranggan",
         "anonim": False, "nama": "Siti Aminah", "telepon": "081234567890", "email": "", "foto": ""}

@@ -12,14 +12,15 @@ from palapa.kit.db import make_engine, sessions
 from palapa.kit.migrate import upgrade
 from palapa.kit.settings import load
 
-from . import apikeys, store
+from . import tables
+from .open311 import apikeys
 from .settings import ComplaintSettings
 
 
 async def _run(args: argparse.Namespace, url: str) -> int:
     engine = make_engine(url)
     try:
-        await upgrade(engine, store.metadata)
+        await upgrade(engine, tables.metadata)
         async with sessions(engine)() as session, session.begin():
             if args.action == "issue":
                 key = await apikeys.issue(session, args.name)

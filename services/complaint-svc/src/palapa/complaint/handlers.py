@@ -15,9 +15,10 @@ from palapa.kit.consumer import Delivery
 from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Done, Refused
 
-from . import domain, duplicates, sla, store, writeback
-from .policy import Policies
-from .routing import normalise_category
+from .lifecycle import domain, duplicates, store, writeback
+from .routing.domain import normalise_category
+from .routing.policy import Policies
+from .sla import domain as sla
 
 
 class Intake:

@@ -12,23 +12,23 @@ from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
-from . import handlers, store
-from .api import complaints_router
-from .api_admin import admin_router
-from .api_stats import stats_router
-from .checker import Checker
-from .open311_api import open311_router
-from .policy import Policies
-from .portal_api import portal_router
+from . import handlers, tables
+from .cases.api import complaints_router
+from .open311.api import open311_router
+from .portal.api import portal_router
+from .routing.api import admin_router
+from .routing.policy import Policies
 from .settings import ComplaintSettings
-from .workdays import WorkCalendar
+from .sla.api import stats_router
+from .sla.checker import Checker
+from .sla.workdays import WorkCalendar
 
 SERVICE = "complaint-svc"
 
 
 def create_app(settings: ComplaintSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
     """The complaint-svc app: consumes the intake topic, publishes updates, serves the case API."""
-    runtime = Runtime(settings, SERVICE, store.metadata, exporter=exporter)
+    runtime = Runtime(settings, SERVICE, tables.metadata, exporter=exporter)
     policies = Policies(WorkCalendar(settings.closures), settings.forward_working_days, settings.due_working_days)
     handlers.register(runtime, policies, settings.write_back_opds)
     checker, stop = Checker(runtime, policies), asyncio.Event()

@@ -10,7 +10,7 @@ from pydantic_settings import NoDecode, SettingsConfigDict
 
 from palapa.kit.settings import ServiceSettings
 
-from .workdays import parse_closures
+from .sla.workdays import parse_closures
 
 
 class ComplaintSettings(ServiceSettings):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .open311 import NewRequest, Open311Error, check_request
+from ..open311.checks import NewRequest, Open311Error, check_request
 
 #: Kota Mojokerto's 18 kelurahan by kecamatan (Perda 2019 made Kranggan the third kecamatan).
 KELURAHAN: dict[str, tuple[str, ...]] = {

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from palapa.contracts.events import ComplaintSubmitted
 
-from .open311 import NewRequest
+from .checks import NewRequest
 
 #: The source app of complaints filed through the portal's doors, and their tickets' prefix.
 SOURCE_APP = "palapa-portal"

@@ -40,7 +40,8 @@ class WorkCalendar:
     def with_closures(self, closures: Iterable[date]) -> WorkCalendar:
         """The same calendar with the city's closures as now edited (the holiday tables are shared, not rebuilt)."""
         other = object.__new__(WorkCalendar)
-        other.closures, other.tz, other.closes_at, other._holidays = frozenset(closures), self.tz, self.closes_at, self._holidays
+        other.closures, other.tz = frozenset(closures), self.tz
+        other.closes_at, other._holidays = self.closes_at, self._holidays
         return other
 
     def is_working_day(self, day: date) -> bool:

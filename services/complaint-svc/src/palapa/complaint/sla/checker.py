@@ -19,8 +19,10 @@ from palapa.contracts.events import SlaBreached, SlaWarning
 from palapa.kit.loops import Backoff, Outage
 from palapa.kit.runtime import Runtime
 
-from . import domain, sla, store, store_sla
-from .policy import Policies
+from ..lifecycle import domain, store
+from ..routing.policy import Policies
+from . import domain as sla
+from . import store as sla_store
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +39,14 @@ class Checker:
         emitted = 0
         async with self.runtime.transaction() as tx:
             _, calendar = await self.policies.current(tx.session)
-            tickets = await store_sla.claim_due(tx.session, now, limit)
+            tickets = await sla_store.claim_due(tx.session, now, limit)
             cases = await store.get_many(tx.session, tickets)
             changed = []
             for ticket in tickets:
                 case = cases[ticket]
                 marks = sla.plan(case.status, case.opd, case.deadlines, calendar)
                 due = sla.due_now(marks, now)
-                fresh = await store_sla.add_marks(tx.session, ticket, case.sla_round, due, now)
+                fresh = await sla_store.add_marks(tx.session, ticket, case.sla_round, due, now)
                 for mark in (m for m in due if m.key in fresh):
                     tx.publish(Envelope(_event(case, mark, now), source=self.runtime.source, subject=ticket))
                     emitted += 1
@@ -52,7 +54,7 @@ class Checker:
                         case = domain.escalate(case, now, mark.level, mark.escalated_to, mark.stage)
                         changed.append((case, str(uuid.uuid4())))
                         tx.publish(Envelope(domain.to_updated(case), source=self.runtime.source, subject=ticket))
-                await store_sla.set_next_check(tx.session, ticket, sla.next_check(marks, now))
+                await sla_store.set_next_check(tx.session, ticket, sla.next_check(marks, now))
             await store.save_many(tx.session, changed, {c.ticket: sla.next_check(
                 sla.plan(c.status, c.opd, c.deadlines, calendar), now) for c, _ in changed})
         return emitted

@@ -21,10 +21,10 @@ from palapa.contracts.events import (
     is_ticket,
 )
 
-from .lifecycle import channel_status, is_open, refusal
+from ..routing.domain import TRIAGE_OPD, RoutingTable, route
+from ..sla.domain import RUNNING
 from .privacy import Reporter, confidentiality_of, reporter_of
-from .routing import TRIAGE_OPD, RoutingTable, route
-from .sla import RUNNING
+from .transitions import channel_status, is_open, refusal
 
 __all__ = ["TRIAGE_OPD", "Case", "Policy", "RefusedError", "Reporter", "Step", "confidentiality_of", "decide",
            "open_case", "reporter_of", "route", "to_updated"]
@@ -238,8 +238,9 @@ def link(case: Case | None, event: ComplaintLinked) -> Case | None:
         return None  # the bridge said it again (a redelivered command)
     if case.linked_app is not None:
         raise RefusedError(f"{case.ticket} is already recorded in {case.linked_app} as {case.linked_ref}")
-    return note(case, _aware(event.linked_at, "linked_at"), f"Tercatat di {event.source_app} sebagai {event.legacy_ticket}",
-                linked_app=event.source_app, linked_ref=event.source_ref)
+    at = _aware(event.linked_at, "linked_at")
+    text = f"Tercatat di {event.source_app} sebagai {event.legacy_ticket}"
+    return note(case, at, text, linked_app=event.source_app, linked_ref=event.source_ref)
 
 
 def to_updated(case: Case) -> ComplaintUpdatedV2:

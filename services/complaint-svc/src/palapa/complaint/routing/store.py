@@ -1,59 +1,21 @@
-"""The city's editable tables: routing rules (with their history: who, when, why) and its own closures."""
+"""The city's editable rules: routing rules (with their history: who, when, why) and its own closures
+(tables in tables.py)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, DateTime, Integer, String, Table, Text, UniqueConstraint, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .routing import Rule
-from .store import metadata
-
-# kelurahan and kecamatan are '' when a rule holds for the whole city (a unique key ignores NULLs)
-routes = Table(
-    "routes",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("category", String, nullable=False),
-    Column("kelurahan", String, nullable=False, server_default=""),
-    Column("kecamatan", String, nullable=False, server_default=""),
-    Column("opd", String, nullable=False),
-    Column("forward_days", Integer, nullable=True),
-    Column("follow_up_days", Integer, nullable=True),
-    UniqueConstraint("category", "kelurahan", "kecamatan", name="uq_routes_place"),
-)
-
-route_changes = Table(
-    "route_changes",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("by", String, nullable=False),
-    Column("why", Text, nullable=False),
-    Column("action", String(10), nullable=False),
-    Column("category", String, nullable=False),
-    Column("kelurahan", String, nullable=False),
-    Column("kecamatan", String, nullable=False),
-    Column("opd_before", String, nullable=True),
-    Column("opd_after", String, nullable=True),
-    Column("forward_days", Integer, nullable=True),
-    Column("follow_up_days", Integer, nullable=True),
-)
-
-closures = Table(
-    "closures",
-    metadata,
-    Column("day", Date, primary_key=True),
-    Column("reason", Text, nullable=False),
-    Column("by", String, nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
-)
+from ..tables import closures, route_changes, routes
+from .domain import Rule
 
 
 async def rules(session: AsyncSession) -> list[Rule]:
-    rows = (await session.execute(select(routes).order_by(routes.c.category, routes.c.kelurahan, routes.c.kecamatan))).all()
+    query = select(routes).order_by(routes.c.category, routes.c.kelurahan, routes.c.kecamatan)
+    rows = (await session.execute(query)).all()
     return [Rule(r.category, r.opd, r.kelurahan or None, r.kecamatan or None, r.forward_days, r.follow_up_days)
             for r in rows]
 
@@ -107,7 +69,8 @@ async def closure_list(session: AsyncSession) -> list[dict]:
 
 async def add_closure(session: AsyncSession, day: date, reason: str, by: str, at: datetime) -> None:
     stmt = insert(closures).values(day=day, reason=reason, by=by, at=at)
-    await session.execute(stmt.on_conflict_do_update(index_elements=["day"], set_={"reason": reason, "by": by, "at": at}))
+    await session.execute(
+        stmt.on_conflict_do_update(index_elements=["day"], set_={"reason": reason, "by": by, "at": at}))
 
 
 async def remove_closure(session: AsyncSession, day: date) -> bool:

@@ -12,22 +12,10 @@ from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import is_ticket
 from palapa.kit.runtime import Runtime
 
-from . import apikeys, open311_store, submission
-from .open311 import (
-    MAX_RESULTS,
-    SERVICE_BY_CODE,
-    SERVICES,
-    Open311Error,
-    check_request,
-    errors_body,
-    request_view,
-    service_definition,
-    service_entry,
-    split_format,
-    statuses_of,
-    to_xml,
-    window,
-)
+from . import apikeys, store, submission
+from .catalogue import SERVICE_BY_CODE, SERVICES
+from .checks import MAX_RESULTS, Open311Error, check_request, split_format, statuses_of, window
+from .replies import errors_body, request_view, service_definition, service_entry, to_xml
 
 MAX_BODY = 64 * 1024
 OPEN311_SOURCE = "/palapa/complaint-svc/open311"
@@ -83,7 +71,7 @@ def open311_router(runtime: Runtime) -> APIRouter:
                     ids = [i.strip() for i in service_request_id.split(",") if i.strip()]
                     if not ids or len(ids) > MAX_IDS or not all(is_ticket(i) for i in ids):
                         raise Open311Error(400, f"service_request_id: 1 sampai {MAX_IDS} nomor tiket dipisah koma")
-                    rows = await open311_store.by_tickets(session, ids)
+                    rows = await store.by_tickets(session, ids)
                 else:
                     lo, hi = window(start_date, end_date, datetime.now(UTC))
                     codes = None
@@ -92,7 +80,7 @@ def open311_router(runtime: Runtime) -> APIRouter:
                         unknown = [c for c in codes if c not in SERVICE_BY_CODE]
                         if not codes or unknown:
                             raise Open311Error(400, f"service_code tidak dikenal: {', '.join(unknown)[:200]}")
-                    rows = await open311_store.listing(
+                    rows = await store.listing(
                         session, lo=lo, hi=hi, statuses=statuses_of(status) if status is not None else None,
                         service_codes=codes, limit=MAX_RESULTS)
         except Open311Error as exc:
@@ -107,7 +95,7 @@ def open311_router(runtime: Runtime) -> APIRouter:
             if not is_ticket(ticket):
                 raise Open311Error(404, "service_request_id tidak dikenal")
             async with runtime.sessions() as session:
-                rows = await open311_store.by_tickets(session, [ticket])
+                rows = await store.by_tickets(session, [ticket])
             if not rows:
                 raise Open311Error(404, f"Permintaan {ticket} tidak ditemukan")
         except Open311Error as exc:
@@ -122,7 +110,7 @@ def open311_router(runtime: Runtime) -> APIRouter:
             if not (0 < len(tok) <= 64 and tok.isascii() and tok.isalnum()):
                 raise Open311Error(404, "token tidak dikenal")
             async with runtime.sessions() as session:
-                found = await open311_store.ticket_of_token(session, tok)
+                found = await store.ticket_of_token(session, tok)
             if found is None:
                 raise Open311Error(404, "token tidak dikenal")
         except Open311Error as exc:
@@ -148,7 +136,7 @@ def open311_router(runtime: Runtime) -> APIRouter:
         ticket, token, now = submission.new_ticket(), submission.new_token(), datetime.now(UTC)
         event = submission.submitted(ticket, token, req, now)
         async with runtime.transaction() as tx:
-            await open311_store.add_submission(tx.session, ticket=ticket, token=token, channel="open311",
+            await store.add_submission(tx.session, ticket=ticket, token=token, channel="open311",
                                                client=client, req=req, at=now)
             tx.publish(Envelope(event, source=OPEN311_SOURCE, subject=ticket))
         return _answer(fmt, "service_requests", [{

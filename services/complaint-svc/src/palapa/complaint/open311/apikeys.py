@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .store import api_keys
+from ..tables import api_keys
 
 PREFIX = "plp_"
 

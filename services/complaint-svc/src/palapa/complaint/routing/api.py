@@ -10,10 +10,10 @@ from pydantic import BaseModel, Field
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
-from . import store_admin
-from .access import caller
-from .routing import Rule, normalise_category
-from .texts import Text
+from ..cases.access import caller
+from ..cases.texts import Text
+from . import store
+from .domain import Rule, normalise_category
 
 STAFF_ONLY = (403, "staff_only", "Hanya petugas (dengan token dan nama pengguna) yang dapat mengubah aturan")
 OPD = r"^[A-Za-z0-9_-]{2,64}$"
@@ -55,10 +55,11 @@ def admin_router(runtime: Runtime, staff_token: str | None) -> APIRouter:
     async def list_routes():
         """The routing table: category (and kelurahan/kecamatan where set) → OPD, with per-category deadlines."""
         async with runtime.sessions() as session:
-            return {"items": [r.__dict__ for r in await store_admin.rules(session)]}
+            return {"items": [r.__dict__ for r in await store.rules(session)]}
 
     @router.put("/routes")
-    async def put_route(body: RuleWrite, authorization: str | None = Header(None), x_palapa_user: str | None = Header(None)):
+    async def put_route(body: RuleWrite, authorization: str | None = Header(None),
+                        x_palapa_user: str | None = Header(None)):
         """Add or change a rule; the change is recorded with who, when and why. Cases keep their OPD until re-routed."""
         if (c := staff(authorization, x_palapa_user)) is None:
             return refusal(*STAFF_ONLY)
@@ -68,7 +69,7 @@ def admin_router(runtime: Runtime, staff_token: str | None) -> APIRouter:
         rule = Rule(category, body.opd.upper(), _place(body.kelurahan), _place(body.kecamatan), body.forward_days,
                     body.follow_up_days)
         async with runtime.transaction() as tx:
-            before = await store_admin.set_rule(tx.session, rule, by=c.user, why=body.why, at=datetime.now(UTC))
+            before = await store.set_rule(tx.session, rule, by=c.user, why=body.why, at=datetime.now(UTC))
         return {**rule.__dict__, "opd_before": before}
 
     @router.delete("/routes")
@@ -78,7 +79,7 @@ def admin_router(runtime: Runtime, staff_token: str | None) -> APIRouter:
         if (c := staff(authorization, x_palapa_user)) is None:
             return refusal(*STAFF_ONLY)
         async with runtime.transaction() as tx:
-            before = await store_admin.delete_rule(
+            before = await store.delete_rule(
                 tx.session, normalise_category(body.category) or "", _place(body.kelurahan), _place(body.kecamatan),
                 by=c.user, why=body.why, at=datetime.now(UTC))
         if before is None:
@@ -89,13 +90,13 @@ def admin_router(runtime: Runtime, staff_token: str | None) -> APIRouter:
     async def route_history():
         """The last 100 changes of the routing table, newest first."""
         async with runtime.sessions() as session:
-            return {"items": await store_admin.history(session)}
+            return {"items": await store.history(session)}
 
     @router.get("/closures")
     async def list_closures():
         """The city's own closures (on top of national holidays and cuti bersama)."""
         async with runtime.sessions() as session:
-            return {"items": await store_admin.closure_list(session)}
+            return {"items": await store.closure_list(session)}
 
     @router.put("/closures/{day}")
     async def put_closure(day: date, body: ClosureWrite, authorization: str | None = Header(None),
@@ -106,15 +107,16 @@ def admin_router(runtime: Runtime, staff_token: str | None) -> APIRouter:
         if not 2000 <= day.year <= 2200:
             return refusal(422, "invalid_day", "Tanggal di luar rentang 2000–2200")
         async with runtime.transaction() as tx:
-            await store_admin.add_closure(tx.session, day, body.reason, c.user, datetime.now(UTC))
+            await store.add_closure(tx.session, day, body.reason, c.user, datetime.now(UTC))
         return {"day": day, "reason": body.reason, "by": c.user}
 
     @router.delete("/closures/{day}")
-    async def delete_closure(day: date, authorization: str | None = Header(None), x_palapa_user: str | None = Header(None)):
+    async def delete_closure(day: date, authorization: str | None = Header(None),
+                             x_palapa_user: str | None = Header(None)):
         if staff(authorization, x_palapa_user) is None:
             return refusal(*STAFF_ONLY)
         async with runtime.transaction() as tx:
-            if not await store_admin.remove_closure(tx.session, day):
+            if not await store.remove_closure(tx.session, day):
                 return refusal(404, "unknown_closure", "Tanggal itu bukan hari libur kota")
         return {"deleted": True}
 

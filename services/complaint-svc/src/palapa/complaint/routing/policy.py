@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from . import store_admin
-from .domain import Policy
-from .routing import RoutingTable
-from .workdays import WorkCalendar
+from ..lifecycle.domain import Policy
+from ..sla.workdays import WorkCalendar
+from . import store
+from .domain import RoutingTable
 
 
 class Policies:
@@ -20,6 +20,6 @@ class Policies:
         self.follow_up_days = follow_up_days
 
     async def current(self, session: AsyncSession) -> tuple[Policy, WorkCalendar]:
-        calendar = self.calendar.with_closures({*self.calendar.closures, *await store_admin.closure_days(session)})
-        routing = RoutingTable(await store_admin.rules(session))
+        calendar = self.calendar.with_closures({*self.calendar.closures, *await store.closure_days(session)})
+        routing = RoutingTable(await store.rules(session))
         return Policy(routing, calendar.add_working_days, self.forward_days, self.follow_up_days), calendar

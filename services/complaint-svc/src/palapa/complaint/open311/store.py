@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.events import CASE_STATUS_LABELS, CaseStatus
 
-from .open311 import CLOSED_STATUSES, SERVICE_BY_CODE, NewRequest, RequestRow
-from .store import cases, submissions
+from ..tables import cases, submissions
+from .catalogue import SERVICE_BY_CODE
+from .checks import NewRequest
+from .replies import CLOSED_STATUSES, RequestRow
 
 
 def _rows() -> Select:
@@ -57,7 +59,8 @@ async def listing(
             submissions.c.service_code.in_(service_codes)
             | (submissions.c.service_code.is_(None) & cases.c.category.in_(categories))
         )
-    rows = (await session.execute(query.order_by(cases.c.submitted_at.desc(), cases.c.ticket.desc()).limit(limit))).all()
+    query = query.order_by(cases.c.submitted_at.desc(), cases.c.ticket.desc()).limit(limit)
+    rows = (await session.execute(query)).all()
     return [_row(r) for r in rows]
 
 

@@ -1,141 +1,23 @@
-"""complaint-svc's tables (schema `complaint`): one row per case, one row per timeline step."""
+"""The cases and their timelines, and the reporters' identities: reading and writing them (tables in tables.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 
-from sqlalchemy import (
-    Column,
-    DateTime,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    and_,
-    or_,
-    select,
-)
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.events import CaseStatus
 
+from ..routing.domain import normalise_category
+from ..tables import case_events, cases, reporters
 from .domain import Case, Reporter, Step
-from .lifecycle import MAIN_LINE, SIDE_EXITS
-from .routing import normalise_category
+from .transitions import MAIN_LINE, SIDE_EXITS
 
 #: statuses of a case no longer open (fixed or closed unfixed)
 ENDED = [s.value for s in (*MAIN_LINE[4:], *SIDE_EXITS)]
-
-# its Alembic revisions: ./migrations (README: "Schema migrations")
-metadata = MetaData(schema="complaint", info={"migrations": Path(__file__).with_name("migrations")})
-# Unbounded VARCHARs for text from source apps: a long value must not fail the insert and block the partition.
-
-cases = Table(
-    "cases",
-    metadata,
-    Column("ticket", String(64), primary_key=True),
-    Column("source_app", String, nullable=False),
-    Column("source_ref", String, nullable=False),
-    Column("opd", String, nullable=False),
-    Column("category", String, nullable=True),
-    Column("status", String(20), nullable=False),
-    Column("revision", Integer, nullable=False),
-    Column("submitted_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("due_at", DateTime(timezone=True), nullable=False),
-    Column("forward_due_at", DateTime(timezone=True), nullable=True),
-    Column("description", Text, nullable=True),
-    Column("kelurahan", String, nullable=True),
-    Column("kecamatan", String, nullable=True),
-    Column("latitude", Float, nullable=True),
-    Column("longitude", Float, nullable=True),
-    Column("confidentiality", String(20), nullable=False, server_default="public"),
-    Column("escalation_level", Integer, nullable=False, server_default="0"),
-    Column("escalated_to", String, nullable=True),
-    Column("responsible", String, nullable=True),
-    Column("duplicate_of", String(64), nullable=True),
-    Column("possible_duplicate_of", String(64), nullable=True),
-    Column("linked_app", String(64), nullable=True),
-    Column("linked_ref", String(64), nullable=True),
-    Column("sla_round", Integer, nullable=False, server_default="0"),
-    # normalised category, for duplicates and figures
-    Column("category_key", String, nullable=True),
-    # when the deadline checker must look at the case again (NULL: no clock runs)
-    Column("sla_next_at", DateTime(timezone=True), nullable=True),
-    Index("ix_cases_sla_next_at", "sla_next_at"),
-    Index("ix_cases_category_key_submitted", "category_key", "submitted_at"),
-    # Listing pages newest first within an OPD or a status (keyset on submitted_at, ticket).
-    Index("ix_cases_opd_status_submitted", "opd", "status", "submitted_at", "ticket"),
-    Index("ix_cases_status_submitted", "status", "submitted_at", "ticket"),
-    Index("ix_cases_submitted", "submitted_at", "ticket"),
-)
-
-case_events = Table(
-    "case_events",
-    metadata,
-    Column("ticket", String(64), ForeignKey("cases.ticket", ondelete="CASCADE"), primary_key=True),
-    # Revision n of the case added timeline step n.
-    Column("revision", Integer, primary_key=True),
-    Column("status", String(20), nullable=False),
-    Column("legacy_status", String, nullable=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("event_id", String(64), nullable=False),
-    Column("note", Text, nullable=True),
-)
-
-# The reporter's identity, apart from the case: no view but the complaint desk's reads it; anonymous: no row.
-reporters = Table(
-    "reporters",
-    metadata,
-    Column("ticket", String(64), ForeignKey("cases.ticket", ondelete="CASCADE"), primary_key=True),
-    Column("name", String, nullable=True),
-    Column("nik_masked", String, nullable=True),
-    Column("phone", String, nullable=True),
-    Column("email", String, nullable=True),
-)
-
-
-# Open311 (open311_store.py): clients' API keys, stored as SHA-256 digests of random keys, never the keys.
-api_keys = Table(
-    "api_keys",
-    metadata,
-    Column("key_hash", String(64), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True), nullable=True),
-)
-
-# A request filed through Open311 or the portal: what the case view lacks (where, what, how), and the reporter's
-# contact, kept here and in no event or view. The token answers GET tokens/{token}.
-submissions = Table(
-    "submissions",
-    metadata,
-    Column("ticket", String(64), primary_key=True),
-    Column("token", String(64), nullable=False, unique=True),
-    Column("channel", String(20), nullable=False),
-    # the form's once-per-page key: a second POST with it answers the first's ticket (a double click files once)
-    Column("idempotency_key", String(64), nullable=True, unique=True),
-    Column("client", String(200), nullable=True),
-    Column("service_code", String(64), nullable=False),
-    Column("description", String, nullable=False),
-    Column("lat", Float, nullable=True),
-    Column("long", Float, nullable=True),
-    Column("address", String, nullable=True),
-    Column("address_id", String, nullable=True),
-    Column("media_url", String, nullable=True),
-    Column("attributes", JSONB, nullable=False),
-    Column("reporter_name", String, nullable=True),
-    Column("email", String, nullable=True),
-    Column("phone", String, nullable=True),
-    Column("submitted_at", DateTime(timezone=True), nullable=False),
-)
 
 
 async def snapshot(session: AsyncSession) -> None:
@@ -185,7 +67,8 @@ async def save_many(session: AsyncSession, changes: Sequence[tuple[Case, str]],
     rows = [{"ticket": c.ticket, **_values(c), "sla_next_at": checks.get(c.ticket)} for c in final.values()]
     stmt = insert(cases)
     await session.execute(
-        stmt.on_conflict_do_update(index_elements=[cases.c.ticket], set_={k: stmt.excluded[k] for k in rows[0] if k != "ticket"}),
+        stmt.on_conflict_do_update(index_elements=[cases.c.ticket],
+                                   set_={k: stmt.excluded[k] for k in rows[0] if k != "ticket"}),
         rows,
     )
     await session.execute(
@@ -283,7 +166,3 @@ async def open_near(session: AsyncSession, category_key: str, since: datetime, u
         else cases.c.latitude.is_not(None),
     ).order_by(cases.c.submitted_at).limit(200)
     return [_case(r, ()) for r in (await session.execute(query)).all()]
-
-
-# the tables of the editable rules and the deadline checker join this metadata (migrations, create_all)
-from . import store_admin, store_sla  # noqa: E402, F401

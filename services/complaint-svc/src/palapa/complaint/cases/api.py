@@ -13,10 +13,12 @@ from palapa.contracts.events import CASE_STATUS_KIND, CaseStatus, StatusKind, is
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
-from . import domain, sla, store, store_sla
+from ..lifecycle import domain, store
+from ..routing.policy import Policies
+from ..sla import domain as sla
+from ..sla import store as sla_store
 from .access import Caller, caller
 from .params import BadParamError, decode_page_token, encode_page_token, parse_filters
-from .policy import Policies
 from .texts import Text
 from .views import case_view
 
@@ -26,7 +28,8 @@ class StatusMove(BaseModel):
     note: Text | None = Field(None, max_length=2000, description="The reason (required to reject)")
     responsible: Text | None = Field(None, max_length=200, description="Who is responsible (not our remit)")
     duplicate_of: Text | None = Field(None, max_length=64, description="The original ticket (duplicate)")
-    opd: Text | None = Field(None, pattern=r"^[A-Za-z0-9_-]{2,64}$", description="The OPD to forward to (dispositioned)")
+    opd: Text | None = Field(None, pattern=r"^[A-Za-z0-9_-]{2,64}$",
+                             description="The OPD to forward to (dispositioned)")
 
 
 class CategoryChange(BaseModel):
@@ -38,7 +41,8 @@ class RatingCreate(BaseModel):
     comment: Text | None = Field(None, max_length=2000)
 
 
-BAD_TICKET = (422, "malformed_ticket", "Nomor tiket tidak valid: gunakan huruf besar, angka dan '-', 3 sampai 64 karakter")
+BAD_TICKET = (422, "malformed_ticket",
+              "Nomor tiket tidak valid: gunakan huruf besar, angka dan '-', 3 sampai 64 karakter")
 
 
 def complaints_router(runtime: Runtime, policies: Policies, staff_token: str | None) -> APIRouter:
@@ -47,7 +51,8 @@ def complaints_router(runtime: Runtime, policies: Policies, staff_token: str | N
     def who(authorization, role, user) -> Caller:
         return caller(staff_token, authorization, role, user)
 
-    @router.get("/complaints/{ticket}", responses={404: {"description": "unknown_ticket"}, 422: {"description": "malformed_ticket"}})
+    @router.get("/complaints/{ticket}",
+                responses={404: {"description": "unknown_ticket"}, 422: {"description": "malformed_ticket"}})
     async def read_complaint(ticket: str, authorization: str | None = Header(None),
                              x_palapa_role: str | None = Header(None), x_palapa_user: str | None = Header(None)):
         """One complaint with its timeline; the reporter's identity only in the complaint desk's view."""
@@ -58,7 +63,7 @@ def complaints_router(runtime: Runtime, policies: Policies, staff_token: str | N
             await store.snapshot(session)
             case = await store.get(session, ticket)
             reporter = await store.reporter(session, ticket) if case is not None and c.role == "desk" else None
-            rating = await store_sla.rating_of(session, ticket) if case is not None else None
+            rating = await sla_store.rating_of(session, ticket) if case is not None else None
         if case is None:
             return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan")
         return case_view(case, c.role, reporter, rating)
@@ -90,7 +95,8 @@ def complaints_router(runtime: Runtime, policies: Policies, staff_token: str | N
         if not is_ticket(ticket):
             return refusal(*BAD_TICKET)
         if not c.staff or not c.user:
-            return refusal(403, "staff_only", "Hanya petugas (dengan token dan nama pengguna) yang dapat mengubah pengaduan")
+            return refusal(403, "staff_only",
+                           "Hanya petugas (dengan token dan nama pengguna) yang dapat mengubah pengaduan")
         async with runtime.transaction() as tx:
             policy, calendar = await policies.current(tx.session)
             case = (await store.get_many(tx.session, [ticket], for_update=True)).get(ticket)
@@ -136,7 +142,7 @@ def complaints_router(runtime: Runtime, policies: Policies, staff_token: str | N
             if CASE_STATUS_KIND[case.status] is not StatusKind.FIXED:
                 return refusal(409, "not_resolved", "Penilaian hanya dapat diberikan setelah pengaduan selesai")
             comment = " ".join((body.comment or "").split()) or None
-            if not await store_sla.add_rating(tx.session, ticket, body.stars, comment, datetime.now(UTC)):
+            if not await sla_store.add_rating(tx.session, ticket, body.stars, comment, datetime.now(UTC)):
                 return refusal(409, "already_rated", "Pengaduan ini sudah dinilai")
         return {"ticket": ticket, "stars": body.stars, "comment": comment}
 

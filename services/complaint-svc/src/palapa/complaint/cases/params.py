@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from palapa.contracts.events import TICKET_MAX_LENGTH, CaseStatus
 
-from . import domain
+from ..lifecycle import domain
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from .domain import Case, Reporter
+from ..lifecycle.domain import Case, Reporter
 
 HIDDEN = "dirahasiakan"
 

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from datetime import timedelta
 from math import asin, cos, radians, sin, sqrt
 
+from ..routing.domain import normalise_category
 from .domain import Case
-from .routing import normalise_category
 
 #: How close a point must be (metres), and how recent the open case (a pothole reported twice in three days).
 NEAR_METRES = 150.0

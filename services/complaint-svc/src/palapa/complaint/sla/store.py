@@ -1,47 +1,17 @@
-"""The deadline checker's tables: each warning and breach once per case, clock round and level; and ratings."""
+"""The deadline checker's records: each warning and breach once per case, clock round and level; and ratings
+(tables in tables.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import (
-    CheckConstraint,
-    Column,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Table,
-    Text,
-    func,
-    select,
-    update,
-)
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .sla import Mark
-from .store import case_events, cases, metadata
-
-sla_marks = Table(
-    "sla_marks",
-    metadata,
-    Column("ticket", String(64), ForeignKey("cases.ticket", ondelete="CASCADE"), primary_key=True),
-    Column("round", Integer, primary_key=True),
-    Column("stage", String(20), primary_key=True),
-    Column("level", Integer, primary_key=True),
-    Column("emitted_at", DateTime(timezone=True), nullable=False),
-)
-
-ratings = Table(
-    "ratings",
-    metadata,
-    Column("ticket", String(64), ForeignKey("cases.ticket", ondelete="CASCADE"), primary_key=True),
-    Column("stars", Integer, CheckConstraint("stars BETWEEN 1 AND 5", name="ck_ratings_stars"), nullable=False),
-    Column("comment", Text, nullable=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-)
+from ..tables import case_events, cases, ratings, sla_marks
+from .domain import Mark
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int = 200) -> list[str]:

@@ -9,10 +9,12 @@ from fastapi.responses import HTMLResponse
 
 from palapa.kit.runtime import Runtime
 
-from . import stats, store_sla
+from . import report, store
 
 PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-cache",
 }
@@ -21,9 +23,9 @@ PAGE_HEADERS = {
 def stats_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["stats"])
 
-    async def current() -> list[stats.OpdFigures]:
+    async def current() -> list[report.OpdFigures]:
         async with runtime.sessions() as session:
-            return stats.figures(await store_sla.figure_rows(session))
+            return report.figures(await store.figure_rows(session))
 
     @router.get("/stats/opd")
     async def opd_stats():
@@ -33,6 +35,6 @@ def stats_router(runtime: Runtime) -> APIRouter:
 
     @router.get("/stats", response_class=HTMLResponse, include_in_schema=False)
     async def stats_page():
-        return HTMLResponse(stats.page(await current(), datetime.now(UTC)), headers=PAGE_HEADERS)
+        return HTMLResponse(report.page(await current(), datetime.now(UTC)), headers=PAGE_HEADERS)
 
     return router

@@ -15,8 +15,8 @@ from palapa.contracts.envelope import Envelope
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
-from . import open311_store, submission
-from .portal import KECAMATAN_OF, FormError, check_form, check_idempotency_key
+from ..open311 import store, submission
+from .form import KECAMATAN_OF, FormError, check_form, check_idempotency_key
 
 PAGE = Path(__file__).parent / "page"
 PAGE_HEADERS = {
@@ -69,20 +69,20 @@ def portal_router(runtime: Runtime, track_url: str) -> APIRouter:
         except FormError as exc:
             return _refused(exc)
         async with runtime.sessions() as session:
-            earlier = await open311_store.ticket_of_key(session, key)
+            earlier = await store.ticket_of_key(session, key)
         if earlier is not None:
             return created(earlier, 200)
         ticket, token, now = submission.new_ticket(), submission.new_token(), datetime.now(UTC)
         try:
             async with runtime.transaction() as tx:
-                await open311_store.add_submission(tx.session, ticket=ticket, token=token, channel="portal",
+                await store.add_submission(tx.session, ticket=ticket, token=token, channel="portal",
                                                    client=None, req=form.request, at=now, idempotency_key=key)
                 event = submission.submitted(ticket, token, form.request, now, kelurahan=form.kelurahan,
                                              kecamatan=KECAMATAN_OF.get(form.kelurahan or ""), anonymous=form.anonymous)
                 tx.publish(Envelope(event, source=PORTAL_SOURCE, subject=ticket))
         except IntegrityError:  # the same key, a moment earlier, from a double click
             async with runtime.sessions() as session:
-                earlier = await open311_store.ticket_of_key(session, key)
+                earlier = await store.ticket_of_key(session, key)
             if earlier is None:
                 raise
             return created(earlier, 200)

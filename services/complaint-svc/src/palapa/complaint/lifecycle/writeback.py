@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.events import RecordComplaint
 
+from ..open311.submission import SOURCE_APP
+from ..tables import submissions
 from .domain import Case
-from .store import submissions
-from .submission import SOURCE_APP
 
 
 def wanted(case: Case, opds: tuple[str, ...]) -> bool:
