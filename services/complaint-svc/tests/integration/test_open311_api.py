@@ -10,7 +10,7 @@ from georeport import GeoReport
 
 from palapa.complaint import apikeys, cli
 from palapa.complaint.main import create_app
-from palapa.devstack.local import free_port
+from palapa.localstack import free_port
 from palapa.testkit import eventually, running
 
 pytestmark = pytest.mark.integration
