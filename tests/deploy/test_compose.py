@@ -100,9 +100,9 @@ def test_the_topics_job_creates_every_registered_topic_before_services_start():
 
 
 def test_the_migrate_job_brings_every_schema_to_its_newest_revision_before_its_service_starts():
-    from palapa.devstack.migrate import schemas
+    from palapa.kit.migrate import schemas
 
-    assert _module(SERVICES["migrate"]) == "palapa.devstack.migrate"
+    assert _module(SERVICES["migrate"]) == "palapa.kit.migrate"
     assert SERVICES["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     owners = set(schemas())
     assert owners >= {

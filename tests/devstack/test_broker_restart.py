@@ -41,7 +41,8 @@ async def test_a_killed_broker_is_restarted_on_its_port_with_the_registry_topics
         admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
         await admin.start()
         try:
-            described = {t["topic"]: len(t["partitions"]) for t in await admin.describe_topics([t.name for t in ALL_TOPICS])}
+            topics = await admin.describe_topics([t.name for t in ALL_TOPICS])
+            described = {t["topic"]: len(t["partitions"]) for t in topics}
         finally:
             await admin.close()
         assert described == {t.name: t.partitions for t in ALL_TOPICS}

@@ -90,7 +90,7 @@ async def platform(otlp, kafka_session, pg_server_url):
 
 @pytest.fixture(scope="session")
 def kafka_session():
-    from palapa.devstack.local import LocalTansu
+    from palapa.localstack import LocalTansu
 
     with LocalTansu() as tansu:
         yield tansu.bootstrap

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from palapa.curhat_legacy import insert_complaint, set_status
-from palapa.devstack.sse import events
 from palapa.testkit import eventually
+from palapa.testkit.sse import events
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 

@@ -11,8 +11,8 @@ import pytest
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import AmbulanceDispatched, IncidentReported
-from palapa.devstack.sse import events, open_stream
 from palapa.testkit import EventProducer, eventually
+from palapa.testkit.sse import events, open_stream
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 

@@ -12,11 +12,10 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, select, text
 
-from palapa.devstack.local import ensure_database
-from palapa.devstack.migrate import schemas
 from palapa.kit.db import make_engine
-from palapa.kit.migrate import KIT_BASE, config, differences, plan_for, upgrade
+from palapa.kit.migrate import KIT_BASE, config, differences, plan_for, schemas, upgrade
 from palapa.kit.tables import kit_tables
+from palapa.localstack import ensure_database
 
 pytestmark = pytest.mark.integration
 

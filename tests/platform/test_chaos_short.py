@@ -5,10 +5,9 @@ import shutil
 
 import pytest
 
-from palapa.devstack.chaos import ordeal, simulator_env
-from palapa.devstack.scratch import scratch_folder, scratch_settings
-from palapa.devstack.services import CURHAT_FLOW
-from palapa.devstack.stack import Stack
+from palapa.devstack import CURHAT_FLOW, Stack
+from palapa.tools.chaos.command import ordeal, simulator_env
+from palapa.tools.scratch import scratch_folder, scratch_settings
 
 SEED = 11
 

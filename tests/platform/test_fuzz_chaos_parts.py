@@ -4,12 +4,12 @@ import random
 from datetime import UTC, datetime
 
 from palapa.contracts.topics import COMPLAINT_INTAKE
-from palapa.devstack.chaos import plan
-from palapa.devstack.chaos_check import LegacyRow, Verdict, judge_row
-from palapa.devstack.fuzz_legacy import LegacyRows
-from palapa.devstack.fuzz_records import Records
-from palapa.devstack.fuzz_requests import Requests
-from palapa.devstack.fuzz_values import shorten
+from palapa.tools.chaos.check import LegacyRow, Verdict, judge_row
+from palapa.tools.chaos.command import plan
+from palapa.tools.fuzz.legacy import LegacyRows
+from palapa.tools.fuzz.records import Records
+from palapa.tools.fuzz.requests import Requests
+from palapa.tools.fuzz.values import shorten
 
 AT = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 

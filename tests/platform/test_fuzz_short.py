@@ -4,10 +4,9 @@ import shutil
 
 import pytest
 
-from palapa.devstack.fuzz import fuzz
-from palapa.devstack.scratch import scratch_folder, scratch_settings
-from palapa.devstack.services import CURHAT_FLOW
-from palapa.devstack.stack import Stack
+from palapa.devstack import CURHAT_FLOW, Stack
+from palapa.tools.fuzz.command import fuzz
+from palapa.tools.scratch import scratch_folder, scratch_settings
 
 SEED = 7
 

@@ -10,11 +10,11 @@ from sqlalchemy import MetaData, func, select
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted
 from palapa.contracts.topics import ALL_TOPICS, COMPLAINT_INTAKE
-from palapa.devstack.local import LocalTansu
 from palapa.kit.consumer import each
 from palapa.kit.failures import RECORD_MAX_BYTES, RecordTooLargeError, is_transient
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import ServiceSettings
+from palapa.localstack import LocalTansu
 from palapa.testkit import event_ids_on, eventually
 
 

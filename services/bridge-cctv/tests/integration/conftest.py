@@ -11,7 +11,7 @@ from palapa.bridge_cctv.main import create_app
 from palapa.bridge_cctv.settings import BridgeCctvSettings
 from palapa.cctv_legacy.api import create_app as legacy_app
 from palapa.cctv_legacy.cameras import Dishub
-from palapa.devstack.local import free_port
+from palapa.localstack import free_port
 from palapa.testkit import Service, running
 
 

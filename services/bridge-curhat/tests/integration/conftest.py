@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from palapa.bridge_curhat.main import create_app
 from palapa.bridge_curhat.settings import BridgeCurhatSettings
 from palapa.curhat_legacy import wib_now
-from palapa.devstack.local import ensure_database
+from palapa.localstack import ensure_database
 from palapa.testkit import Service, running
 
 # The legacy app's DDL as its installer runs it (recorded; the simulator keeps the Core version).

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from palapa.bridge_curhat import store
 from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, COMPLAINT_INTAKE
-from palapa.devstack.local import free_port
+from palapa.localstack import free_port
 from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration

@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import RecordComplaint
 from palapa.contracts.topics import COMPLAINT_INTAKE, CURHAT_COMMANDS
-from palapa.devstack.local import free_port
+from palapa.localstack import free_port
 from palapa.testkit import BrokerProxy, eventually
 
 pytestmark = pytest.mark.integration

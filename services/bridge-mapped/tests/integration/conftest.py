@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from palapa.bridge_mapped.main import create_app
 from palapa.bridge_mapped.mapping import load_folder
 from palapa.bridge_mapped.settings import BridgeMappedSettings
-from palapa.devstack.local import ensure_database
 from palapa.kit.clock import zone
+from palapa.localstack import ensure_database
 from palapa.testkit import running
 
 BRIDGES = Path(__file__).parents[4] / "deploy" / "bridges"

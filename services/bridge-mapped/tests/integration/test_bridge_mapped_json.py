@@ -9,7 +9,7 @@ from palapa.bridge_mapped.main import create_app
 from palapa.bridge_mapped.mapping import load
 from palapa.bridge_mapped.settings import BridgeMappedSettings
 from palapa.contracts.topics import BRIDGE_QUARANTINE, HEALTH_QUEUES
-from palapa.devstack.local import free_port
+from palapa.localstack import free_port
 from palapa.testkit import eventually, running
 
 pytestmark = pytest.mark.integration

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from palapa.bridge_pbb.main import create_app
 from palapa.bridge_pbb.settings import BridgePbbSettings
-from palapa.devstack.local import ensure_database
+from palapa.localstack import ensure_database
 from palapa.pbb_legacy import create, pembayaran_sppt
 from palapa.testkit import running
 

@@ -9,7 +9,7 @@ import pytest
 
 from palapa.bridge_psc119.main import WEBHOOK_PATH, create_app
 from palapa.bridge_psc119.settings import BridgePsc119Settings
-from palapa.devstack.local import free_port
+from palapa.localstack import free_port
 from palapa.psc119_legacy.app import create_app as create_sim
 from palapa.psc119_legacy.settings import LegacyAppSettings
 from palapa.testkit import Service, running

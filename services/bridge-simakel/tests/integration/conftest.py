@@ -9,7 +9,7 @@ import pytest
 
 from palapa.bridge_simakel.main import create_app
 from palapa.bridge_simakel.settings import BridgeSimakelSettings
-from palapa.devstack.local import free_port
+from palapa.localstack import free_port
 from palapa.simakel_legacy.api import create_app as legacy_app
 from palapa.simakel_legacy.requests import SiMakel
 from palapa.testkit import Service, running

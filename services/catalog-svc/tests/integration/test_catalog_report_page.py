@@ -6,7 +6,7 @@ import pytest
 from playwright.async_api import async_playwright, expect
 
 from palapa.catalog.main import create_app
-from palapa.devstack.local import free_port
+from palapa.localstack import free_port
 from palapa.testkit import running
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]

@@ -9,7 +9,7 @@ from palapa.complaint.main import create_app
 from palapa.complaint.settings import ComplaintSettings
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted
-from palapa.devstack.local import free_port
+from palapa.localstack import free_port
 from palapa.testkit import eventually, running
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]

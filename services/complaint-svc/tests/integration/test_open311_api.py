@@ -11,7 +11,7 @@ from georeport import GeoReport
 from palapa.complaint import cli
 from palapa.complaint.main import create_app
 from palapa.complaint.open311 import apikeys
-from palapa.devstack.local import free_port
+from palapa.localstack import free_port
 from palapa.testkit import eventually, running
 
 pytestmark = pytest.mark.integration

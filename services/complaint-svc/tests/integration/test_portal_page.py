@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from palapa.complaint.main import create_app
 from palapa.complaint.tables import submissions
-from palapa.devstack.local import free_port
+from palapa.localstack import free_port
 from palapa.testkit import running
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]

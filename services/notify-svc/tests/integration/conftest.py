@@ -21,11 +21,11 @@ from palapa.contracts.events import (
     TicketUpdated,
     TimelineEntry,
 )
-from palapa.devstack.local import free_port
-from palapa.devstack.sse import SseStream, open_stream
+from palapa.localstack import free_port
 from palapa.notify.main import create_app
 from palapa.notify.settings import NotifySettings
 from palapa.testkit import Service, eventually, running
+from palapa.testkit.sse import SseStream, open_stream
 
 STEPS = [ComplaintStatus.RECEIVED, ComplaintStatus.VERIFIED, ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED]
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # 08:30 WIB

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from palapa.devstack.local import ensure_database
+from palapa.localstack import ensure_database
 from palapa.pbb_legacy import pembayaran_sppt
 from palapa.sim_pbb.main import run
 from palapa.sim_pbb.settings import SimPbbSettings

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from palapa.devstack.local import ensure_database
+from palapa.localstack import ensure_database
 from palapa.sim_puskesmas.main import run
 from palapa.sim_puskesmas.schema import antrian_pasien
 from palapa.sim_puskesmas.settings import SimPuskesmasSettings

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import secrets
 import subprocess
 import sys
@@ -15,17 +14,17 @@ from pathlib import Path
 
 import httpx
 
-from palapa.devstack.local import LocalPostgres, LocalTansu, ensure_database, free_port, terminate
 from palapa.kit.db import async_url
 from palapa.kit.topics import ensure_topics
+from palapa.localstack import LocalPostgres, LocalTansu, ensure_database, free_port, terminate
 
+from .environment import service_env
 from .services import SERVICES, ServiceSpec
 from .settings import DevstackSettings
 
 Progress = Callable[[str], None]
 PLATFORM_DB = "palapa"
 LEGACY_DB = "curhat_legacy"
-BRIDGES = Path(__file__).resolve().parents[4] / "bridges"  # deploy/bridges: the YAML-onboarded apps
 PBB_DB = "pbb_legacy"
 
 
@@ -113,7 +112,8 @@ class Stack:
                 self.settings.data_dir / "postgres", port=15432 if self.fixed_ports else None, durable=self.durable
             )
             server = await asyncio.to_thread(self._postgres.start)
-            self.progress(f"database: PostgreSQL on 127.0.0.1:{self._postgres.port} (data in {self._postgres.data_dir})")
+            pg = self._postgres
+            self.progress(f"database: PostgreSQL on 127.0.0.1:{pg.port} (data in {pg.data_dir})")
         self.database_url = await ensure_database(server, PLATFORM_DB)
         if self.settings.legacy_database_url:
             self.legacy_database_url = async_url(self.settings.legacy_database_url)
@@ -142,39 +142,10 @@ class Stack:
         finally:
             await engine.dispose()
 
-    def _env(self, spec: ServiceSpec, port: int | None) -> dict[str, str]:
-        # a service's own settings come from here, not from a stray variable of the caller's shell
-        prefixes = tuple(s.env_prefix for s in SERVICES)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-        env.update(
-            KAFKA_BOOTSTRAP_SERVERS=self.kafka,
-            KAFKA_PROFILE=self.settings.kafka_profile or ("kafka" if self.settings.kafka_bootstrap_servers else "tansu"),
-            DATABASE_URL=self.database_url,
-            LOG_LEVEL=self.settings.log_level,
-            PYTHONUNBUFFERED="1",
-        )
-        if self.settings.otel_exporter_otlp_endpoint:
-            env["OTEL_EXPORTER_OTLP_ENDPOINT"] = self.settings.otel_exporter_otlp_endpoint
-        if port:
-            env[f"{spec.env_prefix}HTTP_PORT"] = str(port)
-        if spec.legacy:
-            env[f"{spec.env_prefix}LEGACY_DATABASE_URL"] = self.legacy_database_url
-        for name in spec.databases:
-            env[f"{name.upper()}_DATABASE_URL"] = self.app_databases[name]
-        if spec.name == "bridge-mapped":
-            env["BRIDGE_MAPPED_MAPPINGS_DIR"] = str(BRIDGES)
-        for name, template in spec.links:
-            env[f"{spec.env_prefix}{name}"] = template.format(port=self.ports, secret=self.secret)
-        if spec.pbb:  # BPKPD's database and the folder its nightly export is dropped in
-            env[f"{spec.env_prefix}LEGACY_DATABASE_URL"] = self.pbb_database_url
-            env[f"{spec.env_prefix}DROP_FOLDER"] = str(self.settings.data_dir / "pbb-exports")
-        env.update(self.extra_env.get(spec.name, {}))
-        return env
-
     def _spawn(self, spec: ServiceSpec, port: int | None = None) -> Running:
         if port is None and spec.port:
             port = self.ports.get(spec.name) or (spec.port if self.fixed_ports else free_port())
-        env = self._env(spec, port)
+        env = service_env(self, spec, port)
         log = self.logs / f"{spec.name}.log"
         out = open(log, "ab")
         proc = subprocess.Popen(
@@ -191,7 +162,8 @@ class Stack:
         async with httpx.AsyncClient(timeout=2) as http:
             while time.monotonic() < deadline:
                 if run.proc.poll() is not None:
-                    raise StackError(f"{run.spec.name} exited with code {run.proc.returncode}; log: {run.log}\n{tail(run.log)}")
+                    raise StackError(f"{run.spec.name} exited with code {run.proc.returncode}; "
+                                     f"log: {run.log}\n{tail(run.log)}")
                 if run.url is None:
                     self.progress(f"{run.spec.name}: running")
                     return
@@ -251,7 +223,8 @@ class Stack:
             raise StackError(f"the broker keeps dying (exit {tansu.proc.returncode}); log: {tansu.log_path}\n"
                              f"{tail(tansu.log_path) if tansu.log_path else ''}")
         self._broker_restarts.append(now)
-        self.progress(f"broker: Tansu exited with code {tansu.proc.returncode}, restarting on {self.kafka} (empty: memory only)")
+        self.progress(f"broker: Tansu exited with code {tansu.proc.returncode}, "
+                      f"restarting on {self.kafka} (empty: memory only)")
         await asyncio.to_thread(tansu.start)
         created = await ensure_topics(self.kafka)
         self.progress(f"broker: Tansu back on {self.kafka}, topics re-created ({len(created)}); "

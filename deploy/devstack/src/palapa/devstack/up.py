@@ -23,7 +23,8 @@ def _progress(started: float):
 
 async def run(args: argparse.Namespace) -> int:
     settings = DevstackSettings()
-    stack = Stack(settings, fixed_ports=not args.free_ports, simulate=not args.no_sim, progress=_progress(time.monotonic()))
+    stack = Stack(settings, fixed_ports=not args.free_ports, simulate=not args.no_sim,
+                  progress=_progress(time.monotonic()))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -4,12 +4,20 @@ Each service owns one PostgreSQL schema and keeps its version table there. The k
 schema: they run with the service's schema first on the search_path, so a change to a kit table is ONE
 revision, applied to every service's schema at its next start. A service's own revisions (its
 `metadata.info["migrations"]` folder) name their schema, as autogenerate writes them.
+
+`palapa-migrate` (`main`, docker-compose's `migrate` step, `./palapa migrate`) upgrades every installed
+service's schema; writing a new revision is a developer's tool (`./palapa migrations new`, palapa.tools).
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import logging
 import os
+import sys
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from alembic import command
@@ -17,10 +25,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import Connection, MetaData, func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .db import make_engine
+from .settings import shared
 from .tables import kit_tables
 
 SCRIPTS = Path(__file__).with_name("migrations")
@@ -30,6 +41,8 @@ KIT_BASE = "kit_0001"
 VERSION_TABLE = "alembic_version"
 # the first key of the two-key advisory lock space (the outbox relay uses the one-key space)
 LOCK_CLASS = 0x7061_6C61  # "pala"
+#: entry point group: service name → the MetaData of the schema it owns (declared in its pyproject)
+GROUP = "palapa.migrations"
 
 
 class MigrationError(RuntimeError):
@@ -134,11 +147,9 @@ def _kit_revision_of(conn: Connection, schema: str | None) -> str:
     """kit_0002 if create_all made the kit tables of 760a7e0, else kit_0001 (create_all stops at 760a7e0)."""
     found = inspect(conn)
     outbox = {c["name"] for c in found.get_columns("outbox", schema)}
-    dead = (
-        {c["name"] for c in found.get_columns("dead_letters", schema)}
-        if found.has_table("dead_letters", schema)
-        else set()
-    )
+    dead = set()
+    if found.has_table("dead_letters", schema):
+        dead = {c["name"] for c in found.get_columns("dead_letters", schema)}
     current = "parked_at" in outbox and "value_size" in dead and found.has_table("broker_incarnations", schema)
     return "kit_0002" if current else "kit_0001"
 
@@ -182,3 +193,46 @@ def _skip_empty(context, revision, directives) -> None:
     if directives and directives[0].upgrade_ops.is_empty():
         context.config.attributes["empty"] = True
         directives[:] = []
+
+
+def schemas() -> dict[str, MetaData]:
+    """Every installed service's schema, by service name."""
+    return {ep.name: ep.load() for ep in sorted(entry_points(group=GROUP), key=lambda ep: ep.name)}
+
+
+async def upgrade_all(url: str) -> None:
+    """Every installed service's schema at `url` to its newest revision."""
+    for name, metadata in schemas().items():
+        await upgrade(url, metadata)
+        print(f"{name:<16} schema {metadata.schema:<14} at its newest revision")
+
+
+class MigrateSettings(BaseSettings):
+    """What the migrate step reads: only these, so no other platform setting can stop it."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    database_url: str | None = shared("DATABASE_URL", None)  # never a default server's: it must be named
+    log_level: str = shared("LOG_LEVEL", "INFO")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`palapa-migrate [up]`: every service's schema at DATABASE_URL to its newest revision."""
+    parser = argparse.ArgumentParser(
+        prog="palapa-migrate", description="Bring every service's schema at DATABASE_URL to its newest revision "
+        "(docker-compose's migrate step). A new revision is written with ./palapa migrations new.")
+    parser.add_argument("step", nargs="?", choices=["up"], default="up", help="upgrade every schema (the default)")
+    parser.parse_args(argv)
+    settings = MigrateSettings()
+    logging.basicConfig(level=settings.log_level, format="%(message)s")  # Alembic's "Running upgrade …" lines
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    if not settings.database_url:
+        sys.exit("palapa-migrate: set DATABASE_URL (./palapa up migrates its own database as each service starts)")
+    try:
+        asyncio.run(upgrade_all(settings.database_url))
+    except (MigrationError, CommandError) as exc:  # e.g. two heads on one branch: merge them first
+        sys.exit(f"palapa-migrate: {exc}")
+
+
+if __name__ == "__main__":
+    main()

@@ -114,8 +114,8 @@ class TopicReader:
 
     def of(self, topic) -> list[Received]:
         """What arrived so far on `topic` (a registry Topic), in order per partition."""
-        if self.unreadable[topic.name]:
-            raise AssertionError(f"{topic.name} carried records that are not valid events: {self.unreadable[topic.name]}")
+        if why := self.unreadable[topic.name]:
+            raise AssertionError(f"{topic.name} carried records that are not valid events: {why}")
         return list(self.records[topic.name])
 
     async def stop(self) -> None:

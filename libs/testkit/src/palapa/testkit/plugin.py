@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from palapa.devstack.local import LocalPostgres, LocalTansu, ensure_database, free_port
+from palapa.localstack import LocalPostgres, LocalTansu, ensure_database, free_port
 
 from .broker import BrokerProxy, EventProducer, TopicReader
 

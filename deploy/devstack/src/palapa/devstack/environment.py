@@ -1,0 +1,46 @@
+"""The environment a service's process starts with: the stack's servers, ports and secrets, nothing stray."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .services import SERVICES, ServiceSpec
+
+if TYPE_CHECKING:
+    from .stack import Stack
+
+BRIDGES = Path(__file__).resolve().parents[4] / "bridges"  # deploy/bridges: the YAML-onboarded apps
+
+
+def service_env(stack: Stack, spec: ServiceSpec, port: int | None) -> dict[str, str]:
+    """`spec`'s environment in `stack`, serving HTTP on `port` (None for a worker)."""
+    settings = stack.settings
+    # a service's own settings come from here, not from a stray variable of the caller's shell
+    prefixes = tuple(s.env_prefix for s in SERVICES)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    env.update(
+        KAFKA_BOOTSTRAP_SERVERS=stack.kafka,
+        KAFKA_PROFILE=settings.kafka_profile or ("kafka" if settings.kafka_bootstrap_servers else "tansu"),
+        DATABASE_URL=stack.database_url,
+        LOG_LEVEL=settings.log_level,
+        PYTHONUNBUFFERED="1",
+    )
+    if settings.otel_exporter_otlp_endpoint:
+        env["OTEL_EXPORTER_OTLP_ENDPOINT"] = settings.otel_exporter_otlp_endpoint
+    if port:
+        env[f"{spec.env_prefix}HTTP_PORT"] = str(port)
+    if spec.legacy:
+        env[f"{spec.env_prefix}LEGACY_DATABASE_URL"] = stack.legacy_database_url
+    for name in spec.databases:
+        env[f"{name.upper()}_DATABASE_URL"] = stack.app_databases[name]
+    if spec.name == "bridge-mapped":
+        env["BRIDGE_MAPPED_MAPPINGS_DIR"] = str(BRIDGES)
+    for name, template in spec.links:
+        env[f"{spec.env_prefix}{name}"] = template.format(port=stack.ports, secret=stack.secret)
+    if spec.pbb:  # BPKPD's database and the folder its nightly export is dropped in
+        env[f"{spec.env_prefix}LEGACY_DATABASE_URL"] = stack.pbb_database_url
+        env[f"{spec.env_prefix}DROP_FOLDER"] = str(settings.data_dir / "pbb-exports")
+    env.update(stack.extra_env.get(spec.name, {}))
+    return env

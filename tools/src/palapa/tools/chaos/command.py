@@ -1,0 +1,208 @@
+"""`./palapa chaos --minutes M [--seed N]`: kill -9 services and the broker while the legacy app writes fast.
+
+Starts the platform on free ports in a temporary folder with the simulator writing fast, kills services
+(complaint-svc, notify-svc, bridge-curhat, catalog-svc) and the Tansu broker at seeded random moments
+(services come back through Stack.restart_crashed, the broker through Stack.restart_broker), then stops
+the writers, waits until the platform is quiet, and compares every view with the legacy truth. Prints
+lost / duplicated / mismatched and exits 1 unless all three are 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from palapa.contracts.events import RowQuarantined
+from palapa.contracts.topics import BRIDGE_QUARANTINE
+from palapa.devstack import CURHAT_FLOW, Stack, StackError
+from palapa.tools.scratch import scratch_folder, scratch_settings
+from palapa.tools.topic_count import envelopes, read_topic
+
+from .check import Verdict, check
+
+VICTIMS = ("complaint-svc", "notify-svc", "bridge-curhat", "catalog-svc", "broker")
+BRIDGE_APP = "curhat-ning-ita"
+
+
+def plan(rng: random.Random, seconds: float, kills: int) -> list[tuple[float, str]]:
+    """(second, victim) pairs: random moments, at least one broker and one service kill when kills ≥ 2."""
+    victims = [rng.choice(VICTIMS) for _ in range(kills)]
+    if kills >= 2 and "broker" not in victims:
+        victims[rng.randrange(kills)] = "broker"
+    if kills >= 2 and all(v == "broker" for v in victims):
+        victims[0] = rng.choice(VICTIMS[:-1])
+    margin = min(5.0, seconds / 10)
+    return sorted(zip(sorted(rng.uniform(margin, seconds - margin) for _ in victims), victims, strict=True))
+
+
+class Chaos:
+    """Runs the kill plan on a started stack and keeps the platform supervised until told to stop."""
+
+    def __init__(self, stack: Stack, rng: random.Random) -> None:
+        self.stack, self.rng = stack, rng
+        self.kills: list[str] = []
+        self.problems: list[str] = []
+        self.stopping = asyncio.Event()
+
+    async def supervise(self) -> None:
+        """What `./palapa up` does for services: restart the dead ones (kills included) until stopped."""
+        while not self.stopping.is_set():
+            try:
+                await self.stack.restart_crashed(max_restarts=1_000)
+            except StackError as exc:
+                self.problems.append(f"a service did not come back: {str(exc).splitlines()[0]}")
+            await asyncio.sleep(0.5)
+
+    async def run(self, schedule: list[tuple[float, str]]) -> None:
+        start = time.monotonic()
+        for at, victim in schedule:
+            await asyncio.sleep(max(0.0, start + at - time.monotonic()))
+            if victim == "broker":
+                if not self.stack.kill_broker():
+                    self.problems.append("no local broker to kill (KAFKA_BOOTSTRAP_SERVERS set?)")
+                    continue
+                down = self.rng.uniform(1, 5)
+                self._say(f"kill -9 broker at {at:.0f}s (down {down:.1f}s)")
+                await asyncio.sleep(down)
+                await self.stack.restart_broker()
+            else:
+                run = self.stack.running[victim]
+                run.proc.kill()
+                self._say(f"kill -9 {victim} (pid {run.proc.pid}) at {at:.0f}s")
+
+    def _say(self, line: str) -> None:
+        self.kills.append(line)
+        print(f"chaos: {line}", flush=True)
+
+
+async def quarantined_ids(bootstrap: str) -> set[str]:
+    good, _ = envelopes(await read_topic(bootstrap, BRIDGE_QUARANTINE))
+    return {e.data.source_id for e in good if isinstance(e.data, RowQuarantined) and e.data.source_app == BRIDGE_APP}
+
+
+async def settle(stack: Stack, quiet_s: float, timeout_s: float, problems: list[str]) -> Verdict | None:
+    """Compare until all is well, or nothing changed for quiet_s, or timeout_s passed; the last verdict.
+    Adds to `problems` when the legacy rows still change: the comparison then chases a live writer."""
+    legacy = create_async_engine(stack.legacy_database_url)
+    urls = {name: run.url for name, run in stack.running.items() if run.url}
+    deadline = time.monotonic() + timeout_s
+    verdict, since, last_seen, first = None, time.monotonic(), None, None
+    try:
+        async with httpx.AsyncClient(timeout=10) as http:
+            while time.monotonic() < deadline:
+                try:
+                    verdict = await check(legacy, http, urls, await quarantined_ids(stack.kafka))
+                except httpx.HTTPError as exc:  # a view that does not answer yet: not quiet
+                    print(f"chaos: views not readable yet ({exc!r})", flush=True)
+                    since, last_seen = time.monotonic(), None
+                    await asyncio.sleep(2)
+                    continue
+                first = first or verdict
+                if verdict.legacy != first.legacy:
+                    problems.append(f"the legacy rows still change after the writers stopped ({first.rows} rows, "
+                                    f"then {verdict.rows}): something else writes them")
+                    return verdict
+                if verdict.ok:
+                    return verdict
+                if verdict.observed != last_seen:
+                    since, last_seen = time.monotonic(), verdict.observed
+                elif time.monotonic() - since >= quiet_s:
+                    return verdict
+                await asyncio.sleep(2)
+    finally:
+        await legacy.dispose()
+    return verdict
+
+
+@dataclass
+class Outcome:
+    verdict: Verdict | None
+    kills: list[str]
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict is not None and self.verdict.ok and not self.problems
+
+    def lines(self) -> list[str]:
+        out = [f"kills: {len(self.kills)}"] + [f"problem: {p}" for p in self.problems[:5]]
+        out += self.verdict.lines() if self.verdict else ["no comparison could be made: the views never answered"]
+        return out + ["chaos: PASS" if self.ok else "chaos: FAIL"]
+
+
+async def ordeal(stack: Stack, rng: random.Random, seconds: float, kills: int, quiet_s: float,
+                 settle_s: float) -> Outcome:
+    """On a started stack with the simulator: the kill plan for `seconds`, then stop the writers and compare."""
+    chaos = Chaos(stack, rng)
+    supervisor = asyncio.create_task(chaos.supervise())
+    started = time.monotonic()
+    try:
+        await chaos.run(plan(rng, seconds, kills))
+        await asyncio.sleep(max(0.0, started + seconds - time.monotonic()))
+        print("chaos: writers stop; waiting for the platform to go quiet…", flush=True)
+        stack.stop_service("sim-curhat")  # for good: the supervisor must not bring the writers back
+        verdict = await settle(stack, quiet_s, settle_s, chaos.problems)
+    finally:
+        chaos.stopping.set()
+        await supervisor
+    return Outcome(verdict, chaos.kills, chaos.problems)
+
+
+def simulator_env(seed: int, complaints_per_minute: float, updates_per_minute: float) -> dict[str, dict[str, str]]:
+    """Stack.extra_env for a simulator writing fast (SIM_CURHAT_* settings)."""
+    return {"sim-curhat": {"SIM_CURHAT_COMPLAINTS_PER_MINUTE": str(complaints_per_minute),
+                           "SIM_CURHAT_UPDATES_PER_MINUTE": str(updates_per_minute), "SIM_CURHAT_SEED": str(seed)}}
+
+
+async def run(args: argparse.Namespace) -> int:
+    folder = scratch_folder("palapa-chaos-")
+    stack = Stack(scratch_settings(folder), durable=False, simulate=True, only=CURHAT_FLOW,
+                  extra_env=simulator_env(args.seed, args.complaints_per_minute, args.updates_per_minute),
+                  progress=lambda line: print("  " + line, flush=True))
+    seconds = args.minutes * 60
+    kills = args.kills if args.kills is not None else max(2, round(seconds / 30))
+    print(f"chaos: seed {args.seed}, {args.minutes:g} min, {kills} kills (replay with --seed {args.seed})", flush=True)
+    ok = False
+    try:
+        await stack.start()
+        outcome = await ordeal(stack, random.Random(args.seed), seconds, kills, args.quiet, args.settle_timeout)
+        for line in outcome.lines():
+            print(line)
+        ok = outcome.ok
+        if not ok:
+            print(f"logs kept in {stack.logs}")
+        return 0 if ok else 1
+    finally:
+        stack.stop()
+        if ok and not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="palapa chaos", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--minutes", type=float, default=5)
+    p.add_argument("--seed", type=int, default=random.SystemRandom().randrange(1_000_000))
+    p.add_argument("--kills", type=int, default=None, help="kills in all (default: one per 30 s, at least 2)")
+    p.add_argument("--complaints-per-minute", type=float, default=600)
+    p.add_argument("--updates-per-minute", type=float, default=1200)
+    p.add_argument("--quiet", type=float, default=15, help="seconds without change that count as quiet")
+    p.add_argument("--settle-timeout", type=float, default=180, help="seconds to wait for the views to settle")
+    p.add_argument("--keep", action="store_true", help="keep the temporary folder (logs) even on success")
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    sys.exit(asyncio.run(run(parser().parse_args(argv))))
+
+
+if __name__ == "__main__":
+    main()

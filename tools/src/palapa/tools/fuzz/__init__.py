@@ -1,0 +1,1 @@
+"""`./palapa fuzz`: seeded hostile input (legacy rows, Kafka records, HTTP requests) against a throwaway platform."""

@@ -1,0 +1,44 @@
+"""A throwaway platform for the fuzz and chaos commands: its own broker and databases in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from palapa.devstack import CURHAT_FLOW, DevstackSettings, Stack
+
+
+def scratch_folder(prefix: str) -> Path:
+    """A temporary folder the unprivileged PostgreSQL user can enter (mkdtemp makes it 0700)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    os.chmod(folder, 0o755)
+    return folder
+
+
+def scratch_settings(folder: Path) -> DevstackSettings:
+    """Own Tansu and embedded PostgreSQL whatever the environment names: these commands kill the broker,
+    poison topics and compare every legacy row, which must not touch a shared broker or database."""
+    return DevstackSettings(
+        PALAPA_DATA_DIR=folder, LOG_LEVEL="WARNING", KAFKA_BOOTSTRAP_SERVERS=None, KAFKA_PROFILE=None,
+        DATABASE_URL=None, CURHAT_LEGACY_DATABASE_URL=None, OTEL_EXPORTER_OTLP_ENDPOINT=None,
+    )
+
+
+@asynccontextmanager
+async def bench_stack(prefix: str = "palapa-bench-") -> AsyncIterator[Stack]:
+    """The whole platform on free ports in a temporary folder, no simulator, started and then removed (the
+    benchmarks' stack: the broker and database the environment names are honoured)."""
+    folder = scratch_folder(prefix)
+    settings = DevstackSettings(PALAPA_DATA_DIR=folder, LOG_LEVEL="WARNING")
+    stack = Stack(settings, durable=False, simulate=False, only=CURHAT_FLOW,
+                  progress=lambda line: print("  " + line, flush=True))
+    try:
+        await stack.start()
+        yield stack
+    finally:
+        stack.stop()
+        shutil.rmtree(folder, ignore_errors=True)
