@@ -1,4 +1,4 @@
-"""When a bridged app counts as dormant, and when it is alive again (pure).
+"""Signs of life, when a bridged app counts as dormant, and when it is alive again (pure).
 
 An app the platform can observe (bridged: a bridge speaks for it) that sent no heartbeat and no domain event for
 the threshold becomes a dormant candidate, with its evidence. Only a person retires it (POST /apps/{id}/retire);
@@ -11,8 +11,18 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .domain import App
-from .registry import SYSTEM_ACTOR, Change
+from ..registry.changes import SYSTEM_ACTOR, Change
+from ..registry.domain import App
+
+
+@dataclass(frozen=True)
+class Sign:
+    """An app showed life at `at` (a heartbeat from `bridge`, or a domain event of type `what`)."""
+
+    app_id: str
+    at: datetime
+    what: str
+    bridge: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import openpyxl
 
-from . import census
-from .census import Census, CensusFileError
+from . import parse
+from .parse import Census, CensusFileError
 
 ZIP = b"PK\x03\x04"
 #: An encrypted (password-protected) XLSX, or an old .xls, is an OLE2 compound file, not a zip.
@@ -59,7 +59,7 @@ def _rows(sheet) -> Iterator[tuple[int, list[str]]]:
         if not cells:
             continue
         # and an empty cell at the end of a row is still a column of the form: only data beyond it is too wide
-        cells += [""] * (len(census.COLUMNS) - len(cells))
+        cells += [""] * (len(parse.COLUMNS) - len(cells))
         if line > MAX_ROWS:
             raise CensusFileError(f"Lembar sensus lebih dari {MAX_ROWS:,} baris (baris {line:,} berisi data)"
                                   .replace(",", "."))
@@ -91,7 +91,7 @@ def parse_xlsx(data: bytes) -> Census:
             raise CensusFileError("Berkas XLSX tidak berisi lembar kerja")
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # the sheet's stated size may lie; read until its real last row
-        return census.read_rows(_rows(sheet), Census(encoding="utf-8", delimiter="", format="xlsx"))
+        return parse.read_rows(_rows(sheet), Census(encoding="utf-8", delimiter="", format="xlsx"))
     except CensusFileError:
         raise
     except Exception as exc:  # rows are parsed lazily: broken XML inside the sheet surfaces here
@@ -102,4 +102,4 @@ def parse_xlsx(data: bytes) -> Census:
 
 def parse_any(data: bytes) -> Census:
     """A census body as sent: XLSX when it is a spreadsheet, CSV otherwise."""
-    return parse_xlsx(data) if is_spreadsheet(data) else census.parse(data)
+    return parse_xlsx(data) if is_spreadsheet(data) else parse.parse(data)

@@ -11,7 +11,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from .domain import AUDIENCES
+from ..registry.domain import AUDIENCES
 from .synonyms import InvalidSynonymsError, SynonymGroup, words
 
 SERVICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
@@ -119,7 +119,8 @@ def service_of(row: dict[str, str]) -> Service:
         raise ValueError(f"ID Aplikasi {app_id[:40]!r}: huruf kecil, angka dan '-', 2 sampai 64 karakter")
     audience = _AUDIENCE.get(" ".join(get["audience"].split()).casefold())
     if audience not in AUDIENCES:
-        raise ValueError(f"Sasaran {get['audience'].strip()[:30]!r} tidak dikenal (Masyarakat atau Internal Pemerintah)")
+        raise ValueError(f"Sasaran {get['audience'].strip()[:30]!r} tidak dikenal "
+                         "(Masyarakat atau Internal Pemerintah)")
     requirements = tuple(_text(r, "Persyaratan", limit=300) for r in get["req"].split("|") if r.strip())
     if len(requirements) > MAX_REQUIREMENTS:
         raise ValueError(f"Persyaratan lebih dari {MAX_REQUIREMENTS} butir")
@@ -128,7 +129,8 @@ def service_of(row: dict[str, str]) -> Service:
         app_name=_text(get["app_name"], "Nama Aplikasi", limit=200), opd=_text(get["opd"], "OPD", limit=64),
         field=_text(get["field"], "Bidang", limit=64).casefold(), audience=audience, requirements=requirements,
         fee=_fee(get["fee"]), days=_days(get["days"]), url=_url(get["url"]),
-        keywords=_text(get["kw"], "Kata Kunci", required=False), description=_text(get["desc"], "Keterangan", required=False),
+        keywords=_text(get["kw"], "Kata Kunci", required=False),
+        description=_text(get["desc"], "Keterangan", required=False),
     )
 
 

@@ -6,8 +6,8 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 
+from .changes import SYSTEM_ACTOR, Change
 from .domain import App
-from .registry import SYSTEM_ACTOR, Change
 
 #: What a census import may change: never the bridge a person or the platform configured.
 CENSUS_FIELDS = ("name", "opd", "audience", "channel", "status", "description", "kind", "field", "lifecycle", "url",

@@ -1,4 +1,4 @@
-"""The census import (POST /census) and the rationalization report (GET /report)."""
+"""The census import (POST /census): every readable row into the registry, every refused one answered."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pydantic import BaseModel
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
-from . import census, census_xlsx, registry_store, store
-from .importing import census_changes
-from .registry import RegistryError, check_who
-from .report import report
+from ..registry import store as registry_store
+from ..registry.changes import RegistryError, check_who
+from ..registry.importing import census_changes
+from . import parse, xlsx
 
 #: A city's census is a few thousand rows; anything much larger is not a census form.
 MAX_CENSUS_BYTES = 10 * 1024 * 1024
@@ -57,8 +57,8 @@ def census_router(runtime: Runtime) -> APIRouter:
                 return refusal(413, "too_large", f"Berkas sensus paling besar {MAX_CENSUS_BYTES // 2**20} MB")
         try:
             # in a thread: a large sheet takes a second or two to unzip and read, the event loop must not wait
-            found = await asyncio.to_thread(census_xlsx.parse_any, bytes(data))
-        except census.CensusFileError as exc:
+            found = await asyncio.to_thread(xlsx.parse_any, bytes(data))
+        except parse.CensusFileError as exc:
             return refusal(422, "unreadable_census", str(exc))
         async with runtime.transaction() as tx:
             known = await registry_store.lock_apps(tx.session, [a.app_id for a in found.apps])
@@ -70,13 +70,5 @@ def census_router(runtime: Runtime) -> APIRouter:
             encoding=found.encoding,
             delimiter=found.delimiter, format=found.format,
             refused=[RefusedRow(line=r.line, reason=r.reason) for r in found.refused])
-
-    @router.get("/report")
-    async def rationalization_report() -> dict:
-        """Counts by audience, kind, lifecycle and field, their crossings, and the consolidation plan."""
-        async with runtime.sessions() as session:
-            pairs = await store.all_apps(session)
-            watches = await registry_store.watches(session)
-        return report((app for app, _ in pairs), watches)
 
     return router

@@ -131,7 +131,8 @@ def edit(app: App, patch: dict[str, Any]) -> App:
         v["audience"] = _choice(patch["audience"], "audience", AUDIENCES)
     if "lifecycle" in patch:
         if patch["lifecycle"] == "pensiun":
-            raise RegistryError("use_retire", "Pensiun hanya lewat POST /apps/{app_id}/retire (dengan actor dan reason)")
+            raise RegistryError("use_retire",
+                                "Pensiun hanya lewat POST /apps/{app_id}/retire (dengan actor dan reason)")
         v["lifecycle"] = _choice(patch["lifecycle"], "lifecycle", EDIT_LIFECYCLES)
     if "super_app" in patch:
         v["super_app"] = _choice(patch["super_app"], "super_app", SUPER_APPS, nullable=True)
@@ -200,7 +201,8 @@ def event(change: Change, revision: int) -> Envelope:
     """The catalog event telling this change (key: the app id)."""
     app, at = change.after, change.at
     if change.action == "registered":
-        data = AppRegistered(app_id=app.app_id, app=entry(app), revision=revision, actor=change.actor, reason=change.reason, at=at)
+        data = AppRegistered(app_id=app.app_id, app=entry(app), revision=revision, actor=change.actor,
+                             reason=change.reason, at=at)
     elif change.action == "retired":
         data = AppRetired(app_id=app.app_id, revision=revision, actor=change.actor, reason=change.reason, at=at,
                           previous_lifecycle=change.before.lifecycle if change.before else "aktif")

@@ -1,4 +1,4 @@
-"""The directory's queries: upsert services and synonym groups, correct typos, search (tables in store.py)."""
+"""The directory's queries: upsert services and synonym groups, correct typos, search (tables in tables.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .directory import Service
+from ..tables import directory_words, services, synonym_groups
+from .domain import Service
 from .search import SearchQuery
-from .store import directory_words, services, synonym_groups
 from .synonyms import SynonymGroup, words
 
 TS_CONFIG = "catalog.cari"
@@ -32,7 +32,8 @@ _ADD_WORDS = text("INSERT INTO catalog.directory_words (word) SELECT unnest(:wor
 
 
 def _row(s: Service, now: datetime) -> dict:
-    return {"service_id": s.service_id, **{f: getattr(s, f) for f in SERVICE_FIELDS}, "requirements": list(s.requirements),
+    return {"service_id": s.service_id, **{f: getattr(s, f) for f in SERVICE_FIELDS},
+            "requirements": list(s.requirements),
             "name_key": " ".join(words(s.name)), "updated_at": now}
 
 
@@ -46,7 +47,8 @@ async def upsert_services(session: AsyncSession, found: Sequence[Service], *, re
     stmt = insert(services)
     if replace:
         fields = (*SERVICE_FIELDS, "name_key", "updated_at")
-        stmt = stmt.on_conflict_do_update(index_elements=[services.c.service_id], set_={f: stmt.excluded[f] for f in fields})
+        stmt = stmt.on_conflict_do_update(index_elements=[services.c.service_id],
+                                          set_={f: stmt.excluded[f] for f in fields})
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=[services.c.service_id])
     await session.execute(stmt, [_row(s, now) for s in found])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .domain import App
+from ..registry.domain import App
 
 #: Words every app name may carry; they say nothing about the service.
 GENERIC = frozenset("""aplikasi app apps sistem sis si informasi layanan pelayanan online daring elektronik e m

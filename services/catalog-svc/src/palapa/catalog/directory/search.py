@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .domain import AUDIENCES, BadSearchError
+from ..registry.domain import AUDIENCES, BadSearchError
 from .synonyms import STOPWORDS, words
 
 MAX_QUERY = 200

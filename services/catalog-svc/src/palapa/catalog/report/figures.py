@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from ..census.parse import WARGAKU_FIELDS
+from ..registry.domain import App
 from . import duplicates
-from .census import WARGAKU_FIELDS
-from .domain import App
 
 SERVICE_KINDS = ("layanan publik", "administrasi pemerintahan")
 

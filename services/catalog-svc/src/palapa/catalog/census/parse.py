@@ -1,4 +1,5 @@
-"""Read an OPD census form (CSV, or rows from an XLSX sheet) into apps, naming every row it cannot read with its line and reason (pure)."""
+"""Read an OPD census form (CSV, or rows from an XLSX sheet) into apps, naming every row it cannot read with its
+line and reason (pure)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .domain import App
+from ..registry.domain import App
 
 #: The census form's columns, in its order (headers are matched ignoring case and spaces).
 COLUMNS = ("No", "Nama Aplikasi", "OPD Pengelola", "Alamat URL", "Jenis Aplikasi", "Sasaran Pengguna",
@@ -175,7 +176,7 @@ def read_rows(rows: Iterable[tuple[int, list[str]]], census: Census) -> Census:
 def parse(data: bytes) -> Census:
     """Every app of a census CSV, and every row refused with its line; CensusFileError when no row can be read."""
     if data.startswith(b"PK\x03\x04"):
-        raise CensusFileError("Berkas XLSX bukan CSV; bacalah dengan pembaca XLSX (census_xlsx)")
+        raise CensusFileError("Berkas XLSX bukan CSV; bacalah dengan pembaca XLSX (census/xlsx.py)")
     if b"\x00" in data:
         raise CensusFileError("Berkas berisi karakter NUL: bukan berkas CSV")
     text, encoding = _decode(data)

@@ -1,5 +1,5 @@
-"""The rationalization report as a page in Bahasa Indonesia with charts (GET /report/page), served by the service
-itself: inline SVG and one stylesheet, nothing from elsewhere."""
+"""The rationalization report: its figures as JSON (GET /report), and as a page in Bahasa Indonesia with charts
+(GET /report/page), served by the service itself: inline SVG and one stylesheet, nothing from elsewhere."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from palapa.kit.runtime import Runtime
 
-from .. import registry_store, store
-from ..report import report
+from ..liveness import store as liveness_store
+from ..registry import store
+from .figures import report
 from .render import page
 
 CSS = Path(__file__).with_name("report.css")
@@ -23,15 +24,23 @@ HEADERS = {
 }
 
 
-def report_page_router(runtime: Runtime) -> APIRouter:
+def report_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["report"])
+
+    @router.get("/report")
+    async def rationalization_report() -> dict:
+        """Counts by audience, kind, lifecycle and field, their crossings, and the consolidation plan."""
+        async with runtime.sessions() as session:
+            pairs = await store.all_apps(session)
+            watches = await liveness_store.watches(session)
+        return report((app for app, _ in pairs), watches)
 
     @router.get("/report/page", response_class=HTMLResponse)
     async def report_html() -> HTMLResponse:
         """The report as a page with charts, computed from the registry at each request."""
         async with runtime.sessions() as session:
             pairs = await store.all_apps(session)
-            watches = await registry_store.watches(session)
+            watches = await liveness_store.watches(session)
         return HTMLResponse(page(report((app for app, _ in pairs), watches)), headers=HEADERS)
 
     @router.get("/report/page.css", include_in_schema=False)

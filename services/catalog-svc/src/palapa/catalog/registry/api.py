@@ -1,4 +1,4 @@
-"""The catalog API: the city's apps, searchable, each with whether its bridge is alive."""
+"""The catalog API: the city's apps, searchable, each with whether its bridge is alive; the apps by OPD."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pydantic import BaseModel
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
+from ..settings import CatalogSettings
 from . import domain, store
-from .settings import CatalogSettings
 
 
 class AppRead(BaseModel):
@@ -79,6 +79,28 @@ def apps_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
         now = datetime.now(UTC)
         return AppList(items=[AppRead.of(app, states[app.app_id], now, beat) for app in found])
 
-    # GET /apps/{app_id} (the entry with its health, dormancy and cameras) is in detail.py
+    @router.get("/opds")
+    async def list_opds() -> dict:
+        """The registry by owner: each OPD with its apps (id, name, lifecycle, tier, target) and counts."""
+        async with runtime.sessions() as session:
+            pairs = await store.all_apps(session)
+        return {"items": by_opd(app for app, _ in pairs)}
+
+    # GET /apps/{app_id} (the entry with its health, dormancy and cameras) is in detail.py; edits in edits.py
 
     return router
+
+
+def by_opd(apps) -> list[dict]:
+    """OPD → apps, OPDs by name (case ignored), each app by name."""
+    owners: dict[str, list[domain.App]] = {}
+    for app in apps:
+        owners.setdefault(app.opd.casefold(), []).append(app)
+    out = []
+    for _, members in sorted(owners.items()):
+        members.sort(key=lambda a: a.name.casefold())
+        out.append({"opd": members[0].opd, "total": len(members),
+                    "by_lifecycle": {k: sum(a.lifecycle == k for a in members) for k in domain.LIFECYCLES},
+                    "apps": [{"app_id": a.app_id, "name": a.name, "lifecycle": a.lifecycle, "tier": a.tier,
+                              "super_app": a.super_app, "cluster": a.cluster} for a in members]})
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..census import WARGAKU_FIELDS
+from ..census.parse import WARGAKU_FIELDS
 from .charts import PALETTE, bars, number, stacked
 
 AUDIENCE = {"warga": "Masyarakat", "pegawai": "Internal pemerintah"}
@@ -22,7 +22,8 @@ def _label(mapping: dict[str, str], key: str) -> str:
 
 
 def _card(n: int, text: str, name: str) -> str:
-    return f'<div class="card" data-figure="{name}"><span class="n">{number(n)}</span><span class="t">{escape(text)}</span></div>'
+    return (f'<div class="card" data-figure="{name}"><span class="n">{number(n)}</span>'
+            f'<span class="t">{escape(text)}</span></div>')
 
 
 def _summary(r: dict) -> str:
@@ -127,7 +128,8 @@ def page(r: dict) -> str:
     fields = ", ".join(WARGAKU_FIELDS)
     return f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Peta dan rasionalisasi aplikasi</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/report/page.css"></head>
+<title>Peta dan rasionalisasi aplikasi</title><link rel="icon" href="data:,">\
+<link rel="stylesheet" href="/report/page.css"></head>
 <body><header><h1>Peta dan rasionalisasi aplikasi pemerintah kota</h1>
 <p>Dihitung dari katalog aplikasi saat halaman ini dibuka (data lengkap: <a href="/report">/report</a>).</p></header>
 <main>

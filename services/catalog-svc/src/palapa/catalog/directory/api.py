@@ -15,16 +15,17 @@ from pydantic import BaseModel
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
-from . import directory, directory_store, search, synonyms
-from .directory_cache import CorrectionCache, SynonymCache
-from .domain import BadSearchError
-from .settings import CatalogSettings
+from ..registry.domain import BadSearchError
+from ..settings import CatalogSettings
+from . import domain, search, store, synonyms
+from .cache import CorrectionCache, SynonymCache
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-DATA = files("palapa.catalog") / "data"
-PAGE = Path(__file__).with_name("directory_page")
+DATA = files("palapa.catalog.directory") / "data"
+PAGE = Path(__file__).with_name("page")
 PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                               "frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-cache",
 }
@@ -76,20 +77,20 @@ class SynonymGroupRead(BaseModel):
 
 def _hit(row, portal_url: str) -> dict:
     """A hit as ServiceHit's JSON (built directly: the search answers many, and is the hot path)."""
-    where, url = directory.served_at(row.bridge, row.url, portal_url)
+    where, url = domain.served_at(row.bridge, row.url, portal_url)
     return {"service_id": row.service_id, "name": row.name, "app_id": row.app_id, "app_name": row.app_name,
             "opd": row.opd, "field": row.field, "audience": row.audience, "description": row.description,
-            "requirements": list(row.requirements), "fee": row.fee, "fee_text": directory.fee_text(row.fee),
-            "days": row.days, "days_text": directory.days_text(row.days), "served": {"where": where, "url": url}}
+            "requirements": list(row.requirements), "fee": row.fee, "fee_text": domain.fee_text(row.fee),
+            "days": row.days, "days_text": domain.days_text(row.days), "served": {"where": where, "url": url}}
 
 
 async def load_directory(runtime: Runtime) -> None:
     """At start: the shipped services and synonym groups that are missing (the city's edits are kept)."""
-    found = directory.parse((DATA / "mojokerto-services.csv").read_bytes())
-    groups, _ = directory.parse_synonyms((DATA / "directory-synonyms.csv").read_bytes())
+    found = domain.parse((DATA / "mojokerto-services.csv").read_bytes())
+    groups, _ = domain.parse_synonyms((DATA / "directory-synonyms.csv").read_bytes())
     async with runtime.sessions() as session, session.begin():
-        await directory_store.upsert_services(session, found.services, replace=False)
-        await directory_store.put_synonyms(session, groups, replace=False)
+        await store.upsert_services(session, found.services, replace=False)
+        await store.put_synonyms(session, groups, replace=False)
 
 
 @asynccontextmanager
@@ -126,15 +127,17 @@ def directory_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
             groups = await cache.get(session)
             fixed = await typos.get(session, query.typo_candidates(synonyms.vocabulary(groups)))
             segments = synonyms.expand([fixed.get(w, w) for w in query.words], groups)
-            rows = await directory_store.search(session, query, segments)
+            rows = await store.search(session, query, segments)
         return JSONResponse({"query": query.text, "corrected": fixed, "items": [_hit(r, portal) for r in rows]})
 
-    @router.get("/directory/services/{service_id}", response_model=ServiceHit, responses={404: {"description": "unknown"}})
+    @router.get("/directory/services/{service_id}", response_model=ServiceHit,
+                responses={404: {"description": "unknown"}})
     async def read_service(service_id: str):
-        if not directory.SERVICE_ID.fullmatch(service_id):
-            return refusal(422, "malformed_service_id", "ID layanan hanya huruf kecil, angka dan '-', 2 sampai 64 karakter")
+        if not domain.SERVICE_ID.fullmatch(service_id):
+            return refusal(422, "malformed_service_id",
+                           "ID layanan hanya huruf kecil, angka dan '-', 2 sampai 64 karakter")
         async with _reading(runtime) as session:
-            row = await directory_store.one_service(session, service_id)
+            row = await store.one_service(session, service_id)
         if row is None:
             return refusal(404, "unknown_service", f"Layanan {service_id} tidak ada di direktori")
         return _hit(row, portal)
@@ -147,11 +150,11 @@ def directory_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
         if data is None:
             return refusal(413, "too_large", f"Berkas paling besar {MAX_FILE_BYTES // 2**20} MB")
         try:
-            found = directory.parse(data)
-        except directory.DirectoryFileError as exc:
+            found = domain.parse(data)
+        except domain.DirectoryFileError as exc:
             return refusal(422, "unreadable_file", str(exc))
         async with runtime.sessions() as session, session.begin():
-            inserted, updated = await directory_store.upsert_services(session, found.services)
+            inserted, updated = await store.upsert_services(session, found.services)
         typos.forget()
         return Imported(read=len(found.services), inserted=inserted, updated=updated,
                         refused=[{"line": line, "reason": reason} for line, reason in found.refused])
@@ -159,7 +162,7 @@ def directory_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
     @router.delete("/directory/services/{service_id}", status_code=204, responses={404: {"description": "unknown"}})
     async def delete_service(service_id: str):
         async with runtime.sessions() as session, session.begin():
-            if not await directory_store.delete_service(session, service_id[:64]):
+            if not await store.delete_service(session, service_id[:64]):
                 return refusal(404, "unknown_service", f"Layanan {service_id[:64]} tidak ada di direktori")
         return None
 
@@ -167,7 +170,7 @@ def directory_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
     async def list_synonyms():
         """The city's abbreviations and synonyms: each group's phrases find each other."""
         async with _reading(runtime) as session:
-            groups = await directory_store.all_synonyms(session)
+            groups = await store.all_synonyms(session)
         return [SynonymGroupRead(group_id=g.group_id, terms=list(g.terms)) for g in groups]
 
     @router.put("/directory/synonyms/{group_id}", response_model=SynonymGroupRead,
@@ -179,7 +182,7 @@ def directory_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
         except synonyms.InvalidSynonymsError as exc:
             return refusal(422, "invalid_synonyms", str(exc))
         async with runtime.sessions() as session, session.begin():
-            await directory_store.put_synonyms(session, [group])
+            await store.put_synonyms(session, [group])
         cache.forget()
         typos.forget()
         return SynonymGroupRead(group_id=group.group_id, terms=list(group.terms))
@@ -187,7 +190,7 @@ def directory_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
     @router.delete("/directory/synonyms/{group_id}", status_code=204, responses={404: {"description": "unknown"}})
     async def delete_synonyms(group_id: str):
         async with runtime.sessions() as session, session.begin():
-            if not await directory_store.delete_synonyms(session, group_id[:64]):
+            if not await store.delete_synonyms(session, group_id[:64]):
                 return refusal(404, "unknown_synonyms", f"Grup sinonim {group_id[:64]} tidak ada")
         cache.forget()
         return None

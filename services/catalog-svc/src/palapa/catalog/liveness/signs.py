@@ -1,52 +1,22 @@
-"""Signs of life reaching the registry: domain-event traffic per app, and what a sign changes in an entry."""
+"""What signs of life change in registry entries: a dormant app is active again, a first heartbeat makes an app
+bridged (the changes saved with their history and events)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.envelope import Envelope
 
-from . import registry_store, store
-from .lifecycle import revive
-from .registry import SYSTEM_ACTOR, Change
-from .registry_store import app_activity
-
-
-@dataclass(frozen=True)
-class Sign:
-    """An app showed life at `at` (a heartbeat from `bridge`, or a domain event of type `what`)."""
-
-    app_id: str
-    at: datetime
-    what: str
-    bridge: str | None = None
-
-
-async def record_traffic(session: AsyncSession, signs: Sequence[Sign]) -> None:
-    """Keep, per app, the newest domain event seen and how many were seen (one statement for a batch)."""
-    per_app: dict[str, dict] = {}
-    for s in signs:
-        row = per_app.setdefault(s.app_id, {"app_id": s.app_id, "last_event_at": s.at, "last_event_type": s.what,
-                                            "events_seen": 0})
-        row["events_seen"] += 1
-        if s.at >= row["last_event_at"]:
-            row["last_event_at"], row["last_event_type"] = s.at, s.what
-    if not per_app:
-        return
-    stmt = insert(app_activity)
-    newer = stmt.excluded.last_event_at >= func.coalesce(app_activity.c.last_event_at, stmt.excluded.last_event_at)
-    await session.execute(stmt.on_conflict_do_update(index_elements=[app_activity.c.app_id], set_={
-        "last_event_at": func.greatest(app_activity.c.last_event_at, stmt.excluded.last_event_at),
-        "last_event_type": case((newer, stmt.excluded.last_event_type), else_=app_activity.c.last_event_type),
-        "events_seen": app_activity.c.events_seen + stmt.excluded.events_seen,
-    }), list(per_app.values()))
+from ..registry import store as registry_store
+from ..registry.changes import SYSTEM_ACTOR, Change
+from ..tables import apps as apps_table
+from . import store
+from .domain import Sign, revive
 
 
 async def apply_signs(session: AsyncSession, signs: Sequence[Sign], threshold: timedelta) -> list[Envelope]:
@@ -60,7 +30,7 @@ async def apply_signs(session: AsyncSession, signs: Sequence[Sign], threshold: t
     ids = list(newest)
     if not ids:
         return []
-    apps = store.apps.c
+    apps = apps_table.c
     touched = (await session.execute(select(apps.app_id).where(apps.app_id.in_(ids)).where(
         (apps.lifecycle == "dorman") | (apps.bridge.is_(None) & apps.app_id.in_(list(bridged) or [""]))))).scalars()
     touched = list(touched)
@@ -80,6 +50,5 @@ async def apply_signs(session: AsyncSession, signs: Sequence[Sign], threshold: t
             changes.append(back)
     revived = [c.after.app_id for c in changes if c.after.lifecycle == "aktif" and c.before.lifecycle == "dorman"]
     for app_id in revived:
-        await registry_store.rewatch(session, app_id, now)
+        await store.rewatch(session, app_id, now)
     return await registry_store.save(session, changes)
-

@@ -11,9 +11,10 @@ from pydantic import BaseModel
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
-from . import domain, registry_store, store
+from ..liveness import store as liveness_store
+from ..settings import CatalogSettings
+from . import domain, store
 from .api import AppRead
-from .settings import CatalogSettings
 
 
 class AppHealth(BaseModel):
@@ -75,9 +76,9 @@ def detail_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
             pair = await store.one_app(session, app_id)
             if pair is None:
                 return refusal(404, "unknown_app", f"Aplikasi {app_id} tidak ada di katalog")
-            activity = (await registry_store.activity(session, app_id)).get(app_id) or {}
-            watch = (await registry_store.watches(session, app_id)).get(app_id)
-            cams = await registry_store.cameras_of(session, app_id)
+            activity = (await liveness_store.activity(session, app_id)).get(app_id) or {}
+            watch = (await liveness_store.watches(session, app_id)).get(app_id)
+            cams = await liveness_store.cameras_of(session, app_id)
         app, state = pair
         now = datetime.now(UTC)
         signs = [t for t in (activity.get("last_event_at"), state.last_heartbeat_at if state else None) if t]

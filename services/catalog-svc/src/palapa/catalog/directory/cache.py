@@ -6,7 +6,7 @@ import time
 
 from palapa.kit.runtime import Runtime
 
-from . import directory_store, synonyms
+from . import store, synonyms
 
 SYNONYMS_TTL_SECONDS = 5.0  # another replica's edit is seen within this
 
@@ -19,7 +19,7 @@ class SynonymCache:
 
     async def get(self, session) -> list[synonyms.SynonymGroup]:
         if time.monotonic() - self.at > SYNONYMS_TTL_SECONDS:
-            self.groups, self.at = await directory_store.all_synonyms(session), time.monotonic()
+            self.groups, self.at = await store.all_synonyms(session), time.monotonic()
         return self.groups
 
     def forget(self) -> None:
@@ -38,7 +38,7 @@ class CorrectionCache:
         fresh = {w: hit[0] for w in candidates if (hit := self.known.get(w)) and now - hit[1] < self.ttl}
         missing = [w for w in candidates if w not in fresh]
         if missing:
-            found = await directory_store.corrections(session, missing)
+            found = await store.corrections(session, missing)
             if len(self.known) + len(missing) > self.size:
                 self.known.clear()
             for w in missing:

@@ -17,9 +17,9 @@ from sqlalchemy.dialects.postgresql import insert
 from palapa.kit.loops import Backoff, Outage, pause
 from palapa.kit.runtime import Runtime
 
-from . import registry_store, store
-from .lifecycle import Signs, is_silent, mark_dormant
-from .registry_store import app_activity, app_watch
+from ..registry import store as registry_store
+from ..tables import app_activity, app_watch, apps, bridges
+from .domain import Signs, is_silent, mark_dormant
 
 log = logging.getLogger(__name__)
 
@@ -29,22 +29,22 @@ async def check(runtime: Runtime, threshold: timedelta, now: datetime | None = N
     now = now or datetime.now(UTC)
     async with runtime.transaction() as tx:
         s = tx.session
-        a = store.apps.c
+        a = apps.c
         ids = list((await s.execute(
             select(a.app_id).where(a.lifecycle == "aktif", a.bridge.is_not(None)))).scalars())
         if not ids:
             return []
         new = insert(app_watch).values([{"app_id": i, "watched_since": now} for i in ids])
         await s.execute(new.on_conflict_do_nothing())
-        apps = await registry_store.lock_apps(s, ids)  # under the registry lock: replicas take turns
-        beats = dict((await s.execute(select(store.bridges.c.app_id, store.bridges.c.last_heartbeat_at)
-                                      .where(store.bridges.c.app_id.in_(ids)))).all())
+        known = await registry_store.lock_apps(s, ids)  # under the registry lock: replicas take turns
+        beats = dict((await s.execute(select(bridges.c.app_id, bridges.c.last_heartbeat_at)
+                                      .where(bridges.c.app_id.in_(ids)))).all())
         events = dict((await s.execute(select(app_activity.c.app_id, app_activity.c.last_event_at)
                                        .where(app_activity.c.app_id.in_(ids)))).all())
         since = dict((await s.execute(select(app_watch.c.app_id, app_watch.c.watched_since)
                                       .where(app_watch.c.app_id.in_(ids)))).all())
         changes = []
-        for app_id, app in apps.items():
+        for app_id, app in known.items():
             signs = Signs(beats.get(app_id), events.get(app_id), since[app_id])
             if is_silent(app, signs, now, threshold):
                 changes.append(mark_dormant(app, signs, now, threshold))

@@ -12,9 +12,10 @@ from pydantic import BaseModel
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
-from . import domain, registry, registry_store, store
-from .registry import Change, RegistryError
-from .settings import CatalogSettings
+from ..liveness import store as liveness_store
+from ..settings import CatalogSettings
+from . import changes, domain, store
+from .changes import Change, RegistryError
 
 MAX_BODY = 64 * 1024
 
@@ -70,11 +71,11 @@ def registry_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
     async def change(app_id: str, make) -> dict | Any:
         """Lock the entry, build the change with `make(app) -> Change`, save it and publish its event."""
         async with runtime.transaction() as tx:
-            known = await registry_store.lock_apps(tx.session, [app_id])
+            known = await store.lock_apps(tx.session, [app_id])
             if app_id not in known:
                 raise RegistryError("unknown_app", f"Aplikasi {app_id} tidak ada di katalog", status=404)
             c = await make(tx.session, known[app_id])
-            events = await registry_store.save(tx.session, [c])
+            events = await store.save(tx.session, [c])
             tx.publish(*events)
         return {"app_id": app_id, "revision": events[0].data.revision if events else None,
                 "changes": {k: {"before": b, "after": a} for k, (b, a) in c.fields.items()}}
@@ -85,19 +86,19 @@ def registry_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
         try:
             _check_id(app_id)
             body = await _body(request)
-            actor, reason = registry.check_who(body.get("actor"), body.get("reason"))
+            actor, reason = changes.check_who(body.get("actor"), body.get("reason"))
             patch = body.get("changes")
             if not isinstance(patch, dict):
                 raise RegistryError("invalid_changes", "changes harus objek {kolom: nilai}")
 
             async def make(session, app):
-                after = registry.edit(app, patch)
+                after = changes.edit(app, patch)
                 c = Change(app, after, "changed", actor, reason, datetime.now(UTC))
                 if not c.fields:
                     raise RegistryError("no_change", "Nilai baru sama dengan yang tercatat; tidak ada yang diubah")
                 if "lifecycle" in c.fields and after.lifecycle == "aktif":
                     # a person vouches for the app: the dormancy clock starts again from now
-                    await registry_store.rewatch(session, app_id, c.at)
+                    await liveness_store.rewatch(session, app_id, c.at)
                 return c
 
             return await change(app_id, make)
@@ -110,7 +111,7 @@ def registry_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
         try:
             _check_id(app_id)
             body = await _body(request)
-            actor, reason = registry.check_who(body.get("actor"), body.get("reason"))
+            actor, reason = changes.check_who(body.get("actor"), body.get("reason"))
 
             async def make(session, app):
                 pair = await store.one_app(session, app_id)
@@ -118,11 +119,11 @@ def registry_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
                 if domain.liveness(app, pair[1], now, default_heartbeat_seconds=beat) == "hidup":
                     raise RegistryError("app_alive", f"Aplikasi {app_id} masih mengirim heartbeat; hentikan "
                                                      "bridge-nya dulu sebelum mempensiunkan", status=409)
-                activity = (await registry_store.activity(session, app_id)).get(app_id)
+                activity = (await liveness_store.activity(session, app_id)).get(app_id)
                 if activity and activity["last_event_at"] and now - activity["last_event_at"] < threshold:
                     raise RegistryError("app_alive", f"Aplikasi {app_id} masih mengirim event (terakhir "
                                                      f"{activity['last_event_at']:%Y-%m-%d %H:%M} UTC)", status=409)
-                return Change(app, registry.retire(app), "retired", actor, reason, now)
+                return Change(app, changes.retire(app), "retired", actor, reason, now)
 
             return await change(app_id, make)
         except RegistryError as exc:
@@ -140,32 +141,11 @@ def registry_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
         async with runtime.sessions() as session:
             if await store.one_app(session, app_id) is None:
                 return refusal(404, "unknown_app", f"Aplikasi {app_id} tidak ada di katalog")
-            rows = await registry_store.history(session, app_id, limit=limit, before=before)
+            rows = await store.history(session, app_id, limit=limit, before=before)
         items = [HistoryEntry(**{**r, "changes": {k: {"before": v[0], "after": v[1]} for k, v in r["changes"].items()}})
                  for r in rows]
         last = items[-1].revision if items else None
         return HistoryPage(app_id=app_id, items=items, next_before=last if last and last > 1 else None)
 
-    @router.get("/opds")
-    async def list_opds() -> dict:
-        """The registry by owner: each OPD with its apps (id, name, lifecycle, tier, target) and counts."""
-        async with runtime.sessions() as session:
-            pairs = await store.all_apps(session)
-        return {"items": by_opd(app for app, _ in pairs)}
-
     return router
 
-
-def by_opd(apps) -> list[dict]:
-    """OPD → apps, OPDs by name (case ignored), each app by name."""
-    owners: dict[str, list[domain.App]] = {}
-    for app in apps:
-        owners.setdefault(app.opd.casefold(), []).append(app)
-    out = []
-    for _, members in sorted(owners.items()):
-        members.sort(key=lambda a: a.name.casefold())
-        out.append({"opd": members[0].opd, "total": len(members),
-                    "by_lifecycle": {k: sum(a.lifecycle == k for a in members) for k in domain.LIFECYCLES},
-                    "apps": [{"app_id": a.app_id, "name": a.name, "lifecycle": a.lifecycle, "tier": a.tier,
-                              "super_app": a.super_app, "cluster": a.cluster} for a in members]})
-    return out
