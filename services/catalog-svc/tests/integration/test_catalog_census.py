@@ -10,7 +10,7 @@ import pytest
 import uvicorn
 
 from palapa.catalog import cli
-from palapa.catalog.census import COLUMNS
+from palapa.catalog.census.parse import COLUMNS
 from palapa.catalog.main import create_app
 from palapa.testkit import eventually
 
@@ -48,7 +48,8 @@ async def test_an_imported_app_is_in_the_registry_with_its_classification_and_th
 
 
 async def test_refused_rows_come_back_with_their_line_and_the_rest_is_imported(catalog):
-    body = (b"No;Nama Aplikasi;OPD Pengelola;Alamat URL;Jenis Aplikasi;Sasaran Pengguna;Bidang Layanan;Status;Keterangan\n"
+    body = (b"No;Nama Aplikasi;OPD Pengelola;Alamat URL;Jenis Aplikasi;Sasaran Pengguna;Bidang Layanan;Status;"
+            b"Keterangan\n"
             b"1;Sapa;Diskominfo;;Layanan Publik;Masyarakat;Pengaduan;Aktif;\n"
             b"2;;Diskominfo;;Layanan Publik;Masyarakat;Pengaduan;Aktif;\n")
     res = (await catalog.http.post("/census", content=body)).json()

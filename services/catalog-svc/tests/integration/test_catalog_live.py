@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from palapa.catalog import store
+from palapa.catalog import tables
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import BridgeHeartbeat, RowQuarantined
 from palapa.contracts.topics import BRIDGE_HEARTBEATS
@@ -59,7 +59,8 @@ async def test_an_old_heartbeat_arriving_late_does_not_replace_a_newer_one(catal
     await producer.send(heartbeat(now - timedelta(minutes=5), lag=98.0, app_id="sentinel"))  # comes after both
     async def sentinel_seen():
         async with catalog.runtime.sessions() as s:
-            return (await s.execute(select(store.bridges.c.app_id).where(store.bridges.c.app_id == "sentinel"))).first()
+            bridges = tables.bridges
+            return (await s.execute(select(bridges.c.app_id).where(bridges.c.app_id == "sentinel"))).first()
     await eventually(sentinel_seen, what="the heartbeat after the late one")
     body = (await catalog.http.get("/apps/curhat-ning-ita")).json()
     assert (body["liveness"], body["lag_seconds"]) == ("hidup", 0.0)

@@ -80,7 +80,8 @@ async def test_every_bad_edit_is_refused_with_its_reason_and_changes_nothing(cat
 async def test_retiring_needs_a_person_and_a_reason_and_happens_once(catalog, topic_reader):
     refused = await catalog.http.post("/apps/si-makel/retire", json={"actor": "bagpem.andi"})
     assert (refused.status_code, refused.json()["reason"]) == (422, "invalid_reason")
-    res = await catalog.http.post("/apps/si-makel/retire", json={"actor": "bagpem.andi", "reason": "Dilebur ke Kantorku"})
+    res = await catalog.http.post("/apps/si-makel/retire",
+                                  json={"actor": "bagpem.andi", "reason": "Dilebur ke Kantorku"})
     assert res.status_code == 200, res.text
     assert res.json()["changes"]["lifecycle"] == {"before": "aktif", "after": "pensiun"}
     again = await catalog.http.post("/apps/si-makel/retire", json={"actor": "bagpem.andi", "reason": "lagi"})
@@ -124,7 +125,7 @@ async def test_two_dormancy_checks_at_once_mark_a_silent_app_once(catalog):
     import asyncio
     from datetime import UTC, datetime, timedelta
 
-    from palapa.catalog import dormancy
+    from palapa.catalog.liveness import dormancy
 
     # a check now begins watching curhat-ning-ita (the start's own check may not have run yet on a busy machine)
     assert await dormancy.check(catalog.runtime, timedelta(days=30), datetime.now(UTC)) == []

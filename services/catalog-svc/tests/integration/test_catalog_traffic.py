@@ -72,7 +72,8 @@ async def test_domain_events_quarantine_and_cameras_show_in_each_entry(live_sett
         bridged = await entry_where(catalog, "psc-119", lambda b: b["tier"] == "terhubung", "psc-119 bridged")
         assert (bridged["bridge"], bridged["health"]["freshness_lag_seconds"]) == ("bridge-psc119", 0.4)
         latest = (await catalog.http.get("/apps/psc-119/history")).json()["items"][0]
-        assert (latest["actor"], latest["changes"]["tier"]) == ("catalog-svc", {"before": "tautan", "after": "terhubung"})
+        assert (latest["actor"], latest["changes"]["tier"]) == (
+            "catalog-svc", {"before": "tautan", "after": "terhubung"})
         pbb = await entry_where(catalog, "cek-pbb", lambda b: b["health"]["events_seen"] == 1, "the paid bill")
         assert datetime.fromisoformat(pbb["health"]["last_event_at"]) < now + timedelta(minutes=10)  # clock skew cut
 

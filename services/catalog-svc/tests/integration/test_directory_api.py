@@ -2,7 +2,7 @@
 
 import pytest
 
-from palapa.catalog.directory import COLUMNS
+from palapa.catalog.directory.domain import COLUMNS
 
 pytestmark = pytest.mark.integration
 

@@ -4,8 +4,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from palapa.catalog.domain import App, BadSearchError, BridgeState, InvalidAppError, check_search, liveness, search
-from palapa.catalog.seed import SEED
+from palapa.catalog.registry.domain import (
+    App,
+    BadSearchError,
+    BridgeState,
+    InvalidAppError,
+    check_search,
+    liveness,
+    search,
+)
+from palapa.catalog.registry.seed import SEED
 
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 CURHAT = next(a for a in SEED if a.app_id == "curhat-ning-ita")

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from palapa.catalog.census import CensusFileError, app_id, parse
-from palapa.catalog.report import report
+from palapa.catalog.census.parse import CensusFileError, app_id, parse
+from palapa.catalog.report.figures import report
 
 SAMPLE = Path(__file__).parents[2] / "data" / "surabaya-census.csv"
 HEADER = "no ; NAMA  APLIKASI;opd pengelola;Alamat URL;jenis aplikasi;Sasaran Pengguna;Bidang Layanan;STATUS;Keterangan"
@@ -46,7 +46,8 @@ def test_every_bad_row_is_refused_with_its_line_and_reason():
 
 
 def test_a_comma_separated_latin1_file_is_read():
-    text = "No,Nama Aplikasi,OPD Pengelola,Alamat URL,Jenis Aplikasi,Sasaran Pengguna,Bidang Layanan,Status,Keterangan\n"
+    text = ("No,Nama Aplikasi,OPD Pengelola,Alamat URL,Jenis Aplikasi,Sasaran Pengguna,Bidang Layanan,Status,"
+            "Keterangan\n")
     text += '1,"Café, Kota",Disbudporapar,,Website Profil,Masyarakat,,Tidak Aktif,lama\n'
     census = parse(text.encode("latin-1"))
     assert census.refused == [] and (census.encoding, census.delimiter) == ("latin-1", ",")

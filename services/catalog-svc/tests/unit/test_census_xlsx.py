@@ -7,8 +7,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from palapa.catalog.census import CensusFileError
-from palapa.catalog.census_xlsx import MAX_ROWS, parse_any, parse_xlsx, text
+from palapa.catalog.census.parse import CensusFileError
+from palapa.catalog.census.xlsx import MAX_ROWS, parse_any, parse_xlsx, text
 
 
 def xlsx(*rows, at: dict[int, list] | None = None) -> bytes:
@@ -116,7 +116,8 @@ def test_broken_xml_inside_a_real_workbook_is_refused_not_raised():
 
 
 @pytest.mark.parametrize(("value", "shown"), [
-    (None, ""), (7.0, "7"), (0.1, "0.1"), (3, "3"), (True, "Ya"), (dt.datetime(2024, 5, 6, 7, 8), "2024-05-06 07:08:00"),
+    (None, ""), (7.0, "7"), (0.1, "0.1"), (3, "3"), (True, "Ya"),
+    (dt.datetime(2024, 5, 6, 7, 8), "2024-05-06 07:08:00"),
     (dt.time(9, 30), "09:30:00"), (" Aktif ", " Aktif "),
 ])
 def test_cells_become_the_text_an_opd_typed(value, shown):

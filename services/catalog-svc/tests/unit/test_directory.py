@@ -2,9 +2,10 @@
 
 import pytest
 
-from palapa.catalog import directory, search
-from palapa.catalog.domain import BadSearchError
-from palapa.catalog.synonyms import InvalidSynonymsError, SynonymGroup, expand, words
+from palapa.catalog.directory import domain as directory
+from palapa.catalog.directory import search
+from palapa.catalog.directory.synonyms import InvalidSynonymsError, SynonymGroup, expand, words
+from palapa.catalog.registry.domain import BadSearchError
 
 KTP = SynonymGroup.of("ktp", ["KTP", "kartu tanda penduduk", "KTP-el", "e-KTP"])
 AKTA = SynonymGroup.of("akta", ["akta", "akte"])
@@ -66,7 +67,8 @@ def test_a_query_keeps_at_most_twelve_words_and_odd_characters_only_separate_the
 
 def test_the_data_file_refuses_bad_rows_with_their_line_and_reads_the_rest():
     rows = [
-        "ktp-el-baru;Pembuatan KTP-el;dukcapil;Dukcapil;DISPENDUKCAPIL;Kependudukan;Masyarakat;KK|Foto;0;1;;e-ktp;Rekam",
+        "ktp-el-baru;Pembuatan KTP-el;dukcapil;Dukcapil;DISPENDUKCAPIL;Kependudukan;Masyarakat;KK|Foto;0;1;;e-ktp;"
+        "Rekam",
         "KTP;Nama;dukcapil;Dukcapil;D;f;Masyarakat;;0;1;;;",
         "sktm;SKTM;siks;SIKS;DINSOS;kemiskinan;Semua;;0;1;;;",
         "pbg;PBG;simbg;SIMBG;DPMPTSP;perizinan;Masyarakat;;;28;javascript:alert(1);;",
@@ -80,7 +82,8 @@ def test_the_data_file_refuses_bad_rows_with_their_line_and_reads_the_rest():
         (3, ["ID", "Layanan"]), (4, ["Sasaran", "'Semua'"]), (5, ["Alamat", "URL"]), (6, ["Hari", "Kerja"]),
         (8, ["ID", "Layanan"])]
     ktp, kir = found.services
-    assert (ktp.requirements, ktp.fee, ktp.days, ktp.field, ktp.audience) == (("KK", "Foto"), 0, 1, "kependudukan", "warga")
+    assert (ktp.requirements, ktp.fee, ktp.days, ktp.field, ktp.audience) == (
+        ("KK", "Foto"), 0, 1, "kependudukan", "warga")
     assert (kir.fee, directory.fee_text(kir.fee)) == (87000, "Rp87.000")
 
 
@@ -96,7 +99,7 @@ def test_a_file_that_is_no_directory_is_refused_whole(data, says):
 def test_the_shipped_sample_and_synonyms_read_without_a_refused_line():
     from importlib.resources import files
 
-    data = files("palapa.catalog") / "data"
+    data = files("palapa.catalog.directory") / "data"
     found = directory.parse((data / "mojokerto-services.csv").read_bytes())
     groups, refused = directory.parse_synonyms((data / "directory-synonyms.csv").read_bytes())
     assert found.refused == [] and refused == [] and len(found.services) >= 40 and len(groups) >= 15

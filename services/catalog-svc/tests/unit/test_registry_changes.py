@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from palapa.catalog.domain import App
-from palapa.catalog.importing import census_changes, seed_changes
-from palapa.catalog.lifecycle import Signs, is_silent, mark_dormant, revive
-from palapa.catalog.registry import Change, RegistryError, check_who, diff, edit, event, retire
+from palapa.catalog.liveness.domain import Signs, is_silent, mark_dormant, revive
+from palapa.catalog.registry.changes import Change, RegistryError, check_who, diff, edit, event, retire
+from palapa.catalog.registry.domain import App
+from palapa.catalog.registry.importing import census_changes, seed_changes
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 APP = App(app_id="sapa-warga", name="Sapa Warga", opd="Diskominfo", audience="warga", channel="web", status="aktif",

@@ -3,9 +3,9 @@ small census's own figures, duplicates and dormant candidates."""
 
 from pathlib import Path
 
-from palapa.catalog import census
-from palapa.catalog.duplicates import groups, words
-from palapa.catalog.report import report
+from palapa.catalog.census import parse as census
+from palapa.catalog.report.duplicates import groups, words
+from palapa.catalog.report.figures import report
 
 SAMPLE = Path(__file__).parents[2] / "data" / "surabaya-census.csv"
 HEADER = "No;Nama Aplikasi;OPD Pengelola;Alamat URL;Jenis Aplikasi;Sasaran Pengguna;Bidang Layanan;Status;Keterangan\n"

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from palapa.catalog import census
-from palapa.catalog.report import report
-from palapa.catalog.report_page.render import page
+from palapa.catalog.census import parse as census
+from palapa.catalog.report.figures import report
+from palapa.catalog.report.render import page
 
 SAMPLE = Path(__file__).parents[2] / "data" / "surabaya-census.csv"
 
@@ -31,8 +31,10 @@ def test_names_from_a_spreadsheet_are_escaped():
 
 
 def test_a_large_duplicate_group_lists_a_few_apps_and_counts_the_rest():
-    rows = "".join(f"{i};Antrian Puskesmas {i};OPD {i};;Layanan Publik;Masyarakat;Kesehatan;Aktif;\n" for i in range(20))
-    body = "No;Nama Aplikasi;OPD Pengelola;Alamat URL;Jenis Aplikasi;Sasaran Pengguna;Bidang Layanan;Status;Keterangan\n"
+    rows = "".join(f"{i};Antrian Puskesmas {i};OPD {i};;Layanan Publik;Masyarakat;Kesehatan;Aktif;\n"
+                   for i in range(20))
+    body = ("No;Nama Aplikasi;OPD Pengelola;Alamat URL;Jenis Aplikasi;Sasaran Pengguna;Bidang Layanan;Status;"
+            "Keterangan\n")
     html = page(report(census.parse((body + rows).encode()).apps))
     assert html.count("Antrian Puskesmas") == 8 and "dan 12 aplikasi lainnya" in html
 

@@ -13,28 +13,29 @@ from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
-from . import dormancy, handlers, registry_store, store
-from .api import apps_router
-from .census_api import census_router
-from .detail import detail_router
-from .directory_api import directory_page_router, directory_router, load_directory
-from .importing import seed_changes
-from .registry_api import registry_router
-from .report_page import report_page_router
-from .seed import SEED
+from . import tables
+from .census.api import census_router
+from .directory.api import directory_page_router, directory_router, load_directory
+from .liveness import dormancy, handlers
+from .registry import store as registry_store
+from .registry.api import apps_router
+from .registry.detail import detail_router
+from .registry.edits import registry_router
+from .registry.importing import seed_changes
+from .registry.seed import SEED
+from .report.api import report_router
 from .settings import CatalogSettings
-from .traffic import register_traffic
 
 SERVICE = "catalog-svc"
 
 
 def create_app(settings: CatalogSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
     """The catalog-svc app: the seeded registry of apps, kept current by bridge heartbeats."""
-    runtime = Runtime(settings, SERVICE, store.metadata, exporter=exporter)
+    runtime = Runtime(settings, SERVICE, tables.metadata, exporter=exporter)
     dormant_after = timedelta(days=settings.dormant_after_days)
     handlers.register(runtime, dormant_after)
     if settings.follow_traffic:
-        register_traffic(runtime, dormant_after)
+        handlers.register_traffic(runtime, dormant_after)
     stop_checking = asyncio.Event()
 
     async def load_seed() -> None:
@@ -55,7 +56,7 @@ def create_app(settings: CatalogSettings, *, exporter: SpanExporter | None = Non
     return service_app(
         runtime, title="Palapa catalog-svc",
         routers=[detail_router(runtime, settings), registry_router(runtime, settings), apps_router(runtime, settings),
-                 census_router(runtime), report_page_router(runtime), directory_router(runtime, settings),
+                 census_router(runtime), report_router(runtime), directory_router(runtime, settings),
                  directory_page_router(settings)],
         topics=ALL_TOPICS, publishes=[CATALOG_APPS], on_start=[load_seed, load_services, start_checking],
         on_stop=[stop_checks],

@@ -1,0 +1,1 @@
+"""The OPD census form (CSV or XLSX) read into registry entries: POST /census."""
