@@ -24,12 +24,16 @@ def env(event) -> Envelope:
 
 @pytest.fixture
 async def taxbill(kafka_bootstrap, database_url):
-    settings = TaxBillSettings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu")
+    settings = TaxBillSettings(
+        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu"
+    )
     async with running(create_app(settings), name="taxbill-svc") as svc:
         yield svc
 
 
-async def test_a_citizen_finds_a_bill_by_nop_in_any_spelling_and_year_with_amount_due_date_and_payment(taxbill, producer):
+async def test_a_citizen_finds_a_bill_by_nop_in_any_spelling_and_year_with_amount_due_date_and_payment(
+    taxbill, producer
+):
     for year, amount in ((2025, 1_100_000), (2026, 1_250_000)):
         await producer.send(env(TaxBillIssued(nop=NOP, year=year, amount_due=amount, due_date=date(year, 8, 31),
                                               paid=year == 2025, source_app="cek-pbb", issued_at=AT)))
@@ -61,7 +65,8 @@ async def test_a_citizen_finds_a_bill_by_nop_in_any_spelling_and_year_with_amoun
 async def test_a_bad_nop_or_year_is_a_400_and_an_unknown_bill_a_404_each_with_a_reason_in_bahasa_indonesia(taxbill):
     for bad in ("35.76.010", "3576010001002012300", "%00", "35.76.O10.001.002-0123.0", "٣٥٧٦٠١٠٠٠١٠٠٢٠١٢٣٠"):
         r = await taxbill.http.get(f"/tax-bills/{bad}", params={"year": 2026})
-        assert r.status_code == 400 and r.json()["reason"] == "malformed_nop" and "NOP tidak valid" in r.json()["detail"]
+        assert r.status_code == 400 and r.json()["reason"] == "malformed_nop"
+        assert "NOP tidak valid" in r.json()["detail"]
     for year in ("26", "abcd", "99999", "-2026", "٢٠٢٦", "1800"):
         r = await taxbill.http.get(f"/tax-bills/{NOP}", params={"year": year})
         assert r.status_code == 400 and r.json()["reason"] == "malformed_year", year

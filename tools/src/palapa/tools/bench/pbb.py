@@ -72,7 +72,8 @@ async def drop_and_wait(db: AsyncEngine, export: Export, folder: Path, name: str
 
     async def done() -> bool:
         async with db.connect() as conn:
-            row = (await conn.execute(text("SELECT position_name, position_done FROM bridge_pbb.export_checkpoint"))).first()
+            query = text("SELECT position_name, position_done FROM bridge_pbb.export_checkpoint")
+            row = (await conn.execute(query)).first()
             if row is None or row.position_name != name or not row.position_done:
                 return False
             if not read_at:
