@@ -111,7 +111,8 @@ def test_a_server_clock_off_by_hours_is_not_taken_as_skew():
 
 
 @pytest.mark.parametrize(("column", "value", "reason"), [
-    ("tgl_update", "9999-12-31 00:00:00", "implausible_tgl_update: 9999-12-31 00:00:00 is later than the page was read"),
+    ("tgl_update", "9999-12-31 00:00:00",
+     "implausible_tgl_update: 9999-12-31 00:00:00 is later than the page was read"),
     ("tgl_pengajuan", "01/01/0001 00:00", "implausible_tgl_pengajuan: 0001-01-01 00:00:00 is outside 2000-01-01 … "
                                           "the time the page was read"),
     ("tgl_pengajuan", "31/12/9999 00:00", "implausible_tgl_pengajuan: 9999-12-31 00:00:00 is outside 2000-01-01 … "
