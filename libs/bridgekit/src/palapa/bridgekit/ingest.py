@@ -89,8 +89,10 @@ AlsoStage = Callable[[Transaction, list[tuple[SourceRecord, Translated]]], Await
 class Stats:
     """What the heartbeat reports: counters since start and the source's health."""
 
+    rows_read: int = 0  # every row read ends as exactly one of the three below
     rows_translated: int = 0
     rows_quarantined: int = 0
+    rows_unchanged: int = 0  # skipped: the same fingerprint as handled (or an older version of a push source)
     events_emitted: int = 0
     polls: int = 0
     legacy_reachable: bool = True
@@ -108,7 +110,8 @@ class Stats:
 class Ingested:
     emitted: int
     quarantined: int
-    handled: int
+    handled: int  # translated or quarantined
+    unchanged: int = 0  # skipped by fingerprint
 
 
 @dataclass
@@ -161,7 +164,7 @@ class Bridge:
         position = read_from if read_from is not None else (
             self.position if self.position is not None else await self.load_position())
         now = datetime.now(UTC)
-        emitted = quarantined = handled = 0
+        emitted = quarantined = handled = skipped = 0
         states, quarantine_rows, translated = [], [], []
         async with self.runtime.transaction() as tx:
             s = tx.session
@@ -174,6 +177,7 @@ class Bridge:
                 prev = last.get(record.source_id)
                 fp = record.fingerprint
                 if unchanged(record, prev):
+                    skipped += 1
                     continue
                 handled += 1
                 result = self._translate(record, prev)
@@ -201,8 +205,21 @@ class Bridge:
             if next_position != stored:  # a push (webhook) leaves the position: one write less on its fast path
                 await self.checkpoint.save(s, next_position, now)
         self.position = next_position
-        self._count(Ingested(emitted, quarantined, handled))
-        return Ingested(emitted, quarantined, handled)
+        self.count_read(len(records))
+        done = Ingested(emitted, quarantined, handled, skipped)
+        self._count(done)
+        return done
+
+    def count_read(self, rows: int) -> None:
+        """Rows read from the source: each ends translated, quarantined or unchanged, and is counted there."""
+        self.stats.rows_read += rows
+
+    def count_unchanged(self, rows: int) -> None:
+        """Rows skipped as unchanged by fingerprint: counted per app and logged, never dropped unseen."""
+        if rows:
+            self.stats.rows_unchanged += rows
+            self.runtime.metrics.bridge_rows.labels(app=self.app_id, outcome="unchanged").inc(rows)
+            log.debug("%d %s rows unchanged since handled (same fingerprint): skipped", rows, self.what)
 
     def _count(self, done: Ingested) -> None:
         self.stats.rows_translated += done.handled - done.quarantined
@@ -211,6 +228,7 @@ class Bridge:
         rows_metric = self.runtime.metrics.bridge_rows
         rows_metric.labels(app=self.app_id, outcome="translated").inc(done.handled - done.quarantined)
         rows_metric.labels(app=self.app_id, outcome="quarantined").inc(done.quarantined)
+        self.count_unchanged(done.unchanged)
 
     def _translate(self, record: SourceRecord, prev: LastState | None) -> Translated | Quarantine:
         try:

@@ -115,7 +115,7 @@ def _moment(spec: FieldSpec, raw: Any, shown: str, tz: tzinfo) -> datetime | dat
             parsed = datetime.fromisoformat(shown)
         except ValueError:
             raise UnusableError(f"bad_date: {spec.column}={safe_text(shown, 40)!r} is no ISO date") from None
-    if not EARLIEST_FIELD <= parsed < LATEST_FIELD:  # '0001-01-01' or '9999-12-31': a placeholder, never a date
+    if not EARLIEST_FIELD <= parsed.replace(tzinfo=None) < LATEST_FIELD:  # '0001-01-01', '9999-12-31': no date
         raise UnusableError(f"implausible_date: {spec.column}={shown!r} is outside "
                             f"{EARLIEST_FIELD:%Y} … {LATEST_FIELD:%Y}")
     if spec.kind == "date":
