@@ -3,6 +3,8 @@ the new position in ONE transaction, under the checkpoint's row lock (compare-an
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import time
 import traceback
@@ -26,6 +28,19 @@ log = logging.getLogger(__name__)
 
 class CheckpointMovedError(RuntimeError):
     """Another bridge instance moved the position in the checkpoint; this batch's work is discarded and redone."""
+
+
+def quarantine_key(settings: Any) -> bytes:
+    """The bridge settings' quarantine key (the development default for settings without one)."""
+    from .settings import DEV_QUARANTINE_KEY
+
+    key = getattr(settings, "quarantine_key", None)
+    return (key.get_secret_value() if key is not None else DEV_QUARANTINE_KEY).encode()
+
+
+def source_key(key: bytes, app_id: str, source_id: str) -> str:
+    """HMAC-SHA256 of '<app>:<source id>': finds a quarantined row again, and tells nothing without the key."""
+    return hmac.new(key, f"{app_id}:{source_id}".encode(), hashlib.sha256).hexdigest()
 
 
 def subject_of(event: Event) -> str:
@@ -139,6 +154,10 @@ class Bridge:
     def source(self) -> str:
         return f"/apps/{self.app_id}"
 
+    def source_key(self, source_id: str) -> str:
+        """The keyed hash (HMAC-SHA256) by which a quarantined row of this app is found again."""
+        return source_key(quarantine_key(self.runtime.settings), self.app_id, source_id)
+
     async def load_position(self) -> Position:
         """The stored position (creating the checkpoint row on first start, so later batches can lock it)."""
         async with self.runtime.sessions() as s, s.begin():
@@ -248,4 +267,6 @@ class Bridge:
             row=self.mask_row(record.row), seen_at=now,
         )
         tx.publish(Envelope(event, source=self.source, subject=f"{self.app_id}:{record.source_id}"))
-        out.append(self.states.quarantine_row(record.source_id, reason, record.row, record.changed_at, now))
+        # the quarantine table keeps the masked row too, and a keyed hash to find it again (no identity in clear)
+        out.append(self.states.quarantine_row(record.source_id, reason, event.row, record.changed_at, now,
+                                              self.source_key(record.source_id)))
