@@ -84,7 +84,8 @@ async def test_a_row_that_cannot_be_translated_is_quarantined_masked_and_the_bat
     assert "3576012345670002" not in quarantined["3"].data.reason  # the exception quoted a NIK: masked
     assert "3576012345670002" not in str(quarantined["2"].data.row)
     table = {r["source_id"]: r for r in await kit.rows(kit.tables.quarantine)}
-    assert table[2]["row"]["nik"] == "3576012345670002"  # the bridge's own table keeps the raw row
+    assert table[2]["row"]["nik"] == "3576********0002"  # the bridge's own table keeps no identity in clear
+    assert table[2]["source_key"] == bridge.source_key("2") and len(table[2]["source_key"]) == 64
     states = {r["source_id"]: r for r in await kit.rows(kit.tables.row_state)}
     assert states[2]["quarantine_reason"] == "unknown_status: 'X'" and states[2]["status"] is None
     assert (bridge.stats.rows_translated, bridge.stats.rows_quarantined, bridge.stats.events_emitted) == (2, 2, 2)

@@ -28,13 +28,13 @@ class Table:
     def _sorted(self):
         return sorted(self.rows.values(), key=lambda r: r.key)
 
-    async def scan(self, last, lookback_seconds, batch_size, *, handled=None, window=True):
+    async def scan(self, last, window, batch_size, *, handled=None):
         out = []
-        if window and last.ts is not None:
-            start = last.scan_start(lookback_seconds)
+        if window is not None and last.ts is not None:
             handled = handled or {}
-            out += [r for r in self._sorted() if start.ts <= r.ts and r.key <= last.key
-                    and handled.get(r.id, (None, None))[1] != r.digest]
+            strays = window.strays_before
+            out += [r for r in self._sorted() if (window.since <= r.ts or (strays and r.ts < strays))
+                    and r.key <= last.key and handled.get(r.id, (None, None))[1] != r.digest]
         out += [r for r in self._sorted() if last.is_before(r.key)][:batch_size]
         self.handed += [r.id for r in out]
         return out
@@ -44,9 +44,20 @@ class Table:
         return beyond[0].ts if beyond else None
 
 
-def poller(bridge, table, record, batch_size=100):
-    return SqlPoller(bridge, table, lookback_seconds=2, batch_size=batch_size,
-                     plausible=lambda r: r.ts < datetime(2100, 1, 1), record=record, name="kit")
+class Clock:
+    """The source's clock, as the poller asks for it: set by the test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    async def __call__(self) -> datetime:
+        return self.now
+
+
+def poller(bridge, table, record, batch_size=100, lookback=2, clock=None):
+    return SqlPoller(bridge, table, lookback_seconds=lookback, batch_size=batch_size,
+                     plausible=lambda r, now: datetime(2000, 1, 1) <= r.ts < datetime(2100, 1, 1), record=record,
+                     name="kit", clock=clock or Clock(T + timedelta(hours=1)), earliest=datetime(2000, 1, 1))
 
 
 async def test_the_window_re_reads_only_rows_whose_digest_changed_and_catches_a_late_commit(kit, fake):
@@ -146,3 +157,67 @@ async def test_metrics_show_each_bridge_s_lag_last_poll_and_rows_by_outcome(scop
     assert 'palapa_bridge_last_poll_timestamp_seconds{app="app-a"' in text
     assert 'palapa_bridge_last_poll_timestamp_seconds{app="app-b"' not in text  # never polled
     assert b.stats.polls == 0
+
+
+async def test_a_row_committed_after_rows_with_later_timestamps_is_bridged_exactly_once(kit, fake):
+    Row, table, clock = fake.Row, Table(), Clock(T)
+    bridge = kit.bridge()
+    p = poller(bridge, table, fake.record, lookback=120, clock=clock)
+    for i in range(2, 12):  # ten rows committed over 30 s while row 1's transaction, stamped at T, stays open
+        table.put(Row(i, T + timedelta(seconds=3 * i)))
+        clock.now = T + timedelta(seconds=3 * i)
+        await p.poll_once()
+    assert bridge.position == TimestampPosition(T + timedelta(seconds=33), 11)
+    table.put(Row(1, T))  # the open transaction commits: 33 s behind the position
+    for _ in range(3):
+        await p.poll_once()
+    tickets = [e.data.ticket for e in await kit.outbox()]
+    assert sorted(tickets) == sorted(f"PKM-{i}" for i in range(1, 12))  # each once, the late one too
+
+
+async def test_a_position_carried_ahead_by_a_fast_clock_still_reads_rows_stamped_by_the_source_clock(kit, fake):
+    Row, table, clock = fake.Row, Table(), Clock(T)
+    bridge = kit.bridge()
+    p = poller(bridge, table, fake.record, lookback=120, clock=clock)
+    table.put(Row(1, T + timedelta(hours=2)))  # an app server whose clock runs two hours ahead
+    await p.poll_once()
+    assert bridge.position == TimestampPosition(T + timedelta(hours=2), 1)
+    clock.now = T + timedelta(seconds=5)
+    table.put(Row(2, T + timedelta(seconds=4)))  # stamped by the source's own clock: behind the position
+    await p.poll_once()
+    await p.poll_once()
+    assert sorted(e.data.ticket for e in await kit.outbox()) == ["PKM-1", "PKM-2"]
+
+
+async def test_a_row_stamped_in_year_one_behind_every_window_is_still_read_once(kit, fake):
+    Row, table = fake.Row, Table()
+    bridge = kit.bridge()
+    p = poller(bridge, table, fake.record)
+    table.put(Row(1, T))
+    await p.poll_once()
+    table.put(Row(2, datetime(1, 1, 1), status="X"))  # typed in after the position moved on
+    await p.poll_once()
+    await p.poll_once()
+    quarantined = await kit.rows(kit.tables.quarantine)
+    assert [q["source_id"] for q in quarantined] == [2]
+    assert table.handed.count(2) == 1  # remembered by digest: not read again at every poll
+
+
+async def test_every_row_read_ends_translated_quarantined_or_unchanged_and_the_counts_add_up(kit, fake):
+    Row, table = fake.Row, Table()
+    bridge = kit.bridge()
+    p = poller(bridge, table, fake.record, lookback=120)
+    table.put(Row(1, T))
+    table.put(Row(2, T, status="X"))
+    table.put(Row(3, T + timedelta(seconds=1), status="0"))
+    await p.poll_once()
+    p.handled.clear()  # as after a restart: the window is read again, row_state knows every row
+    await p.poll_once()
+    table.put(Row(4, T + timedelta(seconds=2)))
+    await p.poll_once()
+    s = bridge.stats
+    assert (s.rows_read, s.rows_translated, s.rows_quarantined, s.rows_unchanged) == (7, 3, 1, 3)
+    assert s.rows_read == s.rows_translated + s.rows_quarantined + s.rows_unchanged
+    text = kit.runtime.metrics.render().decode()
+    assert 'palapa_bridge_rows_total{app="kit-test",outcome="unchanged",service="kit-test"} 3.0' in text
+    assert 'palapa_bridge_rows_read_total{app="kit-test",service="kit-test"} 7.0' in text

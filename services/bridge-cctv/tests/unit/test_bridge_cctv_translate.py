@@ -143,3 +143,11 @@ def test_every_firmware_status_word_is_read(typed, online):
 def test_a_coordinate_that_is_no_finite_number_is_unreadable(typed):
     with pytest.raises(UnreadableError):
         normalise.coordinates(typed, "112.43")
+
+
+@pytest.mark.parametrize("check", ["01/01/0001 00:00:00", "31/12/9999 23:59:59"])
+def test_a_check_time_that_cannot_be_true_is_refused_with_the_reason(check):
+    obs = observed()["status:CCTV-001"]
+    bad = translate.Observation(**{**obs.__dict__, "rows": ({**obs.rows[0], "terakhir_cek": check},)})
+    result = translate.translate(bad, None, WIB)
+    assert result.events == () and result.reason.startswith("implausible_terakhir_cek: ")

@@ -1,12 +1,12 @@
 """The same legacy reader against MariaDB, the dialect the real PHP app runs on (127.0.0.1:3306)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
 from palapa.bridge_curhat.legacy import LegacyReader, make_legacy_engine
 from palapa.bridge_curhat.translate import translate
-from palapa.bridgekit.sqlpoll import TimestampPosition
+from palapa.bridgekit.sqlpoll import TimestampPosition, Window
 from palapa.contracts.topics import BRIDGE_QUARANTINE, COMPLAINT_INTAKE
 from palapa.kit.clock import zone
 from palapa.testkit import eventually
@@ -32,13 +32,14 @@ async def test_the_legacy_reader_reads_mariadb_rows_as_they_are_in_position_orde
         assert await reader.read_after(TimestampPosition(T, b), 10) == []
         assert await reader.oldest_unread(TimestampPosition(T, a)) == T
         # the lookback re-reads the window behind the position
-        assert [r.id_pengaduan for r in await reader.scan(TimestampPosition(T, b), 2, 10)] == [c, a, b]
-        assert [r.id_pengaduan for r in await reader.scan(TimestampPosition(T, b), 0, 10)] == [a, b]
+        behind = Window(T - timedelta(seconds=2))
+        assert [r.id_pengaduan for r in await reader.scan(TimestampPosition(T, b), behind, 10)] == [c, a, b]
+        assert [r.id_pengaduan for r in await reader.scan(TimestampPosition(T, b), Window(T), 10)] == [a, b]
         # rows whose digest the bridge holds are not read again; a row changed within the same second is
         handled = {r.id_pengaduan: (r.tgl_update, r.digest) for r in rows}
-        assert await reader.scan(TimestampPosition(T, b), 2, 10, handled=handled) == []
+        assert await reader.scan(TimestampPosition(T, b), behind, 10, handled=handled) == []
         await legacy_mariadb.update(a, status="3", at=T)
-        assert [r.id_pengaduan for r in await reader.scan(TimestampPosition(T, b), 2, 10, handled=handled)] == [a]
+        assert [r.id_pengaduan for r in await reader.scan(TimestampPosition(T, b), behind, 10, handled=handled)] == [a]
         [event] = translate(rows[1], None, zone("Asia/Jakarta"))
         assert (event.status, event.category, event.reporter_nik_masked) == ("in_progress", "Jalan Rusak",
                                                                              "3576********0002")

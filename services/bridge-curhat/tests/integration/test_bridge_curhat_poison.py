@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from palapa.bridge_curhat import store
+from palapa.bridgekit.ingest import source_key
 from palapa.contracts.topics import BRIDGE_QUARANTINE, COMPLAINT_INTAKE
 from palapa.kit.failures import RECORD_MAX_BYTES
 from palapa.testkit import eventually
@@ -55,11 +56,16 @@ async def test_oversized_and_implausible_rows_are_quarantined_masked_and_the_nex
     assert f"tb_pengaduan {typed} quarantined: unparseable_tgl_lapor" in logged
     assert NIK not in logged and PHONE not in logged
 
-    # the raw row stays in the bridge's own database, where the legacy data already is
+    # the quarantine table keeps no identity in clear: the masked row, found again by its keyed hash
+    q_table = store.quarantine
     async with bridge.runtime.sessions() as s:
-        raw = dict((await s.execute(select(store.quarantine.c.source_id, store.quarantine.c.row))).all())
-    assert (raw[typed]["nik"], raw[typed]["no_hp"]) == ("3576 0123 4567 0002", PHONE)
-    assert raw[typed]["nama_pelapor"] == NIK and len(raw[huge]["isi_laporan"]) == 2_090_000
+        kept = dict((await s.execute(select(q_table.c.source_id, q_table.c.row))).all())
+        wanted = source_key(b"palapa-dev-quarantine-key", "curhat-ning-ita", str(typed))
+        found = (await s.execute(select(q_table.c.source_id).where(q_table.c.source_key == wanted))).all()
+    assert kept[typed] == published and [r.source_id for r in found] == [typed]
+    for row in kept.values():
+        for secret in (NIK, PHONE, "3576 0123 4567 0002", "Siti Aminah"):
+            assert secret not in str(row)
 
 
 async def test_a_row_stamped_in_year_one_is_quarantined_and_the_position_stays_where_the_lookback_works(

@@ -57,5 +57,5 @@ def test_settings_refuse_an_unsupported_legacy_database_or_zone():
     with pytest.raises(ValueError, match="unknown time zone"):
         BridgeCurhatSettings(legacy_database_url="mysql://root@h/c", legacy_timezone="Asia/Mojokerto")
     s = BridgeCurhatSettings(legacy_database_url="mysql://root@h/c")
-    assert (s.http_port, s.poll_interval_seconds, s.batch_size, s.lookback_seconds) == (8104, 0.2, 1000, 2)
+    assert (s.http_port, s.poll_interval_seconds, s.batch_size, s.lookback_seconds) == (8104, 0.2, 1000, 120)
     assert (s.app_id, s.opd, s.heartbeat_seconds) == ("curhat-ning-ita", "DISKOMINFO", 10.0)

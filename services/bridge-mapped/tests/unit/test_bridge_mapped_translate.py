@@ -59,6 +59,12 @@ def test_rows_the_mapping_cannot_translate_are_quarantined_with_the_reason():
     assert run({**CALLED, "no_antrian": "A" * 10}).events  # plain text goes through as written
 
 
+def test_a_field_dated_in_year_one_or_9999_is_refused_never_passed_on():
+    for value in ("01/01/0001 00:00:00", "31/12/9999 23:59:59"):
+        result = run({**CALLED, "jam_panggil": value})
+        assert result == Quarantine(f"implausible_date: jam_panggil={value!r} is outside 1900 … 2100"), value
+
+
 def test_blank_optional_fields_are_left_out():
     [event] = run({**CALLED, "loket": "", "kd_poli": None}).events
     assert (event.counter, event.clinic) == (None, None)

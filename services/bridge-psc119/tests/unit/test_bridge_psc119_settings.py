@@ -16,5 +16,5 @@ def test_without_a_secret_the_bridge_polls_fast_and_with_one_the_poll_is_a_safet
 @pytest.mark.parametrize(("secret", "env"), [("short", "development"), ("dev-" + "0" * 32, "production")])
 def test_a_short_or_development_secret_is_refused(secret, env):
     with pytest.raises(ValidationError, match="WEBHOOK_SECRET"):
-        BridgePsc119Settings(webhook_secret=secret, PALAPA_ENV=env,
+        BridgePsc119Settings(webhook_secret=secret, PALAPA_ENV=env, quarantine_key="q" * 32,
                              DATABASE_URL="postgresql+asyncpg://u:real-password@db/palapa")

@@ -108,3 +108,17 @@ def test_no_event_or_reason_carries_the_applicants_name_nik_or_phone():
 def test_a_server_clock_off_by_hours_is_not_taken_as_skew():
     assert translate.skew_of(OBSERVED, "2026-11-25 09:47:00", WIB) == timedelta(0)
     assert translate.skew_of(OBSERVED, "bukan tanggal", WIB) == timedelta(0)
+
+
+@pytest.mark.parametrize(("column", "value", "reason"), [
+    ("tgl_update", "9999-12-31 00:00:00",
+     "implausible_tgl_update: 9999-12-31 00:00:00 is later than the page was read"),
+    ("tgl_pengajuan", "01/01/0001 00:00", "implausible_tgl_pengajuan: 0001-01-01 00:00:00 is outside 2000-01-01 … "
+                                          "the time the page was read"),
+    ("tgl_pengajuan", "31/12/9999 00:00", "implausible_tgl_pengajuan: 9999-12-31 00:00:00 is outside 2000-01-01 … "
+                                          "the time the page was read"),
+])
+def test_a_date_that_cannot_be_true_is_refused_with_the_reason_never_replaced(column, value, reason):
+    obs = page("page1.xml")["3101"]
+    bad = translate.Observed({**obs.row, column: value}, obs.observed_at, obs.skew)
+    assert translate.translate(bad, None, WIB) == translate.Result(reason=reason)

@@ -3,6 +3,8 @@ the new position in ONE transaction, under the checkpoint's row lock (compare-an
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import time
 import traceback
@@ -26,6 +28,19 @@ log = logging.getLogger(__name__)
 
 class CheckpointMovedError(RuntimeError):
     """Another bridge instance moved the position in the checkpoint; this batch's work is discarded and redone."""
+
+
+def quarantine_key(settings: Any) -> bytes:
+    """The bridge settings' quarantine key (the development default for settings without one)."""
+    from .settings import DEV_QUARANTINE_KEY
+
+    key = getattr(settings, "quarantine_key", None)
+    return (key.get_secret_value() if key is not None else DEV_QUARANTINE_KEY).encode()
+
+
+def source_key(key: bytes, app_id: str, source_id: str) -> str:
+    """HMAC-SHA256 of '<app>:<source id>': finds a quarantined row again, and tells nothing without the key."""
+    return hmac.new(key, f"{app_id}:{source_id}".encode(), hashlib.sha256).hexdigest()
 
 
 def subject_of(event: Event) -> str:
@@ -89,8 +104,10 @@ AlsoStage = Callable[[Transaction, list[tuple[SourceRecord, Translated]]], Await
 class Stats:
     """What the heartbeat reports: counters since start and the source's health."""
 
+    rows_read: int = 0  # every row read ends as exactly one of the three below
     rows_translated: int = 0
     rows_quarantined: int = 0
+    rows_unchanged: int = 0  # skipped: the same fingerprint as handled (or an older version of a push source)
     events_emitted: int = 0
     polls: int = 0
     legacy_reachable: bool = True
@@ -108,7 +125,8 @@ class Stats:
 class Ingested:
     emitted: int
     quarantined: int
-    handled: int
+    handled: int  # translated or quarantined
+    unchanged: int = 0  # skipped by fingerprint
 
 
 @dataclass
@@ -136,6 +154,10 @@ class Bridge:
     def source(self) -> str:
         return f"/apps/{self.app_id}"
 
+    def source_key(self, source_id: str) -> str:
+        """The keyed hash (HMAC-SHA256) by which a quarantined row of this app is found again."""
+        return source_key(quarantine_key(self.runtime.settings), self.app_id, source_id)
+
     async def load_position(self) -> Position:
         """The stored position (creating the checkpoint row on first start, so later batches can lock it)."""
         async with self.runtime.sessions() as s, s.begin():
@@ -161,7 +183,7 @@ class Bridge:
         position = read_from if read_from is not None else (
             self.position if self.position is not None else await self.load_position())
         now = datetime.now(UTC)
-        emitted = quarantined = handled = 0
+        emitted = quarantined = handled = skipped = 0
         states, quarantine_rows, translated = [], [], []
         async with self.runtime.transaction() as tx:
             s = tx.session
@@ -174,6 +196,7 @@ class Bridge:
                 prev = last.get(record.source_id)
                 fp = record.fingerprint
                 if unchanged(record, prev):
+                    skipped += 1
                     continue
                 handled += 1
                 result = self._translate(record, prev)
@@ -201,8 +224,21 @@ class Bridge:
             if next_position != stored:  # a push (webhook) leaves the position: one write less on its fast path
                 await self.checkpoint.save(s, next_position, now)
         self.position = next_position
-        self._count(Ingested(emitted, quarantined, handled))
-        return Ingested(emitted, quarantined, handled)
+        self.count_read(len(records))
+        done = Ingested(emitted, quarantined, handled, skipped)
+        self._count(done)
+        return done
+
+    def count_read(self, rows: int) -> None:
+        """Rows read from the source: each ends translated, quarantined or unchanged, and is counted there."""
+        self.stats.rows_read += rows
+
+    def count_unchanged(self, rows: int) -> None:
+        """Rows skipped as unchanged by fingerprint: counted per app and logged, never dropped unseen."""
+        if rows:
+            self.stats.rows_unchanged += rows
+            self.runtime.metrics.bridge_rows.labels(app=self.app_id, outcome="unchanged").inc(rows)
+            log.debug("%d %s rows unchanged since handled (same fingerprint): skipped", rows, self.what)
 
     def _count(self, done: Ingested) -> None:
         self.stats.rows_translated += done.handled - done.quarantined
@@ -211,6 +247,7 @@ class Bridge:
         rows_metric = self.runtime.metrics.bridge_rows
         rows_metric.labels(app=self.app_id, outcome="translated").inc(done.handled - done.quarantined)
         rows_metric.labels(app=self.app_id, outcome="quarantined").inc(done.quarantined)
+        self.count_unchanged(done.unchanged)
 
     def _translate(self, record: SourceRecord, prev: LastState | None) -> Translated | Quarantine:
         try:
@@ -230,4 +267,6 @@ class Bridge:
             row=self.mask_row(record.row), seen_at=now,
         )
         tx.publish(Envelope(event, source=self.source, subject=f"{self.app_id}:{record.source_id}"))
-        out.append(self.states.quarantine_row(record.source_id, reason, record.row, record.changed_at, now))
+        # the quarantine table keeps the masked row too, and a keyed hash to find it again (no identity in clear)
+        out.append(self.states.quarantine_row(record.source_id, reason, event.row, record.changed_at, now,
+                                              self.source_key(record.source_id)))

@@ -29,13 +29,17 @@ class BridgeCollector:
     def collect(self):
         labels = ["service", "app"]
         lag = GaugeMetricFamily("palapa_bridge_lag_seconds",
-                                "How long the oldest unread source change has waited (at the last heartbeat)", labels=labels)
+                                "How long the oldest unread source change has waited (at the last heartbeat)",
+                                labels=labels)
         last = GaugeMetricFamily("palapa_bridge_last_poll_timestamp_seconds",
                                  "Unix time of the last poll that read the source", labels=labels)
         up = GaugeMetricFamily("palapa_bridge_source_up", "1 when the last poll reached the source", labels=labels)
         polls = CounterMetricFamily("palapa_bridge_polls", "Polls that read the source", labels=labels)
         events = CounterMetricFamily("palapa_bridge_events", "Events staged by the bridge", labels=labels)
-        quarantined = CounterMetricFamily("palapa_bridge_quarantined_rows", "Rows quarantined since start", labels=labels)
+        quarantined = CounterMetricFamily("palapa_bridge_quarantined_rows", "Rows quarantined since start",
+                                          labels=labels)
+        read = CounterMetricFamily("palapa_bridge_rows_read",
+                                   "Rows read since start: translated + quarantined + unchanged", labels=labels)
         for app, bridge in sorted(self.bridges.items()):
             stats, values = bridge.stats, [self.service, app]
             if stats.lag_seconds is not None:
@@ -46,7 +50,8 @@ class BridgeCollector:
             polls.add_metric(values, stats.polls)
             events.add_metric(values, stats.events_emitted)
             quarantined.add_metric(values, stats.rows_quarantined)
-        return [lag, last, up, polls, events, quarantined]
+            read.add_metric(values, stats.rows_read)
+        return [lag, last, up, polls, events, quarantined, read]
 
     def describe(self):
         return self.collect()

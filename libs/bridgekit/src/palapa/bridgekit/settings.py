@@ -6,6 +6,8 @@ from pydantic import Field, SecretStr, model_validator
 
 from palapa.kit.settings import PLACEHOLDER_SECRETS, ServiceSettings
 
+DEV_QUARANTINE_KEY = "palapa-dev-quarantine-key"
+
 
 class BridgeSettings(ServiceSettings):
     """Polling, heartbeat and the app the bridge speaks for."""
@@ -17,12 +19,25 @@ class BridgeSettings(ServiceSettings):
     opd: str = Field(min_length=1)
     # the bearer token of POST /admin/bridges/{app_id}/replay; unset = replay disabled
     admin_token: SecretStr | None = None
+    # keys the hash (HMAC) by which a quarantined row is found again; the development default is refused in production
+    quarantine_key: SecretStr = SecretStr(DEV_QUARANTINE_KEY)
 
     @model_validator(mode="after")
     def _real_admin_token_in_production(self):
         token = self.admin_token.get_secret_value() if self.admin_token else None
-        if self.environment == "production" and token is not None and (len(token) < 16 or token in PLACEHOLDER_SECRETS):
-            raise ValueError("the admin token must be at least 16 characters and no placeholder when PALAPA_ENV=production")
+        if self.environment == "production" and token is not None and (len(token) < 16
+                                                                      or token in PLACEHOLDER_SECRETS):
+            raise ValueError("the admin token must be at least 16 characters and no placeholder "
+                             "when PALAPA_ENV=production")
+        return self
+
+    @model_validator(mode="after")
+    def _real_quarantine_key_in_production(self):
+        key = self.quarantine_key.get_secret_value()
+        if self.environment == "production" and (len(key) < 32 or key in PLACEHOLDER_SECRETS
+                                                 or key == DEV_QUARANTINE_KEY or key.startswith("palapa-dev")):
+            raise ValueError("the quarantine key must be at least 32 characters and no placeholder "
+                             "when PALAPA_ENV=production")
         return self
 
     def admin_token_value(self) -> str | None:

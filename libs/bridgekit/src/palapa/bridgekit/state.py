@@ -29,7 +29,8 @@ class RowStates:
     def __init__(self, tables: BridgeTables, app_id: str | None = None) -> None:
         self.tables = tables
         self._key = tables.row_state.c.source_id.type.python_type
-        # app-scoped tables (bridge_tables(app_scoped=True)) hold several apps' rows: every read and write names this one
+        # app-scoped tables (bridge_tables(app_scoped=True)) hold several apps' rows: every read and write names
+        # this one
         self.app_id = app_id if "app_id" in tables.row_state.c else None
         if "app_id" in tables.row_state.c and not app_id:
             raise ValueError("app-scoped bridge tables need the app id")
@@ -70,9 +71,11 @@ class RowStates:
             states,
         )
 
-    def quarantine_row(self, source_id: str, reason: str, row: dict, changed_at: datetime, now: datetime) -> dict:
-        return {**self._app, "source_id": self._key(source_id), "reason": reason, "row": row, "legacy_updated_at": changed_at,
-                "seen_at": now}
+    def quarantine_row(self, source_id: str, reason: str, row: dict, changed_at: datetime, now: datetime,
+                       source_key: str | None = None) -> dict:
+        """A quarantine row: `row` masked by the caller, `source_key` the keyed hash to find it again."""
+        return {**self._app, "source_id": self._key(source_id), "reason": reason, "row": row,
+                "legacy_updated_at": changed_at, "seen_at": now, "source_key": source_key}
 
     async def quarantine(self, session: AsyncSession, rows: list[dict]) -> None:
         if rows:

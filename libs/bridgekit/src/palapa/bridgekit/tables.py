@@ -52,7 +52,9 @@ def bridge_tables(metadata: MetaData, position_columns: Sequence[Column],
         *([Column("app_id", String(64), nullable=False)] if app_scoped else []),
         Column("source_id", source_id_type, nullable=False, index=True),
         Column("reason", Text, nullable=False),
-        Column("row", JSON, nullable=False),
+        Column("row", JSON, nullable=False),  # masked: the quarantine keeps no identity in clear
+        # HMAC-SHA256 of '<app>:<source id>' under the bridge's quarantine key: finds a row again without its id
+        Column("source_key", String(64), nullable=True, index=True),
         Column("legacy_updated_at", DateTime(timezone=False), nullable=False),
         Column("seen_at", DateTime(timezone=True), nullable=False),
     )

@@ -127,12 +127,19 @@ def _one(obs: Observation, read):
     return readings[0]
 
 
+EARLIEST_CHECK = datetime(2000, 1, 1)
+
+
 def change_time(obs: Observation, tz: tzinfo) -> datetime:
     """When the camera's condition changed: its check time on the legacy clock, corrected by the skew the
     server's own time showed; the bridge's time when absent, unreadable or in the future."""
     checked = normalise.check_time(obs.rows[0].get("terakhir_cek")) if isinstance(obs.rows[0], dict) else None
     if checked is None:
         return obs.observed_at
+    if not EARLIEST_CHECK <= checked <= obs.observed_at.astimezone(tz).replace(tzinfo=None) + timedelta(days=1):
+        # '0001-01-01' or '9999-12-31' is no clock's error: the row is refused, the date never passed on
+        raise UnreadableError(f"implausible_terakhir_cek: {checked.isoformat(sep=' ')} is before "
+                              f"{EARLIEST_CHECK:%Y} or more than a day after it was read")
     try:
         at = (checked.replace(tzinfo=tz) + obs.skew).astimezone(UTC)
     except OverflowError:
@@ -152,11 +159,12 @@ def translate(obs: Observation, last_state: str | None, tz: tzinfo, app_id: str 
         if not obs.registered:
             raise UnreadableError(f"unregistered_camera: {obs.camera_id} has a status but no registry entry")
         online = _one(obs, condition)
+        state = "online" if online else "offline"
+        changed_at = change_time(obs, tz)
     except UnreadableError as exc:
         return Result(reason=str(exc))
-    state = "online" if online else "offline"
     if state == last_state:
         return Result(state=state)
     kind = CameraCameOnline if online else CameraWentOffline
     # first sight counts as a change too: the catalog learns each camera's condition once
-    return Result((kind(camera_id=obs.camera_id, app_id=app_id, changed_at=change_time(obs, tz)),), state)
+    return Result((kind(camera_id=obs.camera_id, app_id=app_id, changed_at=changed_at),), state)

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from palapa.bridgekit.sqlpoll import TimestampPosition
+from palapa.bridgekit.sqlpoll import TimestampPosition, Window
 from palapa.kit.db import make_engine
 
 from .translate import LegacyRow
@@ -86,18 +86,15 @@ class LegacyReader:
         rows = await self.read_after(last, 1)
         return rows[0].tgl_update if rows else None
 
-    async def window(self, last: TimestampPosition, lookback_seconds: float) -> list[tuple[int, str]]:
-        """(id, digest) of every row from `lookback_seconds` before `last` (the bridge's position) up to it: cheap to
-        re-read."""
+    async def window(self, last: TimestampPosition, window: Window) -> list[tuple[int, str]]:
+        """(id, digest) of every row of `window` up to `last` (the bridge's position): cheap to re-read."""
         if last.ts is None:
             return []
         t = tb_pengaduan
-        start = last.scan_start(lookback_seconds)
-        stmt = (
-            select(t.c.tgl_update, t.c.id_pengaduan, DIGEST)
-            .where(t.c.tgl_update >= start.ts, t.c.tgl_update <= last.ts)
-            .order_by(t.c.tgl_update, t.c.id_pengaduan)
-        )
+        inside = and_(t.c.tgl_update >= window.since, t.c.tgl_update <= last.ts)
+        if window.strays_before is not None:
+            inside = or_(inside, t.c.tgl_update < window.strays_before)
+        stmt = select(t.c.tgl_update, t.c.id_pengaduan, DIGEST).where(inside).order_by(t.c.tgl_update, t.c.id_pengaduan)
         async with self.engine.connect() as conn:
             rows = (await conn.execute(stmt)).all()
         return [(int(i), digest) for ts, i, digest in rows if (ts.replace(tzinfo=None), int(i)) <= last.key]
@@ -114,17 +111,16 @@ class LegacyReader:
         return sorted(out, key=lambda r: r.key)
 
     async def scan(
-        self, last: TimestampPosition, lookback_seconds: float, batch_size: int, *,
-        handled: Mapping[int, tuple[datetime, str]] | None = None, window: bool = True,
+        self, last: TimestampPosition, window: Window | None, batch_size: int, *,
+        handled: Mapping[int, tuple[datetime, str]] | None = None,
     ) -> list[LegacyRow]:
-        """One poll's rows: those of the lookback window behind `last` (the bridge's position) whose digest differs
-        from the one `handled` holds for that id (id -> (tgl_update, digest)) (a late commit, or any row when nothing
-        is known), then at most one page beyond.
-        `window=False` skips the window (the poller re-checks it about once a second while catching up)."""
+        """One poll's rows: those of `window` behind `last` (the bridge's position) whose digest differs from the
+        one `handled` holds for that id (id -> (tgl_update, digest)) (a late commit, or any row when nothing is
+        known), then at most one page beyond. No window: the poller re-checks it only now and then."""
         rows: list[LegacyRow] = []
-        if window:
+        if window is not None:
             handled = handled or {}
-            missing = [i for i, digest in await self.window(last, lookback_seconds)
+            missing = [i for i, digest in await self.window(last, window)
                        if handled.get(i, (None, None))[1] != digest]
             if missing:
                 rows.extend(await self.read_ids(missing))

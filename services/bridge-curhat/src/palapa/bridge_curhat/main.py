@@ -61,12 +61,11 @@ def curhat_record(settings: BridgeCurhatSettings):
 
 
 def plausible(settings: BridgeCurhatSettings):
-    """Rows dated outside [earliest_date, now + future_hours] do not move the position."""
+    """Rows dated outside [earliest_date, now + future_hours] do not move the position (now: the source's clock)."""
     earliest = datetime.combine(settings.earliest_date, datetime.min.time())
 
-    def check(row: translate.LegacyRow) -> bool:
-        horizon = datetime.now(settings.tz).replace(tzinfo=None) + timedelta(hours=settings.future_hours)
-        return earliest <= row.tgl_update <= horizon
+    def check(row: translate.LegacyRow, now: datetime) -> bool:
+        return earliest <= row.tgl_update <= now + timedelta(hours=settings.future_hours)
 
     return check
 
@@ -82,7 +81,9 @@ def create_app(settings: BridgeCurhatSettings, *, exporter: SpanExporter | None 
                     privacy.mask_row, "tb_pengaduan")
     poller = sqlpoll.SqlPoller(bridge, reader, lookback_seconds=settings.lookback_seconds,
                                batch_size=settings.batch_size, plausible=plausible(settings),
-                               record=curhat_record(settings), name="curhat")
+                               record=curhat_record(settings), name="curhat",
+                               clock=lambda: sqlpoll.source_now(legacy_engine, settings.tz),
+                               earliest=datetime.combine(settings.earliest_date, datetime.min.time()))
     writer = WriteBack(legacy_engine, settings.app_id, runtime.source, settings.tz)
     runtime.subscribe(CURHAT_COMMANDS, each(writer.on_record_complaint), group_id=f"{NAME}-commands")
     stopping = asyncio.Event()

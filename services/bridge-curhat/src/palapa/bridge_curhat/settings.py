@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from palapa.bridgekit.settings import BridgeSettings
+from palapa.bridgekit.sqlpoll import DEFAULT_LOOKBACK_SECONDS
 from palapa.kit.clock import zone
 from palapa.kit.db import async_url
 
@@ -18,7 +19,9 @@ class BridgeCurhatSettings(BridgeSettings):
     model_config = SettingsConfigDict(env_prefix="BRIDGE_CURHAT_", extra="ignore", populate_by_name=True)
 
     legacy_database_url: str
-    lookback_seconds: int = Field(2, ge=0, le=3600)
+    # the source's longest transaction plus the worst skew among the clocks that stamp its rows: every poll
+    # re-reads the rows changed that long before the position (or the source's own now, if earlier)
+    lookback_seconds: int = Field(DEFAULT_LOOKBACK_SECONDS, ge=0, le=3600)
     legacy_timezone: str = "Asia/Jakarta"
     app_id: str = Field("curhat-ning-ita", min_length=1)
     opd: str = Field("DISKOMINFO", min_length=1)

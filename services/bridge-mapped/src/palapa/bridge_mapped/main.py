@@ -88,8 +88,10 @@ def table_bridge(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSe
                             status=as_text(row.values.get(m.status.column)) or "", changed_at=row.ts,
                             row={k: as_text(v) for k, v in row.values.items()}, item=row)
 
-    def plausible(row: SourceRow) -> bool:
-        return datetime(2000, 1, 1) <= row.ts <= datetime.now(tz).replace(tzinfo=None) + ahead
+    earliest = datetime(2000, 1, 1)
+
+    def plausible(row: SourceRow, now: datetime) -> bool:  # now: the source's clock
+        return earliest <= row.ts <= now + ahead
 
     def encode(p: sqlpoll.TimestampPosition) -> dict[str, Any]:
         return {**sqlpoll.encode(p), "position_token": None}
@@ -97,7 +99,8 @@ def table_bridge(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSe
     checkpoint = Checkpoint(store.checkpoint, m.app_id, sqlpoll.TimestampPosition(), encode, sqlpoll.decode)
     bridge = kit_bridge(runtime, m, settings, checkpoint)
     poller = sqlpoll.SqlPoller(bridge, reader, lookback_seconds=m.schedule.lookback_seconds,
-                               batch_size=m.schedule.batch_size, plausible=plausible, record=record, name="mapped")
+                               batch_size=m.schedule.batch_size, plausible=plausible, record=record, name="mapped",
+                               clock=lambda: sqlpoll.source_now(engine, tz), earliest=earliest)
     return Mapped(m, bridge, poller.poll_once, m.schedule.batch_size,
                   lambda: reader.oldest_unread(bridge.position or sqlpoll.TimestampPosition()),
                   sqlpoll.position_at, engine.dispose)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from palapa.bridgekit.sqlpoll import DEFAULT_LOOKBACK_SECONDS
 from palapa.contracts.events import ALL_EVENTS, Event
 
 from .fieldspec import FieldSpec, read_fields
@@ -33,14 +34,15 @@ TOP_KEYS = {"app_id", "opd", "source", "schedule", "event", "key", "status", "fi
 SCHEDULE_KEYS = {"every_seconds", "batch_size", "lookback_seconds"}
 ACTIONS = {"emit", "skip"}
 EMIT_ON = {"status_change", "every_change"}
-EVENTS_BY_NAME: dict[str, type[Event]] = {**{e.__name__: e for e in ALL_EVENTS}, **{e.event_type: e for e in ALL_EVENTS}}
+EVENTS_BY_NAME: dict[str, type[Event]] = {**{e.__name__: e for e in ALL_EVENTS},
+                                          **{e.event_type: e for e in ALL_EVENTS}}
 
 
 @dataclass(frozen=True)
 class Schedule:
     every_seconds: float = 1.0
     batch_size: int = 500
-    lookback_seconds: int = 2
+    lookback_seconds: int = DEFAULT_LOOKBACK_SECONDS  # the source's longest transaction + its clocks' skew
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,8 @@ def load(path: Path, env: dict[str, str] | None = None) -> Mapping:
     value = {name: node for name, (_, node) in top.items()}
     app_id = text(doc, value["app_id"], "app_id") if "app_id" in value else None
     if app_id is not None and not APP_ID.fullmatch(app_id) or app_id and len(app_id) > 64:
-        doc.refuse(value["app_id"], f"app_id '{app_id}' must be lower-case words joined by '-' (e.g. puskesmas-antrian)")
+        doc.refuse(value["app_id"],
+                   f"app_id '{app_id}' must be lower-case words joined by '-' (e.g. puskesmas-antrian)")
     opd = text(doc, value["opd"], "opd") if "opd" in value else None
     source = read_source(doc, value["source"], env) if "source" in value else None
     schedule = _schedule(doc, value["schedule"]) if "schedule" in value else Schedule()
@@ -148,7 +151,8 @@ def _schedule(doc: Doc, node: yaml.Node) -> Schedule:
         kind, low, high = limits[name]
         v = scalar(value) if isinstance(value, yaml.ScalarNode) else None
         if isinstance(v, bool) or not isinstance(v, int | float) or (kind is int and not isinstance(v, int)):
-            doc.refuse(value, f"schedule.{name} must be a {'whole ' if kind is int else ''}number, not '{getattr(value, 'value', '…')}'")
+            shown = getattr(value, "value", "…")
+            doc.refuse(value, f"schedule.{name} must be a {'whole ' if kind is int else ''}number, not '{shown}'")
         elif not low <= v <= high:
             doc.refuse(value, f"schedule.{name} must lie between {low} and {high}")
         else:

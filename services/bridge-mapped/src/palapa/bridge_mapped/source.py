@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, column, literal_column, or_, select, table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from palapa.bridgekit.sqlpoll import TimestampPosition
+from palapa.bridgekit.sqlpoll import TimestampPosition, Window
 
 from .translate import fingerprint
 
@@ -62,13 +62,15 @@ class TableReader:
         rows = await self.read_after(last, 1)
         return rows[0].ts if rows else None
 
-    async def scan(self, last: TimestampPosition, lookback_seconds: float, batch_size: int, *,
-                   handled: Map[int, tuple[datetime, str]] | None = None, window: bool = True) -> list[SourceRow]:
-        """The lookback window's rows whose digest differs from `handled`'s, then one page beyond `last`."""
+    async def scan(self, last: TimestampPosition, window: Window | None, batch_size: int, *,
+                   handled: Map[int, tuple[datetime, str]] | None = None) -> list[SourceRow]:
+        """The window's rows whose digest differs from `handled`'s, then one page beyond `last`."""
         rows: list[SourceRow] = []
-        if window and last.ts is not None:
-            start = last.scan_start(lookback_seconds).ts
-            stmt = self._select().where(self.ts >= start, self.ts <= last.ts).order_by(self.ts, self.id)
+        if window is not None and last.ts is not None:
+            inside = and_(self.ts >= window.since, self.ts <= last.ts)
+            if window.strays_before is not None:
+                inside = or_(inside, self.ts < window.strays_before)
+            stmt = self._select().where(inside).order_by(self.ts, self.id)
             handled = handled or {}
             rows = [r for r in await self._read(stmt)
                     if r.key <= last.key and handled.get(r.id, (None, None))[1] != r.digest]

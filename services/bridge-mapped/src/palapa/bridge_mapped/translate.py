@@ -96,6 +96,10 @@ def field_value(spec: FieldSpec, row: dict[str, Any], tz: tzinfo, absent_is_blan
     return raw.strip() if isinstance(raw, str) else float(raw) if isinstance(raw, Decimal) else raw
 
 
+#: dates an event field may carry: a birth date may be old, but no real date lies in year 1 or 9999
+EARLIEST_FIELD, LATEST_FIELD = datetime(1900, 1, 1), datetime(2100, 1, 1)
+
+
 def _moment(spec: FieldSpec, raw: Any, shown: str, tz: tzinfo) -> datetime | date:
     if spec.date_format:
         try:
@@ -111,6 +115,9 @@ def _moment(spec: FieldSpec, raw: Any, shown: str, tz: tzinfo) -> datetime | dat
             parsed = datetime.fromisoformat(shown)
         except ValueError:
             raise UnusableError(f"bad_date: {spec.column}={safe_text(shown, 40)!r} is no ISO date") from None
+    if not EARLIEST_FIELD <= parsed.replace(tzinfo=None) < LATEST_FIELD:  # '0001-01-01', '9999-12-31': no date
+        raise UnusableError(f"implausible_date: {spec.column}={shown!r} is outside "
+                            f"{EARLIEST_FIELD:%Y} … {LATEST_FIELD:%Y}")
     if spec.kind == "date":
         return parsed.date()
     try:

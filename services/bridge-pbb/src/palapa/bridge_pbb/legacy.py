@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from palapa.bridgekit.sqlpoll import TimestampPosition
+from palapa.bridgekit.sqlpoll import TimestampPosition, Window
 from palapa.kit.db import make_engine
 
 # The bridge's own view of the legacy table (the columns it reads), never created from here.
@@ -87,14 +87,16 @@ class PaymentsReader:
         rows = await self.read_after(last, 1)
         return rows[0].tgl_rekam if rows else None
 
-    async def scan(self, last: TimestampPosition, lookback_seconds: float, batch_size: int, *,
-                   handled: Mapping[int, tuple[datetime, str]] | None = None, window: bool = True) -> list[Payment]:
-        """Rows of the lookback window not handled yet (late commits), then one page beyond the position."""
+    async def scan(self, last: TimestampPosition, window: Window | None, batch_size: int, *,
+                   handled: Mapping[int, tuple[datetime, str]] | None = None) -> list[Payment]:
+        """Rows of the window not handled yet (late commits, strays), then one page beyond the position."""
         rows: list[Payment] = []
-        if window and last.ts is not None:
+        if window is not None and last.ts is not None:
             t = pembayaran_sppt
-            start = last.scan_start(lookback_seconds).ts
-            stmt = select(t).where(t.c.tgl_rekam >= start, t.c.tgl_rekam <= last.ts).order_by(t.c.tgl_rekam, t.c.id)
+            inside = and_(t.c.tgl_rekam >= window.since, t.c.tgl_rekam <= last.ts)
+            if window.strays_before is not None:
+                inside = or_(inside, t.c.tgl_rekam < window.strays_before)
+            stmt = select(t).where(inside).order_by(t.c.tgl_rekam, t.c.id)
             handled = handled or {}
             rows.extend(r for r in await self._read(stmt) if r.id not in handled and r.key <= last.key)
         rows.extend(await self.read_after(last, batch_size))

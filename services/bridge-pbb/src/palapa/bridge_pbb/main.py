@@ -8,7 +8,7 @@ during the day is not announced again when the next export shows it.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
@@ -29,6 +29,7 @@ from . import payments, privacy, store
 from .importer import ExportImporter
 from .legacy import Payment, PaymentsReader, make_legacy_engine
 from .settings import BridgePbbSettings
+from .translate import EARLIEST_YEAR
 
 NAME = "bridge-pbb"
 MARK_PAID = text("UPDATE bridge_pbb.bill SET paid = true, updated_at = :now "
@@ -67,9 +68,15 @@ def create_app(settings: BridgePbbSettings, *, exporter: SpanExporter | None = N
                             sqlpoll.decode)
     bridge = Bridge(runtime, settings.app_id, checkpoint, RowStates(store.tables), payment_translation(settings),
                     lambda row: privacy.mask_fields(row), "pembayaran_sppt", also_stage=mark_paid)
+    earliest = datetime(EARLIEST_YEAR, 1, 1)
+
+    def plausible(p, now: datetime) -> bool:  # a '9999' tgl_rekam must not carry the position past every payment
+        return earliest <= p.tgl_rekam <= now + timedelta(days=1)
+
     poller = sqlpoll.SqlPoller(bridge, reader, lookback_seconds=settings.lookback_seconds,
-                               batch_size=settings.batch_size, plausible=lambda p: True, record=payment_record,
-                               name="pbb payments")
+                               batch_size=settings.batch_size, plausible=plausible, record=payment_record,
+                               name="pbb payments", clock=lambda: sqlpoll.source_now(legacy_engine, settings.tz),
+                               earliest=earliest)
     drop = filedrop.FileDrop(settings.drop_folder, settings.drop_pattern, settings.drop_settle_seconds)
     export_checkpoint = Checkpoint(store.export_checkpoint, settings.app_id, filedrop.FilePosition(),
                                    filedrop.encode, filedrop.decode)

@@ -25,6 +25,8 @@ def translate(p: Payment, app_id: str, tz: tzinfo, now: datetime) -> TaxBillPaid
     if p.jml_bayar is not None and not 0 <= p.jml_bayar <= MAX_AMOUNT:
         return "jml_bayar is negative or implausibly large"
     paid_local = p.tgl_pembayaran or p.tgl_rekam
+    if paid_local.year < EARLIEST_YEAR or paid_local.year > LATEST_YEAR:  # before converting: year 1 overflows
+        return "tgl_pembayaran is implausible (before 1990 or in the future)"
     paid_at = paid_local.replace(tzinfo=tz).astimezone(UTC)
     if paid_at.year < EARLIEST_YEAR or paid_at > now + timedelta(days=1):
         return "tgl_pembayaran is implausible (before 1990 or in the future)"

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from palapa.bridgekit.settings import BridgeSettings
+from palapa.bridgekit.sqlpoll import DEFAULT_LOOKBACK_SECONDS
 from palapa.kit.clock import zone
 from palapa.kit.db import async_url
 
@@ -24,7 +25,9 @@ class BridgePbbSettings(BridgeSettings):
     drop_settle_seconds: float = Field(2.0, ge=0, le=3600)  # a file without a .done marker: unchanged this long
     drop_poll_seconds: float = Field(1.0, gt=0, le=3600)
     chunk_lines: int = Field(50_000, ge=100, le=500_000)  # lines per transaction (memory holds one chunk)
-    lookback_seconds: int = Field(2, ge=0, le=3600)
+    # the source's longest transaction plus the worst skew among the clocks that stamp its rows: every poll
+    # re-reads the rows changed that long before the position (or the source's own now, if earlier)
+    lookback_seconds: int = Field(DEFAULT_LOOKBACK_SECONDS, ge=0, le=3600)
     legacy_timezone: str = "Asia/Jakarta"
     app_id: str = Field("cek-pbb", min_length=1)
     opd: str = Field("BAPENDA", min_length=1)

@@ -119,6 +119,12 @@ def place(value: str | None, known: set[str] | dict) -> str | None:
     return next((k for k in known if k.lower() == s.lower()), s)
 
 
+def beyond(local: datetime, obs: Observed, tz: tzinfo) -> bool:
+    """True when a legacy local time lies further ahead of the moment it was read than any clock skew explains
+    (a '9999-12-31' typed in); an aware comparison subtracts offsets, so year 9999 cannot overflow here."""
+    return local.replace(tzinfo=tz) > obs.observed_at + MAX_SKEW + max(obs.skew, -obs.skew)
+
+
 def corrected(local: datetime, obs: Observed, tz: tzinfo) -> datetime:
     """A legacy local time on the bridge's clock (aware UTC), never later than the moment it was read."""
     at = (local.replace(tzinfo=tz) + obs.skew).astimezone(UTC)
@@ -138,6 +144,8 @@ def translate(obs: Observed, last: str | None, tz: tzinfo, app_id: str = APP_ID)
     updated = parse_time(row.get("tgl_update"))
     if updated is None or updated < EARLIEST:
         return Result(reason=f"unparseable_tgl_update: {(row.get('tgl_update') or 'blank')[:40]!r} is no date")
+    if beyond(updated, obs, tz):
+        return Result(reason=f"implausible_tgl_update: {updated.isoformat(sep=' ')} is later than the page was read")
     changed_at = corrected(updated, obs, tz)
     if last is not None:
         if last == status.value:
@@ -154,7 +162,11 @@ def translate(obs: Observed, last: str | None, tz: tzinfo, app_id: str = APP_ID)
     kelurahan = place(row.get("kelurahan"), KELURAHAN)
     kecamatan = place(row.get("kecamatan"), KECAMATAN) or KELURAHAN.get(kelurahan or "")
     submitted = parse_time(row.get("tgl_pengajuan"))
-    submitted_at = corrected(submitted, obs, tz) if submitted and submitted >= EARLIEST else changed_at
+    if submitted is not None and (submitted < EARLIEST or beyond(submitted, obs, tz)):
+        # a date that cannot be true is refused, never replaced by another one
+        return Result(reason=f"implausible_tgl_pengajuan: {submitted.isoformat(sep=' ')} is outside "
+                             f"{EARLIEST:%Y-%m-%d} … the time the page was read")
+    submitted_at = corrected(submitted, obs, tz) if submitted else changed_at
     return Result((ServiceRequestSubmitted(
         ticket=ticket(int(rid)), source_app=app_id, source_ref=str(int(rid)), letter_type=code,
         letter_label=label[:LABEL_CHARS], kelurahan=kelurahan, kecamatan=kecamatan, status=status,
