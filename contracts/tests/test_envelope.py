@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 
 from palapa.contracts.envelope import Envelope, EnvelopeError, from_kafka
-from palapa.contracts.events import ComplaintStatusChanged
+from palapa.contracts.events import ComplaintStatusChangedV2
 from palapa.contracts.topics import ALL_TOPICS, COMPLAINT_INTAKE, topic_for
 
 ROOT_SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
-CHANGED = ComplaintStatusChanged(
+CHANGED = ComplaintStatusChangedV2(
     ticket="CURHAT-7",
     source_app="curhat-ning-ita",
     source_ref="7",
@@ -25,7 +25,7 @@ def test_an_envelope_becomes_binary_mode_headers_with_the_ticket_as_key():
     key, value, headers = Envelope(CHANGED, source="/apps/curhat-ning-ita", subject="CURHAT-7").to_kafka()
     assert key == b"CURHAT-7"
     assert headers["ce_specversion"] == "1.0"
-    assert headers["ce_type"] == "palapa.complaint.status_changed.v1"
+    assert headers["ce_type"] == "palapa.complaint.status_changed.v2"
     assert headers["ce_source"] == "/apps/curhat-ning-ita"
     assert headers["ce_subject"] == "CURHAT-7"
     assert headers["content-type"] == "application/json"
@@ -83,3 +83,26 @@ def test_a_v1_complaint_update_with_a_bad_status_stays_refused_with_the_reason()
                "ce_time": "2026-11-20T08:30:00+00:00"}
     with pytest.raises(EnvelopeError, match="status"):
         from_kafka(b"K", b'{"status": "lost"}', headers)
+
+
+def _v1_status_change(payload: bytes):
+    headers = {"ce_specversion": "1.0", "ce_id": "e1", "ce_source": "/apps/curhat-ning-ita",
+               "ce_type": "palapa.complaint.status_changed.v1", "ce_time": "2026-11-20T08:30:00+00:00"}
+    return from_kafka(b"CURHAT-1042", payload, headers)
+
+
+def test_a_v1_status_change_is_read_as_v2_with_the_apps_own_code():
+    envelope = _v1_status_change((ROOT_SAMPLES / "palapa.complaint.status_changed.v1.json").read_bytes())
+    assert isinstance(envelope.data, ComplaintStatusChangedV2)
+    assert (envelope.data.status, envelope.data.legacy_status) == ("in_progress", "2")
+
+
+def test_a_v1_status_change_without_a_code_takes_its_canonical_status_as_the_code():
+    payload = (b'{"ticket": "LAPOR-9", "source_app": "lapor", "source_ref": "9", "status": "resolved", '
+               b'"changed_at": "2026-11-20T08:30:00Z"}')
+    assert _v1_status_change(payload).data.legacy_status == "resolved"
+
+
+def test_a_v1_status_change_with_a_bad_status_stays_refused_with_the_reason():
+    with pytest.raises(EnvelopeError, match="status"):
+        _v1_status_change(b'{"ticket": "CURHAT-1", "status": "lost"}')

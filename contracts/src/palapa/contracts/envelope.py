@@ -15,7 +15,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .events import EVENT_TYPES, ComplaintUpdated, ComplaintUpdatedV2, Event, upcast_complaint_updated_v1_v2
+from .events import (
+    EVENT_TYPES,
+    ComplaintStatusChanged,
+    ComplaintStatusChangedV2,
+    ComplaintUpdated,
+    ComplaintUpdatedV2,
+    Event,
+    upcast_complaint_status_changed_v1_v2,
+    upcast_complaint_updated_v1_v2,
+)
 
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/json"
@@ -59,6 +68,7 @@ class Envelope:
 #: Golden samples of each version must keep parsing through these (contracts/tests).
 UPCASTERS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     ComplaintUpdated.event_type: (ComplaintUpdatedV2.event_type, upcast_complaint_updated_v1_v2),
+    ComplaintStatusChanged.event_type: (ComplaintStatusChangedV2.event_type, upcast_complaint_status_changed_v1_v2),
 }
 
 

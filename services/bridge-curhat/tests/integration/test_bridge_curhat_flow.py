@@ -33,7 +33,7 @@ async def test_legacy_rows_become_cloudevents_keyed_by_ticket_with_the_poll_trac
     assert (one.status, one.category, one.reporter_nik_masked, one.source_ref) == (
         "received", "Jalan Rusak", "3576********0002", str(first))
     assert submitted[f"CURHAT-{second}"].envelope.data.category == "PJU"
-    change = [r for r in records if r.headers["ce_type"] == "palapa.complaint.status_changed.v1"]
+    change = [r for r in records if r.headers["ce_type"] == "palapa.complaint.status_changed.v2"]
     assert [(c.key, c.envelope.data.status, c.envelope.data.legacy_status) for c in change] == [
         (f"CURHAT-{first}", "in_progress", "2")]
 

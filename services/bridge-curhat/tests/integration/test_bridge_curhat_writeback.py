@@ -51,8 +51,8 @@ async def test_a_command_writes_one_legacy_row_links_it_and_its_status_changes_r
     assert len(await rows(legacy)) == 1
 
     await legacy.update(legacy_id, status="2")
-    await eventually(lambda: of_type(topic_reader, "palapa.complaint.status_changed.v1"), what="the status change")
-    [change] = of_type(topic_reader, "palapa.complaint.status_changed.v1")
+    await eventually(lambda: of_type(topic_reader, "palapa.complaint.status_changed.v2"), what="the status change")
+    [change] = of_type(topic_reader, "palapa.complaint.status_changed.v2")
     assert (change.key, change.envelope.data.status, change.envelope.data.source_ref) == (
         TICKET, "in_progress", str(legacy_id))
     assert of_type(topic_reader, "palapa.complaint.submitted.v1") == []  # no second case for the written row

@@ -13,7 +13,8 @@ async def test_the_asyncapi_document_lists_what_bridge_curhat_consumes_and_publi
     doc = await asyncapi_document(create_app(SETTINGS))
     assert doc["asyncapi"] == "3.0.0"
     assert summary(doc) == {
-        "send": {"palapa.complaints.intake.v1": ["ComplaintSubmitted", "ComplaintStatusChanged", "ComplaintLinked"],
+        "send": {"palapa.complaints.intake.v1": ["ComplaintSubmitted", "ComplaintStatusChanged", "ComplaintLinked",
+                                                 "ComplaintStatusChangedV2"],
                  "palapa.bridges.quarantine.v1": ["RowQuarantined"],
                  "palapa.bridges.heartbeats.v1": ["BridgeHeartbeat"],
                  "palapa.platform.deadletter.v1": ["EventDeadLettered"]},

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from palapa.bridge_curhat.translate import (
+    STATUS_CODES,
     LastState,
     LegacyRow,
     Limits,
@@ -20,7 +21,8 @@ from palapa.bridge_curhat.translate import (
     translate,
 )
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import ComplaintStatus, ComplaintStatusChanged, ComplaintSubmitted
+from palapa.contracts.events import CaseStatus, ComplaintStatus, ComplaintStatusChangedV2, ComplaintSubmitted
+from palapa.curhat_legacy.codes import STATUS_VARIANTS
 from palapa.kit.failures import RECORD_MAX_BYTES
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -60,25 +62,49 @@ def _first():
 
 def test_a_later_sight_with_another_status_is_a_status_change_at_tgl_update():
     row = replace(_first(), status=" diproses", tgl_update=datetime(2026, 11, 21, 9, 0, 0))
-    [event] = translate(row, LastState(ComplaintStatus.RECEIVED, "old"), JAKARTA)
-    assert isinstance(event, ComplaintStatusChanged)
+    [event] = translate(row, LastState(CaseStatus.RECEIVED, "old"), JAKARTA)
+    assert isinstance(event, ComplaintStatusChangedV2)
     assert (event.ticket, event.status, event.legacy_status) == ("CURHAT-1042", "in_progress", " diproses")
     assert event.changed_at == datetime(2026, 11, 21, 2, 0, 0, tzinfo=UTC)
 
 
+@pytest.mark.parametrize(
+    ("before", "code", "status"),
+    [(CaseStatus.IN_PROGRESS, "1", "verified"), (CaseStatus.RESOLVED, "2", "in_progress"),
+     (CaseStatus.IN_PROGRESS, "Diverifikasi", "verified"), (CaseStatus.REJECTED, "0", "received")],
+)
+def test_a_move_back_is_carried_as_the_app_made_it_with_its_own_code(before, code, status):
+    row = replace(_first(), status=code, tgl_update=datetime(2026, 11, 22, 9, 0, 0))
+    [event] = translate(row, LastState(before, "old"), JAKARTA)
+    assert isinstance(event, ComplaintStatusChangedV2)
+    assert (event.status, event.legacy_status) == (status, code)
+
+
+STAGE_STATUS = {0: "received", 1: "verified", 2: "in_progress", 3: "resolved", 9: "rejected"}
+
+
+@pytest.mark.parametrize(("stage", "code"), [(s, c) for s, cs in STATUS_VARIANTS.items() for c in (str(s), *cs)])
+def test_every_curhat_code_the_legacy_app_writes_maps_to_its_stage_status(stage, code):
+    assert canonical_status(code) == STAGE_STATUS[stage]
+
+
+def test_every_status_the_table_gives_is_a_v1_status_a_submission_can_carry():
+    assert {ComplaintStatus(s.value) for s in STATUS_CODES.values()} <= set(ComplaintStatus)
+
+
 def test_an_edit_that_keeps_the_status_emits_nothing():
     row = replace(_first(), kategori="Jalan", status="Baru")
-    assert translate(row, LastState(ComplaintStatus.RECEIVED, "old"), JAKARTA) == []
+    assert translate(row, LastState(CaseStatus.RECEIVED, "old"), JAKARTA) == []
 
 
 def test_a_status_change_does_not_need_the_fields_only_submission_uses():
     row = replace(_first(), isi_laporan="", tgl_lapor="kemarin", status="3")
-    [event] = translate(row, LastState(ComplaintStatus.IN_PROGRESS, "old"), JAKARTA)
+    [event] = translate(row, LastState(CaseStatus.IN_PROGRESS, "old"), JAKARTA)
     assert event.status == "resolved"
 
 
 def test_an_unknown_status_on_a_known_row_is_quarantined():
-    result = translate(replace(_first(), status="X"), LastState(ComplaintStatus.RECEIVED, "old"), JAKARTA)
+    result = translate(replace(_first(), status="X"), LastState(CaseStatus.RECEIVED, "old"), JAKARTA)
     assert result == Quarantine("unknown_status: status 'X' is not a Curhat Ning Ita code")
 
 
@@ -172,7 +198,7 @@ def test_a_date_more_than_the_tolerance_ahead_of_now_is_implausible():
 @pytest.mark.parametrize("tgl_update", [datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59), datetime(1999, 12, 31)])
 def test_a_status_change_at_the_ends_of_the_calendar_is_quarantined_not_overflowed(tgl_update):
     row = replace(_first(), status="2", tgl_update=tgl_update)
-    result = translate(row, LastState(ComplaintStatus.RECEIVED, "old"), JAKARTA)
+    result = translate(row, LastState(CaseStatus.RECEIVED, "old"), JAKARTA)
     assert isinstance(result, Quarantine) and result.reason.startswith("implausible_tgl_update: ")
 
 

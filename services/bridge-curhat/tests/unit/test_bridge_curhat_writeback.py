@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from palapa.bridge_curhat.translate import LastState, LegacyRow, portal_ticket, translate
 from palapa.bridge_curhat.writeback import legacy_values
-from palapa.contracts.events import ComplaintStatus, RecordComplaint
+from palapa.contracts.events import CaseStatus, RecordComplaint
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 NOW_LOCAL = datetime(2026, 11, 26, 10, 15)
@@ -33,8 +33,8 @@ def test_a_written_row_seen_first_opens_no_second_case():
 
 
 def test_its_status_changes_speak_for_the_portal_ticket():
-    [moved] = translate(written_row("2"), LastState(ComplaintStatus.RECEIVED, "f"), JAKARTA)
-    assert (moved.ticket, moved.status, moved.source_ref) == ("LAPOR-7K3M9QX2PA", ComplaintStatus.IN_PROGRESS, "1042")
+    [moved] = translate(written_row("2"), LastState(CaseStatus.RECEIVED, "f"), JAKARTA)
+    assert (moved.ticket, moved.status, moved.source_ref) == ("LAPOR-7K3M9QX2PA", CaseStatus.IN_PROGRESS, "1042")
     [first_seen_late] = translate(written_row("2"), None, JAKARTA)  # changed before the bridge first read it
     assert first_seen_late.ticket == "LAPOR-7K3M9QX2PA"
 

@@ -10,8 +10,9 @@ from palapa.complaint.lifecycle import store
 from palapa.complaint.routing.policy import Policies
 from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted, ComplaintUpdatedV2
+from palapa.contracts.events import ComplaintStatusChangedV2, ComplaintSubmitted, ComplaintUpdatedV2
 from palapa.kit.consumer import Delivery
+from palapa.kit.metrics import Metrics
 from palapa.kit.uow import Done, Refused
 from palapa.testkit import migrated_session
 
@@ -39,8 +40,8 @@ def submitted(ticket="CURHAT-1"):
 
 
 def changed(status, ticket="CURHAT-1", hours=1):
-    return ComplaintStatusChanged(ticket=ticket, source_app="curhat-ning-ita", source_ref=ticket.split("-")[1],
-                                  status=status, legacy_status=CODES[status], changed_at=T0 + timedelta(hours=hours))
+    return ComplaintStatusChangedV2(ticket=ticket, source_app="curhat-ning-ita", source_ref=ticket.split("-")[1],
+                                    status=status, legacy_status=CODES[status], changed_at=T0 + timedelta(hours=hours))
 
 
 async def test_a_submission_and_its_change_in_one_batch_store_one_case_and_publish_each_revision(session):
@@ -86,3 +87,20 @@ async def test_the_stored_case_is_due_at_the_end_of_the_fifth_working_day_after_
     assert isinstance(result, Done)
     stored = await store.get(session, "CURHAT-77")
     assert stored.due_at == datetime(2026, 3, 31, 23, 59, 59, 999999, tzinfo=WIB)
+
+
+async def test_the_legacy_apps_moves_back_are_stored_published_and_counted_as_corrections_never_refused(session):
+    corrections = Metrics("complaint-svc").legacy_corrections
+    intake = Intake("/services/complaint-svc", FIVE, corrections=corrections)
+    moves = [changed("in_progress", hours=1), changed("verified", hours=2), changed("in_progress", hours=3),
+             changed("resolved", hours=4), changed("in_progress", hours=5), changed("in_progress", hours=6)]
+    results = await intake.on_intake(session, [delivery(submitted()), *map(delivery, moves)])
+    assert [type(r) for r in results] == [Done, Done, Done, Done, Done, Done, type(None)]
+    case = await store.get(session, "CURHAT-1")
+    assert [(s.status, s.note) for s in case.timeline] == [
+        ("received", None), ("in_progress", None), ("verified", "Dikoreksi di curhat-ning-ita: kode 1 (Diverifikasi)"),
+        ("in_progress", None), ("resolved", None),
+        ("in_progress", "Dikoreksi di curhat-ning-ita: kode 2 (Sedang diproses)")]
+    assert (case.status, case.sla_round) == ("in_progress", 1)
+    assert results[-2].publish[0].data.timeline[-1].note.startswith("Dikoreksi di curhat-ning-ita")
+    assert corrections.labels(app="curhat-ning-ita")._value.get() == 2

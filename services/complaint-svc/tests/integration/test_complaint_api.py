@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from palapa.complaint.lifecycle import domain, store
+from palapa.complaint.lifecycle import domain, intake, store
 from palapa.complaint.routing.domain import SEED_RULES, RoutingTable
 from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted
@@ -27,7 +27,7 @@ async def put_case(service, n: int, category: str, status: str = "received", day
         if status != "received":
             change = ComplaintStatusChanged(
                 ticket=ticket, source_app="curhat-ning-ita", source_ref=str(n), status=status, changed_at=at)
-            case = domain.decide(case, change, policy=FIVE)
+            case = intake.decide(case, change, policy=FIVE)
             await store.save_many(s, [(case, f"e-{n}-2")])
     return case
 

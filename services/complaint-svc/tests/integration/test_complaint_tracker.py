@@ -11,7 +11,7 @@ from palapa.complaint.main import create_app
 from palapa.complaint.settings import ComplaintSettings
 from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import ComplaintStatusChanged, ComplaintSubmitted, ComplaintUpdatedV2
+from palapa.contracts.events import ComplaintStatusChangedV2, ComplaintSubmitted, ComplaintUpdatedV2
 from palapa.contracts.topics import COMPLAINT_SLA
 from palapa.testkit import eventually, running
 
@@ -36,8 +36,8 @@ def portal(ticket, category="Jalan Rusak", at=T0, **kw) -> Envelope:
 
 
 def curhat(ticket, code, status, hours) -> Envelope:
-    event = ComplaintStatusChanged(ticket=ticket, source_app="curhat-ning-ita", source_ref=ticket.split("-")[1],
-                                   status=status, legacy_status=code, changed_at=T0 + timedelta(hours=hours))
+    event = ComplaintStatusChangedV2(ticket=ticket, source_app="curhat-ning-ita", source_ref=ticket.split("-")[1],
+                                     status=status, legacy_status=code, changed_at=T0 + timedelta(hours=hours))
     return Envelope(event, source="/apps/curhat-ning-ita", subject=ticket)
 
 
@@ -78,28 +78,24 @@ async def test_staff_move_a_case_through_the_lifecycle_and_an_illegal_move_is_re
     assert [u.status for u in updates][-2:] == ["resolved", "reopened"]
 
 
-async def test_a_channel_move_the_lifecycle_forbids_is_dead_lettered_and_the_stream_goes_on(service, producer):
+async def test_a_legacy_move_the_lifecycle_forbids_staff_is_recorded_as_a_correction_and_nothing_is_dead_lettered(
+        service, producer):
     await producer.send(Envelope(ComplaintSubmitted(
         ticket="CURHAT-5", source_app="curhat-ning-ita", source_ref="5", category="Sampah", description="x",
         legacy_status="0", submitted_at=T0), source="/apps/curhat-ning-ita", subject="CURHAT-5"))
     await producer.send(curhat("CURHAT-5", "3", "resolved", 1))
-    await producer.send(curhat("CURHAT-5", "1", "verified", 2))  # back from resolved: refused
-    await producer.send(curhat("CURHAT-5", "Selesai", "resolved", 3))  # same status again: nothing
-    table = service.runtime.dead_letters
-
-    async def dead():
-        async with service.runtime.sessions() as s:
-            rows = (await s.execute(select(table.c.reason))).scalars().all()
-        return rows or None
-
-    assert await eventually(dead, what="a dead letter") == [
-        "CURHAT-5: illegal transition resolved -> verified (from resolved: closed, reopened)"]
-    await producer.send(curhat("CURHAT-5", "9", "rejected", 4))  # also illegal from resolved
-    await producer.send(Envelope(ComplaintSubmitted(
-        ticket="CURHAT-6", source_app="curhat-ning-ita", source_ref="6", category="Sampah", description="y",
-        submitted_at=T0), source="/apps/curhat-ning-ita", subject="CURHAT-6"))
-    await case_at(service, "CURHAT-6", 1)
-    assert (await case_at(service, "CURHAT-5", 2))["status"] == "resolved"
+    await producer.send(curhat("CURHAT-5", "1", "verified", 2))  # back from resolved: a correction
+    await producer.send(curhat("CURHAT-5", "Selesai", "resolved", 3))  # forward again, under an old screen's word
+    await producer.send(curhat("CURHAT-5", "selesai", "resolved", 4))  # same status again: nothing
+    await producer.send(curhat("CURHAT-5", "9", "rejected", 5))  # rejected after resolved: a correction
+    case = await case_at(service, "CURHAT-5", 5)
+    assert [(t["status"], t["note"]) for t in case["timeline"]] == [
+        ("received", None), ("resolved", None), ("verified", "Dikoreksi di curhat-ning-ita: kode 1 (Diverifikasi)"),
+        ("resolved", None), ("rejected", "Dikoreksi di curhat-ning-ita: kode 9 (Ditolak)")]
+    async with service.runtime.sessions() as s:
+        assert (await s.execute(select(service.runtime.dead_letters.c.reason))).scalars().all() == []
+    corrections = service.runtime.metrics.legacy_corrections.labels(app="curhat-ning-ita")
+    assert corrections._value.get() == 2
 
 
 async def test_the_city_edits_routing_with_history_and_a_new_category_reroutes_the_case(service, producer):

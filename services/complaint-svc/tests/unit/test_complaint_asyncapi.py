@@ -13,7 +13,8 @@ async def test_the_asyncapi_document_lists_what_complaint_svc_consumes_and_publi
     doc = await asyncapi_document(create_app(SETTINGS))
     assert doc["asyncapi"] == "3.0.0"
     assert summary(doc) == {
-        "receive": {"palapa.complaints.intake.v1": ["ComplaintSubmitted", "ComplaintStatusChanged", "ComplaintLinked"]},
+        "receive": {"palapa.complaints.intake.v1": ["ComplaintSubmitted", "ComplaintStatusChanged", "ComplaintLinked",
+                                                    "ComplaintStatusChangedV2"]},
         "send": {"palapa.complaints.updates.v1": ["ComplaintUpdated", "ComplaintUpdatedV2"],
                  "palapa.complaints.sla.v1": ["SlaWarning", "SlaBreached"],
                  "palapa.curhat.commands.v1": ["RecordComplaint"],

@@ -7,12 +7,12 @@ import pytest
 from palapa.complaint.lifecycle.domain import (
     Policy,
     RefusedError,
-    decide,
     is_overdue,
     open_case,
     route,
     to_updated,
 )
+from palapa.complaint.lifecycle.intake import decide
 from palapa.complaint.routing.domain import SEED_RULES, RoutingTable
 from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.events import ComplaintStatus, ComplaintStatusChanged, ComplaintSubmitted, is_ticket

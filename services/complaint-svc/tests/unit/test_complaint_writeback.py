@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from palapa.complaint.lifecycle.domain import Policy, RefusedError, decide, open_case
+from palapa.complaint.lifecycle.domain import Policy, RefusedError, open_case
+from palapa.complaint.lifecycle.intake import decide
 from palapa.complaint.lifecycle.writeback import command, wanted
 from palapa.complaint.routing.domain import SEED_RULES, RoutingTable
 from palapa.complaint.sla.workdays import WorkCalendar

@@ -9,12 +9,14 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from .base import DAY_MS, TICKET_MAX_LENGTH, Event, Topic
-from .complaints import ComplaintStatus
+
+# the case statuses are declared with the intake events that carry them (ComplaintStatusChanged v2); they stay
+# importable from here
+from .complaints import CASE_STATUS_KIND, CASE_STATUS_LABELS, CaseStatus, ComplaintStatus, StatusKind  # noqa: F401
 
 __all__ = [
-    "CASE_STATUS_KIND", "CASE_STATUS_LABELS", "CaseStatus", "ComplaintUpdated", "ComplaintUpdatedV2", "SlaBreached",
-    "SlaStage", "SlaWarning", "StatusKind", "TimelineEntry", "TimelineEntryV2", "upcast_complaint_updated_v1_v2",
-    "COMPLAINT_SLA", "COMPLAINT_UPDATES",
+    "ComplaintUpdated", "ComplaintUpdatedV2", "SlaBreached", "SlaStage", "SlaWarning", "TimelineEntry",
+    "TimelineEntryV2", "upcast_complaint_updated_v1_v2", "COMPLAINT_SLA", "COMPLAINT_UPDATES",
 ]
 
 
@@ -42,56 +44,6 @@ class ComplaintUpdated(Event):
     submitted_at: datetime
     updated_at: datetime
     timeline: tuple[TimelineEntry, ...]
-
-
-class CaseStatus(StrEnum):
-    """The tracker's canonical status set (v2); ComplaintStatus (v1) values are a subset with the same meaning."""
-
-    RECEIVED = "received"
-    VERIFIED = "verified"
-    DISPOSITIONED = "dispositioned"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    REJECTED = "rejected"
-    NOT_OUR_REMIT = "not_our_remit"
-    DUPLICATE = "duplicate"
-    REOPENED = "reopened"
-
-
-class StatusKind(StrEnum):
-    """What a status means for the citizen, as FixMyStreet types its states: still open, fixed, or closed unfixed."""
-
-    OPEN = "open"
-    FIXED = "fixed"
-    CLOSED = "closed"
-
-
-CASE_STATUS_KIND: dict[CaseStatus, StatusKind] = {
-    CaseStatus.RECEIVED: StatusKind.OPEN,
-    CaseStatus.VERIFIED: StatusKind.OPEN,
-    CaseStatus.DISPOSITIONED: StatusKind.OPEN,
-    CaseStatus.IN_PROGRESS: StatusKind.OPEN,
-    CaseStatus.REOPENED: StatusKind.OPEN,
-    CaseStatus.RESOLVED: StatusKind.FIXED,
-    CaseStatus.CLOSED: StatusKind.FIXED,
-    CaseStatus.REJECTED: StatusKind.CLOSED,
-    CaseStatus.NOT_OUR_REMIT: StatusKind.CLOSED,
-    CaseStatus.DUPLICATE: StatusKind.CLOSED,
-}
-
-CASE_STATUS_LABELS: dict[CaseStatus, str] = {
-    CaseStatus.RECEIVED: "Diterima",
-    CaseStatus.VERIFIED: "Diverifikasi",
-    CaseStatus.DISPOSITIONED: "Diteruskan ke OPD",
-    CaseStatus.IN_PROGRESS: "Sedang diproses",
-    CaseStatus.RESOLVED: "Selesai",
-    CaseStatus.CLOSED: "Ditutup",
-    CaseStatus.REJECTED: "Ditolak",
-    CaseStatus.NOT_OUR_REMIT: "Bukan kewenangan",
-    CaseStatus.DUPLICATE: "Duplikat",
-    CaseStatus.REOPENED: "Dibuka kembali",
-}
 
 
 class TimelineEntryV2(BaseModel):

@@ -1,18 +1,20 @@
-"""Complaints as the source apps report them, and the write-back command that records a portal complaint there."""
+"""Complaints as the source apps report them, the canonical case statuses they are reported in, and the write-back
+command that records a portal complaint there."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
 from .base import DAY_MS, TICKET_MAX_LENGTH, Event, Topic
 
 __all__ = [
-    "STATUS_LABELS", "ComplaintLinked", "ComplaintStatus", "ComplaintStatusChanged", "ComplaintSubmitted",
-    "RecordComplaint", "COMPLAINT_INTAKE", "CURHAT_COMMANDS",
+    "CASE_STATUS_KIND", "CASE_STATUS_LABELS", "STATUS_LABELS", "CaseStatus", "ComplaintLinked", "ComplaintStatus",
+    "ComplaintStatusChanged", "ComplaintStatusChangedV2", "ComplaintSubmitted", "RecordComplaint", "StatusKind",
+    "upcast_complaint_status_changed_v1_v2", "COMPLAINT_INTAKE", "CURHAT_COMMANDS",
 ]
 
 
@@ -33,6 +35,56 @@ STATUS_LABELS: dict[ComplaintStatus, str] = {
     ComplaintStatus.IN_PROGRESS: "Sedang diproses",
     ComplaintStatus.RESOLVED: "Selesai",
     ComplaintStatus.REJECTED: "Ditolak",
+}
+
+
+class CaseStatus(StrEnum):
+    """The tracker's canonical status set (v2); ComplaintStatus (v1) values are a subset with the same meaning."""
+
+    RECEIVED = "received"
+    VERIFIED = "verified"
+    DISPOSITIONED = "dispositioned"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    NOT_OUR_REMIT = "not_our_remit"
+    DUPLICATE = "duplicate"
+    REOPENED = "reopened"
+
+
+class StatusKind(StrEnum):
+    """What a status means for the citizen, as FixMyStreet types its states: still open, fixed, or closed unfixed."""
+
+    OPEN = "open"
+    FIXED = "fixed"
+    CLOSED = "closed"
+
+
+CASE_STATUS_KIND: dict[CaseStatus, StatusKind] = {
+    CaseStatus.RECEIVED: StatusKind.OPEN,
+    CaseStatus.VERIFIED: StatusKind.OPEN,
+    CaseStatus.DISPOSITIONED: StatusKind.OPEN,
+    CaseStatus.IN_PROGRESS: StatusKind.OPEN,
+    CaseStatus.REOPENED: StatusKind.OPEN,
+    CaseStatus.RESOLVED: StatusKind.FIXED,
+    CaseStatus.CLOSED: StatusKind.FIXED,
+    CaseStatus.REJECTED: StatusKind.CLOSED,
+    CaseStatus.NOT_OUR_REMIT: StatusKind.CLOSED,
+    CaseStatus.DUPLICATE: StatusKind.CLOSED,
+}
+
+CASE_STATUS_LABELS: dict[CaseStatus, str] = {
+    CaseStatus.RECEIVED: "Diterima",
+    CaseStatus.VERIFIED: "Diverifikasi",
+    CaseStatus.DISPOSITIONED: "Diteruskan ke OPD",
+    CaseStatus.IN_PROGRESS: "Sedang diproses",
+    CaseStatus.RESOLVED: "Selesai",
+    CaseStatus.CLOSED: "Ditutup",
+    CaseStatus.REJECTED: "Ditolak",
+    CaseStatus.NOT_OUR_REMIT: "Bukan kewenangan",
+    CaseStatus.DUPLICATE: "Duplikat",
+    CaseStatus.REOPENED: "Dibuka kembali",
 }
 
 
@@ -81,6 +133,34 @@ class ComplaintStatusChanged(Event):
     note: str | None = None
 
 
+class ComplaintStatusChangedV2(Event):
+    """The source app moved a complaint: the canonical status its bridge decided, and the app's own code.
+
+    For a case the app holds (its system of record), `status` is the truth: complaint-svc records it even where
+    its lifecycle would not let staff make that move (a correction), and `legacy_status` says what the app wrote.
+    """
+
+    event_type: ClassVar[str] = "palapa.complaint.status_changed.v2"
+    version: ClassVar[int] = 2
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
+    source_app: str = Field(min_length=1)
+    source_ref: str = Field(min_length=1)
+    status: CaseStatus = Field(description="Decided once, by the bridge, from its table of the app's codes")
+    legacy_status: str = Field(min_length=1, description="The app's own code as written, e.g. '1' or 'diproses'")
+    changed_at: datetime
+    note: str | None = None
+
+
+def upcast_complaint_status_changed_v1_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    """A v1 ComplaintStatusChanged as v2: v1 statuses are v2 statuses; with no code of the app's own, the
+    canonical status is the code (what the bridge said is all there is)."""
+    legacy = payload.get("legacy_status")
+    if not isinstance(legacy, str) or not legacy.strip():
+        legacy = payload.get("status")  # an invalid v1 payload stays invalid: the v2 model says why
+    return {**payload, "legacy_status": legacy}
+
+
 # --- Writing back to the legacy system of record (issue 11) ------------------------------------------------
 
 
@@ -122,7 +202,8 @@ COMPLAINT_INTAKE = Topic(
     name="palapa.complaints.intake.v1",
     partitions=4,
     key="ticket",
-    events=(ComplaintSubmitted, ComplaintStatusChanged, ComplaintLinked),
+    # v1 status changes still on the topic are read as v2 (envelope.UPCASTERS); the bridges publish v2 only
+    events=(ComplaintSubmitted, ComplaintStatusChanged, ComplaintLinked, ComplaintStatusChangedV2),
     config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
 )
 #: Commands to Curhat Ning Ita's bridge: portal complaints the legacy app must hold (it is the system of record).

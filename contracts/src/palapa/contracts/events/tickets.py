@@ -81,6 +81,7 @@ class TicketStep(BaseModel):
     status: str
     label: str
     at: datetime
+    note: str | None = Field(default=None, description="What the source app did, when it corrected the status")
 
 
 class TicketUpdated(Event):

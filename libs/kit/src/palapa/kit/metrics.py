@@ -44,6 +44,10 @@ class Metrics:
         self.republished = counter("palapa_outbox_republished_total", "Rows re-sent to a new broker incarnation")
         # bridges
         self.bridge_rows = counter("palapa_bridge_rows_total", "Legacy rows read, by outcome", "app", "outcome")
+        # a legacy app's own moves that the platform's lifecycle would not allow, recorded as corrections (issue 17)
+        self.legacy_corrections = counter(
+            "palapa_legacy_corrections_total", "Moves of a system of record recorded as corrections, by app", "app"
+        )
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

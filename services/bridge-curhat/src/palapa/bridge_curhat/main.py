@@ -14,7 +14,7 @@ from palapa.bridgekit.ingest import Bridge, Quarantine, SourceRecord, Translated
 from palapa.bridgekit.loop import run_polls
 from palapa.bridgekit.replay import replay_router, rewind
 from palapa.bridgekit.state import LastState, RowStates
-from palapa.contracts.events import ComplaintStatus
+from palapa.contracts.events import CaseStatus
 from palapa.contracts.topics import ALL_TOPICS, BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, COMPLAINT_INTAKE, CURHAT_COMMANDS
 from palapa.kit.consumer import each
 from palapa.kit.failures import RECORD_MAX_BYTES
@@ -38,7 +38,7 @@ def curhat_translation(settings: BridgeCurhatSettings):
         limits = translate.Limits(earliest=settings.earliest_date, latest=datetime.now(UTC) + ahead, ahead=ahead,
                                   max_event_bytes=RECORD_MAX_BYTES)
         prev = None if last is None else translate.LastState(
-            ComplaintStatus(last.status) if last.status else None, last.fingerprint)
+            CaseStatus(last.status) if last.status else None, last.fingerprint)
         result = translate.translate(record.item, prev, tz, settings.app_id, limits)
         if isinstance(result, translate.Quarantine):
             return Quarantine(result.reason)

@@ -11,28 +11,23 @@ import re
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from palapa.contracts.events import ComplaintStatus, ComplaintStatusChanged, ComplaintSubmitted, Event
+from palapa.contracts.events import CaseStatus, ComplaintStatus, ComplaintStatusChangedV2, ComplaintSubmitted, Event
 
 from .privacy import mask_nik, quote
 
 APP_ID = "curhat-ning-ita"
 
-# The app's codes and the words older screens wrote (compared trimmed, lower-case, single-spaced).
-STATUS_CODES: dict[str, ComplaintStatus] = {
-    "0": ComplaintStatus.RECEIVED,
-    "baru": ComplaintStatus.RECEIVED,
-    "1": ComplaintStatus.VERIFIED,
-    "verifikasi": ComplaintStatus.VERIFIED,
-    "diverifikasi": ComplaintStatus.VERIFIED,
-    "2": ComplaintStatus.IN_PROGRESS,
-    "proses": ComplaintStatus.IN_PROGRESS,
-    "diproses": ComplaintStatus.IN_PROGRESS,
-    "tindak lanjut": ComplaintStatus.IN_PROGRESS,
-    "3": ComplaintStatus.RESOLVED,
-    "selesai": ComplaintStatus.RESOLVED,
-    "9": ComplaintStatus.REJECTED,
-    "tolak": ComplaintStatus.REJECTED,
-    "ditolak": ComplaintStatus.REJECTED,
+# The app's codes and the words older screens wrote (compared trimmed, lower-case, single-spaced), as the
+# platform's canonical case statuses: the one table that decides what a Curhat code means (complaint-svc takes the
+# status the event carries). Stages 0, 1, 2, 3, 9 as libs/curhat-legacy's codes.py: "1 diverifikasi" is checked by
+# the mayor's desk, the OPD is the one the app routes to, so the next step there is "2 proses" (in progress).
+S = CaseStatus
+STATUS_CODES: dict[str, CaseStatus] = {
+    "0": S.RECEIVED, "baru": S.RECEIVED,
+    "1": S.VERIFIED, "verifikasi": S.VERIFIED, "diverifikasi": S.VERIFIED,
+    "2": S.IN_PROGRESS, "proses": S.IN_PROGRESS, "diproses": S.IN_PROGRESS, "tindak lanjut": S.IN_PROGRESS,
+    "3": S.RESOLVED, "selesai": S.RESOLVED,
+    "9": S.REJECTED, "tolak": S.REJECTED, "ditolak": S.REJECTED,
 }
 # tgl_lapor formats the app's screens wrote over the years
 DATE_FORMATS = (
@@ -102,7 +97,7 @@ DEFAULT_LIMITS = Limits()
 class LastState:
     """What the bridge last emitted for a source row: its status (None if only ever quarantined)."""
 
-    status: ComplaintStatus | None
+    status: CaseStatus | None
     fingerprint: str
 
 
@@ -122,7 +117,7 @@ def fingerprint(row: LegacyRow) -> str:
     return hashlib.sha256(json.dumps(row.as_strings(), sort_keys=True).encode()).hexdigest()
 
 
-def canonical_status(code: str | None) -> ComplaintStatus | None:
+def canonical_status(code: str | None) -> CaseStatus | None:
     """The canonical status of a legacy code, case- and whitespace-insensitively; None when unknown."""
     if code is None:
         return None
@@ -201,7 +196,7 @@ def refusal(row: LegacyRow, tz: tzinfo, limits: Limits) -> Quarantine | None:
     return None
 
 
-def submission(row: LegacyRow, status: ComplaintStatus, tz: tzinfo, app_id: str,
+def submission(row: LegacyRow, status: CaseStatus, tz: tzinfo, app_id: str,
                limits: Limits) -> ComplaintSubmitted | Quarantine:
     """The ComplaintSubmitted of a row seen first, or why it cannot be one."""
     description = clean_text(row.isi_laporan or "").strip()
@@ -223,7 +218,8 @@ def submission(row: LegacyRow, status: ComplaintStatus, tz: tzinfo, app_id: str,
         ticket=ticket(row.id_pengaduan), source_app=app_id, source_ref=str(row.id_pengaduan),
         category=normalise_category(row.kategori), description=description,
         reporter_name=clean_name(row.nama_pelapor), reporter_nik_masked=mask_nik(row.nik),
-        status=status, legacy_status=row.status, submitted_at=as_utc(local, tz),
+        status=ComplaintStatus(status.value),  # v1's set: every first status the table gives is in it
+        legacy_status=row.status, submitted_at=as_utc(local, tz),
     )
     # every other field is bounded above: only the complaint text can make the event too large
     size = len(event.model_dump_json().encode()) + ENVELOPE_HEADROOM
@@ -258,10 +254,10 @@ def translate(row: LegacyRow, last: LastState | None, tz: tzinfo, app_id: str = 
     portal = portal_ticket(row)
     seen = last is not None and last.status is not None
     if seen or portal is not None:
-        if (last.status if seen else ComplaintStatus.RECEIVED) == status:
+        if (last.status if seen else S.RECEIVED) == status:
             return []  # another column changed, or a written-back row still at its first status
         return [
-            ComplaintStatusChanged(
+            ComplaintStatusChangedV2(
                 ticket=portal or ticket(row.id_pengaduan), source_app=app_id, source_ref=str(row.id_pengaduan),
                 status=status, legacy_status=row.status, changed_at=as_utc(row.tgl_update, tz),
             )

@@ -1,4 +1,4 @@
-"""What complaint-svc consumes: the intake topic (ComplaintSubmitted, ComplaintStatusChanged) of every channel."""
+"""What complaint-svc consumes: the intake topic (ComplaintSubmitted, ComplaintStatusChanged v2, ComplaintLinked)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import ComplaintLinked, ComplaintStatusChanged, ComplaintSubmitted
 from palapa.contracts.topics import COMPLAINT_INTAKE
 from palapa.kit.consumer import Delivery
 from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Done, Refused
 
-from .lifecycle import domain, duplicates, store, writeback
+from .lifecycle import domain, duplicates, intake, store, writeback
 from .routing.domain import normalise_category
 from .routing.policy import Policies
 from .sla import domain as sla
@@ -24,19 +23,20 @@ from .sla import domain as sla
 class Intake:
     """A batch of intake events: domain decisions in order → case rows and timelines → ComplaintUpdated each."""
 
-    def __init__(self, source: str, policies: Policies, write_back_opds: tuple[str, ...] = ()) -> None:
+    def __init__(self, source: str, policies: Policies, write_back_opds: tuple[str, ...] = (),
+                 corrections=None) -> None:
         self.source = source
         self.policies = policies
         self.write_back_opds = write_back_opds
+        self.corrections = corrections  # the kit's palapa_legacy_corrections_total (labelled by app), if counted
 
     async def on_intake(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Done | Refused | None]:
-        """ComplaintSubmitted opens a case (or resyncs a known one); ComplaintStatusChanged moves it.
-
-        A move the lifecycle forbids is refused with the reason (dead-lettered, never stored): the stream goes on.
+        """ComplaintSubmitted opens a case (or resyncs a known one); ComplaintStatusChanged moves it as its system
+        of record did, a move staff could not make counted as a correction. What can never apply (an unknown ticket,
+        another app's case) is refused with the reason (dead-lettered, never stored): the stream goes on.
         """
         policy, calendar = await self.policies.current(session)
-        events: list[ComplaintSubmitted | ComplaintStatusChanged | ComplaintLinked] = [
-            d.envelope.data for d in deliveries]
+        events: list[intake.IntakeEvent] = [d.envelope.data for d in deliveries]
         cases = await store.get_many(session, [e.ticket for e in events], for_update=True)
         results: list[Done | Refused | None] = []
         changes: list[tuple[domain.Case, str]] = []
@@ -45,13 +45,15 @@ class Intake:
         for delivery, event in zip(deliveries, events, strict=True):
             old = cases.get(event.ticket)
             try:
-                new = domain.decide(old, event, at=delivery.envelope.time, policy=policy)
+                new = intake.decide(old, event, at=delivery.envelope.time, policy=policy)
             except domain.RefusedError as exc:
                 results.append(Refused(str(exc)))
                 continue
             if new is None:
                 results.append(None)
                 continue
+            if intake.corrected(old, new) and self.corrections is not None:
+                self.corrections.labels(app=event.source_app).inc()
             if old is None:
                 new = await self._flag_duplicate(session, new, cases.values())
                 if (who := domain.reporter_of(event)) is not None:
@@ -86,6 +88,6 @@ class Intake:
 
 def register(runtime: Runtime, policies: Policies, write_back_opds: tuple[str, ...] = ()) -> Intake:
     """Subscribe complaint-svc to the intake topic."""
-    intake = Intake(runtime.source, policies, write_back_opds)
-    runtime.subscribe(COMPLAINT_INTAKE, intake.on_intake)
-    return intake
+    handler = Intake(runtime.source, policies, write_back_opds, runtime.metrics.legacy_corrections)
+    runtime.subscribe(COMPLAINT_INTAKE, handler.on_intake)
+    return handler

@@ -4,6 +4,10 @@ Events may come twice, late, or out of order (a webhook delivered twice, a bridg
 merged into the timeline, and anything that changes nothing returns None. An event for a ticket never seen
 opens it provisionally (a generic title, no place), and the opening event, when it comes, completes it:
 a citizen sees the ambulance on its way even if the report itself is late, and no stream waits.
+
+The source app is the system of record (issue 17): a move it makes back (a letter from "siap diambil" to
+"diverifikasi", an incident closed and then dispatched again), later than the ticket's current step, is recorded
+as a correction with a note saying what the app did, never refused and never taken for a late event.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from palapa.contracts.events import (
 )
 
 from . import labels
-from .labels import INCIDENT_LABELS, INCIDENT_RANK, IncidentStatus
+from .labels import INCIDENT_LABELS, INCIDENT_RANK, REQUEST_RANK, IncidentStatus
 
 RequestEvent = ServiceRequestSubmitted | ServiceRequestStatusChanged
 IncidentEvent = IncidentReported | AmbulanceDispatched | PatientHandedOver | IncidentClosed
@@ -46,6 +50,11 @@ class Step:
     status: str
     label: str
     at: datetime
+    note: str | None = None  # set on a correction: what the source app did
+
+    @property
+    def corrected(self) -> bool:
+        return self.note is not None
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,11 @@ def decide(ticket: Ticket | None, event: TrackedEvent, *, at: datetime | None = 
     step, opening = _step(ticket, event, at), _opening(event)
     if ticket is None:
         return _new(event, kind, step, opening)
-    timeline = _merge(kind, ticket.timeline, step) if step is not None else ticket.timeline
+    if step is not None and _moves_back(kind, ticket.timeline, step):
+        note = labels.correction_note(event.source_app, step.label, getattr(event, "legacy_status", None))
+        timeline = _capped((*ticket.timeline, replace(step, note=note)))
+    else:
+        timeline = _merge(kind, ticket.timeline, step) if step is not None else ticket.timeline
     new = replace(ticket, timeline=timeline, **_current(kind, timeline))
     if opening is not None:
         new = replace(new, title=opening.title, place=opening.place, opened_at=opening.opened_at, opened=True)
@@ -107,13 +120,36 @@ def decide(ticket: Ticket | None, event: TrackedEvent, *, at: datetime | None = 
     return replace(new, revision=ticket.revision + 1, updated_at=max(ticket.updated_at, newest))
 
 
+def corrected(old: Ticket | None, new: Ticket) -> bool:
+    """Whether a decision recorded a correction of the system of record's."""
+    return any(s.corrected for s in set(new.timeline) - set(old.timeline if old else ()))
+
+
+def _moves_back(kind: TicketKind, timeline: tuple[Step, ...], step: Step) -> bool:
+    """A step later than the current one, of an earlier status: the app moved the ticket back (a late event
+    carries an earlier time and is merged in its place instead)."""
+    current = _segment(timeline)
+    top = _top(kind, current)
+    return step.at > top.at and _rank(kind, step.status) < _rank(kind, top.status)
+
+
+def _rank(kind: TicketKind, status: str) -> int:
+    return INCIDENT_RANK[IncidentStatus(status)] if kind is TicketKind.INCIDENT else REQUEST_RANK[status]
+
+
+def _segment(timeline: tuple[Step, ...]) -> tuple[Step, ...]:
+    """The steps since the last correction: what the ticket's status is read from."""
+    last = max((i for i, s in enumerate(timeline) if s.corrected), default=0)
+    return timeline[last:]
+
+
 def to_updated(ticket: Ticket) -> TicketUpdated:
     """The citizen-facing view, as published on palapa.tickets.updates.v1 (no person, no address)."""
     return TicketUpdated(
         ticket=ticket.ticket, revision=ticket.revision, kind=ticket.kind, title=ticket.title,
         status=ticket.status, status_label=ticket.status_label, place=ticket.place, source_app=ticket.source_app,
         opened_at=ticket.opened_at, updated_at=ticket.updated_at,
-        timeline=tuple(TicketStep(status=s.status, label=s.label, at=s.at) for s in ticket.timeline),
+        timeline=tuple(TicketStep(status=s.status, label=s.label, at=s.at, note=s.note) for s in ticket.timeline),
     )
 
 
@@ -175,8 +211,16 @@ def _merge(kind: TicketKind, timeline: tuple[Step, ...], step: Step) -> tuple[St
 
 
 def _merge_incident(timeline: tuple[Step, ...], step: Step) -> tuple[Step, ...]:
-    """One step per stage, in stage order: a repeat changes nothing, a corrected label (e.g. the facility)
-    replaces it."""
+    """One step per stage, in stage order, since the last correction (a step older than it goes before it):
+    a repeat changes nothing, a corrected label (e.g. the facility) replaces it."""
+    current = _segment(timeline)
+    if current[0].corrected:
+        head, corrected = timeline[: len(timeline) - len(current)], current[0]
+        if step.at < corrected.at:
+            return (*_merge_incident(head, step), *current)
+        if step.status == corrected.status:
+            return timeline  # the corrected stage said again
+        return (*head, corrected, *_merge_incident(current[1:], step)) if current[1:] else (*timeline, step)
     same = next((s for s in timeline if s.status == step.status), None)
     if same is not None:
         if same.label == step.label:
@@ -204,11 +248,14 @@ def _capped(timeline: tuple[Step, ...]) -> tuple[Step, ...]:
 
 def _current(kind: TicketKind, timeline: tuple[Step, ...]) -> dict[str, str]:
     """Status and label: an incident's furthest stage, a request's latest step."""
-    if kind is TicketKind.INCIDENT:
-        top = max(timeline, key=lambda s: INCIDENT_RANK[IncidentStatus(s.status)])
-    else:
-        top = timeline[-1]
+    top = _top(kind, _segment(timeline))
     return {"status": top.status, "status_label": top.label}
+
+
+def _top(kind: TicketKind, steps: tuple[Step, ...]) -> Step:
+    if kind is TicketKind.INCIDENT:
+        return max(steps, key=lambda s: INCIDENT_RANK[IncidentStatus(s.status)])
+    return steps[-1]
 
 
 def _aware(value: datetime, name: str) -> datetime:

@@ -18,8 +18,9 @@ from . import domain, store
 class Tracking:
     """A batch of events: domain decisions in order → ticket rows → one TicketUpdated per change."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, corrections=None) -> None:
         self.source = source
+        self.corrections = corrections  # the kit's palapa_legacy_corrections_total (labelled by app), if counted
 
     async def on_tracked(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Done | Refused | None]:
         """Any request or incident event: the kit hands over only its topic's event types."""
@@ -37,6 +38,8 @@ class Tracking:
             if new is None:
                 results.append(None)
                 continue
+            if domain.corrected(current.get(event.ticket), new) and self.corrections is not None:
+                self.corrections.labels(app=event.source_app).inc()
             current[new.ticket] = new  # the next event of this ticket in the batch sees this state
             changed.append(new)
             results.append(Done(publish=[Envelope(domain.to_updated(new), source=self.source, subject=new.ticket)]))
@@ -47,7 +50,7 @@ class Tracking:
 def register(runtime: Runtime) -> Tracking:
     """Subscribe to both topics. Emergencies get a consumer and group of their own and the kit's critical
     polling: a backlog of letter requests, or a rebalance of their group, never stands in front of an incident."""
-    tracking = Tracking(runtime.source)
+    tracking = Tracking(runtime.source, runtime.metrics.legacy_corrections)
     runtime.subscribe(SERVICE_REQUESTS, tracking.on_tracked)
     runtime.subscribe(EMERGENCY_INCIDENTS, tracking.on_tracked, group_id=f"{runtime.name}-emergency",
                       critical=True)

@@ -21,6 +21,8 @@ class IncidentStatus(StrEnum):
 
 #: An incident's stages in order: the furthest one reached is its status, whatever order the events came in.
 INCIDENT_RANK = {s: n for n, s in enumerate(IncidentStatus)}
+#: A request's statuses in the order Si Makel moves a request forward (a rejection ends it).
+REQUEST_RANK = {s.value: n for n, s in enumerate(RequestStatus)}
 INCIDENT_LABELS = {
     IncidentStatus.REPORTED: "Laporan diterima",
     IncidentStatus.DISPATCHED: "Ambulans berangkat",
@@ -53,6 +55,12 @@ def public_text(value: str | None, limit: int = TEXT_MAX) -> str | None:
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text or None
+
+
+def correction_note(source_app: str, label: str, code: str | None) -> str:
+    """What the timeline says when the system of record moved a ticket back (Bahasa Indonesia)."""
+    code = public_text(code, 20)
+    return f"Dikoreksi di {source_app}: kode {code} ({label})" if code else f"Dikoreksi di {source_app}: {label}"
 
 
 def request_label(status: RequestStatus) -> str:

@@ -72,7 +72,8 @@ def _row(t: Ticket) -> dict:
         "ticket": t.ticket, "kind": t.kind.value, "source_app": t.source_app, "title": t.title, "place": t.place,
         "status": t.status, "status_label": t.status_label, "revision": t.revision, "opened_at": t.opened_at,
         "updated_at": t.updated_at, "opened": t.opened,
-        "timeline": [{"status": s.status, "label": s.label, "at": s.at.isoformat()} for s in t.timeline],
+        "timeline": [{"status": s.status, "label": s.label, "at": s.at.isoformat(),
+                      **({"note": s.note} if s.note else {})} for s in t.timeline],
     }
 
 
@@ -81,5 +82,6 @@ def _ticket(row) -> Ticket:
         ticket=row.ticket, kind=TicketKind(row.kind), source_app=row.source_app, title=row.title, place=row.place,
         status=row.status, status_label=row.status_label, revision=row.revision, opened_at=row.opened_at,
         updated_at=row.updated_at, opened=row.opened,
-        timeline=tuple(Step(s["status"], s["label"], datetime.fromisoformat(s["at"])) for s in row.timeline),
+        timeline=tuple(Step(s["status"], s["label"], datetime.fromisoformat(s["at"]), s.get("note"))
+                       for s in row.timeline),
     )

@@ -11,8 +11,6 @@ from palapa.contracts.events import (
     CASE_STATUS_KIND,
     CASE_STATUS_LABELS,
     CaseStatus,
-    ComplaintLinked,
-    ComplaintStatusChanged,
     ComplaintSubmitted,
     ComplaintUpdatedV2,
     SlaStage,
@@ -24,10 +22,10 @@ from palapa.contracts.events import (
 from ..routing.domain import TRIAGE_OPD, RoutingTable, route
 from ..sla.domain import RUNNING
 from .privacy import Reporter, confidentiality_of, reporter_of
-from .transitions import channel_status, is_open, refusal
+from .transitions import is_open, refusal
 
-__all__ = ["TRIAGE_OPD", "Case", "Policy", "RefusedError", "Reporter", "Step", "confidentiality_of", "decide",
-           "open_case", "reporter_of", "route", "to_updated"]
+__all__ = ["TRIAGE_OPD", "Case", "Policy", "RefusedError", "Reporter", "Step", "aware", "check_ticket",
+           "confidentiality_of", "correct", "open_case", "reporter_of", "restarted", "route", "to_updated"]
 
 S = CaseStatus
 #: Times a case can hold: far enough from datetime's year 1 and 9999 that a deadline or zone shift never overflows.
@@ -127,14 +125,14 @@ def is_overdue(case: Case, now: datetime) -> bool:
 
 def open_case(submitted: ComplaintSubmitted, *, policy: Policy) -> Case:
     """A new case at revision 1; the OPD the source app set wins over the routing table."""
-    _check_ticket(submitted.ticket)
-    at = _aware(submitted.submitted_at, "submitted_at")
+    check_ticket(submitted.ticket)
+    at = aware(submitted.submitted_at, "submitted_at")
     category = submitted.category.strip() if submitted.category and submitted.category.strip() else None
     rule = policy.routing.rule(category, submitted.kelurahan, submitted.kecamatan)
     opd = (submitted.opd or "").strip().upper() or (rule.opd if rule else TRIAGE_OPD)
     forward = (rule.forward_days if rule and rule.forward_days else None) or policy.forward_days
     follow_up = (rule.follow_up_days if rule and rule.follow_up_days else None) or policy.follow_up_days
-    status = channel_status(submitted.source_app, submitted.legacy_status, submitted.status)
+    status = CaseStatus(submitted.status.value)  # the status the channel decided (v1 statuses are v2 statuses)
     anonymous = confidentiality_of(submitted.confidentiality) == "anonymous"
     return Case(
         ticket=submitted.ticket, source_app=submitted.source_app, source_ref=submitted.source_ref, opd=opd,
@@ -170,11 +168,27 @@ def move(case: Case, to: CaseStatus, at: datetime, *, policy: Policy, legacy_sta
     if to is S.DISPOSITIONED:
         changes["opd"] = (opd or "").strip().upper() or case.opd
         note = note or f"Diteruskan ke {changes['opd']}"
-    if to is S.REOPENED:  # both clocks start again; the escalation chain starts from the bottom
-        changes |= {"sla_round": case.sla_round + 1, "escalation_level": 0, "escalated_to": None,
-                    "forward_due_at": _deadline(at, policy.due, policy.forward_days),
-                    "due_at": _deadline(at, policy.due, policy.follow_up_days), "duplicate_of": None}
+    if to is S.REOPENED:
+        changes |= restarted(case, at, policy=policy)
     return _append(replace(case, status=to, **changes), Step(to, at, legacy_status, note))
+
+
+def correct(case: Case, to: CaseStatus, at: datetime, *, source_app: str, policy: Policy,
+            legacy_status: str | None = None, note: str | None = None) -> Case:
+    """The case in the status its system of record set where the lifecycle would not let staff move it (issue 17:
+    the legacy app is the truth): recorded, never refused, with a timeline entry saying what the app did.
+    A fixed or closed case that the app opens again restarts its clocks as a reopened one does."""
+    code = f"kode {legacy_status.strip()} ({CASE_STATUS_LABELS[to]})" if _text(legacy_status) else CASE_STATUS_LABELS[to]
+    text = "; ".join(t for t in (f"Dikoreksi di {source_app}: {code}", _text(note)) if t)
+    changes = restarted(case, at, policy=policy) if not is_open(case.status) and is_open(to) else {}
+    return _append(replace(case, status=to, **changes), Step(to, at, legacy_status, text))
+
+
+def restarted(case: Case, at: datetime, *, policy: Policy) -> dict:
+    """What a case open again from `at` changes: both clocks start again, the escalation chain from the bottom."""
+    return {"sla_round": case.sla_round + 1, "escalation_level": 0, "escalated_to": None,
+            "forward_due_at": _deadline(at, policy.due, policy.forward_days),
+            "due_at": _deadline(at, policy.due, policy.follow_up_days), "duplicate_of": None}
 
 
 def note(case: Case, at: datetime, text: str, **changes) -> Case:
@@ -203,46 +217,6 @@ def escalate(case: Case, at: datetime, level: int, to: str, stage: SlaStage) -> 
                 escalation_level=max(case.escalation_level, level), escalated_to=to)
 
 
-def decide(case: Case | None, event: ComplaintSubmitted | ComplaintStatusChanged | ComplaintLinked, *,
-           at: datetime | None = None, policy: Policy) -> Case | None:
-    """The case after an intake event (None: nothing changes); RefusedError for what can never apply."""
-    if isinstance(event, ComplaintLinked):
-        return link(case, event)
-    if isinstance(event, ComplaintSubmitted) and case is None:
-        return open_case(event, policy=policy)
-    if case is None:
-        _check_ticket(event.ticket)
-        raise RefusedError(f"status change for unknown ticket {event.ticket}: no ComplaintSubmitted seen")
-    if event.ticket != case.ticket:
-        raise RefusedError(f"event for {event.ticket} applied to case {case.ticket}")
-    if event.source_app not in (case.source_app, case.linked_app):
-        raise RefusedError(f"{event.ticket} belongs to {case.source_app!r}; {event.source_app!r} cannot change it")
-    to = channel_status(event.source_app, event.legacy_status, event.status)
-    if to == case.status:
-        return None
-    if isinstance(event, ComplaintStatusChanged):
-        when = _aware(event.changed_at, "changed_at")
-    else:  # a bridge resync under a new event id: it counts as a change at the envelope's time
-        when = _aware(at, "the envelope time") if at is not None else case.updated_at
-    reason = f"Ditolak di {event.source_app} (kode {event.legacy_status})" if to is S.REJECTED else None
-    return move(case, to, when, policy=policy, legacy_status=event.legacy_status,
-                note=getattr(event, "note", None) or reason)
-
-
-def link(case: Case | None, event: ComplaintLinked) -> Case | None:
-    """A legacy app now holds the case's record: its status changes count for the case from here on."""
-    if case is None:
-        _check_ticket(event.ticket)
-        raise RefusedError(f"link for unknown ticket {event.ticket}: no ComplaintSubmitted seen")
-    if (case.linked_app, case.linked_ref) == (event.source_app, event.source_ref):
-        return None  # the bridge said it again (a redelivered command)
-    if case.linked_app is not None:
-        raise RefusedError(f"{case.ticket} is already recorded in {case.linked_app} as {case.linked_ref}")
-    at = _aware(event.linked_at, "linked_at")
-    text = f"Tercatat di {event.source_app} sebagai {event.legacy_ticket}"
-    return note(case, at, text, linked_app=event.source_app, linked_ref=event.source_ref)
-
-
 def to_updated(case: Case) -> ComplaintUpdatedV2:
     """The citizen-facing view of the case (no identity, no description), as published on the updates topic."""
     return ComplaintUpdatedV2(
@@ -266,12 +240,14 @@ def _text(value: str | None) -> str | None:
     return text or None
 
 
-def _check_ticket(ticket: str) -> None:
+def check_ticket(ticket: str) -> None:
+    """RefusedError unless `ticket` is well formed."""
     if not is_ticket(ticket):
         raise RefusedError(f"malformed ticket {ticket!r}: expected A-Z, 0-9 and '-', 3 to 64 characters")
 
 
-def _aware(value: datetime, name: str) -> datetime:
+def aware(value: datetime, name: str) -> datetime:
+    """`value` when it is an aware time a case can hold, else RefusedError saying why."""
     # A time without zone is ambiguous (the legacy apps store local time): refuse rather than guess.
     if value.tzinfo is None or value.utcoffset() is None:
         raise RefusedError(f"{name} has no time zone: {value.isoformat()}")

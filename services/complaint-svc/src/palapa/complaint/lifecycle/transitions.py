@@ -1,13 +1,14 @@
-"""The canonical case lifecycle (pure): which status may follow which, and each channel's codes in the set.
+"""The canonical case lifecycle (pure): which status may follow which when staff, a citizen or Open311 move a case.
 
 Statuses are typed as FixMyStreet types its states (contracts.CASE_STATUS_KIND): open, fixed, closed.
 A channel may skip steps of the main line (a legacy app has no "dispositioned": its OPD is the app's owner),
-but nothing moves back except through "reopened".
+but nothing moves back except through "reopened". What a channel's own codes mean is decided by its bridge (e.g.
+bridge-curhat's STATUS_CODES); a legacy app's own moves that this table refuses are corrections (intake.py).
 """
 
 from __future__ import annotations
 
-from palapa.contracts.events import CASE_STATUS_KIND, CaseStatus, ComplaintStatus, StatusKind
+from palapa.contracts.events import CASE_STATUS_KIND, CaseStatus, StatusKind
 
 S = CaseStatus
 #: The main line; a case moves forward along it, possibly skipping steps.
@@ -41,29 +42,3 @@ def refusal(current: CaseStatus, wanted: CaseStatus) -> str | None:
         return None
     allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current]))
     return f"illegal transition {current.value} -> {wanted.value} (from {current.value}: {allowed})"
-
-
-# --- channels: each one's own codes → the canonical set ------------------------------------------------------
-
-#: Curhat Ning Ita's codes (libs/curhat-legacy codes.py: stages 0, 1, 2, 3, 9 and the words older screens wrote),
-#: compared trimmed, lower-case, single-spaced. "1 diverifikasi" is checked by the mayor's desk; the OPD is
-#: the one the app routes to, so the case's next step there is "proses" (in progress).
-CURHAT_CODES: dict[str, CaseStatus] = {
-    "0": S.RECEIVED, "baru": S.RECEIVED,
-    "1": S.VERIFIED, "verifikasi": S.VERIFIED, "diverifikasi": S.VERIFIED,
-    "2": S.IN_PROGRESS, "proses": S.IN_PROGRESS, "diproses": S.IN_PROGRESS, "tindak lanjut": S.IN_PROGRESS,
-    "3": S.RESOLVED, "selesai": S.RESOLVED,
-    "9": S.REJECTED, "tolak": S.REJECTED, "ditolak": S.REJECTED,
-}
-CHANNEL_CODES: dict[str, dict[str, CaseStatus]] = {"curhat-ning-ita": CURHAT_CODES}
-
-
-def channel_status(source_app: str, legacy_status: str | None, v1_status: ComplaintStatus) -> CaseStatus:
-    """The canonical status of a channel's event: its own code when the table knows it, else the v1 status
-    the bridge set (v1 values are v2 values)."""
-    codes = CHANNEL_CODES.get(source_app)
-    if codes is not None and legacy_status is not None:
-        known = codes.get(" ".join(legacy_status.split()).lower())
-        if known is not None:
-            return known
-    return CaseStatus(v1_status.value)
