@@ -137,6 +137,7 @@ class Run:
     inserted: float
     progress: dict[str, Progress]
     broker: tuple[float, float]
+    stored: dict[str, int]  # what each stage stored of this run, counted once the last stage had it all
 
     def report(self) -> str:
         return report(self.rows, self.started, self.inserted, self.progress, self.broker)
@@ -152,7 +153,9 @@ async def measure(stack: Stack, rows: int, chunk: int, timeout_s: float, broker_
         started = time.perf_counter()
         follower = asyncio.create_task(follow(platform, rows, timeout_s, before))
         inserted = await insert_rows(legacy, rows, chunk)
-        return Run(rows, started, inserted, await follower, broker)
+        progress = await follower
+        after = await stored(platform)
+        return Run(rows, started, inserted, progress, broker, {name: after[name] - before[name] for name in STAGES})
     finally:
         await legacy.dispose()
         await platform.dispose()
