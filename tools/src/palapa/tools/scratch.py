@@ -1,4 +1,4 @@
-"""A throwaway platform for the fuzz and chaos commands: its own broker and databases in a temporary folder."""
+"""A throwaway platform for the fuzz, chaos and bench commands: its processes and databases in a temporary folder."""
 
 from __future__ import annotations
 
@@ -29,12 +29,13 @@ def scratch_settings(folder: Path) -> DevstackSettings:
 
 
 @asynccontextmanager
-async def bench_stack(prefix: str = "palapa-bench-") -> AsyncIterator[Stack]:
-    """The whole platform on free ports in a temporary folder, no simulator, started and then removed (the
-    benchmarks' stack: the broker and database the environment names are honoured)."""
+async def bench_stack(prefix: str = "palapa-bench-", only: tuple[str, ...] = CURHAT_FLOW, simulate: bool = False,
+                      extra_env: dict[str, dict[str, str]] | None = None) -> AsyncIterator[Stack]:
+    """The processes `only` names on free ports in a temporary folder, started and then removed (the benchmarks'
+    stack: the broker and database the environment names are honoured). Simulators start only when `simulate`."""
     folder = scratch_folder(prefix)
     settings = DevstackSettings(PALAPA_DATA_DIR=folder, LOG_LEVEL="WARNING")
-    stack = Stack(settings, durable=False, simulate=False, only=CURHAT_FLOW,
+    stack = Stack(settings, durable=False, simulate=simulate, only=only, extra_env=extra_env or {},
                   progress=lambda line: print("  " + line, flush=True))
     try:
         await stack.start()

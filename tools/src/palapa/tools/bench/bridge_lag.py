@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import shutil
 import statistics
 import time
 from dataclasses import dataclass
@@ -97,7 +98,9 @@ class Changes:
         return f"SIMAKEL-{rid}"
 
 
-async def measure(stack: Stack, which: str, changes: int, spread: float) -> list[float]:
+async def measure(stack: Stack, which: str, changes: int, spread: float, items: int = 20) -> list[float]:
+    """Time `changes` legacy changes through a started stack running `which`'s simulator (quiet) and bridge;
+    `items`: Si Makel requests submitted first (CCTV's cameras are the simulator's 20)."""
     target = TARGETS[which]
     profile = "kafka" if stack.settings.kafka_bootstrap_servers else "tansu"
     consumer = AIOKafkaConsumer(target.topic.name, bootstrap_servers=stack.kafka, auto_offset_reset="earliest",
@@ -109,7 +112,7 @@ async def measure(stack: Stack, which: str, changes: int, spread: float) -> list
     try:
         async with httpx.AsyncClient(timeout=10) as http:
             scene = Changes(which, stack.running[target.sim].url, http, random.Random(9))
-            await scene.prepare(arrivals, items=20)
+            await scene.prepare(arrivals, items=items)
             for _ in range(changes):
                 # at a random moment over a whole poll interval: a change made right after the last event
                 # would always fall just after a poll (the loop would lock onto the bridge's phase)
@@ -151,8 +154,6 @@ async def run(args: argparse.Namespace) -> None:
         print(report(await measure(stack, args.bridge, args.changes, args.spread or interval)))
     finally:
         stack.stop()
-        import shutil
-
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -1,7 +1,7 @@
 """Emergency latency: an IncidentReported record on Kafka until the citizen's SSE stream shows the incident.
 
-`./palapa bench incident-sse --incidents 200 [--backlog 5000]` starts the platform on free ports (Tansu, embedded
-PostgreSQL, every service as its own process, no simulator), opens one SSE stream per incident ticket on
+`./palapa bench incident-sse --incidents 200 [--backlog 5000]` starts Tansu, embedded PostgreSQL, tracking-svc
+and notify-svc (each its own process) on free ports, opens one SSE stream per incident ticket on
 notify-svc, then produces IncidentReported records one at a time on palapa.emergency.incidents.v1 (as
 bridge-psc119's outbox relay would), each after the previous one arrived and a random pause, and times each from
 the produce call to the SSE frame (latency, not a queue: a machine too busy to keep up would show its backlog).
@@ -118,7 +118,7 @@ def report(name: str, latencies: list[float]) -> str:
 
 
 async def run(args: argparse.Namespace) -> None:
-    async with bench_stack("palapa-bench-incident-") as stack:
+    async with bench_stack("palapa-bench-incident-", only=("tracking-svc", "notify-svc")) as stack:
         print(f"measuring {args.incidents} incidents (backlog of {args.backlog} requests)…", flush=True)
         total, first_hop = await measure(stack, args.incidents, args.backlog)
         print(report("IncidentReported on Kafka → SSE frame", total))

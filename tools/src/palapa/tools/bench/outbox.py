@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,39 +32,57 @@ def _event(n: int) -> Envelope:
     return Envelope(changed, source="/apps/bench", subject=f"BENCH-{n}")
 
 
-async def measure(rows: int) -> str:
+@dataclass(frozen=True)
+class Run:
+    rows: int
+    published: int  # outbox rows marked published at the end
+    stage_s: float
+    relay_s: float
+
+    def report(self) -> str:
+        return (f"rows={self.rows} stage={self.stage_s:.2f}s ({self.rows / self.stage_s:,.0f} rows/s, Outbox.add_many) "
+                f"relay={self.relay_s:.2f}s ({self.rows / self.relay_s:,.0f} rows/s to the broker, acknowledged and "
+                "marked)")
+
+
+async def measure_on(bootstrap: str, database_url: str, rows: int) -> Run:
+    """Stage `rows` events in one transaction of an empty database and time the relay to the broker."""
+    settings = ServiceSettings(KAFKA_BOOTSTRAP_SERVERS=bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu")
+    runtime = Runtime(settings, "bench", MetaData(schema="bench"))
+    await runtime.start(ALL_TOPICS)
+    try:
+        table = runtime.outbox.table
+        started = time.perf_counter()
+        async with runtime.sessions() as s, s.begin():
+            await runtime.outbox.add_many(s, (_event(n) for n in range(rows)))
+        staged = time.perf_counter()
+        runtime.outbox.wake()
+        pending = select(func.count()).select_from(table).where(table.c.published_at.is_(None))
+        while True:
+            async with runtime.sessions() as s:
+                if await s.scalar(pending) == 0:
+                    break
+            await asyncio.sleep(0.01)
+        done = time.perf_counter()
+        async with runtime.sessions() as s:
+            published = await s.scalar(select(func.count()).select_from(table).where(table.c.published_at.isnot(None)))
+    finally:
+        await runtime.stop()
+    return Run(rows, published, staged - started, done - staged)
+
+
+async def measure(rows: int) -> Run:
+    """The benchmark on its own Tansu and embedded PostgreSQL."""
     folder = Path(tempfile.mkdtemp(prefix="palapa-bench-outbox-"))
     os.chmod(folder, 0o755)
     try:
         with LocalPostgres(folder / "pg", durable=False) as pg, LocalTansu() as tansu:
-            url = await ensure_database(pg.url(), "bench")
-            settings = ServiceSettings(KAFKA_BOOTSTRAP_SERVERS=tansu.bootstrap, DATABASE_URL=url, KAFKA_PROFILE="tansu")
-            runtime = Runtime(settings, "bench", MetaData(schema="bench"))
-            await runtime.start(ALL_TOPICS)
-            table = runtime.outbox.table
-            started = time.perf_counter()
-            async with runtime.sessions() as s, s.begin():
-                await runtime.outbox.add_many(s, (_event(n) for n in range(rows)))
-            staged = time.perf_counter()
-            runtime.outbox.wake()
-            pending = select(func.count()).select_from(table).where(table.c.published_at.is_(None))
-            while True:
-                async with runtime.sessions() as s:
-                    if await s.scalar(pending) == 0:
-                        break
-                await asyncio.sleep(0.01)
-            done = time.perf_counter()
-            await runtime.stop()
+            return await measure_on(tansu.bootstrap, await ensure_database(pg.url(), "bench"), rows)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    stage_s, relay_s = staged - started, done - staged
-    return (
-        f"rows={rows} stage={stage_s:.2f}s ({rows / stage_s:,.0f} rows/s, Outbox.add_many) "
-        f"relay={relay_s:.2f}s ({rows / relay_s:,.0f} rows/s to the broker, acknowledged and marked)"
-    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="palapa bench outbox", description=__doc__)
     parser.add_argument("--rows", type=int, default=5000)
-    print(asyncio.run(measure(parser.parse_args(argv).rows)))
+    print(asyncio.run(measure(parser.parse_args(argv).rows)).report())

@@ -1,11 +1,12 @@
 """PBB export benchmark: a city's full export into bridge-pbb, until every change event is on the broker.
 
-`./palapa bench pbb --bills 500000` starts Tansu and an embedded PostgreSQL on free ports and bridge-pbb as its
-own process (so its peak RSS is its own), writes BPKPD's export of N bills (palapa.pbb_legacy.Export, quirks
-included) and drops it into the bridge's folder at once (rename + `.done`). It times the drop until the bridge
-has staged the whole file AND its relay has published every event (acknowledged by the broker, marked), then
-does the same with a second export where 1% of the bills changed (half a new amount, half paid), and checks that
-exactly those changes were emitted. The bridge's peak RSS is VmHWM from /proc.
+`./palapa bench pbb --bills 500000` starts Tansu and an embedded PostgreSQL on free ports (or uses the broker
+and database the environment names) and bridge-pbb as its own process (so its peak RSS is its own), writes BPKPD's
+export of N bills (palapa.pbb_legacy.Export, quirks included) and drops it into the bridge's folder at once
+(rename + `.done`). It times the drop until the bridge has staged the whole file AND its relay has published every
+event (acknowledged by the broker, marked), then does the same with a second export where 1% of the bills changed
+(half a new amount, half paid), and checks that exactly those changes were emitted.
+The bridge's peak RSS is VmHWM from /proc.
 """
 
 from __future__ import annotations
@@ -13,20 +14,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from palapa.contracts.topics import TAX_BILLS
-from palapa.kit.topics import ensure_topics
-from palapa.localstack import LocalPostgres, LocalTansu, ensure_database, free_port, terminate
-from palapa.pbb_legacy import Export, create
+from palapa.devstack import Stack, tail
+from palapa.pbb_legacy import Export
+from palapa.tools.scratch import bench_stack
 
 PENDING = "SELECT count(*) FROM bridge_pbb.outbox WHERE published_at IS NULL"
 
@@ -90,60 +90,69 @@ async def drop_and_wait(db: AsyncEngine, export: Export, folder: Path, name: str
     return elapsed, emitted
 
 
-async def measure(bills: int, changed: float, timeout_s: float) -> str:
-    folder = Path(tempfile.mkdtemp(prefix="palapa-bench-pbb-"))
-    os.chmod(folder, 0o755)
-    drop = folder / "drop"
-    drop.mkdir()
-    proc = None
+#: bridge-pbb's settings for the benchmark: it looks at its drop folder often, so the wait for it is not measured
+BRIDGE_ENV = {"BRIDGE_PBB_DROP_POLL_SECONDS": "0.05", "BRIDGE_PBB_HEARTBEAT_SECONDS": "5"}
+
+
+@dataclass(frozen=True)
+class Run:
+    bills: int
+    first_s: float
+    first_n: int  # events emitted for the first export: one per bill
+    changed: float
+    picked: int  # bills changed in the second export
+    second_s: float
+    second_n: int  # events emitted for the second: one per changed bill
+    rss_mb: float
+
+    @property
+    def ok(self) -> bool:
+        return self.first_n == self.bills and self.second_n == self.picked
+
+    def report(self) -> str:
+        return (
+            f"first export: {self.bills:,} bills, file→all {self.first_n:,} events published in {self.first_s:.2f}s "
+            f"({self.bills / self.first_s:,.0f} bills/s); bridge peak RSS {self.rss_mb:.0f} MB\n"
+            f"second export ({self.changed:.0%} changed): {self.second_n:,} events emitted for {self.picked:,} "
+            f"changed bills in {self.second_s:.2f}s [{'OK' if self.ok else 'MISMATCH'}]"
+        )
+
+
+async def measure(stack: Stack, bills: int, changed: float, timeout_s: float) -> Run:
+    """Two exports through the bridge-pbb of a started stack (BRIDGE_ENV in its environment)."""
+    proc = stack.running["bridge-pbb"].proc
+    drop = stack.settings.data_dir / "pbb-exports"
+    if os.environ.get("PBB_BENCH_PROFILE"):  # py-spy on the bridge (a development aid)
+        subprocess.Popen(["uvx", "py-spy", "record", "-p", str(proc.pid), "-o", os.environ["PBB_BENCH_PROFILE"],
+                          "-f", "raw", "-r", "50"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = create_async_engine(stack.database_url)
     try:
-        with LocalPostgres(folder / "pg", durable=False) as pg, LocalTansu() as tansu:
-            url = await ensure_database(pg.url(), "bench")
-            legacy_url = await ensure_database(pg.url(), "pbb_legacy")
-            legacy = create_async_engine(legacy_url)
-            await create(legacy)
-            await legacy.dispose()
-            await ensure_topics(tansu.bootstrap)
-            env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": tansu.bootstrap, "KAFKA_PROFILE": "tansu",
-                   "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "BRIDGE_PBB_LEGACY_DATABASE_URL": legacy_url,
-                   "BRIDGE_PBB_DROP_FOLDER": str(drop), "BRIDGE_PBB_DROP_POLL_SECONDS": "0.05",
-                   "BRIDGE_PBB_HTTP_PORT": str(free_port()), "BRIDGE_PBB_HEARTBEAT_SECONDS": "5"}
-            log = open(folder / "bridge-pbb.log", "wb")
-            proc = subprocess.Popen([sys.executable, "-m", "palapa.bridge_pbb"], env=env, stdout=log,
-                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-            if os.environ.get("PBB_BENCH_PROFILE"):  # py-spy on the bridge (a development aid)
-                subprocess.Popen(["uvx", "py-spy", "record", "-p", str(proc.pid), "-o", os.environ["PBB_BENCH_PROFILE"],
-                                  "-f", "raw", "-r", "50"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            db = create_async_engine(url)
+        async def started() -> bool:
+            async with db.connect() as conn:
+                if not await conn.scalar(text("SELECT to_regclass('bridge_pbb.export_checkpoint') IS NOT NULL")):
+                    return False
+                return bool(await conn.scalar(text("SELECT count(*) FROM bridge_pbb.export_checkpoint")))
 
-            async def started() -> bool:
-                async with db.connect() as conn:
-                    if not await conn.scalar(text("SELECT to_regclass('bridge_pbb.export_checkpoint') IS NOT NULL")):
-                        return False
-                    return bool(await conn.scalar(text("SELECT count(*) FROM bridge_pbb.export_checkpoint")))
-
-            await _until(started, 60, "bridge-pbb to start", proc, every=0.2)
-            export = Export(bills)
-            now = time.time_ns()
-            first_s, first_n = await drop_and_wait(db, export, drop, "pbb_1.csv", now, proc, timeout_s)
-            picked = export.change(changed, seed=42)
-            second_s, second_n = await drop_and_wait(db, export, drop, "pbb_2.csv", now + 10**9, proc, timeout_s)
-            rss = peak_rss_mb(proc.pid)
-            await db.dispose()
-    except BaseException:
-        print(f"bench pbb failed; the bridge's log: {folder / 'bridge-pbb.log'}", file=sys.stderr)
-        raise
-    else:
-        shutil.rmtree(folder, ignore_errors=True)
+        await _until(started, 60, "bridge-pbb to start", proc, every=0.2)
+        export = Export(bills)
+        now = time.time_ns()
+        first_s, first_n = await drop_and_wait(db, export, drop, "pbb_1.csv", now, proc, timeout_s)
+        picked = export.change(changed, seed=42)
+        second_s, second_n = await drop_and_wait(db, export, drop, "pbb_2.csv", now + 10**9, proc, timeout_s)
     finally:
-        terminate(proc)
-    ok = "OK" if second_n == len(picked) and first_n == bills else "MISMATCH"
-    return (
-        f"first export: {bills:,} bills, file→all {first_n:,} events published in {first_s:.2f}s "
-        f"({bills / first_s:,.0f} bills/s); bridge peak RSS {rss:.0f} MB\n"
-        f"second export ({changed:.0%} changed): {second_n:,} events emitted for {len(picked):,} changed bills "
-        f"in {second_s:.2f}s [{ok}]"
-    )
+        await db.dispose()
+    return Run(bills, first_s, first_n, changed, len(picked), second_s, second_n, peak_rss_mb(proc.pid))
+
+
+async def run(args: argparse.Namespace) -> None:
+    # bridge-pbb as its own process (so its peak RSS is its own), with its broker and databases
+    async with bench_stack("palapa-bench-pbb-", only=("bridge-pbb",), extra_env={"bridge-pbb": BRIDGE_ENV}) as stack:
+        try:
+            print((await measure(stack, args.bills, args.changed, args.timeout)).report())
+        except BaseException:
+            print(f"bench pbb failed; the bridge's log ends with:\n{tail(stack.running['bridge-pbb'].log)}",
+                  file=sys.stderr)
+            raise
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -151,5 +160,4 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bills", type=int, default=500_000)
     parser.add_argument("--changed", type=float, default=0.01)
     parser.add_argument("--timeout", type=float, default=600)
-    args = parser.parse_args(argv)
-    print(asyncio.run(measure(args.bills, args.changed, args.timeout)))
+    asyncio.run(run(parser.parse_args(argv)))

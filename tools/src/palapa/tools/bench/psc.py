@@ -1,6 +1,6 @@
 """PSC 119 webhook benchmark: from a signed webhook sent to bridge-psc119 until its event is on Kafka.
 
-`./palapa bench psc-webhook --webhooks 300` starts the platform on free ports (no simulator), then posts
+`./palapa bench psc-webhook --webhooks 300` starts Tansu, PostgreSQL and bridge-psc119 on free ports, then posts
 signed webhooks one at a time at random moments (each a new incident or its next step, as the legacy app
 pushes them) and times each from just before the POST to the record's arrival at a consumer of
 palapa.emergency.incidents.v1 (tuned as the platform's consumers are: fetch_max_wait_ms 10 on Tansu).
@@ -101,7 +101,7 @@ def report(what: str, values: list[float]) -> str:
 
 
 async def run(args: argparse.Namespace) -> None:
-    async with bench_stack("palapa-bench-psc-") as stack:
+    async with bench_stack("palapa-bench-psc-", only=("bridge-psc119",)) as stack:
         print(f"posting {args.webhooks} signed PSC 119 webhooks…", flush=True)
         latencies, answers = await measure(stack, args.webhooks)
         print(report("webhook → event on Kafka", latencies))

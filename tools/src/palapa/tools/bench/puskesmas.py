@@ -1,6 +1,6 @@
 """YAML-bridge lag: a queue number called in the puskesmas app until its QueueTicketCalled is on Kafka.
 
-`./palapa bench puskesmas --calls 200` starts the platform on free ports (no simulator), makes the queue
+`./palapa bench puskesmas --calls 200` starts Tansu, PostgreSQL and bridge-mapped on free ports, makes the queue
 app's table (its installer's DDL, recorded here: nothing imports the simulator), registers patients, then
 calls them one at a time at random moments and times each from the UPDATE's commit to the record's arrival
 at a consumer of palapa.health.queues.v1. bridge-mapped polls as deploy/bridges/puskesmas-antrian.yaml says
@@ -84,7 +84,7 @@ async def measure(stack: Stack, calls: int) -> list[float]:
 
 
 async def run(args: argparse.Namespace) -> None:
-    async with bench_stack("palapa-bench-puskesmas-") as stack:
+    async with bench_stack("palapa-bench-puskesmas-", only=("bridge-mapped",)) as stack:
         print(f"calling {args.calls} queue numbers in the puskesmas table…", flush=True)
         print(report("queue call committed → QueueTicketCalled on Kafka", await measure(stack, args.calls)))
 

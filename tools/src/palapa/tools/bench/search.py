@@ -12,79 +12,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
-import shutil
 import statistics
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 
-from palapa.devstack import DevstackSettings, Stack, tail
-from palapa.tools.scratch import scratch_folder
+from palapa.devstack import Stack, tail
+from palapa.tools.scratch import bench_stack
 
-SERVICE_HEADER = ("ID Layanan;Nama Layanan;ID Aplikasi;Nama Aplikasi;OPD;Bidang;Sasaran;Persyaratan;Biaya;Hari Kerja;"
-                  "Alamat URL;Kata Kunci;Keterangan")
-CENSUS_HEADER = ("No;Nama Aplikasi;OPD Pengelola;Alamat URL;Jenis Aplikasi;Sasaran Pengguna;Bidang Layanan;Status;"
-                 "Keterangan")
-VERBS = ("Pembuatan", "Penerbitan", "Perubahan", "Pendaftaran", "Permohonan", "Perpanjangan", "Pengaduan",
-         "Pelaporan", "Pemeriksaan", "Rekomendasi", "Legalisir", "Bantuan", "Izin", "Surat Keterangan", "Konsultasi")
-THINGS = ("KTP-el", "Kartu Keluarga", "Akta Kelahiran", "Akta Kematian", "Kartu Identitas Anak", "Surat Pindah",
-          "PBB", "BPHTB", "Pajak Reklame", "Pajak Restoran", "Pajak Hotel", "Retribusi Pasar", "NIB", "PBG",
-          "Izin Usaha Mikro", "Izin Praktik Dokter", "Izin Apotek", "Sertifikat Higiene", "SKTM", "DTKS",
-          "Bantuan Sosial", "Beasiswa", "PPDB", "Kartu Pencari Kerja", "Pelatihan Kerja", "Uji KIR", "Parkir",
-          "Trayek Angkutan", "Lampu Jalan", "Jalan Rusak", "Saluran Air", "Sampah", "Pohon Tumbang", "Banjir",
-          "Kebakaran", "Ambulans", "Imunisasi", "Antrian Puskesmas", "Posyandu", "Vaksinasi Hewan", "Air Bersih",
-          "Rumah Tidak Layak Huni", "Makam", "Domisili", "Ahli Waris", "Usaha", "Belum Menikah", "SKCK", "Keramaian")
-PLACES = ("Prajurit Kulon", "Surodinawan", "Blooto", "Mentikan", "Kranggan", "Pulorejo", "Magersari", "Gedongan",
-          "Gunung Gedangan", "Kedundung", "Balongsari", "Wates", "Miji", "Meri", "Jagalan", "Sentanan", "Purwotengah",
-          "Kauman")
-OPDS = ("DISPENDUKCAPIL", "DINKES", "BAPENDA", "DPMPTSP", "DINSOS", "DISHUB", "BAGPEM", "DISKOMINFO", "DPUPR",
-        "DIKBUD", "DISNAKER", "BPBD", "DLH", "SATPOLPP", "PERKIM", "DISPERINDAG")
-FIELDS = ("administrasi kependudukan", "kesehatan", "pajak", "perizinan", "kemiskinan", "transportasi",
-          "pemerintahan", "pengaduan", "pendidikan", "ketenagakerjaan", "kebencanaan", "lingkungan")
-REQUIREMENTS = ("KTP-el", "Kartu Keluarga", "Surat pengantar RT/RW", "Pas foto 3x4", "Formulir permohonan", "NPWP",
-                "Sertifikat tanah", "Bukti lunas PBB", "Surat keterangan dokter", "Akta kelahiran", "Ijazah terakhir")
-#: What citizens type: the search-quality table's queries, several words, typos, filler words
-QUERIES = ("KTP", "kartu tanda penduduk", "bikin ktp baru", "ktp hilang", "pengaduan", "mengadukan jalan rusak",
-           "aduan", "ambulans", "ambulan", "gawat darurat", "PSC 119", "PBB", "pajak bumi dan bangunan", "bayar pbb",
-           "SKTM", "surat keterangan tidak mampu", "akte kelahiran", "akta lahir anak", "kependudukn", "kartu keluarga",
-           "IMB", "izin usaha", "antrian puskesmas", "bansos", "surat domisili prajurit kulon", "lampu jalan mati",
-           "kebakaran", "kartu kuning", "imunisasi bayi", "bagaimana cara membuat akta kematian", "pajak restoran",
-           "izin praktik dokter", "sampah", "beasiswa sekolah", "uji kir", "surat keterangan usaha kauman")
-
-
-def services_csv(n: int, seed: int = 10) -> bytes:
-    """N generated services across the city's OPDs and kelurahan (deterministic)."""
-    rng = random.Random(seed)
-    lines = [SERVICE_HEADER]
-    for i in range(n):
-        verb, thing, place = rng.choice(VERBS), rng.choice(THINGS), rng.choice(PLACES)
-        opd, field = rng.choice(OPDS), rng.choice(FIELDS)
-        reqs = "|".join(rng.sample(REQUIREMENTS, rng.randint(1, 4)))
-        fee = rng.choice((0, 0, 0, 5000, 10000, 50000, ""))
-        name = f"{verb} {thing} {place} {i}"
-        lines.append(f"svc-{i};{name};app-{i % 300};Aplikasi {opd.title()} {i % 300};{opd};{field};Masyarakat;{reqs};"
-                     f"{fee};{rng.randint(0, 30)};https://layanan{i % 300}.mojokertokota.go.id;"
-                     f"{thing.lower()} {place.lower()};"
-                     f"Layanan {verb.lower()} {thing} untuk warga Kelurahan {place}, dikelola {opd}.")
-    return ("\n".join(lines) + "\n").encode()
-
-
-def census_csv(n: int, seed: int = 11) -> bytes:
-    """A census of N apps as an OPD census form (deterministic)."""
-    rng = random.Random(seed)
-    kinds = ("Layanan Publik", "Administrasi Pemerintahan", "Website Profil")
-    fields = ("Kesehatan", "Pendidikan", "Kemiskinan", "Pengaduan", "Perizinan", "Keuangan", "Kepegawaian")
-    lines = [CENSUS_HEADER]
-    for i in range(1, n + 1):
-        lines.append(f"{i};Aplikasi {rng.choice(THINGS)} {i};{rng.choice(OPDS)};https://app{i}.kota.go.id;"
-                     f"{rng.choice(kinds)};{rng.choice(('Masyarakat', 'Internal Pemerintah'))};{rng.choice(fields)};"
-                     f"{rng.choice(('Aktif', 'Aktif', 'Tidak Aktif'))};")
-    return ("\n".join(lines) + "\n").encode()
+from .catalog_data import QUERIES, census_csv, services_csv
 
 
 def cpu_total(root: int, *, children: bool = False) -> float:
@@ -106,22 +47,14 @@ def cpu_total(root: int, *, children: bool = False) -> float:
 
 
 @asynccontextmanager
-async def catalog_alone(prefix: str) -> AsyncIterator[tuple[str, Stack]]:
-    """catalog-svc as its own process on free ports with its broker and database; yields its URL."""
-    folder = scratch_folder(prefix)
-    settings = DevstackSettings(PALAPA_DATA_DIR=folder, LOG_LEVEL="WARNING")
-    stack = Stack(settings, durable=False, simulate=False, only=("catalog-svc",),
-                  progress=lambda line: print("  " + line, flush=True))
-    try:
-        await stack.start()
+async def catalog_alone(prefix: str) -> AsyncIterator[Stack]:
+    """catalog-svc as its own process on free ports with its broker and database; its log's end on a failure."""
+    async with bench_stack(prefix, only=("catalog-svc",)) as stack:
         try:
-            yield stack.running["catalog-svc"].url, stack
+            yield stack
         except Exception:
             print(f"catalog-svc's log ends with:\n{tail(stack.running['catalog-svc'].log)}", flush=True)
             raise
-    finally:
-        stack.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _own_cpu() -> float:
@@ -201,44 +134,84 @@ async def flat_out(url: str, seconds: float, clients: int) -> tuple[float, int]:
     return done / (time.perf_counter() - began), done
 
 
+@dataclass
+class Searches:
+    services: int
+    inserted: int
+    refused: int
+    import_s: float
+    megabytes: float
+    rate: float
+    seconds: float
+    clients: int
+    steady: list[float]
+    best: float  # searches/s flat out
+    count: int  # searches answered flat out
+    cpu_ms: dict[str, float]  # CPU per search flat out: catalog-svc, PostgreSQL, this load generator
+
+    def lines(self) -> list[str]:
+        cpu = self.cpu_ms
+        return [
+            f"catalog: {self.inserted} services imported in {self.import_s:.1f}s ({self.megabytes:.1f} MB, "
+            f"refused {self.refused}); 54 shipped ones besides",
+            f"steady {self.rate:.0f} searches/s for {self.seconds:.0f}s, {self.clients} clients: {len(self.steady)} "
+            f"searches, {_percentiles(self.steady)} (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)",
+            f"most searches/s of one catalog-svc process ({self.clients} closed-loop clients, {self.seconds / 2:g}s; "
+            f"the load generator shares the cores): {self.best:,.0f}/s; CPU per search: catalog-svc "
+            f"{cpu['catalog-svc']:.2f} ms, PostgreSQL {cpu['postgres']:.2f} ms, this load generator {cpu['me']:.2f} ms",
+        ]
+
+
+async def search(stack: Stack, services: int, rate: float, seconds: float, clients: int) -> Searches:
+    """Import `services` generated services into the stack's catalog-svc, then search at `rate` and flat out."""
+    url = stack.running["catalog-svc"].url
+    async with httpx.AsyncClient(base_url=url, timeout=600) as http:
+        body = services_csv(services)
+        began = time.perf_counter()
+        res = (await http.post("/directory/services", content=body)).json()
+        import_s = time.perf_counter() - began
+    warm = Client(url)
+    for q in QUERIES:  # warm up: every query once
+        await warm.search(q)
+    await warm.close()
+    lat = await steady(url, rate, seconds, clients)
+    svc_pid = stack.running["catalog-svc"].proc.pid
+    pg_pid = stack._postgres.proc.pid if stack._postgres and stack._postgres.proc else None
+    svc, pg, me = cpu_total(svc_pid), cpu_total(pg_pid, children=True) if pg_pid else 0.0, _own_cpu()
+    best, count = await flat_out(url, seconds / 2, clients)
+    cpu = {"catalog-svc": cpu_total(svc_pid) - svc, "me": _own_cpu() - me,
+           "postgres": cpu_total(pg_pid, children=True) - pg if pg_pid else float("nan")}
+    return Searches(services, res["inserted"], len(res["refused"]), import_s, len(body) / 2**20, rate, seconds,
+                    clients, lat, best, count, {k: v / count * 1000 for k, v in cpu.items()})
+
+
 async def run_search(args: argparse.Namespace) -> None:
-    async with catalog_alone("palapa-bench-search-") as (url, stack):
-        async with httpx.AsyncClient(base_url=url, timeout=30) as http:
-            body = services_csv(args.services)
+    async with catalog_alone("palapa-bench-search-") as stack:
+        found = await search(stack, args.services, args.rate, args.seconds, args.clients)
+        print("\n".join(found.lines()))
+
+
+async def census_import(url: str, rows: int) -> list[tuple[str, float, dict]]:
+    """POST a generated census of `rows` apps twice, printing each pass's figures: (import | re-import, seconds,
+    catalog-svc's answer) of each."""
+    passes = []
+    async with httpx.AsyncClient(base_url=url, timeout=600) as http:
+        body = census_csv(rows)
+        for label in ("import", "re-import"):
             began = time.perf_counter()
-            res = (await http.post("/directory/services", content=body, timeout=600)).json()
-            print(f"catalog: {res['inserted']} services imported in {time.perf_counter() - began:.1f}s "
-                  f"({len(body) / 2**20:.1f} MB, refused {len(res['refused'])}); 54 shipped ones besides", flush=True)
-            warm = Client(url)
-            for q in QUERIES:  # warm up: every query once
-                await warm.search(q)
-            await warm.close()
-            lat = await steady(url, args.rate, args.seconds, args.clients)
-            print(f"steady {args.rate:.0f} searches/s for {args.seconds:.0f}s, {args.clients} clients: "
-                  f"{len(lat)} searches, {_percentiles(lat)} (load average {os.getloadavg()[0]:.1f} on "
-                  f"{os.cpu_count()} cores)", flush=True)
-            svc_pid = stack.running["catalog-svc"].proc.pid
-            pg_pid = stack._postgres.proc.pid if stack._postgres and stack._postgres.proc else None
-            svc, pg, me = cpu_total(svc_pid), cpu_total(pg_pid, children=True) if pg_pid else 0.0, _own_cpu()
-            best, count = await flat_out(url, args.seconds / 2, args.clients)
-            svc_cpu, me_cpu = cpu_total(svc_pid) - svc, _own_cpu() - me
-            pg_cpu = cpu_total(pg_pid, children=True) - pg if pg_pid else float("nan")
-            print(f"most searches/s of one catalog-svc process ({args.clients} closed-loop clients, "
-                  f"{args.seconds / 2:.0f}s; the load generator shares the cores): {best:,.0f}/s; CPU per search: "
-                  f"catalog-svc {svc_cpu / count * 1000:.2f} ms, PostgreSQL {pg_cpu / count * 1000:.2f} ms, "
-                  f"this load generator {me_cpu / count * 1000:.2f} ms")
+            answer = await http.post("/census", content=body)
+            answer.raise_for_status()
+            res, took = answer.json(), time.perf_counter() - began
+            passes.append((label, took, res))
+            print(f"census {label}: {rows} rows ({len(body) / 1024:.0f} KB) in {took:.2f}s "
+                  f"({rows / took:,.0f} rows/s): read {res['read']}, inserted {res['inserted']}, "
+                  f"updated {res['updated']}, refused {len(res['refused'])}", flush=True)
+    return passes
 
 
 async def run_census(args: argparse.Namespace) -> None:
-    async with catalog_alone("palapa-bench-census-") as (url, _), httpx.AsyncClient(base_url=url, timeout=600) as http:
-        body = census_csv(args.rows)
-        for label in ("import", "re-import"):
-            began = time.perf_counter()
-            res = (await http.post("/census", content=body)).json()
-            took = time.perf_counter() - began
-            print(f"census {label}: {args.rows} rows ({len(body) / 1024:.0f} KB) in {took:.2f}s "
-                  f"({args.rows / took:,.0f} rows/s): read {res['read']}, inserted {res['inserted']}, "
-                  f"updated {res['updated']}, refused {len(res['refused'])}", flush=True)
+    async with catalog_alone("palapa-bench-census-") as stack:
+        await census_import(stack.running["catalog-svc"].url, args.rows)
 
 
 def main_search(argv: list[str]) -> None:

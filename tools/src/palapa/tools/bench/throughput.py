@@ -22,12 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from palapa.curhat_legacy.schema import tb_pengaduan
 from palapa.curhat_legacy.writer import wib_now
+from palapa.devstack import Stack
 from palapa.tools.scratch import bench_stack
 
-STAGES = {  # stage -> the count query of what it has stored
+STAGES = {  # stage -> the count query of what it has stored (of Curhat Ning Ita: a stack may carry other apps')
     "bridge-curhat": "SELECT count(*) FROM bridge_curhat.row_state",
-    "complaint-svc": "SELECT count(*) FROM complaint.cases",
-    "notify-svc": "SELECT count(*) FROM notify.ticket_updates",
+    "complaint-svc": "SELECT count(*) FROM complaint.cases WHERE ticket LIKE 'CURHAT-%'",
+    "notify-svc": "SELECT count(*) FROM notify.ticket_updates WHERE ticket LIKE 'CURHAT-%'",
 }
 
 
@@ -84,8 +85,14 @@ async def insert_rows(legacy: AsyncEngine, rows: int, chunk: int) -> float:
     return time.perf_counter()
 
 
-async def follow(platform: AsyncEngine, rows: int, timeout_s: float) -> dict[str, Progress]:
-    """Count each stage's stored records until the last stage has all `rows`."""
+async def stored(platform: AsyncEngine) -> dict[str, int]:
+    """What each stage has stored now (counted before a run: a stack that already ran something is not empty)."""
+    async with platform.connect() as conn:
+        return {name: await conn.scalar(text(query)) for name, query in STAGES.items()}
+
+
+async def follow(platform: AsyncEngine, rows: int, timeout_s: float, before: dict[str, int]) -> dict[str, Progress]:
+    """Count each stage's newly stored records until the last stage has all `rows`."""
     progress = {name: Progress() for name in STAGES}
     deadline = time.perf_counter() + timeout_s
     async with platform.connect() as conn:
@@ -93,7 +100,7 @@ async def follow(platform: AsyncEngine, rows: int, timeout_s: float) -> dict[str
             now = time.perf_counter()
             for name, query in STAGES.items():
                 p = progress[name]
-                count = await conn.scalar(text(query))
+                count = await conn.scalar(text(query)) - before[name]
                 if count and p.first is None:
                     p.first = now
                 if count > p.count:
@@ -123,22 +130,41 @@ def report(
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Run:
+    rows: int
+    started: float
+    inserted: float
+    progress: dict[str, Progress]
+    broker: tuple[float, float]
+    stored: dict[str, int]  # what each stage stored of this run, counted once the last stage had it all
+
+    def report(self) -> str:
+        return report(self.rows, self.started, self.inserted, self.progress, self.broker)
+
+
+async def measure(stack: Stack, rows: int, chunk: int, timeout_s: float, broker_records: int) -> Run:
+    """The broker's raw rates, then `rows` legacy complaints followed through every stage of a started stack."""
+    broker = await broker_rates(stack.kafka, broker_records)
+    legacy = create_async_engine(stack.legacy_database_url)
+    platform = create_async_engine(stack.database_url)
+    try:
+        before = await stored(platform)
+        started = time.perf_counter()
+        follower = asyncio.create_task(follow(platform, rows, timeout_s, before))
+        inserted = await insert_rows(legacy, rows, chunk)
+        progress = await follower
+        after = await stored(platform)
+        return Run(rows, started, inserted, progress, broker, {name: after[name] - before[name] for name in STAGES})
+    finally:
+        await legacy.dispose()
+        await platform.dispose()
+
+
 async def run(args: argparse.Namespace) -> None:
     async with bench_stack() as stack:
-        print("measuring the broker's raw rates…", flush=True)
-        broker = await broker_rates(stack.kafka)
-        legacy = create_async_engine(stack.legacy_database_url)
-        platform = create_async_engine(stack.database_url)
-        try:
-            print(f"inserting {args.rows} legacy complaints…", flush=True)
-            started = time.perf_counter()
-            follower = asyncio.create_task(follow(platform, args.rows, args.timeout))
-            inserted = await insert_rows(legacy, args.rows, args.chunk)
-            progress = await follower
-            print(report(args.rows, started, inserted, progress, broker))
-        finally:
-            await legacy.dispose()
-            await platform.dispose()
+        print(f"measuring the broker's raw rates, then inserting {args.rows} legacy complaints…", flush=True)
+        print((await measure(stack, args.rows, args.chunk, args.timeout, args.broker_records)).report())
 
 
 def main(argv: list[str]) -> None:
@@ -146,4 +172,5 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--chunk", type=int, default=1000, help="legacy rows per insert transaction")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--broker-records", type=int, default=50_000, help="1 KB records of the broker's raw rates")
     asyncio.run(run(parser.parse_args(argv)))

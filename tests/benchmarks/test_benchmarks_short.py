@@ -1,0 +1,104 @@
+"""Every `./palapa bench` that drives processes, short: each runs its whole path on one shared platform (started once
+for this module: each service process costs seconds of CPU to start) and its figures are sane. Never timed: a
+benchmark that stops working fails here, a slow one does not."""
+
+import shutil
+
+import pytest
+import pytest_asyncio
+
+from palapa.devstack import Stack, tail
+from palapa.tools.bench import bridge_lag, incident, latency, pbb, psc, puskesmas, throughput
+from palapa.tools.bench.search import census_import, search
+from palapa.tools.scratch import scratch_folder, scratch_settings
+
+pytestmark = [pytest.mark.integration, pytest.mark.serial]
+
+#: what the benchmarks below drive, together: the Curhat Ning Ita flow, the emergency path to the citizen, the
+#: webhook, YAML, CCTV, Si Makel and PBB bridges (with the two simulators bridge-lag changes), and the catalog
+PROCESSES = ("complaint-svc", "catalog-svc", "notify-svc", "tracking-svc", "bridge-curhat", "bridge-psc119",
+             "bridge-mapped", "sim-cctv", "bridge-cctv", "sim-simakel", "bridge-simakel", "bridge-pbb")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def platform(request):
+    folder = scratch_folder("palapa-bench-test-")
+    quiet = {t.sim: t.quiet for t in bridge_lag.TARGETS.values()}
+    stack = Stack(scratch_settings(folder), durable=False, simulate=True, only=PROCESSES,
+                  extra_env={**quiet, "bridge-pbb": pbb.BRIDGE_ENV})
+    failed = request.session.testsfailed
+    try:
+        await stack.start()
+        yield stack
+        if request.session.testsfailed > failed:  # what the processes said, before their folder goes
+            for name, run in stack.running.items():
+                print(f"--- {name}'s log ends with:\n{tail(run.log, 15)}")
+    finally:
+        stack.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def positive(values: list[float], n: int) -> bool:
+    return len(values) == n and all(v > 0 for v in values)
+
+
+async def test_latency_follows_every_legacy_status_update_to_the_citizens_stream(platform):
+    # three updates of one ticket: the benchmark alternates two codes, so the third moves the status back
+    lags = await latency.measure(platform, tickets=1, updates=3)
+    print(latency.report(lags))
+    assert positive(lags, 3)
+
+
+async def test_throughput_sees_every_legacy_complaint_stored_by_every_stage(platform):
+    run = await throughput.measure(platform, rows=20, chunk=10, timeout_s=60, broker_records=200)
+    print(run.report())
+    assert run.stored == dict.fromkeys(throughput.STAGES, 20)
+    assert run.broker[0] > 0 and run.broker[1] > 0 and run.inserted > run.started
+
+
+async def test_psc_webhook_sees_every_signed_webhook_become_an_event_on_kafka(platform):
+    lags, answers = await psc.measure(platform, webhooks=4)
+    print(psc.report("webhook → event on Kafka", lags), psc.report("webhook answered", answers), sep="\n")
+    assert positive(lags, 4) and positive(answers, 4)
+
+
+async def test_puskesmas_sees_every_queue_call_become_an_event_on_kafka(platform):
+    lags = await puskesmas.measure(platform, calls=2)
+    print(psc.report("queue call committed → QueueTicketCalled on Kafka", lags))
+    assert positive(lags, 2)
+
+
+@pytest.mark.parametrize("which", sorted(bridge_lag.TARGETS))
+async def test_bridge_lag_sees_every_legacy_change_become_an_event_on_kafka(platform, which):
+    lags = await bridge_lag.measure(platform, which, changes=3, spread=0.1, items=2)
+    print(which, bridge_lag.report(lags))
+    assert positive(lags, 3)
+
+
+async def test_pbb_publishes_one_event_per_bill_then_one_per_changed_bill(platform):
+    run = await pbb.measure(platform, bills=200, changed=0.05, timeout_s=60)
+    print(run.report())
+    assert run.ok and run.first_n == 200 and run.picked == 10
+    assert run.first_s > 0 and run.second_s > 0 and run.rss_mb > 0
+
+
+async def test_incident_sse_follows_every_incident_to_the_citizens_stream_past_a_backlog(platform):
+    total, first_hop = await incident.measure(platform, incidents=3, backlog=3)
+    print(incident.report("IncidentReported → SSE frame", total), incident.report("→ TicketUpdated", first_hop),
+          sep="\n")
+    assert positive(total, 3) and positive(first_hop, 3)
+
+
+async def test_search_answers_every_search_with_results_steady_and_flat_out(platform):
+    found = await search(platform, services=20, rate=10, seconds=1, clients=2)
+    print("\n".join(found.lines()))
+    assert (found.inserted, found.refused) == (20, 0)
+    assert positive(found.steady, 10) and found.count > 0 and found.best > 0
+    assert found.cpu_ms["catalog-svc"] > 0
+
+
+async def test_census_import_reads_every_row_and_a_reimport_inserts_none(platform):
+    (_, first_s, first), (_, second_s, second) = await census_import(platform.running["catalog-svc"].url, rows=20)
+    assert (first["read"], first["inserted"], first["refused"]) == (20, 20, [])
+    assert (second["read"], second["inserted"], second["refused"]) == (20, 0, [])
+    assert first_s > 0 and second_s > 0
