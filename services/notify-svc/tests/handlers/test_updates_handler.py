@@ -7,7 +7,7 @@ import pytest
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintUpdated, TimelineEntry
 from palapa.kit.consumer import Delivery
-from palapa.notify import store
+from palapa.notify import store, tables
 from palapa.notify.handlers import ViewUpdates
 from palapa.notify.hub import Hub
 from palapa.testkit import migrated_session
@@ -19,7 +19,7 @@ T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
 
 @pytest.fixture
 async def session(database_url):
-    async with migrated_session(database_url, store.metadata) as s:
+    async with migrated_session(database_url, tables.metadata) as s:
         yield s
 
 

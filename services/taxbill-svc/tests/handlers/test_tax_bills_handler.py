@@ -8,7 +8,7 @@ from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import TaxBillChanged, TaxBillIssued, TaxBillPaid
 from palapa.kit.consumer import Delivery
 from palapa.kit.uow import Done
-from palapa.taxbill import store
+from palapa.taxbill import store, tables
 from palapa.taxbill.handlers import on_tax_bills
 from palapa.testkit import migrated_session
 
@@ -21,7 +21,7 @@ DUE = date(2026, 8, 31)
 
 @pytest.fixture
 async def session(database_url):
-    async with migrated_session(database_url, store.metadata) as s:
+    async with migrated_session(database_url, tables.metadata) as s:
         yield s
 
 

@@ -16,7 +16,7 @@ from palapa.contracts.events import (
 from palapa.kit.consumer import Delivery
 from palapa.kit.uow import Done, Refused
 from palapa.testkit import migrated_session
-from palapa.tracking import store
+from palapa.tracking import store, tables
 from palapa.tracking.handlers import Tracking
 
 pytestmark = pytest.mark.integration
@@ -27,7 +27,7 @@ SOURCE = "/services/tracking-svc"
 
 @pytest.fixture
 async def session(database_url):
-    async with migrated_session(database_url, store.metadata) as s:
+    async with migrated_session(database_url, tables.metadata) as s:
         yield s
 
 

@@ -10,7 +10,7 @@ from palapa.kit.consumer import Delivery
 from palapa.kit.metrics import Metrics
 from palapa.kit.uow import Done
 from palapa.testkit import migrated_session
-from palapa.tracking import store
+from palapa.tracking import store, tables
 from palapa.tracking.handlers import Tracking
 
 pytestmark = pytest.mark.integration
@@ -32,7 +32,7 @@ async def test_a_letter_the_app_sets_back_is_stored_published_with_its_note_and_
     tracking = Tracking("/services/tracking-svc", corrections)
     submitted = ServiceRequestSubmitted(ticket="SIMAKEL-1", source_app="si-makel", source_ref="1", letter_type="SKD",
                                         letter_label="Surat Keterangan Domisili", submitted_at=T0)
-    async with migrated_session(database_url, store.metadata) as session:
+    async with migrated_session(database_url, tables.metadata) as session:
         results = await tracking.on_tracked(session, [delivery(submitted), delivery(moved("ready", 2)),
                                                       delivery(moved("in_progress", 3))])
         assert all(isinstance(r, Done) for r in results)

@@ -66,7 +66,8 @@ async def test_an_incident_shows_its_stages_and_each_change_is_published_once(se
     view = await ticket_at(service, "PSC119-20461", 3)
     assert (view["kind"], view["title"], view["place"]) == (
         "incident", "Gawat darurat PSC 119: persalinan", "Kelurahan Kranggan, Kecamatan Prajurit Kulon")
-    assert (view["status"], view["status_label"]) == ("handed_over", "Pasien diserahkan ke RSUD Dr. Wahidin Sudiro Husodo")
+    handed_over = ("handed_over", "Pasien diserahkan ke RSUD Dr. Wahidin Sudiro Husodo")
+    assert (view["status"], view["status_label"]) == handed_over
     assert [s["label"] for s in view["timeline"]] == [
         "Laporan diterima", "Ambulans berangkat", "Pasien diserahkan ke RSUD Dr. Wahidin Sudiro Husodo"]
     await eventually(lambda: service.revisions("PSC119-20461") == [1, 2, 3], what="TicketUpdated 1, 2, 3")

@@ -17,5 +17,6 @@ async def test_the_asyncapi_document_lists_what_tracking_svc_consumes_and_publis
             "palapa.emergency.incidents.v1": ["IncidentReported", "AmbulanceDispatched", "PatientHandedOver",
                                               "IncidentClosed"],
         },
-        "send": {"palapa.tickets.updates.v1": ["TicketUpdated"], "palapa.platform.deadletter.v1": ["EventDeadLettered"]},
+        "send": {"palapa.tickets.updates.v1": ["TicketUpdated"],
+                 "palapa.platform.deadletter.v1": ["EventDeadLettered"]},
     }

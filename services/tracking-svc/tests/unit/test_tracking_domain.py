@@ -97,7 +97,8 @@ def test_incident_events_out_of_order_land_in_stage_order_and_the_furthest_stage
 def test_an_event_before_the_report_opens_a_provisional_ticket_the_report_completes():
     ticket, revisions = run(dispatched(ticket="PSC119-7"))
     assert revisions == [1]
-    assert (ticket.title, ticket.place, ticket.status, ticket.opened) == ("Gawat darurat PSC 119", None, "dispatched", False)
+    expected = ("Gawat darurat PSC 119", None, "dispatched", False)
+    assert (ticket.title, ticket.place, ticket.status, ticket.opened) == expected
     ticket, revisions = run(reported(ticket="PSC119-7"), ticket=ticket)
     assert revisions == [2]
     assert ticket.opened and ticket.place == "Kelurahan Prajurit Kulon, Kecamatan Prajurit Kulon"
@@ -144,7 +145,8 @@ def test_a_late_request_change_is_placed_in_time_and_does_not_turn_the_status_ba
 
 def test_a_change_before_the_submission_opens_a_provisional_request_the_submission_completes():
     ticket, _ = run(changed("in_progress", 2, ticket="SIMAKEL-9"))
-    assert (ticket.title, ticket.status_label, ticket.opened) == ("Permohonan layanan kelurahan", "Sedang diproses", False)
+    expected = ("Permohonan layanan kelurahan", "Sedang diproses", False)
+    assert (ticket.title, ticket.status_label, ticket.opened) == expected
     ticket, revisions = run(submitted(ticket="SIMAKEL-9"), ticket=ticket)
     assert revisions == [2]
     assert ticket.title == "Surat Keterangan Domisili" and ticket.status == "in_progress"

@@ -11,7 +11,7 @@ from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
-from . import handlers, store
+from . import handlers, tables
 from .api import page_router, tickets_router
 from .directory_link import directory_link_router
 from .hub import Hub
@@ -22,7 +22,7 @@ SERVICE = "notify-svc"
 
 def create_app(settings: NotifySettings, *, exporter: SpanExporter | None = None) -> FastAPI:
     """The notify-svc app: consumes complaint and ticket updates, serves the live feed and the citizen page."""
-    runtime = Runtime(settings, SERVICE, store.metadata, exporter=exporter)
+    runtime = Runtime(settings, SERVICE, tables.metadata, exporter=exporter)
     hub = Hub(queue_size=settings.client_queue_size)
     handlers.register(runtime, hub)
 

@@ -4,45 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Column,
-    DateTime,
-    Identity,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    UniqueConstraint,
     select,
 )
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from .domain import EVENT_NAME, Update
-
-# its Alembic revisions: ./migrations (README: "Schema migrations")
-metadata = MetaData(schema="notify", info={"migrations": Path(__file__).with_name("migrations")})
-
-ticket_updates = Table(
-    "ticket_updates",
-    metadata,
-    Column("id", BigInteger, Identity(), primary_key=True),
-    Column("ticket", String(64), nullable=False),
-    Column("revision", Integer, nullable=False),
-    Column("event_id", String(64), nullable=False),
-    Column("payload", JSON, nullable=False),
-    Column("traceparent", JSON, nullable=False),
-    Column("received_at", DateTime(timezone=True), nullable=False),
-    # the SSE event name, i.e. which view the payload is (rows from before tickets were tracked are complaints)
-    Column("event", String(40), nullable=False, server_default=EVENT_NAME),
-    # Also the index that serves "revisions of a ticket after N, in order".
-    UniqueConstraint("ticket", "revision", name="uq_ticket_updates_ticket_revision"),
-)
+from .domain import Update
+from .tables import ticket_updates
 
 
 async def add_updates(session: AsyncSession, updates: Sequence[tuple[Update, str]]) -> set[tuple[str, int]]:

@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .domain import TaxBill
-
-# its Alembic revisions: ./migrations (README: "Schema migrations")
-metadata = MetaData(schema="taxbill", info={"migrations": Path(__file__).with_name("migrations")})
-
-tax_bills = Table(
-    "tax_bills",
-    metadata,
-    Column("nop", String(18), primary_key=True),
-    Column("year", Integer, primary_key=True),
-    Column("amount_due", BigInteger, nullable=True),
-    Column("due_date", Date, nullable=True),
-    Column("paid", Boolean, nullable=False),
-    Column("paid_at", DateTime(timezone=True), nullable=True),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
-COLUMNS = ("amount_due", "due_date", "paid", "paid_at", "updated_at")
+from .tables import COLUMNS, tax_bills
 
 
 def _bill(r) -> TaxBill:

@@ -10,7 +10,7 @@ from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
-from . import handlers, store
+from . import handlers, tables
 from .api import tickets_router
 from .settings import TrackingSettings
 
@@ -19,7 +19,7 @@ SERVICE = "tracking-svc"
 
 def create_app(settings: TrackingSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
     """The tracking-svc app: consumes letter requests and incidents, publishes TicketUpdated, serves tickets."""
-    runtime = Runtime(settings, SERVICE, store.metadata, exporter=exporter)
+    runtime = Runtime(settings, SERVICE, tables.metadata, exporter=exporter)
     handlers.register(runtime)
     return service_app(
         runtime, title="Palapa tracking-svc", routers=[tickets_router(runtime)], topics=ALL_TOPICS,

@@ -8,35 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, MetaData, String, Table, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.events import TicketKind
 
 from .domain import Step, Ticket
-
-# its Alembic revisions: ./migrations (README: "Schema migrations")
-metadata = MetaData(schema="tracking", info={"migrations": Path(__file__).with_name("migrations")})
-
-tickets = Table(
-    "tickets",
-    metadata,
-    Column("ticket", String(64), primary_key=True),
-    Column("kind", String(20), nullable=False),
-    Column("source_app", String, nullable=False),
-    Column("title", String, nullable=False),
-    Column("place", String, nullable=True),
-    Column("status", String(20), nullable=False),
-    Column("status_label", String, nullable=False),
-    Column("revision", Integer, nullable=False),
-    Column("opened_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    # False while only later events were seen (the opening event completes it)
-    Column("opened", Boolean, nullable=False),
-    Column("timeline", JSON, nullable=False),
-)
+from .tables import tickets
 
 
 async def get(session: AsyncSession, ticket: str) -> Ticket | None:

@@ -1,0 +1,23 @@
+"""taxbill-svc's table (schema `taxbill`): one row per bill (NOP, year); no taxpayer name or address: none arrives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table
+
+# its Alembic revisions: ./migrations (README: "Schema migrations")
+metadata = MetaData(schema="taxbill", info={"migrations": Path(__file__).with_name("migrations")})
+
+tax_bills = Table(
+    "tax_bills",
+    metadata,
+    Column("nop", String(18), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("amount_due", BigInteger, nullable=True),
+    Column("due_date", Date, nullable=True),
+    Column("paid", Boolean, nullable=False),
+    Column("paid_at", DateTime(timezone=True), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+COLUMNS = ("amount_due", "due_date", "paid", "paid_at", "updated_at")
