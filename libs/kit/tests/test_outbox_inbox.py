@@ -83,6 +83,16 @@ async def test_an_event_staged_in_the_outbox_reaches_the_consumer_once_even_when
         await producer.stop()
 
 
+def _committed(runtime, table):
+    """A check that `table` has a committed row: the effect runs before its batch (and dead letters) commit."""
+
+    async def check():
+        async with runtime.sessions() as s:
+            return await s.scalar(select(func.count()).select_from(table)) > 0
+
+    return check
+
+
 async def test_a_record_that_is_not_a_valid_event_is_dead_lettered_and_consumption_goes_on(
     kafka_bootstrap, database_url
 ):
@@ -97,6 +107,7 @@ async def test_a_record_that_is_not_a_valid_event_is_dead_lettered_and_consumpti
         await await_delivery(producer.publish_raw(COMPLAINT_INTAKE.name, *good.to_kafka()))
         await eventually(lambda: effects == [good.id], what="the good event after the bad one")
         dl = consumer.dead_letters
+        await eventually(_committed(consumer, dl), what="the dead letter to commit with its batch")
         async with consumer.sessions() as s:
             rows = (await s.execute(select(dl.c.reason, dl.c.value))).all()
         assert len(rows) == 1
@@ -123,6 +134,7 @@ async def test_an_event_its_topic_does_not_carry_is_dead_lettered_unapplied_and_
         await await_delivery(producer.publish_raw(COMPLAINT_INTAKE.name, *good.to_kafka()))
         await eventually(lambda: effects == [good.id], what="the good event after the misplaced one")
         dl = consumer.dead_letters
+        await eventually(_committed(consumer, dl), what="the dead letter to commit with its batch")
         async with consumer.sessions() as s:
             reasons = (await s.scalars(select(dl.c.reason))).all()
         assert reasons == [f"{COMPLAINT_INTAKE.name} does not carry {BridgeHeartbeat.event_type} "
