@@ -14,7 +14,6 @@ from palapa.bridgekit.ingest import Bridge, Quarantine, SourceRecord, Translated
 from palapa.bridgekit.loop import run_polls
 from palapa.bridgekit.replay import replay_router, rewind
 from palapa.bridgekit.state import LastState, RowStates
-from palapa.contracts.events import CaseStatus
 from palapa.contracts.topics import ALL_TOPICS, BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, COMPLAINT_INTAKE, CURHAT_COMMANDS
 from palapa.kit.consumer import each
 from palapa.kit.failures import RECORD_MAX_BYTES
@@ -37,11 +36,9 @@ def curhat_translation(settings: BridgeCurhatSettings):
     def translation(record: SourceRecord, last: LastState | None) -> Translated | Quarantine:
         limits = translate.Limits(earliest=settings.earliest_date, latest=datetime.now(UTC) + ahead, ahead=ahead,
                                   max_event_bytes=RECORD_MAX_BYTES)
-        prev = None if last is None else translate.LastState(
-            CaseStatus(last.status) if last.status else None, last.fingerprint)
-        result = translate.translate(record.item, prev, tz, settings.app_id, limits)
-        if isinstance(result, translate.Quarantine):
-            return Quarantine(result.reason)
+        result = translate.translate(record.item, last, tz, settings.app_id, limits)
+        if isinstance(result, Quarantine):
+            return result
         status = translate.canonical_status(record.item.status)
         at = translate.as_utc(record.item.tgl_update, tz) if result else None  # a year-one row has no UTC time
         return Translated(result, status.value if status else None, at)

@@ -5,15 +5,17 @@ No I/O: tested on recorded legacy rows (tests/unit/curhat_rows.json).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
+from palapa.bridgekit.protocol import LastState, Quarantine, as_utc
+from palapa.bridgekit.protocol import fingerprint as row_fingerprint
 from palapa.contracts.events import CaseStatus, ComplaintStatus, ComplaintStatusChangedV2, ComplaintSubmitted, Event
 
 from .privacy import mask_nik, quote
+
+__all__ = ["LastState", "Quarantine", "as_utc", "fingerprint", "translate"]
 
 APP_ID = "curhat-ning-ita"
 
@@ -93,28 +95,13 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-@dataclass(frozen=True)
-class LastState:
-    """What the bridge last emitted for a source row: its status (None if only ever quarantined)."""
-
-    status: CaseStatus | None
-    fingerprint: str
-
-
-@dataclass(frozen=True)
-class Quarantine:
-    """The row cannot be translated; `reason` says precisely why."""
-
-    reason: str
-
-
 def ticket(id_pengaduan: int) -> str:
     return f"CURHAT-{id_pengaduan}"
 
 
 def fingerprint(row: LegacyRow) -> str:
     """A digest of every column: a re-read row with the same digest has not changed."""
-    return hashlib.sha256(json.dumps(row.as_strings(), sort_keys=True).encode()).hexdigest()
+    return row_fingerprint(row.as_strings(), "json-ascii")
 
 
 def canonical_status(code: str | None) -> CaseStatus | None:
@@ -160,11 +147,6 @@ def parse_local_date(tgl_lapor: str) -> datetime | None:
         except ValueError:
             continue
     return None
-
-
-def as_utc(local: datetime, tz: tzinfo) -> datetime:
-    """A naive legacy local time as an aware UTC time."""
-    return local.replace(tzinfo=tz).astimezone(UTC)
 
 
 def implausible(local: datetime, tz: tzinfo, limits: Limits) -> str | None:
