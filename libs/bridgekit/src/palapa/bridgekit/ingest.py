@@ -80,6 +80,8 @@ class Stats:
     legacy_reachable: bool = True
     last_poll_at: float | None = None  # unix time of the last poll that read the source (/metrics)
     lag_seconds: float | None = None  # as the last heartbeat worked it out (/metrics)
+    # rows whose source state differed from what the bridge last emitted, at the last sweep (None: no sweep yet)
+    legacy_mismatches: int | None = None
 
     def __setattr__(self, name: str, value: Any) -> None:
         # every adapter counts its polls (`stats.polls += 1`): the time comes along, with no call to forget

@@ -246,3 +246,17 @@ def translate(row: LegacyRow, last: LastState | None, tz: tzinfo, app_id: str = 
         ]
     result = submission(row, status, tz, app_id, limits)
     return result if isinstance(result, Quarantine) else [result]
+
+
+#: the code a complaint deleted from tb_pengaduan is announced with (the app has none: its row is simply gone)
+DELETED_CODE = "dihapus"
+
+
+def withdrawn(id_pengaduan: int, last: LastState, at: datetime, app_id: str = APP_ID) -> list[Event]:
+    """A complaint whose row was deleted from tb_pengaduan (the digest sweep found it gone) is closed: the app
+    withdrew it. Nothing when it was never announced (only quarantined) or is closed already."""
+    if last.status is None or last.status == S.CLOSED:
+        return []
+    return [ComplaintStatusChangedV2(ticket=ticket(id_pengaduan), source_app=app_id, source_ref=str(id_pengaduan),
+                                     status=S.CLOSED, legacy_status=DELETED_CODE, changed_at=at,
+                                     note="dihapus dari Curhat Ning Ita")]
