@@ -144,9 +144,10 @@ class Sweep:
                 meant = self.on_deleted(str(r.source_id), last) if self.on_deleted else None
                 status = r.status
                 if isinstance(meant, Translated):
+                    at = {"time": meant.time} if meant.time is not None else {}  # else: now
                     for event in meant.events:
                         tx.publish(Envelope(event, source=self.bridge.source,
-                                            subject=meant.subject or subject_of(event), time=meant.time))
+                                            subject=meant.subject or subject_of(event), **at))
                     status = meant.status
                     self.bridge.stats.events_emitted += len(meant.events)
                 log.warning("%s %s deleted from the source%s", self.bridge.what, r.source_id,

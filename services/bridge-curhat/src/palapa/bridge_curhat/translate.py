@@ -193,7 +193,10 @@ def submission(row: LegacyRow, status: CaseStatus, tz: tzinfo, app_id: str,
     if local - row.tgl_update > limits.ahead:
         return Quarantine(f"implausible_tgl_lapor: {local.isoformat(sep=' ')} is more than {hours(limits.ahead)} "
                           f"after tgl_update {row.tgl_update.isoformat(sep=' ')}")
-    for name, value, most in (("kategori", row.kategori, CATEGORY_CHARS), ("nama_pelapor", row.nama_pelapor, NAME_CHARS)):
+    for name, value, most in (
+        ("kategori", row.kategori, CATEGORY_CHARS),
+        ("nama_pelapor", row.nama_pelapor, NAME_CHARS),
+    ):
         if value is not None and len(value.strip()) > most:
             return Quarantine(f"oversized_{name}: {len(value.strip()):,} characters, at most {most}")
     event = ComplaintSubmitted(

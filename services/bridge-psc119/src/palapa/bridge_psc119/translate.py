@@ -120,7 +120,9 @@ def translate(inc: Incident, last: Stage | None, tz: tzinfo, limits: Limits = Li
                                             handed_over_at=times["waktu_serah_terima"] or updated))
         elif step is Stage.CLOSED:
             code = " ".join((inc.kode_status or "").split()).upper()
-            events.append(IncidentClosed(**common, outcome=OUTCOMES.get(code), closed_at=times["waktu_selesai"] or updated))
+            events.append(
+                IncidentClosed(**common, outcome=OUTCOMES.get(code), closed_at=times["waktu_selesai"] or updated)
+            )
     return events, stage
 
 
