@@ -22,16 +22,12 @@ PURE_PATHS = {
     "tracking": ("labels.py",),
     "bridge_cctv": ("normalise.py",),
     "bridge_curhat": ("privacy.py",),
+    "bridge_psc119": ("incident.py",),
 }
 #: Library modules as pure as contracts (text masking), which pure modules may use
-PURE_LIBS = ("palapa.bridgekit.masking",)
-#: Pure modules that still read a shape from an impure sibling, each to be cut loose (issue 17: the bridge kit's one
-#: pure protocol module); a new entry here needs a reason as good
-KNOWN_IMPURE_IMPORTS = {
-    ("bridge_psc119/translate.py", "legacy.py"): "the webhook/poll record shapes live beside the adapter's types",
-    ("bridge_mapped/translate.py", "mapping.py"): "the mapping is read from YAML in the same module",
-    ("bridge_mapped/translate.py", "fieldspec.py"): "field types are checked with pydantic adapters",
-}
+PURE_LIBS = ("palapa.bridgekit.masking", "palapa.bridgekit.protocol")
+#: Pure modules that still read a shape from an impure sibling, each to be cut loose; a new entry here needs a reason
+KNOWN_IMPURE_IMPORTS: dict[tuple[str, str], str] = {}
 STDLIB = set(sys.stdlib_module_names)
 
 

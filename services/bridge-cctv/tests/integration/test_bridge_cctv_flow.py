@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from palapa.bridge_cctv import store
+from palapa.bridge_cctv import tables
 from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, TRANSPORT_CAMERAS
 from palapa.testkit import eventually
 
@@ -38,7 +38,7 @@ async def test_cameras_are_registered_then_only_their_changes_flow(dishub, make_
     beats = [r.envelope.data for r in topic_reader.of(BRIDGE_HEARTBEATS)]
     assert beats and beats[0].app_id == "cctv" and beats[0].opd == "DISHUB"
     async with bridge.runtime.sessions() as s:
-        states = dict((await s.execute(select(store.row_state.c.source_id, store.row_state.c.status))).all())
+        states = dict((await s.execute(select(tables.row_state.c.source_id, tables.row_state.c.status))).all())
     assert states["status:CCTV-002"] == "online" and len(states) == 10
     assert topic_reader.of(BRIDGE_QUARANTINE) == []
 
@@ -60,7 +60,7 @@ async def test_bad_rows_are_quarantined_once_with_the_reason_and_the_rest_flows(
     await eventually(lambda: bridge.stats.polls >= polls + 5, what="five more polls")
     assert len(topic_reader.of(BRIDGE_QUARANTINE)) == 2 and bridge.stats.rows_quarantined == 2  # once each
     async with bridge.runtime.sessions() as s:
-        kept = (await s.execute(select(store.quarantine.c.source_id, store.quarantine.c.reason))).all()
+        kept = (await s.execute(select(tables.quarantine.c.source_id, tables.quarantine.c.reason))).all()
     assert {sid for sid, _ in kept} == {r.envelope.data.source_id for r in topic_reader.of(BRIDGE_QUARANTINE)}
 
 

@@ -57,13 +57,17 @@ class Legacy:
             result = await conn.execute(text(f"INSERT INTO tb_pengaduan ({cols}) VALUES ({params})"), values)
             if self.engine.dialect.name == "mysql":
                 return int(result.lastrowid)
-            return int(await conn.scalar(text("SELECT currval(pg_get_serial_sequence('tb_pengaduan', 'id_pengaduan'))")))
+            return int(
+                await conn.scalar(text("SELECT currval(pg_get_serial_sequence('tb_pengaduan', 'id_pengaduan'))"))
+            )
 
     async def update(self, id_pengaduan: int, *, at: datetime | None = None, **fields) -> None:
         values = {**fields, "tgl_update": at or wib_now()}
         sets = ", ".join(f"{c} = :{c}" for c in values)
         async with self.engine.begin() as conn:
-            await conn.execute(text(f"UPDATE tb_pengaduan SET {sets} WHERE id_pengaduan = :id"), {**values, "id": id_pengaduan})
+            await conn.execute(
+                text(f"UPDATE tb_pengaduan SET {sets} WHERE id_pengaduan = :id"), {**values, "id": id_pengaduan}
+            )
 
 
 @pytest.fixture

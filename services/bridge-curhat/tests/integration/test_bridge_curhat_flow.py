@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from palapa.bridge_curhat import store
+from palapa.bridge_curhat import tables
 from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, COMPLAINT_INTAKE
 from palapa.localstack import free_port
 from palapa.testkit import eventually
@@ -68,7 +68,7 @@ async def test_a_malformed_row_is_quarantined_later_rows_flow_and_a_fixed_row_is
     assert q[str(bad)].envelope.data.row["tgl_update"]
     assert q[str(blank)].envelope.data.reason.startswith("blank_isi_laporan:")
     async with bridge.runtime.sessions() as s:
-        rows = (await s.execute(select(store.quarantine.c.source_id, store.quarantine.c.reason))).all()
+        rows = (await s.execute(select(tables.quarantine.c.source_id, tables.quarantine.c.reason))).all()
     assert sorted(r.source_id for r in rows) == sorted([bad, blank])
 
     # the officer fixes the row in the legacy app: a new tgl_update, read again, translated normally

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from palapa.bridge_curhat import store
+from palapa.bridge_curhat import tables
 from palapa.bridgekit.ingest import source_key
 from palapa.contracts.topics import BRIDGE_QUARANTINE, COMPLAINT_INTAKE
 from palapa.kit.failures import RECORD_MAX_BYTES
@@ -57,7 +57,7 @@ async def test_oversized_and_implausible_rows_are_quarantined_masked_and_the_nex
     assert NIK not in logged and PHONE not in logged
 
     # the quarantine table keeps no identity in clear: the masked row, found again by its keyed hash
-    q_table = store.quarantine
+    q_table = tables.quarantine
     async with bridge.runtime.sessions() as s:
         kept = dict((await s.execute(select(q_table.c.source_id, q_table.c.row))).all())
         wanted = source_key(b"palapa-dev-quarantine-key", "curhat-ning-ita", str(typed))

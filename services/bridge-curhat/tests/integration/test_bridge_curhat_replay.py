@@ -32,7 +32,9 @@ async def test_rows_changed_since_the_time_are_emitted_again_with_new_ids(legacy
     future = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     assert (await http.post("/admin/bridges/curhat-ning-ita/replay", json={"since": future},
                             headers=auth)).status_code == 422
-    naive = await http.post("/admin/bridges/curhat-ning-ita/replay", json={"since": "2026-11-26T08:00:00"}, headers=auth)
+    naive = await http.post(
+        "/admin/bridges/curhat-ning-ita/replay", json={"since": "2026-11-26T08:00:00"}, headers=auth
+    )
     assert naive.status_code == 422  # a time without its zone is ambiguous
 
     answer = await http.post("/admin/bridges/curhat-ning-ita/replay", json={"since": since}, headers=auth)

@@ -69,10 +69,14 @@ async def test_a_restart_mid_stream_neither_skips_nor_re_emits_a_change(legacy, 
         kinds = [k for k, _ in events]
         statuses = [s for _, s in events]
         assert kinds[0] == "submitted" and kinds.count("submitted") == 1, (ticket, events)
-        assert all(a != b for a, b in zip(statuses, statuses[1:], strict=False)), f"{ticket} re-emitted a status: {events}"
+        assert all(a != b for a, b in zip(statuses, statuses[1:], strict=False)), (
+            f"{ticket} re-emitted a status: {events}"
+        )
     # the bridge staged each change once, and every staged event reached the broker
     outbox = second.runtime.outbox.table
     async with second.runtime.sessions() as s:
-        staged = set((await s.execute(select(outbox.c.event_id).where(outbox.c.topic == COMPLAINT_INTAKE.name))).scalars())
+        staged = set(
+            (await s.execute(select(outbox.c.event_id).where(outbox.c.topic == COMPLAINT_INTAKE.name))).scalars()
+        )
     assert staged == {r.envelope.id for r in topic_reader.of(COMPLAINT_INTAKE)}
     assert len(staged) == sum(len(v) for v in history().values())

@@ -6,7 +6,11 @@ from palapa.kit.asyncapi import summary
 from palapa.testkit import asyncapi_document
 
 # nothing connects: /asyncapi.json needs neither the broker nor the database
-SETTINGS = BridgeCurhatSettings(legacy_database_url="postgresql+asyncpg://x@127.0.0.1:1/legacy", KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:1", DATABASE_URL="postgresql+asyncpg://x@127.0.0.1:1/x")
+SETTINGS = BridgeCurhatSettings(
+    legacy_database_url="postgresql+asyncpg://x@127.0.0.1:1/legacy",
+    KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:1",
+    DATABASE_URL="postgresql+asyncpg://x@127.0.0.1:1/x",
+)
 
 
 async def test_the_asyncapi_document_lists_what_bridge_curhat_consumes_and_publishes():

@@ -217,7 +217,9 @@ def test_an_id_that_makes_no_ticket_is_quarantined(id_pengaduan):
 def test_a_reason_quotes_a_long_value_cut_and_masked():
     row = replace(_first(), tgl_lapor="NIK 3576012345670002 " * 50)
     result = translate(row, None, JAKARTA)
-    assert result.reason.startswith("unparseable_tgl_lapor: 'NIK 3576********0002 NIK 3576********0002 NIK'… (1,050 characters)")
+    assert result.reason.startswith(
+        "unparseable_tgl_lapor: 'NIK 3576********0002 NIK 3576********0002 NIK'… (1,050 characters)"
+    )
     assert "0123" not in result.reason
 
 

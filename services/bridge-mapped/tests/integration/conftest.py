@@ -46,7 +46,9 @@ class Queue:
                   **fields}
         cols, params = ", ".join(values), ", ".join(f":{c}" for c in values)
         async with self.engine.begin() as conn:
-            return await conn.scalar(text(f"INSERT INTO antrian_pasien ({cols}) VALUES ({params}) RETURNING id_antrian"), values)
+            return await conn.scalar(
+                text(f"INSERT INTO antrian_pasien ({cols}) VALUES ({params}) RETURNING id_antrian"), values
+            )
 
     async def call(self, id_antrian: int, loket: str = "2", **fields) -> None:
         now = wib_now()
@@ -54,7 +56,9 @@ class Queue:
                   "tgl_update": now, **fields}
         sets = ", ".join(f"{c} = :{c}" for c in values)
         async with self.engine.begin() as conn:
-            await conn.execute(text(f"UPDATE antrian_pasien SET {sets} WHERE id_antrian = :id"), {**values, "id": id_antrian})
+            await conn.execute(
+                text(f"UPDATE antrian_pasien SET {sets} WHERE id_antrian = :id"), {**values, "id": id_antrian}
+            )
 
 
 @pytest.fixture

@@ -54,7 +54,13 @@ def legacy_api(items: list[dict]) -> FastAPI:
 async def test_called_items_become_events_page_by_page_and_a_bad_item_is_quarantined(
         tmp_path, kafka_bootstrap, database_url, topic_reader):
     items = [
-        {"id": 1, "nomor": "A-001", "status": "DIPANGGIL", "diubah": "2026-11-26T08:00:00+07:00", "poli": {"nama": "Poli Anak"}},
+        {
+            "id": 1,
+            "nomor": "A-001",
+            "status": "DIPANGGIL",
+            "diubah": "2026-11-26T08:00:00+07:00",
+            "poli": {"nama": "Poli Anak"},
+        },
         {"id": 2, "nomor": "A-002", "status": "MENUNGGU", "diubah": "2026-11-26T08:01:00+07:00"},
         {"id": 3, "nomor": "A-003", "status": "DIPANGGIL", "diubah": "kemarin"},
         {"id": 4, "nomor": "A-004", "status": "DIPANGGIL", "diubah": "2026-11-26T08:03:00+07:00"},

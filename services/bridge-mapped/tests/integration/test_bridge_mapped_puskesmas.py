@@ -28,7 +28,12 @@ async def test_called_queue_numbers_become_queue_ticket_called_and_a_bad_row_is_
     assert one.headers["ce_type"] == "palapa.health.queue_ticket_called.v1"
     assert one.headers["ce_source"] == "/apps/puskesmas-antrian"
     data = calls[1].envelope.data
-    assert (data.facility, data.queue_number, data.clinic, data.counter) == ("Puskesmas Gedongan", "A-002", "Poli Gigi", "3")
+    assert (data.facility, data.queue_number, data.clinic, data.counter) == (
+        "Puskesmas Gedongan",
+        "A-002",
+        "Poli Gigi",
+        "3",
+    )
     assert abs(data.called_at - datetime.now(UTC)) < timedelta(minutes=1)  # WIB read as WIB
 
     [q] = topic_reader.of(BRIDGE_QUARANTINE)
@@ -39,15 +44,23 @@ async def test_called_queue_numbers_become_queue_ticket_called_and_a_bad_row_is_
     # registered but not called, and a called row edited afterwards: nothing more
     await queue.register(no_antrian="A-004")
     await queue.call(first, loket="1", kd_poli="KIA")
-    await eventually(lambda: any(r.envelope.data.app_id == "puskesmas-antrian" for r in topic_reader.of(BRIDGE_HEARTBEATS)),
-                     what="a heartbeat of puskesmas-antrian")
+    await eventually(
+        lambda: any(r.envelope.data.app_id == "puskesmas-antrian" for r in topic_reader.of(BRIDGE_HEARTBEATS)),
+        what="a heartbeat of puskesmas-antrian",
+    )
     beat = [r for r in topic_reader.of(BRIDGE_HEARTBEATS)][-1]
-    assert (beat.key, beat.envelope.data.opd, beat.envelope.data.bridge) == ("puskesmas-antrian", "DINKES", "bridge-mapped")
+    assert (beat.key, beat.envelope.data.opd, beat.envelope.data.bridge) == (
+        "puskesmas-antrian",
+        "DINKES",
+        "bridge-mapped",
+    )
     assert beat.envelope.data.rows_quarantined >= 1
     assert len(topic_reader.of(HEALTH_QUEUES)) == 2
 
     metrics = (await bridge_mapped.http.get("/metrics")).text
-    assert 'palapa_bridge_rows_total{app="puskesmas-antrian",outcome="quarantined",service="bridge-mapped"} 1.0' in metrics
+    assert (
+        'palapa_bridge_rows_total{app="puskesmas-antrian",outcome="quarantined",service="bridge-mapped"} 1.0' in metrics
+    )
     assert 'palapa_bridge_last_poll_timestamp_seconds{app="puskesmas-antrian"' in metrics
 
 

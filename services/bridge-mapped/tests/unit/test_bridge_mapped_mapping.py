@@ -36,7 +36,12 @@ def refused(path: Path, env=ENV) -> list[str]:
 
 def test_the_puskesmas_example_maps_queue_calls_to_queue_ticket_called():
     m = load(EXAMPLE, ENV)
-    assert (m.app_id, m.event, m.key, m.source.table) == ("puskesmas-antrian", QueueTicketCalled, "ticket", "antrian_pasien")
+    assert (m.app_id, m.event, m.key, m.source.table) == (
+        "puskesmas-antrian",
+        QueueTicketCalled,
+        "ticket",
+        "antrian_pasien",
+    )
     assert m.status.actions["1"] == "emit" and m.fields["ticket"].prefix == "PKM-"
     assert m.fields["called_at"].date_format == "%d/%m/%Y %H:%M:%S"
     assert m.source.database_url == "postgresql+asyncpg://postgres@127.0.0.1:5/puskesmas"
@@ -44,8 +49,10 @@ def test_the_puskesmas_example_maps_queue_calls_to_queue_ticket_called():
 
 def test_an_unknown_field_of_the_event_is_refused_at_its_line(tmp_path):
     path = changed(tmp_path, "  counter: loket", "  loket_no: loket")
-    assert refused(path) == [f"{path}:{line_of(path, 'loket_no')}: unknown field 'loket_no' of QueueTicketCalled "
-                             "(its fields: ticket, source_app, source_ref, facility, queue_number, clinic, counter, called_at)"]
+    assert refused(path) == [
+        f"{path}:{line_of(path, 'loket_no')}: unknown field 'loket_no' of QueueTicketCalled "
+        "(its fields: ticket, source_app, source_ref, facility, queue_number, clinic, counter, called_at)"
+    ]
 
 
 def test_a_value_of_the_wrong_type_for_its_field_is_refused(tmp_path):
@@ -85,12 +92,16 @@ def test_a_status_with_no_mapping_is_refused(tmp_path):
 
 def test_an_emitted_status_missing_from_a_map_of_the_status_column_is_refused(tmp_path):
     path = changed(tmp_path, "  counter: loket", "  counter: {column: status_antrian, map: {'2': Loket 2}}")
-    assert refused(path) == [f"{path}:{line_of(path, 'Loket 2')}: status '1' has no mapping in the map of field 'counter'"]
+    assert refused(path) == [
+        f"{path}:{line_of(path, 'Loket 2')}: status '1' has no mapping in the map of field 'counter'"
+    ]
 
 
 def test_a_missing_required_field_is_refused_at_the_fields_line(tmp_path):
     path = changed(tmp_path, "  queue_number: no_antrian\n", "")
-    assert refused(path) == [f"{path}:{line_of(path, 'fields:')}: missing required field 'queue_number' of QueueTicketCalled"]
+    assert refused(path) == [
+        f"{path}:{line_of(path, 'fields:')}: missing required field 'queue_number' of QueueTicketCalled"
+    ]
 
 
 def test_a_yaml_syntax_error_is_refused_with_its_line(tmp_path):
@@ -144,7 +155,9 @@ def test_a_folder_is_refused_with_the_problems_of_every_bad_file_and_one_app_id_
     with pytest.raises(MappingError) as caught:
         load_folder(tmp_path, ENV)
     text = str(caught.value)
-    assert f"{tmp_path / 'c.yaml'}:1: YAML syntax error" in text or f"{tmp_path / 'c.yaml'}:2: YAML syntax error" in text
+    assert (
+        f"{tmp_path / 'c.yaml'}:1: YAML syntax error" in text or f"{tmp_path / 'c.yaml'}:2: YAML syntax error" in text
+    )
     assert f"{tmp_path / 'b.yml'}:1: app_id 'puskesmas-antrian' is also bridged by {tmp_path / 'a.yaml'}" in text
     (tmp_path / "b.yml").unlink()
     (tmp_path / "c.yaml").unlink()
@@ -153,7 +166,9 @@ def test_a_folder_is_refused_with_the_problems_of_every_bad_file_and_one_app_id_
 
 def test_odd_files_are_refused_not_crashed_on(tmp_path):
     assert refused(write(tmp_path, "")) == [f"{tmp_path / 'app.yaml'}:1: empty file"]
-    assert refused(write(tmp_path, "- a\n- b\n")) == [f"{tmp_path / 'app.yaml'}:1: the file must be a mapping (key: value lines)"]
+    assert refused(write(tmp_path, "- a\n- b\n")) == [
+        f"{tmp_path / 'app.yaml'}:1: the file must be a mapping (key: value lines)"
+    ]
     path = tmp_path / "bin.yaml"
     path.write_bytes(b"app_id: \xff\xfe")
     assert refused(path) == [f"{path}:1: not UTF-8 text (byte 8)"]

@@ -63,9 +63,17 @@ async def make_bridge(kafka_bootstrap, database_url, ports):
 
     def make(**overrides):
         settings = BridgePsc119Settings(
-            KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu",
-            legacy_api_url=f"http://127.0.0.1:{ports['sim']}", http_port=ports["bridge"],
-            **{"webhook_secret": SECRET, "poll_interval_seconds": 0.1, "fallback_poll_interval_seconds": 0.1, **overrides},
+            KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap,
+            DATABASE_URL=database_url,
+            KAFKA_PROFILE="tansu",
+            legacy_api_url=f"http://127.0.0.1:{ports['sim']}",
+            http_port=ports["bridge"],
+            **{
+                "webhook_secret": SECRET,
+                "poll_interval_seconds": 0.1,
+                "fallback_poll_interval_seconds": 0.1,
+                **overrides,
+            },
         )
         return running(create_app(settings), port=ports["bridge"], name="bridge-psc119")
 

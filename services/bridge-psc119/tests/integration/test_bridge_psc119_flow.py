@@ -45,7 +45,9 @@ async def test_webhooks_carry_each_change_to_the_emergency_topic(make_sim, make_
                          what="a heartbeat for the catalog")
 
 
-async def test_polling_catches_what_lost_webhooks_missed_and_runs_alone_without_a_secret(make_sim, make_bridge, topic_reader):
+async def test_polling_catches_what_lost_webhooks_missed_and_runs_alone_without_a_secret(
+    make_sim, make_bridge, topic_reader
+):
     sim = await make_sim(lost_ratio=1.0)  # the legacy app's queue drops every webhook
     async with make_bridge():
         first = await sim.report()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from palapa.bridge_psc119 import store
+from palapa.bridge_psc119 import tables
 from palapa.contracts.topics import EMERGENCY_INCIDENTS
 from palapa.testkit import eventually
 
@@ -19,7 +19,7 @@ async def test_a_restarted_bridge_resumes_at_its_position_without_emitting_twice
     async with make_bridge(webhook_secret=None, api_page_size=2) as bridge:
         await eventually(lambda: len(topic_reader.of(EMERGENCY_INCIDENTS)) == 5, what="five incidents, 2 per page")
         async with bridge.runtime.sessions() as s:
-            token = (await s.execute(select(store.checkpoint.c.position_token))).scalar_one()
+            token = (await s.execute(select(tables.checkpoint.c.position_token))).scalar_one()
         assert token == sim.legacy.store.page(None, 5)["berikutnya"]
     await sim.move(keys[0], "2")
     later = await sim.report()

@@ -48,12 +48,18 @@ def test_a_document_with_a_dtd_is_refused_at_once_without_expanding_anything(nam
     assert time.perf_counter() - started < 1.0  # refused before expansion: no hang, no memory blow-up
 
 
-@pytest.mark.parametrize(("body", "reason"), [
-    (b"<html><body>Fatal error: mysql_connect()</body></html>", "xml_unexpected: <html> has no <daftar> list"),
-    (b"<simakel><daftar><permohonan>", "xml_unreadable: no element found"),
-    (b"", "xml_unreadable"),
-    (b'<simakel><daftar><permohonan id="1">&bogus;</permohonan></daftar></simakel>', "xml_unreadable: undefined entity"),
-])
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"<html><body>Fatal error: mysql_connect()</body></html>", "xml_unexpected: <html> has no <daftar> list"),
+        (b"<simakel><daftar><permohonan>", "xml_unreadable: no element found"),
+        (b"", "xml_unreadable"),
+        (
+            b'<simakel><daftar><permohonan id="1">&bogus;</permohonan></daftar></simakel>',
+            "xml_unreadable: undefined entity",
+        ),
+    ],
+)
 def test_a_body_that_is_no_page_is_refused_with_the_reason(body, reason):
     with pytest.raises(XmlRefusedError, match=f"^{reason}"):
         parse_page(body)

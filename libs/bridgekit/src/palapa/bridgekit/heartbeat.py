@@ -16,7 +16,9 @@ from .ingest import Bridge
 log = logging.getLogger(__name__)
 
 
-def lag_seconds(now: datetime, last_seen: datetime | None, oldest_unread: datetime | None, reachable: bool) -> float | None:
+def lag_seconds(
+    now: datetime, last_seen: datetime | None, oldest_unread: datetime | None, reachable: bool
+) -> float | None:
     """0 when caught up; how long the oldest unread change has waited; unreachable → time since last seen.
 
     All times aware. With the source away nothing is known of newer changes, so the lag is the

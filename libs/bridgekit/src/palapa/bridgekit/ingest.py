@@ -21,7 +21,8 @@ from palapa.kit.uow import Transaction
 
 from .checkpoint import Checkpoint, Position
 from .masking import safe_text
-from .state import LastState, RowStates
+from .protocol import LastState, Quarantine, SourceRecord, Translate, Translated
+from .state import RowStates
 
 log = logging.getLogger(__name__)
 
@@ -48,21 +49,6 @@ def subject_of(event: Event) -> str:
     return str(getattr(event, topic_for(event).key))
 
 
-@dataclass(frozen=True)
-class SourceRecord:
-    """One source row as the kit sees it; `item` is the source's own row, handed to its translation."""
-
-    source_id: str
-    fingerprint: str  # a digest of the whole row: same digest, same row
-    status: str  # the source's own status text, kept in row_state
-    changed_at: datetime  # the source's change time as read (row_state, quarantine)
-    row: dict[str, str | None]  # every column as text, for the quarantine table (masked for the event)
-    item: Any
-    # True when changed_at orders a row's versions (a push source: webhooks arrive twice or out of order):
-    # a record older than the version already handled is stale and changes nothing (see `unchanged`)
-    ordered: bool = False
-
-
 def unchanged(record: SourceRecord, prev: LastState | None) -> bool:
     """Nothing to do for this record: the same fingerprint as handled, or (ordered) an older version."""
     if prev is None:
@@ -77,25 +63,6 @@ def unchanged(record: SourceRecord, prev: LastState | None) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class Translated:
-    """What a record becomes: its events, and the status the bridge has emitted after them."""
-
-    events: list[Event]
-    status: str | None
-    time: datetime | None = None  # the events' time (aware), None = now
-    subject: str | None = None  # the events' key when it is not their ticket (e.g. a NOP)
-
-
-@dataclass(frozen=True)
-class Quarantine:
-    """The record cannot be translated; `reason` says precisely why."""
-
-    reason: str
-
-
-#: pure: a record and the last state of its source row → events and the new state, or a quarantine
-Translate = Callable[[SourceRecord, LastState | None], Translated | Quarantine]
 #: a bridge keeping its own view of the source updates it here, in the ingest's transaction
 AlsoStage = Callable[[Transaction, list[tuple[SourceRecord, Translated]]], Awaitable[None]]
 
@@ -113,6 +80,8 @@ class Stats:
     legacy_reachable: bool = True
     last_poll_at: float | None = None  # unix time of the last poll that read the source (/metrics)
     lag_seconds: float | None = None  # as the last heartbeat worked it out (/metrics)
+    # rows whose source state differed from what the bridge last emitted, at the last sweep (None: no sweep yet)
+    legacy_mismatches: int | None = None
 
     def __setattr__(self, name: str, value: Any) -> None:
         # every adapter counts its polls (`stats.polls += 1`): the time comes along, with no call to forget

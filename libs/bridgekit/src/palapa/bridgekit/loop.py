@@ -19,7 +19,8 @@ class SourceUnavailableError(RuntimeError):
 
 async def run_polls(poll_once: Callable[[], Awaitable[int]], stopping: asyncio.Event, interval: float,
                     batch_size: int, source: str = "legacy database") -> None:
-    """Poll until `stopping` is set; a poll returns how many rows it read beyond the position (a full batch: poll again now)."""
+    """Poll until `stopping` is set; a poll returns how many rows it read beyond the position (a full batch: poll
+    again now)."""
     backoff = Backoff(first=interval, cap=5.0)
     source_down = Outage(source, log)
     # the bridge's own database away: nothing committed, the poll is redone

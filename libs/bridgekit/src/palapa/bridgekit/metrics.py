@@ -40,6 +40,10 @@ class BridgeCollector:
                                           labels=labels)
         read = CounterMetricFamily("palapa_bridge_rows_read",
                                    "Rows read since start: translated + quarantined + unchanged", labels=labels)
+        mismatches = GaugeMetricFamily("palapa_bridge_legacy_mismatches",
+                                       "Rows whose source state differed from what the bridge last emitted, found by "
+                                       "the last digest sweep (deleted, or changed behind the poll) before it fixed "
+                                       "them", labels=labels)
         for app, bridge in sorted(self.bridges.items()):
             stats, values = bridge.stats, [self.service, app]
             if stats.lag_seconds is not None:
@@ -51,7 +55,9 @@ class BridgeCollector:
             events.add_metric(values, stats.events_emitted)
             quarantined.add_metric(values, stats.rows_quarantined)
             read.add_metric(values, stats.rows_read)
-        return [lag, last, up, polls, events, quarantined, read]
+            if stats.legacy_mismatches is not None:
+                mismatches.add_metric(values, stats.legacy_mismatches)
+        return [lag, last, up, polls, events, quarantined, read, mismatches]
 
     def describe(self):
         return self.collect()

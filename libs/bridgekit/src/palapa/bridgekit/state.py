@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -10,17 +9,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .masking import printable
+from .protocol import LastState
 from .tables import BridgeTables
-
-
-@dataclass(frozen=True)
-class LastState:
-    """What the bridge last emitted for a source row: its status (None if only ever quarantined), the row's
-    fingerprint and the source's change time of the version handled (None when not known)."""
-
-    status: str | None
-    fingerprint: str
-    changed_at: datetime | None = None
 
 
 class RowStates:

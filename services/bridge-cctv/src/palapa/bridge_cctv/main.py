@@ -1,30 +1,32 @@
-"""Composition root: build bridge-cctv from settings on the bridge kit; nothing connects at import."""
+"""bridge-cctv, declared: Dishub's camera registry and status snapshots polled into camera events (only changes);
+the kit's runner does the rest. Nothing connects at import."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from palapa.bridgekit import heartbeat
 from palapa.bridgekit.checkpoint import Checkpoint
-from palapa.bridgekit.ingest import Bridge, Quarantine, SourceRecord, Translated
-from palapa.bridgekit.loop import SourceUnavailableError, run_polls
+from palapa.bridgekit.ingest import Bridge
+from palapa.bridgekit.loop import SourceUnavailableError
 from palapa.bridgekit.masking import safe_text
-from palapa.bridgekit.state import LastState, RowStates
-from palapa.contracts.topics import ALL_TOPICS, BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, TRANSPORT_CAMERAS
-from palapa.kit.http import serve, service_app
+from palapa.bridgekit.protocol import LastState, Quarantine, SourceRecord, Translated
+from palapa.bridgekit.runner import Declared, Feed, bridge_app
+from palapa.bridgekit.state import RowStates
+from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, TRANSPORT_CAMERAS
+from palapa.kit.http import serve
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
-from . import store, translate
+from . import tables, translate
 from .legacy import DishubClient
 from .settings import BridgeCctvSettings
 
 NAME = "bridge-cctv"
+PUBLISHES = (TRANSPORT_CAMERAS, BRIDGE_QUARANTINE, BRIDGE_HEARTBEATS)
 
 
 def cctv_translation(settings: BridgeCctvSettings):
@@ -98,47 +100,30 @@ class SnapshotPoller:
         return 0  # a snapshot is read whole: never a page left to read at once
 
 
+def declare(settings: BridgeCctvSettings):
+    def declared(runtime: Runtime) -> Declared:
+        client = DishubClient(settings.legacy_url, settings.request_timeout_seconds, settings.max_response_bytes)
+        checkpoint = Checkpoint(tables.checkpoint, settings.app_id, None, tables.encode, tables.decode)
+        bridge = Bridge(runtime, settings.app_id, checkpoint, RowStates(tables.bridge), cctv_translation(settings),
+                        mask_row, "camera row")
+        poller = SnapshotPoller(bridge, client, settings)
+
+        async def oldest_unread() -> None:
+            # a snapshot leaves nothing unread once taken; a source away is reported through the lag
+            if not bridge.stats.legacy_reachable:
+                raise SourceUnavailableError("Dishub CCTV app unreachable at the last poll")
+            return None
+
+        feed = Feed(bridge, poller.poll_once, settings.poll_interval_seconds, settings.batch_size,
+                    source="Dishub CCTV app", last_seen=lambda: bridge.position, oldest_unread=oldest_unread)
+        return Declared([feed], close=[client.close], state={"poller": poller})
+
+    return declared
+
+
 def create_app(settings: BridgeCctvSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
-    """The bridge's app: health routes; its lifespan runs the poller and the heartbeat."""
-    runtime = Runtime(settings, NAME, store.metadata, exporter=exporter)
-    client = DishubClient(settings.legacy_url, settings.request_timeout_seconds, settings.max_response_bytes)
-    checkpoint = Checkpoint(store.checkpoint, settings.app_id, None, store.encode, store.decode)
-    bridge = Bridge(runtime, settings.app_id, checkpoint, RowStates(store.tables), cctv_translation(settings),
-                    mask_row, "camera row")
-    poller = SnapshotPoller(bridge, client, settings)
-    stopping = asyncio.Event()
-    loops: list[asyncio.Task] = []
-
-    async def oldest_unread() -> None:
-        # a snapshot leaves nothing unread once taken; a source away is reported through the lag
-        if not bridge.stats.legacy_reachable:
-            raise SourceUnavailableError("Dishub CCTV app unreachable at the last poll")
-        return None
-
-    async def beat():
-        return await heartbeat.beat_once(bridge, settings.opd, bridge.position, oldest_unread)
-
-    async def start() -> None:
-        stopping.clear()
-        loops[:] = [
-            runtime.spawn(run_polls(poller.poll_once, stopping, settings.poll_interval_seconds, settings.batch_size,
-                                    source="Dishub CCTV app"), "cctv-poller"),
-            runtime.spawn(heartbeat.run(beat, stopping, settings.heartbeat_seconds), "cctv-heartbeat"),
-        ]
-
-    async def stop() -> None:
-        stopping.set()
-        if loops:
-            await asyncio.wait(loops, timeout=10)
-        loops.clear()
-        await client.close()
-
-    app = service_app(
-        runtime, title="Palapa bridge-cctv", topics=ALL_TOPICS,
-        publishes=(TRANSPORT_CAMERAS, BRIDGE_QUARANTINE, BRIDGE_HEARTBEATS), on_start=[start], on_stop=[stop],
-    )
-    app.state.poller = poller
-    return app
+    """The bridge's app on the kit's runner: health routes; its lifespan runs the poller and the heartbeat."""
+    return bridge_app(NAME, settings, tables.metadata, PUBLISHES, declare(settings), exporter=exporter)
 
 
 def main() -> None:

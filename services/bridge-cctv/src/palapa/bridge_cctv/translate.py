@@ -8,12 +8,11 @@ out only when that changes, never on every poll.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from palapa.bridgekit.protocol import fingerprint as row_fingerprint
 from palapa.contracts.events import CameraCameOnline, CameraRegistered, CameraWentOffline, Event
 
 from . import normalise
@@ -51,7 +50,7 @@ class Result:
 
 
 def digest(value: object) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+    return row_fingerprint(value, "json")
 
 
 def _id_of(row: object) -> str | None:

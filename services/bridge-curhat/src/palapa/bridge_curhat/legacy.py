@@ -110,6 +110,15 @@ class LegacyReader:
                 out.extend(_row(r) for r in rows)
         return sorted(out, key=lambda r: r.key)
 
+    async def sweep_page(self, after: int | None, limit: int) -> list[LegacyRow]:
+        """The digest sweep's page: at most `limit` rows with id > `after`, in id order."""
+        t = tb_pengaduan
+        stmt = select(t, DIGEST.label("digest")).order_by(t.c.id_pengaduan).limit(limit)
+        if after is not None:
+            stmt = stmt.where(t.c.id_pengaduan > after)
+        async with self.engine.connect() as conn:
+            return [_row(r) for r in (await conn.execute(stmt)).all()]
+
     async def scan(
         self, last: TimestampPosition, window: Window | None, batch_size: int, *,
         handled: Mapping[int, tuple[datetime, str]] | None = None,

@@ -5,15 +5,17 @@ No I/O: tested on recorded legacy rows (tests/unit/curhat_rows.json).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
+from palapa.bridgekit.protocol import LastState, Quarantine, as_utc
+from palapa.bridgekit.protocol import fingerprint as row_fingerprint
 from palapa.contracts.events import CaseStatus, ComplaintStatus, ComplaintStatusChangedV2, ComplaintSubmitted, Event
 
 from .privacy import mask_nik, quote
+
+__all__ = ["LastState", "Quarantine", "as_utc", "fingerprint", "translate"]
 
 APP_ID = "curhat-ning-ita"
 
@@ -93,28 +95,13 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-@dataclass(frozen=True)
-class LastState:
-    """What the bridge last emitted for a source row: its status (None if only ever quarantined)."""
-
-    status: CaseStatus | None
-    fingerprint: str
-
-
-@dataclass(frozen=True)
-class Quarantine:
-    """The row cannot be translated; `reason` says precisely why."""
-
-    reason: str
-
-
 def ticket(id_pengaduan: int) -> str:
     return f"CURHAT-{id_pengaduan}"
 
 
 def fingerprint(row: LegacyRow) -> str:
     """A digest of every column: a re-read row with the same digest has not changed."""
-    return hashlib.sha256(json.dumps(row.as_strings(), sort_keys=True).encode()).hexdigest()
+    return row_fingerprint(row.as_strings(), "json-ascii")
 
 
 def canonical_status(code: str | None) -> CaseStatus | None:
@@ -162,11 +149,6 @@ def parse_local_date(tgl_lapor: str) -> datetime | None:
     return None
 
 
-def as_utc(local: datetime, tz: tzinfo) -> datetime:
-    """A naive legacy local time as an aware UTC time."""
-    return local.replace(tzinfo=tz).astimezone(UTC)
-
-
 def implausible(local: datetime, tz: tzinfo, limits: Limits) -> str | None:
     """Why a naive local time cannot be a real complaint's, or None."""
     if local.date() < limits.earliest:
@@ -211,7 +193,10 @@ def submission(row: LegacyRow, status: CaseStatus, tz: tzinfo, app_id: str,
     if local - row.tgl_update > limits.ahead:
         return Quarantine(f"implausible_tgl_lapor: {local.isoformat(sep=' ')} is more than {hours(limits.ahead)} "
                           f"after tgl_update {row.tgl_update.isoformat(sep=' ')}")
-    for name, value, most in (("kategori", row.kategori, CATEGORY_CHARS), ("nama_pelapor", row.nama_pelapor, NAME_CHARS)):
+    for name, value, most in (
+        ("kategori", row.kategori, CATEGORY_CHARS),
+        ("nama_pelapor", row.nama_pelapor, NAME_CHARS),
+    ):
         if value is not None and len(value.strip()) > most:
             return Quarantine(f"oversized_{name}: {len(value.strip()):,} characters, at most {most}")
     event = ComplaintSubmitted(
@@ -264,3 +249,17 @@ def translate(row: LegacyRow, last: LastState | None, tz: tzinfo, app_id: str = 
         ]
     result = submission(row, status, tz, app_id, limits)
     return result if isinstance(result, Quarantine) else [result]
+
+
+#: the code a complaint deleted from tb_pengaduan is announced with (the app has none: its row is simply gone)
+DELETED_CODE = "dihapus"
+
+
+def withdrawn(id_pengaduan: int, last: LastState, at: datetime, app_id: str = APP_ID) -> list[Event]:
+    """A complaint whose row was deleted from tb_pengaduan (the digest sweep found it gone) is closed: the app
+    withdrew it. Nothing when it was never announced (only quarantined) or is closed already."""
+    if last.status is None or last.status == S.CLOSED:
+        return []
+    return [ComplaintStatusChangedV2(ticket=ticket(id_pengaduan), source_app=app_id, source_ref=str(id_pengaduan),
+                                     status=S.CLOSED, legacy_status=DELETED_CODE, changed_at=at,
+                                     note="dihapus dari Curhat Ning Ita")]

@@ -20,7 +20,7 @@ from palapa.kit.consumer import RejectedEventError
 from palapa.kit.uow import Done
 
 from . import legacy
-from .store import written_back
+from .tables import written_back
 from .translate import portal_mark, ticket
 
 #: How far before the command's time the written row can be (clocks, a slow redelivery).

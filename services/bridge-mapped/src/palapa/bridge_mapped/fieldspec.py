@@ -96,7 +96,9 @@ def read_fields(doc: Doc, node: yaml.Node, event: type[Event], status, fields_ke
             if spec.column == status.column and spec.map is not None:
                 for code, action in status.actions.items():
                     if action == "emit" and code not in spec.map:
-                        doc.refuse(entries[spec.name][1], f"status '{code}' has no mapping in the map of field '{spec.name}'")
+                        doc.refuse(
+                            entries[spec.name][1], f"status '{code}' has no mapping in the map of field '{spec.name}'"
+                        )
     return specs
 
 

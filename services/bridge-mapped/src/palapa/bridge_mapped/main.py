@@ -30,7 +30,7 @@ from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
-from . import jsonsource, store
+from . import jsonsource, tables
 from . import mapping as mappings
 from . import translate as mapped
 from .settings import BridgeMappedSettings
@@ -74,7 +74,7 @@ def kit_bridge(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSett
         return {k: None if v is None else "***" if k in m.personal_columns else safe_text(v) for k, v in row.items()}
 
     what = m.source.table if isinstance(m.source, TableSource) else m.source.url
-    return Bridge(runtime, m.app_id, checkpoint, RowStates(store.tables, m.app_id), translation, mask_row, what)
+    return Bridge(runtime, m.app_id, checkpoint, RowStates(tables.bridge, m.app_id), translation, mask_row, what)
 
 
 def table_bridge(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSettings) -> Mapped:
@@ -96,7 +96,7 @@ def table_bridge(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSe
     def encode(p: sqlpoll.TimestampPosition) -> dict[str, Any]:
         return {**sqlpoll.encode(p), "position_token": None}
 
-    checkpoint = Checkpoint(store.checkpoint, m.app_id, sqlpoll.TimestampPosition(), encode, sqlpoll.decode)
+    checkpoint = Checkpoint(tables.checkpoint, m.app_id, sqlpoll.TimestampPosition(), encode, sqlpoll.decode)
     bridge = kit_bridge(runtime, m, settings, checkpoint)
     poller = sqlpoll.SqlPoller(bridge, reader, lookback_seconds=m.schedule.lookback_seconds,
                                batch_size=m.schedule.batch_size, plausible=plausible, record=record, name="mapped",
@@ -117,7 +117,7 @@ def json_bridge(runtime: Runtime, m: mappings.Mapping, settings: BridgeMappedSet
     def encode(p: restpoll.TokenPosition) -> dict[str, Any]:
         return {**restpoll.encode(p), "position_ts": None, "position_id": 0}
 
-    checkpoint = Checkpoint(store.checkpoint, m.app_id, restpoll.TokenPosition(), encode, restpoll.decode)
+    checkpoint = Checkpoint(tables.checkpoint, m.app_id, restpoll.TokenPosition(), encode, restpoll.decode)
     bridge = kit_bridge(runtime, m, settings, checkpoint)
     pages = restpoll.HttpPages(client, src.url, parse, cursor_param=src.cursor_param)
     poller = restpoll.RestPoller(bridge, pages, name="mapped")
@@ -136,7 +136,7 @@ def create_app(settings: BridgeMappedSettings, *, exporter: SpanExporter | None 
                mapped: list[mappings.Mapping] | None = None) -> FastAPI:
     """The bridges of every mapping in settings.mappings_dir (MappingError when one is invalid)."""
     found = mappings.load_folder(settings.mappings_dir) if mapped is None else mapped
-    runtime = Runtime(settings, NAME, store.metadata, exporter=exporter)
+    runtime = Runtime(settings, NAME, tables.metadata, exporter=exporter)
     apps = [(table_bridge if isinstance(m.source, TableSource) else json_bridge)(runtime, m, settings) for m in found]
     stopping = asyncio.Event()
     loops: list[asyncio.Task] = []

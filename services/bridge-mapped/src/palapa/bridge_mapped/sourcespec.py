@@ -28,7 +28,17 @@ IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*$")  # a key path in a JSON body
 ENV_REF = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
 TABLE_KEYS = {"table", "database_url", "id_column", "timestamp_column", "timezone"}
-JSON_KEYS = {"url", "items", "id_field", "timestamp_field", "timestamp_format", "next", "more", "cursor_param", "timezone"}
+JSON_KEYS = {
+    "url",
+    "items",
+    "id_field",
+    "timestamp_field",
+    "timestamp_format",
+    "next",
+    "more",
+    "cursor_param",
+    "timezone",
+}
 
 
 @dataclass(frozen=True)
@@ -99,7 +109,9 @@ def read_source(doc: Doc, node: yaml.Node, env) -> TableSource | JsonSource | No
                     continue
         elif name == "timestamp_format":
             if "%" not in value or not _format_ok(value):
-                doc.refuse(value_node, f"source.timestamp_format '{value}' is not a date format (e.g. '%Y-%m-%d %H:%M:%S')")
+                doc.refuse(
+                    value_node, f"source.timestamp_format '{value}' is not a date format (e.g. '%Y-%m-%d %H:%M:%S')"
+                )
                 continue
         elif name == "cursor_param" or not is_json:
             if not IDENTIFIER.fullmatch(value):

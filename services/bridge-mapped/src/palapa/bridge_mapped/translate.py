@@ -2,38 +2,45 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
+from palapa.bridgekit.protocol import Quarantine, Translated, as_utc
+from palapa.bridgekit.protocol import fingerprint as row_fingerprint
 from palapa.contracts.events import Event
 
-from .fieldspec import FieldSpec
-from .mapping import Mapping
+__all__ = ["Quarantine", "Translated", "as_text", "fingerprint", "local_to_utc", "translate"]
+
+
+class FieldSpec(Protocol):
+    """What translate reads of a field's mapping (fieldspec.FieldSpec, read from YAML)."""
+
+    name: str
+    column: str | None
+    value: Any
+    required: bool
+    map: dict[str, Any] | None
+    kind: str
+    prefix: str
+    date_format: str | None
+
+
+class Mapping(Protocol):
+    """What translate reads of an app's mapping (mapping.Mapping): typed here, so this module stays pure."""
+
+    source: Any  # a TableSource (`table`, `timestamp_column`) or a JsonSource
+    status: Any  # `column`, `actions`: status text → 'emit' or 'skip'
+    emit_on: str
+    fields: dict[str, FieldSpec]
+    event: type[Event]
+    key: str
 
 BLANK = {"", "-"}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 STATUS_CHARS = 20  # row_state keeps the source's status in 20 characters
 ENVELOPE_HEADROOM = 4096
-
-
-@dataclass(frozen=True)
-class Translated:
-    """The row's events (none when its status is skipped or already announced) and the status handled."""
-
-    events: list[Event]
-    status: str
-    time: datetime
-    subject: str | None = None
-
-
-@dataclass(frozen=True)
-class Quarantine:
-    reason: str
 
 
 def safe_text(text: str, limit: int) -> str:
@@ -59,12 +66,10 @@ def as_text(value: Any) -> str | None:
 
 def fingerprint(row: dict[str, Any]) -> str:
     """A digest of the whole row: same digest, same row (NULL differs from '')."""
-    canon = json.dumps({k: as_text(v) for k, v in sorted(row.items())}, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canon.encode("utf-8", "surrogatepass")).hexdigest()
+    return row_fingerprint({k: as_text(v) for k, v in row.items()}, "json-compact")
 
 
-def local_to_utc(value: datetime, tz: tzinfo) -> datetime:
-    return (value.replace(tzinfo=tz) if value.tzinfo is None else value).astimezone(UTC)
+local_to_utc = as_utc  # the name the mapped sources use
 
 
 def field_value(spec: FieldSpec, row: dict[str, Any], tz: tzinfo, absent_is_blank: bool = False) -> Any:

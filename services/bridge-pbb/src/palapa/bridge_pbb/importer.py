@@ -23,7 +23,7 @@ from palapa.contracts.events import RowQuarantined
 from palapa.kit.runtime import Runtime
 from palapa.kit.telemetry import current_traceparent
 
-from . import privacy, render, store
+from . import privacy, render, tables
 from .translate import Bill, Known, RefusedLine, diff, line_fields, parse_line
 
 log = logging.getLogger(__name__)
@@ -150,7 +150,7 @@ class ExportImporter:
                     await raw.execute(RELINE)
             if refused:
                 kept = [self._quarantine(tx, path.name, reason, line, now) for reason, line in refused]
-                await s.execute(store.export_quarantine.insert(), kept)
+                await s.execute(tables.export_quarantine.insert(), kept)
             await self.checkpoint.save(s, position, now)
         self.position = position
         self.stats.rows_translated += len(bills)

@@ -83,6 +83,12 @@ class PaymentsReader:
                                   and_(t.c.tgl_rekam == position.ts, t.c.id > position.id)))
         return await self._read(stmt)
 
+    async def sweep_page(self, after: int | None, limit: int) -> list[Payment]:
+        """The digest sweep's page: at most `limit` payments with id > `after`, in id order."""
+        t = pembayaran_sppt
+        stmt = select(t).where(t.c.tgl_rekam.is_not(None)).order_by(t.c.id).limit(limit)
+        return await self._read(stmt if after is None else stmt.where(t.c.id > after))
+
     async def oldest_unread(self, last: TimestampPosition) -> datetime | None:
         rows = await self.read_after(last, 1)
         return rows[0].tgl_rekam if rows else None

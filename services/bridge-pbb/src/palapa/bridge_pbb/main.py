@@ -1,4 +1,4 @@
-"""Composition root: bridge-pbb from settings on the bridge kit; nothing connects at import.
+"""bridge-pbb, declared on the kit's runner; nothing connects at import.
 
 Two sources: the nightly full export in a drop folder (importer.py, diffed in bulk) and the payments table
 polled during the day (the kit's SqlPoller and Bridge.ingest). Both keep `bill` current, so a payment seen
@@ -7,31 +7,32 @@ during the day is not announced again when the next export shows it.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 from sqlalchemy import text
 
-from palapa.bridgekit import filedrop, heartbeat, sqlpoll
+from palapa.bridgekit import filedrop, sqlpoll
 from palapa.bridgekit.checkpoint import Checkpoint
-from palapa.bridgekit.ingest import Bridge, Quarantine, SourceRecord, Translated
-from palapa.bridgekit.loop import run_polls
-from palapa.bridgekit.state import LastState, RowStates
-from palapa.contracts.topics import ALL_TOPICS, BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, TAX_BILLS
-from palapa.kit.http import serve, service_app
+from palapa.bridgekit.ingest import Bridge
+from palapa.bridgekit.protocol import LastState, Quarantine, SourceRecord, Translated
+from palapa.bridgekit.runner import Declared, Loop, bridge_app, sql_feed
+from palapa.bridgekit.state import RowStates
+from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, TAX_BILLS
+from palapa.kit.http import serve
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 from palapa.kit.uow import Transaction
 
-from . import payments, privacy, store
+from . import payments, privacy, tables
 from .importer import ExportImporter
 from .legacy import Payment, PaymentsReader, make_legacy_engine
 from .settings import BridgePbbSettings
 from .translate import EARLIEST_YEAR
 
 NAME = "bridge-pbb"
+PUBLISHES = (TAX_BILLS, BRIDGE_QUARANTINE, BRIDGE_HEARTBEATS)
 MARK_PAID = text("UPDATE bridge_pbb.bill SET paid = true, updated_at = :now "
                  "WHERE nop = :nop AND year = :year AND NOT paid")
 
@@ -59,64 +60,50 @@ async def mark_paid(tx: Transaction, done: list[tuple[SourceRecord, Translated]]
         await tx.session.execute(MARK_PAID, rows)
 
 
+def declare(settings: BridgePbbSettings):
+    def declared(runtime: Runtime) -> Declared:
+        engine = make_legacy_engine(settings.legacy_database_url)
+        reader = PaymentsReader(engine)
+        checkpoint = Checkpoint(tables.checkpoint, settings.app_id, sqlpoll.TimestampPosition(), sqlpoll.encode,
+                                sqlpoll.decode)
+        bridge = Bridge(runtime, settings.app_id, checkpoint, RowStates(tables.bridge), payment_translation(settings),
+                        lambda row: privacy.mask_fields(row), "pembayaran_sppt", also_stage=mark_paid)
+        earliest = datetime(EARLIEST_YEAR, 1, 1)
+
+        def plausible(p, now: datetime) -> bool:  # a '9999' tgl_rekam must not carry the position past every payment
+            return earliest <= p.tgl_rekam <= now + timedelta(days=1)
+
+        drop = filedrop.FileDrop(settings.drop_folder, settings.drop_pattern, settings.drop_settle_seconds)
+        export_checkpoint = Checkpoint(tables.export_checkpoint, settings.app_id, filedrop.FilePosition(),
+                                       filedrop.encode, filedrop.decode)
+        importer = ExportImporter(runtime, settings.app_id, drop, export_checkpoint, settings.tz,
+                                  settings.chunk_lines, bridge.stats)
+
+        def last_seen() -> datetime | None:  # the later of the last payment read and the last export taken
+            position = bridge.position or sqlpoll.TimestampPosition()
+            seen = [t for t in (position.ts and position.ts.replace(tzinfo=settings.tz), importer.last_file_at) if t]
+            return max(seen) if seen else None
+
+        feed, poller = sql_feed(
+            bridge, reader, tz=settings.tz, interval=settings.poll_interval_seconds,
+            lookback_seconds=settings.lookback_seconds, batch_size=settings.batch_size, plausible=plausible,
+            record=payment_record, clock=lambda: sqlpoll.source_now(engine, settings.tz), name="pbb payments",
+            earliest=earliest, source="payments table", replay=False, sweep=reader, last_seen=last_seen)
+
+        async def drop_folder() -> None:
+            settings.drop_folder.mkdir(parents=True, exist_ok=True)
+
+        exports = Loop("pbb-exports", importer.poll_once, settings.drop_poll_seconds, 1, "export folder")
+        return Declared([feed], loops=[exports], on_start=[drop_folder], close=[engine.dispose],
+                        state={"importer": importer, "poller": poller})
+
+    return declared
+
+
 def create_app(settings: BridgePbbSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
-    """The bridge's app: health routes; its lifespan runs the export watcher, the payments poller and the heartbeat."""
-    runtime = Runtime(settings, NAME, store.metadata, exporter=exporter)
-    legacy_engine = make_legacy_engine(settings.legacy_database_url)
-    reader = PaymentsReader(legacy_engine)
-    checkpoint = Checkpoint(store.checkpoint, settings.app_id, sqlpoll.TimestampPosition(), sqlpoll.encode,
-                            sqlpoll.decode)
-    bridge = Bridge(runtime, settings.app_id, checkpoint, RowStates(store.tables), payment_translation(settings),
-                    lambda row: privacy.mask_fields(row), "pembayaran_sppt", also_stage=mark_paid)
-    earliest = datetime(EARLIEST_YEAR, 1, 1)
-
-    def plausible(p, now: datetime) -> bool:  # a '9999' tgl_rekam must not carry the position past every payment
-        return earliest <= p.tgl_rekam <= now + timedelta(days=1)
-
-    poller = sqlpoll.SqlPoller(bridge, reader, lookback_seconds=settings.lookback_seconds,
-                               batch_size=settings.batch_size, plausible=plausible, record=payment_record,
-                               name="pbb payments", clock=lambda: sqlpoll.source_now(legacy_engine, settings.tz),
-                               earliest=earliest)
-    drop = filedrop.FileDrop(settings.drop_folder, settings.drop_pattern, settings.drop_settle_seconds)
-    export_checkpoint = Checkpoint(store.export_checkpoint, settings.app_id, filedrop.FilePosition(),
-                                   filedrop.encode, filedrop.decode)
-    importer = ExportImporter(runtime, settings.app_id, drop, export_checkpoint, settings.tz, settings.chunk_lines,
-                              bridge.stats)
-    stopping = asyncio.Event()
-    loops: list[asyncio.Task] = []
-
-    async def beat():
-        position = bridge.position or sqlpoll.TimestampPosition()
-        seen = [t for t in (position.ts and position.ts.replace(tzinfo=settings.tz), importer.last_file_at) if t]
-        return await heartbeat.beat_once(bridge, settings.opd, max(seen) if seen else None,
-                                         lambda: reader.oldest_unread(position),
-                                         lambda t: t.replace(tzinfo=settings.tz))
-
-    async def start() -> None:
-        settings.drop_folder.mkdir(parents=True, exist_ok=True)
-        stopping.clear()
-        loops[:] = [
-            runtime.spawn(run_polls(importer.poll_once, stopping, settings.drop_poll_seconds, 1, "export folder"),
-                          "pbb-exports"),
-            runtime.spawn(run_polls(poller.poll_once, stopping, settings.poll_interval_seconds, settings.batch_size,
-                                    "payments table"), "pbb-payments"),
-            runtime.spawn(heartbeat.run(beat, stopping, settings.heartbeat_seconds), "pbb-heartbeat"),
-        ]
-
-    async def stop() -> None:
-        stopping.set()
-        if loops:
-            await asyncio.wait(loops, timeout=10)
-        loops.clear()
-        await legacy_engine.dispose()
-
-    app = service_app(
-        runtime, title="Palapa bridge-pbb", topics=ALL_TOPICS,
-        publishes=(TAX_BILLS, BRIDGE_QUARANTINE, BRIDGE_HEARTBEATS), on_start=[start], on_stop=[stop],
-    )
-    app.state.importer = importer
-    app.state.poller = poller
-    return app
+    """The bridge's app on the kit's runner: health routes; its lifespan runs the export watcher, the payments
+    poller, its sweep and the heartbeat."""
+    return bridge_app(NAME, settings, tables.metadata, PUBLISHES, declare(settings), exporter=exporter)
 
 
 def main() -> None:

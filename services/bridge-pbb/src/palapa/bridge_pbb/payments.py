@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
+from palapa.bridgekit.protocol import as_utc
+from palapa.bridgekit.protocol import fingerprint as row_fingerprint
 from palapa.contracts.events import TaxBillPaid
 
 from .legacy import Payment
@@ -12,7 +13,7 @@ from .translate import EARLIEST_YEAR, LATEST_YEAR, MAX_AMOUNT, canonical_nop
 
 
 def fingerprint(p: Payment) -> str:
-    return hashlib.sha256(repr(sorted(p.as_strings().items())).encode()).hexdigest()
+    return row_fingerprint(p.as_strings(), "repr-items")
 
 
 def translate(p: Payment, app_id: str, tz: tzinfo, now: datetime) -> TaxBillPaid | str:
@@ -27,7 +28,7 @@ def translate(p: Payment, app_id: str, tz: tzinfo, now: datetime) -> TaxBillPaid
     paid_local = p.tgl_pembayaran or p.tgl_rekam
     if paid_local.year < EARLIEST_YEAR or paid_local.year > LATEST_YEAR:  # before converting: year 1 overflows
         return "tgl_pembayaran is implausible (before 1990 or in the future)"
-    paid_at = paid_local.replace(tzinfo=tz).astimezone(UTC)
+    paid_at = as_utc(paid_local, tz)
     if paid_at.year < EARLIEST_YEAR or paid_at > now + timedelta(days=1):
         return "tgl_pembayaran is implausible (before 1990 or in the future)"
     return TaxBillPaid(nop=nop, year=p.thn_pajak_sppt, amount_paid=p.jml_bayar, source_app=app_id, paid_at=paid_at)

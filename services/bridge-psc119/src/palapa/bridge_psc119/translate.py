@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 
+from palapa.bridgekit.protocol import Quarantine, as_utc
 from palapa.contracts.events import AmbulanceDispatched, Event, IncidentClosed, IncidentReported, PatientHandedOver
 
-from .legacy import BLANK, Incident, clean, parse_time, quote
+from .incident import BLANK, Incident, clean, parse_time, quote
+
+__all__ = ["Quarantine", "Stage", "as_utc", "translate"]
 
 APP_ID = "psc-119"
 
@@ -49,11 +52,6 @@ class Limits:
     latest: datetime = datetime(2100, 1, 1, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class Quarantine:
-    reason: str
-
-
 def ticket(id_insiden: int) -> str:
     return f"PSC119-{id_insiden}"
 
@@ -71,10 +69,6 @@ def kind_of(text: str | None) -> str | None:
 def label(text: str | None) -> str | None:
     text = clean(text)
     return None if text is None else text[:LABEL_CHARS]
-
-
-def as_utc(local: datetime, tz: tzinfo) -> datetime:
-    return local.replace(tzinfo=tz).astimezone(UTC)
 
 
 def when(inc: Incident, field: str, tz: tzinfo, limits: Limits) -> datetime | Quarantine | None:
@@ -126,7 +120,9 @@ def translate(inc: Incident, last: Stage | None, tz: tzinfo, limits: Limits = Li
                                             handed_over_at=times["waktu_serah_terima"] or updated))
         elif step is Stage.CLOSED:
             code = " ".join((inc.kode_status or "").split()).upper()
-            events.append(IncidentClosed(**common, outcome=OUTCOMES.get(code), closed_at=times["waktu_selesai"] or updated))
+            events.append(
+                IncidentClosed(**common, outcome=OUTCOMES.get(code), closed_at=times["waktu_selesai"] or updated)
+            )
     return events, stage
 
 

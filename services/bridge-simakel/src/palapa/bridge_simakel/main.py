@@ -1,30 +1,33 @@
-"""Composition root: build bridge-simakel from settings on the bridge kit; nothing connects at import."""
+"""bridge-simakel, declared: Si Makel's XML API paged into service-request events; the kit's runner does the
+rest. Nothing connects at import."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 import httpx
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from palapa.bridgekit import heartbeat, restpoll
+from palapa.bridgekit import restpoll
 from palapa.bridgekit.checkpoint import Checkpoint
-from palapa.bridgekit.ingest import Bridge, Quarantine, SourceRecord, Translated
-from palapa.bridgekit.loop import SourceUnavailableError, run_polls
-from palapa.bridgekit.state import LastState, RowStates
-from palapa.contracts.topics import ALL_TOPICS, BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, SERVICE_REQUESTS
-from palapa.kit.http import serve, service_app
+from palapa.bridgekit.ingest import Bridge
+from palapa.bridgekit.loop import SourceUnavailableError
+from palapa.bridgekit.protocol import LastState, Quarantine, SourceRecord, Translated, as_utc
+from palapa.bridgekit.runner import Declared, Feed, bridge_app
+from palapa.bridgekit.state import RowStates
+from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, SERVICE_REQUESTS
+from palapa.kit.http import serve
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
-from . import privacy, store, translate
+from . import privacy, tables, translate
 from .legacy import REFUSED, SimakelPages, split
 from .settings import BridgeSimakelSettings
 
 NAME = "bridge-simakel"
+PUBLISHES = (SERVICE_REQUESTS, BRIDGE_QUARANTINE, BRIDGE_HEARTBEATS)
 
 
 def simakel_translation(settings: BridgeSimakelSettings):
@@ -45,55 +48,36 @@ def simakel_translation(settings: BridgeSimakelSettings):
     return translation
 
 
+def declare(settings: BridgeSimakelSettings):
+    def declared(runtime: Runtime) -> Declared:
+        client = httpx.AsyncClient(base_url=settings.legacy_url, timeout=settings.request_timeout_seconds)
+        pages = SimakelPages(client, settings.tz, page_size=settings.page_size,
+                             lookback=timedelta(seconds=settings.lookback_seconds), max_bytes=settings.max_page_bytes)
+        checkpoint = Checkpoint(tables.checkpoint, settings.app_id, restpoll.TokenPosition(), restpoll.encode,
+                                restpoll.decode)
+        bridge = Bridge(runtime, settings.app_id, checkpoint, RowStates(tables.bridge), simakel_translation(settings),
+                        privacy.mask_row, "permohonan")
+        poller = restpoll.RestPoller(bridge, pages, max_pages=settings.max_pages, name="simakel")
+
+        async def oldest_unread():
+            if not bridge.stats.legacy_reachable:
+                raise SourceUnavailableError("Si Makel unreachable at the last poll")
+            return pages.behind
+
+        def last_seen():
+            high_water, _ = split(bridge.position or restpoll.TokenPosition())
+            return as_utc(high_water, settings.tz) if high_water else None
+
+        feed = Feed(bridge, poller.poll_once, settings.poll_interval_seconds, poller.max_pages, source="Si Makel API",
+                    last_seen=last_seen, oldest_unread=oldest_unread, aware=lambda t: as_utc(t, settings.tz))
+        return Declared([feed], close=[client.aclose], state={"poller": poller, "pages": pages})
+
+    return declared
+
+
 def create_app(settings: BridgeSimakelSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
-    """The bridge's app: health routes; its lifespan runs the poller and the heartbeat."""
-    runtime = Runtime(settings, NAME, store.metadata, exporter=exporter)
-    client = httpx.AsyncClient(base_url=settings.legacy_url, timeout=settings.request_timeout_seconds)
-    pages = SimakelPages(client, settings.tz, page_size=settings.page_size,
-                         lookback=timedelta(seconds=settings.lookback_seconds), max_bytes=settings.max_page_bytes)
-    checkpoint = Checkpoint(store.checkpoint, settings.app_id, restpoll.TokenPosition(), restpoll.encode,
-                            restpoll.decode)
-    bridge = Bridge(runtime, settings.app_id, checkpoint, RowStates(store.tables), simakel_translation(settings),
-                    privacy.mask_row, "permohonan")
-    poller = restpoll.RestPoller(bridge, pages, max_pages=settings.max_pages, name="simakel")
-    stopping = asyncio.Event()
-    loops: list[asyncio.Task] = []
-
-    async def oldest_unread():
-        if not bridge.stats.legacy_reachable:
-            raise SourceUnavailableError("Si Makel unreachable at the last poll")
-        return pages.behind
-
-    def aware(local):
-        return local.replace(tzinfo=settings.tz).astimezone(UTC)
-
-    async def beat():
-        high_water, _ = split(bridge.position or restpoll.TokenPosition())
-        last_seen = aware(high_water) if high_water else None
-        return await heartbeat.beat_once(bridge, settings.opd, last_seen, oldest_unread, aware)
-
-    async def start() -> None:
-        stopping.clear()
-        loops[:] = [
-            runtime.spawn(run_polls(poller.poll_once, stopping, settings.poll_interval_seconds, poller.max_pages,
-                                    source="Si Makel API"), "simakel-poller"),
-            runtime.spawn(heartbeat.run(beat, stopping, settings.heartbeat_seconds), "simakel-heartbeat"),
-        ]
-
-    async def stop() -> None:
-        stopping.set()
-        if loops:
-            await asyncio.wait(loops, timeout=10)
-        loops.clear()
-        await client.aclose()
-
-    app = service_app(
-        runtime, title="Palapa bridge-simakel", topics=ALL_TOPICS,
-        publishes=(SERVICE_REQUESTS, BRIDGE_QUARANTINE, BRIDGE_HEARTBEATS), on_start=[start], on_stop=[stop],
-    )
-    app.state.poller = poller
-    app.state.pages = pages
-    return app
+    """The bridge's app on the kit's runner: health routes; its lifespan runs the poller and the heartbeat."""
+    return bridge_app(NAME, settings, tables.metadata, PUBLISHES, declare(settings), exporter=exporter)
 
 
 def main() -> None:

@@ -6,12 +6,11 @@ put in an event: the contract has no field for them, and reasons quote only code
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from palapa.bridgekit.protocol import fingerprint as row_fingerprint
 from palapa.contracts.events import Event, RequestStatus, ServiceRequestStatusChanged, ServiceRequestSubmitted
 
 APP_ID = "si-makel"
@@ -92,7 +91,7 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def fingerprint(row: dict[str, str | None]) -> str:
-    return hashlib.sha256(json.dumps(row, sort_keys=True).encode()).hexdigest()
+    return row_fingerprint(row, "json-ascii")
 
 
 def source_id(row: dict[str, str | None]) -> str:

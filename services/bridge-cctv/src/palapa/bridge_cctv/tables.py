@@ -1,4 +1,5 @@
-"""bridge-cctv's own tables in schema `bridge_cctv` (the kit adds outbox/inbox to this metadata)."""
+"""Every table of this bridge, in schema `bridge_cctv`: the bridge kit's (checkpoint, row_state,
+quarantine) and its own; the kit adds outbox/inbox to this metadata."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ metadata = MetaData(schema="bridge_cctv", info={"migrations": Path(__file__).wit
 
 # A snapshot source has no place to resume from: the position is the time of the last poll that changed
 # something (the heartbeat's "last change seen"); the row states are what lets a restart emit nothing twice.
-tables = bridge_tables(metadata, [Column("polled_at", DateTime(timezone=True), nullable=True)], String(160))
-checkpoint, row_state, quarantine = tables.checkpoint, tables.row_state, tables.quarantine
+bridge = bridge_tables(metadata, [Column("polled_at", DateTime(timezone=True), nullable=True)], String(160))
+checkpoint, row_state, quarantine = bridge.checkpoint, bridge.row_state, bridge.quarantine
 
 
 def encode(position: datetime | None) -> dict[str, Any]:

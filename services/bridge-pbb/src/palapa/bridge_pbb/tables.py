@@ -1,5 +1,4 @@
-"""bridge-pbb's own tables in schema `bridge_pbb` (the kit adds outbox/inbox to this metadata).
-
+"""Every table of bridge-pbb, in schema `bridge_pbb` (the kit adds outbox/inbox to this metadata):
 - `checkpoint`, `row_state`, `quarantine`: the bridge kit's, for the payments table polled during the day
   (row_state per payment id).
 - `export_checkpoint`: the file drop's position, a FilePosition (which export, how far it is ingested).
@@ -35,8 +34,8 @@ from palapa.bridgekit.tables import bridge_tables
 # its Alembic revisions: ./migrations (README: "Schema migrations")
 metadata = MetaData(schema="bridge_pbb", info={"migrations": Path(__file__).with_name("migrations")})
 
-tables = bridge_tables(metadata, sqlpoll.position_columns())
-checkpoint, row_state, quarantine = tables.checkpoint, tables.row_state, tables.quarantine
+bridge = bridge_tables(metadata, sqlpoll.position_columns())
+checkpoint, row_state, quarantine = bridge.checkpoint, bridge.row_state, bridge.quarantine
 
 export_checkpoint = Table(
     "export_checkpoint",

@@ -1,4 +1,5 @@
-"""bridge-mapped's own tables in schema `bridge_mapped`, shared by every app it bridges (keyed by app id)."""
+"""Every table of this bridge, in schema `bridge_mapped`: the bridge kit's (checkpoint, row_state,
+quarantine) and its own; the kit adds outbox/inbox to this metadata."""
 
 from __future__ import annotations
 
@@ -15,6 +16,6 @@ metadata = MetaData(schema="bridge_mapped", info={"migrations": Path(__file__).w
 # source ids are text: a mapped table's id is whatever integer its app uses, kept as written
 # the checkpoint holds either kind of position: a TimestampPosition for a table, a TokenPosition (the API's
 # cursor) for a JSON endpoint
-tables = bridge_tables(metadata, [*sqlpoll.position_columns(), *restpoll.position_columns()], String(64),
+bridge = bridge_tables(metadata, [*sqlpoll.position_columns(), *restpoll.position_columns()], String(64),
                        app_scoped=True)
-checkpoint, row_state, quarantine = tables.checkpoint, tables.row_state, tables.quarantine
+checkpoint, row_state, quarantine = bridge.checkpoint, bridge.row_state, bridge.quarantine

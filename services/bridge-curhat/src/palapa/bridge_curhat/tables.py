@@ -1,4 +1,5 @@
-"""bridge-curhat's own tables in schema `bridge_curhat` (the kit adds outbox/inbox to this metadata)."""
+"""Every table of this bridge, in schema `bridge_curhat`: the bridge kit's (checkpoint, row_state,
+quarantine) and its own; the kit adds outbox/inbox to this metadata."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from palapa.bridgekit.tables import bridge_tables
 # its Alembic revisions: ./migrations (README: "Schema migrations")
 metadata = MetaData(schema="bridge_curhat", info={"migrations": Path(__file__).with_name("migrations")})
 
-tables = bridge_tables(metadata, sqlpoll.position_columns())
-checkpoint, row_state, quarantine = tables.checkpoint, tables.row_state, tables.quarantine
+bridge = bridge_tables(metadata, sqlpoll.position_columns())
+checkpoint, row_state, quarantine = bridge.checkpoint, bridge.row_state, bridge.quarantine
 
 # Portal complaints this bridge wrote into tb_pengaduan (writeback.py): the portal ticket and the row's id.
 written_back = Table(

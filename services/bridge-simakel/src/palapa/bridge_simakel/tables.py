@@ -1,4 +1,5 @@
-"""bridge-simakel's own tables in schema `bridge_simakel` (the kit adds outbox/inbox to this metadata)."""
+"""Every table of this bridge, in schema `bridge_simakel`: the bridge kit's (checkpoint, row_state,
+quarantine) and its own; the kit adds outbox/inbox to this metadata."""
 
 from __future__ import annotations
 
@@ -13,5 +14,5 @@ from palapa.bridgekit.tables import bridge_tables
 metadata = MetaData(schema="bridge_simakel", info={"migrations": Path(__file__).with_name("migrations")})
 
 # the position is restpoll's TokenPosition ('<high-water tgl_update>|<page>'); source ids are text
-tables = bridge_tables(metadata, restpoll.position_columns(), String(120))
-checkpoint, row_state, quarantine = tables.checkpoint, tables.row_state, tables.quarantine
+bridge = bridge_tables(metadata, restpoll.position_columns(), String(120))
+checkpoint, row_state, quarantine = bridge.checkpoint, bridge.row_state, bridge.quarantine

@@ -1,4 +1,5 @@
-"""bridge-psc119's own tables in schema `bridge_psc119` (the kit adds outbox/inbox to this metadata)."""
+"""Every table of this bridge, in schema `bridge_psc119`: the bridge kit's (checkpoint, row_state,
+quarantine) and its own; the kit adds outbox/inbox to this metadata."""
 
 from __future__ import annotations
 
@@ -13,5 +14,5 @@ from palapa.bridgekit.tables import bridge_tables
 metadata = MetaData(schema="bridge_psc119", info={"migrations": Path(__file__).with_name("migrations")})
 
 # source ids are the incident's id, or '?<digest>' for an item with no readable id
-tables = bridge_tables(metadata, restpoll.position_columns(), String(64))
-checkpoint, row_state, quarantine = tables.checkpoint, tables.row_state, tables.quarantine
+bridge = bridge_tables(metadata, restpoll.position_columns(), String(64))
+checkpoint, row_state, quarantine = bridge.checkpoint, bridge.row_state, bridge.quarantine
