@@ -178,7 +178,8 @@ def correct(case: Case, to: CaseStatus, at: datetime, *, source_app: str, policy
     """The case in the status its system of record set where the lifecycle would not let staff move it (issue 17:
     the legacy app is the truth): recorded, never refused, with a timeline entry saying what the app did.
     A fixed or closed case that the app opens again restarts its clocks as a reopened one does."""
-    code = f"kode {legacy_status.strip()} ({CASE_STATUS_LABELS[to]})" if _text(legacy_status) else CASE_STATUS_LABELS[to]
+    label = CASE_STATUS_LABELS[to]
+    code = f"kode {legacy_status.strip()} ({label})" if _text(legacy_status) else label
     text = "; ".join(t for t in (f"Dikoreksi di {source_app}: {code}", _text(note)) if t)
     changes = restarted(case, at, policy=policy) if not is_open(case.status) and is_open(to) else {}
     return _append(replace(case, status=to, **changes), Step(to, at, legacy_status, text))
