@@ -2,7 +2,7 @@
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from palapa.kit.auth import Authenticated, Needs, Permission, ProtectionError, ProtectionTable, Public, Staff, protect
 from palapa.testkit.protection import assert_routes_protected, openapi_routes, unruled_routes
@@ -115,3 +115,21 @@ def test_the_table_describes_who_may_call_each_route():
     lines = TABLE.describe()
     assert any("PATCH  /apps/{app_id}  →  catalog.write (catalog-admin)" in line for line in lines)
     assert any("/apps  →  public: the directory lists" in line for line in lines)
+
+
+async def test_routes_of_an_included_router_are_matched_with_their_prefix():
+    router = APIRouter(prefix="/v1")
+
+    @router.delete("/things/{thing_id}")
+    async def remove(thing_id: int, who: Staff) -> None:
+        return None
+
+    app = FastAPI()
+    app.include_router(router)
+    with pytest.raises(ProtectionError, match="DELETE /v1/things/{thing_id}"):
+        protect(app, ProtectionTable("demo-svc", []), None)
+    protect(app, ProtectionTable("demo-svc", [Needs("DELETE", "/v1/things/{thing_id}", Permission.OPS)]), None)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://demo") as http:
+        refused = await http.delete("/v1/things/7")
+        assert (refused.status_code, refused.json()["reason"]) == (503, "auth_not_configured")
+        assert (await http.get("/v1/things/7")).status_code == 405  # the app's own answer: no GET route there

@@ -15,30 +15,19 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
-from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .principal import Principal
 from .protection import WRITES, Needs, ProtectionError, ProtectionTable, Public, Rule
 from .refusals import MISSING, AuthError, forbidden, unauthorized, unavailable
 from .roles import roles_granting
+from .routes import RouteIndex, routes_of
 from .tokens import TokenValidator
 
 #: the request being served, for the audit log (set from a sane X-Request-ID, else made up)
 REQUEST_ID: ContextVar[str | None] = ContextVar("palapa_request_id", default=None)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 NOT_CONFIGURED = ("auth_not_configured", "Layanan ini belum terhubung ke penyedia identitas (OIDC_ISSUER)")
-
-
-def routes_of(app: FastAPI) -> list[tuple[str, str]]:
-    """Every (method, path template) the app serves, mounts as `<path>/{path:path}` (GET)."""
-    found = []
-    for route in app.router.routes:
-        if isinstance(route, Mount):
-            found.append(("GET", route.path + "/{path:path}"))
-        else:
-            found.extend((m, route.path) for m in sorted(getattr(route, "methods", None) or ()) if m != "HEAD")
-    return found
 
 
 def protect(app: FastAPI, table: ProtectionTable, validator: TokenValidator | None) -> None:
@@ -48,7 +37,7 @@ def protect(app: FastAPI, table: ProtectionTable, validator: TokenValidator | No
         raise ProtectionError(f"{table.service}: write routes without a rule in its protection table: {writes}")
     app.state.protection = table
     app.add_exception_handler(AuthError, _answer_error)
-    app.add_middleware(Protection, table=table, validator=validator)
+    app.add_middleware(Protection, table=table, validator=validator, routes=RouteIndex(app))
 
 
 def current_principal(request: Request) -> Principal:
@@ -71,10 +60,12 @@ MaybeStaff = Annotated[Principal | None, Depends(optional_principal)]
 
 
 class Protection:
-    def __init__(self, app: ASGIApp, table: ProtectionTable, validator: TokenValidator | None) -> None:
+    def __init__(self, app: ASGIApp, table: ProtectionTable, validator: TokenValidator | None,
+                 routes: RouteIndex) -> None:
         self.app = app
         self.table = table
         self.validator = validator
+        self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -98,15 +89,7 @@ class Protection:
             REQUEST_ID.reset(token)
 
     def _route(self, scope: Scope) -> tuple[str, str, dict] | None:
-        method = scope["method"]
-        if method == "OPTIONS":
-            return None
-        for route in scope["app"].router.routes if "app" in scope else ():
-            match, child = route.matches(scope)
-            if match == Match.FULL:
-                template = route.path + "/{path:path}" if isinstance(route, Mount) else route.path
-                return method, template, child.get("path_params", {})
-        return None
+        return None if scope["method"] == "OPTIONS" else self.routes.find(scope)
 
     def _rule(self, method: str, template: str) -> Rule | None:
         return self.table.rule(method, template)
