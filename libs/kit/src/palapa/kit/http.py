@@ -18,6 +18,7 @@ from palapa.contracts.topics import Topic
 
 from . import asyncapi, health
 from .apidocs import install_api_docs
+from .auth import ProtectionTable, protect, validator_from
 from .failures import is_transient
 from .loops import Outage
 from .metrics import CONTENT_TYPE_LATEST
@@ -166,11 +167,14 @@ def service_app(
     publishes: Sequence[Topic] = (),
     on_start: Sequence[Callable[[], Awaitable[None]]] = (),
     on_stop: Sequence[Callable[[], Awaitable[None]]] = (),
+    protection: ProtectionTable | None = None,
 ) -> FastAPI:
     """The FastAPI app of a service: its lifespan owns the runtime (broker, database, outbox relay).
 
     `publishes` names the topics the service's outbox writes to, for its AsyncAPI document (what it
-    consumes is read off the runtime's subscribers).
+    consumes is read off the runtime's subscribers). `protection` is the service's protection table
+    (palapa.kit.auth): enforced on every route, with tokens checked against OIDC_ISSUER; a write route
+    without a rule fails here, at build.
     """
 
     @asynccontextmanager
@@ -192,6 +196,8 @@ def service_app(
     app.include_router(asyncapi_router(runtime, publishes, title=title, version=app.version))
     for router in routers:
         app.include_router(router)
+    if protection is not None:  # inside the error handling below: a bug in it still answers 500 once
+        protect(app, protection, validator_from(runtime.settings))
     install_error_handlers(app)
     instrument_app(app, runtime.provider)
     return app

@@ -20,6 +20,7 @@ from sqlalchemy import MetaData, text
 from palapa.contracts.topics import Topic
 
 from . import db, health, migrate, telemetry
+from .audit import Auditor
 from .batches import Batches, no_decode, raw_batch
 from .consumer import AfterCommit, BatchEffect, Consumer
 from .incarnation import BrokerIdentity, TopicWatch
@@ -29,7 +30,7 @@ from .metrics import Metrics
 from .outbox import Outbox
 from .outbox_batch import send_batched
 from .settings import ServiceSettings
-from .tables import dead_letters_table, kit_tables, outbox_table
+from .tables import audit_log_table, dead_letters_table, kit_tables, outbox_table
 from .topics import ensure_topics
 from .uow import UnitOfWork
 
@@ -64,7 +65,8 @@ class Runtime:
         kit_tables(metadata)
         self.outbox = Outbox(outbox_table(metadata))
         self.dead_letters = dead_letters_table(metadata)
-        self.transaction = UnitOfWork(self.sessions, self.outbox)
+        self.audit_log = audit_log_table(metadata)
+        self.transaction = UnitOfWork(self.sessions, self.outbox, Auditor(self.audit_log, name, self.source))
         self.broker: KafkaBroker = make_broker(settings, client_id=name)
         self.producer: AIOKafkaProducer | None = None  # built in start(): aiokafka wants a running loop
         self._tasks: list[asyncio.Task] = []

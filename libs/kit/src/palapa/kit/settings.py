@@ -35,6 +35,11 @@ class ServiceSettings(BaseSettings):
     consumer_batch_wait_ms: int = shared("CONSUMER_BATCH_WAIT_MS", 10, ge=0, le=10_000)
     # A critical topic's consumer (Runtime.subscribe(critical=True)) looks again this soon (0 would spin the CPU).
     consumer_critical_batch_wait_ms: int = shared("CONSUMER_CRITICAL_BATCH_WAIT_MS", 2, ge=1, le=1_000)
+    # Staff tokens (palapa.kit.auth): the OpenID Connect issuer, the audience its tokens name for Palapa, and
+    # the clock leeway allowed on exp/nbf/iat. Production refuses to start without an issuer.
+    oidc_issuer: str | None = shared("OIDC_ISSUER", None)
+    oidc_audience: str = shared("OIDC_AUDIENCE", "palapa")
+    oidc_leeway_s: int = shared("OIDC_LEEWAY_S", 30, ge=0, le=300)
     # Per service, under the service's env prefix (e.g. COMPLAINT_HTTP_PORT).
     http_host: str = "127.0.0.1"
     http_port: int = Field(8000, ge=1, le=65535)
@@ -47,6 +52,10 @@ class ServiceSettings(BaseSettings):
             password = make_url(self.database_url).password
             if not password or password in PLACEHOLDER_SECRETS:
                 raise ValueError("DATABASE_URL must carry a real password when PALAPA_ENV=production")
+            if not self.oidc_issuer:
+                raise ValueError("OIDC_ISSUER must name the identity provider when PALAPA_ENV=production")
+            if not self.oidc_issuer.startswith("https://"):
+                raise ValueError("OIDC_ISSUER must be an https:// URL when PALAPA_ENV=production")
         return self
 
 

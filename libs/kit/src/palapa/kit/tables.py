@@ -1,4 +1,4 @@
-"""The kit's tables, added to each service's own schema: outbox, inbox, dead letters, broker incarnations."""
+"""The kit's tables, added to each service's own schema: outbox, inbox, dead letters, broker incarnations, audit log."""
 
 from __future__ import annotations
 
@@ -98,10 +98,38 @@ def broker_incarnations_table(metadata: MetaData) -> Table:
     )
 
 
+def audit_log_table(metadata: MetaData) -> Table:
+    """Staff actions, append-only (kit_0004 adds a trigger refusing UPDATE, DELETE and TRUNCATE)."""
+    if (existing := defined_table(metadata, "audit_log")) is not None:
+        return existing
+    return Table(
+        "audit_log",
+        metadata,
+        Column("id", BigInteger, Identity(), primary_key=True),
+        Column("event_id", String(EVENT_ID_MAX), nullable=False, unique=True),  # its AuditRecorded event
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("actor", String(200), nullable=False),  # the token's subject
+        Column("actor_kind", String(16), nullable=False),  # person or client
+        Column("actor_roles", JSON, nullable=False),
+        Column("actor_opds", JSON, nullable=False),
+        Column("action", String(100), nullable=False),
+        Column("object_type", String(100), nullable=False),
+        Column("object_id", String(200), nullable=False),
+        Column("before", JSON, nullable=True),  # redacted: never identity (palapa.kit.audit.redact)
+        Column("after", JSON, nullable=True),
+        Column("why", Text, nullable=True),
+        Column("request_id", String(64), nullable=True),
+        Column("trace_id", String(32), nullable=True),
+        Index("ix_audit_log_actor_at", "actor", "at"),
+        Index("ix_audit_log_object_at", "object_type", "object_id", "at"),
+        Index("ix_audit_log_at", "at"),
+    )
+
+
 def kit_tables(metadata: MetaData) -> tuple[Table, ...]:
     """Add every kit table to a service's metadata (idempotent)."""
     return (outbox_table(metadata), inbox_table(metadata), dead_letters_table(metadata),
-            broker_incarnations_table(metadata))
+            broker_incarnations_table(metadata), audit_log_table(metadata))
 
 
 def defined_table(metadata: MetaData, name: str) -> Table | None:

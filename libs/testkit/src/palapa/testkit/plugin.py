@@ -1,7 +1,8 @@
 """pytest plugin (registered through the `pytest11` entry point): the real broker and PostgreSQL as fixtures.
 
-Set PALAPA_TEST_KAFKA (a bootstrap address) or PALAPA_TEST_DATABASE_URL (a server's maintenance
-database) to use servers of your own instead.
+Set PALAPA_TEST_KAFKA (a bootstrap address), PALAPA_TEST_DATABASE_URL (a server's maintenance
+database) or PALAPA_TEST_OIDC_ISSUER (an oidc-provider-mock seeded with palapa.localstack.STAFF) to use servers
+of your own instead.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from palapa.localstack import LocalPostgres, LocalTansu, ensure_database, free_port
+from palapa.localstack import LocalIdentityProvider, LocalPostgres, LocalTansu, ensure_database, free_port
 
 from .broker import BrokerProxy, EventProducer, TopicReader
+from .identity import Identity
 
 
 @pytest.fixture
@@ -79,3 +81,14 @@ async def topic_reader(kafka_bootstrap):
 async def database_url(pg_server_url):
     """A fresh, empty database for one test."""
     return await ensure_database(pg_server_url, f"t_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture(scope="session")
+def identity_provider():
+    """The local OpenID Connect provider with the seeded staff (palapa.localstack.STAFF), for this session:
+    `identity_provider.issuer`, `await identity_provider.token("dishub")`."""
+    if os.environ.get("PALAPA_TEST_OIDC_ISSUER"):
+        yield Identity(os.environ["PALAPA_TEST_OIDC_ISSUER"].rstrip("/"))
+        return
+    with LocalIdentityProvider() as idp:
+        yield Identity(idp.issuer)
