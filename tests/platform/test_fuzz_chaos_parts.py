@@ -92,3 +92,29 @@ def test_an_untranslatable_row_must_be_quarantined():
 def test_a_case_whose_legacy_row_is_gone_is_a_difference():
     out = judge([], [{**_case(["received"]), "source_app": "curhat-ning-ita", "source_ref": "1"}], {}, set())
     assert [d.kind for d in out.differences] == ["mismatched"] and "gone" in out.differences[0].reason
+
+
+def test_every_topic_fuzz_knows_gets_a_valid_event_of_its_own_and_poison_made_from_it():
+    from palapa.contracts.topics import ALL_TOPICS
+    from palapa.tools.fuzz.events import GENERATORS, valid_event
+
+    topics = [t for t in ALL_TOPICS if t.name in GENERATORS]
+    assert len(topics) == len(GENERATORS) == 11
+    for topic in topics:
+        event = valid_event(topic, "S1C1", AT, canary=True)
+        assert type(event) in topic.events, topic.name
+        assert Records(random.Random(1)).poison(topic, "S1K1", AT).topic == topic.name
+
+
+def test_adversarial_sequences_go_back_repeat_and_arrive_late_and_end_in_the_latest_move():
+    from palapa.tools.fuzz.sequences import TOPICS, sequence
+
+    seen = set()
+    for seed in range(12):
+        for topic in TOPICS:
+            seq = sequence(topic, f"S{seed}Q1", AT, random.Random(seed))
+            seen |= set(seq.moves)
+            times = [e.model_dump() for e in (*seq.events, seq.canary)]
+            stamps = [next(v for k, v in t.items() if k.endswith("_at")) for t in times]
+            assert stamps[-1] == max(stamps) and {e.ticket for e in seq.events} == {seq.ticket}
+    assert seen == {"back", "repeat", "late"}
