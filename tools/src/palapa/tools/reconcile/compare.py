@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
 import httpx
@@ -79,4 +80,4 @@ async def reconcile(sources: Sources, apps: tuple[str, ...] = APPS, wait_s: floa
 
 def _why(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc) or exc.__class__.__name__
-    return " ".join(text.split())[:200]
+    return " ".join(re.sub(r"^<class '[\w.]+'>: ", "", text).split())[:200]  # asyncpg's errors name their class
