@@ -4,12 +4,13 @@ import random
 from datetime import UTC, datetime
 
 from palapa.contracts.topics import COMPLAINT_INTAKE
-from palapa.tools.chaos.check import LegacyRow, Verdict, judge_row
 from palapa.tools.chaos.command import plan
 from palapa.tools.fuzz.legacy import LegacyRows
 from palapa.tools.fuzz.records import Records
 from palapa.tools.fuzz.requests import Requests
 from palapa.tools.fuzz.values import shorten
+from palapa.tools.reconcile.curhat import LegacyRow, judge, judge_row
+from palapa.tools.reconcile.difference import Comparison
 
 AT = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 
@@ -39,31 +40,81 @@ def test_a_nik_in_a_failure_line_is_masked():
     assert "3576014403910003" not in shorten({"lokasi": "3576014403910003"})
 
 
-def _case(statuses, revision=None):
-    return {"status": statuses[-1], "revision": revision or len(statuses),
-            "timeline": [{"status": s} for s in statuses]}
+def _case(statuses, revision=None, notes=None):
+    notes = notes or [None] * len(statuses)
+    steps = [{"status": s, "note": n, "legacy_status": "x", "at": AT} for s, n in zip(statuses, notes, strict=True)]
+    return {"ticket": "CURHAT-1", "status": statuses[-1], "revision": revision or len(statuses), "timeline": steps}
+
+
+def _view(case):
+    return {"revision": case["revision"], "status": case["status"], "timeline": case["timeline"]}
+
+
+def _judge(row, case, view, quarantined=False):
+    out = Comparison("curhat-ning-ita")
+    judge_row(row, case, view, quarantined, out)
+    return out
 
 
 def test_a_row_whose_views_agree_is_fine():
-    v = Verdict()
     case = _case(["received", "in_progress"])
-    judge_row(LegacyRow(1, "2", "Jalan rusak", "-"), case, dict(case), False, v)
-    assert v.ok and v.tracked == 1
+    assert not _judge(LegacyRow(1, "2", "Jalan rusak", "-"), case, _view(case)).differences
 
 
 def test_a_repeated_step_is_a_duplicate_and_a_stale_view_a_mismatch():
-    v = Verdict()
-    judge_row(LegacyRow(1, "1", "Jalan rusak", None), _case(["received", "verified", "verified"]), None, False, v)
-    assert len(v.duplicated) == 1 and len(v.lost) == 1  # and notify-svc never saw it
-    v = Verdict()
-    judge_row(LegacyRow(2, "3", "x", None), _case(["received", "resolved"]), _case(["received"]), False, v)
-    assert len(v.mismatched) == 1
+    out = _judge(LegacyRow(1, "1", "Jalan rusak", None), _case(["received", "verified", "verified"]), None)
+    assert out.count("duplicated") == 1 and out.count("lost") == 1  # and notify-svc never saw it
+    out = _judge(LegacyRow(2, "3", "x", None), _case(["received", "resolved"]), _view(_case(["received"])))
+    assert out.count("mismatched") == 1
+
+
+def test_a_case_set_back_or_reopened_by_the_app_is_fine_when_the_timeline_says_it_was_a_correction():
+    fix = "Dikoreksi di curhat-ning-ita: kode 1 (Diverifikasi)"
+    case = _case(["received", "in_progress", "verified", "resolved", "in_progress"], notes=[None, None, fix, None, fix])
+    assert not _judge(LegacyRow(1, " tindak  LANJUT", "Jalan rusak", None), case, _view(case)).differences
+    silent = _case(["received", "in_progress", "verified"])
+    out = _judge(LegacyRow(1, "Diverifikasi", "Jalan rusak", None), silent, _view(silent))
+    assert [d.kind for d in out.differences] == ["mismatched"] and "without a correction" in out.differences[0].reason
+
+
+def test_the_case_must_show_what_the_legacy_code_means():
+    case = _case(["received", "in_progress"])
+    out = _judge(LegacyRow(1, "1", "Jalan rusak", None), case, _view(case))
+    assert [d.reason for d in out.differences] == ["legacy code '1' means verified, complaint-svc has in_progress"]
 
 
 def test_an_untranslatable_row_must_be_quarantined():
-    v = Verdict()
-    judge_row(LegacyRow(3, "pending", "x", None), None, None, False, v)
-    assert len(v.lost) == 1
-    v = Verdict()
-    judge_row(LegacyRow(3, "pending", "x", None), None, None, True, v)
-    assert v.ok
+    assert _judge(LegacyRow(3, "pending", "x", None), None, None).count("lost") == 1
+    assert not _judge(LegacyRow(3, "pending", "x", None), None, None, quarantined=True).differences
+    assert not _judge(LegacyRow(3, "pending", "x", None), None, None, quarantined=None).differences  # not read
+
+
+def test_a_case_whose_legacy_row_is_gone_is_a_difference():
+    out = judge([], [{**_case(["received"]), "source_app": "curhat-ning-ita", "source_ref": "1"}], {}, set())
+    assert [d.kind for d in out.differences] == ["mismatched"] and "gone" in out.differences[0].reason
+
+
+def test_every_topic_fuzz_knows_gets_a_valid_event_of_its_own_and_poison_made_from_it():
+    from palapa.contracts.topics import ALL_TOPICS
+    from palapa.tools.fuzz.events import GENERATORS, valid_event
+
+    topics = [t for t in ALL_TOPICS if t.name in GENERATORS]
+    assert len(topics) == len(GENERATORS) == 11
+    for topic in topics:
+        event = valid_event(topic, "S1C1", AT, canary=True)
+        assert type(event) in topic.events, topic.name
+        assert Records(random.Random(1)).poison(topic, "S1K1", AT).topic == topic.name
+
+
+def test_adversarial_sequences_go_back_repeat_and_arrive_late_and_end_in_the_latest_move():
+    from palapa.tools.fuzz.sequences import TOPICS, sequence
+
+    seen = set()
+    for seed in range(12):
+        for topic in TOPICS:
+            seq = sequence(topic, f"S{seed}Q1", AT, random.Random(seed))
+            seen |= set(seq.moves)
+            times = [e.model_dump() for e in (*seq.events, seq.canary)]
+            stamps = [next(v for k, v in t.items() if k.endswith("_at")) for t in times]
+            assert stamps[-1] == max(stamps) and {e.ticket for e in seq.events} == {seq.ticket}
+    assert seen == {"back", "repeat", "late"}

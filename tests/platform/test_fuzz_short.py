@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from palapa.devstack import CURHAT_FLOW, Stack
-from palapa.tools.fuzz.command import fuzz
+from palapa.devstack import Stack
+from palapa.tools.fuzz.command import PROCESSES, fuzz
 from palapa.tools.scratch import scratch_folder, scratch_settings
 
 SEED = 7
@@ -15,7 +15,7 @@ SEED = 7
 @pytest.mark.serial
 async def test_thirty_generated_poison_inputs_stall_nothing_and_answer_no_5xx():
     folder = scratch_folder("palapa-fuzz-test-")
-    stack = Stack(scratch_settings(folder), durable=False, simulate=False, only=(*CURHAT_FLOW, "tracking-svc"))
+    stack = Stack(scratch_settings(folder), durable=False, simulate=False, only=PROCESSES)
     try:
         await stack.start()
         tally = await fuzz(stack, SEED, count=30, kinds=("legacy", "kafka", "api"), deadline_s=15)

@@ -75,6 +75,36 @@ def test_status_codes_mix_numbers_and_words():
 def test_a_ratio_outside_zero_to_one_is_refused():
     with pytest.raises(ValueError):
         ComplaintGenerator(1, 1.5)
+    with pytest.raises(ValueError, match="odd_move_ratio"):
+        ComplaintGenerator(1, 0.0, -0.1)
+
+
+def test_staff_also_set_cases_back_reopen_them_and_repeat_a_stage():
+    gen = ComplaintGenerator(5, 0.0, odd_move_ratio=1.0)
+    assert {stage_of(gen.odd_status("2")) for _ in range(300)} == {1, 2}
+    assert {stage_of(gen.odd_status("Selesai")) for _ in range(300)} == {2, 3}
+    assert {stage_of(gen.odd_status("9")) for _ in range(300)} == {2, 9}
+    assert {stage_of(gen.odd_status("0")) for _ in range(50)} == {0}
+    assert gen.odd_status("X") is None
+
+
+def test_odd_moves_write_free_text_codes_with_odd_spacing_and_case_that_still_mean_their_stage():
+    gen = ComplaintGenerator(6, 0.0, odd_move_ratio=1.0)
+    codes = {gen.code(stage) for stage in (0, 1, 2, 3, 9) for _ in range(200)}
+    odd = {c for c in codes if not c.isdigit()}
+    assert any(c != c.strip() or "  " in c for c in odd) and any(c.isupper() for c in odd)
+    assert all(stage_of(c) is not None and len(c) <= 20 for c in codes)
+
+
+def test_a_move_picks_any_known_row_at_the_odd_ratio_and_only_open_ones_otherwise():
+    rows = [(1, "3"), (2, "tolak"), (3, "X")]
+    assert ComplaintGenerator(1, 0.0, odd_move_ratio=0.0).move(rows) is None
+    moved = {ComplaintGenerator(seed, 0.0, odd_move_ratio=1.0).move(rows) for seed in range(40)}
+    assert {m[0] for m in moved} == {1, 2}
+    assert {stage_of(m[1]) for m in moved} >= {2}
+    some = ComplaintGenerator(9, 0.0, odd_move_ratio=0.3)
+    ids = {some.move([(1, "1"), (2, "3")])[0] for _ in range(200)}
+    assert ids == {1, 2}
 
 
 def test_settings_need_a_supported_legacy_database_url():

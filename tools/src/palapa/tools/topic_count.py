@@ -19,8 +19,8 @@ async def read_topic(bootstrap: str, topic: Topic, idle_s: float = 1.5, timeout_
     """
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
                                 fetch_max_wait_ms=100, max_partition_fetch_bytes=8 * 1024 * 1024)
-    await consumer.start()
     try:
+        await consumer.start()
         partitions = [TopicPartition(topic.name, p) for p in range(topic.partitions)]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)

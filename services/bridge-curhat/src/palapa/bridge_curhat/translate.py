@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from palapa.bridgekit.protocol import LastState, Quarantine, as_utc
 from palapa.bridgekit.protocol import fingerprint as row_fingerprint
 from palapa.contracts.events import CaseStatus, ComplaintStatus, ComplaintStatusChangedV2, ComplaintSubmitted, Event
+from palapa.curhat_legacy.codes import STATUS_CODES
 
 from .privacy import mask_nik, quote
 
@@ -19,18 +20,9 @@ __all__ = ["LastState", "Quarantine", "as_utc", "fingerprint", "translate"]
 
 APP_ID = "curhat-ning-ita"
 
-# The app's codes and the words older screens wrote (compared trimmed, lower-case, single-spaced), as the
-# platform's canonical case statuses: the one table that decides what a Curhat code means (complaint-svc takes the
-# status the event carries). Stages 0, 1, 2, 3, 9 as libs/curhat-legacy's codes.py: "1 diverifikasi" is checked by
-# the mayor's desk, the OPD is the one the app routes to, so the next step there is "2 proses" (in progress).
+# What a Curhat code means as a canonical case status: the one table, the legacy app's own (libs/curhat-legacy);
+# complaint-svc takes the status the event carries.
 S = CaseStatus
-STATUS_CODES: dict[str, CaseStatus] = {
-    "0": S.RECEIVED, "baru": S.RECEIVED,
-    "1": S.VERIFIED, "verifikasi": S.VERIFIED, "diverifikasi": S.VERIFIED,
-    "2": S.IN_PROGRESS, "proses": S.IN_PROGRESS, "diproses": S.IN_PROGRESS, "tindak lanjut": S.IN_PROGRESS,
-    "3": S.RESOLVED, "selesai": S.RESOLVED,
-    "9": S.REJECTED, "tolak": S.REJECTED, "ditolak": S.REJECTED,
-}
 # tgl_lapor formats the app's screens wrote over the years
 DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",

@@ -70,11 +70,13 @@ UNKNOWN_STATUSES = ("X", "?", "99", "pending")
 class ComplaintGenerator:
     """Seeded source of complaint rows and status moves, quirks included."""
 
-    def __init__(self, seed: int | None = None, broken_row_ratio: float = 0.02) -> None:
-        if not 0 <= broken_row_ratio <= 1:
-            raise ValueError("broken_row_ratio must be between 0 and 1")
+    def __init__(self, seed: int | None = None, broken_row_ratio: float = 0.02, odd_move_ratio: float = 0.0) -> None:
+        for name, ratio in (("broken_row_ratio", broken_row_ratio), ("odd_move_ratio", odd_move_ratio)):
+            if not 0 <= ratio <= 1:
+                raise ValueError(f"{name} must be between 0 and 1")
         self.rng = random.Random(seed)
         self.broken_row_ratio = broken_row_ratio
+        self.odd_move_ratio = odd_move_ratio
 
     def complaint(self, now: datetime) -> dict[str, object]:
         """Column values of one new tb_pengaduan row written at `now` (naive local time)."""
@@ -149,4 +151,47 @@ class ComplaintGenerator:
             return None
         r = self.rng
         nxt = 9 if stage < 2 and r.random() < 0.1 else stage + 1
-        return str(nxt) if r.random() < 0.8 else r.choice(STATUS_VARIANTS[nxt])
+        return self.code(nxt)
+
+    def odd_status(self, current: str) -> str | None:
+        """What real staff also do (issue 17), for any known stage: set a case back (2→1, 1→0), reopen a closed one
+        (3→2, 9→2), or write the same stage again; None for a code the app would not know."""
+        stage = stage_of(current)
+        if stage is None:
+            return None
+        r = self.rng
+        if stage in (3, 9):
+            return self.code(2) if r.random() < 0.7 else self.code(stage)
+        if stage > 0 and r.random() < 0.6:
+            return self.code(stage - 1)
+        return self.code(stage)
+
+    def wants_odd_move(self) -> bool:
+        return self.rng.random() < self.odd_move_ratio
+
+    def move(self, rows: list[tuple[int, str]]) -> tuple[int, str] | None:
+        """(id, new code) for one of `rows` ((id, current code)): an odd move at odd_move_ratio, else a forward move
+        of an open complaint; None when there is nothing to move."""
+        r = self.rng
+        if self.wants_odd_move():
+            known = [row for row in rows if stage_of(row[1]) is not None]
+            if known:
+                id_pengaduan, current = r.choice(known)
+                return id_pengaduan, self.odd_status(current)
+        open_rows = [row for row in rows if stage_of(row[1]) in OPEN_STAGES]
+        if not open_rows:
+            return None
+        id_pengaduan, current = r.choice(open_rows)
+        code = self.next_status(current)
+        return None if code is None else (id_pengaduan, code)
+
+    def code(self, stage: int) -> str:
+        """How a screen writes `stage`: mostly the number, else a word an old screen used, at odd moves also with
+        odd spacing or case (the app compares codes as typed: the platform must not)."""
+        r = self.rng
+        if r.random() < 0.8:
+            return str(stage)
+        word = r.choice(STATUS_VARIANTS[stage])
+        if self.odd_move_ratio and r.random() < 0.5:
+            word = r.choice((f" {word}", f"{word}  ", word.upper(), word.lower(), "  ".join(word.split())))
+        return word[:20]  # the column holds 20 characters

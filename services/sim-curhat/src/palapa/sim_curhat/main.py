@@ -27,7 +27,7 @@ async def run(settings: SimSettings, stop: asyncio.Event | None = None) -> Simul
     engine = make_engine(settings.legacy_database_url, pool_size=2)
     simulator = Simulator(
         engine,
-        ComplaintGenerator(settings.seed, settings.broken_row_ratio),
+        ComplaintGenerator(settings.seed, settings.broken_row_ratio, settings.odd_move_ratio),
         complaints_per_minute=settings.complaints_per_minute,
         updates_per_minute=settings.updates_per_minute,
     )
@@ -35,8 +35,8 @@ async def run(settings: SimSettings, stop: asyncio.Event | None = None) -> Simul
         await _create_when_reachable(engine, stop)
         if not stop.is_set():
             log.info(
-                "simulating Curhat Ning Ita: %.1f complaints/min, %.1f updates/min",
-                settings.complaints_per_minute, settings.updates_per_minute,
+                "simulating Curhat Ning Ita: %.1f complaints/min, %.1f updates/min (%.0f%% odd moves)",
+                settings.complaints_per_minute, settings.updates_per_minute, settings.odd_move_ratio * 100,
             )
             await simulator.run(stop)
     finally:

@@ -18,6 +18,9 @@ class SimSettings(BaseSettings):
     updates_per_minute: float = Field(12.0, ge=0)
     seed: int | None = None
     broken_row_ratio: float = Field(0.02, ge=0, le=1)
+    # of the status moves, how many are what real staff also do: back (2→1), reopened (3→2), the same stage again,
+    # codes with odd spacing or case (issue 17)
+    odd_move_ratio: float = Field(0.1, ge=0, le=1)
     log_level: str = Field("INFO", validation_alias=AliasChoices("SIM_CURHAT_LOG_LEVEL", "LOG_LEVEL"))
 
     @field_validator("legacy_database_url")

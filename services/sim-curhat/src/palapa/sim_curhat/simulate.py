@@ -12,19 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from palapa.curhat_legacy import insert_complaint, set_status, tb_pengaduan, wib_now
 from palapa.kit.loops import Backoff, Outage, pause
 
-from .generate import OPEN_STAGES, ComplaintGenerator, stage_of
+from .generate import ComplaintGenerator
 
 log = logging.getLogger(__name__)
 
 
-async def open_complaints(engine: AsyncEngine, recent: int = 500) -> list[tuple[int, str]]:
-    """(id, status) of the open complaints among the most recent rows."""
+async def recent_complaints(engine: AsyncEngine, recent: int = 500) -> list[tuple[int, str]]:
+    """(id, status) of the most recent rows."""
     t = tb_pengaduan
     async with engine.connect() as conn:
         rows = (
             await conn.execute(select(t.c.id_pengaduan, t.c.status).order_by(t.c.id_pengaduan.desc()).limit(recent))
         ).all()
-    return [(r.id_pengaduan, r.status) for r in rows if stage_of(r.status) in OPEN_STAGES]
+    return [(r.id_pengaduan, r.status) for r in rows]
 
 
 class Simulator:
@@ -54,18 +54,16 @@ class Simulator:
         return id_pengaduan
 
     async def update_one(self) -> tuple[int, str] | None:
-        """Move one random open complaint to its next status; (id, new code) or None when none is open."""
-        candidates = await open_complaints(self.engine)
-        if not candidates:
+        """Move one recent complaint (forward, or at the generator's odd-move ratio back, reopened or to the same
+        stage); (id, new code) or None when there is nothing to move."""
+        move = self.generator.move(await recent_complaints(self.engine))
+        if move is None:
             return None
-        id_pengaduan, current = self.generator.rng.choice(candidates)
-        code = self.generator.next_status(current)
-        if code is None:
-            return None
+        id_pengaduan, code = move
         await set_status(self.engine, id_pengaduan, code)
         self.updated += 1
-        log.debug("complaint %s: %r -> %r", id_pengaduan, current, code)
-        return id_pengaduan, code
+        log.debug("complaint %s -> %r", id_pengaduan, code)
+        return move
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run both activities until `stop` is set; a database outage is logged and retried."""

@@ -3,8 +3,9 @@
 Starts the platform on free ports in a temporary folder with the simulator writing fast, kills services
 (complaint-svc, notify-svc, bridge-curhat, catalog-svc) and the Tansu broker at seeded random moments
 (services come back through Stack.restart_crashed, the broker through Stack.restart_broker), then stops
-the writers, waits until the platform is quiet, and compares every view with the legacy truth. Prints
-lost / duplicated / mismatched and exits 1 unless all three are 0.
+the writers, waits until the platform is quiet, and compares every view with the legacy truth (the reconcile
+command's comparison). The simulated staff also set cases back, reopen them, repeat a stage and write free-text
+codes (--odd-moves). Prints lost / duplicated / mismatched and the reconcile result; exits 1 unless all are 0.
 """
 
 from __future__ import annotations
@@ -15,21 +16,23 @@ import random
 import shutil
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-import httpx
+from aiokafka.errors import KafkaError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from palapa.contracts.events import RowQuarantined
-from palapa.contracts.topics import BRIDGE_QUARANTINE
 from palapa.devstack import CURHAT_FLOW, Stack, StackError
+from palapa.kit.db import async_url
+from palapa.tools.reconcile.command import lines as reconcile_lines
+from palapa.tools.reconcile.compare import reconcile
+from palapa.tools.reconcile.difference import Comparison
+from palapa.tools.reconcile.sources import Sources
 from palapa.tools.scratch import scratch_folder, scratch_settings
-from palapa.tools.topic_count import envelopes, read_topic
 
 from .check import Verdict, check
 
 VICTIMS = ("complaint-svc", "notify-svc", "bridge-curhat", "catalog-svc", "broker")
-BRIDGE_APP = "curhat-ning-ita"
 
 
 def plan(rng: random.Random, seconds: float, kills: int) -> list[tuple[float, str]]:
@@ -83,42 +86,37 @@ class Chaos:
         print(f"chaos: {line}", flush=True)
 
 
-async def quarantined_ids(bootstrap: str) -> set[str]:
-    good, _ = envelopes(await read_topic(bootstrap, BRIDGE_QUARANTINE))
-    return {e.data.source_id for e in good if isinstance(e.data, RowQuarantined) and e.data.source_app == BRIDGE_APP}
-
-
 async def settle(stack: Stack, quiet_s: float, timeout_s: float, problems: list[str]) -> Verdict | None:
     """Compare until all is well, or nothing changed for quiet_s, or timeout_s passed; the last verdict.
     Adds to `problems` when the legacy rows still change: the comparison then chases a live writer."""
     legacy = create_async_engine(stack.legacy_database_url)
-    urls = {name: run.url for name, run in stack.running.items() if run.url}
+    platform = create_async_engine(async_url(stack.database_url))
     deadline = time.monotonic() + timeout_s
     verdict, since, last_seen, first = None, time.monotonic(), None, None
     try:
-        async with httpx.AsyncClient(timeout=10) as http:
-            while time.monotonic() < deadline:
-                try:
-                    verdict = await check(legacy, http, urls, await quarantined_ids(stack.kafka))
-                except httpx.HTTPError as exc:  # a view that does not answer yet: not quiet
-                    print(f"chaos: views not readable yet ({exc!r})", flush=True)
-                    since, last_seen = time.monotonic(), None
-                    await asyncio.sleep(2)
-                    continue
-                first = first or verdict
-                if verdict.legacy != first.legacy:
-                    problems.append(f"the legacy rows still change after the writers stopped ({first.rows} rows, "
-                                    f"then {verdict.rows}): something else writes them")
-                    return verdict
-                if verdict.ok:
-                    return verdict
-                if verdict.observed != last_seen:
-                    since, last_seen = time.monotonic(), verdict.observed
-                elif time.monotonic() - since >= quiet_s:
-                    return verdict
+        while time.monotonic() < deadline:
+            try:
+                verdict = await check(legacy, platform, stack.kafka)
+            except (SQLAlchemyError, OSError, KafkaError) as exc:  # a view not readable yet: not quiet
+                print(f"chaos: views not readable yet ({exc!r})"[:300], flush=True)
+                since, last_seen = time.monotonic(), None
                 await asyncio.sleep(2)
+                continue
+            first = first or verdict
+            if verdict.legacy != first.legacy:
+                problems.append(f"the legacy rows still change after the writers stopped ({first.rows} rows, "
+                                f"then {verdict.rows}): something else writes them")
+                return verdict
+            if verdict.ok:
+                return verdict
+            if verdict.observed != last_seen:
+                since, last_seen = time.monotonic(), verdict.observed
+            elif time.monotonic() - since >= quiet_s:
+                return verdict
+            await asyncio.sleep(2)
     finally:
         await legacy.dispose()
+        await platform.dispose()
     return verdict
 
 
@@ -127,14 +125,17 @@ class Outcome:
     verdict: Verdict | None
     kills: list[str]
     problems: list[str]
+    reconciled: list[Comparison] = field(default_factory=list)  # `./palapa reconcile` on the settled platform
 
     @property
     def ok(self) -> bool:
-        return self.verdict is not None and self.verdict.ok and not self.problems
+        reconciled = not any(c.differences for c in self.reconciled)
+        return self.verdict is not None and self.verdict.ok and not self.problems and reconciled
 
     def lines(self) -> list[str]:
         out = [f"kills: {len(self.kills)}"] + [f"problem: {p}" for p in self.problems[:5]]
         out += self.verdict.lines() if self.verdict else ["no comparison could be made: the views never answered"]
+        out += [line for line in reconcile_lines(self.reconciled) if line.startswith("reconcile:")]
         return out + ["chaos: PASS" if self.ok else "chaos: FAIL"]
 
 
@@ -153,23 +154,29 @@ async def ordeal(stack: Stack, rng: random.Random, seconds: float, kills: int, q
     finally:
         chaos.stopping.set()
         await supervisor
-    return Outcome(verdict, chaos.kills, chaos.problems)
+    # the same comparison as `./palapa reconcile`, on the settled platform: the apps chaos does not run are skipped
+    reconciled = await reconcile(Sources.of_stack(stack))
+    return Outcome(verdict, chaos.kills, chaos.problems, reconciled)
 
 
-def simulator_env(seed: int, complaints_per_minute: float, updates_per_minute: float) -> dict[str, dict[str, str]]:
-    """Stack.extra_env for a simulator writing fast (SIM_CURHAT_* settings)."""
+def simulator_env(seed: int, complaints_per_minute: float, updates_per_minute: float,
+                  odd_moves: float = 0.25) -> dict[str, dict[str, str]]:
+    """Stack.extra_env for a simulator writing fast (SIM_CURHAT_* settings), its staff making `odd_moves` of their
+    moves the way real staff also do: back, reopened, the same stage again, free-text codes."""
     return {"sim-curhat": {"SIM_CURHAT_COMPLAINTS_PER_MINUTE": str(complaints_per_minute),
-                           "SIM_CURHAT_UPDATES_PER_MINUTE": str(updates_per_minute), "SIM_CURHAT_SEED": str(seed)}}
+                           "SIM_CURHAT_UPDATES_PER_MINUTE": str(updates_per_minute), "SIM_CURHAT_SEED": str(seed),
+                           "SIM_CURHAT_ODD_MOVE_RATIO": str(odd_moves)}}
 
 
 async def run(args: argparse.Namespace) -> int:
     folder = scratch_folder("palapa-chaos-")
-    stack = Stack(scratch_settings(folder), durable=False, simulate=True, only=CURHAT_FLOW,
-                  extra_env=simulator_env(args.seed, args.complaints_per_minute, args.updates_per_minute),
+    writers = simulator_env(args.seed, args.complaints_per_minute, args.updates_per_minute, args.odd_moves)
+    stack = Stack(scratch_settings(folder), durable=False, simulate=True, only=CURHAT_FLOW, extra_env=writers,
                   progress=lambda line: print("  " + line, flush=True))
     seconds = args.minutes * 60
     kills = args.kills if args.kills is not None else max(2, round(seconds / 30))
-    print(f"chaos: seed {args.seed}, {args.minutes:g} min, {kills} kills (replay with --seed {args.seed})", flush=True)
+    print(f"chaos: seed {args.seed}, {args.minutes:g} min, {kills} kills, {args.odd_moves:.0%} odd staff moves "
+          f"(replay with --seed {args.seed})", flush=True)
     ok = False
     try:
         await stack.start()
@@ -194,6 +201,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--kills", type=int, default=None, help="kills in all (default: one per 30 s, at least 2)")
     p.add_argument("--complaints-per-minute", type=float, default=600)
     p.add_argument("--updates-per-minute", type=float, default=1200)
+    p.add_argument("--odd-moves", type=float, default=0.25,
+                   help="share of staff moves that go back, reopen, repeat a stage or write a free-text code")
     p.add_argument("--quiet", type=float, default=15, help="seconds without change that count as quiet")
     p.add_argument("--settle-timeout", type=float, default=180, help="seconds to wait for the views to settle")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (logs) even on success")

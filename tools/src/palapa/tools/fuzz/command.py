@@ -2,8 +2,10 @@
 
 Starts the platform on free ports (Tansu, embedded PostgreSQL, every service, no simulator) in a temporary
 folder and sends three kinds of seeded, generated poison, each followed by a valid canary that must still
-arrive: legacy rows into Curhat Ning Ita's table, Kafka records on every consumed topic, HTTP requests to
-every route. Prints what it sent and what became of it; exits 1 on any 5xx or stalled canary.
+arrive: legacy rows into Curhat Ning Ita's table, Kafka records on every topic some started service consumes
+(as their AsyncAPI documents say) plus adversarial sequences of valid moves for one ticket (set back, repeated,
+late), HTTP requests to every route. Prints what it sent and what became of it; exits 1 on any 5xx, stalled canary
+or consumed topic left unfuzzed.
 """
 
 from __future__ import annotations
@@ -30,8 +32,11 @@ from . import kafka as fuzz_kafka
 from . import legacy as fuzz_legacy
 from .legacy import normal_row
 from .report import Tally
+from .topics import BY_NAME, consumed
 
 KINDS = ("legacy", "kafka", "api")
+#: every process that consumes a topic (the Curhat flow, tracking-svc, taxbill-svc): fuzz reaches each consumed topic
+PROCESSES = (*CURHAT_FLOW, "tracking-svc", "taxbill-svc")
 BRIDGE_APP = "curhat-ning-ita"
 
 
@@ -44,6 +49,8 @@ async def fuzz(stack: Stack, seed: int, count: int, kinds: tuple[str, ...], dead
     try:
         async with httpx.AsyncClient(timeout=10) as http:
             known = await _known_ticket(legacy, http, urls)
+            consumers = await consumed(http, urls)
+            tally.topics = consumers
             # APIs first, the streams after: a stalled stream must not be blamed on the next kind's inputs
             # more than it has to (each stall is reported on its stream, with the poison just before it)
             for kind in sorted(kinds, key=("api", "kafka", "legacy").index):
@@ -52,7 +59,9 @@ async def fuzz(stack: Stack, seed: int, count: int, kinds: tuple[str, ...], dead
                 if kind == "api":
                     await fuzz_api.run(http, urls, per_kind, rng, tally, known, deadline_s)
                 elif kind == "kafka":
-                    await fuzz_kafka.run(stack.kafka, http, urls, per_kind, seed, rng, tally, deadline_s)
+                    topics = [BY_NAME[t] for t in consumers]
+                    await fuzz_kafka.run(stack.kafka, http, urls, legacy, topics, per_kind, seed, rng, tally,
+                                         deadline_s)
                 else:
                     await fuzz_legacy.run(legacy, http, urls, per_kind, rng, tally, deadline_s)
     finally:
@@ -86,7 +95,7 @@ async def _count_outcomes(bootstrap: str, tally: Tally) -> None:
 
 async def run(args: argparse.Namespace) -> int:
     folder = scratch_folder("palapa-fuzz-")
-    stack = Stack(scratch_settings(folder), durable=False, simulate=False, only=(*CURHAT_FLOW, "tracking-svc"),
+    stack = Stack(scratch_settings(folder), durable=False, simulate=False, only=PROCESSES,
                   progress=lambda line: print("  " + line, flush=True))
     print(f"fuzz: seed {args.seed} (replay with --seed {args.seed})", flush=True)
     keep = args.keep

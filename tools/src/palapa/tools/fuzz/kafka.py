@@ -1,36 +1,45 @@
-"""Fuzz every consumed topic: poison records, each followed by a valid event on the same partition."""
+"""Fuzz every consumed topic: poison records, each followed by a valid event on the same partition; and
+adversarial sequences of valid moves for one ticket, each ending in a canary move the ticket must show."""
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, COMPLAINT_INTAKE, COMPLAINT_UPDATES, Topic
+from palapa.contracts.topics import (
+    BRIDGE_HEARTBEATS,
+    BRIDGE_QUARANTINE,
+    COMPLAINT_INTAKE,
+    COMPLAINT_UPDATES,
+    CURHAT_COMMANDS,
+    EMERGENCY_INCIDENTS,
+    SERVICE_REQUESTS,
+    TAX_BILLS,
+    TICKET_UPDATES,
+    Topic,
+)
+from palapa.curhat_legacy.schema import tb_pengaduan
 
 from .canary import Canary, wait_all
-from .records import (
-    CONSUMED,
-    HEARTBEAT_CANARY_APP,
-    QUARANTINE_CANARY_APP,
-    SOURCE,
-    Record,
-    Records,
-    later,
-    subject_of,
-    to_record,
-    valid_event,
-)
+from .events import HEARTBEAT_CANARY_APP, QUARANTINE_CANARY_APP, SOURCE, TRAFFIC_CANARY_APP, subject_of
+from .records import Record, Records, later, to_record, valid_event
 from .report import Tally
+from .sequences import VIEWS, Sequence, sequence
+
+SEQUENCES_PER_POISON = 10  # one adversarial sequence per this many poison records (at least one per topic)
 
 
-async def run(bootstrap: str, http: httpx.AsyncClient, urls: dict[str, str], count: int, seed: int,
-              rng: random.Random, tally: Tally, deadline_s: float) -> None:
-    """Send `count` poison records round the consumed topics, a canary after each; wait for the canaries."""
+async def run(bootstrap: str, http: httpx.AsyncClient, urls: dict[str, str], legacy: AsyncEngine,
+              topics: list[Topic], count: int, seed: int, rng: random.Random, tally: Tally, deadline_s: float) -> None:
+    """Send at least one poison record per consumed topic (`count` in all when more), a canary after each, and
+    the sequences; wait for every canary."""
     records = Records(rng)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all",
                                 max_request_size=4 * 1024 * 1024, request_timeout_ms=15_000)
@@ -40,13 +49,13 @@ async def run(bootstrap: str, http: httpx.AsyncClient, urls: dict[str, str], cou
     sent_quarantine = 0
     start = datetime.now(UTC)
     try:
-        for n in range(count):
-            topic = CONSUMED[n % len(CONSUMED)]
-            name = f"S{seed}K{n}"
+        for n in range(max(count, len(topics))):
+            topic = topics[n % len(topics)]
             at = later(start, n)
-            poison = records.poison(topic, name, at)
+            poison = records.poison(topic, f"S{seed}K{n}", at)
             partition = await _send(producer, poison, tally)
             tally.sent["kafka"] += 1
+            tally.fuzzed.add(topic.name)
             event = valid_event(topic, f"S{seed}C{n}", at, canary=True)
             canary = to_record(topic, Envelope(event, source=SOURCE, subject=subject_of(event), time=at))
             # the canary goes where the poison went: a poison that stalls its partition stalls the canary
@@ -54,11 +63,35 @@ async def run(bootstrap: str, http: httpx.AsyncClient, urls: dict[str, str], cou
                 continue
             if topic is BRIDGE_QUARANTINE:
                 sent_quarantine += 1
-            check = _effect(topic, http, urls, event, at, base_quarantined + sent_quarantine)
-            canaries.append(Canary(f"{topic.name} p{partition or 0}", event_name(event), poison.describe(), check))
+            check = _effect(topic, http, urls, legacy, event, at, base_quarantined + sent_quarantine)
+            canaries.append(Canary(f"{topic.name} p{partition or 0}", _name(event), poison.describe(), check))
+        moved = [t for t in topics if t.name in VIEWS]
+        for n in range(max(len(moved), count // SEQUENCES_PER_POISON)):
+            seq = sequence(moved[n % len(moved)], f"S{seed}Q{n}", start - timedelta(hours=1), rng)
+            if (canary := await _send_sequence(producer, seq, http, urls, tally)) is not None:
+                canaries.append(canary)
     finally:
         await producer.stop()
     await wait_all(canaries, tally, "kafka", deadline_s)
+
+
+async def _send_sequence(producer: AIOKafkaProducer, seq: Sequence, http: httpx.AsyncClient, urls: dict[str, str],
+                         tally: Tally) -> Canary | None:
+    """The sequence's events and its canary, by the ticket's key (one partition, in order, as a bridge sends)."""
+    tally.sequences += 1
+    for event in (*seq.events, seq.canary):
+        at = datetime.now(UTC)
+        record = to_record(seq.topic, Envelope(event, source=SOURCE, subject=subject_of(event), time=at), "sequence")
+        if await _send(producer, record, tally) is None:
+            return None
+    service, path = VIEWS[seq.topic.name]
+
+    async def shows_the_last_move() -> bool:
+        resp = await http.get(urls[service] + path.format(seq.ticket))
+        return resp.status_code == 200 and resp.json().get("status") == seq.expected
+
+    return Canary(f"{seq.topic.name} {seq.ticket}", f"{seq.ticket} → {seq.expected}", seq.describe(),
+                  shows_the_last_move)
 
 
 async def _send(producer: AIOKafkaProducer, record: Record, tally: Tally, partition: int | None = None) -> int | None:
@@ -71,18 +104,19 @@ async def _send(producer: AIOKafkaProducer, record: Record, tally: Tally, partit
     return meta.partition
 
 
-def event_name(event) -> str:
-    return getattr(event, "ticket", None) or f"{type(event).__name__} {getattr(event, 'source_id', '')}".strip()
+def _name(event) -> str:
+    for attr in ("ticket", "nop", "camera_id"):
+        if (value := getattr(event, attr, None)) is not None:
+            return value
+    return f"{type(event).__name__} {getattr(event, 'source_id', '')}".strip()
 
 
-def _effect(topic: Topic, http: httpx.AsyncClient, urls: dict[str, str], event, at: datetime, quarantined: int):
-    """The check that the canary took effect, as each consuming service's API shows it."""
+def _effect(topic: Topic, http: httpx.AsyncClient, urls: dict[str, str], legacy: AsyncEngine, event, at: datetime,
+            quarantined: int):
+    """The check that the canary took effect, as each consuming service shows it."""
 
-    async def intake() -> bool:
-        return (await http.get(f"{urls['complaint-svc']}/complaints/{event.ticket}")).status_code == 200
-
-    async def updates() -> bool:
-        return (await http.get(f"{urls['notify-svc']}/tickets/{event.ticket}")).status_code == 200
+    async def found(service: str, path: str) -> bool:
+        return (await http.get(urls[service] + path)).status_code == 200
 
     async def heartbeat() -> bool:
         seen = await _catalog(http, urls, HEARTBEAT_CANARY_APP, "last_heartbeat_at")
@@ -91,9 +125,26 @@ def _effect(topic: Topic, http: httpx.AsyncClient, urls: dict[str, str], event, 
     async def quarantine() -> bool:
         return (await _catalog(http, urls, QUARANTINE_CANARY_APP, "quarantined") or 0) >= quarantined
 
-    checks = {COMPLAINT_INTAKE.name: intake, COMPLAINT_UPDATES.name: updates, BRIDGE_HEARTBEATS.name: heartbeat,
-              BRIDGE_QUARANTINE.name: quarantine}
-    return checks[topic.name]
+    async def traffic() -> bool:  # topics only the catalog follows: the app's newest event
+        seen = ((await _catalog(http, urls, TRAFFIC_CANARY_APP[topic.name], "health")) or {}).get("last_event_at")
+        return seen is not None and datetime.fromisoformat(seen) >= at
+
+    async def written_back() -> bool:  # bridge-curhat recorded the portal complaint in the legacy table
+        mark = f"%[Tiket Palapa: {event.ticket}]%"
+        async with legacy.connect() as conn:
+            return bool(await conn.scalar(select(func.count()).where(tb_pengaduan.c.isi_laporan.like(mark))))
+
+    ticket = getattr(event, "ticket", None)
+    checks = {
+        COMPLAINT_INTAKE.name: lambda: found("complaint-svc", f"/complaints/{ticket}"),
+        COMPLAINT_UPDATES.name: lambda: found("notify-svc", f"/tickets/{ticket}"),
+        TICKET_UPDATES.name: lambda: found("notify-svc", f"/tickets/{ticket}"),
+        SERVICE_REQUESTS.name: lambda: found("tracking-svc", f"/tickets/{ticket}"),
+        EMERGENCY_INCIDENTS.name: lambda: found("tracking-svc", f"/tickets/{ticket}"),
+        TAX_BILLS.name: lambda: found("taxbill-svc", f"/tax-bills/{getattr(event, 'nop', '')}?year=2026"),
+        CURHAT_COMMANDS.name: written_back, BRIDGE_HEARTBEATS.name: heartbeat, BRIDGE_QUARANTINE.name: quarantine,
+    }
+    return checks.get(topic.name, traffic)
 
 
 async def _catalog(http: httpx.AsyncClient, urls: dict[str, str], app_id: str, field: str):

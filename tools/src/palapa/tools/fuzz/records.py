@@ -1,4 +1,4 @@
-"""Seeded generators of Kafka records for every consumed topic: valid events, and poison made from them (pure)."""
+"""Seeded poison Kafka records for every consumed topic, made from valid events (events.py) (pure)."""
 
 from __future__ import annotations
 
@@ -8,28 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from palapa.contracts.envelope import REQUIRED_HEADERS, Envelope
-from palapa.contracts.events import (
-    STATUS_LABELS,
-    BridgeHeartbeat,
-    ComplaintStatus,
-    ComplaintSubmitted,
-    ComplaintUpdated,
-    Event,
-    RowQuarantined,
-    TimelineEntry,
-)
-from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, COMPLAINT_INTAKE, COMPLAINT_UPDATES, Topic
+from palapa.contracts.events import BridgeHeartbeat, ComplaintUpdated
+from palapa.contracts.topics import Topic
 
+from .events import SOURCE, subject_of, valid_event
 from .values import Values
 
-CONSUMED: tuple[Topic, ...] = (COMPLAINT_INTAKE, COMPLAINT_UPDATES, BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE)
-SOURCE = "palapa/fuzz"
-# canaries on the catalog's topics speak for apps no poison names, so a poison can never fake their effect
-HEARTBEAT_CANARY_APP = "psc-119"
-QUARANTINE_CANARY_APP = "cek-pbb"
-POISON_APPS = ("si-makel", "cctv", "aplikasi-tak-dikenal")
+__all__ = ["SOURCE", "Record", "Records", "later", "subject_of", "to_record", "valid_event"]
+
 HUGE_VALUE = 600 * 1024
-DATE_FIELDS = ("submitted_at", "changed_at", "updated_at", "at", "seen_at", "last_change_seen")
+DATE_FIELDS = ("submitted_at", "changed_at", "updated_at", "at", "seen_at", "last_change_seen", "reported_at",
+               "called_at", "registered_at", "issued_at", "opened_at", "due_date")
 
 
 @dataclass(frozen=True)
@@ -44,25 +33,6 @@ class Record:
         heads = {k: v[:40] for k, v in self.headers}
         return f"{self.label} on {self.topic} key={self.key[:40] if self.key else self.key!r} " \
                f"value={(self.value or b'')[:60]!r} headers={heads}"
-
-
-def valid_event(topic: Topic, name: str, at: datetime, canary: bool) -> Event:
-    """A valid event for `topic`; `name` makes its ticket or app fresh."""
-    if topic is COMPLAINT_INTAKE:
-        return ComplaintSubmitted(ticket=f"FUZZ-{name}", source_app="fuzz", source_ref=name,
-                                  category="PJU", description=f"Lampu jalan mati ({name})", submitted_at=at)
-    if topic is COMPLAINT_UPDATES:
-        status = ComplaintStatus.RECEIVED
-        return ComplaintUpdated(
-            ticket=f"FUZZ-{name}", revision=1, status=status, status_label=STATUS_LABELS[status], opd="DISPERKIM",
-            source_app="fuzz", submitted_at=at, updated_at=at,
-            timeline=(TimelineEntry(status=status, label=STATUS_LABELS[status], at=at),),
-        )
-    if topic is BRIDGE_HEARTBEATS:
-        app = HEARTBEAT_CANARY_APP if canary else "si-makel"
-        return BridgeHeartbeat(app_id=app, opd="DINKES", bridge="fuzz", rows_translated=1, at=at)
-    app = QUARANTINE_CANARY_APP if canary else "si-makel"
-    return RowQuarantined(source_app=app, source_id=name, reason="fuzz canary", row={"id": name}, seen_at=at)
 
 
 def to_record(topic: Topic, envelope: Envelope, label: str = "canary") -> Record:
@@ -146,10 +116,6 @@ class Records:
         else:
             payload = r.choice(([payload], "string", 42, None))  # type: ignore[assignment]
         return payload
-
-
-def subject_of(event: Event) -> str:
-    return getattr(event, "ticket", None) or getattr(event, "app_id", None) or f"{event.source_app}:{event.source_id}"
 
 
 def later(at: datetime, n: int) -> datetime:

@@ -30,6 +30,9 @@ class Tally:
     cut_streams: int = 0
     quarantined: int = 0
     dead_lettered: int = 0
+    sequences: int = 0  # adversarial sequences of valid events, each ending in a canary
+    topics: dict[str, list[str]] = field(default_factory=dict)  # consumed topic → the services consuming it
+    fuzzed: set[str] = field(default_factory=set)  # the consumed topics that got poison
     failures: list[Failure] = field(default_factory=list)
 
     def fail(self, kind: str, what: str, value: object, detail: str = "") -> None:
@@ -38,7 +41,8 @@ class Tally:
     @property
     def ok(self) -> bool:
         """The issue's bar: no 5xx (a cut SSE stream is one), no stalled canary, every 4xx says why."""
-        return not (self.answers_5xx or self.cut_streams or self.stalled or self.no_reason_4xx)
+        missed = set(self.topics) - self.fuzzed if self.sent["kafka"] else set()
+        return not (self.answers_5xx or self.cut_streams or self.stalled or self.no_reason_4xx or missed)
 
     def lines(self) -> list[str]:
         sent = sum(self.sent.values())
@@ -48,8 +52,12 @@ class Tally:
             f"quarantined={self.quarantined} dead-lettered={self.dead_lettered}",
             f"4xx={self.answers_4xx} 5xx={self.answers_5xx} 4xx_without_reason={self.no_reason_4xx} "
             f"cut_sse_streams={self.cut_streams}",
-            f"canaries={self.canaries} stalled_canaries={self.stalled}",
+            f"canaries={self.canaries} stalled_canaries={self.stalled} sequences={self.sequences}",
         ]
+        if self.topics:
+            missed = sorted(set(self.topics) - self.fuzzed)
+            out.append(f"kafka topics: {len(self.fuzzed & set(self.topics))} of {len(self.topics)} consumed topics "
+                       f"fuzzed" + (f"; missed: {', '.join(missed)}" if missed else ""))
         if self.failures:
             shown = self.shown()
             out.append(f"first failures ({len(shown)} of {len(self.failures)}):")

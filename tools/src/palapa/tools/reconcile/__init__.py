@@ -1,0 +1,1 @@
+"""`./palapa reconcile`: every bridged app's rows compared with the platform's views (issue 17)."""
