@@ -144,3 +144,16 @@ async def test_a_redelivered_move_changes_nothing(legacy, make_bridge, producer,
     await eventually(marker_handled, what="the later command handled (the two before it were, in order)")
     assert (await row(legacy, legacy_id)).status == "3"
     assert "palapa.complaint.move_superseded.v1" not in await staged_types(bridge, ticket)
+
+
+async def test_on_the_app_s_own_mariadb_a_staff_move_is_written_with_no_echo(legacy_mariadb, make_bridge, producer,
+                                                                             topic_reader):
+    bridge, legacy_id, ticket = await seen_by_the_bridge(legacy_mariadb, make_bridge, topic_reader)
+    await producer.send(move(legacy_id))
+
+    async def written():
+        return (await row(legacy_mariadb, legacy_id)).status == "2"
+
+    await eventually(written, what="the staff move written into tb_pengaduan on MariaDB")
+    await polled_past(bridge, legacy_mariadb, legacy_id)
+    assert await staged_types(bridge, ticket) == ["palapa.complaint.submitted.v1"]
