@@ -13,7 +13,8 @@ SERVICE_PKGS = {p.name: p for p in ROOT.glob("services/*/src/palapa/*") if p.is_
 #: Pure modules (no I/O, no framework): every service's domain.py and translate.py, and these others, by path
 PURE_NAMES = ("domain.py", "translate.py")
 PURE_PATHS = {
-    "complaint": ("lifecycle/transitions.py", "lifecycle/privacy.py", "lifecycle/duplicates.py", "cases/params.py",
+    "complaint": ("lifecycle/transitions.py", "lifecycle/privacy.py", "lifecycle/duplicates.py",
+                  "lifecycle/legacy_moves.py", "cases/params.py",
                   "cases/views.py", "cases/access.py", "open311/catalogue.py", "open311/checks.py",
                   "open311/replies.py", "open311/submission.py", "portal/form.py", "sla/report.py"),
     "catalog": ("registry/changes.py", "registry/importing.py", "registry/seed.py", "census/parse.py",

@@ -85,6 +85,8 @@ ROWS = {
         "quarantine": {"source_id": 43, "reason": "tanggal kosong", "row": {"id": 43}, "legacy_updated_at": LEGACY_AT,
                        "seen_at": AT},
         "written_back": {"ticket": "LAPOR-7K3M9QX2PA", "legacy_id": 44, "written_at": AT},
+        "status_moves": {"ticket": "CURHAT-42", "revision": 3, "legacy_id": 42, "outcome": "written",
+                         "legacy_status": "2", "fingerprint": "f" * 64, "handled_at": AT},
     },
     "bridge-mapped": {
         "checkpoint": {"app_id": "puskesmas-antrian", "position_ts": LEGACY_AT, "position_id": 42,

@@ -118,3 +118,9 @@ def test_adversarial_sequences_go_back_repeat_and_arrive_late_and_end_in_the_lat
             stamps = [next(v for k, v in t.items() if k.endswith("_at")) for t in times]
             assert stamps[-1] == max(stamps) and {e.ticket for e in seq.events} == {seq.ticket}
     assert seen == {"back", "repeat", "late"}
+
+
+def test_a_portal_status_the_app_writes_as_a_nearby_code_agrees_with_the_row_and_any_other_status_does_not():
+    forwarded = _case(["received", "verified", "dispositioned"])  # staff forwarded it: the app's row says "1"
+    assert not _judge(LegacyRow(1, "1", "Jalan rusak", None), forwarded, _view(forwarded)).differences
+    assert _judge(LegacyRow(1, "2", "Jalan rusak", None), forwarded, _view(forwarded)).count("mismatched") == 1

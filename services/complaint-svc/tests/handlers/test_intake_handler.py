@@ -10,7 +10,12 @@ from palapa.complaint.lifecycle import store
 from palapa.complaint.routing.policy import Policies
 from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import ComplaintStatusChangedV2, ComplaintSubmitted, ComplaintUpdatedV2
+from palapa.contracts.events import (
+    ComplaintMoveSuperseded,
+    ComplaintStatusChangedV2,
+    ComplaintSubmitted,
+    ComplaintUpdatedV2,
+)
 from palapa.kit.consumer import Delivery
 from palapa.kit.metrics import Metrics
 from palapa.kit.uow import Done, Refused
@@ -104,3 +109,20 @@ async def test_the_legacy_apps_moves_back_are_stored_published_and_counted_as_co
     assert (case.status, case.sla_round) == ("in_progress", 1)
     assert results[-2].publish[0].data.timeline[-1].note.startswith("Dikoreksi di curhat-ning-ita")
     assert corrections.labels(app="curhat-ning-ita")._value.get() == 2
+
+
+async def test_a_superseded_staff_move_is_stored_on_the_timeline_and_the_app_s_moves_stage_no_command(session):
+    intake = Intake("/services/complaint-svc", FIVE)
+    answer = ComplaintMoveSuperseded(ticket="CURHAT-1", source_app="curhat-ning-ita", source_ref="1",
+                                     status="in_progress", by="ani.dpupr", revision=2, legacy_status="9",
+                                     legacy_case_status="rejected", superseded_at=T0 + timedelta(hours=2))
+    results = await intake.on_intake(session, [delivery(submitted()), delivery(changed("verified")),
+                                               delivery(answer), delivery(changed("rejected", hours=3))])
+    assert all(isinstance(r, Done) for r in results)
+    published = [e.data for r in results for e in r.publish]
+    assert all(isinstance(e, ComplaintUpdatedV2) for e in published)  # nothing for the bridge: no loop
+    case = await store.get(session, "CURHAT-1")
+    assert [(s.status, s.note) for s in case.timeline][2:] == [
+        ("verified", "Langkah dari portal oleh ani.dpupr (Sedang diproses) digantikan oleh curhat-ning-ita: "
+                     "kode 9 (Ditolak)"),
+        ("rejected", "Ditolak di curhat-ning-ita (kode 9)")]

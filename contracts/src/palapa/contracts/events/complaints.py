@@ -1,5 +1,5 @@
 """Complaints as the source apps report them, the canonical case statuses they are reported in, and the write-back
-command that records a portal complaint there."""
+commands that record a portal complaint there and the portal's staff moves on the cases it holds."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from pydantic import Field
 from .base import DAY_MS, TICKET_MAX_LENGTH, Event, Topic
 
 __all__ = [
-    "CASE_STATUS_KIND", "CASE_STATUS_LABELS", "STATUS_LABELS", "CaseStatus", "ComplaintLinked", "ComplaintStatus",
-    "ComplaintStatusChanged", "ComplaintStatusChangedV2", "ComplaintSubmitted", "RecordComplaint", "StatusKind",
+    "CASE_STATUS_KIND", "CASE_STATUS_LABELS", "STATUS_LABELS", "CaseStatus", "ComplaintLinked",
+    "ComplaintMoveSuperseded", "ComplaintStatus", "ComplaintStatusChanged", "ComplaintStatusChangedV2",
+    "ComplaintSubmitted", "RecordComplaint", "SetComplaintStatus", "StatusKind",
     "upcast_complaint_status_changed_v1_v2", "COMPLAINT_INTAKE", "CURHAT_COMMANDS",
 ]
 
@@ -196,6 +197,49 @@ class ComplaintLinked(Event):
     linked_at: datetime
 
 
+class SetComplaintStatus(Event):
+    """Command to a legacy complaints app (through its bridge): write the status a staff member set in the portal
+    on a case the app holds (issue 17, both ways).
+
+    The bridge writes the app's own code for `status` (its one table decides it) unless the row has moved since the
+    portal last saw it (`seen_status`): then the app wins and the bridge answers ComplaintMoveSuperseded."""
+
+    event_type: ClassVar[str] = "palapa.curhat.set_complaint_status.v1"
+    version: ClassVar[int] = 1
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
+    legacy_ref: str | None = Field(
+        default=None, max_length=64,
+        description="The legacy row's id; None: the bridge finds the row it wrote for the ticket (write-back)")
+    status: CaseStatus = Field(description="The status staff moved the case to")
+    seen_status: CaseStatus = Field(description="The case's status before the move: what the portal believed the "
+                                                "legacy app's status was")
+    seen_legacy_status: str | None = Field(default=None, max_length=64,
+                                           description="The app's own code last reported for the case, if any")
+    by: str = Field(min_length=1, max_length=100, description="The staff account that made the move (a name, "
+                                                             "never an identity)")
+    revision: int = Field(ge=1, description="The case revision the move made")
+    moved_at: datetime
+
+
+class ComplaintMoveSuperseded(Event):
+    """A bridge did not write a portal move into its legacy app: the app had moved the case meanwhile, and the
+    app (the system of record) wins. Its own move reaches the case as a status change, as usual."""
+
+    event_type: ClassVar[str] = "palapa.complaint.move_superseded.v1"
+    version: ClassVar[int] = 1
+
+    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
+    source_app: str = Field(min_length=1, description="The legacy app whose status won")
+    source_ref: str = Field(min_length=1)
+    status: CaseStatus = Field(description="The portal's move that was not written")
+    by: str = Field(min_length=1, max_length=100, description="The staff account that made it")
+    revision: int = Field(ge=1, description="The case revision the portal's move made")
+    legacy_status: str = Field(min_length=1, description="The app's own code that won, as written")
+    legacy_case_status: CaseStatus | None = Field(default=None, description="What that code means, if it is known")
+    superseded_at: datetime
+
+
 # --- The topics these events travel on ----------------------------------------------------------------------
 
 COMPLAINT_INTAKE = Topic(
@@ -203,15 +247,17 @@ COMPLAINT_INTAKE = Topic(
     partitions=4,
     key="ticket",
     # v1 status changes still on the topic are read as v2 (envelope.UPCASTERS); the bridges publish v2 only
-    events=(ComplaintSubmitted, ComplaintStatusChanged, ComplaintLinked, ComplaintStatusChangedV2),
+    events=(ComplaintSubmitted, ComplaintStatusChanged, ComplaintLinked, ComplaintStatusChangedV2,
+            ComplaintMoveSuperseded),
     config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
 )
-#: Commands to Curhat Ning Ita's bridge: portal complaints the legacy app must hold (it is the system of record).
+#: Commands to Curhat Ning Ita's bridge: portal complaints the legacy app must hold (it is the system of record),
+#: and staff moves on the cases it holds. One partition: a ticket's commands are written in the order made.
 CURHAT_COMMANDS = Topic(
     name="palapa.curhat.commands.v1",
     partitions=1,
     key="ticket",
-    events=(RecordComplaint,),
+    events=(RecordComplaint, SetComplaintStatus),
     config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
 )
 

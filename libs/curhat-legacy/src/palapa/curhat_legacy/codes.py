@@ -19,6 +19,13 @@ STATUS_CODES: dict[str, CaseStatus] = {
     "3": S.RESOLVED, "selesai": S.RESOLVED,
     "9": S.REJECTED, "tolak": S.REJECTED, "ditolak": S.REJECTED,
 }
+#: The other way (bridge-curhat writes a portal staff move into the row): the code the app's screens write for each
+#: canonical status. The app has no disposition, closing or reopening of its own: each takes the code nearest in
+#: meaning, of the same kind (open, fixed, closed unfixed); a move between two statuses of one code writes nothing.
+CODES_FOR: dict[CaseStatus, str] = {
+    S.RECEIVED: "0", S.VERIFIED: "1", S.DISPOSITIONED: "1", S.IN_PROGRESS: "2", S.REOPENED: "2",
+    S.RESOLVED: "3", S.CLOSED: "3", S.REJECTED: "9", S.NOT_OUR_REMIT: "9", S.DUPLICATE: "9",
+}
 STAGES: dict[CaseStatus, int] = {S.RECEIVED: 0, S.VERIFIED: 1, S.IN_PROGRESS: 2, S.RESOLVED: 3, S.REJECTED: 9}
 # How the app's screens spell each stage (the simulator writes these; every one is in STATUS_CODES)
 STATUS_VARIANTS: dict[int, tuple[str, ...]] = {

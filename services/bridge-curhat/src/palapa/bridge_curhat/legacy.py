@@ -152,3 +152,26 @@ async def insert_row(engine: AsyncEngine, values: Mapping[str, object]) -> int:
     async with engine.begin() as conn:
         result = await conn.execute(tb_pengaduan.insert().values(**values))
     return int(result.inserted_primary_key[0])
+
+
+async def read_row(engine: AsyncEngine, id_pengaduan: int) -> LegacyRow | None:
+    """One row as it is now (with its digest), or None when it is gone."""
+    async with engine.connect() as conn:
+        found = (await conn.execute(select(tb_pengaduan, DIGEST.label("digest"))
+                                    .where(tb_pengaduan.c.id_pengaduan == id_pengaduan))).first()
+    return None if found is None else _row(found)
+
+
+async def set_status(engine: AsyncEngine, id_pengaduan: int, expected: str, code: str,
+                     now_local: datetime) -> LegacyRow | None:
+    """Write `code` as the PHP app's status screen does (status and tgl_update), only while the row still holds
+    `expected`; the row as written, or None when the app moved it in between (compare-and-set: no lost move)."""
+    t = tb_pengaduan
+    async with engine.begin() as conn:
+        result = await conn.execute(t.update().where(t.c.id_pengaduan == id_pengaduan, t.c.status == expected)
+                                    .values(status=code, tgl_update=now_local))
+        if result.rowcount != 1:
+            return None
+        # read in the writing transaction: exactly the version written, whatever the app does next
+        written = (await conn.execute(select(t, DIGEST.label("digest")).where(t.c.id_pengaduan == id_pengaduan))).one()
+    return _row(written)

@@ -1,5 +1,6 @@
-"""bridge-curhat, declared: tb_pengaduan polled by (tgl_update, id) into complaint events, and portal complaints
-written back (RecordComplaint → a tb_pengaduan row). The kit's runner does the rest; nothing connects at import."""
+"""bridge-curhat, declared: tb_pengaduan polled by (tgl_update, id) into complaint events, and the portal written
+back (RecordComplaint → a tb_pengaduan row, SetComplaintStatus → its status). The kit's runner does the rest;
+nothing connects at import."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from palapa.kit.http import serve
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
-from . import privacy, tables, translate
+from . import moves, privacy, tables, translate
 from .legacy import LegacyReader, make_legacy_engine
 from .settings import BridgeCurhatSettings
 from .writeback import WriteBack
@@ -76,7 +77,8 @@ def declare(settings: BridgeCurhatSettings):
         reader = LegacyReader(engine)
         checkpoint = Checkpoint(tables.checkpoint, settings.app_id, sqlpoll.TimestampPosition(), sqlpoll.encode,
                                 sqlpoll.decode)
-        bridge = Bridge(runtime, settings.app_id, checkpoint, RowStates(tables.bridge), curhat_translation(settings),
+        states = RowStates(tables.bridge)
+        bridge = Bridge(runtime, settings.app_id, checkpoint, states, curhat_translation(settings),
                         privacy.mask_row, "tb_pengaduan")
         feed, poller = sql_feed(
             bridge, reader, tz=settings.tz, interval=settings.poll_interval_seconds,
@@ -85,7 +87,10 @@ def declare(settings: BridgeCurhatSettings):
             earliest=datetime.combine(settings.earliest_date, datetime.min.time()),
             sweep=reader, on_deleted=deleted(settings))
         writer = WriteBack(engine, settings.app_id, runtime.source, settings.tz)
-        runtime.subscribe(CURHAT_COMMANDS, each(writer.on_record_complaint), group_id=f"{NAME}-commands")
+        mover = moves.StatusWriter(engine, settings.app_id, runtime.source, settings.tz, checkpoint, states)
+        runtime.subscribe(CURHAT_COMMANDS, each(moves.commands(writer.on_record_complaint,
+                                                               mover.on_set_complaint_status)),
+                          group_id=f"{NAME}-commands")
         return Declared([feed], close=[engine.dispose], state={"poller": poller})
 
     return declared

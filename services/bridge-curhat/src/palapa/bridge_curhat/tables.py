@@ -24,3 +24,17 @@ written_back = Table(
     Column("legacy_id", Integer, nullable=False),
     Column("written_at", DateTime(timezone=True), nullable=False),
 )
+
+# Portal staff moves this bridge answered (moves.py), per ticket: the newest case revision handled and what came of
+# it. A command for that revision or an older one changes nothing (a redelivery, or a move already overtaken).
+status_moves = Table(
+    "status_moves",
+    metadata,
+    Column("ticket", String(64), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("legacy_id", Integer, nullable=False),
+    Column("outcome", String(20), nullable=False),  # written, unchanged (same code) or superseded
+    Column("legacy_status", String(20), nullable=True),  # the code written, or the app's code that won
+    Column("fingerprint", String(64), nullable=True),  # the row as written (row_state holds it too: no echo)
+    Column("handled_at", DateTime(timezone=True), nullable=False),
+)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from palapa.contracts.events import CaseStatus
-from palapa.curhat_legacy.codes import DATE_FORMATS, canonical_status
+from palapa.curhat_legacy.codes import CODES_FOR, DATE_FORMATS, canonical_status
 from palapa.curhat_legacy.schema import tb_pengaduan
 
 from .difference import Comparison
@@ -78,6 +78,15 @@ def judge_timeline(ticket: str, case: dict, out: Comparison) -> None:
         out.add(ticket, "mismatched", f"the app's moves out of their order: {statuses}")
 
 
+def written_as(status: str, meant: CaseStatus) -> bool:
+    """True when a portal status the app has no code of its own for (e.g. dispositioned) is written back as a code
+    that means `meant` (codes.CODES_FOR): the two sides agree."""
+    try:
+        return canonical_status(CODES_FOR[CaseStatus(status)]) is meant
+    except (KeyError, ValueError):
+        return False
+
+
 def judge_row(row: LegacyRow, case: dict | None, view: dict | None, quarantined: bool | None, out: Comparison) -> None:
     """One legacy row against its case and its view (pure). `quarantined` None: the quarantine was not read."""
     ticket = case["ticket"] if case else f"CURHAT-{row.id}"
@@ -92,7 +101,7 @@ def judge_row(row: LegacyRow, case: dict | None, view: dict | None, quarantined:
         out.add(ticket, "lost", f"no case in complaint-svc (legacy status {row.status!r})")
         return
     judge_timeline(ticket, case, out)
-    if case["status"] != want.value:
+    if case["status"] != want.value and not written_as(case["status"], want):
         out.add(ticket, "mismatched",
                 f"legacy code {row.status!r} means {want.value}, complaint-svc has {case['status']}")
     if view is None:

@@ -13,7 +13,7 @@ from palapa.contracts.events import CASE_STATUS_KIND, CaseStatus, StatusKind, is
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
-from ..lifecycle import domain, store
+from ..lifecycle import domain, legacy_moves, store
 from ..routing.policy import Policies
 from ..sla import domain as sla
 from ..sla import store as sla_store
@@ -111,6 +111,7 @@ def complaints_router(runtime: Runtime, policies: Policies, staff_token: str | N
             plan = sla.plan(new.status, new.opd, new.deadlines, calendar)
             await store.save_many(tx.session, [(new, _event_id())], {ticket: sla.next_check(plan, datetime.now(UTC))})
             tx.publish(Envelope(domain.to_updated(new), source=runtime.source, subject=ticket))
+            legacy_moves.stage(tx, case, new, c.user, runtime.source)  # to the legacy app holding the case
         return case_view(new, c.role)
 
     @router.post("/complaints/{ticket}/status")

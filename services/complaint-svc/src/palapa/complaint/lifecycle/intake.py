@@ -1,5 +1,6 @@
 """What a channel's intake event does to a case (pure): a submission opens it, a link ties it to the legacy
-record that holds it, and a status change moves it.
+record that holds it, a status change moves it, and a bridge's answer that the legacy app superseded a staff move
+writes that on its timeline (legacy_moves.py).
 
 For a case a legacy app holds (the event's source_app is the case's source_app or its linked_app), that app's
 status is the truth (issue 17). The bridge decided the canonical status once, from its own table; here every move
@@ -15,23 +16,31 @@ from datetime import datetime
 from palapa.contracts.events import (
     CaseStatus,
     ComplaintLinked,
+    ComplaintMoveSuperseded,
     ComplaintStatusChanged,
     ComplaintStatusChangedV2,
     ComplaintSubmitted,
 )
 
+from . import legacy_moves
 from .domain import Case, Policy, RefusedError, aware, check_ticket, correct, move, note, open_case
 from .transitions import refusal
 
 __all__ = ["IntakeEvent", "corrected", "decide", "link"]
 
-IntakeEvent = ComplaintSubmitted | ComplaintStatusChanged | ComplaintStatusChangedV2 | ComplaintLinked
+IntakeEvent = (ComplaintSubmitted | ComplaintStatusChanged | ComplaintStatusChangedV2 | ComplaintLinked
+               | ComplaintMoveSuperseded)
 
 
 def decide(case: Case | None, event: IntakeEvent, *, at: datetime | None = None, policy: Policy) -> Case | None:
     """The case after an intake event (None: nothing changes); RefusedError for what can never apply."""
     if isinstance(event, ComplaintLinked):
         return link(case, event)
+    if isinstance(event, ComplaintMoveSuperseded):
+        if case is None:
+            check_ticket(event.ticket)
+            raise RefusedError(f"superseded move for unknown ticket {event.ticket}")
+        return legacy_moves.superseded(case, event)
     if isinstance(event, ComplaintSubmitted) and case is None:
         return open_case(event, policy=policy)
     if case is None:
