@@ -26,8 +26,9 @@ PURE_PATHS = {
     "bridge_psc119": ("incident.py",),
 }
 #: Library modules as pure as contracts, which pure modules may use: text masking, the bridge protocol, and what
-#: Curhat's codes mean (one table: the bridge's and the reconcile's)
-PURE_LIBS = ("palapa.bridgekit.masking", "palapa.bridgekit.protocol", "palapa.curhat_legacy.codes")
+#: each legacy app's codes and words mean (one table each: the bridge's and the reconcile's)
+PURE_LIBS = ("palapa.bridgekit.masking", "palapa.bridgekit.protocol", "palapa.curhat_legacy.codes",
+             "palapa.simakel_legacy.codes", "palapa.psc119_legacy.codes", "palapa.pbb_legacy.codes")
 #: Pure modules that still read a shape from an impure sibling, each to be cut loose; a new entry here needs a reason
 KNOWN_IMPURE_IMPORTS: dict[tuple[str, str], str] = {}
 STDLIB = set(sys.stdlib_module_names)
@@ -75,6 +76,14 @@ def test_pure_modules_import_only_the_stdlib_contracts_and_pure_modules(path):
     known = {pkg / sibling for (module, sibling) in KNOWN_IMPURE_IMPORTS if ROOT / pkg.parent / module == path}
     impure = {p for p in relative_imports(path) if p not in {*_pure_modules(), *known} and p.name != "__init__.py"}
     assert impure == set(), f"{path.name} imports modules not known to be pure: {impure}"
+
+
+@pytest.mark.parametrize("module", PURE_LIBS)
+def test_pure_library_modules_import_only_the_stdlib_contracts_and_each_other(module):
+    _, pkg, name = module.split(".")
+    [path] = ROOT.glob(f"libs/*/src/palapa/{pkg}/{name}.py")
+    outside = {m for m in imports(path) if m.split(".")[0] not in STDLIB and not m.startswith("palapa.contracts")}
+    assert outside - set(PURE_LIBS) == set(), f"{module} is listed in PURE_LIBS and must stay pure"
 
 
 @pytest.mark.parametrize("name", sorted(SERVICE_PKGS))

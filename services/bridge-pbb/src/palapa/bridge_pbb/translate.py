@@ -1,5 +1,6 @@
 """Pure translation of BPKPD's PBB export: a line → a bill (or the reason it is refused), and a bill against the
-last one seen → the changes to announce. No I/O; stdlib only.
+last one seen → the changes to announce. No I/O: stdlib and the app's own reading of its values
+(`palapa.pbb_legacy.codes`).
 
 The export (see legacy.py for the columns): semicolon-separated, Latin-1, one bill per line,
 `NOP;THN_PAJAK;NM_WP;ALAMAT_OP;KELURAHAN;LUAS_BUMI;LUAS_BNG;PBB_TERHUTANG;TGL_JATUH_TEMPO;STATUS_BAYAR;TGL_BAYAR`.
@@ -11,21 +12,27 @@ The export (see legacy.py for the columns): semicolon-separated, Latin-1, one bi
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import NamedTuple
+
+# what the app's words and spellings mean: one reading, shared with ./palapa reconcile (re-exported here)
+from palapa.pbb_legacy.codes import (  # noqa: F401
+    BLANK,
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    MAX_AMOUNT,
+    BillError,
+    canonical_nop,
+    paid_of,
+    parse_amount,
+    parse_date,
+    plausible_due,
+)
 
 COLUMNS = ("NOP", "THN_PAJAK", "NM_WP", "ALAMAT_OP", "KELURAHAN", "LUAS_BUMI", "LUAS_BNG", "PBB_TERHUTANG",
            "TGL_JATUH_TEMPO", "STATUS_BAYAR", "TGL_BAYAR")
 #: the columns that may hold the taxpayer's personal data (masked before a quarantine leaves the bridge)
 PERSONAL = ("NM_WP", "ALAMAT_OP")
-PAID = {b"LUNAS", b"L", b"SUDAH", b"SUDAH BAYAR", b"1", b"Y"}
-UNPAID = {b"BELUM", b"BELUM BAYAR", b"B", b"0", b"N", b"-", b""}
-BLANK = {b"", b"-", b"--"}
-NOP_PUNCTUATION = b".- "
-EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
-PLAIN_AMOUNT = re.compile(rb" *(?:[Rr][Pp] *)?(\d{1,3}(?:\.\d{3})*|\d+)(?:,0+)? *")
-MAX_AMOUNT = 10**13  # Rp 10 trillion: larger is a typo (and beyond what a bill can be)
 
 
 class Bill(NamedTuple):
@@ -45,57 +52,6 @@ class RefusedLine(NamedTuple):
 
     line: int
     reason: str
-
-
-class BillError(ValueError):
-    """Why a field cannot be read."""
-
-
-def canonical_nop(text: str | bytes) -> str | None:
-    """The 18 digits of a NOP in any common spelling (dots, dash, spaces), or None when it is not one."""
-    raw = text.encode("latin-1", "replace") if isinstance(text, str) else text
-    digits = raw.strip().translate(None, NOP_PUNCTUATION)
-    return digits.decode() if len(digits) == 18 and digits.isdigit() else None
-
-
-def parse_amount(raw: bytes) -> int:
-    """`1.250.000`, `Rp 1.250.000`, `1.250.000,00` or `1250000` → 1250000 (whole rupiah)."""
-    plain = PLAIN_AMOUNT.fullmatch(raw)
-    if plain is not None:  # the common shapes, in one match (a generator per line cost an eighth of an import)
-        value = int(plain.group(1).replace(b".", b""))
-        if value > MAX_AMOUNT:
-            raise BillError("implausibly large")
-        return value
-    text = raw.strip()
-    if text[:2].upper() == b"RP":
-        text = text[2:].strip()
-    if b"," in text:
-        text, _, cents = text.partition(b",")
-        if cents.strip(b"0"):
-            raise BillError("has cents")
-    if b"." in text:
-        groups = text.split(b".")
-        if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
-            raise BillError("thousands dots in the wrong places")
-        text = b"".join(groups)
-    if not text.isdigit():
-        raise BillError("not a number")
-    value = int(text)
-    if value > MAX_AMOUNT:
-        raise BillError("implausibly large")
-    return value
-
-
-def parse_date(raw: bytes) -> date:
-    """`31-08-2026` or `31/08/2026` → date(2026, 8, 31)."""
-    text = raw.strip()
-    parts = text.split(b"-") if b"-" in text else text.split(b"/")
-    if len(parts) != 3 or len(parts[2]) != 4 or not all(p.isdigit() for p in parts):
-        raise BillError("not dd-mm-yyyy")
-    try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError as exc:
-        raise BillError("no such day") from exc
 
 
 def parse_line(line: int, raw: bytes) -> Bill | RefusedLine | None:
@@ -122,14 +78,10 @@ def parse_line(line: int, raw: bytes) -> Bill | RefusedLine | None:
         due = parse_date(fields[8])
     except BillError as exc:
         return RefusedLine(line, f"TGL_JATUH_TEMPO {exc}")
-    if not year - 1 <= due.year <= year + 5:
+    if not plausible_due(year, due):
         return RefusedLine(line, "TGL_JATUH_TEMPO is implausibly far from the tax year")
-    status = b" ".join(fields[9].split()).upper()
-    if status in PAID:
-        paid = True
-    elif status in UNPAID:
-        paid = False
-    else:
+    paid = paid_of(fields[9])
+    if paid is None:
         return RefusedLine(line, "STATUS_BAYAR is neither LUNAS nor BELUM")
     paid_on = None
     if fields[10].strip() not in BLANK:

@@ -11,33 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from enum import StrEnum
 
 from palapa.bridgekit.protocol import Quarantine, as_utc
 from palapa.contracts.events import AmbulanceDispatched, Event, IncidentClosed, IncidentReported, PatientHandedOver
+from palapa.psc119_legacy.codes import ORDER, OUTCOMES, STATUS_CODES, Stage, stage_of  # the one table of codes
 
 from .incident import BLANK, Incident, clean, parse_time, quote
 
-__all__ = ["Quarantine", "Stage", "as_utc", "translate"]
+__all__ = ["STATUS_CODES", "Quarantine", "Stage", "as_utc", "stage_of", "translate"]
 
 APP_ID = "psc-119"
 
 
-class Stage(StrEnum):
-    """Where an incident is; the order is the order of this enum."""
-
-    REPORTED = "reported"
-    DISPATCHED = "dispatched"
-    ON_SCENE = "on_scene"  # the crew arrived: the legacy app records it, the platform has no event for it
-    HANDED_OVER = "handed_over"
-    CLOSED = "closed"
-
-
-ORDER = list(Stage)
-# The app's codes ('kode_status'), compared trimmed and upper-case; closing codes carry the outcome.
-STATUS_CODES: dict[str, Stage] = {"1": Stage.REPORTED, "2": Stage.DISPATCHED, "3": Stage.ON_SCENE,
-                                  "4": Stage.HANDED_OVER, "S": Stage.CLOSED, "B": Stage.CLOSED, "TD": Stage.CLOSED}
-OUTCOMES = {"S": "selesai", "B": "dibatalkan", "TD": "tidak ditemukan"}
 # what dispatchers type as the kind of incident, as the citizen should read it
 KINDS = {"KLL": "kecelakaan lalu lintas", "LAKALANTAS": "kecelakaan lalu lintas", "PERSALINAN": "persalinan",
          "SESAK": "sesak napas", "JATUH": "jatuh", "KERACUNAN": "keracunan", "HENTI JANTUNG": "henti jantung"}
@@ -54,10 +39,6 @@ class Limits:
 
 def ticket(id_insiden: int) -> str:
     return f"PSC119-{id_insiden}"
-
-
-def stage_of(code: str | None) -> Stage | None:
-    return None if code is None else STATUS_CODES.get(" ".join(code.split()).upper())
 
 
 def kind_of(text: str | None) -> str | None:

@@ -11,19 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from palapa.bridgekit.protocol import fingerprint as row_fingerprint
-from palapa.contracts.events import Event, RequestStatus, ServiceRequestStatusChanged, ServiceRequestSubmitted
+from palapa.contracts.events import Event, ServiceRequestStatusChanged, ServiceRequestSubmitted
+from palapa.simakel_legacy.codes import UNPRINTABLE, canonical_status  # what the app's codes mean (one table)
 
 APP_ID = "si-makel"
 BLANK = {"", "-", "--", "null"}
-# Si Makel's status codes, and the words older screens wrote (compared trimmed, lower-case, single-spaced)
-STATUS_CODES: dict[str, RequestStatus] = {
-    "0": RequestStatus.SUBMITTED, "baru": RequestStatus.SUBMITTED, "diajukan": RequestStatus.SUBMITTED,
-    "1": RequestStatus.VERIFIED, "verifikasi": RequestStatus.VERIFIED, "diverifikasi": RequestStatus.VERIFIED,
-    "2": RequestStatus.IN_PROGRESS, "proses": RequestStatus.IN_PROGRESS, "diproses": RequestStatus.IN_PROGRESS,
-    "3": RequestStatus.READY, "siap diambil": RequestStatus.READY, "siap ambil": RequestStatus.READY,
-    "4": RequestStatus.COMPLETED, "selesai": RequestStatus.COMPLETED, "diambil": RequestStatus.COMPLETED,
-    "9": RequestStatus.REJECTED, "ditolak": RequestStatus.REJECTED, "tolak": RequestStatus.REJECTED,
-}
 LETTERS = {
     "SKD": "Surat Keterangan Domisili", "SKTM": "Surat Keterangan Tidak Mampu", "SP": "Surat Pengantar",
     "SKU": "Surat Keterangan Usaha", "SKBM": "Surat Keterangan Belum Menikah", "SKL": "Surat Keterangan Kelahiran",
@@ -40,7 +32,6 @@ DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S", "%d/
                 "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%Y-%m-%d")
 PREFIX = re.compile(r"^(kel|kelurahan|kec|kecamatan)\.?\s+", re.IGNORECASE)
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
-UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 EARLIEST = datetime(2000, 1, 1)
 MAX_SKEW = timedelta(hours=6)  # a server clock further off than this is a wrong date, not skew
 LABEL_CHARS = 200
@@ -102,11 +93,6 @@ def source_id(row: dict[str, str | None]) -> str:
 
 def ticket(request_id: int) -> str:
     return f"SIMAKEL-{request_id}"
-
-
-def canonical_status(code: str | None) -> RequestStatus | None:
-    s = text(code)
-    return None if s is None else STATUS_CODES.get(s.lower())
 
 
 def place(value: str | None, known: set[str] | dict) -> str | None:

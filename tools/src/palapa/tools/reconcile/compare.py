@@ -36,18 +36,18 @@ async def compare_app(app: str, sources: Sources, platform: AsyncEngine, http: h
         finally:
             await legacy.dispose()
     if app in (tracking.SIMAKEL, tracking.PSC119):
-        read = tracking.simakel_ids if app == tracking.SIMAKEL else tracking.psc119_ids
-        ids = await read(http, sources.simakel_url if app == tracking.SIMAKEL else sources.psc119_url)
+        read = tracking.simakel_records if app == tracking.SIMAKEL else tracking.psc119_records
+        records = await read(http, sources.simakel_url if app == tracking.SIMAKEL else sources.psc119_url)
         tickets = await tracked_tickets(platform, app)
         views = await latest_views(platform, tracking.PREFIX[app])
-        return tracking.judge(app, ids, tickets, views, await _quarantine(sources, app))
+        return tracking.judge(app, records, tickets, views, await _quarantine(sources, app))
     engine = create_async_engine(sources.pbb_db)
     try:
         payments = await pbb.paid_bills(engine)
     finally:
         await engine.dispose()
     export = pbb.last_export(sources.pbb_exports)
-    exported = await asyncio.to_thread(pbb.export_bills, export) if export else set()
+    exported = await asyncio.to_thread(pbb.export_bills, export) if export else {}
     return pbb.judge(exported, payments, await tax_bills(platform), export.name if export else None)
 
 

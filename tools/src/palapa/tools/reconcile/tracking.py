@@ -1,40 +1,74 @@
 """Si Makel letters and PSC 119 incidents: each app's API ↔ tracking-svc's ticket ↔ notify-svc's latest revision.
 
-What the apps' codes mean is decided by tables that still live only inside their bridges (bridge-simakel,
-bridge-psc119), which tools may not import: so this compares what needs no code table — every record the app lists
-has a ticket or is quarantined, every ticket has its record, and notify-svc shows the ticket's last revision, status
-and timeline. (Moving those tables to libs/simakel-legacy and libs/psc119-legacy, as Curhat's, would add the status.)
+What a record's code means comes from the app's own table in its legacy library (`palapa.simakel_legacy.codes`,
+`palapa.psc119_legacy.codes`), the one its bridge decides with too: every record the app lists has a ticket or is
+quarantined, the ticket's status and its timeline's last step are what the record's code means, every ticket has its
+record, and notify-svc shows the ticket's last revision, status and timeline. A code the app would not know leaves
+the ticket where it was (the bridge quarantines that version), so it is not compared.
 """
 
 from __future__ import annotations
 
+import html
+import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from html.entities import name2codepoint
 
 import httpx
+
+from palapa.psc119_legacy.codes import shown_status
+from palapa.simakel_legacy.codes import canonical_status
 
 from .difference import Comparison
 
 SIMAKEL, PSC119 = "si-makel", "psc-119"
 PREFIX = {SIMAKEL: "SIMAKEL-", PSC119: "PSC119-"}
 PAGE = 500
+# what the platform's ticket shows for a record at a code (None: the app's code means nothing)
+MEANING: dict[str, Callable[[str | None], str | None]] = {
+    SIMAKEL: lambda code: (status := canonical_status(code)) and status.value,
+    PSC119: shown_status,
+}
+# Si Makel's XML as its PHP writes it: HTML entities from its forms and control bytes, which XML does not know
+NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 class SourceUnreadableError(RuntimeError):
     """A legacy source could not be read; the message says which and why."""
 
 
-def judge(app: str, ids: list[str], tickets: dict[str, dict], views: dict[str, dict],
+def judge_status(ticket: str, code: str | None, have: dict, out: Comparison) -> None:
+    """A ticket's status and its timeline's last step against what the app's code means (pure)."""
+    app = out.app
+    want = MEANING[app](code)
+    if want is None:
+        return  # the bridge quarantined this version; the ticket keeps the last status it could carry
+    steps = have.get("timeline") or ()
+    last = steps[-1].get("status") if steps else None
+    if have["status"] != want:
+        out.add(ticket, "mismatched", f"legacy code {code!r} means {want}, tracking-svc has {have['status']}")
+    elif last != want:
+        out.add(ticket, "mismatched", f"legacy code {code!r} means {want}, tracking-svc's timeline ends at {last}")
+
+
+def judge(app: str, records: dict[str, str | None], tickets: dict[str, dict], views: dict[str, dict],
           quarantined: set[str] | None) -> Comparison:
-    """The app's record ids against tracking-svc's tickets and notify-svc's views (pure)."""
-    out = Comparison(app, records=len(ids))
-    listed = {PREFIX[app] + i for i in ids}
-    for source_id in ids:
+    """The app's records (id → its status code) against tracking-svc's tickets and notify-svc's views (pure)."""
+    out = Comparison(app, records=len(records))
+    listed = {PREFIX[app] + i for i in records}
+    for source_id, code in sorted(records.items()):
         ticket = PREFIX[app] + source_id
         if ticket not in tickets:
             if quarantined is not None and source_id not in quarantined:
                 out.add(ticket, "lost", "the app lists it; tracking-svc has no ticket and the quarantine no row")
             continue
         have, view = tickets[ticket], views.get(ticket)
+        if MEANING[app](code) is None and quarantined is not None and source_id not in quarantined:
+            out.add(ticket, "lost", f"legacy code {code!r} means nothing to the platform and the quarantine has no row")
+        judge_status(ticket, code, have, out)
         if view is None:
             out.add(ticket, "lost", f"no view in notify-svc (tracking-svc at revision {have['revision']})")
             continue
@@ -46,36 +80,55 @@ def judge(app: str, ids: list[str], tickets: dict[str, dict], views: dict[str, d
                     f"tracking-svc revision {have['revision']} {have['status']}")
     for ticket in sorted(set(tickets) - listed):
         out.add(ticket, "mismatched", "tracking-svc has a ticket the app no longer lists")
-    out.observed = tuple(sorted((t, v["revision"]) for t, v in tickets.items()))
+    out.observed = tuple(sorted((t, v["revision"], v["status"]) for t, v in tickets.items()))
     return out
 
 
-async def simakel_ids(http: httpx.AsyncClient, url: str) -> list[str]:
-    """Every request id Si Makel lists (GET /api/permohonan from the start, page by page)."""
-    ids: set[str] = set()
+def simakel_page(body: bytes) -> ET.Element:
+    """A Si Makel page as XML: Latin-1 values inside the UTF-8 document and HTML's named entities repaired (as the
+    bridge reads it); ParseError when it still is not XML."""
+    text = DECLARATION.sub("", body.decode("utf-8", "replace"), count=1)
+
+    def entity(m: re.Match) -> str:
+        name = m.group(1)
+        if name in ("amp", "lt", "gt", "quot", "apos") or name not in name2codepoint:
+            return m.group()
+        return html.escape(chr(name2codepoint[name]))
+
+    return ET.fromstring(NOT_XML.sub("", NAMED_ENTITY.sub(entity, text)))
+
+
+async def simakel_records(http: httpx.AsyncClient, url: str) -> dict[str, str | None]:
+    """Every request Si Makel lists, id → its status code (GET /api/permohonan from the start, page by page)."""
+    records: dict[str, str | None] = {}
     page = 1
     while True:
         resp = await _get(http, f"{url}/api/permohonan", {"halaman": page, "per_halaman": PAGE}, SIMAKEL)
         try:
-            root = ET.fromstring(resp.content)
+            root = simakel_page(resp.content)
         except ET.ParseError as exc:
             raise SourceUnreadableError(f"{SIMAKEL}: its page {page} is not XML ({exc})") from exc
-        ids |= {el.get("id", "") for el in root.iter("permohonan")}
+        for el in root.iter("permohonan"):
+            status = el.find("status")
+            records[el.get("id", "")] = None if status is None else status.get("kode")
         if root.findtext("ada_lagi", "0").strip() != "1":
-            return sorted(ids)
+            return records
         page += 1
 
 
-async def psc119_ids(http: httpx.AsyncClient, url: str) -> list[str]:
-    """Every incident id PSC 119 lists (GET /api/v1/insiden from the start, following its tokens)."""
-    ids: set[str] = set()
+async def psc119_records(http: httpx.AsyncClient, url: str) -> dict[str, str | None]:
+    """Every incident PSC 119 lists, id → its status code (GET /api/v1/insiden from the start, following its
+    tokens)."""
+    records: dict[str, str | None] = {}
     after: str | None = None
     while True:
         params = {"per_halaman": PAGE, **({"setelah": after} if after else {})}
         body = (await _get(http, f"{url}/api/v1/insiden", params, PSC119)).json()
-        ids |= {str(item.get("id_insiden")) for item in body.get("data", [])}
+        for item in body.get("data", []):
+            code = item.get("kode_status")
+            records[str(item.get("id_insiden")).strip()] = None if code is None else str(code)
         if not body.get("ada_lagi"):
-            return sorted(ids)
+            return records
         after = body.get("berikutnya")
 
 
