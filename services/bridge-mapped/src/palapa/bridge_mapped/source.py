@@ -1,4 +1,5 @@
-"""The legacy table named by a mapping, read by (timestamp column, id column) for the kit's SqlPoller.
+"""The legacy table named by a mapping, read by (timestamp column, id column) for the kit's SqlPoller, and by id
+for its digest sweep.
 
 Every column is read (`SELECT *`): the mapping names some, the quarantine keeps them all, the fingerprint
 covers them all. Names are quoted by SQLAlchemy; the mapping allows plain SQL names only. The id column
@@ -57,6 +58,25 @@ class TableReader:
         if position.ts is not None:
             stmt = stmt.where(or_(self.ts > position.ts, and_(self.ts == position.ts, self.id > position.id)))
         return await self._read(stmt)
+
+    async def sweep_page(self, after: int | None, limit: int) -> list[SourceRow]:
+        """The digest sweep's page: at most `limit` rows with id > `after`, in id order (the kit's SweepSource).
+
+        A row that cannot be ordered (its timestamp not a time) is left out as the poll leaves it out; the page is
+        filled up past it, since a short page tells the sweep that the table ends there."""
+        rows: list[SourceRow] = []
+        while len(rows) < limit:
+            want = limit - len(rows)
+            stmt = self._select().where(self.ts.is_not(None)).order_by(self.id).limit(want)
+            if after is not None:
+                stmt = stmt.where(self.id > after)
+            async with self.engine.connect() as conn:
+                raw = (await conn.execute(stmt)).all()
+            rows += [row for r in raw if (row := self._row(r)) is not None]
+            if len(raw) < want:
+                break
+            after = raw[-1]._mapping[self.id.name]
+        return rows
 
     async def oldest_unread(self, last: TimestampPosition) -> datetime | None:
         rows = await self.read_after(last, 1)
