@@ -8,7 +8,7 @@ import pytest
 import pytest_asyncio
 
 from palapa.devstack import Stack, tail
-from palapa.tools.bench import bridge_lag, incident, latency, pbb, psc, puskesmas, throughput
+from palapa.tools.bench import bridge_lag, incident, latency, pbb, psc, puskesmas, sweep, throughput
 from palapa.tools.bench.search import census_import, search
 from palapa.tools.scratch import scratch_folder, scratch_settings
 
@@ -102,3 +102,14 @@ async def test_census_import_reads_every_row_and_a_reimport_inserts_none(platfor
     assert (first["read"], first["inserted"], first["refused"]) == (20, 20, [])
     assert (second["read"], second["inserted"], second["refused"]) == (20, 0, [])
     assert first_s > 0 and second_s > 0
+
+
+async def test_sweep_reads_every_payment_after_a_start_finds_exactly_what_changed_then_reads_none_again(platform):
+    # bridge-pbb is restarted with its sweep on, and again as it was: the last test to use it
+    run = await sweep.measure(platform, rows=300, every=3, timeout_s=120)
+    print(run.report())
+    assert run.ok
+    first, moved, quiet = (p.figures for p in run.passes)
+    assert first["reread"] == run.rows and quiet["reread"] == 0
+    assert (moved["changed"], moved["deleted"]) == (run.changed, run.deleted) and run.changed > 0
+    assert all(p.figures["seconds"] > 0 and p.rss_mb > 0 for p in run.passes)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from palapa.bridgekit.protocol import Translated
 from palapa.bridgekit.sqlpoll import TimestampPosition
-from palapa.bridgekit.sweep import DELETED, Sweep
+from palapa.bridgekit.sweep import DELETED, Sweep, range_digest
 from palapa.contracts.events import QueueTicketCalled
 
 T0 = datetime(2026, 11, 26, 8, 0)
@@ -22,6 +22,25 @@ class Source:
     async def sweep_page(self, after, limit):
         ids = sorted(i for i in self.rows if after is None or i > after)[:limit]
         return [self.rows[i] for i in ids]
+
+
+class DigestingSource(Source):
+    """A source whose database digests its rows (as sweepsql does in PostgreSQL): ranges by id, in one answer."""
+
+    def __init__(self, rows) -> None:
+        super().__init__(rows)
+        self.asked: list[tuple] = []  # the row reads: (after, limit, upto)
+
+    async def sweep_rows(self, after, limit, upto):
+        self.asked.append((after, limit, upto))
+        ids = sorted(i for i in self.rows if (after is None or i > after) and (upto is None or i <= upto))
+        return [(self.rows[i], self.rows[i].digest) for i in ids[:limit]]
+
+    async def sweep_digests(self, uppers):
+        ranges: dict[int, list[str]] = {}
+        for i in sorted(self.rows):
+            ranges.setdefault(sum(1 for u in uppers if i > u), []).append(self.rows[i].digest)
+        return {b: (range_digest(d), len(d)) for b, d in ranges.items()}
 
 
 def withdrawn(fake):
@@ -91,3 +110,29 @@ async def test_text_source_ids_of_shared_tables_are_swept_by_their_number(scoped
         (r["app_id"], r["source_id"]): r["fingerprint"] for r in await scoped_kit.rows(scoped_kit.tables.row_state)
     }
     assert states[("kit-test", "10")] == DELETED and states[("other-app", "3")] != DELETED
+
+
+async def test_where_the_database_digests_its_rows_only_the_ranges_that_moved_are_read_again(kit, fake):
+    rows = [fake.Row(i, T0 + timedelta(seconds=i), status="0") for i in range(1, 10)]
+    bridge = await _bridged(kit, fake, rows)
+    source = DigestingSource(rows)
+    sweep = Sweep(bridge, source, fake.record, lambda: bridge.position, page_rows=3)
+
+    first = await sweep.run_once()  # nothing known yet: every row read, in pages of 3
+    assert (first.rows, first.reread, first.mismatches) == (9, 9, 0)
+    unchanged = await sweep.run_once()
+    assert (unchanged.rows, unchanged.reread, unchanged.mismatches) == (9, 0, 0)
+
+    source.asked.clear()
+    source.rows[5] = fake.Row(5, rows[4].ts, status="1")  # changed, its change time left as it was
+    del source.rows[8]
+    source.rows[10] = fake.Row(10, T0 + timedelta(hours=1), status="1")  # beyond the position: the poll's
+    moved = await sweep.run_once()
+    assert (moved.changed, moved.deleted) == (1, 1)
+    assert source.asked == [(3, None, 6), (6, None, 9), (9, 3, None)]  # the first range was not read again
+    assert bridge.stats.sweeps == 3 and bridge.stats.last_sweep == moved
+
+    bridge.position = TimestampPosition().advance(r.key for r in source.rows.values())  # the poll read row 10
+    await sweep.run_once()
+    quiet = await sweep.run_once()
+    assert (quiet.rows, quiet.reread, quiet.mismatches) == (9, 0, 0)

@@ -82,6 +82,8 @@ class Stats:
     lag_seconds: float | None = None  # as the last heartbeat worked it out (/metrics)
     # rows whose source state differed from what the bridge last emitted, at the last sweep (None: no sweep yet)
     legacy_mismatches: int | None = None
+    sweeps: int = 0  # digest sweep passes completed since start
+    last_sweep: Any = None  # the last pass's sweep.Swept: rows, seconds, CPU, the source's share
 
     def __setattr__(self, name: str, value: Any) -> None:
         # every adapter counts its polls (`stats.polls += 1`): the time comes along, with no call to forget

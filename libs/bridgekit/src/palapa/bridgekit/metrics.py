@@ -2,8 +2,9 @@
 
 Rows by outcome per app are the kit's counter (`palapa_bridge_rows_total{app, outcome}`, counted by ingest);
 this adds, per app: lag, the time of the last poll, polls, events emitted, rows quarantined since start and
-whether the source answered. One collector per registry serves every bridge of the process (bridge-mapped
-runs several), since a registry refuses two collectors of the same names.
+whether the source answered, and the digest sweep's passes and the figures of the last. One collector per
+registry serves every bridge of the process (bridge-mapped runs several), since a registry refuses two
+collectors of the same names.
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 if TYPE_CHECKING:
     from .ingest import Bridge
 
+#: the figures of the last sweep pass (sweep.Swept's fields), each a gauge `palapa_bridge_sweep_<name>`
+SWEPT = (("rows", "rows of the source covered"), ("reread", "rows read and fingerprinted by the bridge"),
+         ("changed", "rows changed behind the poll"), ("deleted", "rows deleted from the source"),
+         ("seconds", "its duration"), ("cpu_seconds", "the bridge process's CPU during it"),
+         ("source_seconds", "time waiting for the source's answers"))
 _collectors: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -44,6 +50,10 @@ class BridgeCollector:
                                        "Rows whose source state differed from what the bridge last emitted, found by "
                                        "the last digest sweep (deleted, or changed behind the poll) before it fixed "
                                        "them", labels=labels)
+        sweeps = CounterMetricFamily("palapa_bridge_sweeps", "Digest sweep passes completed since start",
+                                     labels=labels)
+        swept = [GaugeMetricFamily(f"palapa_bridge_sweep_{name}", f"The last digest sweep pass: {text}", labels=labels)
+                 for name, text in SWEPT]
         for app, bridge in sorted(self.bridges.items()):
             stats, values = bridge.stats, [self.service, app]
             if stats.lag_seconds is not None:
@@ -57,7 +67,11 @@ class BridgeCollector:
             read.add_metric(values, stats.rows_read)
             if stats.legacy_mismatches is not None:
                 mismatches.add_metric(values, stats.legacy_mismatches)
-        return [lag, last, up, polls, events, quarantined, read, mismatches]
+            sweeps.add_metric(values, stats.sweeps)
+            if stats.last_sweep is not None:
+                for family, (name, _) in zip(swept, SWEPT, strict=True):
+                    family.add_metric(values, getattr(stats.last_sweep, name))
+        return [lag, last, up, polls, events, quarantined, read, mismatches, sweeps, *swept]
 
     def describe(self):
         return self.collect()

@@ -1,4 +1,5 @@
-"""The legacy table named by a mapping, read by (timestamp column, id column) for the kit's SqlPoller.
+"""The legacy table named by a mapping, read by (timestamp column, id column) for the kit's SqlPoller, and by id
+for its digest sweep.
 
 Every column is read (`SELECT *`): the mapping names some, the quarantine keeps them all, the fingerprint
 covers them all. Names are quoted by SQLAlchemy; the mapping allows plain SQL names only. The id column
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, column, literal_column, or_, select, table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from palapa.bridgekit import sweepsql
 from palapa.bridgekit.sqlpoll import TimestampPosition, Window
 
 from .translate import fingerprint
@@ -42,7 +44,7 @@ class TableReader:
         return select(literal_column("*")).select_from(self.t)
 
     def _row(self, r) -> SourceRow | None:
-        values = dict(r._mapping)
+        values = {k: v for k, v in r._mapping.items() if k != sweepsql.DIGEST}
         ts, ident = values.get(self.ts.name), values.get(self.id.name)
         if not isinstance(ts, datetime) or isinstance(ident, bool) or not isinstance(ident, int):
             return None  # cannot be ordered: the query's own WHERE never reaches such rows again
@@ -57,6 +59,36 @@ class TableReader:
         if position.ts is not None:
             stmt = stmt.where(or_(self.ts > position.ts, and_(self.ts == position.ts, self.id > position.id)))
         return await self._read(stmt)
+
+    async def sweep_page(self, after: int | None, limit: int) -> list[SourceRow]:
+        """The digest sweep's page: at most `limit` rows with id > `after`, in id order (the kit's SweepSource)."""
+        return [r for r, _ in await self.sweep_rows(after, limit, None)]
+
+    async def sweep_rows(self, after: int | None, limit: int | None,
+                         upto: int | None) -> list[tuple[SourceRow, str | None]]:
+        """Rows with after < id <= upto in id order, each with the database's digest of it (the kit's sweepsql).
+
+        A row that cannot be ordered (its timestamp not a time) is left out as the poll leaves it out; the page is
+        filled up past it, since a short page tells the sweep that the table ends there."""
+        digested = sweepsql.can_digest(self.engine)
+        digest = [sweepsql.row_digest(self.t).label(sweepsql.DIGEST)] if digested else []
+        rows: list[tuple[SourceRow, str | None]] = []
+        while limit is None or len(rows) < limit:
+            want = None if limit is None else limit - len(rows)
+            stmt = (select(literal_column("*"), *digest).select_from(self.t)
+                    .where(self.ts.is_not(None), *sweepsql.id_range(self.id, after, upto))
+                    .order_by(self.id).limit(want))
+            async with self.engine.connect() as conn:
+                raw = (await conn.execute(stmt)).all()
+            rows += [(row, sweepsql.digest_of(r, digested)) for r in raw if (row := self._row(r)) is not None]
+            if want is None or len(raw) < want:
+                break
+            after = raw[-1]._mapping[self.id.name]
+        return rows
+
+    async def sweep_digests(self, uppers: list[int]) -> dict[int, tuple[str, int]] | None:
+        """The database's digest of each range of ids (the sweep reads only the ranges that moved)."""
+        return await sweepsql.range_digests(self.engine, self.t, self.id, [self.ts.is_not(None)], uppers)
 
     async def oldest_unread(self, last: TimestampPosition) -> datetime | None:
         rows = await self.read_after(last, 1)

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from palapa.bridgekit import sweepsql
 from palapa.bridgekit.sqlpoll import TimestampPosition, Window
 from palapa.kit.db import make_engine
 
@@ -85,9 +86,23 @@ class PaymentsReader:
 
     async def sweep_page(self, after: int | None, limit: int) -> list[Payment]:
         """The digest sweep's page: at most `limit` payments with id > `after`, in id order."""
+        return [p for p, _ in await self.sweep_rows(after, limit, None)]
+
+    async def sweep_rows(self, after: int | None, limit: int | None,
+                         upto: int | None) -> list[tuple[Payment, str | None]]:
+        """Payments with after < id <= upto in id order, each with the database's digest of its row (sweepsql)."""
         t = pembayaran_sppt
-        stmt = select(t).where(t.c.tgl_rekam.is_not(None)).order_by(t.c.id).limit(limit)
-        return await self._read(stmt if after is None else stmt.where(t.c.id > after))
+        digested = sweepsql.can_digest(self.engine)
+        digest = [sweepsql.row_digest(t).label(sweepsql.DIGEST)] if digested else []
+        stmt = (select(t, *digest).where(t.c.tgl_rekam.is_not(None), *sweepsql.id_range(t.c.id, after, upto))
+                .order_by(t.c.id).limit(limit))
+        async with self.engine.connect() as conn:
+            return [(_row(r), sweepsql.digest_of(r, digested)) for r in (await conn.execute(stmt)).all()]
+
+    async def sweep_digests(self, uppers: list[int]) -> dict[int, tuple[str, int]] | None:
+        """The database's digest of each range of payments' ids (the sweep reads only the ranges that moved)."""
+        t = pembayaran_sppt
+        return await sweepsql.range_digests(self.engine, t, t.c.id, [t.c.tgl_rekam.is_not(None)], uppers)
 
     async def oldest_unread(self, last: TimestampPosition) -> datetime | None:
         rows = await self.read_after(last, 1)

@@ -5,6 +5,7 @@
     ./palapa bench puskesmas [--calls N]         ./palapa bench bridge-lag --bridge cctv|simakel [--changes N]
     ./palapa bench pbb [--bills N]               ./palapa bench incident-sse [--incidents N] [--backlog N]
     ./palapa bench search                        ./palapa bench census-import [--rows N]
+    ./palapa bench sweep [--rows N] [--every S]
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "incident-sse": ("incident", "main"),
     "search": ("search", "main_search"),
     "census-import": ("search", "main_census"),
+    "sweep": ("sweep", "main"),
 }
 
 
