@@ -14,7 +14,7 @@ SERVICE_PKGS = {p.name: p for p in ROOT.glob("services/*/src/palapa/*") if p.is_
 PURE_NAMES = ("domain.py", "translate.py")
 PURE_PATHS = {
     "complaint": ("lifecycle/transitions.py", "lifecycle/privacy.py", "lifecycle/duplicates.py", "cases/params.py",
-                  "cases/views.py", "cases/access.py", "open311/catalogue.py", "open311/checks.py",
+                  "cases/views.py", "open311/catalogue.py", "open311/checks.py",
                   "open311/replies.py", "open311/submission.py", "portal/form.py", "sla/report.py"),
     "catalog": ("registry/changes.py", "registry/importing.py", "registry/seed.py", "census/parse.py",
                 "report/figures.py", "report/duplicates.py", "report/render.py", "report/charts.py",

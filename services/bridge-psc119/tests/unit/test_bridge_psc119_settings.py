@@ -17,4 +17,5 @@ def test_without_a_secret_the_bridge_polls_fast_and_with_one_the_poll_is_a_safet
 def test_a_short_or_development_secret_is_refused(secret, env):
     with pytest.raises(ValidationError, match="WEBHOOK_SECRET"):
         BridgePsc119Settings(webhook_secret=secret, PALAPA_ENV=env, quarantine_key="q" * 32,
-                             DATABASE_URL="postgresql+asyncpg://u:real-password@db/palapa")
+                             DATABASE_URL="postgresql+asyncpg://u:real-password@db/palapa",
+                             OIDC_ISSUER="https://sso.example.go.id/realms/palapa")

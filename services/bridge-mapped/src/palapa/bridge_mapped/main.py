@@ -20,7 +20,7 @@ from palapa.bridgekit.checkpoint import Checkpoint
 from palapa.bridgekit.ingest import Bridge, Quarantine, SourceRecord, Translated
 from palapa.bridgekit.loop import SourceUnavailableError, run_polls
 from palapa.bridgekit.masking import safe_text
-from palapa.bridgekit.replay import replay_router, rewind
+from palapa.bridgekit.replay import admin_routers, bridge_table, rewind
 from palapa.bridgekit.state import LastState, RowStates
 from palapa.contracts.topics import ALL_TOPICS, BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, topic_for
 from palapa.kit.clock import zone
@@ -182,8 +182,8 @@ def create_app(settings: BridgeMappedSettings, *, exporter: SpanExporter | None 
             publishes.append(topic_for(a.mapping.event))
     app = service_app(
         runtime, title="Palapa bridge-mapped", topics=ALL_TOPICS, publishes=publishes, on_start=[start],
-        on_stop=[stop], routers=[replay_router({a.mapping.app_id: replayer(a) for a in apps},
-                                               settings.admin_token_value)],
+        on_stop=[stop], routers=admin_routers(runtime, {a.mapping.app_id: replayer(a) for a in apps}),
+        protection=bridge_table(NAME),
     )
     app.state.mapped = {a.mapping.app_id: a for a in apps}
     return app
