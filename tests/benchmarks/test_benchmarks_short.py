@@ -10,7 +10,7 @@ import pytest_asyncio
 from palapa.devstack import Stack, tail
 from palapa.tools.bench import bridge_lag, incident, latency, pbb, psc, puskesmas, sweep, throughput
 from palapa.tools.bench.search import census_import, search
-from palapa.tools.scratch import scratch_folder, scratch_settings
+from palapa.tools.scratch import scratch_folder, scratch_settings, staff_token
 
 pytestmark = [pytest.mark.integration, pytest.mark.serial]
 
@@ -98,7 +98,8 @@ async def test_search_answers_every_search_with_results_steady_and_flat_out(plat
 
 
 async def test_census_import_reads_every_row_and_a_reimport_inserts_none(platform):
-    (_, first_s, first), (_, second_s, second) = await census_import(platform.running["catalog-svc"].url, rows=20)
+    (_, first_s, first), (_, second_s, second) = await census_import(
+        platform.running["catalog-svc"].url, rows=20, token=await staff_token(platform))
     assert (first["read"], first["inserted"], first["refused"]) == (20, 20, [])
     assert (second["read"], second["inserted"], second["refused"]) == (20, 0, [])
     assert first_s > 0 and second_s > 0

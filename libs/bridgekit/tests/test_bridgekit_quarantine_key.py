@@ -7,7 +7,7 @@ from palapa.bridgekit.ingest import source_key
 from palapa.bridgekit.settings import BridgeSettings
 
 BASE = {"DATABASE_URL": "postgresql://palapa:a-long-db-password-here@db/palapa", "KAFKA_BOOTSTRAP_SERVERS": "k:9092",
-        "app_id": "curhat-ning-ita", "opd": "DISKOMINFO"}
+        "app_id": "curhat-ning-ita", "opd": "DISKOMINFO", "OIDC_ISSUER": "https://sso.example.go.id/realms/palapa"}
 
 
 @pytest.mark.parametrize("key", [None, "palapa-dev-quarantine-key", "secret", "too-short-for-a-key"])
@@ -21,6 +21,11 @@ def test_a_placeholder_or_short_quarantine_key_is_refused_in_production(key):
 
 def test_the_development_default_is_accepted_outside_production():
     assert BridgeSettings(**BASE).quarantine_key.get_secret_value() == "palapa-dev-quarantine-key"
+
+
+def test_the_old_shared_admin_token_is_refused_at_start():
+    with pytest.raises(ValidationError, match="ADMIN_TOKEN is gone"):
+        BridgeSettings(**BASE, admin_token="an-admin-token-0123456789")
 
 
 def test_the_keyed_hash_finds_the_same_row_again_and_differs_per_key_and_app():

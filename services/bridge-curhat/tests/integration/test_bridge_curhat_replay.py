@@ -1,4 +1,4 @@
-"""An operator replays the bridge from a point in time through its protected admin endpoint."""
+"""An operator (SRE) replays the bridge from a point in time through its protected admin endpoint."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -9,24 +9,27 @@ from palapa.curhat_legacy import wib_now
 from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
-TOKEN = "an-admin-token-for-the-test"
 
 
-async def test_rows_changed_since_the_time_are_emitted_again_with_new_ids(legacy, make_bridge, topic_reader):
+async def test_rows_changed_since_the_time_are_emitted_again_with_new_ids(legacy, make_bridge, topic_reader,
+                                                                          identity_provider):
     old = await legacy.insert(tgl_update=wib_now() - timedelta(hours=2))
     recent = await legacy.insert()
-    bridge = await make_bridge(legacy.url, admin_token=TOKEN)
+    bridge = await make_bridge(legacy.url, OIDC_ISSUER=identity_provider.issuer)
     await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 2, what="both complaints")
     first_ids = {r.headers["ce_id"] for r in topic_reader.of(COMPLAINT_INTAKE)}
     http = bridge.svc.http
     since = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
 
     refused = await http.post("/admin/bridges/curhat-ning-ita/replay", json={"since": since})
-    assert (refused.status_code, refused.json()["reason"]) == (401, "bad_admin_token")
+    assert (refused.status_code, refused.json()["reason"]) == (401, "token_missing")
     wrong = await http.post("/admin/bridges/curhat-ning-ita/replay", json={"since": since},
                             headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401
-    auth = {"Authorization": f"Bearer {TOKEN}"}
+    desk = {"Authorization": f"Bearer {await identity_provider.token('desk')}"}
+    not_ops = await http.post("/admin/bridges/curhat-ning-ita/replay", json={"since": since}, headers=desk)
+    assert (not_ops.status_code, not_ops.json()["reason"]) == (403, "role_missing")
+    auth = {"Authorization": f"Bearer {await identity_provider.token('sre')}"}
     unknown = await http.post("/admin/bridges/si-makel/replay", json={"since": since}, headers=auth)
     assert (unknown.status_code, unknown.json()["reason"]) == (404, "unknown_app")
     future = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
@@ -44,11 +47,13 @@ async def test_rows_changed_since_the_time_are_emitted_again_with_new_ids(legacy
     assert again.key == f"CURHAT-{recent}" and again.headers["ce_id"] not in first_ids
     assert again.headers["ce_type"] == "palapa.complaint.submitted.v1"  # its current state, as a resync
     assert old != recent
+    [record] = (await http.get("/audit", params={"object_id": "curhat-ning-ita"}, headers=auth)).json()["items"]
+    assert (record["actor"], record["action"], record["after"]["forgotten_rows"]) == ("sre", "bridge.replay", 1)
 
 
-async def test_replay_is_disabled_without_an_admin_token(legacy, make_bridge):
+async def test_replay_answers_503_with_the_reason_without_an_identity_provider(legacy, make_bridge):
     bridge = await make_bridge(legacy.url)
     answer = await bridge.svc.http.post("/admin/bridges/curhat-ning-ita/replay",
                                         json={"since": "2026-11-26T08:00:00+07:00"},
                                         headers={"Authorization": "Bearer anything"})
-    assert (answer.status_code, answer.json()["reason"]) == (403, "replay_disabled")
+    assert (answer.status_code, answer.json()["reason"]) == (503, "auth_not_configured")

@@ -72,11 +72,11 @@ async def queue(pg_server_url):
 
 
 @pytest.fixture
-async def bridge_mapped(kafka_bootstrap, database_url, queue):
+async def bridge_mapped(kafka_bootstrap, database_url, queue, identity_provider):
     """bridge-mapped on deploy/bridges, its puskesmas source the test's database; yields the running Service."""
     settings = BridgeMappedSettings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url,
                                     KAFKA_PROFILE="tansu", mappings_dir=BRIDGES, heartbeat_seconds=0.5,
-                                    admin_token="a-test-admin-token-0123")
+                                    OIDC_ISSUER=identity_provider.issuer)
     mapped = load_folder(BRIDGES, {"PUSKESMAS_DATABASE_URL": queue.url})
     async with contextlib.AsyncExitStack() as stack:
         yield await stack.enter_async_context(running(create_app(settings, mapped=mapped), name="bridge-mapped"))

@@ -64,7 +64,7 @@ async def test_called_queue_numbers_become_queue_ticket_called_and_a_bad_row_is_
     assert 'palapa_bridge_last_poll_timestamp_seconds{app="puskesmas-antrian"' in metrics
 
 
-async def test_a_replay_sends_the_calls_since_a_time_again(queue, bridge_mapped, topic_reader):
+async def test_a_replay_sends_the_calls_since_a_time_again(queue, bridge_mapped, topic_reader, identity_provider):
     early = await queue.register(no_antrian="B-001", tgl_update=datetime(2026, 1, 5, 7, 0))
     await queue.call(early, tgl_update=datetime(2026, 1, 5, 7, 5), jam_panggil="05/01/2026 07:05:00")
     late = await queue.register(no_antrian="B-002")
@@ -72,7 +72,7 @@ async def test_a_replay_sends_the_calls_since_a_time_again(queue, bridge_mapped,
     await eventually(lambda: len(topic_reader.of(HEALTH_QUEUES)) == 2, what="both calls")
     answer = await bridge_mapped.http.post(
         "/admin/bridges/puskesmas-antrian/replay", json={"since": (datetime.now(UTC) - timedelta(hours=1)).isoformat()},
-        headers={"Authorization": "Bearer a-test-admin-token-0123"})
+        headers={"Authorization": f"Bearer {await identity_provider.token('sre')}"})
     assert answer.status_code == 200 and answer.json()["forgotten_rows"] == 1
     await eventually(lambda: len(topic_reader.of(HEALTH_QUEUES)) == 3, what="the late call again")
     assert topic_reader.of(HEALTH_QUEUES)[-1].key == f"PKM-{late}"

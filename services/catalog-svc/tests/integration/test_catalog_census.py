@@ -93,20 +93,26 @@ async def test_a_file_that_is_no_census_is_a_4xx_with_the_reason(catalog):
     assert wrong == []
 
 
-async def test_the_import_command_posts_the_file_to_a_running_catalog(settings, capsys):
+async def test_the_import_command_posts_the_file_to_a_running_catalog(settings, capsys, identity_provider):
+    token = await identity_provider.person("kominfo.sari", ["catalog-admin"])
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning"))
     task = asyncio.create_task(server.serve())
     try:
         await eventually(lambda: server.started or None, what="catalog-svc listening")
         port = server.servers[0].sockets[0].getsockname()[1]
         code = await asyncio.to_thread(cli.main, ["import", str(SAMPLE), "--url", f"http://127.0.0.1:{port}",
-                                                  "--actor", "kominfo.sari", "--reason", "Sensus 2026"])
+                                                  "--actor", "kominfo.sari", "--reason", "Sensus 2026",
+                                                  "--token", token])
         assert code == 0
         assert "322 aplikasi terbaca (322 baru, 0 diperbarui), 0 baris ditolak" in capsys.readouterr().out
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
             [app] = (await http.get("/apps", params={"q": "Layanan Kesehatan 001"})).json()["items"]
             [entry] = (await http.get(f"/apps/{app['app_id']}/history")).json()["items"]
         assert (entry["actor"], entry["reason"], entry["action"]) == ("kominfo.sari", "Sensus 2026", "registered")
+        # without a token the import is refused with the reason
+        assert await asyncio.to_thread(cli.main, ["import", str(SAMPLE), "--url", f"http://127.0.0.1:{port}"]) == 2
+        err = capsys.readouterr().err
+        assert "Sensus ditolak (401)" in err and "token_missing" in err
     finally:
         server.should_exit = True
         await task

@@ -14,7 +14,8 @@ TOWN = HEADER + """1;SIMPEG;BKPSDM;;Administrasi Pemerintahan;Internal Pemerinta
 """
 
 
-async def test_another_census_reports_its_own_figures_and_they_follow_each_change(catalog):
+async def test_another_census_reports_its_own_figures_and_they_follow_each_change(catalog, sign_in):
+    await sign_in(catalog, "bpkad.rina")
     assert (await catalog.http.post("/census", content=TOWN.encode())).json()["read"] == 6
     r = (await catalog.http.get("/report")).json()
     assert (r["total"], r["by_audience"]) == (6, {"pegawai": 3, "warga": 3})

@@ -17,8 +17,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync"]
 
 
-async def test_the_report_page_shows_surabayas_figures_and_draws_its_charts(settings):
+async def test_the_report_page_shows_surabayas_figures_and_draws_its_charts(settings, sign_in):
     async with running(create_app(settings), port=free_port(), name="catalog-svc") as svc:
+        await sign_in(svc)
         assert (await svc.http.post("/census", content=SAMPLE.read_bytes())).json()["read"] == 322
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

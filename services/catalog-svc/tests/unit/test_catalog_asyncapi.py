@@ -17,7 +17,7 @@ async def test_the_asyncapi_document_lists_what_catalog_svc_consumes_and_publish
                     "palapa.bridges.quarantine.v1": ["RowQuarantined"],
                     # each app's domain traffic keeps its entry live (traffic.py)
                     "palapa.complaints.intake.v1": ["ComplaintSubmitted", "ComplaintStatusChanged", "ComplaintLinked",
-                                                    "ComplaintStatusChangedV2"],
+                                                    "ComplaintStatusChangedV2", "ComplaintMoveSuperseded"],
                     "palapa.emergency.incidents.v1": ["IncidentReported", "AmbulanceDispatched", "PatientHandedOver",
                                                       "IncidentClosed"],
                     "palapa.tax.bills.v1": ["TaxBillIssued", "TaxBillChanged", "TaxBillPaid"],

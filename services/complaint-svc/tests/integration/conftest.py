@@ -44,8 +44,9 @@ class Complaint:
 
 
 @pytest.fixture
-def settings(kafka_bootstrap, database_url) -> ComplaintSettings:
-    return ComplaintSettings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu")
+def settings(kafka_bootstrap, database_url, identity_provider) -> ComplaintSettings:
+    return ComplaintSettings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu",
+                             OIDC_ISSUER=identity_provider.issuer)
 
 
 @pytest.fixture

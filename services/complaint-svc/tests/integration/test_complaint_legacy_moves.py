@@ -18,17 +18,21 @@ from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 
-TOKEN = "staff-token-for-tests-0123456789"
-OPD = {"Authorization": f"Bearer {TOKEN}", "X-Palapa-Role": "opd", "X-Palapa-User": "ani.dpupr"}
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
 APP = "/apps/curhat-ning-ita"
 S = CaseStatus
 
 
 @pytest.fixture
-def settings(kafka_bootstrap, database_url) -> ComplaintSettings:
+def settings(kafka_bootstrap, database_url, identity_provider) -> ComplaintSettings:
     return ComplaintSettings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu",
-                             staff_token=TOKEN, sla_check_seconds=3600)
+                             OIDC_ISSUER=identity_provider.issuer, sla_check_seconds=3600)
+
+
+@pytest.fixture
+async def staff(identity_provider) -> dict:
+    """The desk's Ani, signed in: her account name is what the commands and the timeline record."""
+    return {"Authorization": f"Bearer {await identity_provider.person('ani.dpupr', roles=['complaints-desk'])}"}
 
 
 def submitted(ticket: str, app: str = "curhat-ning-ita") -> Envelope:
@@ -56,11 +60,11 @@ def commands(topic_reader, tickets) -> list:
 
 
 async def test_a_staff_move_goes_to_the_bridge_and_a_superseded_one_is_shown_while_the_app_s_status_wins(
-    service, producer, topic_reader
+    service, producer, topic_reader, staff
 ):
     await producer.send(submitted("CURHAT-501"))
     await case(service, "CURHAT-501")
-    res = await service.http.post("/complaints/CURHAT-501/status", json={"status": "in_progress"}, headers=OPD)
+    res = await service.http.post("/complaints/CURHAT-501/status", json={"status": "in_progress"}, headers=staff)
     assert res.status_code == 200, res.text
     [cmd] = await eventually(lambda: commands(topic_reader, {"CURHAT-501"}), what="SetComplaintStatus")
     assert (cmd.legacy_ref, cmd.status, cmd.seen_status, cmd.seen_legacy_status) == ("501", S.IN_PROGRESS,
@@ -81,7 +85,7 @@ async def test_a_staff_move_goes_to_the_bridge_and_a_superseded_one_is_shown_whi
 
 
 async def test_moves_made_by_the_app_and_moves_on_cases_it_does_not_hold_send_nothing(
-    service, producer, topic_reader
+    service, producer, topic_reader, staff
 ):
     await producer.send(submitted("CURHAT-502"))
     await producer.send(submitted("SIMAKEL-503", app="si-makel"))
@@ -89,12 +93,12 @@ async def test_moves_made_by_the_app_and_moves_on_cases_it_does_not_hold_send_no
     await producer.send(legacy_move("CURHAT-502", S.IN_PROGRESS, "2"))
     await producer.send(legacy_move("CURHAT-502", S.VERIFIED, "1", hours=2))  # set back in the app: a correction
     await case(service, "CURHAT-502", lambda c: c["revision"] == 3)
-    res = await service.http.post("/complaints/SIMAKEL-503/status", json={"status": "in_progress"}, headers=OPD)
+    res = await service.http.post("/complaints/SIMAKEL-503/status", json={"status": "in_progress"}, headers=staff)
     assert res.status_code == 200, res.text
-    res = await service.http.post("/complaints/CURHAT-502/category", json={"category": "PJU"}, headers=OPD)
+    res = await service.http.post("/complaints/CURHAT-502/category", json={"category": "PJU"}, headers=staff)
     assert res.status_code == 200, res.text
     # a staff move last: every command staged before it would be on the (one-partition) topic ahead of it
-    res = await service.http.post("/complaints/CURHAT-502/status", json={"status": "resolved"}, headers=OPD)
+    res = await service.http.post("/complaints/CURHAT-502/status", json={"status": "resolved"}, headers=staff)
     assert res.status_code == 200, res.text
     await eventually(lambda: commands(topic_reader, {"CURHAT-502"}), what="the staff move's command")
     [only] = commands(topic_reader, {"CURHAT-502", "SIMAKEL-503"})

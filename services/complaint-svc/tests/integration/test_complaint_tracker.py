@@ -17,16 +17,25 @@ from palapa.testkit import eventually, running
 
 pytestmark = pytest.mark.integration
 
-TOKEN = "staff-token-for-tests-0123456789"
-DESK = {"Authorization": f"Bearer {TOKEN}", "X-Palapa-Role": "desk", "X-Palapa-User": "budi.pengelola"}
-OPD = {"Authorization": f"Bearer {TOKEN}", "X-Palapa-Role": "opd", "X-Palapa-User": "ani.dpupr"}
+#: the staff's headers, filled with their tokens from the local identity provider (fixture `staff` below)
+DESK: dict[str, str] = {}  # budi.pengelola, the complaints desk
+OPD: dict[str, str] = {}  # ani.dpupr, an officer of DPUPR
+DLH: dict[str, str] = {}  # dewi.dlh, an officer of DLH
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # Friday 08:30 WIB
 
 
 @pytest.fixture
-def settings(kafka_bootstrap, database_url) -> ComplaintSettings:
+def settings(kafka_bootstrap, database_url, identity_provider) -> ComplaintSettings:
     return ComplaintSettings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu",
-                             staff_token=TOKEN, sla_check_seconds=3600)
+                             OIDC_ISSUER=identity_provider.issuer, sla_check_seconds=3600)
+
+
+@pytest.fixture(autouse=True)
+async def staff(identity_provider):
+    for headers, account, role, opd in ((DESK, "budi.pengelola", "complaints-desk", "DISKOMINFO"),
+                                        (OPD, "ani.dpupr", "opd-officer", "DPUPR"),
+                                        (DLH, "dewi.dlh", "opd-officer", "DLH")):
+        headers["Authorization"] = f"Bearer {await identity_provider.person(account, [role], [opd])}"
 
 
 def portal(ticket, category="Jalan Rusak", at=T0, **kw) -> Envelope:
@@ -53,7 +62,8 @@ async def test_staff_move_a_case_through_the_lifecycle_and_an_illegal_move_is_re
     await producer.send(portal("PORTAL-1"))
     await case_at(service, "PORTAL-1", 1)
     http = service.http
-    assert (await http.post("/complaints/PORTAL-1/status", json={"status": "verified"})).status_code == 403
+    refused = await http.post("/complaints/PORTAL-1/status", json={"status": "verified"})
+    assert (refused.status_code, refused.json()["reason"]) == (401, "token_missing")
     for body in ({"status": "verified"}, {"status": "dispositioned", "opd": "dpupr"}, {"status": "in_progress"},
                  {"status": "resolved", "note": "Jalan sudah ditambal"}):
         res = await http.post("/complaints/PORTAL-1/status", json=body, headers=OPD)
@@ -102,12 +112,12 @@ async def test_the_city_edits_routing_with_history_and_a_new_category_reroutes_t
     http = service.http
     rule = {"category": "Lampu Jalan", "kelurahan": "Gedongan", "opd": "UPT-PJU", "follow_up_days": 2,
             "why": "PJU Gedongan ditangani UPT sejak 2026"}
-    assert (await http.put("/routes", json=rule)).status_code == 403
+    assert (await http.put("/routes", json=rule)).status_code == 401
     res = await http.put("/routes", json=rule, headers=DESK)
     assert res.status_code == 200 and res.json()["opd_before"] is None
     await producer.send(portal("PORTAL-2", category="Sampah", kelurahan="Gedongan"))
     assert (await case_at(service, "PORTAL-2", 1))["opd"] == "DLH"
-    res = await http.post("/complaints/PORTAL-2/category", json={"category": "Lampu Jalan"}, headers=OPD)
+    res = await http.post("/complaints/PORTAL-2/category", json={"category": "Lampu Jalan"}, headers=DLH)
     assert res.status_code == 200
     case = res.json()
     assert (case["opd"], case["category"], case["status"]) == ("UPT-PJU", "Lampu Jalan", "received")
@@ -215,7 +225,7 @@ async def test_warnings_and_breaches_are_emitted_once_each_across_a_restart(sett
 
 async def test_a_city_closure_set_through_the_api_moves_the_deadlines_of_new_cases(service, producer):
     http = service.http
-    assert (await http.put("/closures/2026-11-23", json={"reason": "Hari jadi kota"})).status_code == 403
+    assert (await http.put("/closures/2026-11-23", json={"reason": "Hari jadi kota"})).status_code == 401
     res = await http.put("/closures/2026-11-23", json={"reason": "Hari jadi kota"}, headers=DESK)
     assert res.status_code == 200
     assert (await http.get("/closures")).json()["items"][0]["by"] == "budi.pengelola"

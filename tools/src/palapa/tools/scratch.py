@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from palapa.devstack import CURHAT_FLOW, DevstackSettings, Stack
+from palapa.testkit.identity import Identity
 
 
 def scratch_folder(prefix: str) -> Path:
@@ -43,3 +44,9 @@ async def bench_stack(prefix: str = "palapa-bench-", only: tuple[str, ...] = CUR
     finally:
         stack.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+async def staff_token(stack: Stack, who: str = "catalog") -> str:
+    """A seeded staff member's token from the stack's own identity provider (palapa.localstack.STAFF keys): the
+    benchmarks that write through a protected route sign in like anyone else."""
+    return await Identity(stack.issuer).token(who)

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from palapa.localstack import STAFF_CLIENT
+
 from .services import SERVICES, ServiceSpec
 
 if TYPE_CHECKING:
@@ -26,6 +28,8 @@ def service_env(stack: Stack, spec: ServiceSpec, port: int | None) -> dict[str, 
         DATABASE_URL=stack.database_url,
         LOG_LEVEL=settings.log_level,
         PYTHONUNBUFFERED="1",
+        OIDC_ISSUER=stack.issuer,  # staff tokens are checked against the stack's own provider
+        OIDC_AUDIENCE=STAFF_CLIENT,
     )
     if settings.otel_exporter_otlp_endpoint:
         env["OTEL_EXPORTER_OTLP_ENDPOINT"] = settings.otel_exporter_otlp_endpoint

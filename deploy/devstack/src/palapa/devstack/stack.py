@@ -16,7 +16,17 @@ import httpx
 
 from palapa.kit.db import async_url
 from palapa.kit.topics import ensure_topics
-from palapa.localstack import LocalPostgres, LocalTansu, ensure_database, free_port, terminate
+from palapa.localstack import (
+    STAFF,
+    STAFF_CLIENT,
+    IdentityProviderStartError,
+    LocalIdentityProvider,
+    LocalPostgres,
+    LocalTansu,
+    ensure_database,
+    free_port,
+    terminate,
+)
 
 from .environment import service_env
 from .services import SERVICES, ServiceSpec
@@ -26,6 +36,7 @@ Progress = Callable[[str], None]
 PLATFORM_DB = "palapa"
 LEGACY_DB = "curhat_legacy"
 PBB_DB = "pbb_legacy"
+IDP_PORT = 9400  # the local identity provider's port under `./palapa up` (free ports otherwise)
 
 
 class StackError(RuntimeError):
@@ -63,7 +74,9 @@ class Stack:
     legacy_database_url: str = ""
     app_databases: dict[str, str] = field(default_factory=dict)  # other legacy apps' databases (ServiceSpec.databases)
     pbb_database_url: str = ""
+    issuer: str = ""  # the local OpenID Connect provider every service validates staff tokens against
     running: dict[str, Running] = field(default_factory=dict)
+    _idp: LocalIdentityProvider | None = None
     _tansu: LocalTansu | None = None
     _postgres: LocalPostgres | None = None
     _broker_restarts: list[float] = field(default_factory=list)
@@ -74,6 +87,7 @@ class Stack:
 
     async def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
+        self._start_identity_provider()
         self._start_broker()
         await self._start_database()
         self.progress("topics: creating the registry's topics")
@@ -91,6 +105,16 @@ class Stack:
             self._spawn(spec)
         for run in list(self.running.values()):
             await self._wait_ready(run)
+
+    def _start_identity_provider(self) -> None:
+        """oidc-provider-mock with the seeded staff (palapa.localstack.STAFF); its issuer goes to every service."""
+        self.progress("sign-in: starting the local OpenID Connect provider (seeded staff)")
+        self._idp = LocalIdentityProvider(IDP_PORT if self.fixed_ports else None, log_path=self.logs / "oidc.log")
+        try:
+            self.issuer = self._idp.start()
+        except IdentityProviderStartError as exc:
+            raise StackError(f"the local identity provider did not start: {exc}; log: {self._idp.log_path}") from exc
+        self.progress(f"sign-in: OpenID Connect provider on {self.issuer}")
 
     def _start_broker(self) -> None:
         if self.settings.kafka_bootstrap_servers:
@@ -242,6 +266,9 @@ class Stack:
         if self._postgres:
             self.progress("database: stopping")
             self._postgres.stop()
+        if self._idp:
+            self.progress("sign-in: stopping")
+            self._idp.stop()
 
     def endpoints(self) -> list[tuple[str, str]]:
         rows = [("broker (Kafka protocol)", self.kafka), ("PostgreSQL", _hide(self.database_url)),
@@ -255,6 +282,9 @@ class Stack:
             rows.append(("citizen page", self.running["notify-svc"].url + "/"))
         if self.settings.otel_exporter_otlp_endpoint:
             rows.append(("traces (OTLP)", self.settings.otel_exporter_otlp_endpoint))
+        if self.issuer:
+            rows.append(("sign-in (OpenID Connect)", f"{self.issuer} (client {STAFF_CLIENT}; docs/access.md)"))
+            rows.append(("seeded staff", ", ".join(f"{key}={user['sub']}" for key, user in STAFF.items())))
         rows.append(("logs", str(self.logs)))
         return rows
 

@@ -13,22 +13,29 @@ one event per row, e.g. a ComplaintSubmitted with today's status, not its past s
 
 Another instance of the same bridge sees the position moved in the checkpoint at its next ingest (CheckpointMovedError),
 reloads the position and reads on from T.
+
+Over HTTP a replay is an operator's (the SRE role: `Permission.OPS`, bridge_table's rule), and it is on the audit
+log in the rewind's own transaction: who, which app, since when, how many rows.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import delete
 
+from palapa.kit.audit.api import AUDIT_RULE, audit_router
+from palapa.kit.auth import Needs, Permission, Principal, ProtectionTable, Staff
+from palapa.kit.auth.protection import Rule
 from palapa.kit.http import refusal
+from palapa.kit.runtime import Runtime
 
 from .checkpoint import Position
 from .ingest import Bridge
@@ -51,11 +58,16 @@ async def rewind(bridge: Bridge, position: Position, since_source_time: datetime
     """
     t = bridge.states.tables.row_state
     now = datetime.now(UTC)
-    async with bridge.runtime.sessions() as s, s.begin():
+    async with bridge.runtime.transaction() as tx:
+        s = tx.session
         await bridge.checkpoint.load(s, for_update=True)  # the lock: a concurrent ingest waits, then sees the move
         forget = delete(t).where(*bridge.states.scope(), t.c.legacy_updated_at >= since_source_time)
         forgotten = (await s.execute(forget)).rowcount
         await bridge.checkpoint.save(s, position, now)
+        if (who := ASKED_BY.get()) is not None:
+            tx.audit(who, "bridge.replay", ("bridge", bridge.app_id), after={
+                "since_source_time": since_source_time.isoformat(), "position": str(position),
+                "forgotten_rows": forgotten})
     # a poll in flight read from the old position: its ingest compares that with the stored one and is redone
     bridge.position = position
     log.warning("%s rewound to %s: %d rows will be emitted again", bridge.app_id, position, forgotten)
@@ -75,31 +87,42 @@ class ReplayAnswer(BaseModel):
 
 #: app id → (since, aware) → Rewound
 Replayer = Callable[[datetime], Awaitable[Rewound]]
+#: who asked for the replay being served: `rewind` audits it in its own transaction. A context variable rather than
+#: a parameter so that every bridge's replayer (a closure over its own position type) stays `since -> Rewound`.
+ASKED_BY: ContextVar[Principal | None] = ContextVar("palapa_replay_asked_by", default=None)
+REPLAY_PATH = "/admin/bridges/{app_id}/replay"
 
 
-def replay_router(replayers: Mapping[str, Replayer], token: Callable[[], str | None]) -> APIRouter:
-    """POST /admin/bridges/{app_id}/replay with `Authorization: Bearer <token>`; no token configured = disabled."""
+def bridge_table(name: str, routers: Iterable[APIRouter] = ()) -> ProtectionTable:
+    """A bridge's protection table: the replay is the SRE's, the audit log the readers'; a router may carry its own
+    rules in `router.rules` (the webhook's: public, authenticated by its HMAC signature)."""
+    own: list[Rule] = [rule for router in routers for rule in getattr(router, "rules", ())]
+    return ProtectionTable(name, [Needs("POST", REPLAY_PATH, Permission.OPS), AUDIT_RULE, *own])
+
+
+def admin_routers(runtime: Runtime, replayers: Mapping[str, Replayer]) -> list[APIRouter]:
+    """The replay route (when the bridge can replay) and GET /audit."""
+    return ([replay_router(replayers)] if replayers else []) + [audit_router(runtime)]
+
+
+def replay_router(replayers: Mapping[str, Replayer]) -> APIRouter:
+    """POST /admin/bridges/{app_id}/replay by an SRE's token (bridge_table); audited with the rewind."""
     router = APIRouter(tags=["admin"])
 
-    @router.post("/admin/bridges/{app_id}/replay", response_model=ReplayAnswer)
-    async def replay(app_id: str, body: ReplayRequest,
-                     authorization: str | None = Header(None)) -> ReplayAnswer | JSONResponse:
+    @router.post(REPLAY_PATH, response_model=ReplayAnswer)
+    async def replay(app_id: str, body: ReplayRequest, who: Staff) -> ReplayAnswer | JSONResponse:
         """Re-read the app's rows changed since `since` and emit their events again (new event ids)."""
-        expected = token()
-        if not expected:
-            return refusal(403, "replay_disabled", "Replay tidak aktif: token admin belum diatur")
-        given = (authorization or "").removeprefix("Bearer ").strip()
-        if not secrets.compare_digest(given.encode(), expected.encode()):
-            answer = refusal(401, "bad_admin_token", "Token admin salah atau tidak ada")
-            answer.headers["WWW-Authenticate"] = "Bearer"
-            return answer
         replayer = replayers.get(app_id)
         if replayer is None:
             return refusal(404, "unknown_app", "Aplikasi tidak dikenal oleh bridge ini")
         if body.since > datetime.now(UTC):
             return refusal(422, "since_in_future", "Waktu mulai replay tidak boleh di masa depan")
-        done = await replayer(body.since)
-        log.warning("replay of %s since %s requested through the admin endpoint", app_id, body.since.isoformat())
+        asked = ASKED_BY.set(who)
+        try:
+            done = await replayer(body.since)
+        finally:
+            ASKED_BY.reset(asked)
+        log.warning("replay of %s since %s requested by %s", app_id, body.since.isoformat(), who.subject)
         return ReplayAnswer(app_id=app_id, since=body.since, forgotten_rows=done.forgotten, position=str(done.position))
 
     return router

@@ -31,7 +31,7 @@ from . import heartbeat, sqlpoll
 from .ingest import Bridge
 from .loop import run_polls
 from .protocol import as_local, as_utc
-from .replay import Rewound, replay_router, rewind
+from .replay import Rewound, admin_routers, bridge_table, rewind
 from .settings import BridgeSettings
 from .sweep import OnDeleted, Sweep, SweepSource, run_sweeps
 
@@ -156,12 +156,11 @@ def bridge_app(name: str, settings: BridgeSettings, metadata: MetaData, publishe
         for close in declared.close:
             await close()
 
-    routers = list(declared.routers)
     replayers = {f.bridge.app_id: f.replay for f in declared.feeds if f.replay is not None}
-    if replayers:
-        routers.append(replay_router(replayers, settings.admin_token_value))
+    routers = [*declared.routers, *admin_routers(runtime, replayers)]
     app = service_app(runtime, title=f"Palapa {name}", topics=ALL_TOPICS, publishes=tuple(publishes),
-                      routers=routers, on_start=[start], on_stop=[stop])
+                      routers=routers, on_start=[start], on_stop=[stop],
+                      protection=bridge_table(name, declared.routers))
     for key, value in declared.state.items():
         setattr(app.state, key, value)
     app.state.feeds = {f.bridge.app_id: f for f in declared.feeds}

@@ -21,18 +21,16 @@ class BridgeSettings(ServiceSettings):
     sweep_seconds: float = Field(900.0, ge=0)
     app_id: str = Field(min_length=1)
     opd: str = Field(min_length=1)
-    # the bearer token of POST /admin/bridges/{app_id}/replay; unset = replay disabled
+    # the old shared replay token, read only to refuse it: a replay needs an SRE's own token now (docs/access.md)
     admin_token: SecretStr | None = None
     # keys the hash (HMAC) by which a quarantined row is found again; the development default is refused in production
     quarantine_key: SecretStr = SecretStr(DEV_QUARANTINE_KEY)
 
     @model_validator(mode="after")
-    def _real_admin_token_in_production(self):
-        token = self.admin_token.get_secret_value() if self.admin_token else None
-        if self.environment == "production" and token is not None and (len(token) < 16
-                                                                      or token in PLACEHOLDER_SECRETS):
-            raise ValueError("the admin token must be at least 16 characters and no placeholder "
-                             "when PALAPA_ENV=production")
+    def _no_shared_admin_token(self):
+        if self.admin_token is not None:
+            raise ValueError("the bridge's ADMIN_TOKEN is gone: a replay is asked with an SRE's token from the "
+                             "identity provider (OIDC_ISSUER); see docs/access.md")
         return self
 
     @model_validator(mode="after")
@@ -43,6 +41,3 @@ class BridgeSettings(ServiceSettings):
             raise ValueError("the quarantine key must be at least 32 characters and no placeholder "
                              "when PALAPA_ENV=production")
         return self
-
-    def admin_token_value(self) -> str | None:
-        return self.admin_token.get_secret_value() if self.admin_token else None

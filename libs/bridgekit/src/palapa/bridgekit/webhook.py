@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from palapa.kit.auth import Public
 from palapa.kit.http import refusal
 
 from .ingest import Bridge, CheckpointMovedError, Ingested, SourceRecord
@@ -117,6 +118,9 @@ def webhook_router(path: str, bridge: Bridge, config: WebhookConfig, parse: Pars
                    clock: Callable[[], float] = time.time) -> APIRouter:
     """A router with POST `path`: verify, parse, ingest; answers as the module docstring says."""
     router = APIRouter()
+    # its protection rule travels with it (runner.bridge_table reads `rules`): no staff token, the signature is the key
+    router.rules = (Public("POST", path, why="the legacy app's webhook: authenticated by its HMAC-SHA256 signature "
+                                             "and timestamp (bridgekit/webhook.py), not by a staff token"),)
     logged: dict[str, float] = {}  # reason → when last logged: a flood of forged requests is not a flood of lines
 
     @router.post(path, summary="Webhook of the legacy app (HMAC-SHA256 signed)")

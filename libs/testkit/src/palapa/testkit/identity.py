@@ -43,6 +43,14 @@ class Identity:
         """A token of an OPD API client (its service account, through the code flow: see the module doc)."""
         return await self.token(client)
 
+    async def person(self, account: str, roles: tuple[str, ...] | list[str] = (),
+                     opds: tuple[str, ...] | list[str] = ()) -> str:
+        """A token of a person seeded now under `account` (subject and username) with these realm roles and OPD
+        groups, in Keycloak's claim shapes: for tests whose records name a particular account."""
+        await self.set_user(account, {"sub": account, "preferred_username": account,
+                                      "realm_access": {"roles": list(roles)}, "groups": [f"/opd/{o}" for o in opds]})
+        return await self.token(account)
+
     async def set_user(self, sub: str, claims: dict) -> None:
         """Seed or replace a user's claims at run time (the provider's `PUT /users/<sub>`)."""
         async with httpx.AsyncClient() as http:

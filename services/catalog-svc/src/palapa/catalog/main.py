@@ -9,11 +9,12 @@ from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from palapa.contracts.topics import ALL_TOPICS, CATALOG_APPS
+from palapa.kit.audit.api import audit_router
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
-from . import tables
+from . import access, tables
 from .census.api import census_router
 from .directory.api import directory_page_router, directory_router, load_directory
 from .liveness import dormancy, handlers
@@ -57,9 +58,9 @@ def create_app(settings: CatalogSettings, *, exporter: SpanExporter | None = Non
         runtime, title="Palapa catalog-svc",
         routers=[detail_router(runtime, settings), registry_router(runtime, settings), apps_router(runtime, settings),
                  census_router(runtime), report_router(runtime), directory_router(runtime, settings),
-                 directory_page_router(settings)],
+                 directory_page_router(settings), audit_router(runtime)],
         topics=ALL_TOPICS, publishes=[CATALOG_APPS], on_start=[load_seed, load_services, start_checking],
-        on_stop=[stop_checks],
+        on_stop=[stop_checks], protection=access.TABLE,
     )
 
 

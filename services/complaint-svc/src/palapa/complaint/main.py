@@ -8,11 +8,13 @@ from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from palapa.contracts.topics import ALL_TOPICS, COMPLAINT_SLA, COMPLAINT_UPDATES, CURHAT_COMMANDS
+from palapa.kit.audit.api import audit_router
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
 from . import handlers, tables
+from .cases.access import TABLE
 from .cases.api import complaints_router
 from .open311.api import open311_router
 from .portal.api import portal_router
@@ -46,12 +48,14 @@ def create_app(settings: ComplaintSettings, *, exporter: SpanExporter | None = N
         topics=ALL_TOPICS,
         publishes=(COMPLAINT_UPDATES, COMPLAINT_SLA, CURHAT_COMMANDS),
         routers=[
-            complaints_router(runtime, policies, settings.staff_token),
-            admin_router(runtime, settings.staff_token),
+            complaints_router(runtime, policies),
+            admin_router(runtime),
             stats_router(runtime),
             open311_router(runtime),
             portal_router(runtime, settings.track_url),
+            audit_router(runtime),
         ],
+        protection=TABLE,
         on_start=[start_checker],
         on_stop=[stop_checker],
     )

@@ -24,8 +24,8 @@ class ComplaintSettings(ServiceSettings):
     forward_working_days: int = Field(3, ge=1, le=60)
     # How often the deadline checker looks for warnings and breaches due (seconds).
     sla_check_seconds: float = Field(30.0, gt=0, le=3600)
-    # Staff (OPD officers, the complaint desk) present this bearer token through the gateway; empty: no staff API.
-    staff_token: str | None = Field(None, min_length=16)
+    # The old shared staff token, read only to refuse it: staff sign in at OIDC_ISSUER now (docs/access.md).
+    staff_token: str | None = None
     # The city's own closures on top of national holidays and cuti bersama: COMPLAINT_CLOSURES=2026-06-10,2026-06-11
     closures: Annotated[tuple[date, ...], NoDecode] = ()
     # The citizen page where a ticket is followed live (notify-svc), for the link the form gives back.
@@ -48,6 +48,13 @@ class ComplaintSettings(ServiceSettings):
     @classmethod
     def _closures_from_a_list(cls, value):
         return parse_closures(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _no_shared_staff_token(self):
+        if self.staff_token is not None:
+            raise ValueError("COMPLAINT_STAFF_TOKEN is gone: staff sign in at the identity provider (OIDC_ISSUER) and "
+                             "send their own token; see docs/access.md")
+        return self
 
     @model_validator(mode="after")
     def _no_calendar_days(self):

@@ -11,7 +11,7 @@ from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
-from . import handlers, tables
+from . import access, handlers, tables
 from .api import page_router, tickets_router
 from .directory_link import directory_link_router
 from .hub import Hub
@@ -35,6 +35,7 @@ def create_app(settings: NotifySettings, *, exporter: SpanExporter | None = None
         routers=[tickets_router(runtime, hub, settings), page_router(), directory_link_router(settings)],
         topics=ALL_TOPICS,
         on_stop=[close_streams],
+        protection=access.TABLE,
     )
     app.state.hub = hub
     if settings.cors_origins:

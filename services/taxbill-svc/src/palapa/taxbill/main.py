@@ -10,7 +10,7 @@ from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
-from . import handlers, tables
+from . import access, handlers, tables
 from .api import tax_bills_router
 from .settings import TaxBillSettings
 
@@ -21,7 +21,8 @@ def create_app(settings: TaxBillSettings, *, exporter: SpanExporter | None = Non
     """The taxbill-svc app: consumes palapa.tax.bills.v1, serves GET /tax-bills/{nop}."""
     runtime = Runtime(settings, SERVICE, tables.metadata, exporter=exporter)
     handlers.register(runtime)
-    return service_app(runtime, title="Palapa taxbill-svc", routers=[tax_bills_router(runtime)], topics=ALL_TOPICS)
+    return service_app(runtime, title="Palapa taxbill-svc", routers=[tax_bills_router(runtime)], topics=ALL_TOPICS,
+                       protection=access.TABLE)
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
-from . import handlers, tables
+from . import access, handlers, tables
 from .api import tickets_router
 from .settings import TrackingSettings
 
@@ -23,7 +23,7 @@ def create_app(settings: TrackingSettings, *, exporter: SpanExporter | None = No
     handlers.register(runtime)
     return service_app(
         runtime, title="Palapa tracking-svc", routers=[tickets_router(runtime)], topics=ALL_TOPICS,
-        publishes=(TICKET_UPDATES,),
+        publishes=(TICKET_UPDATES,), protection=access.TABLE,
     )
 
 

@@ -23,7 +23,7 @@ from urllib.parse import quote
 import httpx
 
 from palapa.devstack import Stack, tail
-from palapa.tools.scratch import bench_stack
+from palapa.tools.scratch import bench_stack, staff_token
 
 from .catalog_data import QUERIES, census_csv, services_csv
 
@@ -165,7 +165,8 @@ class Searches:
 async def search(stack: Stack, services: int, rate: float, seconds: float, clients: int) -> Searches:
     """Import `services` generated services into the stack's catalog-svc, then search at `rate` and flat out."""
     url = stack.running["catalog-svc"].url
-    async with httpx.AsyncClient(base_url=url, timeout=600) as http:
+    admin = {"Authorization": f"Bearer {await staff_token(stack)}"}  # the import is a catalog admin's write
+    async with httpx.AsyncClient(base_url=url, timeout=600, headers=admin) as http:
         body = services_csv(services)
         began = time.perf_counter()
         res = (await http.post("/directory/services", content=body)).json()
@@ -191,11 +192,11 @@ async def run_search(args: argparse.Namespace) -> None:
         print("\n".join(found.lines()))
 
 
-async def census_import(url: str, rows: int) -> list[tuple[str, float, dict]]:
-    """POST a generated census of `rows` apps twice, printing each pass's figures: (import | re-import, seconds,
-    catalog-svc's answer) of each."""
+async def census_import(url: str, rows: int, token: str) -> list[tuple[str, float, dict]]:
+    """POST a generated census of `rows` apps twice as the catalog admin whose `token` is given, printing each
+    pass's figures: (import | re-import, seconds, catalog-svc's answer) of each."""
     passes = []
-    async with httpx.AsyncClient(base_url=url, timeout=600) as http:
+    async with httpx.AsyncClient(base_url=url, timeout=600, headers={"Authorization": f"Bearer {token}"}) as http:
         body = census_csv(rows)
         for label in ("import", "re-import"):
             began = time.perf_counter()
@@ -211,7 +212,7 @@ async def census_import(url: str, rows: int) -> list[tuple[str, float, dict]]:
 
 async def run_census(args: argparse.Namespace) -> None:
     async with catalog_alone("palapa-bench-census-") as stack:
-        await census_import(stack.running["catalog-svc"].url, args.rows)
+        await census_import(stack.running["catalog-svc"].url, args.rows, await staff_token(stack))
 
 
 def main_search(argv: list[str]) -> None:

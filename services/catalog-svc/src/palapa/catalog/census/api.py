@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
+from palapa.kit.auth import Staff
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
+from ..access import actor_for
 from ..registry import store as registry_store
 from ..registry.changes import RegistryError, check_who
 from ..registry.importing import census_changes
@@ -41,13 +43,15 @@ def census_router(runtime: Runtime) -> APIRouter:
 
     @router.post("/census", response_model=CensusImported,
                  responses={413: {"description": "too_large"}, 422: {"description": "unreadable_census"}})
-    async def import_census(request: Request, actor: str = "impor-sensus", reason: str = "Impor sensus aplikasi"):
+    async def import_census(request: Request, who: Staff, actor: str | None = None,
+                            reason: str = "Impor sensus aplikasi"):
         """Import a census CSV or XLSX (the request body): upsert every readable row, answer every refused one.
 
-        Every app new or changed gets a history row (actor, reason) and an AppRegistered / AppChanged event.
+        Every app new or changed gets a history row (the signed-in account, reason) and an AppRegistered /
+        AppChanged event; the import is one record of the audit log.
         """
         try:
-            actor, reason = check_who(actor, reason)
+            actor, reason = check_who(actor_for(who, actor), reason)
         except RegistryError as exc:
             return refusal(exc.status, exc.reason, exc.detail)
         data = bytearray()
@@ -65,6 +69,9 @@ def census_router(runtime: Runtime) -> APIRouter:
             changes = census_changes(known, found.apps, actor, reason, datetime.now(UTC))
             events = await registry_store.save(tx.session, changes)
             tx.publish(*events)
+            tx.audit(who, "catalog.census.import", ("census", found.format), why=reason, after={
+                "read": len(found.apps), "refused": len(found.refused),
+                "changed": sorted({e.subject for e in events if e.subject})})
         return CensusImported(
             read=len(found.apps), inserted=len(found.apps) - len(known), updated=len(known), changed=len(events),
             encoding=found.encoding,

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel
 
+from palapa.kit.auth import Staff
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
@@ -144,7 +145,7 @@ def directory_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
 
     @router.post("/directory/services", response_model=Imported,
                  responses={413: {"description": "too_large"}, 422: {"description": "unreadable_file"}})
-    async def import_services(request: Request):
+    async def import_services(request: Request, who: Staff):
         """Import a directory CSV (the request body): upsert every readable service, answer every refused line."""
         data = await _body(request)
         if data is None:
@@ -153,17 +154,21 @@ def directory_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
             found = domain.parse(data)
         except domain.DirectoryFileError as exc:
             return refusal(422, "unreadable_file", str(exc))
-        async with runtime.sessions() as session, session.begin():
-            inserted, updated = await store.upsert_services(session, found.services)
+        async with runtime.transaction() as tx:
+            inserted, updated = await store.upsert_services(tx.session, found.services)
+            tx.audit(who, "directory.services.import", ("directory", "services"), after={
+                "read": len(found.services), "inserted": inserted, "updated": updated,
+                "services": sorted(s.service_id for s in found.services)[:500]})
         typos.forget()
         return Imported(read=len(found.services), inserted=inserted, updated=updated,
                         refused=[{"line": line, "reason": reason} for line, reason in found.refused])
 
     @router.delete("/directory/services/{service_id}", status_code=204, responses={404: {"description": "unknown"}})
-    async def delete_service(service_id: str):
-        async with runtime.sessions() as session, session.begin():
-            if not await store.delete_service(session, service_id[:64]):
+    async def delete_service(service_id: str, who: Staff):
+        async with runtime.transaction() as tx:
+            if not await store.delete_service(tx.session, service_id[:64]):
                 return refusal(404, "unknown_service", f"Layanan {service_id[:64]} tidak ada di direktori")
+            tx.audit(who, "directory.service.delete", ("directory_service", service_id[:64]))
         return None
 
     @router.get("/directory/synonyms", response_model=list[SynonymGroupRead])
@@ -175,23 +180,27 @@ def directory_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
 
     @router.put("/directory/synonyms/{group_id}", response_model=SynonymGroupRead,
                 responses={422: {"description": "invalid_synonyms"}})
-    async def put_synonyms(group_id: str, body: SynonymGroupBody):
+    async def put_synonyms(group_id: str, body: SynonymGroupBody, who: Staff):
         """Create or replace a synonym group (e.g. ["KTP", "kartu tanda penduduk", "KTP-el"])."""
         try:
             group = synonyms.SynonymGroup.of(group_id, body.terms)
         except synonyms.InvalidSynonymsError as exc:
             return refusal(422, "invalid_synonyms", str(exc))
-        async with runtime.sessions() as session, session.begin():
-            await store.put_synonyms(session, [group])
+        async with runtime.transaction() as tx:
+            before = {g.group_id: list(g.terms) for g in await store.all_synonyms(tx.session)}.get(group.group_id)
+            await store.put_synonyms(tx.session, [group])
+            tx.audit(who, "directory.synonyms.put", ("synonym_group", group.group_id), before=before,
+                     after=list(group.terms))
         cache.forget()
         typos.forget()
         return SynonymGroupRead(group_id=group.group_id, terms=list(group.terms))
 
     @router.delete("/directory/synonyms/{group_id}", status_code=204, responses={404: {"description": "unknown"}})
-    async def delete_synonyms(group_id: str):
-        async with runtime.sessions() as session, session.begin():
-            if not await store.delete_synonyms(session, group_id[:64]):
+    async def delete_synonyms(group_id: str, who: Staff):
+        async with runtime.transaction() as tx:
+            if not await store.delete_synonyms(tx.session, group_id[:64]):
                 return refusal(404, "unknown_synonyms", f"Grup sinonim {group_id[:64]} tidak ada")
+            tx.audit(who, "directory.synonyms.delete", ("synonym_group", group_id[:64]))
         cache.forget()
         return None
 

@@ -9,15 +9,19 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
+from palapa.kit.auth import Principal, Staff
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
+from ..access import actor_for
 from ..liveness import store as liveness_store
 from ..settings import CatalogSettings
 from . import changes, domain, store
 from .changes import Change, RegistryError
 
 MAX_BODY = 64 * 1024
+#: the history's reason of an edit sent without one (the audit log then has no `why`: none was given)
+NO_REASON = "Tanpa alasan tertulis"
 
 
 class FieldChangeRead(BaseModel):
@@ -68,8 +72,8 @@ def registry_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
     threshold = timedelta(days=settings.dormant_after_days)
     beat = settings.default_heartbeat_seconds
 
-    async def change(app_id: str, make) -> dict | Any:
-        """Lock the entry, build the change with `make(app) -> Change`, save it and publish its event."""
+    async def change(app_id: str, make, who: Principal, action: str, why: str | None) -> dict | Any:
+        """Lock the entry, build the change with `make(app) -> Change`, save it, publish its event, audit it."""
         async with runtime.transaction() as tx:
             known = await store.lock_apps(tx.session, [app_id])
             if app_id not in known:
@@ -77,16 +81,21 @@ def registry_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
             c = await make(tx.session, known[app_id])
             events = await store.save(tx.session, [c])
             tx.publish(*events)
+            tx.audit(who, action, ("app", app_id), before={k: b for k, (b, _a) in c.fields.items()},
+                     after={k: a for k, (_b, a) in c.fields.items()}, why=why)
         return {"app_id": app_id, "revision": events[0].data.revision if events else None,
                 "changes": {k: {"before": b, "after": a} for k, (b, a) in c.fields.items()}}
 
     @router.patch("/apps/{app_id}", responses={404: {"description": "unknown_app"}, 422: {"description": "invalid"}})
-    async def edit_app(app_id: str, request: Request):
-        """Change fields of an entry: `{"actor", "reason", "changes": {field: value}}`; kept in the history."""
+    async def edit_app(app_id: str, request: Request, who: Staff):
+        """Change fields of an entry: `{"changes": {field: value}, "reason"}` (`actor`, if sent, must be the
+        signed-in account); kept in the history and the audit log."""
         try:
             _check_id(app_id)
             body = await _body(request)
-            actor, reason = changes.check_who(body.get("actor"), body.get("reason"))
+            given = body.get("reason")
+            actor, reason = changes.check_who(actor_for(who, body.get("actor")),
+                                              NO_REASON if given is None else given)
             patch = body.get("changes")
             if not isinstance(patch, dict):
                 raise RegistryError("invalid_changes", "changes harus objek {kolom: nilai}")
@@ -101,17 +110,17 @@ def registry_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
                     await liveness_store.rewatch(session, app_id, c.at)
                 return c
 
-            return await change(app_id, make)
+            return await change(app_id, make, who, "catalog.app.change", None if given is None else reason)
         except RegistryError as exc:
             return _refused(exc)
 
     @router.post("/apps/{app_id}/retire", responses={404: {"description": "unknown_app"}, 409: {"description": "no"}})
-    async def retire_app(app_id: str, request: Request):
-        """A person confirms an app is retired: `{"actor", "reason"}`. Refused while its bridge is alive."""
+    async def retire_app(app_id: str, request: Request, who: Staff):
+        """A person confirms an app is retired: `{"reason"}` (required). Refused while its bridge is alive."""
         try:
             _check_id(app_id)
             body = await _body(request)
-            actor, reason = changes.check_who(body.get("actor"), body.get("reason"))
+            actor, reason = changes.check_who(actor_for(who, body.get("actor")), body.get("reason"))
 
             async def make(session, app):
                 pair = await store.one_app(session, app_id)
@@ -125,7 +134,7 @@ def registry_router(runtime: Runtime, settings: CatalogSettings) -> APIRouter:
                                                      f"{activity['last_event_at']:%Y-%m-%d %H:%M} UTC)", status=409)
                 return Change(app, changes.retire(app), "retired", actor, reason, now)
 
-            return await change(app_id, make)
+            return await change(app_id, make, who, "catalog.app.retire", reason)
         except RegistryError as exc:
             return _refused(exc)
 

@@ -1,29 +1,95 @@
-"""Who is asking: the public unless the gateway vouches for staff with the shared token (pure parsing)."""
+"""Who may do what in complaint-svc: its protection table, and the checks that need the case's OPD (pure).
+
+The token's roles decide (palapa.kit.auth.ROLES): the complaints desk sees and moves every case, an OPD officer
+only its own OPD's, the Sekda and the Wali Kota read every case and act on those escalated past the OPD; the
+public sees a ticket's public view. Only the desk sees a reporter's identity (views.py says what each view holds).
+"""
 
 from __future__ import annotations
 
-import hmac
-from dataclasses import dataclass
+from palapa.kit.audit.api import AUDIT_RULE
+from palapa.kit.auth import Authenticated, AuthError, Needs, Permission, Principal, ProtectionTable, Public, Role
+from palapa.kit.auth.refusals import forbidden
 
-from .views import Role
+from ..lifecycle.domain import Case
+from .views import Role as View
+
+P = Permission
+#: the roles that see who reported a case (unless it was anonymous: then nothing was kept)
+IDENTITY_ROLES = frozenset({Role.DESK})
+#: an escalation reaches the Sekda at level 2 and the Wali Kota at level 3 (sla/domain.py CHAIN)
+ESCALATED_PAST_OPD = 2
+
+TABLE = ProtectionTable("complaint-svc", [
+    Public("GET", "/complaints/{ticket}", why="a ticket's public view for the citizen; a staff token adds what its "
+                                              "role may see"),
+    Public("GET", "/complaints", why="the public listing (public views only); a staff token scopes it to its OPD"),
+    Public("POST", "/complaints", why="citizens file complaints through the form: the portal has no citizen accounts"),
+    Public("POST", "/complaints/{ticket}/rating", why="the reporter rates the handling of a resolved ticket, once"),
+    # a move is checked against the case's OPD and escalation in the route (may_move): no single permission says it
+    Authenticated("POST", "/complaints/{ticket}/status"),
+    Needs("POST", "/complaints/{ticket}/category", P.CASES_MOVE),
+    Public("GET", "/routes", why="which OPD handles which category is the city's published policy"),
+    Public("GET", "/routes/history", why="the routing policy's changes: account names and reasons, no citizen data"),
+    Public("GET", "/closures", why="the city's closures decide every citizen's deadline"),
+    Needs("PUT", "/routes", P.ROUTING_WRITE),
+    Needs("DELETE", "/routes", P.ROUTING_WRITE),
+    Needs("PUT", "/closures/{day}", P.ROUTING_WRITE),
+    Needs("DELETE", "/closures/{day}", P.ROUTING_WRITE),
+    Public("GET", "/stats/opd", why="per-OPD figures are published for accountability"),
+    Public("GET", "/stats", why="the per-OPD figures' page"),
+    Public("GET", "/lapor", why="the citizens' complaint form"),
+    Public("GET", "/lapor/{asset}", why="the complaint form's script and style sheet"),
+    Public("GET", "/open311/v2/services.{fmt}", why="GeoReport v2: the service list is public"),
+    Public("GET", "/open311/v2/services/{name}", why="GeoReport v2: a service's definition is public"),
+    Public("GET", "/open311/v2/requests.{fmt}", why="GeoReport v2: requests are public (no reporter identity)"),
+    Public("GET", "/open311/v2/requests/{name}", why="GeoReport v2: a request is public (no reporter identity)"),
+    Public("GET", "/open311/v2/tokens/{name}", why="GeoReport v2: a token's request id, for the client that filed it"),
+    Public("POST", "/open311/v2/requests.{fmt}", why="GeoReport v2 authenticates a client by the api_key in the form "
+                                                     "(open311/apikeys.py), not by a bearer token"),
+    AUDIT_RULE,
+])
 
 
-@dataclass(frozen=True)
-class Caller:
-    role: Role
-    user: str | None = None
-
-    @property
-    def staff(self) -> bool:
-        return self.role is not Role.PUBLIC
+def account(who: Principal) -> str:
+    """Who acted, as the routing history names them: the account's username, else its subject."""
+    return (who.name or who.subject)[:100]
 
 
-def caller(token: str | None, authorization: str | None, role: str | None, user: str | None) -> Caller:
-    """Staff only with `Authorization: Bearer <COMPLAINT_STAFF_TOKEN>` (never when no token is configured);
-    `X-Palapa-Role: opd | desk` picks the view, `X-Palapa-User` names who edits."""
-    given = (authorization or "").removeprefix("Bearer ").strip()
-    if not token or not given or not hmac.compare_digest(given.encode(), token.encode()):
-        return Caller(Role.PUBLIC)
-    wanted = (role or "opd").strip().lower()
-    name = "".join(ch for ch in " ".join((user or "").split()) if ch.isprintable())[:100] or None
-    return Caller(Role.DESK if wanted == "desk" else Role.OPD, name)
+def view_of(who: Principal | None, case: Case) -> View:
+    """The view of `case` this reader may have: the desk's (with identity), the OPD's, or the public's."""
+    if who is None or not who.may_for_opd(P.CASES_READ, case.opd):
+        return View.PUBLIC
+    return View.DESK if who.roles & IDENTITY_ROLES else View.OPD
+
+
+def listing_scope(who: Principal | None, asked: str | None) -> tuple[View, str | None]:
+    """(the view of a listing, the OPD it is limited to): an officer's listing is its own OPD's cases only."""
+    if who is None or not who.may(P.CASES_READ):
+        return View.PUBLIC, asked
+    scope = who.scoped(P.CASES_READ)
+    if scope is None:  # city-wide readers (desk, Sekda, Wali Kota): a listing never carries identities anyway
+        return View.OPD, asked
+    if asked is not None:
+        if asked not in scope:
+            raise forbidden("wrong_opd", "Anda hanya dapat melihat pengaduan OPD Anda sendiri")
+        return View.OPD, asked
+    if len(scope) != 1:
+        raise forbidden("wrong_opd", "Pilih OPD Anda dengan ?opd= (akun Anda tidak terikat pada satu OPD)")
+    return View.OPD, next(iter(scope))
+
+
+def may_move(who: Principal, case: Case, to_opd: str | None) -> None:
+    """Refuse (AuthError 403) unless `who` may move `case`, and send it to `to_opd` when that is another OPD."""
+    escalated = case.escalation_level >= ESCALATED_PAST_OPD and who.may(P.ESCALATIONS_ACT)
+    if not (who.may_for_opd(P.CASES_MOVE, case.opd) or escalated):
+        if who.may(P.CASES_MOVE) or who.may(P.ESCALATIONS_ACT):
+            raise forbidden("wrong_opd", f"Pengaduan {case.ticket} milik OPD lain; Anda hanya dapat menangani "
+                                         "pengaduan OPD Anda sendiri (atau eskalasi yang sampai kepada Anda)")
+        raise forbidden("role_missing", "Tindakan ini memerlukan peran: complaints-desk, opd-officer "
+                                        "(OPD-nya sendiri), sekda atau wali-kota (eskalasi)")
+    if to_opd and to_opd.strip().upper() != case.opd and not who.may(P.CASES_REROUTE):
+        raise forbidden("role_missing", "Mengalihkan pengaduan ke OPD lain memerlukan peran: complaints-desk")
+
+
+__all__ = ["IDENTITY_ROLES", "TABLE", "AuthError", "account", "listing_scope", "may_move", "view_of"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import CASE_STATUS_KIND, CaseStatus, StatusKind, is_ticket
+from palapa.kit.auth import AuthError, MaybeStaff, Principal, Staff
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
@@ -17,10 +18,10 @@ from ..lifecycle import domain, legacy_moves, store
 from ..routing.policy import Policies
 from ..sla import domain as sla
 from ..sla import store as sla_store
-from .access import Caller, caller
+from .access import account, listing_scope, may_move, view_of
 from .params import BadParamError, decode_page_token, encode_page_token, parse_filters
 from .texts import Text
-from .views import case_view
+from .views import Role, case_view
 
 
 class StatusMove(BaseModel):
@@ -45,91 +46,99 @@ BAD_TICKET = (422, "malformed_ticket",
               "Nomor tiket tidak valid: gunakan huruf besar, angka dan '-', 3 sampai 64 karakter")
 
 
-def complaints_router(runtime: Runtime, policies: Policies, staff_token: str | None) -> APIRouter:
+def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
     router = APIRouter(tags=["complaints"])
-
-    def who(authorization, role, user) -> Caller:
-        return caller(staff_token, authorization, role, user)
 
     @router.get("/complaints/{ticket}",
                 responses={404: {"description": "unknown_ticket"}, 422: {"description": "malformed_ticket"}})
-    async def read_complaint(ticket: str, authorization: str | None = Header(None),
-                             x_palapa_role: str | None = Header(None), x_palapa_user: str | None = Header(None)):
-        """One complaint with its timeline; the reporter's identity only in the complaint desk's view."""
+    async def read_complaint(ticket: str, who: MaybeStaff):
+        """One complaint with its timeline, as the reader's role may see it (cases/access.py): the public view
+        without a token, the OPD's for its own cases, the reporter's identity only in the complaint desk's view."""
         if not is_ticket(ticket):
             return refusal(*BAD_TICKET)
-        c = who(authorization, x_palapa_role, x_palapa_user)
         async with runtime.sessions() as session:
             await store.snapshot(session)
             case = await store.get(session, ticket)
-            reporter = await store.reporter(session, ticket) if case is not None and c.role == "desk" else None
+            view = view_of(who, case) if case is not None else Role.PUBLIC
+            reporter = await store.reporter(session, ticket) if view is Role.DESK else None
             rating = await sla_store.rating_of(session, ticket) if case is not None else None
         if case is None:
             return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan")
-        return case_view(case, c.role, reporter, rating)
+        return case_view(case, view, reporter, rating)
 
     @router.get("/complaints", responses={422: {"description": "bad parameter"}})
     async def list_complaints(
-        opd: str | None = None, status: str | None = None, limit: str | None = None,
-        cursor: str | None = None, overdue: str | None = None, authorization: str | None = Header(None),
-        x_palapa_role: str | None = Header(None),
+        who: MaybeStaff, opd: str | None = None, status: str | None = None, limit: str | None = None,
+        cursor: str | None = None, overdue: str | None = None,
     ):
-        """Complaints newest first, filtered by OPD, status and overdue; follow next_cursor for more."""
+        """Complaints newest first, filtered by OPD, status and overdue; follow next_cursor for more. An OPD
+        officer's listing holds its own OPD's cases only."""
         try:
             filters = parse_filters(opd, status, limit, overdue)
             after = decode_page_token(cursor) if cursor else None
         except BadParamError as exc:
             return refusal(422, exc.reason, exc.detail)
-        role = who(authorization, x_palapa_role, None).role
+        view, scoped = listing_scope(who, filters.opd)  # a listing never carries identities, whoever asks
         async with runtime.sessions() as session:
             await store.snapshot(session)
-            cases = await store.page(session, opd=filters.opd, status=filters.status, overdue=filters.overdue,
+            cases = await store.page(session, opd=scoped, status=filters.status, overdue=filters.overdue,
                                      now=datetime.now(UTC), limit=filters.limit + 1, after=after)
         more = len(cases) > filters.limit
         cases = cases[:filters.limit]
-        # a listing never carries identities, whoever asks
-        return {"items": [case_view(c, role if role != "desk" else "opd") for c in cases],
+        return {"items": [case_view(c, view) for c in cases],
                 "next_cursor": encode_page_token(cases[-1]) if more and cases else None}
 
-    async def command(ticket: str, c: Caller, decide) -> object:
+    async def refused(who: Principal, ticket: str, action: str, exc: AuthError, tried: dict) -> None:
+        """A staff request refused for the case's OPD or role reached us: it goes on the audit log, alone."""
+        async with runtime.transaction() as tx:
+            tx.audit(who, f"{action}.refused", ("case", ticket), after=tried, why=exc.reason)
+
+    async def command(ticket: str, who: Principal, decide, action: str, tried: dict, to_opd: str | None = None):
+        """Lock the case, check `who` may act on it (else refuse, audited), apply `decide`, save, publish, audit."""
         if not is_ticket(ticket):
             return refusal(*BAD_TICKET)
-        if not c.staff or not c.user:
-            return refusal(403, "staff_only",
-                           "Hanya petugas (dengan token dan nama pengguna) yang dapat mengubah pengaduan")
         async with runtime.transaction() as tx:
             policy, calendar = await policies.current(tx.session)
             case = (await store.get_many(tx.session, [ticket], for_update=True)).get(ticket)
             if case is None:
                 return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan")
             try:
-                new = decide(case, policy, datetime.now(UTC))
-            except domain.RefusedError as exc:
-                return refusal(409, "refused", f"Perubahan ditolak: {exc}")
-            if new is None:
-                return case_view(case, c.role)
-            plan = sla.plan(new.status, new.opd, new.deadlines, calendar)
-            await store.save_many(tx.session, [(new, _event_id())], {ticket: sla.next_check(plan, datetime.now(UTC))})
-            tx.publish(Envelope(domain.to_updated(new), source=runtime.source, subject=ticket))
-            legacy_moves.stage(tx, case, new, c.user, runtime.source)  # to the legacy app holding the case
-        return case_view(new, c.role)
+                may_move(who, case, to_opd)
+            except AuthError as exc:
+                denied = exc
+            else:
+                denied = None
+                try:
+                    new = decide(case, policy, datetime.now(UTC))
+                except domain.RefusedError as exc:
+                    return refusal(409, "refused", f"Perubahan ditolak: {exc}")
+                if new is None:
+                    return case_view(case, view_of(who, case))
+                plan = sla.plan(new.status, new.opd, new.deadlines, calendar)
+                await store.save_many(tx.session, [(new, _event_id())],
+                                      {ticket: sla.next_check(plan, datetime.now(UTC))})
+                tx.publish(Envelope(domain.to_updated(new), source=runtime.source, subject=ticket))
+                legacy_moves.stage(tx, case, new, account(who), runtime.source)  # to the legacy app holding it
+                kind = "case.reroute" if new.opd != case.opd else action
+                tx.audit(who, kind, ("case", ticket), before=_state(case), after=_state(new), why=tried.get("note"))
+        if denied is not None:  # the case's lock is released: the refusal is recorded in a transaction of its own
+            await refused(who, ticket, action, denied, tried)
+            raise denied
+        return case_view(new, view_of(who, new))
 
     @router.post("/complaints/{ticket}/status")
-    async def move_complaint(ticket: str, body: StatusMove, authorization: str | None = Header(None),
-                             x_palapa_role: str | None = Header(None), x_palapa_user: str | None = Header(None)):
-        """Staff move a case through the lifecycle; an illegal move is refused (409) with the reason."""
-        c = who(authorization, x_palapa_role, x_palapa_user)
-        return await command(ticket, c, lambda case, policy, now: domain.move(
+    async def move_complaint(ticket: str, body: StatusMove, who: Staff):
+        """Staff move a case through the lifecycle (an officer its own OPD's cases, the Sekda and the Wali Kota
+        escalated ones, the desk any; sending it to another OPD is the desk's); an illegal move is refused (409)."""
+        return await command(ticket, who, lambda case, policy, now: domain.move(
             case, body.status, now, policy=policy, note=body.note, responsible=body.responsible,
-            duplicate_of=body.duplicate_of, opd=body.opd))
+            duplicate_of=body.duplicate_of, opd=body.opd), "case.move", body.model_dump(mode="json"), body.opd)
 
     @router.post("/complaints/{ticket}/category")
-    async def recategorise(ticket: str, body: CategoryChange, authorization: str | None = Header(None),
-                           x_palapa_role: str | None = Header(None), x_palapa_user: str | None = Header(None)):
+    async def recategorise(ticket: str, body: CategoryChange, who: Staff):
         """Staff change the category; the routing table may send the case to another OPD (said in the timeline)."""
-        c = who(authorization, x_palapa_role, x_palapa_user)
-        return await command(ticket, c, lambda case, policy, now: domain.recategorise(
-            case, body.category, now, policy=policy))
+        return await command(ticket, who, lambda case, policy, now: domain.recategorise(
+            case, body.category, now, policy=policy), "case.recategorise", body.model_dump(mode="json"))
 
     @router.post("/complaints/{ticket}/rating", status_code=201)
     async def rate(ticket: str, body: RatingCreate):
@@ -148,6 +157,11 @@ def complaints_router(runtime: Runtime, policies: Policies, staff_token: str | N
         return {"ticket": ticket, "stars": body.stars, "comment": comment}
 
     return router
+
+
+def _state(case) -> dict:
+    """What an audit record keeps of a case: its place in the lifecycle, never the reporter."""
+    return {"status": case.status.value, "opd": case.opd, "category": case.category, "revision": case.revision}
 
 
 def _event_id() -> str:

@@ -1,21 +1,24 @@
-"""The city's editable rules through the API: routing (with history: who, when, why) and its closures."""
+"""The city's editable rules through the API: routing (with history: who, when, why) and its closures.
+
+Writes need the complaints desk (cases/access.py's table); each is on the audit log in its own transaction.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from palapa.kit.auth import Staff
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
-from ..cases.access import caller
+from ..cases.access import account
 from ..cases.texts import Text
 from . import store
 from .domain import Rule, normalise_category
 
-STAFF_ONLY = (403, "staff_only", "Hanya petugas (dengan token dan nama pengguna) yang dapat mengubah aturan")
 OPD = r"^[A-Za-z0-9_-]{2,64}$"
 
 
@@ -40,16 +43,17 @@ class ClosureWrite(BaseModel):
     reason: Text = Field(min_length=3, max_length=200)
 
 
+def _key(category: str, kelurahan: str | None, kecamatan: str | None) -> str:
+    """A routing rule's id in the audit log: category/kelurahan/kecamatan."""
+    return "/".join((category, kelurahan or "*", kecamatan or "*"))[:200]
+
+
 def _place(value: str | None) -> str | None:
     return " ".join((value or "").split()).lower() or None
 
 
-def admin_router(runtime: Runtime, staff_token: str | None) -> APIRouter:
+def admin_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["rules"])
-
-    def staff(authorization, user):
-        c = caller(staff_token, authorization, "opd", user)
-        return c if c.staff and c.user else None
 
     @router.get("/routes")
     async def list_routes():
@@ -58,30 +62,30 @@ def admin_router(runtime: Runtime, staff_token: str | None) -> APIRouter:
             return {"items": [r.__dict__ for r in await store.rules(session)]}
 
     @router.put("/routes")
-    async def put_route(body: RuleWrite, authorization: str | None = Header(None),
-                        x_palapa_user: str | None = Header(None)):
+    async def put_route(body: RuleWrite, who: Staff):
         """Add or change a rule; the change is recorded with who, when and why. Cases keep their OPD until re-routed."""
-        if (c := staff(authorization, x_palapa_user)) is None:
-            return refusal(*STAFF_ONLY)
         category = normalise_category(body.category)
         if category is None:
             return refusal(422, "invalid_category", "Kategori tidak boleh kosong")
         rule = Rule(category, body.opd.upper(), _place(body.kelurahan), _place(body.kecamatan), body.forward_days,
                     body.follow_up_days)
         async with runtime.transaction() as tx:
-            before = await store.set_rule(tx.session, rule, by=c.user, why=body.why, at=datetime.now(UTC))
+            before = await store.set_rule(tx.session, rule, by=account(who), why=body.why, at=datetime.now(UTC))
+            tx.audit(who, "routing.rule.put", ("route", _key(rule.category, rule.kelurahan, rule.kecamatan)),
+                     before={"opd": before}, after=rule.__dict__, why=body.why)
         return {**rule.__dict__, "opd_before": before}
 
     @router.delete("/routes")
-    async def delete_route(body: RuleDelete, authorization: str | None = Header(None),
-                           x_palapa_user: str | None = Header(None)):
+    async def delete_route(body: RuleDelete, who: Staff):
         """Remove a rule (its category then goes to triage), recorded like any change."""
-        if (c := staff(authorization, x_palapa_user)) is None:
-            return refusal(*STAFF_ONLY)
+        category, kelurahan, kecamatan = normalise_category(body.category) or "", _place(body.kelurahan), _place(
+            body.kecamatan)
         async with runtime.transaction() as tx:
-            before = await store.delete_rule(
-                tx.session, normalise_category(body.category) or "", _place(body.kelurahan), _place(body.kecamatan),
-                by=c.user, why=body.why, at=datetime.now(UTC))
+            before = await store.delete_rule(tx.session, category, kelurahan, kecamatan, by=account(who), why=body.why,
+                                             at=datetime.now(UTC))
+            if before is not None:
+                tx.audit(who, "routing.rule.delete", ("route", _key(category, kelurahan, kecamatan)),
+                         before={"opd": before}, why=body.why)
         if before is None:
             return refusal(404, "unknown_route", "Aturan tersebut tidak ada")
         return {"deleted": True, "opd_before": before}
@@ -99,25 +103,22 @@ def admin_router(runtime: Runtime, staff_token: str | None) -> APIRouter:
             return {"items": await store.closure_list(session)}
 
     @router.put("/closures/{day}")
-    async def put_closure(day: date, body: ClosureWrite, authorization: str | None = Header(None),
-                          x_palapa_user: str | None = Header(None)):
+    async def put_closure(day: date, body: ClosureWrite, who: Staff):
         """Close the city hall on `day`: deadlines computed from now on skip it (existing ones keep theirs)."""
-        if (c := staff(authorization, x_palapa_user)) is None:
-            return refusal(*STAFF_ONLY)
         if not 2000 <= day.year <= 2200:
             return refusal(422, "invalid_day", "Tanggal di luar rentang 2000–2200")
         async with runtime.transaction() as tx:
-            await store.add_closure(tx.session, day, body.reason, c.user, datetime.now(UTC))
-        return {"day": day, "reason": body.reason, "by": c.user}
+            await store.add_closure(tx.session, day, body.reason, account(who), datetime.now(UTC))
+            tx.audit(who, "routing.closure.put", ("closure", day.isoformat()), after={"reason": body.reason},
+                     why=body.reason)
+        return {"day": day, "reason": body.reason, "by": account(who)}
 
     @router.delete("/closures/{day}")
-    async def delete_closure(day: date, authorization: str | None = Header(None),
-                             x_palapa_user: str | None = Header(None)):
-        if staff(authorization, x_palapa_user) is None:
-            return refusal(*STAFF_ONLY)
+    async def delete_closure(day: date, who: Staff):
         async with runtime.transaction() as tx:
             if not await store.remove_closure(tx.session, day):
                 return refusal(404, "unknown_closure", "Tanggal itu bukan hari libur kota")
+            tx.audit(who, "routing.closure.delete", ("closure", day.isoformat()))
         return {"deleted": True}
 
     return router

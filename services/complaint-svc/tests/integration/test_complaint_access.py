@@ -1,0 +1,69 @@
+"""Staff scoped to their OPD on the real broker and PostgreSQL: refusals change nothing and are on the audit log."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from palapa.contracts.envelope import Envelope
+from palapa.contracts.events import ComplaintSubmitted
+from palapa.testkit import eventually
+
+pytestmark = pytest.mark.integration
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def submitted(service, producer, ticket: str, category: str) -> dict:
+    event = ComplaintSubmitted(ticket=ticket, source_app="portal", source_ref=ticket, category=category,
+                               description="Lampu mati", submitted_at=datetime.now(UTC), reporter_name="Joko Susilo")
+    await producer.send(Envelope(event, source="/apps/portal", subject=ticket))
+
+    async def there():
+        res = await service.http.get(f"/complaints/{ticket}")
+        return res.json() if res.status_code == 200 else None
+
+    return await eventually(there, what=f"{ticket} received")
+
+
+async def test_an_officer_cannot_move_another_opds_case_and_the_refusal_is_audited(service, producer,
+                                                                                  identity_provider):
+    case = await submitted(service, producer, "PORTAL-51", "Sampah")
+    assert case["opd"] == "DLH"
+    dishub = bearer(await identity_provider.token("dishub"))
+    refused = await service.http.post("/complaints/PORTAL-51/status", json={"status": "verified"}, headers=dishub)
+    assert (refused.status_code, refused.json()["reason"]) == (403, "wrong_opd")
+    assert (await service.http.get("/complaints/PORTAL-51")).json()["revision"] == case["revision"]  # no change
+    desk = bearer(await identity_provider.token("desk"))
+    log = (await service.http.get("/audit", params={"object_id": "PORTAL-51"}, headers=desk)).json()["items"]
+    assert [(r["actor"], r["action"], r["why"], r["actor_opds"]) for r in log] == [
+        ("petugas-dishub", "case.move.refused", "wrong_opd", ["DISHUB"])]
+
+
+async def test_the_desk_reroutes_with_a_reason_on_the_audit_log_and_an_officer_sees_only_its_own(
+        service, producer, identity_provider):
+    await submitted(service, producer, "PORTAL-52", "Sampah")
+    desk = bearer(await identity_provider.token("desk"))
+    moved = await service.http.post("/complaints/PORTAL-52/status", headers=desk, json={
+        "status": "dispositioned", "opd": "DISHUB", "note": "Sampah di jalur hijau lalu lintas"})
+    assert moved.status_code == 200 and moved.json()["opd"] == "DISHUB"
+    desks = (await service.http.get("/complaints/PORTAL-52", headers=desk)).json()
+    assert desks["reporter"]["name"] == "Joko Susilo"  # the desk's view
+    dishub = bearer(await identity_provider.token("dishub"))
+    mine = (await service.http.get("/complaints/PORTAL-52", headers=dishub)).json()
+    assert "reporter" not in mine and mine["description"] == "Lampu mati"  # the OPD's view: no identity
+    listing = (await service.http.get("/complaints", headers=dishub)).json()["items"]
+    assert [c["ticket"] for c in listing] == ["PORTAL-52"]
+    other = await service.http.get("/complaints", params={"opd": "DLH"}, headers=dishub)
+    assert (other.status_code, other.json()["reason"]) == (403, "wrong_opd")
+    [record] = (await service.http.get("/audit", params={"object_id": "PORTAL-52"}, headers=desk)).json()["items"]
+    assert (record["action"], record["before"]["opd"], record["after"]["opd"], record["why"]) == (
+        "case.reroute", "DLH", "DISHUB", "Sampah di jalur hijau lalu lintas")
+
+
+async def test_routing_and_closures_need_the_desk(service, identity_provider):
+    dishub = bearer(await identity_provider.token("dishub"))
+    refused = await service.http.put("/closures/2026-12-24", json={"reason": "Cuti"}, headers=dishub)
+    assert (refused.status_code, refused.json()["reason"]) == (403, "role_missing")
+    assert (await service.http.get("/closures")).json()["items"] == []

@@ -1,0 +1,107 @@
+"""The attacker's table, generated: every write route of every service (from its OpenAPI document), with no token,
+a forged one, an expired one and one for another audience, is refused with 401 and its reason. The apps run
+in-process without their lifespan: a request that got past the table would find no database and fail otherwise.
+
+Public write routes are left out by name in their service's table, each with why (the citizens' form, a rating,
+Open311's api_key, the PSC 119 webhook's HMAC signature); this file prints them."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from palapa.kit.auth import Needs, Public, routes_of
+from palapa.testkit.protection import assert_routes_protected, openapi_routes
+
+from .apps import SERVICES
+
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+KINDS = ("none", "forged", "expired", "wrong_audience")
+#: a plausible value for each path parameter, so that the route is the one matched
+SAMPLE = {"app_id": "cctv", "ticket": "PORTAL-1", "day": "2026-12-24", "fmt": "json", "group_id": "ktp",
+          "service_id": "akta-kelahiran", "name": "x.json", "asset": "app.js", "nop": "357601000100000010"}
+
+
+def concrete(template: str) -> str:
+    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: SAMPLE.get(m.group(1), "x"), template)
+
+
+def protected_writes(app) -> list[tuple[str, str]]:
+    table = app.state.protection
+    return [(m, p) for m, p in openapi_routes(app) if m in WRITES and not isinstance(table.rule(m, p), Public)]
+
+
+async def send(app, method: str, path: str, token: str | None) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as http:
+        return await http.request(method, concrete(path), json={}, headers=headers)
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_every_route_of_the_service_has_a_rule(apps, service):
+    app = apps[service]
+    assert_routes_protected(app)
+    # and the routes the OpenAPI document leaves out (pages, their assets): none is closed by accident
+    assert app.state.protection.gaps(routes_of(app)) == ([], [])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("service", sorted(SERVICES))
+async def test_every_protected_write_refuses_an_attackers_token_with_its_reason(apps, bad_tokens, service, kind):
+    app = apps[service]
+    token, reason = bad_tokens[kind]
+    wrong = []
+    for method, path in protected_writes(app):
+        res = await send(app, method, path, token)
+        body = res.json() if res.headers.get("content-type", "").startswith("application/json") else {}
+        if (res.status_code, body.get("reason")) != (401, reason) or not body.get("detail") or not res.headers.get(
+                "WWW-Authenticate", "").startswith('Bearer realm="palapa"'):
+            wrong.append(f"{method} {path}: {res.status_code} {res.text[:160]}")
+    assert wrong == []
+
+
+def test_the_table_covers_a_write_route_in_every_service_with_staff_writes(apps):
+    counted = {name: len(protected_writes(app)) for name, app in apps.items()}
+    print("protected write routes:", counted)
+    print("public write routes:", {name: [f"{m} {p}: {app.state.protection.rule(m, p).why}"
+                                          for m, p in openapi_routes(app) if m in WRITES and
+                                          isinstance(app.state.protection.rule(m, p), Public)]
+                                   for name, app in apps.items()})
+    assert counted["catalog-svc"] == 7 and counted["complaint-svc"] == 6
+    assert counted["bridge-curhat"] == counted["bridge-mapped"] == 1  # the replay, where a bridge can replay
+
+
+@pytest.mark.parametrize("who", ["nobody", "dishub", "desk", "sre"])
+async def test_a_catalog_write_without_the_catalog_role_is_refused_403(apps, identity_provider, who):
+    app, token = apps["catalog-svc"], await identity_provider.token(who)
+    wrong = []
+    for method, path in protected_writes(app):
+        res = await send(app, method, path, token)
+        if (res.status_code, res.json().get("reason")) != (403, "role_missing"):
+            wrong.append(f"{method} {path}: {res.status_code} {res.text[:160]}")
+    assert wrong == []
+
+
+async def test_every_write_a_permission_guards_refuses_a_signed_in_person_without_roles(apps, identity_provider):
+    token, wrong = await identity_provider.token("nobody"), []
+    for name, app in apps.items():
+        for method, path in protected_writes(app):
+            if not isinstance(app.state.protection.rule(method, path), Needs):
+                continue  # Authenticated: the route decides from the case it reads (test_scoped_refusals.py)
+            res = await send(app, method, path, token)
+            if (res.status_code, res.json().get("reason")) != (403, "role_missing"):
+                wrong.append(f"{name} {method} {path}: {res.status_code} {res.text[:160]}")
+    assert wrong == []
+
+
+async def test_without_an_identity_provider_a_protected_write_is_503_with_the_reason_never_admitted():
+    from .apps import build
+
+    app = build("catalog-svc", None)
+    try:
+        res = await send(app, "PATCH", "/apps/{app_id}", "anything")
+        assert (res.status_code, res.json()["reason"]) == (503, "auth_not_configured")
+    finally:
+        app.state.runtime.provider.shutdown()
