@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
 from palapa.bridge_psc119.main import WEBHOOK_PATH
 from palapa.bridgekit.webhook import sign
 from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, EMERGENCY_INCIDENTS
+from palapa.kit.clock import zone
 from palapa.testkit import eventually
 
 from .conftest import SECRET
@@ -118,3 +120,38 @@ async def test_bad_signatures_are_401_unreadable_bodies_400_and_bad_incidents_qu
         data = json.dumps(q.envelope.data.model_dump(mode="json"))
         assert "Agus" not in data and "081299998888" not in data
         assert topic_reader.of(EMERGENCY_INCIDENTS) == []
+
+
+async def test_staff_moving_a_closed_incident_back_reach_the_topic_once_despite_repeats_and_stale_webhooks(
+        make_sim, make_bridge, topic_reader):
+    sim = await make_sim(webhook_url=None)  # the test sends the webhooks itself, with the versions' times it sets
+    async with make_bridge(fallback_poll_interval_seconds=60) as bridge:
+        key = await sim.report()
+        await sim.move(key, "S")
+        now = sim.legacy.now()  # the legacy clock (local time): the versions' times are set from it
+
+        def at(minutes_ago: int) -> str:
+            return (now - timedelta(minutes=minutes_ago)).strftime("%Y-%m-%d %H:%M:%S")
+
+        closed = dict(sim.legacy.store.items[key][1]) | {"diperbarui": at(20)}
+
+        async def push(item) -> dict:
+            body = json.dumps({"jenis": "insiden.berubah", "data": item}).encode()
+            ts = str(int(sim.legacy.unix_now()))
+            answer = await bridge.http.post(WEBHOOK_PATH, content=body, headers={
+                "X-PSC119-Timestamp": ts, "X-PSC119-Signature": sign(SECRET.encode(), ts, body)})
+            assert answer.status_code == 200, answer.text
+            return answer.json()
+
+        assert (await push(closed))["events"] == 2  # first seen closed: reported + closed
+        back = closed | {"kode_status": "2", "unit_ambulans": "AMB-07", "diperbarui": at(10)}
+        assert (await push(back))["events"] == 1
+        assert (await push(back))["handled"] == 0  # the same webhook twice
+        assert (await push(closed | {"kode_status": "2", "diperbarui": at(15)}))["handled"] == 0
+        canary = await sim.report()
+        await push(sim.legacy.store.items[canary][1])
+        await eventually(lambda: types_of(topic_reader, f"PSC119-{canary}") == [REPORTED], what="the canary after them")
+    assert types_of(topic_reader, f"PSC119-{key}") == [REPORTED, CLOSED, DISPATCHED]
+    dispatched = [r for r in topic_reader.of(EMERGENCY_INCIDENTS) if r.key == f"PSC119-{key}"][-1].envelope.data
+    moved_back = (now - timedelta(minutes=10)).replace(microsecond=0, tzinfo=zone("Asia/Jakarta"))
+    assert (dispatched.ambulance, dispatched.dispatched_at) == ("AMB-07", moved_back)

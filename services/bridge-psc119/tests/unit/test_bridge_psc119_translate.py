@@ -132,3 +132,52 @@ def test_a_body_nested_beyond_the_parser_is_refused_not_a_crash():
 def test_a_structure_where_the_app_writes_text_is_quarantined():
     item = PAYLOADS["reported"] | {"kelurahan": {"nama": "Magersari"}}
     assert legacy.read_item(item) == legacy.Unreadable("unexpected_kelurahan: a dict where the app writes text")
+
+
+def version(name: str, **changes):
+    return legacy.read_item(PAYLOADS[name] | changes)
+
+
+CLOSED_AT = datetime(2026, 11, 20, 9, 10, 2, tzinfo=UTC)  # the "closed" payload's diperbarui, in UTC
+
+
+def test_a_newer_version_moved_back_to_dispatched_emits_ambulance_dispatched_again_at_its_time():
+    reopened = version("closed", kode_status="2", diperbarui="2026-11-20 16:20:00")
+    [event], stage = translate.translate(reopened, Stage.CLOSED, WIB, LIMITS, since=CLOSED_AT)
+    assert isinstance(event, AmbulanceDispatched) and stage is Stage.DISPATCHED
+    # at the move's time, not the column's first dispatch: tracking-svc records a later, earlier stage as a correction
+    assert (event.ambulance, event.dispatched_at) == ("AMB-03", datetime(2026, 11, 20, 9, 20, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(("code", "kind"), [("1", IncidentReported), ("3", AmbulanceDispatched),
+                                            ("4", PatientHandedOver)])
+def test_a_move_back_emits_the_event_of_the_stage_the_platform_shows_for_it(code, kind):
+    reopened = version("closed", kode_status=code, diperbarui="2026-11-20 16:20:00")
+    [event], stage = translate.translate(reopened, Stage.CLOSED, WIB, LIMITS, since=CLOSED_AT)
+    assert isinstance(event, kind) and stage is translate.stage_of(code)
+
+
+def test_a_move_back_between_stages_the_platform_shows_alike_emits_nothing_but_remembers_the_stage():
+    back = version("on_scene", kode_status="2", diperbarui="2026-11-20 15:45:00")
+    assert translate.translate(back, Stage.ON_SCENE, WIB, LIMITS,
+                               since=datetime(2026, 11, 20, 8, 41, tzinfo=UTC)) == ([], Stage.DISPATCHED)
+
+
+@pytest.mark.parametrize("diperbarui", ["2026-11-20 16:10:02", "2026-11-20 16:00:00"], ids=["duplicate", "stale"])
+def test_a_stale_or_duplicated_version_at_an_earlier_stage_emits_nothing_and_keeps_the_stage(diperbarui):
+    old = version("closed", kode_status="2", diperbarui=diperbarui)
+    assert translate.translate(old, Stage.CLOSED, WIB, LIMITS, since=CLOSED_AT) == ([], Stage.CLOSED)
+
+
+def test_a_stage_remembered_without_its_versions_time_takes_any_version_as_newer():
+    reopened = version("closed", kode_status="2")
+    [event], _ = translate.translate(reopened, Stage.CLOSED, WIB, LIMITS, since=translate.EVER)
+    assert isinstance(event, AmbulanceDispatched)
+
+
+def test_an_incident_reached_again_after_a_move_back_gets_its_steps_after_the_move_not_at_their_old_times():
+    moved_back = datetime(2026, 11, 20, 9, 20, tzinfo=UTC)
+    closed_again = version("closed", diperbarui="2026-11-20 16:30:00")  # the old hand-over and close times kept
+    events, stage = translate.translate(closed_again, Stage.DISPATCHED, WIB, LIMITS, since=moved_back)
+    assert [type(e) for e in events] == [PatientHandedOver, IncidentClosed] and stage is Stage.CLOSED
+    assert (events[0].handed_over_at, events[1].closed_at) == (moved_back, moved_back)

@@ -39,13 +39,25 @@ def psc119_translation(settings: BridgePsc119Settings):
         if isinstance(record.item, legacy.Unreadable):
             return Quarantine(record.item.reason)
         prev = translate.Stage(last.status) if last is not None and last.status else None
-        result = translate.translate(record.item, prev, tz, translate.within(datetime.now(UTC), ahead), settings.app_id)
+        result = translate.translate(record.item, prev, tz, translate.within(datetime.now(UTC), ahead), settings.app_id,
+                                     since=handled_at(last, tz))
         if isinstance(result, Quarantine):
             return result
         events, stage = result
         return Translated(events, stage.value, translate.event_time(events))
 
     return translation
+
+
+def handled_at(last: LastState | None, tz) -> datetime | None:
+    """The update time (UTC) of the version row_state holds: a back move must be newer than it (a stored stage
+    without a time: any version is)."""
+    if last is None or last.status is None:
+        return None
+    try:
+        return translate.EVER if last.changed_at is None else as_utc(last.changed_at, tz)
+    except OverflowError:  # a year-1 stamp shifted out of the calendar: older than any version
+        return translate.EVER
 
 
 def webhook_config(settings: BridgePsc119Settings) -> WebhookConfig | None:

@@ -3,8 +3,11 @@ the emergency events, or a quarantine with the reason. No I/O: tested on recorde
 (tests/unit/psc119_payloads.json).
 
 The legacy status codes move an incident along stages; the bridge emits an event per stage reached that has
-one, in order, and never goes back: a stale or repeated version emits nothing (so a lost webhook caught later
-by a poll still gives the citizen every step, and a late one changes nothing).
+one, in order (so a lost webhook caught later by a poll still gives the citizen every step). The app is the
+system of record (issue 17): a NEWER version (its `diperbarui` later than the version last handled) at an
+earlier stage is the staff moving the incident back, and emits that stage's event again at the version's time
+(tracking-svc records it as a correction). A stale or repeated version (webhooks arrive twice and out of
+order) emits nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from palapa.bridgekit.protocol import Quarantine, as_utc
 from palapa.contracts.events import AmbulanceDispatched, Event, IncidentClosed, IncidentReported, PatientHandedOver
-from palapa.psc119_legacy.codes import ORDER, OUTCOMES, STATUS_CODES, Stage, stage_of  # the one table of codes
+from palapa.psc119_legacy.codes import ORDER, OUTCOMES, SHOWN, STATUS_CODES, Stage, stage_of  # the one table of codes
 
 from .incident import BLANK, Incident, clean, parse_time, quote
 
@@ -67,9 +70,17 @@ def when(inc: Incident, field: str, tz: tzinfo, limits: Limits) -> datetime | Qu
     return at.astimezone(UTC)
 
 
+#: `since` for a stage stored without the time of its version: any version is newer
+EVER = datetime.min.replace(tzinfo=UTC)
+
+
 def translate(inc: Incident, last: Stage | None, tz: tzinfo, limits: Limits = Limits(),
-              app_id: str = APP_ID) -> tuple[list[Event], Stage] | Quarantine:
-    """The events of the stages this version reaches beyond `last` (None: never emitted), and the new stage."""
+              app_id: str = APP_ID, *, since: datetime | None = None) -> tuple[list[Event], Stage] | Quarantine:
+    """The events of the stages this version reaches beyond `last` (None: never emitted), and the new stage.
+
+    `since`: the update time (UTC) of the version `last` was handled for. A version later than it at an earlier
+    stage is a move back, and emits that stage's event; None (a bare stage) never goes back.
+    """
     stage = stage_of(inc.kode_status)
     if stage is None:
         return Quarantine(f"unknown_kode_status: {quote(inc.kode_status or '')} is not a PSC 119 status code")
@@ -82,12 +93,18 @@ def translate(inc: Incident, last: Stage | None, tz: tzinfo, limits: Limits = Li
     updated = times["diperbarui"]
     if updated is None:
         return Quarantine("blank_diperbarui: an incident version needs its update time")
-    if last is not None and ORDER.index(stage) <= ORDER.index(last):
-        return [], last  # the same stage again (another column changed) or an older version: nothing new
-    reported = times["waktu_lapor"] or (updated if last is None else None)
     ref = str(inc.id_insiden)
     common = {"ticket": ticket(inc.id_insiden), "source_app": app_id, "source_ref": ref}
     unit, facility = label(inc.unit_ambulans), label(inc.faskes_tujuan)
+    if last is not None and ORDER.index(stage) < ORDER.index(last) and since is not None and updated > since:
+        return back(inc, stage, last, updated, common, unit, facility), stage
+    if last is not None and ORDER.index(stage) <= ORDER.index(last):
+        return [], last  # the same stage again (another column changed) or an older version: nothing new
+    reported = times["waktu_lapor"] or (updated if last is None else None)
+    if since is not None and since is not EVER:
+        # a stage's time column older than the version last handled is from before a move back (staff reopened
+        # the incident and reached the stage again): the step happened after that version, not at its old time
+        times = {k: v if v is None or v >= since else since for k, v in times.items()}
     events: list[Event] = []
     for step in ORDER[(ORDER.index(last) + 1 if last else 0): ORDER.index(stage) + 1]:
         if step is Stage.REPORTED:
@@ -105,6 +122,21 @@ def translate(inc: Incident, last: Stage | None, tz: tzinfo, limits: Limits = Li
                 IncidentClosed(**common, outcome=OUTCOMES.get(code), closed_at=times["waktu_selesai"] or updated)
             )
     return events, stage
+
+
+def back(inc: Incident, stage: Stage, last: Stage, updated: datetime, common: dict, unit: str | None,
+         facility: str | None) -> list[Event]:
+    """The event of the stage the staff moved the incident back to, at the version's time: the stage's own time
+    column still holds when it was first reached, which tracking-svc would merge as a late repeat, not a move."""
+    shown = SHOWN[stage]
+    if shown is SHOWN[last]:
+        return []  # on scene back to dispatched: the platform shows both as dispatched
+    if shown is Stage.REPORTED:
+        return [IncidentReported(**common, kind=kind_of(inc.jenis_kejadian), kelurahan=label(inc.kelurahan),
+                                 kecamatan=label(inc.kecamatan), reported_at=updated)]
+    if shown is Stage.DISPATCHED:
+        return [AmbulanceDispatched(**common, ambulance=unit, dispatched_at=updated)]
+    return [PatientHandedOver(**common, facility=facility, handed_over_at=updated)]  # CLOSED is never earlier
 
 
 def event_time(events: list[Event], fallback: datetime | None = None) -> datetime | None:
