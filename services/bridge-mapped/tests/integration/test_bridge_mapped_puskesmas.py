@@ -44,11 +44,13 @@ async def test_called_queue_numbers_become_queue_ticket_called_and_a_bad_row_is_
     # registered but not called, and a called row edited afterwards: nothing more
     await queue.register(no_antrian="A-004")
     await queue.call(first, loket="1", kd_poli="KIA")
-    await eventually(
-        lambda: any(r.envelope.data.app_id == "puskesmas-antrian" for r in topic_reader.of(BRIDGE_HEARTBEATS)),
-        what="a heartbeat of puskesmas-antrian",
-    )
-    beat = [r for r in topic_reader.of(BRIDGE_HEARTBEATS)][-1]
+
+    def counted_beats():  # a heartbeat sent before the bad row was counted says 0: wait for one sent after
+        return [r for r in topic_reader.of(BRIDGE_HEARTBEATS)
+                if r.envelope.data.app_id == "puskesmas-antrian" and r.envelope.data.rows_quarantined >= 1]
+
+    await eventually(counted_beats, what="a heartbeat of puskesmas-antrian counting the quarantined row")
+    beat = counted_beats()[-1]
     assert (beat.key, beat.envelope.data.opd, beat.envelope.data.bridge) == (
         "puskesmas-antrian",
         "DINKES",
