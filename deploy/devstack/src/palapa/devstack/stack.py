@@ -17,8 +17,6 @@ import httpx
 from palapa.kit.db import async_url
 from palapa.kit.topics import ensure_topics
 from palapa.localstack import (
-    STAFF,
-    STAFF_CLIENT,
     IdentityProviderStartError,
     LocalIdentityProvider,
     LocalPostgres,
@@ -28,6 +26,7 @@ from palapa.localstack import (
     terminate,
 )
 
+from .endpoints import endpoints_of
 from .environment import service_env
 from .services import SERVICES, ServiceSpec
 from .settings import DevstackSettings
@@ -271,28 +270,8 @@ class Stack:
             self._idp.stop()
 
     def endpoints(self) -> list[tuple[str, str]]:
-        rows = [("broker (Kafka protocol)", self.kafka), ("PostgreSQL", _hide(self.database_url)),
-                ("legacy Curhat Ning Ita DB", _hide(self.legacy_database_url)),
-                *((f"legacy {name} DB", _hide(url)) for name, url in self.app_databases.items()),
-                ("BPKPD PBB DB (payments)", _hide(self.pbb_database_url)),
-                ("PBB export folder", str(self.settings.data_dir / "pbb-exports"))]
-        for run in self.running.values():
-            rows.append((run.spec.name, run.url or "(worker, no HTTP)"))
-        if "notify-svc" in self.running:
-            rows.append(("citizen page", self.running["notify-svc"].url + "/"))
-        if self.settings.otel_exporter_otlp_endpoint:
-            rows.append(("traces (OTLP)", self.settings.otel_exporter_otlp_endpoint))
-        if self.issuer:
-            rows.append(("sign-in (OpenID Connect)", f"{self.issuer} (client {STAFF_CLIENT}; docs/access.md)"))
-            rows.append(("seeded staff", ", ".join(f"{key}={user['sub']}" for key, user in STAFF.items())))
-        rows.append(("logs", str(self.logs)))
-        return rows
-
-
-def _hide(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+        """What listens where, for the launcher to print (passwords hidden)."""
+        return endpoints_of(self)
 
 
 def tail(path: Path, lines: int = 30) -> str:
