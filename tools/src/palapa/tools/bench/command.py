@@ -1,11 +1,13 @@
 """`./palapa bench NAME [options]` (`./palapa bench NAME --help` for one benchmark's options):
 
-    ./palapa bench [latency] [--updates N]       ./palapa bench outbox [--rows N]
+    ./palapa bench latency [--updates N]         ./palapa bench outbox [--rows N]
     ./palapa bench throughput [--rows N]         ./palapa bench psc-webhook [--webhooks N]
     ./palapa bench puskesmas [--calls N]         ./palapa bench bridge-lag --bridge cctv|simakel [--changes N]
     ./palapa bench pbb [--bills N]               ./palapa bench incident-sse [--incidents N] [--backlog N]
     ./palapa bench search                        ./palapa bench census-import [--rows N]
     ./palapa bench sweep [--rows N] [--every S]
+
+Without a NAME it runs latency.
 """
 
 from __future__ import annotations
