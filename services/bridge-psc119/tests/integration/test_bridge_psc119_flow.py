@@ -155,3 +155,29 @@ async def test_staff_moving_a_closed_incident_back_reach_the_topic_once_despite_
     dispatched = [r for r in topic_reader.of(EMERGENCY_INCIDENTS) if r.key == f"PSC119-{key}"][-1].envelope.data
     moved_back = (now - timedelta(minutes=10)).replace(microsecond=0, tzinfo=zone("Asia/Jakarta"))
     assert (dispatched.ambulance, dispatched.dispatched_at) == ("AMB-07", moved_back)
+
+
+async def test_a_version_stamped_far_in_the_future_is_quarantined_without_hiding_the_versions_after_it(
+        make_sim, make_bridge, topic_reader):
+    sim = await make_sim(webhook_url=None)
+    async with make_bridge(fallback_poll_interval_seconds=60) as bridge:
+        key = await sim.report()
+        now = sim.legacy.now()
+        item = dict(sim.legacy.store.items[key][1])
+
+        async def push(version) -> dict:
+            body = json.dumps({"jenis": "insiden.berubah", "data": version}).encode()
+            ts = str(int(sim.legacy.unix_now()))
+            answer = await bridge.http.post(WEBHOOK_PATH, content=body, headers={
+                "X-PSC119-Timestamp": ts, "X-PSC119-Signature": sign(SECRET.encode(), ts, body)})
+            assert answer.status_code == 200, answer.text
+            return answer.json()
+
+        assert (await push(item))["events"] == 1
+        typo = item | {"kode_status": "2", "diperbarui": (now + timedelta(days=3650)).strftime("%Y-%m-%d %H:%M:%S")}
+        assert (await push(typo))["quarantined"] == 1
+        real = item | {"kode_status": "2", "unit_ambulans": "AMB-03",
+                       "diperbarui": (now + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")}
+        assert (await push(real))["events"] == 1  # the typo's time did not make the real move look older
+        await eventually(lambda: types_of(topic_reader, f"PSC119-{key}") == [REPORTED, DISPATCHED],
+                         what="the real move")
