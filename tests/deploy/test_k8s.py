@@ -33,9 +33,9 @@ KUBERNETES = "1.37"  # the newest schemas kubernetes-validate 1.37 bundles
 NOT_YET_READ = {"KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD"}
 
 
-def one_list() -> dict[str, str | None]:
-    """The platform's processes, name → module, from the one list of services (today the launcher's SERVICES);
-    the legacy apps' simulators are marked None as module-less for production (they run in dev only)."""
+def one_list() -> dict[str, str]:
+    """The platform's processes, name → module: the one place this test reads the one list of services (today the
+    launcher's SERVICES; the neutral declaration of issue 21 when it lands). Simulators are among them (dev only)."""
     return {s.name: s.module for s in SERVICES}
 
 
@@ -103,11 +103,13 @@ def test_every_object_validates_against_its_schema(overlay):
     assert unused == set(), f"schemas committed but never used: {unused}"
 
 
-def test_a_typo_in_an_operator_resource_is_refused():
+def test_a_typo_is_refused_in_a_core_object_and_in_an_operator_resource():
     topic = next(iter(of_kind("production", "KafkaTopic").values()))
-    bad = {**topic, "spec": {**topic["spec"], "replica": 3}}
     with pytest.raises(jsonschema.ValidationError, match="replica"):
-        validate(bad)
+        validate({**topic, "spec": {**topic["spec"], "replica": 3}})
+    budget = next(iter(of_kind("production", "PodDisruptionBudget").values()))
+    with pytest.raises(kubernetes_validate.ValidationError):
+        validate({**budget, "spec": {**budget["spec"], "maxUnavaliable": 1}})
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
