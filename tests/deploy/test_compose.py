@@ -11,6 +11,7 @@ import pytest
 import yaml
 from pydantic_settings import BaseSettings
 
+from palapa.devstack.services import SERVICES as DECLARED
 from palapa.kit.settings import env_names
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,3 +112,64 @@ def test_the_migrate_job_brings_every_schema_to_its_newest_revision_before_its_s
     for name in owners & set(SERVICES):  # a schema owner not in compose yet is the compose test's to report
         assert SERVICES[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
         assert SERVICES[name]["environment"]["DATABASE_URL"] == SERVICES["migrate"]["environment"]["DATABASE_URL"]
+
+
+# --- compose runs the one list (deploy/services.toml) -----------------------------------------------------------
+
+JOBS = {"topics", "migrate"}  # one-shot steps, not processes of the list
+
+
+def test_compose_runs_every_process_of_the_one_list_and_nothing_else():
+    assert set(OURS) - JOBS == {s.name for s in DECLARED}
+
+
+@pytest.mark.parametrize("spec", DECLARED, ids=lambda s: s.name)
+def test_each_process_runs_its_module_on_its_port(spec):
+    svc = SERVICES[spec.name]
+    assert _module(svc) == spec.module
+    env = svc.get("environment", {})
+    if spec.port:
+        assert env[f"{spec.env_prefix}HTTP_PORT"] == str(spec.port)
+        assert env[f"{spec.env_prefix}HTTP_HOST"] == "0.0.0.0"  # reachable by the other containers
+        assert f":{spec.port}/readyz" in " ".join(svc["healthcheck"]["test"])
+
+
+@pytest.mark.parametrize("spec", DECLARED, ids=lambda s: s.name)
+def test_each_process_gets_what_the_list_says_it_needs(spec):
+    svc = SERVICES[spec.name]
+    env, deps = svc.get("environment", {}), svc.get("depends_on", {})
+    if spec.schema:
+        assert deps["migrate"]["condition"] == "service_completed_successfully"
+    if spec.reads or spec.writes:
+        assert deps["topics"]["condition"] == "service_completed_successfully"
+        assert "KAFKA_BOOTSTRAP_SERVERS" in env
+    if spec.legacy or spec.pbb:
+        assert f"{spec.env_prefix}LEGACY_DATABASE_URL" in env
+    for name in spec.databases:
+        assert {f"{name.upper()}_DATABASE_URL", f"{spec.env_prefix}DATABASE_URL"} & set(env)
+    if spec.pbb:  # the export folder is one volume the simulator writes and the bridge reads
+        folder = env[f"{spec.env_prefix}DROP_FOLDER"]
+        assert any(v.endswith(":" + folder) and not v.startswith((".", "/")) for v in svc.get("volumes", []))
+    ports = {s.name: s.port for s in DECLARED}
+    for name, template in spec.links:
+        if template == "{secret}":
+            continue  # a shared secret: the secrets test checks where it comes from
+        hosts = {n: n for n in ports}  # in compose a process is reached by its service name
+        assert env[f"{spec.env_prefix}{name}"] == template.format(host=hosts, port=ports), (spec.name, name)
+
+
+def test_processes_sharing_a_secret_get_the_same_one():
+    shared: dict[str, set[str]] = {}
+    for spec in DECLARED:
+        for name, template in spec.links:
+            if template == "{secret}":
+                svc = SERVICES[spec.name]
+                shared.setdefault(name, set()).add(str(svc.get("environment", {}).get(f"{spec.env_prefix}{name}")))
+    for name, values in shared.items():
+        assert len(values) == 1, f"{name}: {values}"
+
+
+def test_the_pbb_simulator_and_bridge_share_one_export_volume():
+    mounts = {spec.name: {v.partition(":")[0] for v in SERVICES[spec.name].get("volumes", [])}
+              for spec in DECLARED if spec.pbb}
+    assert len(mounts) == 2 and set.intersection(*mounts.values()), mounts
