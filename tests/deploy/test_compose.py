@@ -26,8 +26,14 @@ def _module(svc: dict) -> str:
 
 
 def settings_class(module: str) -> type[BaseSettings]:
-    """The one settings class a service's settings module defines."""
+    """The one settings class a service's settings module defines (a one-shot step's: its module's own)."""
     package = module if importlib.util.find_spec(module).submodule_search_locations else module.rpartition(".")[0]
+    if package != module:
+        mod = importlib.import_module(module)
+        own = [c for _, c in inspect.getmembers(mod, inspect.isclass)
+               if issubclass(c, BaseSettings) and c.__module__ == mod.__name__]
+        if len(own) == 1:
+            return own[0]
     mod = importlib.import_module(f"{package}.settings")
     found = [c for _, c in inspect.getmembers(mod, inspect.isclass)
              if issubclass(c, BaseSettings) and c.__module__ == mod.__name__]
@@ -54,8 +60,11 @@ def test_every_environment_name_is_one_the_service_settings_read(name):
     if name == "bridge-mapped":  # and the ${NAMES} its mapping files read (secrets stay out of the YAML)
         read |= {m for f in (ROOT / "deploy" / "bridges").glob("*.yaml")
                  for m in re.findall(r"\$\{([A-Z_0-9]+)\}", f.read_text())}
+    if name == "bridge-mapped":
+        read |= {f"{n}_FILE" for n in read}  # ${NAME} in a mapping is also read from NAME_FILE
     given = set(svc.get("environment", {}))
     assert given - read == set(), f"{name} sets names its settings never read"
+    given |= {n.removesuffix("_FILE") for n in given}  # a setting given as a file is given
     assert _required_env(settings_class(module)) - given == set(), f"{name} lacks required settings"
 
 
@@ -116,7 +125,7 @@ def test_the_migrate_job_brings_every_schema_to_its_newest_revision_before_its_s
 
 # --- compose runs the one list (deploy/services.toml) -----------------------------------------------------------
 
-JOBS = {"topics", "migrate"}  # one-shot steps, not processes of the list
+JOBS = {"topics", "migrate"}  # one-shot steps, not processes of the list (kafka-access runs Kafka's own tools)
 
 
 def test_compose_runs_every_process_of_the_one_list_and_nothing_else():
@@ -143,10 +152,11 @@ def test_each_process_gets_what_the_list_says_it_needs(spec):
     if spec.reads or spec.writes:
         assert deps["topics"]["condition"] == "service_completed_successfully"
         assert "KAFKA_BOOTSTRAP_SERVERS" in env
+    given = {n.removesuffix("_FILE") for n in env}
     if spec.legacy or spec.pbb:
-        assert f"{spec.env_prefix}LEGACY_DATABASE_URL" in env
+        assert f"{spec.env_prefix}LEGACY_DATABASE_URL" in given
     for name in spec.databases:
-        assert {f"{name.upper()}_DATABASE_URL", f"{spec.env_prefix}DATABASE_URL"} & set(env)
+        assert {f"{name.upper()}_DATABASE_URL", f"{spec.env_prefix}DATABASE_URL"} & given
     if spec.pbb:  # the export folder is one volume the simulator writes and the bridge reads
         folder = env[f"{spec.env_prefix}DROP_FOLDER"]
         assert any(v.endswith(":" + folder) and not v.startswith((".", "/")) for v in svc.get("volumes", []))
@@ -162,9 +172,9 @@ def test_processes_sharing_a_secret_get_the_same_one():
     shared: dict[str, set[str]] = {}
     for spec in DECLARED:
         for name, template in spec.links:
-            if template == "{secret}":
-                svc = SERVICES[spec.name]
-                shared.setdefault(name, set()).add(str(svc.get("environment", {}).get(f"{spec.env_prefix}{name}")))
+            if template == "{secret}":  # the same secret file
+                env = SERVICES[spec.name].get("environment", {})
+                shared.setdefault(name, set()).add(str(env.get(f"{spec.env_prefix}{name}_FILE")))
     for name, values in shared.items():
         assert len(values) == 1, f"{name}: {values}"
 
