@@ -11,6 +11,8 @@ import pytest
 import yaml
 from pydantic import SecretStr
 
+from palapa.devstack.services import SERVICES as DECLARED
+
 from .test_compose import OURS, _module, settings_class
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,3 +78,39 @@ def test_create_makes_each_missing_secret_once_in_a_private_folder(tmp_path):
         f"mysql+aiomysql://curhat:{password}@legacy-db:3306/curhat")
     assert folder.stat().st_mode & 0o777 == 0o700
     assert create.create(folder) == [] and (folder / "kafka-complaint-svc").read_text() == first  # kept
+
+
+# --- every process of the list refuses weak secrets in production ------------------------------------------------
+
+PRODUCTION = {"PALAPA_ENV": "production", "OIDC_ISSUER": "https://sso.mojokertokota.go.id/realms/palapa",
+              "KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT", "KAFKA_SASL_USERNAME": "someone"}
+STRONG = "3f9a0c5e7b1d42a86c0e9d1b"
+
+
+def _production_settings(spec, monkeypatch, **given):
+    from .declared import settings_env
+
+    for key, value in {**settings_env(spec), **PRODUCTION, **given}.items():
+        monkeypatch.setenv(key, value)
+    return settings_class(spec.module)()
+
+
+KAFKA_USERS = [s for s in DECLARED if s.kind != "simulator"]
+
+
+@pytest.mark.parametrize("spec", KAFKA_USERS, ids=lambda s: s.name)
+def test_in_production_every_process_refuses_compose_old_secrets_naming_the_setting(spec, monkeypatch):
+    from pydantic import ValidationError
+
+    strong = {"DATABASE_URL": f"postgresql+asyncpg://palapa:{STRONG}@postgres:5432/palapa",
+              "KAFKA_SASL_PASSWORD": STRONG, f"{spec.env_prefix}QUARANTINE_KEY": STRONG * 2}
+    with pytest.raises(ValidationError, match="DATABASE_URL"):
+        _production_settings(spec, monkeypatch, **{**strong,
+                             "DATABASE_URL": "postgresql+asyncpg://palapa:palapa-dev@postgres:5432/palapa"})
+    with pytest.raises(ValidationError, match="KAFKA_SASL_PASSWORD"):
+        _production_settings(spec, monkeypatch, **{**strong, "KAFKA_SASL_PASSWORD": "palapa-dev"})
+    if spec.kind == "bridge":
+        monkeypatch.delenv(f"{spec.env_prefix}QUARANTINE_KEY")
+        with pytest.raises(ValidationError, match=f"{spec.env_prefix}QUARANTINE_KEY|quarantine key"):
+            _production_settings(spec, monkeypatch, **{k: v for k, v in strong.items() if "QUARANTINE" not in k})
+    assert _production_settings(spec, monkeypatch, **strong).environment == "production"
