@@ -92,3 +92,25 @@ def test_topics_keep_three_copies_two_in_sync_in_production_and_one_in_developme
     assert TopicsSettings(KAFKA_REPLICATION_FACTOR=5, KAFKA_MIN_INSYNC_REPLICAS=3).topic_replication == (5, 3)
     with pytest.raises(ValidationError, match="cannot exceed"):
         TopicsSettings(KAFKA_REPLICATION_FACTOR=1, KAFKA_MIN_INSYNC_REPLICAS=2)
+
+
+@pytest.mark.integration
+async def test_the_topics_step_creates_topics_with_the_replication_its_settings_give():
+    from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+    from palapa.contracts.topics import ALL_TOPICS
+    from palapa.kit.topics import ensure_topics
+    from palapa.localstack import LocalTansu
+
+    with LocalTansu() as tansu:  # a broker of its own: the topics must be new
+        options = creation_options(TopicsSettings(PALAPA_ENV="production"))  # 3 copies, 2 in sync (Tansu keeps 1)
+        assert await ensure_topics(tansu.bootstrap, ALL_TOPICS[:1], **options) == [ALL_TOPICS[0].name]
+        admin = AIOKafkaAdminClient(bootstrap_servers=tansu.bootstrap)
+        await admin.start()
+        try:
+            (described,) = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, ALL_TOPICS[0].name)])
+        finally:
+            await admin.close()
+        configs = {name: value for name, value, *_ in described.resources[0][4]}
+        assert configs["min.insync.replicas"] == "2" and configs["retention.ms"] == ALL_TOPICS[0].config["retention.ms"]
