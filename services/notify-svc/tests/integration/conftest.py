@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -22,6 +23,14 @@ from palapa.contracts.events import (
     TimelineEntry,
 )
 from palapa.localstack import free_port
+from palapa.notify.channels.base import (
+    Accepted,
+    Callback,
+    CallbackRefusedError,
+    InboundText,
+    Outgoing,
+    StatusReport,
+)
 from palapa.notify.main import create_app
 from palapa.notify.settings import NotifySettings
 from palapa.testkit import Service, eventually, running
@@ -127,10 +136,10 @@ class Updates:
 
 
 @contextlib.asynccontextmanager
-async def running_notify(settings: NotifySettings):
-    """Serve create_app(settings) with uvicorn on settings.http_port until the block ends."""
+async def running_notify(settings: NotifySettings, **options):
+    """Serve create_app(settings, **options) with uvicorn on settings.http_port until the block ends."""
     exporter = InMemorySpanExporter()
-    async with running(create_app(settings, exporter=exporter), port=settings.http_port) as svc:
+    async with running(create_app(settings, exporter=exporter, **options), port=settings.http_port) as svc:
         yield Notify(svc, exporter)
 
 
@@ -167,3 +176,36 @@ def request_update():
 def serve():
     """serve(settings): the app under uvicorn for one block."""
     return running_notify
+
+
+class MemoryChannel:
+    """A message channel in memory (the Channel protocol, no library mocked): it keeps what it was given, answers
+    with `answer(message)` (Accepted by default; raise TemporaryFailure/PermanentFailure to fail), and reads
+    callbacks as JSON {"statuses": [[provider_id, status]], "inbound": [[sender, text]]} when signed "ok"."""
+
+    def __init__(self, name: str, answer=None) -> None:
+        self.name = name
+        self.sent: list[Outgoing] = []
+        self.answer = answer
+
+    async def send(self, message: Outgoing) -> Accepted:
+        self.sent.append(message)
+        if self.answer is not None:
+            return self.answer(message)
+        return Accepted(provider_id=f"{self.name}-{message.message_id}")
+
+    def verify_callback(self, headers, body: bytes) -> Callback:
+        if headers.get("x-signature") != "ok":
+            raise CallbackRefusedError("bad signature")
+        data = json.loads(body)
+        now = datetime.now(UTC)
+        return Callback(
+            statuses=tuple(StatusReport(p, s, now, e) for p, s, e in data.get("statuses", ())),
+            inbound=tuple(InboundText(self.name, sender, text, now) for sender, text in data.get("inbound", ())),
+        )
+
+
+@pytest.fixture
+def memory_channel():
+    """memory_channel(name, answer=None): an in-memory Channel."""
+    return MemoryChannel
