@@ -32,6 +32,10 @@ from palapa.notify.channels.base import (
     StatusReport,
 )
 from palapa.notify.main import create_app
+from palapa.notify.messages import queue, store
+from palapa.notify.messages.dispatch import Channels
+from palapa.notify.messages.outbound import Request, request_message
+from palapa.notify.messages.templates import Template, Text
 from palapa.notify.settings import NotifySettings
 from palapa.testkit import Service, eventually, running
 from palapa.testkit.sse import SseStream, open_stream
@@ -209,3 +213,77 @@ class MemoryChannel:
 def memory_channel():
     """memory_channel(name, answer=None): an in-memory Channel."""
     return MemoryChannel
+
+
+PHONE = "+6281234567890"
+TEMPLATE = Template("complaint-resolved", 1, "complaint_resolved", ("ticket", "link"),
+                    {"id": Text("Aduan ((ticket)) selesai. Beri nilai: ((link))"),
+                     "en": Text("Complaint ((ticket)) resolved. Rate it: ((link))")}, whatsapp_name="aduan_selesai")
+
+
+def hours(quiet_now: bool) -> dict:
+    """Quiet hours that cover this moment, or that are well away from it (tests never depend on the clock)."""
+    hour = (datetime.now(UTC) + timedelta(hours=7)).hour
+    if quiet_now:
+        return {"quiet_start_hour": hour, "quiet_end_hour": (hour + 2) % 24}
+    return {"quiet_start_hour": (hour + 2) % 24, "quiet_end_hour": (hour + 3) % 24}
+
+
+class Harness:
+    def __init__(self, svc, channels):
+        self.svc = svc
+        self.messaging = svc.app.state.messaging
+        self.whatsapp, self.sms, self.email = (channels.live[n] for n in ("whatsapp", "sms", "email"))
+
+    @property
+    def tx(self):
+        return self.messaging.runtime.transaction
+
+    async def contact(self, phone=PHONE):
+        async with self.tx() as tx:
+            return await store.contact_id(tx.session, self.messaging.sealer, "phone", phone)
+
+    async def ask(self, contact, cause="evt-1", channel="whatsapp", **values):
+        personalisation = values.pop("personalisation", {"ticket": "CURHAT-7", "link": "https://p/n/CURHAT-7"})
+        async with self.tx() as tx:
+            return await request_message(tx.session, Request(cause, TEMPLATE.id, personalisation, channel, contact,
+                                                             "test", ticket="CURHAT-7", **values),
+                                         self.messaging.rules)
+
+    async def message(self, message_id):
+        async with self.tx() as tx:
+            return await queue.by_id(tx.session, message_id)
+
+    async def status(self, message_id, wanted):
+        row = await eventually(lambda: self._status_is(message_id, wanted), what=f"{message_id} {wanted}")
+        return row
+
+    async def _status_is(self, message_id, wanted):
+        row = await self.message(message_id)
+        return row if row.status == wanted else None
+
+
+@pytest.fixture
+def messages_service(settings_for, memory_channel):
+    """messages_service(whatsapp=answer, sms=answer, quiet_now=False, **settings): notify-svc with in-memory
+    channels and a test template, as a Harness (close it with `await harness.close()`)."""
+    async def run(whatsapp=None, sms=None, quiet_now=False, **overrides):
+        channels = Channels(live={"whatsapp": memory_channel("whatsapp", whatsapp), "sms": memory_channel("sms", sms),
+                                  "email": memory_channel("email")})
+        context = running_notify(settings_for(**hours(quiet_now), retry_first_seconds=0, dispatch_idle_seconds=0.05,
+                                     **overrides), channels=channels)
+        svc = await context.__aenter__()
+        harness = Harness(svc, channels)
+        async with harness.tx() as tx:
+            await store.save_template(tx.session, TEMPLATE, "test")
+        harness.close = lambda: context.__aexit__(None, None, None)
+        return harness
+
+    return run
+
+
+@pytest.fixture
+async def notify(messages_service):
+    harness = await messages_service()
+    yield harness
+    await harness.close()

@@ -15,6 +15,9 @@ from . import access, handlers, tables
 from .api import page_router, tickets_router
 from .directory_link import directory_link_router
 from .hub import Hub
+from .messages.admin_api import admin_router
+from .messages.api import callbacks_router, notifications_router
+from .messages.consume import MessageEvents
 from .messages.dispatch import Channels
 from .messages.wiring import Messaging
 from .settings import NotifySettings
@@ -38,8 +41,8 @@ def create_app(settings: NotifySettings, *, exporter: SpanExporter | None = None
     and sends messages (`channels` replaces the ones from the settings, e.g. in tests)."""
     runtime = Runtime(settings, SERVICE, tables.metadata, exporter=exporter)
     hub = Hub(queue_size=settings.client_queue_size)
-    handlers.register(runtime, hub)
     messaging = Messaging.build(runtime, settings, channels if channels is not None else channels_from(settings))
+    handlers.register(runtime, hub, MessageEvents(messaging))
 
     async def close_streams() -> None:
         hub.close()
@@ -48,7 +51,8 @@ def create_app(settings: NotifySettings, *, exporter: SpanExporter | None = None
     app = service_app(
         runtime,
         title="Palapa notify-svc",
-        routers=[tickets_router(runtime, hub, settings), page_router(), directory_link_router(settings)],
+        routers=[tickets_router(runtime, hub, settings), page_router(), directory_link_router(settings),
+                 notifications_router(messaging), callbacks_router(messaging), admin_router(messaging)],
         topics=ALL_TOPICS,
         on_start=[messaging.start],
         on_stop=[close_streams],

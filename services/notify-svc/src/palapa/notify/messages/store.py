@@ -117,3 +117,19 @@ async def template_ids(session: AsyncSession) -> list[tuple[str, int, str]]:
 
 async def count_templates(session: AsyncSession) -> int:
     return await session.scalar(select(func.count()).select_from(message_templates))
+
+
+async def seed_templates(session: AsyncSession, templates: Sequence[Template], by: str) -> int:
+    """Store each template as version 1 unless its id exists (replicas starting together insert it once)."""
+    now, added = datetime.now(UTC), 0
+    for t in templates:
+        inserted = await session.scalar(
+            insert(message_templates).values(id=t.id, kind=t.kind, critical=t.critical, whatsapp_name=t.whatsapp_name,
+                                             version=1, updated_at=now)
+            .on_conflict_do_nothing().returning(message_templates.c.id))
+        if inserted is not None:
+            texts = {lang: {"body": x.body, "subject": x.subject} for lang, x in t.texts.items()}
+            await session.execute(insert(template_versions).values(
+                template_id=t.id, version=1, fields=list(t.fields), texts=texts, created_at=now, created_by=by))
+            added += 1
+    return added

@@ -9,6 +9,8 @@ from datetime import time, timedelta
 from palapa.kit.runtime import Runtime
 
 from ..settings import NotifySettings
+from . import store
+from .catalogue import DEFAULT_TEMPLATES
 from .delivery import Retry
 from .dispatch import Channels, DispatchConfig, Dispatcher
 from .outbound import Rules
@@ -41,7 +43,9 @@ class Messaging:
         return cls(runtime, settings, sealer, rules, channels, Dispatcher(runtime.sessions, sealer, channels, config))
 
     async def start(self) -> None:
-        """Run the dispatcher for as long as the runtime lives."""
+        """Seed the default templates, then run the dispatcher for as long as the runtime lives."""
+        async with self.runtime.transaction() as tx:
+            await store.seed_templates(tx.session, DEFAULT_TEMPLATES, "notify-svc")
         self.stop.clear()
         self.runtime.spawn(self.dispatcher.run(self.stop), f"{self.runtime.name}-dispatcher")
 
