@@ -143,3 +143,15 @@ async def test_escalation_recipients_are_edited_by_the_desk_audited_and_never_li
 async def test_an_unsigned_callback_is_refused_with_its_reason(api):
     res = await api.svc.http.post("/v2/callbacks/whatsapp", content=b'{"statuses": []}')
     assert (res.status_code, res.json()["reason"]) == (401, "callback_refused")
+
+
+async def test_an_opt_out_cannot_be_bypassed_through_a_critical_template(api):
+    headers, post = await key(api), api.svc.http.post
+    ambulance = {**SEND, "template_id": "ambulance-dispatched", "personalisation": {"ticket": "Promo!", "link": "x"}}
+    res = await post("/v2/notifications/sms", json=ambulance, headers=headers)
+    assert (res.status_code, res.json()["reason"]) == (403, "critical_template")
+    code = {**SEND, "template_id": "one-time-code", "personalisation": {"code": "Promo! Klik http://x"}}
+    res = await post("/v2/notifications/sms", json=code, headers=headers)
+    assert (res.status_code, res.json()["reason"]) == (422, "bad_code")
+    res = await post("/v2/notifications/sms", json={**code, "personalisation": {"code": "482913"}}, headers=headers)
+    assert (res.status_code, res.json()["status"]) == (201, "queued")

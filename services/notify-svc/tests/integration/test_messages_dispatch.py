@@ -46,7 +46,7 @@ async def test_stop_is_honoured_and_the_message_is_failed_visibly(notify):
         await store.set_preferences(tx.session, contact, [Preference(ANY_KIND, "whatsapp", False)])
     queued = await notify.ask(contact)
     assert (queued.status, queued.error) == ("failed", "opted_out")
-    critical = await notify.ask(contact, cause="otp-1", kind="one_time_code")
+    critical = await notify.ask(contact, cause="otp-1", critical=True)
     await notify.status(critical.id, "sent")
     assert [m.message_id for m in notify.whatsapp.sent] == [critical.id]
 

@@ -75,3 +75,12 @@ def test_caps_refuse_the_21st_identical_and_the_101st_message_in_an_hour():
 def test_caps_are_configurable():
     assert Caps(identical=2, total=3).check(2, 2).reason == "cap_identical"
     assert "30 menit" in Caps(total=1, window=timedelta(minutes=30)).check(0, 1).detail
+
+
+def test_a_one_time_code_must_be_a_code_so_it_cannot_carry_a_message_past_a_stop():
+    from palapa.notify.messages.policy import critical_values_refused
+
+    assert critical_values_refused(Kind.ONE_TIME_CODE, {"code": "482913"}) is None
+    for forged in ("Promo! Klik http://x", "12", "123456789", "١٢٣٤٥٦"):
+        assert critical_values_refused(Kind.ONE_TIME_CODE, {"code": forged}).reason == "bad_code"
+    assert critical_values_refused(Kind.TAX_DUE, {"code": "anything"}) is None

@@ -25,7 +25,9 @@ from .callbacks import apply_callback
 from .keys import ApiClient
 from .outbound import Request as MessageRequest
 from .outbound import request_message
+from .policy import Kind
 from .store import contact_id
+from .store import template as template_of
 from .templates import MAX_FIELDS, TemplateError
 from .wiring import Messaging
 
@@ -91,6 +93,10 @@ def notifications_router(messaging: Messaging) -> APIRouter:
                         return refusal(422, "idempotency_key_reused", "Idempotency-Key ini sudah dipakai untuk "
                                                                       "permintaan lain dalam 24 jam terakhir")
                     return _notification(await queue.by_id(t.session, seen[1]), 200)
+            template = await template_of(t.session, body.template_id)
+            if template is not None and template.critical and template.kind != Kind.ONE_TIME_CODE:
+                # emergencies skip STOP and quiet hours: only the platform's own events send them
+                return refusal(403, "critical_template", "Templat darurat hanya dikirim oleh platform sendiri")
             contact = await contact_id(t.session, messaging.sealer, kind, address)
             cause = f"api:{client}:{idempotency_key or uuid.uuid4()}"
             try:

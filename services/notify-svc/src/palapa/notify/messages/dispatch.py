@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from cryptography.exceptions import InvalidTag
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -78,11 +79,15 @@ class Dispatcher:
         async with self.sessions() as session, session.begin():
             claimed = await queue.claim(session, now, self.config.lease, self.config.batch)
             outgoing = [await self._outgoing(session, row) for row in claimed]
-        await asyncio.gather(*(self._send(row, out) for row, out in zip(claimed, outgoing, strict=True)))
+        await asyncio.gather(*(self._send(row, out) if isinstance(out, Outgoing) else self._record(row, out)
+                               for row, out in zip(claimed, outgoing, strict=True)))
         return len(claimed)
 
-    async def _outgoing(self, session, row: Row) -> Outgoing:
-        _kind, address = await store.address_of(session, self.sealer, row.contact_id)
+    async def _outgoing(self, session, row: Row) -> Outgoing | PermanentFailure:
+        try:
+            _kind, address = await store.address_of(session, self.sealer, row.contact_id)
+        except (InvalidTag, UnicodeDecodeError):  # sealed under another key: this message cannot go, visibly
+            return PermanentFailure("the recipient's address cannot be opened with the current key")
         return Outgoing(message_id=row.id, channel=row.channel, to=address, body=row.body, subject=row.subject,
                         template=row.whatsapp_name if row.channel == "whatsapp" else None, language=row.language,
                         params=tuple(row.params or ()), critical=row.critical)

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from . import queue, store
 from .addresses import fingerprint, message_key
 from .delivery import Status, falls_back
-from .policy import Caps, QuietHours, is_critical, permitted
+from .policy import Caps, QuietHours, critical_values_refused, is_critical, permitted
 from .templates import TemplateError, render
 
 
@@ -62,6 +62,10 @@ async def request_message(session: AsyncSession, req: Request, rules: Rules, now
         raise TemplateError("unknown_template", f"Templat {req.template_id[:64]!r} tidak ditemukan")
     rendered = render(template, req.personalisation, req.language)
     kind = req.kind or template.kind
+    refused = critical_values_refused(kind, req.personalisation) or critical_values_refused(template.kind,
+                                                                                             req.personalisation)
+    if refused is not None:
+        raise TemplateError(refused.reason, refused.detail)
     key = message_key(req.cause, kind, str(req.contact), req.channel)
     found = await queue.by_key(session, key)
     if found is not None:

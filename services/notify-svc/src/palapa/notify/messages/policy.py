@@ -6,7 +6,7 @@ caps apply to every message, so nobody can flood a number with codes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from enum import StrEnum
@@ -58,6 +58,16 @@ class Refusal:
 
 def is_critical(kind: str, critical: bool = False) -> bool:
     return critical or kind in CRITICAL_KINDS
+
+
+def critical_values_refused(kind: str, personalisation: Mapping[str, object]) -> Refusal | None:
+    """A one-time code skips STOP and quiet hours, so its code must be a code (4–8 digits), never a text that
+    turns it into a way round a citizen's opt-out."""
+    if kind == Kind.ONE_TIME_CODE:
+        code = str(personalisation.get("code", ""))
+        if not (code.isascii() and code.isdigit() and 4 <= len(code) <= 8):
+            return Refusal("bad_code", "Kode sekali pakai harus 4–8 angka")
+    return None
 
 
 def reply_intent(text: str) -> bool | None:
