@@ -1,5 +1,7 @@
 """The notifications API (GOV.UK Notify's shape) and the staff routes of messages, as an attacker would try them."""
 
+import asyncio
+
 import pytest
 
 from palapa.testkit import eventually
@@ -58,8 +60,12 @@ async def test_the_same_idempotency_key_sends_once_and_a_different_body_under_it
     assert (first.status_code, again.status_code, again.json()["id"]) == (201, 200, first.json()["id"])
     changed = await api.svc.http.post("/v2/notifications/sms", json={**SEND, "reference": "lain"}, headers=headers)
     assert (changed.status_code, changed.json()["reason"]) == (422, "idempotency_key_reused")
-    await eventually(lambda: api.sms.sent, what="the one SMS")
-    assert len(api.sms.sent) == 1
+    racing = {**headers, "Idempotency-Key": "kirim-002"}
+    one, two = await asyncio.gather(*(api.svc.http.post("/v2/notifications/sms", json={**SEND, "reference": r},
+                                                        headers=racing) for r in ("a", "b")))
+    assert sorted((one.status_code, two.status_code)) == [201, 422]
+    await eventually(lambda: len(api.sms.sent) == 2, what="one SMS per key")
+    assert len({m.message_id for m in api.sms.sent}) == 2
 
 
 @pytest.mark.parametrize(("personalisation", "reason"), [

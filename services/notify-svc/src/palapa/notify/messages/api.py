@@ -107,6 +107,10 @@ def notifications_router(messaging: Messaging) -> APIRouter:
                 return refusal(404 if exc.reason == "unknown_template" else 422, exc.reason, exc.detail)
             if idempotency_key is not None:
                 await keys.remember(t.session, client, idempotency_key, digest, queued.id)
+                # a concurrent request under the same key may have won: its body must be this one
+                if (await keys.remembered(t.session, client, idempotency_key, timedelta(hours=kept)))[0] != digest:
+                    return refusal(422, "idempotency_key_reused", "Idempotency-Key ini sedang dipakai untuk "
+                                                                  "permintaan lain")
             row = await queue.by_id(t.session, queued.id)
         if queued.error in CAPPED:
             return refusal(429, queued.error, "Batas pesan untuk penerima ini tercapai; coba lagi nanti")
