@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from palapa.kit.settings import ServiceSettings
+
+#: the development key for contacts at rest (base64 of 32 bytes); refused when PALAPA_ENV=production
+DEV_MESSAGES_KEY = "ZGV2ZWxvcG1lbnQtb25seS1wYWxhcGEtbWVzc2FnZXM="
 
 
 class NotifySettings(ServiceSettings):
@@ -24,6 +27,44 @@ class NotifySettings(ServiceSettings):
     send_timeout_seconds: float = Field(30, gt=0)
     # The citizens' directory search page (catalog-svc), linked from the citizen page through GET /layanan.
     directory_url: str = Field("http://127.0.0.1:8102/directory/", pattern=r"^https?://\S+$")
+
+    # --- messages (issue 19): contacts at rest, caps, quiet hours, the dispatcher -----------------------------
+    # AES-256-GCM key for phone numbers and e-mails at rest, base64 of 32 bytes (NOTIFY_MESSAGES_KEY)
+    messages_key: str = Field(DEV_MESSAGES_KEY, repr=False)
+    # where a citizen's private link to a ticket points (the citizen page)
+    public_url: str = Field("http://127.0.0.1:8103", pattern=r"^https?://\S+$")
+    quiet_start_hour: int = Field(21, ge=0, le=23)  # WIB
+    quiet_end_hour: int = Field(6, ge=0, le=23)
+    cap_identical: int = Field(20, ge=1)
+    cap_total: int = Field(100, ge=1)
+    cap_window_minutes: int = Field(60, ge=1, le=24 * 60)
+    dispatch_batch: int = Field(50, ge=1, le=1000)
+    dispatch_idle_seconds: float = Field(0.5, gt=0, le=60)
+    # a claimed message not finished in this time (its worker died) is claimed again, and sent with the same id
+    dispatch_lease_seconds: float = Field(60, gt=0, le=3600)
+    retry_attempts: int = Field(6, ge=1, le=50)
+    retry_first_seconds: float = Field(30, ge=0, le=3600)
+    idempotency_hours: int = Field(24, ge=1, le=24 * 7)
+
+    @field_validator("messages_key")
+    @classmethod
+    def _key_is_32_bytes(cls, value: str) -> str:
+        import base64
+        import binascii
+
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            raise ValueError("NOTIFY_MESSAGES_KEY must be base64 of 32 random bytes")
+        return value
+
+    @model_validator(mode="after")
+    def _real_messages_key_in_production(self):
+        if self.environment == "production" and self.messages_key == DEV_MESSAGES_KEY:
+            raise ValueError("NOTIFY_MESSAGES_KEY must be a real key when PALAPA_ENV=production")
+        return self
 
     @field_validator("cors_origins", mode="before")
     @classmethod
