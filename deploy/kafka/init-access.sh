@@ -42,9 +42,9 @@ allow catalog-svc --operation Write --topic palapa.catalog.apps.v1 --topic palap
 # notify-svc
 user notify-svc
 allow notify-svc --operation Describe --topic palapa. --resource-pattern-type prefixed
-allow notify-svc --operation Read --topic palapa.complaints.updates.v1 --topic palapa.tickets.updates.v1
-allow notify-svc --operation Read --group notify-svc --group notify-svc-tickets
-allow notify-svc --operation Write --topic palapa.platform.deadletter.v1
+allow notify-svc --operation Read --topic palapa.complaints.intake.v1 --topic palapa.complaints.sla.v1 --topic palapa.complaints.updates.v1 --topic palapa.tickets.updates.v1
+allow notify-svc --operation Read --group notify-svc --group notify-svc-messages --group notify-svc-tickets
+allow notify-svc --operation Write --topic palapa.platform.audit.v1 --topic palapa.platform.deadletter.v1
 
 # tracking-svc
 user tracking-svc

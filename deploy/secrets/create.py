@@ -10,6 +10,7 @@ Standard library only: it runs before any environment is installed.
 
 from __future__ import annotations
 
+import base64
 import secrets
 import sys
 import tomllib
@@ -28,6 +29,7 @@ FIXED = {
     "psc119-webhook-secret": "the HMAC key PSC 119 signs its webhooks with",
     "quarantine-key": "the key of the hash by which a bridge finds a quarantined row again",
     "grafana-admin-password": "Grafana's admin (the dashboards in deploy/monitoring)",
+    "notify-messages-key": "the key notify-svc encrypts citizens' phone numbers and e-mails with (32 bytes, base64)",
 }
 
 
@@ -46,6 +48,8 @@ def value(name: str, folder: Path) -> str:
     if name == "legacy-database-url":
         password = (folder / "legacy-db-password").read_text(encoding="utf-8").strip()
         return f"mysql+aiomysql://{LEGACY_USER}:{password}@{LEGACY_HOST}/{LEGACY_DATABASE}"
+    if name == "notify-messages-key":
+        return base64.b64encode(secrets.token_bytes(32)).decode()
     return secrets.token_hex(32)  # 64 hex characters: safe in URLs and in Kafka's SCRAM config syntax
 
 

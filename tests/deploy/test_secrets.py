@@ -3,6 +3,7 @@ compose or baked into the image, and deploy/secrets/create.py makes every one co
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import re
 from pathlib import Path
@@ -103,7 +104,8 @@ def test_in_production_every_process_refuses_compose_old_secrets_naming_the_sett
     from pydantic import ValidationError
 
     strong = {"DATABASE_URL": f"postgresql+asyncpg://palapa:{STRONG}@postgres:5432/palapa",
-              "KAFKA_SASL_PASSWORD": STRONG, f"{spec.env_prefix}QUARANTINE_KEY": STRONG * 2}
+              "KAFKA_SASL_PASSWORD": STRONG, f"{spec.env_prefix}QUARANTINE_KEY": STRONG * 2,
+              "NOTIFY_MESSAGES_KEY": base64.b64encode(bytes.fromhex(STRONG * 2)[:32].ljust(32, b"k")).decode()}
     with pytest.raises(ValidationError, match="DATABASE_URL"):
         _production_settings(spec, monkeypatch, **{**strong,
                              "DATABASE_URL": "postgresql+asyncpg://palapa:palapa-dev@postgres:5432/palapa"})
