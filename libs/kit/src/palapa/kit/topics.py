@@ -8,9 +8,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sys
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
+from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from palapa.contracts.topics import ALL_TOPICS, Topic
@@ -72,7 +73,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bootstrap", default=None)
     args = parser.parse_args(argv)
     bootstrap = args.bootstrap or TopicsSettings().kafka_bootstrap_servers
-    created = asyncio.run(ensure_topics(bootstrap))
+    try:
+        created = asyncio.run(ensure_topics(bootstrap))
+    except KafkaError as exc:  # no broker there: one line, not a traceback
+        sys.exit(f"palapa-topics: no broker answers at {bootstrap} ({exc}); start the platform with ./palapa up "
+                 "in this folder, or name one with KAFKA_BOOTSTRAP_SERVERS=host:port or --bootstrap host:port")
     for topic in ALL_TOPICS:
         state = "created" if topic.name in created else "exists"
         print(f"{topic.name:<36} partitions={topic.partitions} key={topic.key:<22} {state}")
