@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 from palapa.devstack import platform_env
-from palapa.devstack.startup import summary
+from palapa.devstack.startup import cpu_seconds, summary
 
 ROOT = Path(__file__).parents[2]
 
@@ -51,3 +51,10 @@ def test_the_start_up_summary_names_the_total_and_the_slowest_processes():
     assert lines[0].startswith("Started in 12.3 s (3 processes on ")
     assert "load average" in lines[0]
     assert lines[1] == "  slowest to ready: complaint-svc 11.0 s, catalog-svc 9.5 s"
+
+
+def test_the_cpu_a_process_used_is_read_and_summed():
+    assert cpu_seconds(os.getpid()) > 0
+    assert cpu_seconds(2**22 + 12345) is None  # no such process
+    lines = summary(5.0, [("a", 4.0), ("b", 3.0)], cpu=[2.5, 1.0, None])
+    assert lines[-1] == "  CPU to ready: 3.5 s in all, 2.5 s at most in one process"

@@ -30,6 +30,7 @@ from .endpoints import endpoints_of
 from .environment import service_env
 from .services import SERVICES, ServiceSpec
 from .settings import DevstackSettings
+from .startup import cpu_seconds
 
 Progress = Callable[[str], None]
 PLATFORM_DB = "palapa"
@@ -51,6 +52,7 @@ class Running:
     restarts: int = 0
     spawned_at: float = field(default_factory=time.monotonic)
     ready_after: float | None = None  # seconds from its start to its first ready answer
+    cpu_to_ready: float | None = None  # CPU seconds it used until then
 
     @property
     def url(self) -> str | None:
@@ -197,12 +199,12 @@ class Stack:
                     raise StackError(f"{run.spec.name} exited with code {run.proc.returncode}; "
                                      f"log: {run.log}\n{tail(run.log)}")
                 if run.url is None:
-                    run.ready_after = time.monotonic() - run.spawned_at
+                    run.ready_after, run.cpu_to_ready = time.monotonic() - run.spawned_at, cpu_seconds(run.proc.pid)
                     self.progress(f"{run.spec.name}: running")
                     return
                 with contextlib.suppress(httpx.HTTPError):
                     if (await http.get(run.url + "/readyz")).status_code == 200:
-                        run.ready_after = time.monotonic() - run.spawned_at
+                        run.ready_after, run.cpu_to_ready = time.monotonic() - run.spawned_at, cpu_seconds(run.proc.pid)
                         self.progress(f"{run.spec.name}: ready on {run.url} ({run.ready_after:.1f} s)")
                         return
                 await asyncio.sleep(0.1)

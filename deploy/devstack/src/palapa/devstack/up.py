@@ -34,7 +34,9 @@ async def run(args: argparse.Namespace) -> int:
         await stack.start()
         platform_env.write(settings.data_dir, platform_env.of(stack))
         took = time.monotonic() - began
-        print("\n" + "\n".join(startup.summary(took, [(n, r.ready_after) for n, r in stack.running.items()])))
+        runs = stack.running.items()
+        print("\n" + "\n".join(startup.summary(took, [(n, r.ready_after) for n, r in runs],
+                                                cpu=[r.cpu_to_ready for _, r in runs])))
         print("\nPalapa is running:")
         for name, where in stack.endpoints():
             print(f"  {name:<28} {where}")
