@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from palapa.kit.health import ConsumerProgress, OutboxState
+from palapa.kit.health import ConsumerProgress, OutboxState, Standing, advance, stuck_for
 from palapa.kit.metrics import Metrics
 
 T = "palapa.complaints.intake.v1"
@@ -49,6 +49,46 @@ def test_an_idle_consumer_at_the_end_is_never_stuck():
     p, clock = progress()
     p.observe(T, 0, 9, end=9)
     assert p.stuck(now=clock.now + 3600) == []
+
+
+def test_an_idle_consumer_that_gets_work_is_stuck_30_s_later_not_at_once():
+    p, clock = progress()
+    p.observe(T, 0, 9, end=9)
+    clock.now += 3600  # idle for an hour, then records arrive and the position does not move
+    p.observe(T, 0, 9, end=12)
+    assert p.stuck() == []
+    clock.now += 29.9
+    p.observe(T, 0, 9, end=12)
+    assert p.stuck() == []
+    clock.now += 0.1
+    assert p.stuck() == [f"{T}[0] at offset 9, 3 behind, unmoved for 30 s"]
+
+
+def test_a_consumer_that_catches_up_starts_the_wait_again_when_work_returns():
+    p, clock = progress()
+    p.observe(T, 0, 1, end=5)
+    clock.now += 25
+    p.observe(T, 0, 5, end=5)  # caught up
+    p.observe(T, 0, 5, end=8)  # new work at once
+    clock.now += 29
+    assert p.stuck() == []
+    clock.now += 1
+    assert p.stuck() == [f"{T}[0] at offset 5, 3 behind, unmoved for 30 s"]
+
+
+def test_the_wait_starts_when_work_is_first_seen_and_restarts_when_the_position_moves():
+    seen = advance(None, 4, 4, now=10)
+    assert seen == Standing(4, 4, None)
+    seen = advance(seen, 4, 6, now=50)
+    assert seen.waiting_since == 50
+    assert advance(seen, 4, 9, now=70).waiting_since == 50  # more work does not restart it
+    assert advance(seen, 5, 9, now=70).waiting_since == 70  # progress does
+
+
+def test_stuck_for_counts_only_waiting_work_from_the_start_of_the_wait():
+    assert stuck_for(Standing(4, 4, None), now=1e9, after=30) is None
+    assert stuck_for(Standing(4, 6, 100), now=129.9, after=30) is None
+    assert stuck_for(Standing(4, 6, 100), now=130, after=30) == 30
 
 
 def test_a_revoked_partition_is_forgotten():

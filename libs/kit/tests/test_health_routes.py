@@ -82,16 +82,22 @@ async def test_a_stuck_consumer_makes_the_service_unready_and_names_the_partitio
     assert (await svc.get("/readyz")).status_code == 200
 
 
-async def test_metrics_are_prometheus_text_with_the_outbox_counted_at_scrape(svc):
+async def test_metrics_are_prometheus_text_with_the_outbox_counted_in_the_background(svc):
     await stop_relay(svc.runtime)
     await put_row(svc.runtime, 1)
     await put_row(svc.runtime, 2)
     await put_row(svc.runtime, 3, parked="too large")
     svc.runtime.progress.observe(T, 0, 3, end=8)
-    res = await svc.get("/metrics")
-    assert res.status_code == 200
-    assert res.headers["content-type"] == CONTENT_TYPE_LATEST
-    lines = res.text.splitlines()
+
+    async def scraped() -> list[str]:
+        res = await svc.get("/metrics")
+        assert res.status_code == 200
+        assert res.headers["content-type"] == CONTENT_TYPE_LATEST
+        lines = res.text.splitlines()
+        assert 'palapa_outbox_backlog_rows{service="health-svc"} 2.0' in lines
+        return lines
+
+    lines = await eventually(scraped, what="the outbox counted by the background loop")
     assert 'palapa_outbox_backlog_rows{service="health-svc"} 2.0' in lines
     assert 'palapa_outbox_parked_rows{service="health-svc"} 1.0' in lines
     assert f'palapa_consumer_lag_records{{partition="0",service="health-svc",topic="{T}"}} 5.0' in lines

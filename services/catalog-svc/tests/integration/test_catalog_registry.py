@@ -22,11 +22,11 @@ async def catalog_events(reader, app_id, n):
 async def test_an_edit_is_kept_with_who_when_what_and_why_and_published(catalog, topic_reader):
     res = await catalog.http.patch("/apps/cek-pbb", json={
         "actor": "kominfo.sari", "reason": "Cek PBB masuk Wargaku (rapat 20 November)",
-        "changes": {"kind": "layanan publik", "field": "Pajak", "super_app": "wargaku"}})
+        "changes": {"kind": "layanan publik", "field": "Perizinan", "super_app": "wargaku"}})
     assert res.status_code == 200, res.text
-    assert res.json()["changes"]["cluster"] == {"before": None, "after": "pajak"}  # the cluster follows the field
+    assert res.json()["changes"]["cluster"] == {"before": None, "after": "perizinan"}  # the cluster follows the field
     entry = (await catalog.http.get("/apps/cek-pbb")).json()
-    assert (entry["super_app"], entry["cluster"], entry["field"]) == ("wargaku", "pajak", "pajak")
+    assert (entry["super_app"], entry["cluster"], entry["field"]) == ("wargaku", "perizinan", "perizinan")
     history = (await catalog.http.get("/apps/cek-pbb/history")).json()["items"]
     assert [(h["revision"], h["action"], h["actor"]) for h in history] == [
         (2, "changed", "kominfo.sari"), (1, "registered", "catalog-svc")]
@@ -35,7 +35,7 @@ async def test_an_edit_is_kept_with_who_when_what_and_why_and_published(catalog,
     registered, changed = await catalog_events(topic_reader, "cek-pbb", 2)
     assert (registered.type, changed.type) == ("palapa.catalog.app_registered.v1", "palapa.catalog.app_changed.v1")
     assert changed.data.revision == 2 and changed.data.actor == "kominfo.sari"
-    assert changed.data.changes["field"].model_dump() == {"before": None, "after": "pajak"}
+    assert changed.data.changes["field"].model_dump() == {"before": "pajak", "after": "perizinan"}
 
 
 #: (app, body) → (status, reason)

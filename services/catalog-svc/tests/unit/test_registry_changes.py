@@ -9,6 +9,8 @@ from palapa.catalog.liveness.domain import Signs, is_silent, mark_dormant, reviv
 from palapa.catalog.registry.changes import Change, RegistryError, check_who, diff, edit, event, retire
 from palapa.catalog.registry.domain import App
 from palapa.catalog.registry.importing import census_changes, seed_changes
+from palapa.catalog.registry.seed import SEED
+from palapa.catalog.report.figures import report
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 APP = App(app_id="sapa-warga", name="Sapa Warga", opd="Diskominfo", audience="warga", channel="web", status="aktif",
@@ -92,3 +94,23 @@ def test_the_seed_keeps_a_bridge_learnt_from_heartbeats():
     seeded = dataclasses.replace(APP, bridge=None)
     [change] = seed_changes({APP.app_id: dataclasses.replace(APP, bridge="bridge-sapa")}, [seeded], NOW)
     assert change.fields == {}
+
+
+def test_the_seed_classifies_a_registered_app_that_has_no_classification_yet():
+    unclassified = dataclasses.replace(APP, kind=None, field=None, super_app=None, cluster=None)
+    [change] = seed_changes({APP.app_id: unclassified}, [APP], NOW)
+    assert (change.after.kind, change.after.field, change.after.super_app) == ("layanan publik", "pengaduan", "wargaku")
+
+
+def test_the_seed_leaves_a_census_classification_alone():
+    reclassified = dataclasses.replace(APP, field="perizinan", cluster="perizinan")
+    [change] = seed_changes({APP.app_id: reclassified}, [APP], NOW)
+    assert change.fields == {}
+
+
+def test_every_pilot_app_carries_its_census_classification_so_the_report_counts_it():
+    assert all(app.kind and app.field for app in SEED)
+    plan = report(SEED)["plan"]
+    assert plan["wargaku"]["clusters"] == {"kesehatan": ["psc-119", "puskesmas-antrian"],
+                                           "pengaduan": ["curhat-ning-ita"]}
+    assert plan["kantorku"]["clusters"] == {"persuratan": ["si-makel"]}

@@ -30,6 +30,7 @@ from .endpoints import endpoints_of
 from .environment import service_env
 from .services import SERVICES, ServiceSpec
 from .settings import DevstackSettings
+from .startup import cpu_seconds
 
 Progress = Callable[[str], None]
 PLATFORM_DB = "palapa"
@@ -49,6 +50,9 @@ class Running:
     proc: subprocess.Popen
     log: Path
     restarts: int = 0
+    spawned_at: float = field(default_factory=time.monotonic)
+    ready_after: float | None = None  # seconds from its start to its first ready answer
+    cpu_to_ready: float | None = None  # CPU seconds it used until then
 
     @property
     def url(self) -> str | None:
@@ -102,8 +106,14 @@ class Stack:
             if spec.name.startswith("sim-") and not self.simulate:
                 continue
             self._spawn(spec)
-        for run in list(self.running.values()):
-            await self._wait_ready(run)
+        # waited for together, so each one's own time to ready is measured (startup.py prints the slowest)
+        waits = [asyncio.create_task(self._wait_ready(run)) for run in list(self.running.values())]
+        done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_EXCEPTION) if waits else ((), ())
+        for task in pending:  # one failed: the others' waits end here, the caller stops the stack
+            task.cancel()
+        for task in waits:
+            if task in done and task.exception() is not None:
+                raise task.exception()
 
     def _start_identity_provider(self) -> None:
         """oidc-provider-mock with the seeded staff (palapa.localstack.STAFF); its issuer goes to every service."""
@@ -180,7 +190,8 @@ class Stack:
         self.progress(f"{spec.name}: starting (pid {proc.pid})")
         return run
 
-    async def _wait_ready(self, run: Running, timeout_s: float = 60) -> None:
+    async def _wait_ready(self, run: Running, timeout_s: float = 120) -> None:
+        # 120 s: 18 processes importing at once on 2 busy cores have needed over 60 s (STACK-NOTES)
         deadline = time.monotonic() + timeout_s
         async with httpx.AsyncClient(timeout=2) as http:
             while time.monotonic() < deadline:
@@ -188,11 +199,13 @@ class Stack:
                     raise StackError(f"{run.spec.name} exited with code {run.proc.returncode}; "
                                      f"log: {run.log}\n{tail(run.log)}")
                 if run.url is None:
+                    run.ready_after, run.cpu_to_ready = time.monotonic() - run.spawned_at, cpu_seconds(run.proc.pid)
                     self.progress(f"{run.spec.name}: running")
                     return
                 with contextlib.suppress(httpx.HTTPError):
                     if (await http.get(run.url + "/readyz")).status_code == 200:
-                        self.progress(f"{run.spec.name}: ready on {run.url}")
+                        run.ready_after, run.cpu_to_ready = time.monotonic() - run.spawned_at, cpu_seconds(run.proc.pid)
+                        self.progress(f"{run.spec.name}: ready on {run.url} ({run.ready_after:.1f} s)")
                         return
                 await asyncio.sleep(0.1)
         raise StackError(f"{run.spec.name} not ready within {timeout_s}s; log: {run.log}\n{tail(run.log)}")

@@ -10,6 +10,7 @@ import time
 
 from palapa.kit.loops import pause
 
+from . import platform_env, startup
 from .settings import DevstackSettings
 from .stack import Stack, StackError
 
@@ -23,14 +24,19 @@ def _progress(started: float):
 
 async def run(args: argparse.Namespace) -> int:
     settings = DevstackSettings()
-    stack = Stack(settings, fixed_ports=not args.free_ports, simulate=not args.no_sim,
-                  progress=_progress(time.monotonic()))
+    began = time.monotonic()
+    stack = Stack(settings, fixed_ports=not args.free_ports, simulate=not args.no_sim, progress=_progress(began))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
         await stack.start()
+        platform_env.write(settings.data_dir, platform_env.of(stack))
+        took = time.monotonic() - began
+        runs = stack.running.items()
+        print("\n" + "\n".join(startup.summary(took, [(n, r.ready_after) for n, r in runs],
+                                                cpu=[r.cpu_to_ready for _, r in runs])))
         print("\nPalapa is running:")
         for name, where in stack.endpoints():
             print(f"  {name:<28} {where}")
@@ -42,6 +48,7 @@ async def run(args: argparse.Namespace) -> int:
         print(f"\nPalapa could not run: {exc}", file=sys.stderr)
         return 1
     finally:
+        platform_env.remove(settings.data_dir)
         print("\nstopping…", flush=True)
         await asyncio.to_thread(stack.stop)
         print("stopped.", flush=True)

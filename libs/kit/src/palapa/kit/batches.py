@@ -58,6 +58,8 @@ class Batches:
     def handler(self, kafka: Callable[[], AIOKafkaConsumer | None]):
         async def on_batch(msg: KafkaMessage) -> None:
             records = [Incoming.of(r) for r in msg.raw_message]
+            for r in records:  # a partition's first batch: it stands where the batch begins until it commits
+                self.done.setdefault((r.topic, r.partition), r.offset)
             if records:
                 await self.apply(records)
                 await self.commit(kafka(), records)

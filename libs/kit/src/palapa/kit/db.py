@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncpg
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 # Our databases are PostgreSQL; legacy apps' are often MySQL/MariaDB. Any spelling → the async driver.
@@ -31,6 +32,18 @@ def async_url(url: str) -> str:
     if driver is None:
         raise ValueError(f"unsupported database {u.drivername!r}: use postgresql+asyncpg:// or mysql+aiomysql://")
     return u.set(drivername=driver).render_as_string(hide_password=False)
+
+
+#: What using a database that is not there, refuses us or is misnamed raises (a command says so in one line).
+UNUSABLE = (OSError, ValueError, SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError)
+
+
+def shown(url: str) -> str:
+    """The URL to print: its password hidden, or a placeholder when it cannot be read at all."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(DATABASE_URL yang tidak terbaca)"
 
 
 def make_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:

@@ -41,19 +41,10 @@ def health_router(runtime: Runtime) -> APIRouter:
         ok = all(v == "ok" for k, v in parts.items() if k not in health.INFORMATIONAL)
         return JSONResponse({"status": "ok" if ok else "degraded", **parts}, status_code=200 if ok else 503)
 
-    # the outbox gauges are counted at scrape time; without the database the rest still renders
-    outage = Outage(f"{runtime.name} /metrics outbox count", log)
-
     @router.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
     async def metrics() -> Response:
-        """Prometheus metrics of this process (text exposition format)."""
-        try:
-            body = await health.scrape(runtime.metrics, runtime.engine, runtime.outbox.table)
-            outage.recovered()
-        except Exception as exc:  # the failure is logged once per outage; /readyz reports the database
-            outage.failed(exc)
-            body = runtime.metrics.render()
-        return Response(body, media_type=CONTENT_TYPE_LATEST)
+        """Prometheus metrics of this process (text exposition format), from memory: no query on a scrape."""
+        return Response(runtime.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
     return router
 

@@ -39,6 +39,9 @@ class Metrics:
         # outbox and its relay
         self.outbox_backlog = gauge("palapa_outbox_backlog_rows", "Outbox rows waiting to be published")
         self.outbox_parked = gauge("palapa_outbox_parked_rows", "Outbox rows parked as unpublishable")
+        # the two above are counted by a background loop; an old timestamp here means the database does not answer
+        self.outbox_counted = gauge("palapa_outbox_counted_timestamp_seconds",
+                                    "Unix time the outbox gauges were last counted")
         self.outbox_published = counter("palapa_outbox_published_total", "Outbox rows acknowledged by the broker")
         self.relay_errors = counter("palapa_relay_errors_total", "Relay attempts that failed (broker or database)")
         self.republished = counter("palapa_outbox_republished_total", "Rows re-sent to a new broker incarnation")

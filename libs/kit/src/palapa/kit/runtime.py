@@ -15,7 +15,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SpanExporter
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData
 
 from palapa.contracts.topics import Topic
 
@@ -25,7 +25,7 @@ from .batches import Batches, no_decode, raw_batch
 from .consumer import AfterCommit, BatchEffect, Consumer
 from .incarnation import BrokerIdentity, TopicWatch
 from .kafka import client_security, consumer_options, make_broker, make_producer, send_traced
-from .loops import Outage
+from .loops import Outage, pause
 from .metrics import Metrics
 from .outbox import Outbox
 from .outbox_batch import send_batched
@@ -37,7 +37,8 @@ from .uow import UnitOfWork
 log = logging.getLogger(__name__)
 #: rows per relay batch (a LIMIT: a quiet outbox sends what it has at once); a backlog goes in few round trips
 RELAY_BATCH_ROWS = 5000
-
+#: how often the outbox gauges of /metrics are counted (one indexed query)
+OUTBOX_COUNT_EVERY_S = 2.0
 
 
 class Runtime:
@@ -73,6 +74,12 @@ class Runtime:
         self._batches: list[tuple[Batches, object]] = []
         self.broker_connected = False
         self._relay: asyncio.Task | None = None
+        self._stopping = asyncio.Event()
+        # /readyz's checks: each answers within health.PROBE_SECONDS, however the database or broker behaves
+        self._database_check = health.Bounded(lambda: health.database_parts(self.engine, self.outbox.table))
+        self._broker_check = health.Bounded(lambda: self.broker.ping(timeout=health.PROBE_SECONDS))
+        self._outbox_count = health.Bounded(lambda: health.outbox_state(self.engine, self.outbox.table),
+                                            within=30.0)
         # tells the relay when the broker lost what it had (a memory-only broker restarted empty)
         self.identity = BrokerIdentity(settings.kafka_bootstrap_servers, client_id=f"{name}-incarnation",
                                        security=client_security(settings))
@@ -150,6 +157,19 @@ class Runtime:
         )
         if self._batches:
             self.spawn(self._sample_consumers(), f"{self.name}-consumer-progress")
+        self.spawn(self._count_outbox(), f"{self.name}-outbox-gauges")
+
+    async def _count_outbox(self, every_s: float = OUTBOX_COUNT_EVERY_S) -> None:
+        """Keep the outbox gauges of /metrics current, so that a scrape never waits on the database."""
+        outage = Outage(f"{self.name} counting the outbox for /metrics", log)
+        while True:
+            try:
+                health.count_outbox(self.metrics, await self._outbox_count())
+                outage.recovered()
+            except Exception as exc:  # the database away: the gauges keep their last values, their timestamp ages
+                outage.failed(exc)
+            if await pause(self._stopping, every_s):
+                return
 
     async def _sample_consumers(self, every_s: float = 1.0) -> None:
         """Report consumer progress for /readyz and /metrics, and notice a broker restarted empty."""
@@ -167,22 +187,18 @@ class Runtime:
             await asyncio.sleep(every_s)
 
     async def ready(self) -> dict[str, str]:
-        """Readiness of each part: 'ok' or what is wrong (parts in health.INFORMATIONAL only inform)."""
-        parts = {}
-        try:
-            async with self.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-            parts["database"] = "ok"
-        except Exception as exc:  # readiness reports, never raises
-            parts["database"] = f"error: {exc}"
-        try:
-            parts["broker"] = "ok" if self.broker_connected and await self.broker.ping(timeout=2) else "unreachable"
-        except Exception as exc:
-            parts["broker"] = f"error: {exc}"
-        parts.update(await health.pipeline_parts(self.engine, self.outbox.table, self.progress))
-        return parts
+        """Readiness of each part: 'ok' or what is wrong (parts in health.INFORMATIONAL only inform).
+        Answers within health.PROBE_SECONDS: the database and the broker are asked at once, each bounded."""
+        database, broker = await asyncio.gather(self._database_check(), self._broker_check(), return_exceptions=True)
+        parts = health.database_failed(database) if isinstance(database, BaseException) else dict(database)
+        if isinstance(broker, BaseException):
+            parts["broker"] = f"error: {broker}"
+        else:
+            parts["broker"] = "ok" if self.broker_connected and broker else "unreachable"
+        return {**parts, **health.consumer_parts(self.progress)}
 
     async def stop(self) -> None:
+        self._stopping.set()
         if self._relay is not None:
             self.outbox.stop()
             with contextlib.suppress(asyncio.TimeoutError, Exception):

@@ -8,10 +8,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sys
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
+from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
 
 from palapa.contracts.topics import ALL_TOPICS, Topic
 
@@ -80,7 +81,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     settings = load(TopicsSettings, "palapa-topics")
     bootstrap = args.bootstrap or settings.kafka_bootstrap_servers
-    created = asyncio.run(ensure_topics(bootstrap, **creation_options(settings)))
+    try:
+        created = asyncio.run(ensure_topics(bootstrap, **creation_options(settings)))
+    except KafkaError as exc:  # no broker there: one line, not a traceback
+        sys.exit(f"palapa-topics: no broker answers at {bootstrap} ({exc}); start the platform with ./palapa up "
+                 "in this folder, or name one with KAFKA_BOOTSTRAP_SERVERS=host:port or --bootstrap host:port")
     factor, in_sync = settings.topic_replication
     for topic in ALL_TOPICS:
         state = f"created (replicas={factor}, min.insync={in_sync})" if topic.name in created else "exists"

@@ -18,6 +18,7 @@ import pytest
 from palapa.localstack import LocalIdentityProvider, LocalPostgres, LocalTansu, ensure_database, free_port
 
 from .broker import BrokerProxy, EventProducer, TopicReader
+from .frozen import freezable_postgres
 from .identity import Identity
 
 
@@ -44,6 +45,14 @@ def pg_server_url():
             yield pg.url()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def frozen_database():
+    """A PostgreSQL server of this test's own (FreezablePostgres): `await .database(name)` gives a database
+    URL, `with .frozen():` stops the whole server (SIGSTOP) and resumes it on the way out."""
+    with freezable_postgres() as pg:
+        yield pg
 
 
 @pytest.fixture

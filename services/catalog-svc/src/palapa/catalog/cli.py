@@ -16,7 +16,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-DEFAULT_URL = "http://127.0.0.1:8102"
+#: the running `./palapa up`'s catalog-svc (the script passes it on from .data/platform.env), else its fixed port
+DEFAULT_URL = os.environ.get("PALAPA_CATALOG_URL") or "http://127.0.0.1:8102"
 
 
 def _content_type(path: Path) -> str:
@@ -63,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--actor", help="who imports: must be the token's account (it is the default)")
     imp.add_argument("--reason", help="why, kept in each changed entry's history")
     imp.add_argument("--token", default=os.environ.get("PALAPA_TOKEN"),
-                     help="a catalog admin's bearer token (default: $PALAPA_TOKEN)")
+                     help="a catalog admin's bearer token (default: $PALAPA_TOKEN; under ./palapa up: "
+                          "PALAPA_TOKEN=$(./palapa token catalog))")
     args = parser.parse_args(argv)
     if not args.file.is_file():
         parser.error(f"berkas {args.file} tidak ada")

@@ -8,7 +8,7 @@ import argparse
 import asyncio
 import sys
 
-from palapa.kit.db import make_engine, sessions
+from palapa.kit.db import UNUSABLE, make_engine, sessions, shown
 from palapa.kit.migrate import upgrade
 from palapa.kit.settings import load
 
@@ -48,7 +48,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.action in ("issue", "revoke") and not (args.name and args.name.strip() and len(args.name) <= 200):
         parser.error("beri nama klien (1 sampai 200 karakter)")
     settings = load(ComplaintSettings, "complaint-svc")
-    return asyncio.run(_run(args, settings.database_url))
+    try:
+        return asyncio.run(_run(args, settings.database_url))
+    except UNUSABLE as exc:
+        # the database is not there: one line saying which was tried and how to point at the right one
+        why = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else '-'}"
+        print(f"./palapa complaint: basis data {shown(settings.database_url)} tidak dapat dipakai ({why}); jalankan "
+              "platform dengan ./palapa up di folder ini, atau tetapkan DATABASE_URL=postgresql://…/palapa",
+              file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ CENSUS_FIELDS = ("name", "opd", "audience", "channel", "status", "description", 
                  "super_app", "cluster")
 #: What the seed file sets on every start; a bridge learnt from heartbeats is not taken away by a seed without one.
 SEED_FIELDS = ("name", "opd", "audience", "channel", "status", "folds_into", "description")
+#: The census classification the seed carries: set on an app that has none yet, never over a census import's.
+SEED_CLASSIFICATION = ("kind", "field", "super_app", "cluster")
 SEED_REASON = "Data awal aplikasi percontohan (seed)"
 
 
@@ -42,5 +44,7 @@ def seed_changes(known: dict[str, App], seed: Iterable[App], at: datetime) -> li
             continue
         values = {f: getattr(app, f) for f in SEED_FIELDS}
         values.update({f: getattr(app, f) for f in ("bridge", "heartbeat_seconds") if getattr(app, f) is not None})
+        if before.kind is None:  # a registry from before the seed was classified (e.g. an existing .data/)
+            values.update({f: getattr(app, f) for f in SEED_CLASSIFICATION})
         out.append(Change(before, dataclasses.replace(before, **values), "changed", SYSTEM_ACTOR, SEED_REASON, at))
     return out

@@ -1,0 +1,34 @@
+"""How long the platform took to start, and which processes took longest (`./palapa up` prints it)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used so far (Linux /proc), None when it cannot be read."""
+    try:
+        stat = open(f"/proc/{pid}/stat").read()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def summary(total_s: float, ready_after: Iterable[tuple[str, float | None]], slowest: int = 5,
+            cpu: Iterable[float | None] = ()) -> list[str]:
+    """Lines: the whole start-up with the host's load, then the slowest processes from spawn to ready, and the CPU
+    they used to get there (what a busy host does not change: on idle cores the start takes about that / cores)."""
+    times = sorted(((s, name) for name, s in ready_after if s is not None), reverse=True)
+    try:
+        load = "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    except OSError:
+        load = "load average unknown"
+    lines = [f"Started in {total_s:.1f} s ({len(times)} processes on {os.cpu_count()} cores, {load})"]
+    if times:
+        lines.append("  slowest to ready: " + ", ".join(f"{name} {s:.1f} s" for s, name in times[:slowest]))
+    used = [c for c in cpu if c is not None]
+    if used:
+        lines.append(f"  CPU to ready: {sum(used):.1f} s in all, {max(used):.1f} s at most in one process")
+    return lines
