@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,12 +15,15 @@ from palapa.contracts.events import (
     STATUS_LABELS,
     ComplaintStatus,
     ComplaintUpdated,
+    ComplaintUpdatedV2,
     RequestStatus,
     TicketKind,
     TicketStep,
     TicketUpdated,
     TimelineEntry,
+    upcast_complaint_updated_v1_v2,
 )
+from palapa.kit.capability import HEADER, digest
 from palapa.localstack import free_port
 from palapa.notify.main import create_app
 from palapa.notify.settings import NotifySettings
@@ -31,8 +34,20 @@ STEPS = [ComplaintStatus.RECEIVED, ComplaintStatus.VERIFIED, ComplaintStatus.IN_
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # 08:30 WIB
 
 
+def key_of(ticket: str) -> str:
+    """The capability the tests give a complaint (its digest rides on the complaint's first update)."""
+    return f"kunci-uji-{ticket}-".ljust(43, "x")
+
+
+def reader(ticket: str, staff: dict[str, str]) -> dict[str, str]:
+    """Who follows `ticket` in a test: a complaint's capability holder; a letter's or incident's staff (no
+    capability exists for them)."""
+    return dict(staff) if ticket.startswith(("SIMAKEL-", "PSC119-")) else {HEADER: key_of(ticket)}
+
+
 def complaint_updated(ticket: str, revision: int) -> Envelope:
-    """The view complaint-svc would publish after `revision` changes (statuses cycle through STEPS)."""
+    """The view complaint-svc would publish after `revision` changes (statuses cycle through STEPS); the first
+    carries the digest of the ticket's test capability (key_of)."""
     statuses = [STEPS[min(i, len(STEPS) - 1)] for i in range(revision)]
     timeline = tuple(
         TimelineEntry(status=s, label=STATUS_LABELS[s], at=T0 + timedelta(hours=i)) for i, s in enumerate(statuses)
@@ -42,6 +57,9 @@ def complaint_updated(ticket: str, revision: int) -> Envelope:
         opd="Dinas Pekerjaan Umum", category="Jalan Rusak", source_app="curhat-ning-ita",
         submitted_at=T0, updated_at=timeline[-1].at, timeline=timeline,
     )
+    if revision == 1:
+        event = ComplaintUpdatedV2.model_validate(
+            {**upcast_complaint_updated_v1_v2(event.model_dump(mode="json")), "access_hash": digest(key_of(ticket))})
     return Envelope(event, source="/services/complaint-svc", subject=ticket)
 
 
@@ -68,6 +86,11 @@ class Notify:
 
     svc: Service
     exporter: InMemorySpanExporter
+    staff: dict[str, str] = field(default_factory=dict)  # a complaints desk officer's headers
+
+    def reads(self, ticket: str) -> dict[str, str]:
+        """The headers of whoever may follow `ticket` here (see `reader`)."""
+        return reader(ticket, self.staff)
 
     @property
     def app(self):
@@ -88,7 +111,7 @@ class Notify:
         await self.svc.stopped()
 
     async def revision(self, ticket: str) -> int:
-        res = await self.http.get(f"/tickets/{ticket}")
+        res = await self.http.get(f"/tickets/{ticket}", headers=self.reads(ticket))
         return res.json()["revision"] if res.status_code == 200 else 0
 
     async def stored(self, ticket: str, revision: int) -> None:
@@ -100,6 +123,7 @@ class Notify:
 
     @contextlib.asynccontextmanager
     async def events(self, ticket: str, headers: dict[str, str] | None = None, params: dict | None = None):
+        headers = {**self.reads(ticket), **(headers or {})}
         async with open_stream(self.svc.http, f"/tickets/{ticket}/events", headers=headers, params=params) as stream:
             yield Updates(stream)
 
@@ -126,27 +150,33 @@ class Updates:
         return out
 
 
-@contextlib.asynccontextmanager
-async def running_notify(settings: NotifySettings):
-    """Serve create_app(settings) with uvicorn on settings.http_port until the block ends."""
-    exporter = InMemorySpanExporter()
-    async with running(create_app(settings, exporter=exporter), port=settings.http_port) as svc:
-        yield Notify(svc, exporter)
+@pytest.fixture
+def running_notify(identity_provider):
+    """running_notify(settings): serve create_app(settings) with uvicorn on settings.http_port for the block."""
+
+    @contextlib.asynccontextmanager
+    async def run(settings: NotifySettings):
+        exporter = InMemorySpanExporter()
+        staff = {"Authorization": f"Bearer {await identity_provider.token('desk')}"}
+        async with running(create_app(settings, exporter=exporter), port=settings.http_port) as svc:
+            yield Notify(svc, exporter, staff)
+
+    return run
 
 
 @pytest.fixture
-def settings_for(kafka_bootstrap, database_url):
+def settings_for(kafka_bootstrap, database_url, identity_provider):
     def make(**overrides) -> NotifySettings:
         return NotifySettings(
             KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu",
-            http_port=free_port(), **overrides,
+            http_port=free_port(), OIDC_ISSUER=identity_provider.issuer, **overrides,
         )
 
     return make
 
 
 @pytest.fixture
-async def service(settings_for):
+async def service(settings_for, running_notify):
     async with running_notify(settings_for()) as svc:
         yield svc
 
@@ -164,6 +194,6 @@ def request_update():
 
 
 @pytest.fixture
-def serve():
+def serve(running_notify):
     """serve(settings): the app under uvicorn for one block."""
     return running_notify

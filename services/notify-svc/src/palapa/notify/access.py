@@ -1,14 +1,55 @@
-"""notify-svc's protection table: everything it serves is the citizen's, and public; it has no staff route."""
+"""Who may read what in notify-svc: its protection table, and the check every ticket route makes.
+
+A ticket's stream and view are its reporter's: whoever brings its capability (the X-Case-Key header; the private
+link's key, palapa.kit.capability) or its signed-in owner (the gate, later), and staff who read cases (their OPD's,
+or every one). complaint-svc makes capabilities and owns their digests; notify-svc learns each case's digest from
+the case's first ComplaintUpdated (`access_hash`), so it checks a key without a call and without ever seeing one
+that was not sent to it. A ticket with no digest (a legacy app's case, a letter request, an incident) is staff's
+only until the gate lets its citizen claim it.
+"""
 
 from __future__ import annotations
 
-from palapa.kit.auth import ProtectionTable, Public
+from fastapi.responses import JSONResponse
+
+from palapa.kit.auth import Permission, Principal, ProtectionTable, Public
+from palapa.kit.capability import Citizen, matches
+from palapa.kit.http import refusal
+from palapa.kit.runtime import Runtime
+
+from . import store
 
 TABLE = ProtectionTable("notify-svc", [
-    Public("GET", "/tickets/{ticket}/events", why="the citizen follows a ticket live by its number (no identity)"),
-    Public("GET", "/tickets/{ticket}", why="a ticket's latest public update, by its number"),
+    Public("GET", "/tickets/{ticket}/events", why="the reporter follows a case live with its capability "
+                                                  "(X-Case-Key); staff by role: the route refuses everyone else"),
+    Public("GET", "/tickets/{ticket}", why="a case's latest view, for its capability's holder or staff: the route "
+                                           "refuses everyone else"),
     Public("GET", "/", why="the citizen page"),
     Public("GET", "/app.js", why="the citizen page's script"),
     Public("GET", "/style.css", why="the citizen page's style sheet"),
     Public("GET", "/layanan", why="redirects to the directory page"),
 ])
+
+KEY_MISSING = (401, "capability_required", "Buka tautan pribadi dari tanda terima laporan Anda: nomor tiket saja "
+                                           "tidak membuka laporan")
+WRONG_KEY = (403, "wrong_key", "Kunci akses tidak berlaku untuk tiket ini")
+
+
+async def refused(runtime: Runtime, ticket: str, key: str | None, who: Principal | None,
+                  citizen: Citizen | None = None) -> JSONResponse | None:
+    """None when the reader may follow `ticket`, else the refusal. Without a key: 401 whether the ticket exists or
+    not; with one: 404 when no capability is known for the ticket (every legacy ticket: no oracle on their
+    sequential numbers; a new one's 80 random bits are not enumerable), 403 when it is not this one."""
+    if who is not None and who.may(Permission.CASES_READ):
+        if who.scoped(Permission.CASES_READ) is None:
+            return None
+        latest = await store.latest(runtime.sessions, ticket)  # an officer: its own OPD's cases
+        if latest is not None and who.may_for_opd(Permission.CASES_READ, latest.get("opd")):
+            return None
+    # citizen: the gate's signed-in owner will be checked here (complaint-svc knows owners; none sign in yet)
+    if not key:
+        return refusal(*KEY_MISSING)
+    stored = await store.access_hash(runtime.sessions, ticket)
+    if stored is None:  # no case here has a capability under this ticket (yet: a case filed a moment ago)
+        return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan.")
+    return None if matches(key, stored) else refusal(*WRONG_KEY)

@@ -27,3 +27,12 @@ ticket_updates = Table(
     # Also the index that serves "revisions of a ticket after N, in order".
     UniqueConstraint("ticket", "revision", name="uq_ticket_updates_ticket_revision"),
 )
+
+# A complaint's capability digest (ComplaintUpdated.access_hash, on its first update): who may follow it. Never the
+# capability itself; tickets without a row (legacy apps' cases, letters, incidents) are followed by staff only.
+ticket_access = Table(
+    "ticket_access",
+    metadata,
+    Column("ticket", String(64), primary_key=True),
+    Column("capability_hash", String(64), nullable=False),
+)
