@@ -133,6 +133,10 @@ async def test_cors_lets_configured_origins_read_the_feed(settings_for, serve):
         assert allowed.headers["access-control-allow-origin"] == "https://warga.example.go.id"
         other = await service.http.get("/tickets/CURHAT-1", headers={"Origin": "https://lain.example.com"})
         assert "access-control-allow-origin" not in other.headers
+        preflight = await service.http.options("/tickets/CURHAT-1/events", headers={
+            "Origin": "https://warga.example.go.id", "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "x-case-key,last-event-id"})
+        assert preflight.status_code == 200  # the gate's page may send the case's key
 
 
 async def test_the_citizen_page_and_its_assets_are_served(service):
