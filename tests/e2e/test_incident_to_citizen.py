@@ -12,7 +12,8 @@ import pytest
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import AmbulanceDispatched, IncidentReported
 from palapa.testkit import EventProducer, eventually
-from palapa.testkit.sse import events, open_stream
+from palapa.testkit.identity import Identity
+from palapa.testkit.sse import open_stream
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -30,12 +31,17 @@ async def test_an_incident_reaches_the_citizen_live_and_a_reconnect_resumes_afte
     producer = EventProducer(platform.kafka)
     await producer.kafka.start()
     received: list = []
+    # an incident has no capability (its citizen will claim it through the gate): staff follow it here
+    staff = {"Authorization": f"Bearer {await Identity(platform.issuer).token('desk')}"}
     try:
         async with httpx.AsyncClient(timeout=5) as http:
+            refused = await http.get(f"{notify_url}/tickets/{TICKET}/events")
+            assert (refused.status_code, refused.json()["reason"]) == (401, "capability_required")
 
             async def follow():
-                async for ev in events(http, f"{notify_url}/tickets/{TICKET}/events"):
-                    received.append(ev)
+                async with open_stream(http, f"{notify_url}/tickets/{TICKET}/events", headers=staff) as stream:
+                    async for ev in stream:
+                        received.append(ev)
 
             follower = asyncio.create_task(follow())
             try:
@@ -53,7 +59,8 @@ async def test_an_incident_reaches_the_citizen_live_and_a_reconnect_resumes_afte
                 follower.cancel()
                 await asyncio.gather(follower, return_exceptions=True)
 
-            async with open_stream(http, f"{notify_url}/tickets/{TICKET}/events", last_event_id="1") as stream:
+            async with open_stream(http, f"{notify_url}/tickets/{TICKET}/events", last_event_id="1",
+                                   headers=staff) as stream:
                 again = await stream.next_event()
                 assert (again.id, again.json()["status"]) == ("2", "dispatched")
 

@@ -26,6 +26,9 @@ LEGACY_AT = datetime(2026, 11, 26, 16, 30)  # legacy local time, no zone
 # one row per service table, in today's shape
 ROWS = {
     "complaint-svc": {
+        "case_keys": {"ticket": "LAPOR-AAAA-BBBB-CCCC-DDDD", "capability_hash": "c" * 64, "pin_hash": "p" * 64,
+                      "pin_salt": "s" * 32, "created_at": AT},
+        "read_tokens": {"token_hash": "t" * 64, "ticket": "LAPOR-AAAA-BBBB-CCCC-DDDD", "expires_at": AT},
         "cases": {"ticket": "CURHAT-1", "source_app": "curhat", "source_ref": "1", "opd": "DPUPR",
                   "category": "jalan", "status": "submitted", "revision": 1, "submitted_at": AT,
                   "updated_at": AT, "due_at": AT},
@@ -71,6 +74,7 @@ ROWS = {
     "notify-svc": {
         "ticket_updates": {"ticket": "CURHAT-1", "revision": 1, "event_id": "evt-1",
                            "payload": {"status": "submitted"}, "traceparent": {}, "received_at": AT},
+        "ticket_access": {"ticket": "LAPOR-AAAA-BBBB-CCCC-DDDD", "capability_hash": "c" * 64},
     },
     "tracking-svc": {
         "tickets": {"ticket": "PSC119-1", "kind": "incident", "source_app": "psc-119", "title": "Gawat darurat PSC 119",

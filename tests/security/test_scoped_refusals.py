@@ -54,8 +54,10 @@ async def test_an_officer_of_one_opd_moving_anothers_case_is_refused_unchanged_a
                                    submitted_at=datetime.now(UTC))
         await producer.send(Envelope(event, source="/apps/portal", subject="PORTAL-77"))
 
-        async def case():
-            res = await svc.http.get("/complaints/PORTAL-77")
+        desk = bearer(await identity_provider.token("desk"))
+
+        async def case():  # the desk reads it: a ticket alone opens nothing
+            res = await svc.http.get("/complaints/PORTAL-77", headers=desk)
             return res.json() if res.status_code == 200 else None
 
         before = await eventually(case, what="PORTAL-77 received")
@@ -69,7 +71,6 @@ async def test_an_officer_of_one_opd_moving_anothers_case_is_refused_unchanged_a
                 wrong.append(f"{path}: {res.status_code} {res.text[:160]}")
         assert wrong == []
         assert await case() == before  # no change
-        desk = bearer(await identity_provider.token("desk"))
         log = (await svc.http.get("/audit", params={"object_id": "PORTAL-77"}, headers=desk)).json()["items"]
         assert [(r["actor"], r["action"], r["why"]) for r in log] == [
             ("petugas-dinkes", "case.recategorise.refused", "wrong_opd"),

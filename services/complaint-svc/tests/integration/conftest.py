@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pytest
 
+from palapa.complaint.cases import keys
 from palapa.complaint.main import create_app
 from palapa.complaint.settings import ComplaintSettings
 from palapa.contracts.envelope import Envelope
@@ -33,6 +35,13 @@ class Complaint:
 
     svc: Service
     updates: Updates
+    desk: dict[str, str] = field(default_factory=dict)  # the complaints desk's headers: staff read every case
+
+    async def key_for(self, ticket: str) -> dict[str, str]:
+        """Give `ticket` a capability as a filing would (events alone make none); its holder's headers."""
+        async with self.runtime.transaction() as tx:
+            receipt = await keys.issue(tx.session, ticket, datetime.now(UTC))
+        return {"X-Case-Key": receipt.capability}
 
     @property
     def http(self):
@@ -50,7 +59,8 @@ def settings(kafka_bootstrap, database_url, identity_provider) -> ComplaintSetti
 
 
 @pytest.fixture
-async def service(settings, topic_reader):
+async def service(settings, topic_reader, identity_provider):
     """The app with its lifespan (broker, database, outbox relay), reached through ASGI."""
+    desk = {"Authorization": f"Bearer {await identity_provider.token('desk')}"}
     async with running(create_app(settings), name="complaint-svc") as svc:
-        yield Complaint(svc, Updates(topic_reader))
+        yield Complaint(svc, Updates(topic_reader), desk)

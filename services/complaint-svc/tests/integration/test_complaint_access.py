@@ -21,7 +21,7 @@ async def submitted(service, producer, ticket: str, category: str) -> dict:
     await producer.send(Envelope(event, source="/apps/portal", subject=ticket))
 
     async def there():
-        res = await service.http.get(f"/complaints/{ticket}")
+        res = await service.http.get(f"/complaints/{ticket}", headers=service.desk)
         return res.json() if res.status_code == 200 else None
 
     return await eventually(there, what=f"{ticket} received")
@@ -34,7 +34,8 @@ async def test_an_officer_cannot_move_another_opds_case_and_the_refusal_is_audit
     dishub = bearer(await identity_provider.token("dishub"))
     refused = await service.http.post("/complaints/PORTAL-51/status", json={"status": "verified"}, headers=dishub)
     assert (refused.status_code, refused.json()["reason"]) == (403, "wrong_opd")
-    assert (await service.http.get("/complaints/PORTAL-51")).json()["revision"] == case["revision"]  # no change
+    after = (await service.http.get("/complaints/PORTAL-51", headers=service.desk)).json()
+    assert after["revision"] == case["revision"]  # no change
     desk = bearer(await identity_provider.token("desk"))
     log = (await service.http.get("/audit", params={"object_id": "PORTAL-51"}, headers=desk)).json()["items"]
     assert [(r["actor"], r["action"], r["why"], r["actor_opds"]) for r in log] == [

@@ -32,8 +32,17 @@ async def put_case(service, n: int, category: str, status: str = "received", day
     return case
 
 
-async def test_an_unknown_ticket_is_a_404_with_the_reason(service):
-    res = await service.http.get("/complaints/CURHAT-999999")
+async def test_a_ticket_alone_opens_nothing_and_says_why_whether_it_exists_or_not(service):
+    await put_case(service, 6, "Sampah")
+    for ticket in ("CURHAT-6", "CURHAT-999999"):
+        res = await service.http.get(f"/complaints/{ticket}")
+        assert (res.status_code, res.json()["reason"]) == (401, "capability_required")
+        res = await service.http.get(f"/complaints/{ticket}", headers={"X-Case-Key": "tebakan-" + "x" * 40})
+        assert (res.status_code, res.json()["reason"]) == (403, "wrong_key")
+
+
+async def test_an_unknown_ticket_is_a_404_with_the_reason_for_staff(service):
+    res = await service.http.get("/complaints/CURHAT-999999", headers=service.desk)
     assert res.status_code == 404
     assert res.json() == {"detail": "Tiket CURHAT-999999 tidak ditemukan", "reason": "unknown_ticket"}
 
@@ -47,7 +56,7 @@ async def test_a_malformed_ticket_is_a_422_with_the_reason(service, ticket):
 
 async def test_a_case_reads_exactly_as_the_contract_says(service):
     await put_case(service, 7, "Sampah", status="in_progress")
-    body = (await service.http.get("/complaints/CURHAT-7")).json()
+    [body] = (await service.http.get("/complaints")).json()["items"]
     assert set(body) == {"ticket", "status", "status_kind", "status_label", "opd", "category", "kelurahan",
                          "kecamatan", "source_app", "submitted_at", "updated_at", "due_at", "forward_due_at",
                          "current_due_at", "revision", "confidentiality", "escalation_level", "escalated_to",
@@ -55,6 +64,8 @@ async def test_a_case_reads_exactly_as_the_contract_says(service):
     assert (body["opd"], body["status"], body["status_kind"], body["revision"]) == ("DLH", "in_progress", "open", 2)
     assert set(body["timeline"][0]) == {"status", "label", "at", "legacy_status", "note"}
     assert "description" not in body and "reporter" not in body  # the public view
+    mine = (await service.http.get("/complaints/CURHAT-7", headers=await service.key_for("CURHAT-7"))).json()
+    assert set(mine) == set(body) | {"description", "latitude", "longitude"}  # its holder's: what, not who
 
 
 async def test_the_listing_filters_by_opd_and_status_and_pages_newest_first(service):

@@ -50,9 +50,9 @@ async def test_staff_moves_back_and_free_text_codes_in_curhat_are_followed_and_n
 
     async def at(revision):
         async def check():
-            res = await service.http.get(f"/complaints/{ticket}")
+            res = await service.http.get(f"/complaints/{ticket}", headers=service.desk)
             return res.json() if res.status_code == 200 and res.json()["revision"] >= revision else None
-        return await eventually(check, timeout=60, what=f"{ticket} at revision {revision}")
+        return await eventually(check, timeout=300, what=f"{ticket} at revision {revision}")
 
     await at(1)
     # staff: forward, back (2 -> 1), forward, reopen (3 -> 2), the same stage in an old screen's words, back

@@ -35,7 +35,7 @@ def changed(status, legacy, hours, ticket="CURHAT-1042") -> Envelope:
 
 async def case_at(service, ticket, revision):
     async def check():
-        res = await service.http.get(f"/complaints/{ticket}")
+        res = await service.http.get(f"/complaints/{ticket}", headers=service.desk)
         return res.json() if res.status_code == 200 and res.json()["revision"] >= revision else None
 
     return await eventually(check, what=f"{ticket} at revision {revision}")

@@ -49,7 +49,7 @@ def legacy_move(ticket: str, status: CaseStatus, code: str, hours: float = 1) ->
 
 async def case(service, ticket: str, check=lambda c: True) -> dict:
     async def found():
-        res = await service.http.get(f"/complaints/{ticket}")
+        res = await service.http.get(f"/complaints/{ticket}", headers=service.desk)
         return res.json() if res.status_code == 200 and check(res.json()) else None
 
     return await eventually(found, what=f"{ticket} as expected")

@@ -52,7 +52,7 @@ def curhat(ticket, code, status, hours) -> Envelope:
 
 async def case_at(service, ticket, revision, headers=None):
     async def check():
-        res = await service.http.get(f"/complaints/{ticket}", headers=headers or {})
+        res = await service.http.get(f"/complaints/{ticket}", headers=headers or DESK)
         return res.json() if res.status_code == 200 and res.json()["revision"] >= revision else None
 
     return await eventually(check, what=f"{ticket} at revision {revision}")
@@ -73,7 +73,7 @@ async def test_staff_move_a_case_through_the_lifecycle_and_an_illegal_move_is_re
     res = await http.post("/complaints/PORTAL-1/status", json={"status": "reopened"}, headers=OPD)
     res = await http.post("/complaints/PORTAL-1/status", json={"status": "rejected"}, headers=OPD)
     assert res.status_code == 409 and res.json()["reason"] == "refused"  # a rejection needs its reason
-    case = (await http.get("/complaints/PORTAL-1")).json()
+    case = (await http.get("/complaints/PORTAL-1", headers=DESK)).json()
     assert [(t["status"], t["note"]) for t in case["timeline"]] == [
         ("received", None), ("verified", None), ("dispositioned", "Diteruskan ke DPUPR"), ("in_progress", None),
         ("resolved", "Jalan sudah ditambal"), ("reopened", None)]
@@ -137,9 +137,12 @@ async def test_identity_stays_with_the_complaint_desk_and_an_anonymous_report_ha
     await producer.send(portal("PORTAL-3", confidentiality="rahasia", **who))
     await producer.send(portal("PORTAL-4", confidentiality="anonymous", **who))
     await case_at(service, "PORTAL-4", 1)
-    for headers in ({}, OPD):
+    for headers in (OPD, await service.key_for("PORTAL-3")):
         text = (await service.http.get("/complaints/PORTAL-3", headers=headers)).text
         assert not any(v in text for v in ("Joko", "3576", "08129", "joko@")), headers
+    listed = (await service.http.get("/complaints")).json()["items"]
+    assert {c["ticket"]: (c["kelurahan"], "description" in c) for c in listed} == {
+        "PORTAL-3": (None, False), "PORTAL-4": (None, False)}  # not even where
     desk = (await service.http.get("/complaints/PORTAL-3", headers=DESK)).json()
     assert desk["reporter"]["name"] == "Joko Susilo" and desk["confidentiality"] == "confidential"
     assert (await service.http.get("/complaints/PORTAL-4", headers=DESK)).json()["reporter"] is None
@@ -164,13 +167,16 @@ async def test_a_rating_only_after_resolution_once_and_the_figures_per_opd(servi
     # received a moment ago: staff resolve it on the real clock, well within its deadline
     await producer.send(portal("PORTAL-10", at=datetime.now(UTC) - timedelta(minutes=5)))
     await case_at(service, "PORTAL-10", 1)
-    rating = {"stars": 4, "comment": "Cepat ditangani"}
-    res = await service.http.post("/complaints/PORTAL-10/rating", json=rating)
+    rating, mine = {"stars": 4, "comment": "Cepat ditangani"}, await service.key_for("PORTAL-10")
+    res = await service.http.post("/complaints/PORTAL-10/rating", json=rating, headers=mine)
     assert res.status_code == 409 and res.json()["reason"] == "not_resolved"
     await service.http.post("/complaints/PORTAL-10/status", json={"status": "resolved", "note": "Selesai"}, headers=OPD)
-    assert (await service.http.post("/complaints/PORTAL-10/rating", json={"stars": 6})).status_code == 422
-    assert (await service.http.post("/complaints/PORTAL-10/rating", json=rating)).status_code == 201
-    res = await service.http.post("/complaints/PORTAL-10/rating", json={"stars": 1})
+    assert (await service.http.post("/complaints/PORTAL-10/rating", json={"stars": 6}, headers=mine)).status_code == 422
+    for stranger in ({}, OPD, {"X-Case-Key": "bukan-kuncinya-" + "x" * 30}):  # only its reporter rates it
+        res = await service.http.post("/complaints/PORTAL-10/rating", json=rating, headers=stranger)
+        assert (res.status_code, res.json()["reason"]) in ((401, "capability_required"), (403, "wrong_key"))
+    assert (await service.http.post("/complaints/PORTAL-10/rating", json=rating, headers=mine)).status_code == 201
+    res = await service.http.post("/complaints/PORTAL-10/rating", json={"stars": 1}, headers=mine)
     assert res.status_code == 409 and res.json()["reason"] == "already_rated"
     dpupr = next(f for f in (await service.http.get("/stats/opd")).json()["items"] if f["opd"] == "DPUPR")
     assert (dpupr["cases"], dpupr["resolved"], dpupr["on_time_rate"], dpupr["average_rating"]) == (1, 1, 1.0, 4.0)

@@ -38,7 +38,7 @@ async def test_a_portal_complaint_reaches_the_legacy_app_and_its_changes_come_ba
                                  source="/apps/curhat-ning-ita", subject=ticket))
 
     async def moved():
-        case = (await service.http.get(f"/complaints/{ticket}")).json()
+        case = (await service.http.get(f"/complaints/{ticket}", headers=service.desk)).json()
         return case if case.get("status") == "in_progress" else None
 
     case = await eventually(moved, what="the legacy app's change to move the portal case")

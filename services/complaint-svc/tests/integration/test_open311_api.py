@@ -29,13 +29,20 @@ async def served(settings):
         yield svc, key
 
 
-async def test_a_request_filed_by_a_client_opens_a_case_the_client_then_reads(served):
+async def test_a_request_filed_by_a_client_is_readable_at_once_by_its_key_and_opens_a_case(served):
     svc, key = served
     res = await svc.http.post("/open311/v2/requests.json", data={**FORM, "api_key": key})
     assert res.status_code == 201, res.text
     [created] = res.json()
-    ticket, token = created["service_request_id"], created["token"]
-    assert ticket.startswith("LAPOR-")
+    ticket, token, mine = created["service_request_id"], created["token"], {"X-Case-Key": created["access_key"]}
+    assert ticket.startswith("LAPOR-") and len(created["pin"]) == 6
+    # read-your-writes: the id the POST returned reads at once, before the intake opened its case
+    at_once = await svc.http.get(f"/open311/v2/requests/{ticket}.json", headers=mine)
+    assert at_once.status_code == 200, at_once.text
+    assert (at_once.json()[0]["service_request_id"], at_once.json()[0]["status"]) == (ticket, "open")
+    for stranger in ({}, {"X-Case-Key": "x" * 43}):  # the id alone, or a wrong key: refused with the reason
+        refused = await svc.http.get(f"/open311/v2/requests/{ticket}.json", headers=stranger)
+        assert refused.status_code in (401, 403) and refused.json()[0]["description"]
 
     async def opened():
         r = await svc.http.get(f"/open311/v2/tokens/{token}.json")
@@ -43,23 +50,26 @@ async def test_a_request_filed_by_a_client_opens_a_case_the_client_then_reads(se
 
     await eventually(opened, what="the case to open from its own intake event")
 
-    client = GeoReport(f"{svc.base_url}/open311/v2")
-    one = await asyncio.to_thread(client.get_service_request, ticket)
+    [one] = (await svc.http.get(f"/open311/v2/requests/{ticket}.json", headers=mine)).json()
     assert one["status"] == "open" and one["agency_responsible"] == "DPUPR"
     assert one["service_code"] == "jalan-rusak" and one["expected_datetime"]
     assert one["description"] == FORM["description"] and one["lat"] == -7.4722
+    as_xml = await svc.http.get(f"/open311/v2/requests/{ticket}.xml", headers=mine)
+    assert ElementTree.fromstring(as_xml.text).find("request/service_request_id").text == ticket
+    client = GeoReport(f"{svc.base_url}/open311/v2")
     listed = await asyncio.to_thread(client.get_service_requests, service_code="jalan-rusak", status="open")
     assert [r["service_request_id"] for r in listed] == [ticket]
+    # a confidential case in a public list: no description, no place
+    assert [(r["description"], r["lat"], r["long"], r["address"]) for r in listed] == [(None, None, None, None)]
     assert await asyncio.to_thread(client.get_service_requests, status="closed") == []
     as_xml = GeoReport(f"{svc.base_url}/open311/v2", output_format="xml")
-    assert (await asyncio.to_thread(as_xml.get_service_request, ticket))["service_request_id"] == ticket
     services = await asyncio.to_thread(as_xml.get_service_list)
     assert "jalan-rusak" in [s["service_code"] for s in services]
     definition = await asyncio.to_thread(client.get_service_definition, "jalan-rusak")
     assert definition["attributes"][0]["code"] == "tingkat"
 
     body = (await svc.http.get("/open311/v2/requests.json", params={"service_request_id": ticket})).text
-    for private in ("Siti", "Aminah", "siti@example.id", "081234567890"):
+    for private in ("Siti", "Aminah", "siti@example.id", "081234567890", "Lubang", "-7.47", created["access_key"]):
         assert private not in body
 
 
@@ -73,7 +83,7 @@ async def test_refusals_use_the_standard_error_list_in_the_requested_format(serv
     no_place = await svc.http.post("/open311/v2/requests.json", data={**FORM, "lat": "", "long": "", "api_key": key})
     assert no_place.status_code == 400 and no_place.json()[0]["code"] == 400
 
-    assert (await svc.http.get("/open311/v2/requests/LAPOR-TIDAKADA.json")).status_code == 404
+    assert (await svc.http.get("/open311/v2/requests/LAPOR-TIDAKADA.json")).status_code == 401  # a key first
     assert (await svc.http.get("/open311/v2/services/tidak-ada.xml")).status_code == 404
     assert (await svc.http.get("/open311/v2/tokens/../x.json")).status_code == 404
     assert (await svc.http.get("/open311/v2/requests.json", params={"start_date": "kemarin"})).status_code == 400

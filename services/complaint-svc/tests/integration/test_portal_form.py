@@ -20,11 +20,12 @@ FORM = {"kategori": "jalan-rusak", "uraian": "Lubang besar di depan SDN Kranggan
 async def test_a_filed_complaint_opens_a_case_routed_to_its_opd_and_the_link_follows_it(service):
     res = await service.http.post("/complaints", json=FORM, headers={"Idempotency-Key": str(uuid.uuid4())})
     assert res.status_code == 201, res.text
-    ticket, link = res.json()["ticket"], res.json()["link"]
-    assert link.endswith(f"?tiket={ticket}")
+    ticket, link, pin = res.json()["ticket"], res.json()["link"], res.json()["pin"]
+    capability = link.split("#tiket=")[1].removeprefix(f"{ticket}&kunci=")
+    assert len(capability) >= 43 and len(pin) == 6 and pin.isdigit()  # 256 bits after '#': never sent, never logged
 
     async def opened():
-        r = await service.http.get(f"/complaints/{ticket}")
+        r = await service.http.get(f"/complaints/{ticket}", headers={"X-Case-Key": capability})
         return r.status_code == 200 and r.json()
 
     case = await eventually(opened, what="the case to open")

@@ -1,4 +1,5 @@
-"""The complaint form in Debian's Chromium: mistakes explained in place, one ticket however often it is clicked."""
+"""The complaint form in Debian's Chromium: mistakes explained in place, one ticket however often it is clicked, and
+the receipt's private link and PIN."""
 
 from __future__ import annotations
 
@@ -50,7 +51,9 @@ async def test_a_citizen_files_a_complaint_and_gets_a_ticket_and_a_private_link(
     await expect(page.get_by_test_id("done")).to_be_visible()
     ticket = await page.get_by_test_id("ticket").text_content()
     assert ticket.startswith("LAPOR-")
-    await expect(page.get_by_test_id("link")).to_have_attribute("href", f"http://127.0.0.1:8103/?tiket={ticket}")
+    link = await page.get_by_test_id("link").get_attribute("href")
+    assert link.startswith(f"http://127.0.0.1:8103/#tiket={ticket}&kunci=") and len(link.split("kunci=")[1]) == 43
+    assert len(pin := await page.get_by_test_id("pin").text_content()) == 6 and pin.isdigit()  # shown once
     async with svc.runtime.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(submissions)) == 1
         assert await session.scalar(select(submissions.c.reporter_name)) is None

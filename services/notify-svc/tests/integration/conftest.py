@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,12 +16,15 @@ from palapa.contracts.events import (
     STATUS_LABELS,
     ComplaintStatus,
     ComplaintUpdated,
+    ComplaintUpdatedV2,
     RequestStatus,
     TicketKind,
     TicketStep,
     TicketUpdated,
     TimelineEntry,
+    upcast_complaint_updated_v1_v2,
 )
+from palapa.kit.capability import HEADER, digest
 from palapa.localstack import free_port
 from palapa.notify.channels.base import (
     Accepted,
@@ -44,8 +47,20 @@ STEPS = [ComplaintStatus.RECEIVED, ComplaintStatus.VERIFIED, ComplaintStatus.IN_
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # 08:30 WIB
 
 
+def key_of(ticket: str) -> str:
+    """The capability the tests give a complaint (its digest rides on the complaint's first update)."""
+    return f"kunci-uji-{ticket}-".ljust(43, "x")
+
+
+def reader(ticket: str, staff: dict[str, str]) -> dict[str, str]:
+    """Who follows `ticket` in a test: a complaint's capability holder; a letter's or incident's staff (no
+    capability exists for them)."""
+    return dict(staff) if ticket.startswith(("SIMAKEL-", "PSC119-")) else {HEADER: key_of(ticket)}
+
+
 def complaint_updated(ticket: str, revision: int) -> Envelope:
-    """The view complaint-svc would publish after `revision` changes (statuses cycle through STEPS)."""
+    """The view complaint-svc would publish after `revision` changes (statuses cycle through STEPS); the first
+    carries the digest of the ticket's test capability (key_of)."""
     statuses = [STEPS[min(i, len(STEPS) - 1)] for i in range(revision)]
     timeline = tuple(
         TimelineEntry(status=s, label=STATUS_LABELS[s], at=T0 + timedelta(hours=i)) for i, s in enumerate(statuses)
@@ -55,6 +70,9 @@ def complaint_updated(ticket: str, revision: int) -> Envelope:
         opd="Dinas Pekerjaan Umum", category="Jalan Rusak", source_app="curhat-ning-ita",
         submitted_at=T0, updated_at=timeline[-1].at, timeline=timeline,
     )
+    if revision == 1:
+        event = ComplaintUpdatedV2.model_validate(
+            {**upcast_complaint_updated_v1_v2(event.model_dump(mode="json")), "access_hash": digest(key_of(ticket))})
     return Envelope(event, source="/services/complaint-svc", subject=ticket)
 
 
@@ -81,6 +99,11 @@ class Notify:
 
     svc: Service
     exporter: InMemorySpanExporter
+    staff: dict[str, str] = field(default_factory=dict)  # a complaints desk officer's headers
+
+    def reads(self, ticket: str) -> dict[str, str]:
+        """The headers of whoever may follow `ticket` here (see `reader`)."""
+        return reader(ticket, self.staff)
 
     @property
     def app(self):
@@ -101,7 +124,7 @@ class Notify:
         await self.svc.stopped()
 
     async def revision(self, ticket: str) -> int:
-        res = await self.http.get(f"/tickets/{ticket}")
+        res = await self.http.get(f"/tickets/{ticket}", headers=self.reads(ticket))
         return res.json()["revision"] if res.status_code == 200 else 0
 
     async def stored(self, ticket: str, revision: int) -> None:
@@ -113,6 +136,7 @@ class Notify:
 
     @contextlib.asynccontextmanager
     async def events(self, ticket: str, headers: dict[str, str] | None = None, params: dict | None = None):
+        headers = {**self.reads(ticket), **(headers or {})}
         async with open_stream(self.svc.http, f"/tickets/{ticket}/events", headers=headers, params=params) as stream:
             yield Updates(stream)
 
@@ -139,27 +163,34 @@ class Updates:
         return out
 
 
-@contextlib.asynccontextmanager
-async def running_notify(settings: NotifySettings, **options):
-    """Serve create_app(settings, **options) with uvicorn on settings.http_port until the block ends."""
-    exporter = InMemorySpanExporter()
-    async with running(create_app(settings, exporter=exporter, **options), port=settings.http_port) as svc:
-        yield Notify(svc, exporter)
+@pytest.fixture
+def running_notify(identity_provider):
+    """running_notify(settings, **options): serve create_app(settings, **options) with uvicorn on
+    settings.http_port for the block."""
+
+    @contextlib.asynccontextmanager
+    async def run(settings: NotifySettings, **options):
+        exporter = InMemorySpanExporter()
+        staff = {"Authorization": f"Bearer {await identity_provider.token('desk')}"}
+        async with running(create_app(settings, exporter=exporter, **options), port=settings.http_port) as svc:
+            yield Notify(svc, exporter, staff)
+
+    return run
 
 
 @pytest.fixture
-def settings_for(kafka_bootstrap, database_url):
+def settings_for(kafka_bootstrap, database_url, identity_provider):
     def make(**overrides) -> NotifySettings:
         return NotifySettings(
             KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu",
-            http_port=free_port(), **overrides,
+            http_port=free_port(), OIDC_ISSUER=identity_provider.issuer, **overrides,
         )
 
     return make
 
 
 @pytest.fixture
-async def service(settings_for):
+async def service(settings_for, running_notify):
     async with running_notify(settings_for()) as svc:
         yield svc
 
@@ -177,7 +208,7 @@ def request_update():
 
 
 @pytest.fixture
-def serve():
+def serve(running_notify):
     """serve(settings): the app under uvicorn for one block."""
     return running_notify
 
@@ -264,7 +295,7 @@ class Harness:
 
 
 @pytest.fixture
-def messages_service(settings_for, memory_channel):
+def messages_service(settings_for, memory_channel, running_notify):
     """messages_service(whatsapp=answer, sms=answer, quiet_now=False, **settings): notify-svc with in-memory
     channels and a test template, as a Harness (close it with `await harness.close()`)."""
     async def run(whatsapp=None, sms=None, quiet_now=False, **overrides):

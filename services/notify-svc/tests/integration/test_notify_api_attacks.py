@@ -23,6 +23,8 @@ HOSTILE = [
     *[(("GET", path, {}, {}), (422, "malformed_ticket")) for path in [
         "/tickets/CURHAT-1%00/events", "/tickets/%ZZ/events", "/tickets/%C0%80", "/tickets/" + "A" * 5000,
         "/tickets/CURHAT-%E2%80%AE1", "/tickets/%F0%9F%92%A9/events", "/tickets/CURHAT-1%0A"]],
+    (("GET", EVENTS, {}, {}), (401, "capability_required")),  # the ticket alone opens nothing
+    (("GET", f"/tickets/{TICKET}", {}, {}), (401, "capability_required")),
     *[(("GET", path, {}, {}), (404, "not_found")) for path in [
         "/tickets", "/tickets/CURHAT-1/events/x", "/app.js/x", "/" + "x" * 5000, "/%00", "/docs-assets/nothing.js"]],
     *[((method, path, {}, {}), (405, "method_not_allowed"))
@@ -43,6 +45,6 @@ async def test_every_hostile_request_is_refused_with_its_reason(service):
 
 
 async def test_the_highest_revision_the_store_holds_opens_a_stream(service):
-    async with service.http.stream("GET", EVENTS, headers={"Last-Event-ID": "2147483647"}) as res:
+    async with service.http.stream("GET", EVENTS, headers={"Last-Event-ID": "2147483647", **service.staff}) as res:
         assert res.status_code == 200
         assert res.headers["content-type"].startswith("text/event-stream")

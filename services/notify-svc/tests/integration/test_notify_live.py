@@ -13,8 +13,9 @@ TICKET = "CURHAT-1042"
 
 
 async def test_a_published_update_reaches_a_connected_client_with_its_revision_as_event_id(service, producer, update):
+    await producer.send(update(TICKET, 1))  # the first update tells notify-svc the capability's digest
+    await service.stored(TICKET, 1)
     async with service.events(TICKET) as stream:
-        await producer.send(update(TICKET, 1))
         first = await stream.next_event()
         assert first.event == "complaint.updated"
         assert first.id == "1"
@@ -22,7 +23,8 @@ async def test_a_published_update_reaches_a_connected_client_with_its_revision_a
         assert first.json()["opd"] == "Dinas Pekerjaan Umum"
         await producer.send(update(TICKET, 2))
         assert await stream.revisions(1) == [2]
-    assert (await service.http.get(f"/tickets/{TICKET}")).json()["status_label"] == "Diverifikasi"
+    assert (await service.http.get(f"/tickets/{TICKET}", headers=service.reads(TICKET))).json()["status_label"] == (
+        "Diverifikasi")
 
 
 async def test_a_new_client_first_gets_the_stored_history_in_order_then_live_updates(service, producer, update):
@@ -40,7 +42,7 @@ async def test_a_new_client_first_gets_the_stored_history_in_order_then_live_upd
 async def test_a_client_reconnecting_with_last_event_id_gets_exactly_the_missed_revisions(
     service, producer, resume, update
 ):
-    async with service.events(TICKET) as stream:
+    async with service.events(TICKET, headers=service.staff) as stream:  # staff may follow before it exists
         await producer.send(update(TICKET, 1))
         await producer.send(update(TICKET, 2))
         assert await stream.revisions(2) == [1, 2]
@@ -64,7 +66,7 @@ async def test_a_client_resuming_at_the_latest_revision_gets_only_what_comes_nex
 
 
 async def test_a_duplicate_record_or_revision_is_stored_and_pushed_once(service, producer, update):
-    async with service.events(TICKET) as stream:
+    async with service.events(TICKET, headers=service.staff) as stream:
         first = update(TICKET, 1)
         await producer.send(first)
         await producer.send(first)  # at-least-once redelivery: same event id
@@ -77,7 +79,7 @@ async def test_a_duplicate_record_or_revision_is_stored_and_pushed_once(service,
 
 async def test_an_idle_stream_carries_heartbeat_comments(settings_for, serve):
     async with serve(settings_for(heartbeat_seconds=0.2)) as service:
-        async with service.events(TICKET) as stream:
+        async with service.events(TICKET, headers=service.staff) as stream:
             assert await stream.comment() == "keep-alive"
 
 
@@ -98,14 +100,15 @@ async def test_bad_ticket_ids_and_last_event_ids_are_refused_with_422_before_str
 
 
 async def test_an_unknown_ticket_is_404_with_a_reason(service):
-    res = await service.http.get("/tickets/CURHAT-999999")
-    assert res.status_code == 404
-    assert res.json() == {"detail": "Tiket CURHAT-999999 tidak ditemukan.", "reason": "unknown_ticket"}
+    for headers in (service.staff, service.reads("CURHAT-999999")):
+        res = await service.http.get("/tickets/CURHAT-999999", headers=headers)
+        assert res.status_code == 404
+        assert res.json() == {"detail": "Tiket CURHAT-999999 tidak ditemukan.", "reason": "unknown_ticket"}
 
 
 async def test_the_sse_push_runs_in_the_trace_of_the_published_record(service, producer, update):
     trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
-    async with service.events(TICKET) as stream:
+    async with service.events(TICKET, headers=service.staff) as stream:  # staff may follow it before it exists
         await producer.send(update(TICKET, 1), {"traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"})
         assert await stream.revisions(1) == [1]
         await producer.send(update(TICKET, 2))  # the stream moves on, so the first push span ends
@@ -130,6 +133,10 @@ async def test_cors_lets_configured_origins_read_the_feed(settings_for, serve):
         assert allowed.headers["access-control-allow-origin"] == "https://warga.example.go.id"
         other = await service.http.get("/tickets/CURHAT-1", headers={"Origin": "https://lain.example.com"})
         assert "access-control-allow-origin" not in other.headers
+        preflight = await service.http.options("/tickets/CURHAT-1/events", headers={
+            "Origin": "https://warga.example.go.id", "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "x-case-key,last-event-id"})
+        assert preflight.status_code == 200  # the gate's page may send the case's key
 
 
 async def test_the_citizen_page_and_its_assets_are_served(service):
@@ -145,7 +152,9 @@ async def test_stopping_the_service_ends_open_streams(settings_for, serve, updat
     async with httpx.AsyncClient(timeout=httpx.Timeout(10, read=30)) as client:
         async with serve(settings_for()) as service:
             await producer.send(update(TICKET, 1))
-            async with client.stream("GET", f"{service.base_url}/tickets/{TICKET}/events") as res:
+            await service.stored(TICKET, 1)
+            async with client.stream("GET", f"{service.base_url}/tickets/{TICKET}/events",
+                                     headers=service.reads(TICKET)) as res:
                 lines = res.aiter_lines()
                 assert await anext(lines) == "event: complaint.updated"
                 stopping = asyncio.get_running_loop().time()

@@ -1,4 +1,5 @@
-"""The citizen page in Debian's Chromium: look up a ticket, then watch its status change live."""
+"""The citizen page in Debian's Chromium: open a case's private link, then watch its status change live; a ticket
+without its key opens nothing."""
 
 import pytest
 from playwright.async_api import async_playwright, expect
@@ -32,9 +33,8 @@ async def test_a_citizen_sees_the_timeline_and_a_new_status_arrives_without_relo
         await producer.send(update(ticket, revision))
     await service.stored(ticket, 2)
 
-    await page.goto(service.base_url + "/")
-    await page.get_by_label("Nomor tiket").fill("curhat-1042")
-    await page.get_by_role("button", name="Lacak").click()
+    key = service.reads(ticket)["X-Case-Key"]
+    await page.goto(f"{service.base_url}/#tiket={ticket}&kunci={key}")  # the receipt's private link
 
     status = page.get_by_test_id("status")
     await expect(status).to_have_text("Diverifikasi")
@@ -56,10 +56,11 @@ async def test_a_citizen_sees_the_timeline_and_a_new_status_arrives_without_relo
 
 async def test_an_unknown_ticket_says_so_and_shows_up_when_it_appears(service, producer, update, browser_page):
     page = browser_page
-    await page.goto(service.base_url + "/?tiket=CURHAT-77")
+    key = service.reads("CURHAT-77")["X-Case-Key"]
+    await page.goto(f"{service.base_url}/#tiket=CURHAT-77&kunci={key}")  # followed a moment after filing
     await expect(page.get_by_test_id("not-found")).to_be_visible()
     await expect(page.get_by_test_id("not-found")).to_contain_text("Tiket tidak ditemukan")
-    await expect(page.get_by_test_id("connection")).to_have_text("Terhubung — pembaruan langsung")
+    await expect(page.get_by_test_id("connection")).to_have_text("Menunggu tiket tercatat…")
     await producer.send(update("CURHAT-77", 1))
     await expect(page.get_by_test_id("status")).to_have_text("Diterima")
     await expect(page.get_by_test_id("not-found")).to_be_hidden()
@@ -73,32 +74,17 @@ async def test_a_malformed_ticket_is_explained_on_the_page(service, browser_page
     await expect(page.get_by_role("alert")).to_contain_text("Nomor tiket tidak valid")
 
 
-async def test_a_letter_request_shows_its_timeline_and_a_status_change_arrives_without_reloading(
-    service, producer, request_update, browser_page
+async def test_a_ticket_without_its_key_or_with_another_key_opens_nothing_and_the_page_says_why(
+    service, producer, update, browser_page
 ):
     page = browser_page
-    ticket = "SIMAKEL-3107"
-    for revision in (1, 2):
-        await producer.send(request_update(ticket, revision))
-    await service.stored(ticket, 2)
-
+    await producer.send(update("CURHAT-1043", 1))
+    await service.stored("CURHAT-1043", 1)
     await page.goto(service.base_url + "/")
-    await page.get_by_label("Nomor tiket").fill("simakel-3107")
+    await page.get_by_label("Nomor tiket").fill("curhat-1043")
     await page.get_by_role("button", name="Lacak").click()
-
-    status = page.get_by_test_id("status")
-    await expect(status).to_have_text("Diverifikasi")
-    await expect(page.get_by_test_id("title")).to_have_text("Surat Keterangan Domisili")
-    await expect(page.get_by_test_id("place")).to_have_text("Kelurahan Magersari, Kecamatan Magersari")
-    await expect(page.get_by_test_id("opd")).to_be_hidden()  # a complaint's facts are not a request's
-    items = page.get_by_test_id("timeline-item")
-    await expect(items).to_have_count(2)
-    await expect(items.nth(0)).to_contain_text("Diajukan")
-    await expect(page.get_by_test_id("connection")).to_have_text("Terhubung — pembaruan langsung")
-    await page.evaluate("window.__sameDocument = true")  # lost on any reload
-
-    await producer.send(request_update(ticket, 3))
-    await expect(status).to_have_text("Siap diambil")
-    await expect(items).to_have_count(3)
-    await expect(items.nth(2)).to_contain_text("Siap diambil")
-    assert await page.evaluate("window.__sameDocument === true")
+    await expect(page.get_by_role("alert")).to_contain_text("tautan pribadi")
+    await page.get_by_label("Kunci akses").fill("kunci-orang-lain-" + "x" * 30)
+    await page.get_by_role("button", name="Lacak").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Kunci akses tidak berlaku")
+    await expect(page.get_by_test_id("ticket")).to_be_hidden()

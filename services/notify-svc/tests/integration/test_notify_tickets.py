@@ -18,7 +18,7 @@ async def test_a_request_update_reaches_a_connected_client_as_a_ticket_update(se
             "service_request", "Surat Keterangan Domisili", "Diajukan", "Kelurahan Magersari, Kecamatan Magersari")
         await producer.send(request_update(TICKET, 2))
         assert await stream.revisions(1, TICKET_UPDATED) == [2]
-    view = (await service.http.get(f"/tickets/{TICKET}")).json()
+    view = (await service.http.get(f"/tickets/{TICKET}", headers=service.staff)).json()
     assert (view["status_label"], [s["label"] for s in view["timeline"]]) == (
         "Diverifikasi", ["Diajukan", "Diverifikasi"]
     )

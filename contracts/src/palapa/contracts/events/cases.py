@@ -58,7 +58,7 @@ class TimelineEntryV2(BaseModel):
 class ComplaintUpdatedV2(Event):
     """The citizen-facing view of a complaint after a change: the canonical lifecycle (complaint-svc publishes it).
 
-    Never carries the reporter's identity: notify-svc shows it to anyone holding the ticket.
+    Never carries the reporter's identity: notify-svc shows it to whoever holds the case's capability.
     """
 
     event_type: ClassVar[str] = "palapa.complaint.updated.v2"
@@ -81,6 +81,10 @@ class ComplaintUpdatedV2(Event):
     responsible: str | None = Field(default=None, description="Who is responsible when not our remit")
     duplicate_of: str | None = Field(default=None, description="The original ticket of a duplicate")
     timeline: tuple[TimelineEntryV2, ...]
+    access_hash: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 (hex) of the case's capability, never the capability: on the case's first update only, "
+                    "so notify-svc can check a reader's key (palapa.kit.capability); not part of the view")
 
 
 def upcast_complaint_updated_v1_v2(payload: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from palapa.kit.consumer import Delivery
 from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Done, Refused
 
+from .cases import keys
 from .lifecycle import domain, duplicates, intake, store, writeback
 from .routing.domain import normalise_category
 from .routing.policy import Policies
@@ -42,6 +43,8 @@ class Intake:
         changes: list[tuple[domain.Case, str]] = []
         identities = []
         to_record: list[tuple[list[Envelope], domain.Case]] = []
+        # a case filed here has a capability: its first update tells notify-svc the digest (never the key)
+        access = await keys.hashes_of(session, [e.ticket for e in events if e.ticket not in cases])
         for delivery, event in zip(deliveries, events, strict=True):
             old = cases.get(event.ticket)
             try:
@@ -60,7 +63,10 @@ class Intake:
                     identities.append((new.ticket, who))
             cases[new.ticket] = new  # the next event of this ticket in the batch sees this state
             changes.append((new, delivery.envelope.id))
-            publish = [Envelope(domain.to_updated(new), source=self.source, subject=new.ticket)]
+            updated = domain.to_updated(new)
+            if old is None and new.ticket in access:
+                updated = updated.model_copy(update={"access_hash": access[new.ticket]})
+            publish = [Envelope(updated, source=self.source, subject=new.ticket)]
             if old is None and writeback.wanted(new, self.write_back_opds):
                 to_record.append((publish, new))  # the command joins the case's own outbox rows
             results.append(Done(publish=publish))

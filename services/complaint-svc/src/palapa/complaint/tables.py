@@ -126,6 +126,33 @@ submissions = Table(
     Column("submitted_at", DateTime(timezone=True), nullable=False),
 )
 
+# A case's capability (cases/keys.py): digests only, never the link or the PIN. A row is written with the
+# submission, before the case exists (the intake makes the case): the holder can read at once.
+case_keys = Table(
+    "case_keys",
+    metadata,
+    Column("ticket", String(64), primary_key=True),
+    Column("capability_hash", String(64), nullable=False, unique=True),
+    Column("pin_hash", String(64), nullable=False),
+    Column("pin_salt", String(32), nullable=False),
+    # wrong PINs in a row, and until when the PIN is locked after too many (cases/keys.py MAX_PIN_TRIES)
+    Column("pin_failures", Integer, nullable=False, server_default="0"),
+    Column("pin_locked_until", DateTime(timezone=True), nullable=True),
+    # the signed-in citizen (palapa.kit.capability.Citizen.subject) who owns the case: set by the gate's sign-in
+    Column("owner", String(200), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Short-lived read tokens, each the SHA-256 of a random token given for a ticket and its PIN.
+read_tokens = Table(
+    "read_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("ticket", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_read_tokens_expires_at", "expires_at"),
+)
+
 
 # The city's editable tables (routing/store.py): routing rules with their history (who, when, why), and its own
 # closures.

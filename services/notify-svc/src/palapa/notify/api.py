@@ -8,10 +8,13 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import FileResponse, JSONResponse, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from palapa.kit.auth import MaybeStaff
+from palapa.kit.capability import CaseKey
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
 from . import store
+from .access import refused
 from .domain import HEARTBEAT_COMMENT, BadResumeError, BadTicketError, parse_last_event_id, validate_ticket
 from .hub import Hub
 from .settings import NotifySettings
@@ -37,10 +40,13 @@ def tickets_router(runtime: Runtime, hub: Hub, settings: NotifySettings) -> APIR
     @router.get("/tickets/{ticket}/events", response_model=None)
     async def ticket_events(
         ticket: str,
+        key: CaseKey,
+        who: MaybeStaff,
         last_event_id: str | None = Header(None, alias="Last-Event-ID"),
         last_event_id_query: str | None = Query(None, alias="last_event_id"),
     ) -> Response:
-        """Server-Sent Events: the ticket's updates after Last-Event-ID (all if none), then live ones."""
+        """Server-Sent Events: the ticket's updates after Last-Event-ID (all if none), then live ones; for the
+        holder of its capability (X-Case-Key header) or staff (access.py)."""
         try:
             ticket = validate_ticket(ticket)
             after = parse_last_event_id(last_event_id, last_event_id_query)
@@ -48,6 +54,8 @@ def tickets_router(runtime: Runtime, hub: Hub, settings: NotifySettings) -> APIR
             return refusal(422, "malformed_ticket", str(exc))
         except BadResumeError as exc:
             return refusal(422, "invalid_last_event_id", str(exc))
+        if (denied := await refused(runtime, ticket, key, who)) is not None:
+            return denied
         # sse-starlette rather than a bare StreamingResponse: it brings the keep-alive comments on their
         # own timer, the SSE/no-buffering headers, a per-send timeout for stuck sockets, disconnect
         # detection and ending streams when uvicorn shuts down.
@@ -60,12 +68,14 @@ def tickets_router(runtime: Runtime, hub: Hub, settings: NotifySettings) -> APIR
         )
 
     @router.get("/tickets/{ticket}")
-    async def ticket_view(ticket: str) -> JSONResponse:
-        """The latest ComplaintUpdated of a ticket."""
+    async def ticket_view(ticket: str, key: CaseKey, who: MaybeStaff) -> JSONResponse:
+        """The latest ComplaintUpdated of a ticket, for the holder of its capability or staff (access.py)."""
         try:
             ticket = validate_ticket(ticket)
         except BadTicketError as exc:
             return refusal(422, "malformed_ticket", str(exc))
+        if (denied := await refused(runtime, ticket, key, who)) is not None:
+            return denied
         view = await store.latest(runtime.sessions, ticket)
         if view is None:
             return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan.")

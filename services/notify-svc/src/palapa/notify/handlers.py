@@ -33,13 +33,16 @@ class ViewUpdates:
     async def on_updated(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Done]:
         """Each update stored is the result for the hub; None for a revision stored before (e.g. re-published
         under a new event id)."""
-        updates = []
+        updates, digests = [], {}
         for d in deliveries:
             # the only type on its topic (the kit checks): ComplaintUpdated v2 (v1 upcast), or TicketUpdated
             event: ComplaintUpdatedV2 | TicketUpdated = d.envelope.data
+            if (digest := getattr(event, "access_hash", None)) is not None:
+                digests.setdefault(event.ticket, digest)  # who may follow it: kept apart, never in the view
             # carry the consumer's span context, so the SSE push joins the same trace
-            updates.append(Update(event.ticket, event.revision, event.model_dump(mode="json"), d.trace_context,
-                                  self.event))
+            updates.append(Update(event.ticket, event.revision, event.model_dump(mode="json", exclude={"access_hash"}),
+                                  d.trace_context, self.event))
+        await store.add_access(session, digests)
         fresh = await store.add_updates(session, [(u, d.envelope.id) for u, d in zip(updates, deliveries, strict=True)])
         results = []
         for u, d in zip(updates, deliveries, strict=True):

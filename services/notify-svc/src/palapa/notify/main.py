@@ -7,6 +7,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from palapa.contracts.topics import ALL_TOPICS
+from palapa.kit.capability import HEADER
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
@@ -65,7 +66,7 @@ def create_app(settings: NotifySettings, *, exporter: SpanExporter | None = None
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET"],
-            allow_headers=["Last-Event-ID", "Cache-Control"],
+            allow_headers=["Last-Event-ID", "Cache-Control", HEADER],  # HEADER: the case's key
             max_age=600,
         )
     return app

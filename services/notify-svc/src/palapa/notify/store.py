@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .domain import Update
-from .tables import ticket_updates
+from .tables import ticket_access, ticket_updates
 
 
 async def add_updates(session: AsyncSession, updates: Sequence[tuple[Update, str]]) -> set[tuple[str, int]]:
@@ -59,3 +59,15 @@ async def latest(sessions: async_sessionmaker, ticket: str) -> dict[str, Any] | 
         return await session.scalar(
             select(t.c.payload).where(t.c.ticket == ticket).order_by(t.c.revision.desc()).limit(1)
         )
+
+
+async def add_access(session: AsyncSession, digests: dict[str, str]) -> None:
+    """Remember tickets' capability digests (the first one told wins: a case's capability never changes)."""
+    if digests:
+        await session.execute(insert(ticket_access).on_conflict_do_nothing(index_elements=["ticket"]),
+                              [{"ticket": t, "capability_hash": h} for t, h in digests.items()])
+
+
+async def access_hash(sessions: async_sessionmaker, ticket: str) -> str | None:
+    async with sessions() as session:
+        return await session.scalar(select(ticket_access.c.capability_hash).where(ticket_access.c.ticket == ticket))

@@ -180,3 +180,13 @@ idempotency_keys = Table(
     Column("message_id", String(36), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, index=True),
 )
+
+
+# A complaint's capability digest (ComplaintUpdated.access_hash, on its first update): who may follow it. Never the
+# capability itself; tickets without a row (legacy apps' cases, letters, incidents) are followed by staff only.
+ticket_access = Table(
+    "ticket_access",
+    metadata,
+    Column("ticket", String(64), primary_key=True),
+    Column("capability_hash", String(64), nullable=False),
+)

@@ -26,7 +26,7 @@ from palapa.contracts.events import IncidentReported, ServiceRequestSubmitted
 from palapa.contracts.topics import EMERGENCY_INCIDENTS, SERVICE_REQUESTS, TICKET_UPDATES
 from palapa.devstack import Stack
 from palapa.testkit.sse import events
-from palapa.tools.scratch import bench_stack
+from palapa.tools.scratch import bench_stack, staff_token
 
 
 def _incident(n: int) -> Envelope:
@@ -77,7 +77,8 @@ async def measure(stack: Stack, incidents: int, backlog: int) -> tuple[list[floa
     arrivals: dict[str, float] = {}
     on_kafka: dict[str, float] = {}
     watcher = asyncio.create_task(_watch_updates(stack.kafka, on_kafka))
-    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=None)) as http:
+    desk = {"Authorization": f"Bearer {await staff_token(stack, 'desk')}"}  # an incident opens nothing by its number
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=None), headers=desk) as http:
         tickets = [f"PSC119-{n}" for n in range(incidents + 1)]
         followers = [asyncio.create_task(_follow(http, f"{notify}/tickets/{t}/events", t, arrivals)) for t in tickets]
         # a first incident, not timed: the services' consumer groups have joined once it is on its stream

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from palapa.curhat_legacy import insert_complaint, set_status
 from palapa.devstack import Stack
 from palapa.testkit.sse import events
-from palapa.tools.scratch import bench_stack
+from palapa.tools.scratch import bench_stack, staff_token
 
 CODES = ("1", "2")  # alternate verified / in progress so every update is a real change
 
@@ -34,7 +34,9 @@ async def measure(stack: Stack, tickets: int, updates: int) -> list[float]:
     legacy = create_async_engine(stack.legacy_database_url)
     notify = stack.running["notify-svc"].url
     arrivals: dict[tuple[str, int], float] = {}
-    async with httpx.AsyncClient() as http:
+    # a legacy ticket opens nothing by its number (issue 20): the complaints desk follows the streams
+    desk = {"Authorization": f"Bearer {await staff_token(stack, 'desk')}"}
+    async with httpx.AsyncClient(headers=desk) as http:
         ids = [
             await insert_complaint(legacy, isi_laporan=f"Benchmark {n}: lampu jalan mati", kategori="PJU", status="0")
             for n in range(tickets)

@@ -24,7 +24,7 @@ from palapa.contracts.events import EventDeadLettered, RowQuarantined
 from palapa.contracts.topics import BRIDGE_QUARANTINE, DEAD_LETTERS
 from palapa.curhat_legacy.writer import insert_complaint
 from palapa.devstack import CURHAT_FLOW, Stack
-from palapa.tools.scratch import scratch_folder, scratch_settings
+from palapa.tools.scratch import scratch_folder, scratch_settings, staff_token
 from palapa.tools.topic_count import envelopes, read_topic
 
 from . import api as fuzz_api
@@ -47,7 +47,9 @@ async def fuzz(stack: Stack, seed: int, count: int, kinds: tuple[str, ...], dead
     legacy = create_async_engine(stack.legacy_database_url)
     per_kind = max(1, count // len(kinds))
     try:
-        async with httpx.AsyncClient(timeout=10) as http:
+        # the views it checks open by ticket for staff only (issue 20): it reads as the complaints desk
+        desk = {"Authorization": f"Bearer {await staff_token(stack, 'desk')}"}
+        async with httpx.AsyncClient(timeout=10, headers=desk) as http:
             known = await _known_ticket(legacy, http, urls)
             consumers = await consumed(http, urls)
             tally.topics = consumers

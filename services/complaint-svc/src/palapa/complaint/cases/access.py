@@ -21,11 +21,16 @@ IDENTITY_ROLES = frozenset({Role.DESK})
 ESCALATED_PAST_OPD = 2
 
 TABLE = ProtectionTable("complaint-svc", [
-    Public("GET", "/complaints/{ticket}", why="a ticket's public view for the citizen; a staff token adds what its "
-                                              "role may see"),
-    Public("GET", "/complaints", why="the public listing (public views only); a staff token scopes it to its OPD"),
+    Public("GET", "/complaints/{ticket}", why="the reporter reads the case with its capability (X-Case-Key) or as "
+                                              "its signed-in owner; staff tokens as their role may see: the route "
+                                              "refuses everyone else (401/403)"),
+    Public("GET", "/complaints", why="the public listing: no identity, description or place of a non-public case; "
+                                     "a staff token scopes it to its OPD"),
+    Public("POST", "/complaints/{ticket}/access", why="the reporter exchanges ticket + PIN for a short-lived read "
+                                                      "token; 5 wrong PINs lock it"),
     Public("POST", "/complaints", why="citizens file complaints through the form: the portal has no citizen accounts"),
-    Public("POST", "/complaints/{ticket}/rating", why="the reporter rates the handling of a resolved ticket, once"),
+    Public("POST", "/complaints/{ticket}/rating", why="the reporter rates a resolved case once: the route checks its "
+                                                      "capability (X-Case-Key) or owner"),
     # a move is checked against the case's OPD and escalation in the route (may_move): no single permission says it
     Authenticated("POST", "/complaints/{ticket}/status"),
     Needs("POST", "/complaints/{ticket}/category", P.CASES_MOVE),
@@ -42,8 +47,10 @@ TABLE = ProtectionTable("complaint-svc", [
     Public("GET", "/lapor/{asset}", why="the complaint form's script and style sheet"),
     Public("GET", "/open311/v2/services.{fmt}", why="GeoReport v2: the service list is public"),
     Public("GET", "/open311/v2/services/{name}", why="GeoReport v2: a service's definition is public"),
-    Public("GET", "/open311/v2/requests.{fmt}", why="GeoReport v2: requests are public (no reporter identity)"),
-    Public("GET", "/open311/v2/requests/{name}", why="GeoReport v2: a request is public (no reporter identity)"),
+    Public("GET", "/open311/v2/requests.{fmt}", why="GeoReport v2: the list is public (no identity, description or "
+                                                    "place of a non-public case)"),
+    Public("GET", "/open311/v2/requests/{name}", why="GeoReport v2: one request, for its capability's holder or "
+                                                     "staff: the route refuses everyone else"),
     Public("GET", "/open311/v2/tokens/{name}", why="GeoReport v2: a token's request id, for the client that filed it"),
     Public("POST", "/open311/v2/requests.{fmt}", why="GeoReport v2 authenticates a client by the api_key in the form "
                                                      "(open311/apikeys.py), not by a bearer token"),
@@ -61,6 +68,17 @@ def view_of(who: Principal | None, case: Case) -> View:
     if who is None or not who.may_for_opd(P.CASES_READ, case.opd):
         return View.PUBLIC
     return View.DESK if who.roles & IDENTITY_ROLES else View.OPD
+
+
+#: (status, reason, detail) of a citizen's read without a key, and with a key that opens nothing
+KEY_MISSING = (401, "capability_required", "Buka tautan pribadi dari tanda terima laporan Anda, atau tukar nomor "
+                                           "tiket dan PIN-nya (POST /complaints/{tiket}/access)")
+WRONG_KEY = (403, "wrong_key", "Kunci akses tidak berlaku untuk tiket ini")
+
+
+def staff_reads(who: Principal | None) -> bool:
+    """Whether `who` is staff who read cases (for some OPD at least)."""
+    return who is not None and who.may(P.CASES_READ)
 
 
 def listing_scope(who: Principal | None, asked: str | None) -> tuple[View, str | None]:
@@ -92,4 +110,5 @@ def may_move(who: Principal, case: Case, to_opd: str | None) -> None:
         raise forbidden("role_missing", "Mengalihkan pengaduan ke OPD lain memerlukan peran: complaints-desk")
 
 
-__all__ = ["IDENTITY_ROLES", "TABLE", "AuthError", "account", "listing_scope", "may_move", "view_of"]
+__all__ = ["IDENTITY_ROLES", "KEY_MISSING", "TABLE", "WRONG_KEY", "AuthError", "account", "listing_scope", "may_move",
+           "staff_reads", "view_of"]

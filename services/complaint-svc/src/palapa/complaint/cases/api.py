@@ -6,11 +6,13 @@ import uuid
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import CASE_STATUS_KIND, CaseStatus, StatusKind, is_ticket
 from palapa.kit.auth import AuthError, MaybeStaff, Principal, Staff
+from palapa.kit.capability import CaseKey, MaybeCitizen
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
@@ -18,7 +20,8 @@ from ..lifecycle import domain, legacy_moves, store
 from ..routing.policy import Policies
 from ..sla import domain as sla
 from ..sla import store as sla_store
-from .access import account, listing_scope, may_move, view_of
+from . import keys
+from .access import KEY_MISSING, WRONG_KEY, account, listing_scope, may_move, staff_reads, view_of
 from .params import BadParamError, decode_page_token, encode_page_token, parse_filters
 from .texts import Text
 from .views import Role, case_view
@@ -37,6 +40,10 @@ class CategoryChange(BaseModel):
     category: Text = Field(min_length=1, max_length=100)
 
 
+class PinExchange(BaseModel):
+    pin: str = Field(min_length=1, max_length=12, description="The 6-digit PIN on the receipt")
+
+
 class RatingCreate(BaseModel):
     stars: int = Field(ge=1, le=5)
     comment: Text | None = Field(None, max_length=2000)
@@ -49,22 +56,66 @@ BAD_TICKET = (422, "malformed_ticket",
 def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
     router = APIRouter(tags=["complaints"])
 
+    async def holds(ticket: str, key: str | None, citizen) -> JSONResponse | None:
+        """None when the key (capability or read token) or the signed-in owner opens the case, else the refusal.
+        The same refusal whether the ticket exists or not: a ticket alone tells nothing."""
+        if not key and citizen is None:
+            return refusal(*KEY_MISSING)
+        async with runtime.sessions() as session:
+            if await keys.may_read(session, ticket, key, citizen, datetime.now(UTC)):
+                return None
+        return refusal(*WRONG_KEY)
+
     @router.get("/complaints/{ticket}",
-                responses={404: {"description": "unknown_ticket"}, 422: {"description": "malformed_ticket"}})
-    async def read_complaint(ticket: str, who: MaybeStaff):
-        """One complaint with its timeline, as the reader's role may see it (cases/access.py): the public view
-        without a token, the OPD's for its own cases, the reporter's identity only in the complaint desk's view."""
+                responses={401: {"description": "capability_required"}, 403: {"description": "wrong_key"},
+                           404: {"description": "unknown_ticket"}, 422: {"description": "malformed_ticket"}})
+    async def read_complaint(ticket: str, who: MaybeStaff, key: CaseKey, citizen: MaybeCitizen):
+        """One complaint with its timeline, for its owner or whoever holds its capability (the X-Case-Key header:
+        the private link's key, or a read token for ticket + PIN), and for staff as their role may see it
+        (cases/access.py). The ticket alone opens nothing."""
         if not is_ticket(ticket):
             return refusal(*BAD_TICKET)
+        if not staff_reads(who) and (refused := await holds(ticket, key, citizen)) is not None:
+            return refused
         async with runtime.sessions() as session:
             await store.snapshot(session)
             case = await store.get(session, ticket)
             view = view_of(who, case) if case is not None else Role.PUBLIC
+            if view is Role.PUBLIC and staff_reads(who) and case is not None:  # staff of another OPD
+                if (refused := await holds(ticket, key, citizen)) is not None:
+                    return refused
+            if view is Role.PUBLIC:
+                view = Role.OWNER
             reporter = await store.reporter(session, ticket) if view is Role.DESK else None
             rating = await sla_store.rating_of(session, ticket) if case is not None else None
         if case is None:
+            if not staff_reads(who):  # its holder, a moment after filing: the intake has not opened it yet
+                return refusal(404, "not_open_yet", f"Laporan {ticket} sedang diteruskan; coba lagi sebentar")
             return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan")
         return case_view(case, view, reporter, rating)
+
+    @router.post("/complaints/{ticket}/access",
+                 responses={403: {"description": "wrong_pin"}, 429: {"description": "pin_locked"}})
+    async def exchange_pin(ticket: str, body: PinExchange):
+        """Ticket + PIN → a read token (X-Case-Key) for READ_TOKEN_TTL. 5 wrong PINs in a row lock the ticket's
+        PIN for 15 minutes; an unknown ticket answers as a wrong PIN."""
+        if not is_ticket(ticket):
+            return refusal(*BAD_TICKET)
+        now = datetime.now(UTC)
+        async with runtime.transaction() as tx:
+            answer = await keys.try_pin(tx.session, ticket, body.pin.strip(), now)
+        if answer is not None and answer.token is not None:
+            return JSONResponse({"ticket": ticket, "read_token": answer.token, "header": "X-Case-Key",
+                                 "expires_at": answer.expires_at.isoformat()}, headers={"Cache-Control": "no-store"})
+        if answer is not None and answer.locked_until is not None:
+            wait = max(1, int((answer.locked_until - now).total_seconds()))
+            locked = refusal(429, "pin_locked", f"Terlalu banyak PIN salah: coba lagi setelah {wait // 60 + 1} menit, "
+                                                "atau buka tautan pribadi Anda")
+            locked.headers["Retry-After"] = str(wait)
+            return locked
+        # the same answer for an unknown ticket, and no count of tries left: a wrong guess teaches nothing
+        return refusal(403, "wrong_pin", f"Nomor tiket atau PIN salah; setelah {keys.MAX_PIN_TRIES} kali salah, "
+                                         "PIN dikunci 15 menit")
 
     @router.get("/complaints", responses={422: {"description": "bad parameter"}})
     async def list_complaints(
@@ -141,10 +192,13 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
             case, body.category, now, policy=policy), "case.recategorise", body.model_dump(mode="json"))
 
     @router.post("/complaints/{ticket}/rating", status_code=201)
-    async def rate(ticket: str, body: RatingCreate):
-        """The citizen rates the handling once the case is resolved: 1 to 5 stars and a comment, once."""
+    async def rate(ticket: str, body: RatingCreate, key: CaseKey, citizen: MaybeCitizen):
+        """The reporter (its owner, or whoever holds its capability) rates the handling once the case is resolved:
+        1 to 5 stars and a comment, once."""
         if not is_ticket(ticket):
             return refusal(*BAD_TICKET)
+        if (refused := await holds(ticket, key, citizen)) is not None:
+            return refused
         async with runtime.transaction() as tx:
             case = await store.get(tx.session, ticket)
             if case is None:

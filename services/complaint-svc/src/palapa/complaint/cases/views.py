@@ -2,7 +2,8 @@
 
 The reporter's identity (NIK, name, phone, e-mail) is never in the public's or the OPD's view; the complaint
 desk sees it unless the report is anonymous (then nothing was kept). The public sees no description either:
-citizens write names and addresses into it.
+citizens write names and addresses into it; nor the place of an anonymous or confidential case. The owner (whoever
+holds the case's capability) sees what the OPD sees.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ HIDDEN = "dirahasiakan"
 
 class Role(StrEnum):
     PUBLIC = "public"
+    OWNER = "owner"  # its reporter: the capability's holder or the signed-in owner (what they wrote, not who)
     OPD = "opd"
     DESK = "desk"
 
@@ -37,6 +39,8 @@ def case_view(case: Case, role: Role, reporter: Reporter | None = None, rating: 
                       "note": s.note} for s in case.timeline],
     }
     if role is Role.PUBLIC:
+        if case.confidentiality != "public":  # anonymous or confidential: not even where (issue 20)
+            view |= {"kelurahan": None, "kecamatan": None}
         return view
     view |= {"description": case.description, "latitude": case.latitude, "longitude": case.longitude}
     if rating is not None:

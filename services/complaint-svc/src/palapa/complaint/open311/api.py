@@ -10,22 +10,27 @@ from fastapi.responses import JSONResponse, Response
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import is_ticket
+from palapa.kit.auth import MaybeStaff, Permission
+from palapa.kit.capability import CaseKey, MaybeCitizen
 from palapa.kit.runtime import Runtime
 
+from ..cases import keys
+from ..cases.access import KEY_MISSING, WRONG_KEY, staff_reads
 from . import apikeys, store, submission
 from .catalogue import SERVICE_BY_CODE, SERVICES
 from .checks import MAX_RESULTS, Open311Error, check_request, split_format, statuses_of, window
-from .replies import errors_body, request_view, service_definition, service_entry, to_xml
+from .replies import errors_body, listed_view, pending_view, request_view, service_definition, service_entry, to_xml
 
 MAX_BODY = 64 * 1024
 OPEN311_SOURCE = "/palapa/complaint-svc/open311"
 MAX_IDS = 100
 
 
-def _answer(fmt: str, root: str, body, status: int = 200) -> Response:
+def _answer(fmt: str, root: str, body, status: int = 200, headers: dict | None = None) -> Response:
     if fmt == "xml":
-        return Response(to_xml(root, body), status_code=status, media_type="text/xml; charset=utf-8")
-    return JSONResponse(body, status_code=status)
+        return Response(to_xml(root, body), status_code=status, media_type="text/xml; charset=utf-8",
+                        headers=headers)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _error(fmt: str, exc: Open311Error) -> Response:
@@ -85,22 +90,35 @@ def open311_router(runtime: Runtime) -> APIRouter:
                         service_codes=codes, limit=MAX_RESULTS)
         except Open311Error as exc:
             return _error(fmt, exc)
-        return _answer(fmt, "service_requests", [request_view(r) for r in rows])
+        return _answer(fmt, "service_requests", [listed_view(r) for r in rows])
 
     @router.get("/requests/{name}")
-    async def one_request(name: str):
-        """One request by its id (the complaint's ticket)."""
+    async def one_request(name: str, who: MaybeStaff, key: CaseKey, citizen: MaybeCitizen):
+        """One request by its id, in full: for its capability's holder (X-Case-Key: the access_key the POST
+        returned, or a read token for ticket + PIN), its signed-in owner, or staff who read cases. Readable at once
+        after the POST (from the submission, before the case opens). Everyone else: 401/403, whether it exists or
+        not (the list shows what is public)."""
         try:
             ticket, fmt = split_format(name)
             if not is_ticket(ticket):
                 raise Open311Error(404, "service_request_id tidak dikenal")
+            now = datetime.now(UTC)
             async with runtime.sessions() as session:
                 rows = await store.by_tickets(session, [ticket])
-            if not rows:
+                own_opd = who is not None and rows and who.may_for_opd(Permission.CASES_READ, rows[0].opd)
+                if not (own_opd or (staff_reads(who) and not rows)):  # staff read their OPD's cases
+                    if not key and citizen is None:
+                        raise Open311Error(KEY_MISSING[0], KEY_MISSING[2])
+                    if not await keys.may_read(session, ticket, key, citizen, now):
+                        raise Open311Error(WRONG_KEY[0], WRONG_KEY[2])
+                views = [request_view(rows[0])] if rows else []
+                if not views and (filed := await store.submitted(session, ticket)) is not None:
+                    views = [pending_view(filed)]
+            if not views:
                 raise Open311Error(404, f"Permintaan {ticket} tidak ditemukan")
         except Open311Error as exc:
             return _error(_format_or_json(name), exc)
-        return _answer(fmt, "service_requests", [request_view(rows[0])])
+        return _answer(fmt, "service_requests", views, headers={"Cache-Control": "no-store"})
 
     @router.get("/tokens/{name}")
     async def token(name: str):
@@ -138,11 +156,14 @@ def open311_router(runtime: Runtime) -> APIRouter:
         async with runtime.transaction() as tx:
             await store.add_submission(tx.session, ticket=ticket, token=token, channel="open311",
                                                client=client, req=req, at=now)
+            receipt = await keys.issue(tx.session, ticket, now)
             tx.publish(Envelope(event, source=OPEN311_SOURCE, subject=ticket))
         return _answer(fmt, "service_requests", [{
             "service_request_id": ticket, "token": token,
-            "service_notice": "Laporan diterima; pantau statusnya dengan nomor tiket ini.", "account_id": None,
-        }], 201)
+            "service_notice": "Laporan diterima. Berikan kunci akses dan PIN kepada pelapor: hanya dengan salah "
+                              "satunya laporan ini dapat dibaca (kunci di header X-Case-Key).",
+            "account_id": None, "access_key": receipt.capability, "pin": receipt.pin,
+        }], 201, headers={"Cache-Control": "no-store"})
 
     return router
 

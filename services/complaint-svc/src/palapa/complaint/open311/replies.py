@@ -82,7 +82,7 @@ class RequestRow:
     opd: str
     submitted_at: datetime
     updated_at: datetime
-    due_at: datetime
+    due_at: datetime | None
     service_code: str | None = None  # as POSTed; None for cases from other channels
     description: str | None = None
     lat: float | None = None
@@ -90,6 +90,11 @@ class RequestRow:
     address: str | None = None
     address_id: str | None = None
     media_url: str | None = None
+    confidentiality: str = "public"
+
+
+#: what a listing leaves out of an anonymous or confidential case: what was written and where (issue 20)
+PRIVATE_FIELDS = ("description", "address", "address_id", "lat", "long", "media_url")
 
 
 def service_of(row: RequestRow) -> Service:
@@ -99,8 +104,24 @@ def service_of(row: RequestRow) -> Service:
     return SERVICE_BY_CATEGORY.get((row.category or "").strip().lower(), SERVICE_BY_CODE["lainnya"])
 
 
+def listed_view(row: RequestRow) -> dict[str, Any]:
+    """A request as a public listing shows it: a non-public case without its description and place."""
+    view = request_view(row)
+    if row.confidentiality != "public":
+        view |= dict.fromkeys(PRIVATE_FIELDS)
+    return view
+
+
+def pending_view(row: RequestRow) -> dict[str, Any]:
+    """A request just filed whose case is not open yet (read-your-writes right after the POST)."""
+    view = request_view(row)
+    return view | {"status": "open", "status_notes": "Laporan diterima; sedang diteruskan", "agency_responsible": None,
+                   "service_notice": None, "expected_datetime": None}
+
+
 def request_view(row: RequestRow) -> dict[str, Any]:
-    """One GeoReport request. The reporter's name, e-mail and phone are never part of it."""
+    """One GeoReport request in full (its holder's or staff's view). The reporter's name, e-mail and phone are
+    never part of it."""
     service = service_of(row)
     closed = open_or_closed(row.status) == "closed"
     return {
@@ -111,10 +132,10 @@ def request_view(row: RequestRow) -> dict[str, Any]:
         "service_code": service.code,
         "description": row.description,
         "agency_responsible": row.opd,
-        "service_notice": None if closed else f"Ditindaklanjuti paling lambat {_wib(row.due_at)}",
+        "service_notice": None if closed or not row.due_at else f"Ditindaklanjuti paling lambat {_wib(row.due_at)}",
         "requested_datetime": row.submitted_at.isoformat(),
         "updated_datetime": row.updated_at.isoformat(),
-        "expected_datetime": row.due_at.isoformat(),
+        "expected_datetime": row.due_at.isoformat() if row.due_at else None,
         "address": row.address,
         "address_id": row.address_id,
         "zipcode": None,

@@ -18,8 +18,8 @@ from .replies import CLOSED_STATUSES, RequestRow
 def _rows() -> Select:
     return select(
         cases.c.ticket, cases.c.status, cases.c.category, cases.c.opd, cases.c.submitted_at, cases.c.updated_at,
-        cases.c.due_at, submissions.c.service_code, submissions.c.description, submissions.c.lat,
-        submissions.c.long, submissions.c.address, submissions.c.address_id, submissions.c.media_url,
+        cases.c.due_at, cases.c.confidentiality, submissions.c.service_code, submissions.c.description,
+        submissions.c.lat, submissions.c.long, submissions.c.address, submissions.c.address_id, submissions.c.media_url,
     ).select_from(cases.outerjoin(submissions, submissions.c.ticket == cases.c.ticket))
 
 
@@ -35,13 +35,26 @@ def _row(r) -> RequestRow:
         ticket=r.ticket, status=r.status, status_label=_label(r.status), category=r.category, opd=r.opd,
         submitted_at=r.submitted_at, updated_at=r.updated_at, due_at=r.due_at, service_code=r.service_code,
         description=r.description, lat=r.lat, long=r.long, address=r.address, address_id=r.address_id,
-        media_url=r.media_url,
+        media_url=r.media_url, confidentiality=r.confidentiality or "public",
     )
 
 
 async def by_tickets(session: AsyncSession, tickets: list[str]) -> list[RequestRow]:
     rows = (await session.execute(_rows().where(cases.c.ticket.in_(tickets)).order_by(cases.c.ticket))).all()
     return [_row(r) for r in rows]
+
+
+async def submitted(session: AsyncSession, ticket: str) -> RequestRow | None:
+    """A request filed here whose case the intake has not opened yet (None: no such submission)."""
+    s = submissions.c
+    r = (await session.execute(select(s.ticket, s.service_code, s.description, s.lat, s.long, s.address,
+                                      s.address_id, s.media_url, s.submitted_at).where(s.ticket == ticket))).first()
+    if r is None:
+        return None
+    return RequestRow(ticket=r.ticket, status="received", status_label="Diterima", category=None, opd="",
+                      submitted_at=r.submitted_at, updated_at=r.submitted_at, due_at=None, service_code=r.service_code,
+                      description=r.description, lat=r.lat, long=r.long, address=r.address, address_id=r.address_id,
+                      media_url=r.media_url, confidentiality="confidential")
 
 
 async def listing(

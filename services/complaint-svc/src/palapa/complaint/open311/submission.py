@@ -16,8 +16,10 @@ _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over
 
 
 def new_ticket() -> str:
-    """LAPOR-XXXXXXXXXX: 50 random bits, so tickets are neither guessable nor counted."""
-    return f"{PREFIX}-" + "".join(secrets.choice(_ALPHABET) for _ in range(10))
+    """LAPOR-XXXX-XXXX-XXXX-XXXX: 80 random bits, so tickets are neither guessable nor counted. A ticket is a
+    reference, never the key to a view: reading needs the case's capability (cases/keys.py)."""
+    chars = "".join(secrets.choice(_ALPHABET) for _ in range(16))
+    return f"{PREFIX}-" + "-".join(chars[i:i + 4] for i in range(0, 16, 4))
 
 
 def new_token() -> str:

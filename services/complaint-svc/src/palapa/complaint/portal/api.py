@@ -15,6 +15,7 @@ from palapa.contracts.envelope import Envelope
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
+from ..cases import keys
 from ..open311 import store, submission
 from .form import KECAMATAN_OF, FormError, check_form, check_idempotency_key
 
@@ -37,9 +38,14 @@ def _refused(exc: FormError, status: int = 422) -> JSONResponse:
 def portal_router(runtime: Runtime, track_url: str) -> APIRouter:
     router = APIRouter(tags=["portal"])
 
-    def created(ticket: str, status: int) -> JSONResponse:
-        link = f"{track_url}?tiket={quote(ticket)}"
-        return JSONResponse({"ticket": ticket, "link": link}, status_code=status)
+    def created(ticket: str, status: int, receipt: keys.Receipt | None = None) -> JSONResponse:
+        """The receipt: the ticket, and once (the first answer only: they are kept hashed) the private link and
+        the PIN. The capability is after '#': a browser never sends it, so no server or proxy logs it."""
+        if receipt is None:
+            return JSONResponse({"ticket": ticket, "link": None, "pin": None}, status_code=status)
+        link = f"{track_url}#tiket={quote(ticket)}&kunci={receipt.capability}"
+        return JSONResponse({"ticket": ticket, "link": link, "pin": receipt.pin}, status_code=status,
+                            headers={"Cache-Control": "no-store"})
 
     @router.get("/lapor", include_in_schema=False)
     async def form_page() -> FileResponse:
@@ -54,8 +60,8 @@ def portal_router(runtime: Runtime, track_url: str) -> APIRouter:
 
     @router.post("/complaints", status_code=201, responses={422: {"description": "invalid_form (field, detail)"}})
     async def file_complaint(request: Request):
-        """File a complaint from the portal's form; the ticket and a private link to follow it come back.
-        Send the page's `Idempotency-Key`: a repeated POST answers the first one's ticket."""
+        """File a complaint from the portal's form; the ticket, its private link and its PIN come back (once).
+        Send the page's `Idempotency-Key`: a repeated POST answers the first one's ticket (without link or PIN)."""
         try:
             key = check_idempotency_key(request.headers.get("idempotency-key"))
             raw = await request.body()
@@ -77,6 +83,7 @@ def portal_router(runtime: Runtime, track_url: str) -> APIRouter:
             async with runtime.transaction() as tx:
                 await store.add_submission(tx.session, ticket=ticket, token=token, channel="portal",
                                                    client=None, req=form.request, at=now, idempotency_key=key)
+                receipt = await keys.issue(tx.session, ticket, now)
                 event = submission.submitted(ticket, token, form.request, now, kelurahan=form.kelurahan,
                                              kecamatan=KECAMATAN_OF.get(form.kelurahan or ""), anonymous=form.anonymous)
                 tx.publish(Envelope(event, source=PORTAL_SOURCE, subject=ticket))
@@ -86,6 +93,6 @@ def portal_router(runtime: Runtime, track_url: str) -> APIRouter:
             if earlier is None:
                 raise
             return created(earlier, 200)
-        return created(ticket, 201)
+        return created(ticket, 201, receipt)
 
     return router

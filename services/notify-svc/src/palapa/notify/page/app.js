@@ -1,7 +1,5 @@
-// Citizen page: look up a ticket (a complaint, a letter request, an emergency incident), then follow it live
-// over Server-Sent Events.
-// The browser's EventSource reconnects by itself and sends Last-Event-ID, so the server replays
-// exactly what was missed.
+// Citizen page: follow a case by its private link (#tiket=…&kunci=…) or its ticket and key, live over Server-Sent
+// Events. The reader reconnects by itself and sends Last-Event-ID, so the server replays exactly what was missed.
 "use strict";
 
 (function () {
@@ -11,7 +9,7 @@
   });
   const $ = (id) => document.getElementById(id);
   const SUBMITTED_LABELS = { service_request: "Diajukan", incident: "Dilaporkan" };
-  let source = null;
+  let source = null; // the AbortController of the stream being read
   let shown = { ticket: null, revision: 0 };
 
   function formatTime(iso) {
@@ -72,69 +70,113 @@
     }));
   }
 
-  function listen(ticket) {
-    if (source) source.close();
-    setConnection("connecting", "Menyambung…");
-    source = new EventSource("/tickets/" + encodeURIComponent(ticket) + "/events");
-    source.onopen = () => setConnection("open", "Terhubung — pembaruan langsung");
-    source.onerror = () => {
-      if (source.readyState === EventSource.CLOSED) {
-        // The server refused the stream (not a dropped connection): try again a little later.
-        setConnection("closed", "Koneksi terputus. Mencoba lagi…");
-        setTimeout(() => { if (shown.ticket === ticket) listen(ticket); }, 5000);
-      } else {
-        setConnection("reconnecting", "Menyambung ulang…");
-      }
-    };
-    const onUpdate = (ev) => {
-      try { render(JSON.parse(ev.data)); } catch (err) { console.error("pembaruan tidak terbaca", err); }
-    };
-    source.addEventListener("complaint.updated", onUpdate);
-    source.addEventListener("ticket.updated", onUpdate);
+  const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  function refuse(text) {
+    const error = $("ticket-error");
+    error.textContent = text;
+    error.hidden = false;
   }
 
-  async function track(raw) {
+  // Server-Sent Events read with fetch, not EventSource: EventSource cannot send a header, and the case's key must
+  // not go into the URL (servers and proxies log URLs). It resumes after Last-Event-ID as EventSource would.
+  async function listen(ticket, key, mine) {
+    let lastId = null;
+    let delay = 1000;
+    while (!mine.signal.aborted) {
+      setConnection(lastId === null ? "connecting" : "reconnecting", lastId === null ? "Menyambung…" : "Menyambung ulang…");
+      try {
+        const headers = { Accept: "text/event-stream", "X-Case-Key": key };
+        if (lastId !== null) headers["Last-Event-ID"] = lastId;
+        const res = await fetch("/tickets/" + encodeURIComponent(ticket) + "/events",
+          { headers, signal: mine.signal, cache: "no-store" });
+        if (res.status === 404) { // not recorded yet (a complaint filed a moment ago): keep waiting for it
+          if (shown.revision === 0) $("not-found").hidden = false;
+          setConnection("waiting", "Menunggu tiket tercatat…");
+          await wait(3000);
+          continue;
+        }
+        if (res.status === 401 || res.status === 403) {
+          const body = await res.json().catch(() => ({}));
+          refuse(body.detail || "Tiket ini hanya dapat dibuka dengan tautan pribadinya.");
+          setConnection("closed", "Tidak tersambung");
+          return;
+        }
+        if (!res.ok || !res.body) throw new Error("HTTP " + res.status);
+        setConnection("open", "Terhubung — pembaruan langsung");
+        delay = 1000;
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = "", event = "message", data = [];
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let end;
+          while ((end = buffer.indexOf("\n")) >= 0) {
+            const line = buffer.slice(0, end).replace(/\r$/, "");
+            buffer = buffer.slice(end + 1);
+            if (line === "") {
+              if (data.length && (event === "complaint.updated" || event === "ticket.updated")) onUpdate(data.join("\n"));
+              event = "message";
+              data = [];
+            } else if (!line.startsWith(":")) { // a comment line is a keep-alive
+              const colon = line.indexOf(":");
+              const name = colon < 0 ? line : line.slice(0, colon);
+              let field = colon < 0 ? "" : line.slice(colon + 1);
+              if (field.startsWith(" ")) field = field.slice(1);
+              if (name === "event") event = field;
+              else if (name === "data") data.push(field);
+              else if (name === "id") lastId = field;
+            }
+          }
+        }
+      } catch (err) {
+        if (mine.signal.aborted) return;
+      }
+      setConnection("reconnecting", "Menyambung ulang…");
+      await wait(delay);
+      delay = Math.min(delay * 2, 15000);
+    }
+  }
+
+  function onUpdate(text) {
+    try { render(JSON.parse(text)); } catch (err) { console.error("pembaruan tidak terbaca", err); }
+  }
+
+  function track(raw, rawKey) {
     const ticket = raw.trim().toUpperCase();
-    const error = $("ticket-error");
+    const key = (rawKey || "").trim();
     if (!TICKET.test(ticket)) {
-      error.textContent = "Nomor tiket tidak valid. Gunakan bentuk seperti CURHAT-1042 atau SIMAKEL-3107.";
-      error.hidden = false;
+      refuse("Nomor tiket tidak valid. Gunakan bentuk seperti CURHAT-1042 atau SIMAKEL-3107.");
       $("ticket-input").setAttribute("aria-invalid", "true");
       return;
     }
-    error.hidden = true;
     $("ticket-input").removeAttribute("aria-invalid");
+    if (!key) {
+      refuse("Nomor tiket saja tidak membuka laporan: buka tautan pribadi dari tanda terima Anda, atau isi kunci aksesnya.");
+      return;
+    }
+    $("ticket-error").hidden = true;
     $("ticket-input").value = ticket;
+    $("key-input").value = key;
     shown = { ticket, revision: 0 };
     $("ticket").hidden = true;
     $("not-found").hidden = true;
-    history.replaceState(null, "", "?tiket=" + encodeURIComponent(ticket));
-    listen(ticket); // listen before the lookup, so an update in between is not missed
-    try {
-      const res = await fetch("/tickets/" + encodeURIComponent(ticket), { headers: { Accept: "application/json" } });
-      if (shown.ticket !== ticket) return;
-      if (res.status === 404) {
-        if (shown.revision === 0) $("not-found").hidden = false; // keep listening: it may appear later
-      } else if (res.ok) {
-        render(await res.json());
-      } else {
-        error.textContent = "Terjadi kesalahan saat memuat tiket. Silakan coba lagi.";
-        error.hidden = false;
-      }
-    } catch (err) {
-      error.textContent = "Tidak dapat menghubungi server. Periksa koneksi Anda.";
-      error.hidden = false;
-    }
+    if (source) source.abort();
+    source = new AbortController();
+    listen(ticket, key, source);
   }
 
   $("track-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
-    track($("ticket-input").value);
+    track($("ticket-input").value, $("key-input").value);
   });
 
-  const initial = new URLSearchParams(location.search).get("tiket");
+  // the private link: #tiket=…&kunci=… (after '#': the browser never sends it, so no server logs it)
+  const link = new URLSearchParams(location.hash.slice(1));
+  const initial = link.get("tiket") || new URLSearchParams(location.search).get("tiket");
   if (initial) {
     $("ticket-input").value = initial;
-    track(initial);
+    track(initial, link.get("kunci"));
   }
 })();

@@ -68,8 +68,12 @@
       const body = await res.json().catch(() => ({}));
       if (res.ok) {
         $("ticket").textContent = body.ticket;
-        $("link").href = body.link;
-        $("link").textContent = body.link;
+        // the link and the PIN come once (they are stored hashed): a repeated send answers the ticket only
+        $("secrets").hidden = !body.link;
+        $("no-secrets").hidden = !!body.link;
+        $("link").href = body.link || "#";
+        $("link").textContent = body.link || "";
+        $("pin").textContent = body.pin || "";
         $("complaint-form").hidden = true;
         $("done").hidden = false;
       } else {
@@ -115,6 +119,8 @@
     $("point").hidden = true;
     $("identity").hidden = false;
     $("done").hidden = true;
+    $("link").textContent = ""; // the secrets leave the page with the receipt
+    $("pin").textContent = "";
     $("complaint-form").hidden = false;
   });
   loadCategories();
