@@ -21,8 +21,11 @@ class ServiceSpec:
 
 SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("complaint-svc", "palapa.complaint", "COMPLAINT_", 8101),
-    ServiceSpec("catalog-svc", "palapa.catalog", "CATALOG_", 8102),
-    ServiceSpec("notify-svc", "palapa.notify", "NOTIFY_", 8103),
+    # behind the gate ({port[gate]}: Caddy, the one address), their pages link to each other through it
+    ServiceSpec("catalog-svc", "palapa.catalog", "CATALOG_", 8102,
+                links=(("CITIZEN_PAGE_URL", "http://127.0.0.1:{port[gate]}/lacak"),)),
+    ServiceSpec("notify-svc", "palapa.notify", "NOTIFY_", 8103,
+                links=(("DIRECTORY_URL", "http://127.0.0.1:{port[gate]}/"),)),
     ServiceSpec("tracking-svc", "palapa.tracking", "TRACKING_", 8110),
     ServiceSpec("bridge-curhat", "palapa.bridge_curhat", "BRIDGE_CURHAT_", 8104, legacy=True),
     ServiceSpec("sim-curhat", "palapa.sim_curhat", "SIM_CURHAT_", None, legacy=True),
@@ -42,6 +45,9 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("bridge-pbb", "palapa.bridge_pbb", "BRIDGE_PBB_", 8106, pbb=True),
     ServiceSpec("taxbill-svc", "palapa.taxbill", "TAXBILL_", 8107),
     ServiceSpec("sim-pbb", "palapa.sim_pbb", "SIM_PBB_", None, pbb=True),
+    ServiceSpec("gate-svc", "palapa.gate", "GATE_", 8112,
+                links=(("CATALOG_URL", "http://127.0.0.1:{port[catalog-svc]}"),
+                       ("TAXBILL_URL", "http://127.0.0.1:{port[taxbill-svc]}"))),
 )
 
 #: The Curhat Ning Ita flow (legacy row → bridge → complaint-svc → notify-svc, the catalog following it): what fuzz,

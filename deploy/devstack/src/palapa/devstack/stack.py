@@ -18,6 +18,7 @@ from palapa.kit.db import async_url
 from palapa.kit.topics import ensure_topics
 from palapa.localstack import (
     IdentityProviderStartError,
+    LocalCaddy,
     LocalIdentityProvider,
     LocalPostgres,
     LocalTansu,
@@ -28,6 +29,7 @@ from palapa.localstack import (
 
 from .endpoints import endpoints_of
 from .environment import service_env
+from .gate import GATE_PORT, start_gate
 from .services import SERVICES, ServiceSpec
 from .settings import DevstackSettings
 
@@ -76,6 +78,7 @@ class Stack:
     issuer: str = ""  # the local OpenID Connect provider every service validates staff tokens against
     running: dict[str, Running] = field(default_factory=dict)
     _idp: LocalIdentityProvider | None = None
+    gate: LocalCaddy | None = None  # Caddy: the one address for citizens (gate.py)
     _tansu: LocalTansu | None = None
     _postgres: LocalPostgres | None = None
     _broker_restarts: list[float] = field(default_factory=list)
@@ -93,6 +96,7 @@ class Stack:
         created = await ensure_topics(self.kafka)
         self.progress(f"topics: ready ({len(created)} created)")
         await self._prepare_legacy()
+        self.ports.setdefault("gate", GATE_PORT if self.fixed_ports else free_port())
         for spec in SERVICES:  # services find each other through these (ServiceSpec.links)
             if spec.port:
                 self.ports.setdefault(spec.name, spec.port if self.fixed_ports else free_port())
@@ -104,6 +108,7 @@ class Stack:
             self._spawn(spec)
         for run in list(self.running.values()):
             await self._wait_ready(run)
+        self.gate = await asyncio.to_thread(start_gate, self)
 
     def _start_identity_provider(self) -> None:
         """oidc-provider-mock with the seeded staff (palapa.localstack.STAFF); its issuer goes to every service."""
@@ -255,6 +260,9 @@ class Stack:
         return True
 
     def stop(self) -> None:
+        if self.gate:
+            self.progress("gate: stopping")
+            self.gate.stop()
         for name, run in reversed(list(self.running.items())):
             self.progress(f"{name}: stopping")
             terminate(run.proc)

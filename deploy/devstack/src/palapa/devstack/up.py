@@ -31,6 +31,8 @@ async def run(args: argparse.Namespace) -> int:
         loop.add_signal_handler(sig, stop.set)
     try:
         await stack.start()
+        if stack.gate:
+            print(f"\nCitizens: {stack.gate.url}/  (every page and API, through the gate)")
         print("\nPalapa is running:")
         for name, where in stack.endpoints():
             print(f"  {name:<28} {where}")
