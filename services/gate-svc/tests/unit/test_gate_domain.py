@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from palapa.gate.domain import Limit, RateLimiter, action_for, bucket_for, clean_query, rupiah, tanggal
+from palapa.gate.domain import Limit, PageCache, RateLimiter, action_for, bucket_for, clean_query, rupiah, tanggal
 
 
 def test_a_complaint_service_is_acted_on_in_the_gate():
@@ -82,3 +82,15 @@ def test_memory_stays_bounded_under_many_addresses():
     for i in range(10_000):
         limiter.take("form", f"10.{i // 256}.{i % 256}.1", 0.0)
     assert len(limiter._buckets) == 100
+
+
+def test_a_page_is_kept_for_its_seconds_then_asked_for_again():
+    cache = PageCache(ttl_s=30, max_entries=2)
+    cache.put("cari:ktp", b"<html>", now=0.0)
+    assert cache.get("cari:ktp", now=29.9) == b"<html>"
+    assert cache.get("cari:ktp", now=30.0) is None
+    cache.put("a", b"1", now=0.0)
+    cache.put("b", b"2", now=0.0)
+    cache.put("c", b"3", now=0.0)
+    assert (cache.get("a", 1.0), cache.get("c", 1.0)) == (None, b"3")
+    assert PageCache(ttl_s=0).get("x", 0.0) is None

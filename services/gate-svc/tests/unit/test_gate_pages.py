@@ -108,3 +108,20 @@ async def test_the_limiter_lets_a_burst_through_then_answers_429_with_retry_afte
     assert (await gate.get("/_gate/limit", headers=other)).status_code == 204
     browsing = {**ask, "X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/cari?q=ktp"}
     assert (await gate.get("/_gate/limit", headers=browsing)).status_code == 204
+
+
+async def test_a_repeated_search_is_answered_without_asking_the_directory_again(upstream_transport):
+    asked: list[str] = []
+
+    def counting(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        return upstream_transport.handler(request)
+
+    app = create_app(GateSettings(page_cache_s=60), transport=httpx.MockTransport(counting))
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gate") as http:
+            first = await http.get("/cari", params={"q": "Surat  Domisili"})
+            again = await http.get("/cari", params={"q": "surat domisili"})
+            failed = [(await http.get("/cari", params={"q": "rusak"})).status_code for _ in range(2)]
+    assert first.text == again.text and asked.count("/directory/search") == 3
+    assert failed == [503, 503]  # a failure is never kept

@@ -118,3 +118,28 @@ class RateLimiter:
         while len(self._buckets) > self.max_clients:
             self._buckets.popitem(last=False)
         return wait
+
+
+# ---- a short-lived cache of pages ----------------------------------------------------------------------------
+
+
+class PageCache:
+    """What was rendered for a key, kept `ttl_s` seconds: the directory changes a few times a day, citizens ask the
+    same few hundred things all day. At most `max_entries` (the oldest go first)."""
+
+    def __init__(self, ttl_s: float, max_entries: int = 2_000) -> None:
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._pages: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+
+    def get(self, key: str, now: float) -> bytes | None:
+        found = self._pages.get(key)
+        if found is None or now - found[0] >= self.ttl_s:
+            return None
+        return found[1]
+
+    def put(self, key: str, page: bytes, now: float) -> None:
+        self._pages.pop(key, None)
+        self._pages[key] = (now, page)
+        while len(self._pages) > self.max_entries:
+            self._pages.popitem(last=False)

@@ -16,6 +16,7 @@ from palapa.kit.http import install_error_handlers, serve
 from palapa.kit.settings import load
 
 from .limit import limit_router, limiter_of
+from .domain import PageCache
 from .pages import not_found, pages_router
 from .settings import GateSettings
 from .upstream import Upstreams
@@ -47,7 +48,7 @@ def create_app(settings: GateSettings, *, transport: httpx.AsyncBaseTransport | 
         return JSONResponse({"status": "ok", "informational": await upstreams.reachable()})
 
     app.include_router(limit_router(limiter_of(settings)))
-    app.include_router(pages_router(upstreams))
+    app.include_router(pages_router(upstreams, PageCache(settings.page_cache_s)))
     install_error_handlers(app)
 
     kit_answer = app.exception_handlers[HTTPException]

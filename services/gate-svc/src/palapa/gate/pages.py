@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from fastapi import APIRouter
@@ -36,12 +37,23 @@ def not_found(what: str) -> HTMLResponse:
     return render("error.html", 404, title="Tidak ditemukan", message=what)
 
 
-def pages_router(upstreams: Upstreams) -> APIRouter:
+def pages_router(upstreams: Upstreams, cache: domain.PageCache, clock=time.monotonic) -> APIRouter:
+    """The pages; directory pages answered 200 are kept in `cache` for its seconds (a miss asks catalog-svc)."""
     router = APIRouter(tags=["pages"], include_in_schema=False)
+    home_page = TEMPLATES.get_template("home.html").render(query="", result=None, problem=None).encode()
+
+    def cached(key: str) -> HTMLResponse | None:
+        page = cache.get(key, clock())
+        return None if page is None else HTMLResponse(page, headers=PAGE_HEADERS)
+
+    def keep(key: str, answer: HTMLResponse) -> HTMLResponse:
+        if answer.status_code == 200:
+            cache.put(key, answer.body, clock())
+        return answer
 
     @router.get("/")
     async def home() -> HTMLResponse:
-        return render("home.html", query="", result=None, problem=None)
+        return HTMLResponse(home_page, headers=PAGE_HEADERS)
 
     @router.get("/cari")
     async def search(q: str | None = None) -> HTMLResponse:
@@ -49,6 +61,8 @@ def pages_router(upstreams: Upstreams) -> APIRouter:
         query = domain.clean_query(q)
         if not query:
             return render("home.html", query="", result=None, problem="Tulis layanan yang Anda cari.")
+        if page := cached("cari:" + query.casefold()):
+            return page
         try:
             answer = await upstreams.search(query)
         except UpstreamError as exc:
@@ -57,7 +71,7 @@ def pages_router(upstreams: Upstreams) -> APIRouter:
         if answer.status != 200:
             detail = answer.body.get("detail") if isinstance(answer.body.get("detail"), str) else None
             return render("home.html", 422, query=query, result=None, problem=detail or "Pencarian tidak valid.")
-        return render("home.html", query=query, result=answer.body, problem=None)
+        return keep("cari:" + query.casefold(), render("home.html", query=query, result=answer.body, problem=None))
 
     @router.get("/layanan")
     async def directory() -> RedirectResponse:
@@ -68,6 +82,8 @@ def pages_router(upstreams: Upstreams) -> APIRouter:
         """One service: what it needs, what it costs, how long it takes, who serves it, and its action."""
         if not (len(service_id) <= 64 and service_id.replace("-", "").isalnum() and service_id.isascii()):
             return not_found("Layanan tidak ada di direktori.")
+        if page := cached("layanan:" + service_id.lower()):
+            return page
         try:
             answer = await upstreams.service(service_id.lower())
         except UpstreamError as exc:
@@ -79,7 +95,7 @@ def pages_router(upstreams: Upstreams) -> APIRouter:
         served = hit.get("served") or {}
         action = domain.action_for(hit.get("app_id", ""), hit.get("app_name", ""), served.get("where", ""),
                                    served.get("url"))
-        return render("service.html", service=hit, action=action)
+        return keep("layanan:" + service_id.lower(), render("service.html", service=hit, action=action))
 
     @router.get("/pajak")
     async def tax_bill(nop: str | None = None, tahun: str | None = None) -> HTMLResponse:

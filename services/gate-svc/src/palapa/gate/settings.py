@@ -16,6 +16,8 @@ class GateSettings(ServiceSettings):
     catalog_url: str = "http://127.0.0.1:8102"
     taxbill_url: str = "http://127.0.0.1:8107"
     upstream_timeout_s: float = Field(5.0, gt=0, le=60)
+    # how long a directory page (a search, a service) is answered again without asking catalog-svc (0: never)
+    page_cache_s: float = Field(30.0, ge=0, le=3600)
     # per client IP: at most `burst` at once, then `per_minute` (sign-in; public forms; look-ups by number)
     signin_burst: int = Field(5, ge=1, le=10_000)
     signin_per_minute: float = Field(5, gt=0, le=100_000)
