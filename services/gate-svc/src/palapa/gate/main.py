@@ -15,8 +15,8 @@ from starlette.exceptions import HTTPException
 from palapa.kit.http import install_error_handlers, serve
 from palapa.kit.settings import load
 
-from .limit import limit_router, limiter_of
 from .domain import PageCache
+from .limit import limit_router, limiter_of
 from .pages import not_found, pages_router
 from .settings import GateSettings
 from .upstream import Upstreams
