@@ -3,6 +3,8 @@ page through the gate (Caddy → gate-svc → catalog-svc, each its own process)
 
 Requests alternate between the home page (`/`) and a search page (`/cari?q=…`, gate-svc asking catalog-svc);
 each is timed from its scheduled moment (a late request counts its wait), so queueing shows in the figures.
+The searches repeat a fixed list, so after the first round gate-svc answers them from its page cache;
+`--no-cache` (GATE_PAGE_CACHE_S=0) sends every search on to catalog-svc.
 """
 
 from __future__ import annotations
@@ -122,7 +124,8 @@ async def measure(stack: Stack, rate: float, seconds: float, clients: int) -> Ga
 
 
 async def run(args: argparse.Namespace) -> None:
-    async with bench_stack("palapa-bench-gate-", only=PROCESSES) as stack:
+    extra = {"gate-svc": {"GATE_PAGE_CACHE_S": "0"}} if args.no_cache else {}
+    async with bench_stack("palapa-bench-gate-", only=PROCESSES, extra_env=extra) as stack:
         try:
             found = await measure(stack, args.rate, args.seconds, args.clients)
         except Exception:
@@ -137,4 +140,5 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--no-cache", action="store_true", help="every search asks catalog-svc (no page cache)")
     asyncio.run(run(parser.parse_args(argv)))
