@@ -1,6 +1,6 @@
-"""The gate in Debian's Chromium, as `./palapa up` runs it: Caddy in front of gate-svc, catalog-svc and
-taxbill-svc as their own processes. Home → search → a service's page, on a desktop and on a 375-px phone,
-and axe-core finds no serious or critical violation on any of the gate's pages."""
+"""The gate in Debian's Chromium, as `./palapa up` runs it: Caddy in front of gate-svc, catalog-svc,
+taxbill-svc, complaint-svc and notify-svc as their own processes. Home → search → a service's page, on a
+desktop and on a 375-px phone, and axe-core finds no serious or critical violation on any of the gate's pages."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import httpx
 import pytest
 import pytest_asyncio
 from axe_playwright_python.async_playwright import Axe
@@ -23,7 +24,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 GATE_PAGES = ("/", "/cari?q=bikin+surat+domisili", "/cari?q=zzzqqq", "/layanan/surat-domisili",
               "/layanan/kk-baru", "/layanan/psc-119-ambulans", "/pajak", "/pajak?nop=35.76.010.001.000-0000.0",
-              "/pajak?nop=abc", "/darurat", "/tidak-ada")
+              "/pajak?nop=abc", "/darurat", "/tidak-ada", "/lapor", "/lacak", "/lacak?tiket=PSC119-1")
 
 pytestmark = [
     pytest.mark.integration, pytest.mark.browser, pytest.mark.asyncio(loop_scope="session"),
@@ -32,20 +33,27 @@ pytestmark = [
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def gate(kafka_session, pg_server_url):
-    """The gate's part of the platform, each service its own process; yields the one address."""
+async def gate_platform(kafka_session, pg_server_url):
+    """The gate's part of the platform, each service its own process."""
     folder = Path(tempfile.mkdtemp(prefix="palapa-gate-"))
     os.chmod(folder, 0o755)
     settings = DevstackSettings(PALAPA_DATA_DIR=folder, KAFKA_BOOTSTRAP_SERVERS=kafka_session,
                                 DATABASE_URL=pg_server_url, LOG_LEVEL="WARNING", KAFKA_PROFILE="tansu")
-    stack = Stack(settings, durable=False, simulate=False, only=("catalog-svc", "taxbill-svc", "gate-svc"))
+    behind = ("catalog-svc", "taxbill-svc", "complaint-svc", "notify-svc", "gate-svc")
+    stack = Stack(settings, durable=False, simulate=False, only=behind)
     try:
         await stack.start()
         assert stack.gate is not None
-        yield stack.gate.url
+        yield stack
     finally:
         stack.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def gate(gate_platform) -> str:
+    """The one address."""
+    return gate_platform.gate.url
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -110,3 +118,11 @@ async def test_no_gate_page_has_a_serious_or_critical_accessibility_violation(ga
             found[path] = bad
     await page.close()
     assert found == {}, found
+
+
+async def test_a_gate_that_died_is_started_again_on_its_address(gate_platform):
+    gate_platform.gate.proc.kill()
+    gate_platform.gate.proc.wait()
+    assert "gate" in await gate_platform.restart_crashed()
+    async with httpx.AsyncClient(timeout=10) as http:
+        assert (await http.get(gate_platform.gate.url + "/darurat")).status_code == 200

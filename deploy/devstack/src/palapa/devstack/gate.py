@@ -33,3 +33,14 @@ def start_gate(stack: Stack) -> LocalCaddy | None:
         raise StackError(f"the gate (Caddy) did not start: {exc}; log: {caddy.log_path}") from exc
     stack.progress(f"gate: Caddy on {caddy.url}")
     return caddy
+
+
+def restart_gate(stack: Stack) -> bool:
+    """Start Caddy again on its port if it died (the supervisor's round); True when it did."""
+    caddy = stack.gate
+    if caddy is None or caddy.proc is None or caddy.proc.poll() is None:
+        return False
+    stack.progress(f"gate: Caddy exited with code {caddy.proc.returncode}, restarting on {caddy.url}")
+    caddy.stop()
+    caddy.start()
+    return True

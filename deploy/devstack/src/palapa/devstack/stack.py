@@ -29,7 +29,7 @@ from palapa.localstack import (
 
 from .endpoints import endpoints_of
 from .environment import service_env
-from .gate import GATE_PORT, start_gate
+from .gate import GATE_PORT, restart_gate, start_gate
 from .services import SERVICES, ServiceSpec
 from .settings import DevstackSettings
 
@@ -205,6 +205,7 @@ class Stack:
     async def restart_crashed(self, max_restarts: int = 3) -> list[str]:
         """Restart the broker and services that died (the supervisor's job in the run command); returns their names."""
         restarted = ["broker"] if await self.restart_broker(max_restarts) else []
+        restarted += ["gate"] if await asyncio.to_thread(restart_gate, self) else []
         for name, run in list(self.running.items()):
             # waiting for one service to be ready lets others stop on purpose meanwhile (stop_service):
             # only the one still supervised is restarted, or a stopped writer would come back and run on
