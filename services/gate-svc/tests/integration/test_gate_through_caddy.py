@@ -17,10 +17,13 @@ UPSTREAMS = ("GATE_TO_PAGES", "GATE_TO_COMPLAINT", "GATE_TO_CATALOG", "GATE_TO_N
 
 @pytest.fixture
 async def gate(upstream_transport, tmp_path):
-    """gate-svc on a free port and Caddy in front; every upstream is gate-svc (it answers, reads and refuses)."""
+    """gate-svc on a free port and Caddy in front; every upstream is gate-svc (it answers, reads and refuses) but
+    catalog-svc, which is away (nothing listens on its port)."""
     settings = GateSettings(form_burst=3, form_per_minute=1, lookup_burst=2, lookup_per_minute=1)
     async with running(create_app(settings, transport=upstream_transport), port=free_port(), name="gate-svc") as svc:
-        caddy = LocalCaddy({name: svc.base_url.removeprefix("http://") for name in UPSTREAMS},
+        upstreams = {name: svc.base_url.removeprefix("http://") for name in UPSTREAMS}
+        upstreams["GATE_TO_CATALOG"] = f"127.0.0.1:{free_port()}"
+        caddy = LocalCaddy(upstreams,
                            settings={"GATE_MAX_BODY": "64KB"}, log_path=tmp_path / "caddy.log")
         await asyncio.to_thread(caddy.start)
         try:
@@ -69,3 +72,11 @@ async def test_tax_bill_lookups_by_number_are_limited_but_the_form_is_not(gate):
 
 async def test_the_limiter_itself_is_not_reachable_from_outside(gate):
     assert (await gate.get("/_gate/limit")).status_code == 404
+
+
+async def test_the_directory_is_only_read_through_the_gate(gate):
+    read = await gate.get("/directory/search", params={"q": "ktp"})
+    assert read.status_code == 502 and "sedang tidak tersedia" in read.text  # routed to catalog-svc, away
+    # a DELETE of a service falls through to gate-svc (which has no such route), never reaching catalog-svc
+    answer = await gate.delete("/directory/services/ktp-el-baru")
+    assert answer.status_code in (404, 405)
