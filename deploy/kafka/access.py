@@ -47,7 +47,8 @@ allow() {  # allow NAME ARGS...: an ACL allowing NAME what ARGS say
 
 
 def _processes(path: Path = DECLARATION) -> list[dict]:
-    return [p for p in tomllib.loads(path.read_text(encoding="utf-8"))["service"] if p["kind"] != "simulator"]
+    return [p for p in tomllib.loads(path.read_text(encoding="utf-8"))["service"]
+            if p["kind"] != "simulator" and (p.get("reads") or p.get("writes"))]
 
 
 def lines(path: Path = DECLARATION) -> list[str]:

@@ -34,9 +34,11 @@ FIXED = {
 
 
 def kafka_users(path: Path = DECLARATION) -> list[str]:
-    """The broker's users: the topics step and every process of the list that is not a simulator."""
+    """The broker's users: the topics step and every process of the list that uses Kafka (not a simulator, and
+    reading or writing a topic)."""
     listed = tomllib.loads(path.read_text(encoding="utf-8"))["service"]
-    return ["topics", *(p["name"] for p in listed if p["kind"] != "simulator")]
+    return ["topics", *(p["name"] for p in listed
+                        if p["kind"] != "simulator" and (p.get("reads") or p.get("writes")))]
 
 
 def names() -> list[str]:

@@ -17,7 +17,7 @@ from palapa.devstack.services import SERVICES as DECLARED
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "kafka" / "init-access.sh"
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
-USERS = [s for s in DECLARED if s.kind != "simulator"]
+USERS = [s for s in DECLARED if s.kind != "simulator" and (s.reads or s.writes)]  # what uses Kafka
 
 
 def _generator():

@@ -96,7 +96,7 @@ def _production_settings(spec, monkeypatch, **given):
     return settings_class(spec.module)()
 
 
-KAFKA_USERS = [s for s in DECLARED if s.kind != "simulator"]
+KAFKA_USERS = [s for s in DECLARED if s.kind != "simulator" and (s.reads or s.writes)]
 
 
 @pytest.mark.parametrize("spec", KAFKA_USERS, ids=lambda s: s.name)

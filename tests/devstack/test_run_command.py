@@ -50,9 +50,11 @@ def test_the_run_command_starts_everything_and_ctrl_c_stops_everything():
         assert "Palapa is running" in out, out
         for part in ("broker", "PostgreSQL", "complaint-svc", "catalog-svc", "notify-svc", "tracking-svc",
                      "bridge-curhat", "sim-curhat", "bridge-pbb", "taxbill-svc", "sim-pbb", "PBB export folder",
-                     "bridge-psc119", "sim-psc119", "citizen page", "sign-in (OpenID Connect)",
+                     "bridge-psc119", "sim-psc119", "citizen page", "gate-svc",
+                     "citizens: the one address", "sign-in (OpenID Connect)",
                      "desk=meja-diskominfo", "dishub=petugas-dishub"):
             assert part in out, f"{part} missing from:\n{out}"
+        assert re.search(r"Citizens: http://127\.0\.0\.1:\d+/", out), out  # the one address, through Caddy
         assert re.search(r"\[\s*\d+\.\d+s\] notify-svc: ready on http://127\.0\.0\.1:\d+", out), out
         pids = [int(p) for p in re.findall(r"starting \(pid (\d+)\)", out)]
         assert len(pids) == len(SERVICES)

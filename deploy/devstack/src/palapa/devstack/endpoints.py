@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 def endpoints_of(stack: Stack) -> list[tuple[str, str]]:
     """What listens where in `stack`, as the launcher prints it (passwords hidden)."""
-    rows = [("broker (Kafka protocol)", stack.kafka), ("PostgreSQL", _hide(stack.database_url)),
+    rows = [("citizens: the one address", stack.gate.url + "/")] if stack.gate else []
+    rows += [("broker (Kafka protocol)", stack.kafka), ("PostgreSQL", _hide(stack.database_url)),
             ("legacy Curhat Ning Ita DB", _hide(stack.legacy_database_url)),
             *((f"legacy {name} DB", _hide(url)) for name, url in stack.app_databases.items()),
             ("BPKPD PBB DB (payments)", _hide(stack.pbb_database_url)),

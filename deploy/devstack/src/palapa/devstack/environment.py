@@ -26,6 +26,11 @@ class _Local(dict):
 LOCAL = _Local()
 
 
+#: a page's links to another page, for citizens' browsers: through the gate (Caddy, the one address; compose sets
+#: the same names to its public address)
+THROUGH_GATE = {"catalog-svc": {"CITIZEN_PAGE_URL": "/lacak"}, "notify-svc": {"DIRECTORY_URL": "/"}}
+
+
 def service_env(stack: Stack, spec: ServiceSpec, port: int | None) -> dict[str, str]:
     """`spec`'s environment in `stack`, serving HTTP on `port` (None for a worker)."""
     settings = stack.settings
@@ -53,6 +58,8 @@ def service_env(stack: Stack, spec: ServiceSpec, port: int | None) -> dict[str, 
         env["BRIDGE_MAPPED_MAPPINGS_DIR"] = str(BRIDGES)
     for name, template in spec.links:
         env[f"{spec.env_prefix}{name}"] = template.format(host=LOCAL, port=stack.ports, secret=stack.secret)
+    for name, path in THROUGH_GATE.get(spec.name, {}).items():  # public pages link to each other through the gate
+        env[f"{spec.env_prefix}{name}"] = f"http://127.0.0.1:{stack.ports['gate']}{path}"
     if spec.pbb:  # BPKPD's database and the folder its nightly export is dropped in
         env[f"{spec.env_prefix}LEGACY_DATABASE_URL"] = stack.pbb_database_url
         env[f"{spec.env_prefix}DROP_FOLDER"] = str(settings.data_dir / "pbb-exports")

@@ -18,6 +18,7 @@ from palapa.kit.db import async_url
 from palapa.kit.topics import ensure_topics
 from palapa.localstack import (
     IdentityProviderStartError,
+    LocalCaddy,
     LocalIdentityProvider,
     LocalPostgres,
     LocalTansu,
@@ -28,6 +29,7 @@ from palapa.localstack import (
 
 from .endpoints import endpoints_of
 from .environment import service_env
+from .gate import GATE_PORT, restart_gate, start_gate
 from .services import SERVICES, ServiceSpec
 from .settings import DevstackSettings
 from .startup import cpu_seconds
@@ -80,6 +82,7 @@ class Stack:
     issuer: str = ""  # the local OpenID Connect provider every service validates staff tokens against
     running: dict[str, Running] = field(default_factory=dict)
     _idp: LocalIdentityProvider | None = None
+    gate: LocalCaddy | None = None  # Caddy: the one address for citizens (gate.py)
     _tansu: LocalTansu | None = None
     _postgres: LocalPostgres | None = None
     _broker_restarts: list[float] = field(default_factory=list)
@@ -97,6 +100,7 @@ class Stack:
         created = await ensure_topics(self.kafka)
         self.progress(f"topics: ready ({len(created)} created)")
         await self._prepare_legacy()
+        self.ports.setdefault("gate", GATE_PORT if self.fixed_ports else free_port())
         for spec in SERVICES:  # services find each other through these (ServiceSpec.links)
             if spec.port:
                 self.ports.setdefault(spec.name, spec.port if self.fixed_ports else free_port())
@@ -114,6 +118,7 @@ class Stack:
         for task in waits:
             if task in done and task.exception() is not None:
                 raise task.exception()
+        self.gate = await asyncio.to_thread(start_gate, self)
 
     def _start_identity_provider(self) -> None:
         """oidc-provider-mock with the seeded staff (palapa.localstack.STAFF); its issuer goes to every service."""
@@ -213,6 +218,7 @@ class Stack:
     async def restart_crashed(self, max_restarts: int = 3) -> list[str]:
         """Restart the broker and services that died (the supervisor's job in the run command); returns their names."""
         restarted = ["broker"] if await self.restart_broker(max_restarts) else []
+        restarted += ["gate"] if await asyncio.to_thread(restart_gate, self) else []
         for name, run in list(self.running.items()):
             # waiting for one service to be ready lets others stop on purpose meanwhile (stop_service):
             # only the one still supervised is restarted, or a stopped writer would come back and run on
@@ -268,6 +274,9 @@ class Stack:
         return True
 
     def stop(self) -> None:
+        if self.gate:
+            self.progress("gate: stopping")
+            self.gate.stop()
         for name, run in reversed(list(self.running.items())):
             self.progress(f"{name}: stopping")
             terminate(run.proc)

@@ -37,6 +37,8 @@ async def run(args: argparse.Namespace) -> int:
         runs = stack.running.items()
         print("\n" + "\n".join(startup.summary(took, [(n, r.ready_after) for n, r in runs],
                                                 cpu=[r.cpu_to_ready for _, r in runs])))
+        if stack.gate:
+            print(f"\nCitizens: {stack.gate.url}/  (every page and API, through the gate)")
         print("\nPalapa is running:")
         for name, where in stack.endpoints():
             print(f"  {name:<28} {where}")

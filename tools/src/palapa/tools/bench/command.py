@@ -5,7 +5,7 @@
     ./palapa bench puskesmas [--calls N]         ./palapa bench bridge-lag --bridge cctv|simakel [--changes N]
     ./palapa bench pbb [--bills N]               ./palapa bench incident-sse [--incidents N] [--backlog N]
     ./palapa bench search                        ./palapa bench census-import [--rows N]
-    ./palapa bench sweep [--rows N] [--every S]
+    ./palapa bench sweep [--rows N] [--every S]     ./palapa bench gate [--rate R] [--seconds S]
 
 Without a NAME it runs latency.
 """
@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "search": ("search", "main_search"),
     "census-import": ("search", "main_census"),
     "sweep": ("sweep", "main"),
+    "gate": ("gate", "main"),
 }
 
 

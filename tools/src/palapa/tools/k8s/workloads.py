@@ -6,6 +6,8 @@ headroom for a consumer batch (up to 500 records) and the limit for bridge-pbb's
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from palapa.devstack import SERVICES, ServiceSpec
@@ -26,6 +28,11 @@ BIG = {"bridge-pbb", "sim-pbb"}  # a chunk of the 500,000-bill export in memory 
 def role(spec: ServiceSpec) -> str:
     """What NetworkPolicies and the overlays select on: a service, a bridge or a (dev-only) simulator."""
     return "simulator" if spec.name.startswith("sim-") else "bridge" if spec.name.startswith("bridge-") else "service"
+
+
+#: the platform's own processes (not the legacy apps' simulators) and every process's port, for links between them
+PLATFORM_NAMES = frozenset(s.name for s in SERVICES if not s.name.startswith("sim-"))
+PORTS = {s.name: s.port for s in SERVICES}
 
 
 def labels(spec: ServiceSpec) -> dict[str, str]:
@@ -61,10 +68,19 @@ def env(spec: ServiceSpec) -> list[dict[str, Any]]:
     for name, template in spec.links:
         if "{secret}" in template:  # shared by the two ends of a link (e.g. PSC 119's webhook signing key)
             out.append(_secret(f"{spec.env_prefix}{name}", LEGACY_SECRET, name.lower().replace("_", "-")))
-        else:  # another process's address: the legacy app's own in production, its simulator in dev
+        elif (target := _linked(template)) in PLATFORM_NAMES:  # another platform process: its in-cluster Service
+            out.append({"name": f"{spec.env_prefix}{name}",
+                        "value": template.format(host={n: n for n in PLATFORM_NAMES}, port=PORTS)})
+        else:  # a legacy app's address: the app's own in production, its simulator in dev
             key = f"{spec.env_prefix}{name}"
             out.append({"name": key, "valueFrom": {"configMapKeyRef": {"name": ENDPOINTS, "key": key}}})
     return out
+
+
+def _linked(template: str) -> str | None:
+    """The process a link's template names ({port[x]} or {host[x]})."""
+    found = re.search(r"\{(?:port|host)\[([^\]]+)\]\}", template)
+    return found.group(1) if found else None
 
 
 def _probe(path: str, period: int, failures: int) -> dict[str, Any]:

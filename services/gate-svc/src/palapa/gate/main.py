@@ -1,0 +1,68 @@
+"""Composition root of gate-svc: the citizen's pages and the gate's rate limiter; nothing connects at import.
+
+gate-svc keeps no state of its own (no database, no broker): it reads catalog-svc and taxbill-svc over HTTP.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from palapa.kit.http import install_error_handlers, serve
+from palapa.kit.settings import load
+
+from .domain import PageCache
+from .limit import limit_router, limiter_of
+from .pages import not_found, pages_router
+from .settings import GateSettings
+from .upstream import Upstreams
+
+SERVICE = "gate-svc"
+
+
+def create_app(settings: GateSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+    """The gate-svc app; `transport` points its HTTP client elsewhere (tests)."""
+    upstreams = Upstreams(settings, transport)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        try:
+            yield
+        finally:
+            await upstreams.close()
+
+    app = FastAPI(title="Palapa gate-svc", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.upstreams = upstreams
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> JSONResponse:
+        # ready on its own: each page says when the service behind it is away (the emergency page needs none)
+        return JSONResponse({"status": "ok", "informational": await upstreams.reachable()})
+
+    app.include_router(limit_router(limiter_of(settings)))
+    app.include_router(pages_router(upstreams, PageCache(settings.page_cache_s)))
+    install_error_handlers(app)
+
+    kit_answer = app.exception_handlers[HTTPException]
+
+    @app.exception_handler(HTTPException)
+    async def _page_not_found(request: Request, exc: HTTPException) -> Response:
+        """A person (a browser) asking for a page that does not exist gets a page; a program, the kit's refusal."""
+        if exc.status_code == 404 and "text/html" in request.headers.get("accept", ""):
+            return not_found("Halaman yang Anda cari tidak ada.")
+        return await kit_answer(request, exc)
+
+    return app
+
+
+def main() -> None:
+    settings = load(GateSettings, SERVICE)
+    serve(create_app(settings), settings.http_host, settings.http_port, settings.log_level)
