@@ -7,7 +7,6 @@ headroom for a consumer batch (up to 500 records) and the limit for bridge-pbb's
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from palapa.devstack import SERVICES, ServiceSpec
@@ -68,7 +67,7 @@ def env(spec: ServiceSpec) -> list[dict[str, Any]]:
     for name, template in spec.links:
         if "{secret}" in template:  # shared by the two ends of a link (e.g. PSC 119's webhook signing key)
             out.append(_secret(f"{spec.env_prefix}{name}", LEGACY_SECRET, name.lower().replace("_", "-")))
-        elif (target := _linked(template)) in PLATFORM_NAMES:  # another platform process: its in-cluster Service
+        elif _linked(template) in PLATFORM_NAMES:  # another platform process: its in-cluster Service
             out.append({"name": f"{spec.env_prefix}{name}",
                         "value": template.format(host={n: n for n in PLATFORM_NAMES}, port=PORTS)})
         else:  # a legacy app's address: the app's own in production, its simulator in dev
