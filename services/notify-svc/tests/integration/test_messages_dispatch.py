@@ -29,6 +29,10 @@ async def test_a_message_is_sent_once_with_its_id_as_the_providers_idempotency_k
     assert (sent.message_id, sent.to, sent.template, sent.params) == (
         queued.id, PHONE, "aduan_selesai", ("CURHAT-7", "https://p/n/CURHAT-7"))
     assert row.provider_id == f"whatsapp-{queued.id}"
+    registry = notify.messaging.runtime.metrics.registry
+    await eventually(lambda: registry.get_sample_value(
+        "palapa_messages_total", {"service": "notify-svc", "channel": "whatsapp", "outcome": "sent"}) == 1,
+        what="the send counted for the messages dashboard")
 
 
 async def test_a_redelivered_cause_sends_nothing_twice(notify):

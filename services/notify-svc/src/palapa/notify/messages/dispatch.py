@@ -53,9 +53,10 @@ class Dispatcher:
     """One replica's sender; `run(stop)` is its loop, `once()` one round (tests call it directly)."""
 
     def __init__(self, sessions: async_sessionmaker, sealer: Sealer, channels: Channels,
-                 config: DispatchConfig | None = None) -> None:
+                 config: DispatchConfig | None = None, counted=None) -> None:
         self.sessions, self.sealer, self.channels = sessions, sealer, channels
         self.config = config or DispatchConfig()
+        self.counted = counted  # the kit's palapa_messages_total (channel, outcome), counted once recorded
 
     async def run(self, stop: asyncio.Event) -> None:
         outage, backoff = Outage("notify-svc message dispatcher", log), Backoff(first=0.5, cap=10)
@@ -105,20 +106,27 @@ class Dispatcher:
         await self._record(row, outcome)
 
     async def _record(self, row: Row, outcome: Accepted | Exception) -> None:
+        recorded = await self._recorded(row, outcome)
+        if recorded is not None and self.counted is not None:
+            self.counted.labels(channel=row.channel, outcome=recorded).inc()
+
+    async def _recorded(self, row: Row, outcome: Accepted | Exception) -> str | None:
+        """Record the outcome; what was recorded (sent, retried, failed), None when another claim owns the row."""
         now = datetime.now(UTC)
         async with self.sessions() as session, session.begin():
             current = await queue.by_id(session, row.id, lock=True)
             if current is None or current.status != Status.SENDING or current.attempts != row.attempts:
-                return  # another claim owns it now (our lease ran out): its outcome is the one recorded
+                return None  # another claim owns it now (our lease ran out): its outcome is the one recorded
             if isinstance(outcome, Accepted):
                 await queue.change(session, row.id, now, status=Status.SENT, provider_id=outcome.provider_id[:200],
                                    lease_until=None, error=None)
-                return
+                return "sent"
             if isinstance(outcome, TemporaryFailure):
                 again = self.config.retry.next_at(row.attempts, now, outcome.retry_after_s)
                 if again is not None:
                     await queue.change(session, row.id, now, outcome.reason, status=Status.QUEUED, not_before=again,
                                        lease_until=None, error=outcome.reason[:300])
-                    return
+                    return "retried"
             await fail(session, current, getattr(outcome, "reason", str(outcome)), now, self.config.rules,
                        not_on_channel=getattr(outcome, "not_on_channel", False))
+            return "failed"

@@ -40,7 +40,8 @@ class Messaging:
             lease=timedelta(seconds=settings.dispatch_lease_seconds),
             retry=Retry(settings.retry_attempts, timedelta(seconds=settings.retry_first_seconds)), rules=rules,
         )
-        return cls(runtime, settings, sealer, rules, channels, Dispatcher(runtime.sessions, sealer, channels, config))
+        return cls(runtime, settings, sealer, rules, channels, Dispatcher(runtime.sessions, sealer, channels, config,
+                                                                          runtime.metrics.messages))
 
     async def start(self) -> None:
         """Seed the default templates, then run the dispatcher for as long as the runtime lives."""
