@@ -22,33 +22,9 @@ from palapa.tools.scratch import bench_stack
 
 from .catalog_data import QUERIES
 from .search import cpu_total
+from .wire import Client
 
 PROCESSES = ("catalog-svc", "gate-svc")  # Caddy comes with gate-svc
-
-
-class Client:
-    """One keep-alive HTTP/1.1 connection (a few lines of asyncio: httpx's CPU per request would take the cores
-    the gate is measured on)."""
-
-    def __init__(self, url: str) -> None:
-        self.host, self.port = url.removeprefix("http://").split(":")
-        self.reader = self.writer = None
-
-    async def get(self, path: str) -> bytes:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, int(self.port))
-        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n\r\n".encode())
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        length = next(int(line.split(b":")[1]) for line in head.lower().split(b"\r\n")
-                      if line.startswith(b"content-length:"))
-        body = await self.reader.readexactly(length)
-        if head[9:12] != b"200":
-            raise RuntimeError(f"GET {path}: {head[:12]!r} {body[:200]!r}")
-        return body
-
-    async def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
 
 
 def request_path(i: int) -> tuple[str, str]:

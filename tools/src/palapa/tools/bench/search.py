@@ -26,6 +26,7 @@ from palapa.devstack import Stack, tail
 from palapa.tools.scratch import bench_stack, staff_token
 
 from .catalog_data import QUERIES, census_csv, services_csv
+from .wire import Client
 
 
 def cpu_total(root: int, *, children: bool = False) -> float:
@@ -68,29 +69,11 @@ def _percentiles(seconds: list[float]) -> str:
     return f"p50={q[49]:.1f}ms p90={q[89]:.1f}ms p99={q[98]:.1f}ms max={ms[-1]:.1f}ms"
 
 
-class Client:
-    """One keep-alive HTTP/1.1 connection sending searches: a few lines of asyncio instead of httpx, whose
-    ~5 ms of CPU per request would take the cores the service is measured on."""
-
-    def __init__(self, url: str) -> None:
-        self.host, self.port = url.removeprefix("http://").split(":")
-        self.reader = self.writer = None
-
-    async def search(self, q: str) -> None:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, int(self.port))
-        self.writer.write(f"GET /directory/search?q={quote(q)} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode())
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        status = head[9:12]
-        length = next(int(line.split(b":")[1]) for line in head.lower().split(b"\r\n")
-                      if line.startswith(b"content-length:"))
-        body = await self.reader.readexactly(length)
-        if status != b"200" or b'"items":[]' in body:
-            raise RuntimeError(f"search {q!r}: {head[:12]!r} {body[:200]!r}")
-
-    async def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
+async def one_search(conn: Client, q: str) -> None:
+    """One search; an empty result is an error (the benchmark's queries all find services)."""
+    body = await conn.get(f"/directory/search?q={quote(q)}")
+    if b'"items":[]' in body:
+        raise RuntimeError(f"search {q!r}: no items: {body[:200]!r}")
 
 
 async def steady(url: str, rate: float, seconds: float, clients: int) -> list[float]:
@@ -108,7 +91,7 @@ async def steady(url: str, rate: float, seconds: float, clients: int) -> list[fl
             i = queue.get_nowait()
             due = start + i / rate
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            await conn.search(QUERIES[i % len(QUERIES)])
+            await one_search(conn, QUERIES[i % len(QUERIES)])
             latencies.append(time.perf_counter() - due)
         await conn.close()
 
@@ -125,7 +108,7 @@ async def flat_out(url: str, seconds: float, clients: int) -> tuple[float, int]:
         nonlocal done
         i, conn = k, Client(url)
         while time.perf_counter() < stop:
-            await conn.search(QUERIES[i % len(QUERIES)])
+            await one_search(conn, QUERIES[i % len(QUERIES)])
             done, i = done + 1, i + clients
         await conn.close()
 
@@ -173,7 +156,7 @@ async def search(stack: Stack, services: int, rate: float, seconds: float, clien
         import_s = time.perf_counter() - began
     warm = Client(url)
     for q in QUERIES:  # warm up: every query once
-        await warm.search(q)
+        await one_search(warm, q)
     await warm.close()
     lat = await steady(url, rate, seconds, clients)
     svc_pid = stack.running["catalog-svc"].proc.pid
