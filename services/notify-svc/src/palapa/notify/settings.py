@@ -4,13 +4,46 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, field_validator
-from pydantic_settings import NoDecode, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from palapa.kit.settings import ServiceSettings
 
 
-class NotifySettings(ServiceSettings):
+# --- Message providers (the channel adapters in channels/): where they are and their credentials. The defaults
+# reach the local simulators under `./palapa up`; the real providers are configuration. Refused in production
+# while a secret is still the simulators' placeholder.
+class ProviderSettings(BaseSettings):
+    whatsapp_base_url: str = Field("http://127.0.0.1:8122", pattern=r"^https?://\S+$")  # https://graph.facebook.com
+    whatsapp_api_version: str = Field("v21.0", pattern=r"^v\d+(\.\d+)?$")
+    whatsapp_phone_number_id: str = Field("106540352242922", pattern=r"^\d{6,20}$")
+    whatsapp_access_token: SecretStr = SecretStr("sim-whatsapp-token")
+    whatsapp_app_secret: SecretStr = SecretStr("sim-whatsapp-app-secret")  # signs the webhooks
+    sms_base_url: str = Field("http://127.0.0.1:8123", pattern=r"^https?://\S+$")
+    sms_api_key: str = Field("sim-sms-key", min_length=1)
+    sms_api_secret: SecretStr = SecretStr("sim-sms-secret")  # signs requests and delivery reports
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(8125, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    mail_from: str = Field("Pemerintah Kota <noreply@palapa.go.id>", max_length=200)
+    provider_timeout_seconds: float = Field(10, gt=0, le=120)
+    # a callback stamped further than this from now is refused; the same one twice within it is a replay
+    callback_window_seconds: int = Field(300, ge=10, le=7 * 24 * 3600)
+
+    @model_validator(mode="after")
+    def _no_simulator_secrets_in_production(self):
+        placeholders = {"sim-whatsapp-token", "sim-whatsapp-app-secret", "sim-sms-secret"}
+        given = {s.get_secret_value() for s in (self.whatsapp_access_token, self.whatsapp_app_secret,
+                                                 self.sms_api_secret)}
+        if getattr(self, "environment", "development") == "production" and given & placeholders:
+            raise ValueError("NOTIFY_WHATSAPP_*/NOTIFY_SMS_* secrets are the simulators' placeholders")
+        return self
+# --- end of the message providers' settings
+
+
+class NotifySettings(ServiceSettings, ProviderSettings):
     model_config = SettingsConfigDict(env_prefix="NOTIFY_", extra="ignore", populate_by_name=True)
 
     http_port: int = Field(8103, ge=1, le=65535)

@@ -1,0 +1,118 @@
+"""The provider simulators served on free ports, a receiver for their callbacks, and the adapters pointed at them."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request
+
+from palapa.localstack import free_port
+from palapa.notify.channels.email import EmailChannel
+from palapa.notify.channels.sms import SmsChannel
+from palapa.notify.channels.whatsapp import WhatsAppChannel
+from palapa.provider_sims import mail, sms, whatsapp
+from palapa.provider_sims.settings import MailSimSettings, SmsSimSettings, WhatsAppSimSettings
+from palapa.testkit import Service, eventually, running
+
+QUIET = {"status_delay_seconds": 0.01, "duplicate_ratio": 0.0, "out_of_order_ratio": 0.0, "seed": 7}
+
+
+@dataclass
+class Receiver:
+    """Where the simulators POST their callbacks: every request kept as it came (headers and raw body)."""
+
+    url: str = ""
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+
+    async def wait(self, count: int, what: str = "callbacks") -> list[tuple[dict[str, str], bytes]]:
+        await eventually(lambda: len(self.received) >= count, what=f"{count} {what}")
+        return self.received[:count]
+
+
+@pytest.fixture
+async def receiver():
+    box = Receiver()
+    app = FastAPI()
+
+    @app.post("/callback")
+    async def callback(request: Request) -> dict[str, str]:
+        box.received.append((dict(request.headers), await request.body()))
+        return {"status": "ok"}
+
+    @app.post("/slow/{rest:path}")
+    async def slow(rest: str) -> dict[str, str]:
+        await asyncio.sleep(2)  # longer than the adapter's timeout in the test that calls it
+        return {}
+
+    async with running(app, port=free_port(), name="receiver") as svc:
+        box.url = svc.base_url
+        yield box
+
+
+@dataclass
+class Sim:
+    svc: Service
+    settings: object
+
+    @property
+    def state(self):
+        return self.svc.app.state
+
+
+@pytest.fixture
+async def whatsapp_sim(receiver):
+    settings = WhatsAppSimSettings(webhook_url=receiver.url + "/callback", **QUIET)
+    async with running(whatsapp.create_app(settings), port=free_port(), name="sim-whatsapp") as svc:
+        yield Sim(svc, settings)
+
+
+@pytest.fixture
+async def provider_http():
+    async with httpx.AsyncClient(timeout=httpx.Timeout(5)) as http:
+        yield http
+
+
+def whatsapp_channel(sim: Sim, http: httpx.AsyncClient, **overrides) -> WhatsAppChannel:
+    s = sim.settings
+    options = dict(base_url=sim.svc.base_url, api_version="v21.0", phone_number_id=s.phone_number_id,
+                   access_token=s.access_token.get_secret_value(), app_secret=s.app_secret.get_secret_value())
+    return WhatsAppChannel(http, **{**options, **overrides})
+
+
+@pytest.fixture
+async def wa(whatsapp_sim, provider_http) -> WhatsAppChannel:
+    return whatsapp_channel(whatsapp_sim, provider_http)
+
+
+@pytest.fixture
+async def sms_sim(receiver):
+    settings = SmsSimSettings(webhook_url=receiver.url + "/callback", **QUIET)
+    async with running(sms.create_app(settings), port=free_port(), name="sim-sms") as svc:
+        yield Sim(svc, settings)
+
+
+def sms_channel(sim: Sim, http: httpx.AsyncClient, **overrides) -> SmsChannel:
+    s = sim.settings
+    options = dict(base_url=sim.svc.base_url, api_key=s.api_key, api_secret=s.api_secret.get_secret_value())
+    return SmsChannel(http, **{**options, **overrides})
+
+
+@pytest.fixture
+async def sms_gateway(sms_sim, provider_http) -> SmsChannel:
+    return sms_channel(sms_sim, provider_http)
+
+
+@pytest.fixture
+async def mail_sim():
+    settings = MailSimSettings(smtp_port=0, max_message_bytes=20_000)
+    async with running(mail.create_app(settings), port=free_port(), name="sim-mail") as svc:
+        yield Sim(svc, settings)
+
+
+@pytest.fixture
+async def smtp(mail_sim) -> EmailChannel:
+    return EmailChannel(host="127.0.0.1", port=mail_sim.state.smtp_port, sender="Pemkot <noreply@palapa.go.id>",
+                        timeout_s=5)
