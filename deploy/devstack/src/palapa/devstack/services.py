@@ -22,7 +22,10 @@ class ServiceSpec:
 SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("complaint-svc", "palapa.complaint", "COMPLAINT_", 8101),
     ServiceSpec("catalog-svc", "palapa.catalog", "CATALOG_", 8102),
-    ServiceSpec("notify-svc", "palapa.notify", "NOTIFY_", 8103),
+    ServiceSpec("notify-svc", "palapa.notify", "NOTIFY_", 8103,
+                links=(("WHATSAPP_BASE_URL", "http://127.0.0.1:{port[sim-whatsapp]}"),
+                       ("WHATSAPP_ACCESS_TOKEN", "{secret}"), ("WHATSAPP_APP_SECRET", "{secret}"),
+                       ("SMS_BASE_URL", "http://127.0.0.1:{port[sim-sms]}"), ("SMS_API_SECRET", "{secret}"))),
     ServiceSpec("tracking-svc", "palapa.tracking", "TRACKING_", 8110),
     ServiceSpec("bridge-curhat", "palapa.bridge_curhat", "BRIDGE_CURHAT_", 8104, legacy=True),
     ServiceSpec("sim-curhat", "palapa.sim_curhat", "SIM_CURHAT_", None, legacy=True),
@@ -42,6 +45,14 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("bridge-pbb", "palapa.bridge_pbb", "BRIDGE_PBB_", 8106, pbb=True),
     ServiceSpec("taxbill-svc", "palapa.taxbill", "TAXBILL_", 8107),
     ServiceSpec("sim-pbb", "palapa.sim_pbb", "SIM_PBB_", None, pbb=True),
+    # the message providers notify-svc sends through (their callbacks go to notify-svc's /callbacks/…)
+    ServiceSpec("sim-whatsapp", "palapa.sim_whatsapp", "SIM_WHATSAPP_", 8122,
+                links=(("WEBHOOK_URL", "http://127.0.0.1:{port[notify-svc]}/callbacks/whatsapp"),
+                       ("ACCESS_TOKEN", "{secret}"), ("APP_SECRET", "{secret}"))),
+    ServiceSpec("sim-sms", "palapa.sim_sms", "SIM_SMS_", 8123,
+                links=(("WEBHOOK_URL", "http://127.0.0.1:{port[notify-svc]}/callbacks/sms"),
+                       ("API_SECRET", "{secret}"))),
+    ServiceSpec("sim-mail", "palapa.sim_mail", "SIM_MAIL_", 8124),  # SMTP on 8125 (SIM_MAIL_SMTP_PORT)
 )
 
 #: The Curhat Ning Ita flow (legacy row → bridge → complaint-svc → notify-svc, the catalog following it): what fuzz,

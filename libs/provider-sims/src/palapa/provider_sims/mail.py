@@ -39,7 +39,8 @@ class Mailbox:
         self.messages.append({
             "id": next(self.ids), "from": envelope.mail_from, "to": [r.lower() for r in envelope.rcpt_tos],
             "subject": str(parsed.get("Subject", "")), "message_id": str(parsed.get("Message-ID", "")),
-            "text": body.get_content() if body is not None else "", "at": time.time(), "size": len(raw),
+            "text": body.get_content().replace("\r\n", "\n") if body is not None else "", "at": time.time(),
+            "size": len(raw),
         })
         return "250 Message accepted for delivery"
 
@@ -50,16 +51,24 @@ class Mailbox:
 
 def create_app(settings: MailSimSettings) -> FastAPI:
     mailbox = Mailbox(settings.keep_messages)
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every sender and recipient at INFO
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         import asyncio
 
         loop = asyncio.get_running_loop()
-        server = await loop.create_server(
-            lambda: SMTP(mailbox, data_size_limit=settings.max_message_bytes, enable_SMTPUTF8=True,
-                         hostname="sim-mail", ident="Palapa sim-mail"),
-            host=settings.smtp_host, port=settings.smtp_port)
+
+        def protocol() -> SMTP:
+            return SMTP(mailbox, data_size_limit=settings.max_message_bytes, enable_SMTPUTF8=True,
+                        hostname="sim-mail", ident="Palapa sim-mail")
+
+        try:
+            server = await loop.create_server(protocol, host=settings.smtp_host, port=settings.smtp_port)
+        except OSError as exc:  # e.g. a second stack on this machine: keep serving, on another port, and say so
+            server = await loop.create_server(protocol, host=settings.smtp_host, port=0)
+            log.warning("SMTP port %d is taken (%s): listening on %d instead; GET /_sim/smtp says where",
+                        settings.smtp_port, exc.strerror, server.sockets[0].getsockname()[1])
         app.state.smtp_port = server.sockets[0].getsockname()[1]
         log.info("SMTP on %s:%d", settings.smtp_host, app.state.smtp_port)
         yield

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from palapa.kit.settings import ServiceSettings
 
 
 # --- Message providers (the channel adapters in channels/): where they are and their credentials. The defaults
 # reach the local simulators under `./palapa up`; the real providers are configuration. Refused in production
-# while a secret is still the simulators' placeholder.
-class ProviderSettings(BaseSettings):
+# while a secret is still the simulators' placeholder. A plain model: NotifySettings, the one settings class, reads it.
+class ProviderSettings(BaseModel):
     whatsapp_base_url: str = Field("http://127.0.0.1:8122", pattern=r"^https?://\S+$")  # https://graph.facebook.com
     whatsapp_api_version: str = Field("v21.0", pattern=r"^v\d+(\.\d+)?$")
     whatsapp_phone_number_id: str = Field("106540352242922", pattern=r"^\d{6,20}$")

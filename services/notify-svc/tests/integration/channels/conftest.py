@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from dataclasses import dataclass, field
 
 import httpx
@@ -18,6 +19,12 @@ from palapa.provider_sims.settings import MailSimSettings, SmsSimSettings, Whats
 from palapa.testkit import Service, eventually, running
 
 QUIET = {"status_delay_seconds": 0.01, "duplicate_ratio": 0.0, "out_of_order_ratio": 0.0, "seed": 7}
+_numbers = itertools.count(1)
+
+
+def citizen() -> str:
+    """A phone number no other test used (the simulators are shared by a module's tests and remember numbers)."""
+    return f"+62812{next(_numbers):08d}"
 
 
 @dataclass
@@ -27,12 +34,16 @@ class Receiver:
     url: str = ""
     received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
 
-    async def wait(self, count: int, what: str = "callbacks") -> list[tuple[dict[str, str], bytes]]:
-        await eventually(lambda: len(self.received) >= count, what=f"{count} {what}")
-        return self.received[:count]
+    def about(self, needle: str) -> list[tuple[dict[str, str], bytes]]:
+        """The callbacks whose body mentions `needle` (a message's id, a recipient's digits), in arrival order."""
+        return [(h, b) for h, b in self.received if needle.encode() in b]
+
+    async def wait(self, needle: str, count: int, what: str = "callbacks") -> list[tuple[dict[str, str], bytes]]:
+        await eventually(lambda: len(self.about(needle)) >= count, what=f"{count} {what}")
+        return self.about(needle)[:count]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def receiver():
     box = Receiver()
     app = FastAPI()
@@ -62,7 +73,7 @@ class Sim:
         return self.svc.app.state
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def whatsapp_sim(receiver):
     settings = WhatsAppSimSettings(webhook_url=receiver.url + "/callback", **QUIET)
     async with running(whatsapp.create_app(settings), port=free_port(), name="sim-whatsapp") as svc:
@@ -87,7 +98,7 @@ async def wa(whatsapp_sim, provider_http) -> WhatsAppChannel:
     return whatsapp_channel(whatsapp_sim, provider_http)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def sms_sim(receiver):
     settings = SmsSimSettings(webhook_url=receiver.url + "/callback", **QUIET)
     async with running(sms.create_app(settings), port=free_port(), name="sim-sms") as svc:
@@ -105,7 +116,7 @@ async def sms_gateway(sms_sim, provider_http) -> SmsChannel:
     return sms_channel(sms_sim, provider_http)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def mail_sim():
     settings = MailSimSettings(smtp_port=0, max_message_bytes=20_000)
     async with running(mail.create_app(settings), port=free_port(), name="sim-mail") as svc:

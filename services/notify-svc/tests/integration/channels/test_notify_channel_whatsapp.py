@@ -9,10 +9,9 @@ from palapa.notify.channels.base import Outgoing, PermanentFailure, TemporaryFai
 from palapa.notify.channels.guard import CallbackReplayedError
 from palapa.provider_sims.testnumbers import TEST_PREFIX
 
-from .conftest import whatsapp_channel
+from .conftest import citizen, whatsapp_channel
 
 pytestmark = pytest.mark.integration
-CITIZEN = "+6281234567890"
 
 
 def template(to: str, name: str = "status_pengaduan", params=("CURHAT-7", "sedang diproses"), mid: str = "m-1"):
@@ -24,54 +23,57 @@ def text(to: str, body: str = "Terima kasih, laporan Anda kami terima.", mid: st
 
 
 def no_number_in(reason: str) -> None:
-    assert "81234567890" not in reason and TEST_PREFIX[1:] not in reason, reason
+    assert "+62" not in reason and TEST_PREFIX[1:] not in reason and "62812" not in reason, reason
 
 
 async def test_an_approved_template_arrives_and_its_signed_statuses_are_parsed_in_order(wa, whatsapp_sim, receiver):
-    accepted = await wa.send(template(CITIZEN))
+    to = citizen()
+    accepted = await wa.send(template(to))
     assert accepted.provider_id.startswith("wamid.")
-    callbacks = [wa.verify_callback(h, b) for h, b in await receiver.wait(3)]
+    callbacks = [wa.verify_callback(h, b) for h, b in await receiver.wait(accepted.provider_id, 3)]
     reports = [s for c in callbacks for s in c.statuses]
     assert [(r.provider_id, r.status) for r in reports] == [(accepted.provider_id, s) for s in
                                                              ("sent", "delivered", "read")]
     assert all(r.at.tzinfo is not None and r.error is None for r in reports)
-    listed = (await whatsapp_sim.svc.http.get("/_sim/messages", params={"to": CITIZEN})).json()["messages"]
+    listed = (await whatsapp_sim.svc.http.get("/_sim/messages", params={"to": to})).json()["messages"]
     assert [(m["template"], m["params"], m["reference"]) for m in listed] == [
         ("status_pengaduan", ["CURHAT-7", "sedang diproses"], "m-1")]
 
 
 async def test_free_text_without_the_citizens_own_message_is_refused_as_meta_does(wa):
     with pytest.raises(PermanentFailure) as refused:
-        await wa.send(text(CITIZEN))
+        await wa.send(text(citizen()))
     assert "131047" in refused.value.reason and not refused.value.not_on_channel
     no_number_in(refused.value.reason)
 
 
 async def test_the_citizens_stop_arrives_as_inbound_text_and_opens_the_24_hour_window(wa, whatsapp_sim, receiver):
-    answer = await whatsapp_sim.svc.http.post("/_sim/inbound", json={"from": CITIZEN, "text": "STOP"})
+    to = citizen()
+    answer = await whatsapp_sim.svc.http.post("/_sim/inbound", json={"from": to, "text": "STOP"})
     assert answer.json()["delivered"] is True
-    (headers, body), = await receiver.wait(1, "inbound messages")
+    (headers, body), = await receiver.wait(answer.json()["id"], 1, "inbound messages")
     inbound = wa.verify_callback(headers, body).inbound
-    assert [(i.channel, i.sender, i.text) for i in inbound] == [("whatsapp", CITIZEN, "STOP")]
-    assert (await wa.send(text(CITIZEN))).provider_id.startswith("wamid.")
+    assert [(i.channel, i.sender, i.text) for i in inbound] == [("whatsapp", to, "STOP")]
+    assert (await wa.send(text(to))).provider_id.startswith("wamid.")
 
 
 async def test_a_window_that_closed_25_hours_ago_refuses_free_text_again(wa, whatsapp_sim):
-    await whatsapp_sim.svc.http.post("/_sim/inbound", json={"from": CITIZEN, "text": "halo", "seconds_ago": 25 * 3600})
+    to = citizen()
+    await whatsapp_sim.svc.http.post("/_sim/inbound", json={"from": to, "text": "halo", "seconds_ago": 25 * 3600})
     with pytest.raises(PermanentFailure, match="131047"):
-        await wa.send(text(CITIZEN))
+        await wa.send(text(to))
 
 
 @pytest.mark.parametrize("name", ["tidak_ada", "pengumuman_draf", "promo_kota"])
 async def test_unknown_unapproved_and_marketing_templates_are_refused_permanently(wa, name):
     with pytest.raises(PermanentFailure, match="132001") as refused:
-        await wa.send(template(CITIZEN, name=name, params=()))
+        await wa.send(template(citizen(), name=name, params=()))
     assert not refused.value.not_on_channel
 
 
 async def test_a_template_with_the_wrong_number_of_parameters_is_refused(wa):
     with pytest.raises(PermanentFailure, match="132000"):
-        await wa.send(template(CITIZEN, params=("CURHAT-7",)))
+        await wa.send(template(citizen(), params=("CURHAT-7",)))
 
 
 async def test_a_number_not_on_whatsapp_fails_permanently_and_lets_the_dispatcher_fall_back(wa):
@@ -99,21 +101,21 @@ async def test_a_5xx_is_temporary_and_a_refused_recipient_is_permanent(wa):
 
 async def test_a_wrong_token_is_permanent(whatsapp_sim, provider_http):
     with pytest.raises(PermanentFailure, match="190"):
-        await whatsapp_channel(whatsapp_sim, provider_http, access_token="dicuri").send(template(CITIZEN))
+        await whatsapp_channel(whatsapp_sim, provider_http, access_token="dicuri").send(template(citizen()))
 
 
 async def test_an_unreachable_or_silent_provider_is_a_temporary_failure(whatsapp_sim, receiver):
     async with httpx.AsyncClient(timeout=0.3) as http:
         with pytest.raises(TemporaryFailure, match="ConnectError"):
-            await whatsapp_channel(whatsapp_sim, http, base_url="http://127.0.0.1:9").send(template(CITIZEN))
+            await whatsapp_channel(whatsapp_sim, http, base_url="http://127.0.0.1:9").send(template(citizen()))
         with pytest.raises(TemporaryFailure, match="in time"):
-            await whatsapp_channel(whatsapp_sim, http, base_url=receiver.url + "/slow").send(template(CITIZEN))
+            await whatsapp_channel(whatsapp_sim, http, base_url=receiver.url + "/slow").send(template(citizen()))
 
 
 async def test_statuses_arriving_twice_and_in_reverse_are_parsed_and_the_exact_duplicate_is_a_replay(wa, receiver):
     accepted = await wa.send(template(TEST_PREFIX + "0008"))
     seen, replays = [], 0
-    for headers, body in await receiver.wait(6):
+    for headers, body in await receiver.wait(accepted.provider_id, 6):
         try:
             seen += [s.status for s in wa.verify_callback(headers, body).statuses]
         except CallbackReplayedError:
@@ -126,8 +128,9 @@ async def test_statuses_arriving_twice_and_in_reverse_are_parsed_and_the_exact_d
                                                    ("0009", ["sent", "delivered", "failed"]),
                                                    ("0004", ["sent"])])
 async def test_failures_after_sending_carry_the_providers_error(wa, receiver, digits, statuses):
-    await wa.send(template(TEST_PREFIX + digits))
-    reports = [s for h, b in await receiver.wait(len(statuses)) for s in wa.verify_callback(h, b).statuses]
+    accepted = await wa.send(template(TEST_PREFIX + digits))
+    reports = [s for h, b in await receiver.wait(accepted.provider_id, len(statuses))
+               for s in wa.verify_callback(h, b).statuses]
     assert [r.status for r in reports] == statuses
     assert [r.error for r in reports if r.status == "failed"] == ["131026 Message undeliverable"] * (
         "failed" in statuses)
