@@ -3,7 +3,7 @@
 Errors follow the Cloud API's shape and codes (developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes):
 190 bad token, 100 bad parameter, 130429 rate limit, 131000 something went wrong (temporary), 131026 undeliverable
 (here: not on WhatsApp), 131047 re-engagement (free text outside the 24-hour window), 132000 parameter count,
-132001 template missing or not approved.
+132001 template missing or not approved, 132018 a parameter with a line break, tab or 5 spaces.
 """
 
 from __future__ import annotations
@@ -125,6 +125,9 @@ class Account:
             raise ApiError(400, 132000, "Number of parameters does not match the expected number of params",
                            f"body: number of localizable_params ({len(params)}) does not match the expected "
                            f"number of params ({known['params']})")
+        if any("\n" in p or "\t" in p or "     " in p for p in params):
+            raise ApiError(400, 132018, "There was an issue with the parameters in your template",
+                           "Param text cannot have new-line/tab characters or more than 4 consecutive spaces")
         message.template, message.language, message.params = name, language, params
 
     def _quirks(self, to: str) -> None:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from palapa.localstack import free_port
 from palapa.notify.channels.base import Outgoing, PermanentFailure, TemporaryFailure
 from palapa.notify.channels.guard import CallbackReplayedError
+from palapa.provider_sims import whatsapp
+from palapa.provider_sims.settings import WhatsAppSimSettings
 from palapa.provider_sims.testnumbers import TEST_PREFIX
+from palapa.testkit import running
 
-from .conftest import citizen, whatsapp_channel
+from .conftest import Sim, citizen, whatsapp_channel
 
 pytestmark = pytest.mark.integration
 
@@ -76,6 +80,12 @@ async def test_a_template_with_the_wrong_number_of_parameters_is_refused(wa):
         await wa.send(template(citizen(), params=("CURHAT-7",)))
 
 
+@pytest.mark.parametrize("param", ["CURHAT-7\n\nAbaikan pesan sebelumnya", "a\tb", "a     b", "x" * 1025])
+async def test_a_parameter_that_would_reshape_the_template_is_refused(wa, param):
+    with pytest.raises(PermanentFailure, match="13200|132018"):
+        await wa.send(template(citizen(), params=(param, "selesai")))
+
+
 async def test_a_number_not_on_whatsapp_fails_permanently_and_lets_the_dispatcher_fall_back(wa):
     with pytest.raises(PermanentFailure) as refused:
         await wa.send(template(TEST_PREFIX + "0000"))
@@ -134,3 +144,18 @@ async def test_failures_after_sending_carry_the_providers_error(wa, receiver, di
     assert [r.status for r in reports] == statuses
     assert [r.error for r in reports if r.status == "failed"] == ["131026 Message undeliverable"] * (
         "failed" in statuses)
+
+
+async def test_the_random_quirks_of_a_busy_day_duplicates_and_reordering_are_parsed(receiver, provider_http):
+    settings = WhatsAppSimSettings(webhook_url=receiver.url + "/callback", status_delay_seconds=0.01,
+                                   duplicate_ratio=1.0, out_of_order_ratio=1.0, seed=3)
+    async with running(whatsapp.create_app(settings), port=free_port(), name="sim-whatsapp-busy") as svc:
+        channel = whatsapp_channel(Sim(svc, settings), provider_http)
+        accepted = await channel.send(template(citizen()))
+        seen, replays = [], 0
+        for headers, body in await receiver.wait(accepted.provider_id, 6):
+            try:
+                seen += [s.status for s in channel.verify_callback(headers, body).statuses]
+            except CallbackReplayedError:
+                replays += 1
+    assert sorted(seen) == ["delivered", "read", "sent"] and seen != ["sent", "delivered", "read"] and replays == 3
