@@ -110,7 +110,8 @@ class Account:
     def _template(self, spec: Any, message: Sent) -> None:
         if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
             raise ApiError(400, 100, "Invalid parameter", "template.name is required")
-        name, language = spec["name"][:512], (spec.get("language") or {}).get("code")
+        language = spec.get("language")
+        name, language = spec["name"][:512], language.get("code") if isinstance(language, dict) else None
         known = self.templates.get(name)
         if known is None or known.get("status", "APPROVED") != "APPROVED" or language not in known.get(
                 "languages", ("id", "en")):

@@ -86,6 +86,14 @@ async def test_a_parameter_that_would_reshape_the_template_is_refused(wa, param)
         await wa.send(template(citizen(), params=(param, "selesai")))
 
 
+@pytest.mark.parametrize("to", ["+62" + "9" * 400, "bukan nomor", "+62 812\r\n3456 7890", "", "+62812"])
+async def test_an_oversized_or_odd_recipient_is_refused_permanently_without_echoing_it(wa, to):
+    with pytest.raises(PermanentFailure, match="whatsapp 100") as refused:
+        await wa.send(template(to))
+    assert "999" not in refused.value.reason and "nomor" not in refused.value.reason
+    no_number_in(refused.value.reason)
+
+
 async def test_a_number_not_on_whatsapp_fails_permanently_and_lets_the_dispatcher_fall_back(wa):
     with pytest.raises(PermanentFailure) as refused:
         await wa.send(template(TEST_PREFIX + "0000"))
