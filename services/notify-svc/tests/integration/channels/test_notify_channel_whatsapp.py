@@ -122,10 +122,11 @@ async def test_a_wrong_token_is_permanent(whatsapp_sim, provider_http):
         await whatsapp_channel(whatsapp_sim, provider_http, access_token="dicuri").send(template(citizen()))
 
 
-async def test_an_unreachable_or_silent_provider_is_a_temporary_failure(whatsapp_sim, receiver):
-    async with httpx.AsyncClient(timeout=0.3) as http:
-        with pytest.raises(TemporaryFailure, match="ConnectError"):
-            await whatsapp_channel(whatsapp_sim, http, base_url="http://127.0.0.1:9").send(template(citizen()))
+async def test_an_unreachable_or_silent_provider_is_a_temporary_failure(whatsapp_sim, receiver, provider_http):
+    with pytest.raises(TemporaryFailure, match="ConnectError"):
+        await whatsapp_channel(whatsapp_sim, provider_http, base_url=f"http://127.0.0.1:{free_port()}").send(
+            template(citizen()))
+    async with httpx.AsyncClient(timeout=0.3) as http:  # the receiver's /slow answers after 2 s
         with pytest.raises(TemporaryFailure, match="in time"):
             await whatsapp_channel(whatsapp_sim, http, base_url=receiver.url + "/slow").send(template(citizen()))
 
