@@ -11,7 +11,9 @@ import pytest
 from fastapi import FastAPI, Request
 
 from palapa.localstack import free_port
+from palapa.notify.channels.base import StatusReport
 from palapa.notify.channels.email import EmailChannel
+from palapa.notify.channels.guard import CallbackReplayedError
 from palapa.notify.channels.sms import SmsChannel
 from palapa.notify.channels.whatsapp import WhatsAppChannel
 from palapa.provider_sims import mail, sms, whatsapp
@@ -41,6 +43,32 @@ class Receiver:
     async def wait(self, needle: str, count: int, what: str = "callbacks") -> list[tuple[dict[str, str], bytes]]:
         await eventually(lambda: len(self.about(needle)) >= count, what=f"{count} {what}")
         return self.about(needle)[:count]
+
+
+async def collect(channel, receiver: Receiver, needle: str, *, statuses: int, bodies: int = 0):
+    """The status reports about `needle`, each callback verified once, until `statuses` different ones and at least
+    `bodies` callbacks came; and how many were replays. A simulator that retries a callback the receiver was slow to
+    answer sends it again (WhatsApp: the same body, a replay; SMS: signed anew, a second report), as providers do."""
+    reports: list[StatusReport] = []
+    seen = replays = 0
+
+    def enough() -> bool:
+        nonlocal seen, replays
+        for headers, body in receiver.about(needle)[seen:]:
+            seen += 1
+            try:
+                reports.extend(channel.verify_callback(headers, body).statuses)
+            except CallbackReplayedError:
+                replays += 1
+        return len({r.status for r in reports}) >= statuses and seen >= bodies
+
+    await eventually(enough, what=f"{statuses} statuses about one message")
+    return reports, replays
+
+
+def first_seen(reports: list[StatusReport]) -> list[str]:
+    """Each status once, in the order it first arrived."""
+    return list(dict.fromkeys(r.status for r in reports))
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,12 @@ import pytest
 
 from palapa.localstack import free_port
 from palapa.notify.channels.base import Outgoing, PermanentFailure, TemporaryFailure
-from palapa.notify.channels.guard import CallbackReplayedError
 from palapa.provider_sims import whatsapp
 from palapa.provider_sims.settings import WhatsAppSimSettings
 from palapa.provider_sims.testnumbers import TEST_PREFIX
 from palapa.testkit import running
 
-from .conftest import Sim, citizen, whatsapp_channel
+from .conftest import Sim, citizen, collect, first_seen, whatsapp_channel
 
 pytestmark = pytest.mark.integration
 
@@ -34,10 +33,9 @@ async def test_an_approved_template_arrives_and_its_signed_statuses_are_parsed_i
     to = citizen()
     accepted = await wa.send(template(to))
     assert accepted.provider_id.startswith("wamid.")
-    callbacks = [wa.verify_callback(h, b) for h, b in await receiver.wait(accepted.provider_id, 3)]
-    reports = [s for c in callbacks for s in c.statuses]
-    assert [(r.provider_id, r.status) for r in reports] == [(accepted.provider_id, s) for s in
-                                                             ("sent", "delivered", "read")]
+    reports, _ = await collect(wa, receiver, accepted.provider_id, statuses=3)
+    assert first_seen(reports) == ["sent", "delivered", "read"]
+    assert {r.provider_id for r in reports} == {accepted.provider_id}
     assert all(r.at.tzinfo is not None and r.error is None for r in reports)
     listed = (await whatsapp_sim.svc.http.get("/_sim/messages", params={"to": to})).json()["messages"]
     assert [(m["template"], m["params"], m["reference"]) for m in listed] == [
@@ -133,14 +131,8 @@ async def test_an_unreachable_or_silent_provider_is_a_temporary_failure(whatsapp
 
 async def test_statuses_arriving_twice_and_in_reverse_are_parsed_and_the_exact_duplicate_is_a_replay(wa, receiver):
     accepted = await wa.send(template(TEST_PREFIX + "0008"))
-    seen, replays = [], 0
-    for headers, body in await receiver.wait(accepted.provider_id, 6):
-        try:
-            seen += [s.status for s in wa.verify_callback(headers, body).statuses]
-        except CallbackReplayedError:
-            replays += 1
-    assert seen == ["read", "delivered", "sent"] and replays == 3
-    assert accepted.provider_id
+    reports, replays = await collect(wa, receiver, accepted.provider_id, statuses=3, bodies=6)
+    assert first_seen(reports) == ["read", "delivered", "sent"] and len(reports) == 3 and replays >= 3
 
 
 @pytest.mark.parametrize(("digits", "statuses"), [("0003", ["sent", "failed"]),
@@ -148,11 +140,10 @@ async def test_statuses_arriving_twice_and_in_reverse_are_parsed_and_the_exact_d
                                                    ("0004", ["sent"])])
 async def test_failures_after_sending_carry_the_providers_error(wa, receiver, digits, statuses):
     accepted = await wa.send(template(TEST_PREFIX + digits))
-    reports = [s for h, b in await receiver.wait(accepted.provider_id, len(statuses))
-               for s in wa.verify_callback(h, b).statuses]
-    assert [r.status for r in reports] == statuses
-    assert [r.error for r in reports if r.status == "failed"] == ["131026 Message undeliverable"] * (
-        "failed" in statuses)
+    reports, _ = await collect(wa, receiver, accepted.provider_id, statuses=len(statuses))
+    assert first_seen(reports) == statuses
+    if "failed" in statuses:
+        assert {r.error for r in reports if r.status == "failed"} == {"131026 Message undeliverable"}
 
 
 async def test_the_random_quirks_of_a_busy_day_duplicates_and_reordering_are_parsed(receiver, provider_http):
@@ -161,10 +152,6 @@ async def test_the_random_quirks_of_a_busy_day_duplicates_and_reordering_are_par
     async with running(whatsapp.create_app(settings), port=free_port(), name="sim-whatsapp-busy") as svc:
         channel = whatsapp_channel(Sim(svc, settings), provider_http)
         accepted = await channel.send(template(citizen()))
-        seen, replays = [], 0
-        for headers, body in await receiver.wait(accepted.provider_id, 6):
-            try:
-                seen += [s.status for s in channel.verify_callback(headers, body).statuses]
-            except CallbackReplayedError:
-                replays += 1
-    assert sorted(seen) == ["delivered", "read", "sent"] and seen != ["sent", "delivered", "read"] and replays == 3
+        reports, replays = await collect(channel, receiver, accepted.provider_id, statuses=3, bodies=6)
+    order = first_seen(reports)
+    assert sorted(order) == ["delivered", "read", "sent"] and order != ["sent", "delivered", "read"] and replays >= 3
