@@ -24,6 +24,8 @@ PURE_PATHS = {
     "bridge_cctv": ("normalise.py",),
     "bridge_curhat": ("privacy.py",),
     "bridge_psc119": ("incident.py",),
+    "notify": ("channels/base.py", "messages/templates.py", "messages/policy.py", "messages/delivery.py",
+               "messages/addresses.py", "messages/rules.py", "messages/catalogue.py"),
 }
 #: Library modules as pure as contracts, which pure modules may use: text masking, the bridge protocol, and what
 #: each legacy app's codes and words mean (one table each: the bridge's and the reconcile's)

@@ -141,6 +141,12 @@ ROWS = {
 DEAD_TEXT = "Keluhan: jalan rusak di Prajurit Kulon — “parah” ✓"
 
 
+def test_every_service_with_tables_is_in_the_one_list_with_its_schema():
+    from palapa.devstack.services import SERVICES as DECLARED  # deploy/services.toml
+
+    assert {s.name: s.schema for s in DECLARED if s.schema} == {n: m.schema for n, m in SERVICES.items()}
+
+
 def test_every_service_with_tables_has_sample_rows_here():
     assert set(SERVICES) == set(ROWS)
     for name, metadata in SERVICES.items():

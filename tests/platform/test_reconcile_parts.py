@@ -64,14 +64,6 @@ def test_a_code_the_app_would_not_know_is_not_compared_but_must_be_in_the_quaran
     assert diff.kind == "lost" and "'7'" in diff.reason and "quarantine" in diff.reason
 
 
-def test_a_si_makel_page_is_read_with_its_latin1_values_and_html_entities():
-    body = ('<?xml version="1.0" encoding="UTF-8"?><simakel><ada_lagi>0</ada_lagi><daftar>'
-            '<permohonan id="5"><pemohon><nama>Andr\xe9</nama></pemohon><status kode="2">Diproses</status>'
-            '<wilayah><kelurahan>Prajurit&nbsp;Kulon</kelurahan></wilayah></permohonan></daftar></simakel>')
-    root = tracking.simakel_page(body.encode("latin-1"))
-    assert [(el.get("id"), el.find("status").get("kode")) for el in root.iter("permohonan")] == [("5", "2")]
-
-
 def test_an_exported_bill_in_sync_with_taxbill_svc_has_no_difference():
     exported = {(NOP, 2026): pbb.Exported(1_250_000, True, "LUNAS")}
     assert pbb.judge(exported, set(), {(NOP, 2026): _bill(1_250_000, True)}, "sppt.csv").differences == []

@@ -78,3 +78,22 @@ async def test_a_command_arriving_while_the_legacy_database_is_down_is_written_o
         assert len(await rows(legacy)) == 2
     finally:
         await proxy.cut()
+
+
+async def test_a_written_back_row_deleted_from_curhat_closes_the_portal_ticket_it_spoke_for(
+    legacy, make_bridge, producer, topic_reader
+):
+    bridge = await make_bridge(legacy.url, poll_interval_seconds=0.1, sweep_seconds=0)
+    await producer.send(command())
+    await eventually(lambda: of_type(topic_reader, "palapa.complaint.linked.v1"), what="ComplaintLinked")
+    [(legacy_id, *_)] = await rows(legacy)
+    await legacy.update(legacy_id, status="2")
+    await eventually(lambda: of_type(topic_reader, "palapa.complaint.status_changed.v2"), what="the status change")
+    async with legacy.engine.begin() as conn:
+        await conn.execute(text("DELETE FROM tb_pengaduan WHERE id_pengaduan = :id"), {"id": legacy_id})
+    found = await bridge.svc.app.state.feeds["curhat-ning-ita"].sweep.run_once()
+    assert found.deleted == 1
+    await eventually(lambda: len(of_type(topic_reader, "palapa.complaint.status_changed.v2")) == 2, what="the close")
+    closed = of_type(topic_reader, "palapa.complaint.status_changed.v2")[-1]
+    assert (closed.key, closed.envelope.data.status, closed.envelope.data.source_ref) == (
+        TICKET, "closed", str(legacy_id))

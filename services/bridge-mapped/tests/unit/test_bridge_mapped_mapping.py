@@ -184,3 +184,12 @@ def test_the_check_command_validates_a_folder_without_starting(tmp_path, capsys,
     write(tmp_path, EXAMPLE.read_text().replace("event: QueueTicketCalled", "event: Antrian"), "puskesmas.yaml")
     assert check(tmp_path) == 1
     assert f"{tmp_path / 'puskesmas.yaml'}:" in capsys.readouterr().err
+
+
+def test_a_secret_named_in_a_mapping_is_also_read_from_its_file(tmp_path):
+    secret = tmp_path / "legacy-database-url"
+    secret.write_text("postgresql://postgres:s3cret@127.0.0.1:5/puskesmas\n")
+    m = load(EXAMPLE, {"PUSKESMAS_DATABASE_URL_FILE": str(secret)})
+    assert m.source.database_url == "postgresql+asyncpg://postgres:s3cret@127.0.0.1:5/puskesmas"
+    assert refused(EXAMPLE, env={"PUSKESMAS_DATABASE_URL_FILE": str(tmp_path / "absent")})[0].endswith(
+        f"PUSKESMAS_DATABASE_URL_FILE: cannot read {tmp_path / 'absent'} (No such file or directory)")

@@ -20,6 +20,16 @@ REPORTED, DISPATCHED = "palapa.emergency.incident_reported.v1", "palapa.emergenc
 HANDED, CLOSED = "palapa.emergency.patient_handed_over.v1", "palapa.emergency.incident_closed.v1"
 
 
+async def signed_webhook(bridge, sim, item) -> dict:
+    """Send one incident version as the app's webhook, signed with the shared secret; its accepted answer."""
+    body = json.dumps({"jenis": "insiden.berubah", "data": item}).encode()
+    ts = str(int(sim.legacy.unix_now()))
+    answer = await bridge.http.post(WEBHOOK_PATH, content=body, headers={
+        "X-PSC119-Timestamp": ts, "X-PSC119-Signature": sign(SECRET.encode(), ts, body)})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
 def types_of(reader, ticket: str) -> list[str]:
     return [r.headers["ce_type"] for r in reader.of(EMERGENCY_INCIDENTS) if r.key == ticket]
 
@@ -73,12 +83,7 @@ async def test_a_webhook_twice_or_out_of_order_changes_nothing(make_sim, make_br
         dispatched = dict(sim.legacy.store.items[key][1])
 
         async def push(item) -> dict:
-            body = json.dumps({"jenis": "insiden.berubah", "data": item}).encode()
-            ts = str(int(sim.legacy.unix_now()))
-            answer = await bridge.http.post(WEBHOOK_PATH, content=body, headers={
-                "X-PSC119-Timestamp": ts, "X-PSC119-Signature": sign(SECRET.encode(), ts, body)})
-            assert answer.status_code == 200, answer.text
-            return answer.json()
+            return await signed_webhook(bridge, sim, item)
 
         assert (await push(dispatched))["events"] == 2  # first seen dispatched: reported + dispatched
         assert (await push(dispatched))["handled"] == 0  # twice
@@ -136,12 +141,7 @@ async def test_staff_moving_a_closed_incident_back_reach_the_topic_once_despite_
         closed = dict(sim.legacy.store.items[key][1]) | {"diperbarui": at(20)}
 
         async def push(item) -> dict:
-            body = json.dumps({"jenis": "insiden.berubah", "data": item}).encode()
-            ts = str(int(sim.legacy.unix_now()))
-            answer = await bridge.http.post(WEBHOOK_PATH, content=body, headers={
-                "X-PSC119-Timestamp": ts, "X-PSC119-Signature": sign(SECRET.encode(), ts, body)})
-            assert answer.status_code == 200, answer.text
-            return answer.json()
+            return await signed_webhook(bridge, sim, item)
 
         assert (await push(closed))["events"] == 2  # first seen closed: reported + closed
         back = closed | {"kode_status": "2", "unit_ambulans": "AMB-07", "diperbarui": at(10)}
@@ -155,3 +155,24 @@ async def test_staff_moving_a_closed_incident_back_reach_the_topic_once_despite_
     dispatched = [r for r in topic_reader.of(EMERGENCY_INCIDENTS) if r.key == f"PSC119-{key}"][-1].envelope.data
     moved_back = (now - timedelta(minutes=10)).replace(microsecond=0, tzinfo=zone("Asia/Jakarta"))
     assert (dispatched.ambulance, dispatched.dispatched_at) == ("AMB-07", moved_back)
+
+
+async def test_a_version_stamped_far_in_the_future_is_quarantined_without_hiding_the_versions_after_it(
+        make_sim, make_bridge, topic_reader):
+    sim = await make_sim(webhook_url=None)
+    async with make_bridge(fallback_poll_interval_seconds=60) as bridge:
+        key = await sim.report()
+        now = sim.legacy.now()
+        item = dict(sim.legacy.store.items[key][1])
+
+        async def push(item) -> dict:
+            return await signed_webhook(bridge, sim, item)
+
+        assert (await push(item))["events"] == 1
+        typo = item | {"kode_status": "2", "diperbarui": (now + timedelta(days=3650)).strftime("%Y-%m-%d %H:%M:%S")}
+        assert (await push(typo))["quarantined"] == 1
+        real = item | {"kode_status": "2", "unit_ambulans": "AMB-03",
+                       "diperbarui": (now + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")}
+        assert (await push(real))["events"] == 1  # the typo's time did not make the real move look older
+        await eventually(lambda: types_of(topic_reader, f"PSC119-{key}") == [REPORTED, DISPATCHED],
+                         what="the real move")

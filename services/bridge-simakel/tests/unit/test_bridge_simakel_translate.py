@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from palapa.bridge_simakel import translate
-from palapa.bridge_simakel.xmlread import parse_page
 from palapa.contracts.events import RequestStatus, ServiceRequestStatusChanged, ServiceRequestSubmitted
+from palapa.simakel_legacy.xmlread import parse_page
 
 WIB = ZoneInfo("Asia/Jakarta")
 PAGES = Path(__file__).parent / "pages"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from palapa.bridge_simakel.xmlread import XmlRefusedError, decode, html_entities, parse_page
+from palapa.simakel_legacy.xmlread import XmlRefusedError, decode, html_entities, parse_page
 
 PAGES = Path(__file__).parent / "pages"
 

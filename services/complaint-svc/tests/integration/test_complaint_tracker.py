@@ -215,6 +215,10 @@ async def test_warnings_and_breaches_are_emitted_once_each_across_a_restart(sett
             "Batas waktu penerusan ke OPD terlewati; dieskalasi ke SEKDA",
             "Batas waktu tindak lanjut terlewati; dieskalasi ke KEPALA-DPUPR",
             "Batas waktu penerusan ke OPD terlewati; dieskalasi ke WALIKOTA"]
+        breaches = {stage: svc.runtime.metrics.registry.get_sample_value(
+            "palapa_sla_breaches_total", {"service": "complaint-svc", "opd": "DPUPR", "stage": stage})
+            for stage in ("forward", "follow_up")}
+        assert breaches == {"forward": 2, "follow_up": 1}  # this process's breaches, for the SlaBreaches alert
         # inside the run: the relay publishes what the checks staged (a stopped service publishes nothing)
         await eventually(lambda: len(sla_events()) == 6, timeout=60, what="six SLA events")
     assert sorted(sla_events()) == [

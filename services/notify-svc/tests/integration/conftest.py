@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -22,7 +23,19 @@ from palapa.contracts.events import (
     TimelineEntry,
 )
 from palapa.localstack import free_port
+from palapa.notify.channels.base import (
+    Accepted,
+    Callback,
+    CallbackRefusedError,
+    InboundText,
+    Outgoing,
+    StatusReport,
+)
 from palapa.notify.main import create_app
+from palapa.notify.messages import queue, store
+from palapa.notify.messages.dispatch import Channels
+from palapa.notify.messages.outbound import Request, request_message
+from palapa.notify.messages.templates import Template, Text
 from palapa.notify.settings import NotifySettings
 from palapa.testkit import Service, eventually, running
 from palapa.testkit.sse import SseStream, open_stream
@@ -127,10 +140,10 @@ class Updates:
 
 
 @contextlib.asynccontextmanager
-async def running_notify(settings: NotifySettings):
-    """Serve create_app(settings) with uvicorn on settings.http_port until the block ends."""
+async def running_notify(settings: NotifySettings, **options):
+    """Serve create_app(settings, **options) with uvicorn on settings.http_port until the block ends."""
     exporter = InMemorySpanExporter()
-    async with running(create_app(settings, exporter=exporter), port=settings.http_port) as svc:
+    async with running(create_app(settings, exporter=exporter, **options), port=settings.http_port) as svc:
         yield Notify(svc, exporter)
 
 
@@ -167,3 +180,110 @@ def request_update():
 def serve():
     """serve(settings): the app under uvicorn for one block."""
     return running_notify
+
+
+class MemoryChannel:
+    """A message channel in memory (the Channel protocol, no library mocked): it keeps what it was given, answers
+    with `answer(message)` (Accepted by default; raise TemporaryFailure/PermanentFailure to fail), and reads
+    callbacks as JSON {"statuses": [[provider_id, status]], "inbound": [[sender, text]]} when signed "ok"."""
+
+    def __init__(self, name: str, answer=None) -> None:
+        self.name = name
+        self.sent: list[Outgoing] = []
+        self.answer = answer
+
+    async def send(self, message: Outgoing) -> Accepted:
+        self.sent.append(message)
+        if self.answer is not None:
+            return self.answer(message)
+        return Accepted(provider_id=f"{self.name}-{message.message_id}")
+
+    def verify_callback(self, headers, body: bytes) -> Callback:
+        if headers.get("x-signature") != "ok":
+            raise CallbackRefusedError("bad signature")
+        data = json.loads(body)
+        now = datetime.now(UTC)
+        return Callback(
+            statuses=tuple(StatusReport(p, s, now, e) for p, s, e in data.get("statuses", ())),
+            inbound=tuple(InboundText(self.name, sender, text, now) for sender, text in data.get("inbound", ())),
+        )
+
+
+@pytest.fixture
+def memory_channel():
+    """memory_channel(name, answer=None): an in-memory Channel."""
+    return MemoryChannel
+
+
+PHONE = "+6281234567890"
+TEMPLATE = Template("complaint-resolved", 1, "complaint_resolved", ("ticket", "link"),
+                    {"id": Text("Aduan ((ticket)) selesai. Beri nilai: ((link))"),
+                     "en": Text("Complaint ((ticket)) resolved. Rate it: ((link))")}, whatsapp_name="aduan_selesai")
+
+
+def hours(quiet_now: bool) -> dict:
+    """Quiet hours that cover this moment, or that are well away from it (tests never depend on the clock)."""
+    hour = (datetime.now(UTC) + timedelta(hours=7)).hour
+    if quiet_now:
+        return {"quiet_start_hour": hour, "quiet_end_hour": (hour + 2) % 24}
+    return {"quiet_start_hour": (hour + 2) % 24, "quiet_end_hour": (hour + 3) % 24}
+
+
+class Harness:
+    def __init__(self, svc, channels):
+        self.svc = svc
+        self.messaging = svc.app.state.messaging
+        self.whatsapp, self.sms, self.email = (channels.live[n] for n in ("whatsapp", "sms", "email"))
+
+    @property
+    def tx(self):
+        return self.messaging.runtime.transaction
+
+    async def contact(self, phone=PHONE):
+        async with self.tx() as tx:
+            return await store.contact_id(tx.session, self.messaging.sealer, "phone", phone)
+
+    async def ask(self, contact, cause="evt-1", channel="whatsapp", **values):
+        personalisation = values.pop("personalisation", {"ticket": "CURHAT-7", "link": "https://p/n/CURHAT-7"})
+        async with self.tx() as tx:
+            return await request_message(tx.session, Request(cause, TEMPLATE.id, personalisation, channel, contact,
+                                                             "test", ticket="CURHAT-7", **values),
+                                         self.messaging.rules)
+
+    async def message(self, message_id):
+        async with self.tx() as tx:
+            return await queue.by_id(tx.session, message_id)
+
+    async def status(self, message_id, wanted):
+        row = await eventually(lambda: self._status_is(message_id, wanted), what=f"{message_id} {wanted}")
+        return row
+
+    async def _status_is(self, message_id, wanted):
+        row = await self.message(message_id)
+        return row if row.status == wanted else None
+
+
+@pytest.fixture
+def messages_service(settings_for, memory_channel):
+    """messages_service(whatsapp=answer, sms=answer, quiet_now=False, **settings): notify-svc with in-memory
+    channels and a test template, as a Harness (close it with `await harness.close()`)."""
+    async def run(whatsapp=None, sms=None, quiet_now=False, **overrides):
+        channels = Channels(live={"whatsapp": memory_channel("whatsapp", whatsapp), "sms": memory_channel("sms", sms),
+                                  "email": memory_channel("email")})
+        context = running_notify(settings_for(**hours(quiet_now), retry_first_seconds=0, dispatch_idle_seconds=0.05,
+                                     **overrides), channels=channels)
+        svc = await context.__aenter__()
+        harness = Harness(svc, channels)
+        async with harness.tx() as tx:
+            await store.save_template(tx.session, TEMPLATE, "test")
+        harness.close = lambda: context.__aexit__(None, None, None)
+        return harness
+
+    return run
+
+
+@pytest.fixture
+async def notify(messages_service):
+    harness = await messages_service()
+    yield harness
+    await harness.close()

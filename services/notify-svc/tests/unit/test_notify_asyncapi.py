@@ -14,6 +14,10 @@ async def test_the_asyncapi_document_lists_what_notify_svc_consumes_and_publishe
     assert doc["asyncapi"] == "3.0.0"
     assert summary(doc) == {
         "receive": {"palapa.complaints.updates.v1": ["ComplaintUpdated", "ComplaintUpdatedV2"],
-                    "palapa.tickets.updates.v1": ["TicketUpdated"]},
+                    "palapa.tickets.updates.v1": ["TicketUpdated"],
+                    # messages (issue 19): the reporter's contact and first message, and the SLA clock for staff
+                    "palapa.complaints.intake.v1": ["ComplaintSubmitted", "ComplaintStatusChanged", "ComplaintLinked",
+                                                    "ComplaintStatusChangedV2", "ComplaintMoveSuperseded"],
+                    "palapa.complaints.sla.v1": ["SlaWarning", "SlaBreached"]},
         "send": {"palapa.platform.deadletter.v1": ["EventDeadLettered"]},
     }

@@ -16,6 +16,16 @@ if TYPE_CHECKING:
 BRIDGES = Path(__file__).resolve().parents[4] / "bridges"  # deploy/bridges: the YAML-onboarded apps
 
 
+class _Local(dict):
+    """Every process's host on this machine: {host[...]} in a link."""
+
+    def __missing__(self, key: str) -> str:
+        return "127.0.0.1"
+
+
+LOCAL = _Local()
+
+
 def service_env(stack: Stack, spec: ServiceSpec, port: int | None) -> dict[str, str]:
     """`spec`'s environment in `stack`, serving HTTP on `port` (None for a worker)."""
     settings = stack.settings
@@ -42,7 +52,7 @@ def service_env(stack: Stack, spec: ServiceSpec, port: int | None) -> dict[str, 
     if spec.name == "bridge-mapped":
         env["BRIDGE_MAPPED_MAPPINGS_DIR"] = str(BRIDGES)
     for name, template in spec.links:
-        env[f"{spec.env_prefix}{name}"] = template.format(port=stack.ports, secret=stack.secret)
+        env[f"{spec.env_prefix}{name}"] = template.format(host=LOCAL, port=stack.ports, secret=stack.secret)
     if spec.pbb:  # BPKPD's database and the folder its nightly export is dropped in
         env[f"{spec.env_prefix}LEGACY_DATABASE_URL"] = stack.pbb_database_url
         env[f"{spec.env_prefix}DROP_FOLDER"] = str(settings.data_dir / "pbb-exports")

@@ -1,8 +1,14 @@
-"""The processes of the platform: how each is started and how we know it is up."""
+"""The processes of the platform, read from their one declaration, deploy/services.toml (its header says what each
+field means): the launcher runs them, and compose, the manifests and the migrations test are checked against it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DECLARATION = Path(__file__).resolve().parents[4] / "services.toml"  # deploy/services.toml
+KINDS = ("service", "bridge", "simulator")
 
 
 @dataclass(frozen=True)
@@ -13,47 +19,54 @@ class ServiceSpec:
     port: int | None  # HTTP port with /readyz, None for a plain worker
     legacy: bool = False  # needs the legacy Curhat Ning Ita database
     databases: tuple[str, ...] = ()  # other legacy apps' databases: name → {NAME}_DATABASE_URL, database {name}_legacy
-    # settings the stack gives it (name after env_prefix → template): {port[<service>]} is another service's
-    # port, {secret} a secret shared by this run's services (e.g. a webhook's signing key)
+    # settings the stack gives it (name after env_prefix → template): {host[<process>]} and {port[<process>]} are
+    # another process's, {secret} a secret shared by this run's processes (e.g. a webhook's signing key)
     links: tuple[tuple[str, str], ...] = ()
     pbb: bool = False  # needs BPKPD's PBB database (payments table) and the export drop folder
+    kind: str = "service"  # service, bridge or simulator
+    schema: str | None = None  # the PostgreSQL schema it owns
+    reads: dict[str, str] = field(default_factory=dict, hash=False)  # topic → consumer group
+    writes: tuple[str, ...] = ()  # topics it produces to
+    replicas: int = 1  # how many may run at once
 
 
-SERVICES: tuple[ServiceSpec, ...] = (
-    ServiceSpec("complaint-svc", "palapa.complaint", "COMPLAINT_", 8101),
-    ServiceSpec("catalog-svc", "palapa.catalog", "CATALOG_", 8102),
-    ServiceSpec("notify-svc", "palapa.notify", "NOTIFY_", 8103,
-                links=(("WHATSAPP_BASE_URL", "http://127.0.0.1:{port[sim-whatsapp]}"),
-                       ("WHATSAPP_ACCESS_TOKEN", "{secret}"), ("WHATSAPP_APP_SECRET", "{secret}"),
-                       ("SMS_BASE_URL", "http://127.0.0.1:{port[sim-sms]}"), ("SMS_API_SECRET", "{secret}"))),
-    ServiceSpec("tracking-svc", "palapa.tracking", "TRACKING_", 8110),
-    ServiceSpec("bridge-curhat", "palapa.bridge_curhat", "BRIDGE_CURHAT_", 8104, legacy=True),
-    ServiceSpec("sim-curhat", "palapa.sim_curhat", "SIM_CURHAT_", None, legacy=True),
-    ServiceSpec("bridge-mapped", "palapa.bridge_mapped", "BRIDGE_MAPPED_", 8111, databases=("puskesmas",)),
-    ServiceSpec("sim-puskesmas", "palapa.sim_puskesmas", "SIM_PUSKESMAS_", None, databases=("puskesmas",)),
-    ServiceSpec("bridge-psc119", "palapa.bridge_psc119", "BRIDGE_PSC119_", 8105,
-                links=(("LEGACY_API_URL", "http://127.0.0.1:{port[sim-psc119]}"), ("WEBHOOK_SECRET", "{secret}"))),
-    ServiceSpec("sim-psc119", "palapa.sim_psc119", "SIM_PSC119_", 8115,
-                links=(("WEBHOOK_URL", "http://127.0.0.1:{port[bridge-psc119]}/webhooks/psc119"),
-                       ("WEBHOOK_SECRET", "{secret}"))),
-    ServiceSpec("sim-cctv", "palapa.sim_cctv", "SIM_CCTV_", 8118),
-    ServiceSpec("bridge-cctv", "palapa.bridge_cctv", "BRIDGE_CCTV_", 8108,
-                links=(("LEGACY_URL", "http://127.0.0.1:{port[sim-cctv]}"),)),
-    ServiceSpec("sim-simakel", "palapa.sim_simakel", "SIM_SIMAKEL_", 8119),
-    ServiceSpec("bridge-simakel", "palapa.bridge_simakel", "BRIDGE_SIMAKEL_", 8109,
-                links=(("LEGACY_URL", "http://127.0.0.1:{port[sim-simakel]}"),)),
-    ServiceSpec("bridge-pbb", "palapa.bridge_pbb", "BRIDGE_PBB_", 8106, pbb=True),
-    ServiceSpec("taxbill-svc", "palapa.taxbill", "TAXBILL_", 8107),
-    ServiceSpec("sim-pbb", "palapa.sim_pbb", "SIM_PBB_", None, pbb=True),
-    # the message providers notify-svc sends through (their callbacks go to notify-svc's /callbacks/…)
-    ServiceSpec("sim-whatsapp", "palapa.sim_whatsapp", "SIM_WHATSAPP_", 8122,
-                links=(("WEBHOOK_URL", "http://127.0.0.1:{port[notify-svc]}/callbacks/whatsapp"),
-                       ("ACCESS_TOKEN", "{secret}"), ("APP_SECRET", "{secret}"))),
-    ServiceSpec("sim-sms", "palapa.sim_sms", "SIM_SMS_", 8123,
-                links=(("WEBHOOK_URL", "http://127.0.0.1:{port[notify-svc]}/callbacks/sms"),
-                       ("API_SECRET", "{secret}"))),
-    ServiceSpec("sim-mail", "palapa.sim_mail", "SIM_MAIL_", 8124),  # SMTP on 8125 (SIM_MAIL_SMTP_PORT)
-)
+class DeclarationError(ValueError):
+    """deploy/services.toml says something the launcher cannot run."""
+
+
+def _spec(entry: dict) -> ServiceSpec:
+    entry = dict(entry)
+    name = entry.get("name", "?")
+    try:
+        spec = ServiceSpec(
+            name=entry.pop("name"), module=entry.pop("module"), env_prefix=entry.pop("env_prefix"),
+            port=entry.pop("port", None), legacy=entry.pop("legacy", False),
+            databases=tuple(entry.pop("databases", ())), links=tuple(entry.pop("links", {}).items()),
+            pbb=entry.pop("pbb", False), kind=entry.pop("kind"), schema=entry.pop("schema", None),
+            reads=dict(entry.pop("reads", {})), writes=tuple(entry.pop("writes", ())),
+            replicas=entry.pop("replicas"),
+        )
+    except KeyError as exc:
+        raise DeclarationError(f"{name}: {exc.args[0]} is missing") from None
+    if entry:
+        raise DeclarationError(f"{name}: unknown fields {sorted(entry)}")
+    if spec.kind not in KINDS:
+        raise DeclarationError(f"{name}: kind {spec.kind!r} is none of {KINDS}")
+    if not isinstance(spec.replicas, int) or spec.replicas < 1:
+        raise DeclarationError(f"{name}: replicas must be a whole number ≥ 1")
+    return spec
+
+
+def load(path: Path = DECLARATION) -> tuple[ServiceSpec, ...]:
+    """Every process declared in `path`, in its order (the launcher's start order)."""
+    specs = tuple(_spec(e) for e in tomllib.loads(path.read_text(encoding="utf-8")).get("service", []))
+    names = [s.name for s in specs]
+    if len(set(names)) != len(names):
+        raise DeclarationError(f"{path.name}: a name is declared twice")
+    return specs
+
+
+SERVICES: tuple[ServiceSpec, ...] = load()
 
 #: The Curhat Ning Ita flow (legacy row → bridge → complaint-svc → notify-svc, the catalog following it): what fuzz,
 #: chaos and the latency/throughput benchmarks drive and check, started without the other apps' processes.

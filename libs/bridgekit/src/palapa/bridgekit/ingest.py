@@ -63,6 +63,15 @@ def unchanged(record: SourceRecord, prev: LastState | None) -> bool:
         return False
 
 
+def handled_time(record: SourceRecord, prev: LastState | None) -> datetime:
+    """The version time row_state keeps for a quarantined record. An ordered source's refused version must not
+    count as handled: its time (a typo far in the future) would make every later real version look older and be
+    skipped; the last handled version's time stays (none: the earliest time there is)."""
+    if not record.ordered:
+        return record.changed_at
+    return prev.changed_at if prev is not None and prev.changed_at is not None else datetime(1, 1, 1)
+
+
 #: a bridge keeping its own view of the source updates it here, in the ingest's transaction
 AlsoStage = Callable[[Transaction, list[tuple[SourceRecord, Translated]]], Awaitable[None]]
 
@@ -175,9 +184,9 @@ class Bridge:
                     quarantined += 1
                     self._quarantine(tx, record, result.reason, now, quarantine_rows)
                     status = prev.status if prev else None
-                    states.append(self.states.row(record.source_id, status, record.status, fp, record.changed_at,
-                                                  result.reason, now))
-                    last[record.source_id] = LastState(status, fp, record.changed_at)
+                    at = handled_time(record, prev)
+                    states.append(self.states.row(record.source_id, status, record.status, fp, at, result.reason, now))
+                    last[record.source_id] = LastState(status, fp, at)
                     continue
                 for event in result.events:
                     tx.publish(Envelope(event, source=self.source, subject=result.subject or subject_of(event),

@@ -34,6 +34,7 @@ from .protocol import as_local, as_utc
 from .replay import Rewound, admin_routers, bridge_table, rewind
 from .settings import BridgeSettings
 from .sweep import OnDeleted, Sweep, SweepSource, run_sweeps
+from .sweeplist import ListingSweep
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ class Feed:
     oldest_unread: Callable[[], Awaitable[datetime | None]] = _nothing_unread
     aware: Callable[[datetime], datetime] = lambda t: t
     replay: Callable[[datetime], Awaitable[Rewound]] | None = None
-    sweep: Sweep | None = None
+    sweep: Sweep | ListingSweep | None = None
     opd: str | None = None  # default: the settings' OPD
 
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import inspect
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -37,8 +38,10 @@ log = logging.getLogger(__name__)
 DELETED = "deleted"
 PAGE_ROWS = 5000
 
-#: a deleted row → its events and status, or None when a deletion means nothing to announce
-OnDeleted = Callable[[str, LastState], Translated | Quarantine | None]
+#: a deleted row → its events and status, or None when a deletion means nothing to announce (it may be a coroutine:
+#: e.g. to look up the ticket the bridge wrote the row for)
+Meaning = Translated | Quarantine | None
+OnDeleted = Callable[[str, LastState], Meaning | Awaitable[Meaning]]
 
 
 class SweepSource(Protocol):
@@ -151,13 +154,7 @@ class Sweep:
         self.ranges = ranges
         found = Swept(tally.rows, tally.changed, tally.deleted, time.monotonic() - started, tally.reread,
                       time.process_time() - cpu, tally.source_seconds)
-        self.bridge.stats.legacy_mismatches = found.mismatches
-        self.bridge.stats.last_sweep = found
-        self.bridge.stats.sweeps += 1
-        if found.mismatches:
-            log.warning("%s sweep: %d rows changed behind the poll, %d deleted (of %d read in %.1f s)",
-                        self.bridge.app_id, found.changed, found.deleted, found.reread, found.seconds)
-        return found
+        return remember(self.bridge, found)
 
     async def _digests(self, tally: _Tally) -> dict[int, tuple[str, int]] | None:
         if not self.digesting or not self.ranges:
@@ -197,19 +194,7 @@ class Sweep:
 
     async def _compare(self, rows: list[Any]) -> int:
         """Hand the rows whose fingerprint differs from row_state's to the ingest; returns how many."""
-        if not rows:
-            return 0
-        records = await self.bridge.changed([self.record(r) for r in rows])
-        if not records:
-            return 0
-        for _ in range(5):  # the poll moved the position meanwhile: the same records, from the new position
-            position = self.bridge.position if self.bridge.position is not None else await self.bridge.load_position()
-            try:
-                await self.bridge.ingest(records, position, read_from=position)
-                return len(records)
-            except CheckpointMovedError:
-                continue
-        raise CheckpointMovedError("the position kept moving during a sweep page: redone at the next sweep")
+        return await hand_over(self.bridge, [self.record(r) for r in rows]) if rows else 0
 
     async def _known(self, after: int | None, upto: int | None, limit: int | None = None) -> list[Any]:
         """The row states (not marked deleted) of ids in (after, upto] (upto None: to the last), at most `limit`."""
@@ -229,27 +214,68 @@ class Sweep:
             return list((await s.execute(stmt)).all())
 
     async def _announce(self, gone: list[Any]) -> None:
-        t = self.bridge.states.tables.row_state
-        now = datetime.now(UTC)
-        async with self.bridge.runtime.transaction() as tx:
-            for r in gone:
-                last = LastState(r.status, r.fingerprint, r.legacy_updated_at)
-                meant = self.on_deleted(str(r.source_id), last) if self.on_deleted else None
-                status = r.status
-                if isinstance(meant, Translated):
-                    at = {"time": meant.time} if meant.time is not None else {}  # else: now
-                    for event in meant.events:
-                        tx.publish(Envelope(event, source=self.bridge.source,
-                                            subject=meant.subject or subject_of(event), **at))
-                    status = meant.status
-                    self.bridge.stats.events_emitted += len(meant.events)
-                log.warning("%s %s deleted from the source%s", self.bridge.what, r.source_id,
-                            "" if meant else ": nothing to announce")
-                await tx.session.execute(update(t).where(*self.bridge.states.scope(), t.c.source_id == r.source_id)
-                                         .values(fingerprint=DELETED, status=status, updated_at=now))
+        await announce_deleted(self.bridge, gone, self.on_deleted)
 
 
-async def run_sweeps(sweep: Sweep, stopping: asyncio.Event, every: float) -> None:
+def remember(bridge: Bridge, found: Swept) -> Swept:
+    """A pass's findings on the bridge's stats (/metrics: palapa_bridge_legacy_mismatches and the pass's cost)."""
+    bridge.stats.legacy_mismatches = found.mismatches
+    bridge.stats.last_sweep = found
+    bridge.stats.sweeps += 1
+    if found.mismatches:
+        log.warning("%s sweep: %d rows changed behind the poll, %d deleted (of %d read in %.1f s)",
+                    bridge.app_id, found.changed, found.deleted, found.reread, found.seconds)
+    return found
+
+
+async def hand_over(bridge: Bridge, records: list[SourceRecord]) -> int:
+    """Hand the records whose fingerprint differs from row_state's to the bridge's ingest (from its position, as
+    the poll would); returns how many differed."""
+    records = await bridge.changed(records) if records else []
+    if not records:
+        return 0
+    for _ in range(5):  # the poll moved the position meanwhile: the same records, from the new position
+        position = bridge.position if bridge.position is not None else await bridge.load_position()
+        try:
+            await bridge.ingest(records, position, read_from=position)
+            return len(records)
+        except CheckpointMovedError:
+            continue
+    raise CheckpointMovedError("the position kept moving during a sweep page: redone at the next sweep")
+
+
+async def announce_deleted(bridge: Bridge, gone: list[Any], on_deleted: OnDeleted | None) -> None:
+    """Publish what each row state whose source row is gone means, and mark it DELETED (one transaction)."""
+    t = bridge.states.tables.row_state
+    now = datetime.now(UTC)
+    async with bridge.runtime.transaction() as tx:
+        for r in gone:
+            last = LastState(r.status, r.fingerprint, r.legacy_updated_at)
+            meant = on_deleted(str(r.source_id), last) if on_deleted else None
+            if inspect.isawaitable(meant):
+                meant = await meant
+            status = r.status
+            if isinstance(meant, Translated):
+                at = {"time": meant.time} if meant.time is not None else {}  # else: now
+                for event in meant.events:
+                    tx.publish(Envelope(event, source=bridge.source, subject=meant.subject or subject_of(event), **at))
+                status = meant.status
+                bridge.stats.events_emitted += len(meant.events)
+            log.warning("%s %s deleted from the source%s", bridge.what, r.source_id,
+                        "" if meant else ": nothing to announce")
+            await tx.session.execute(update(t).where(*bridge.states.scope(), t.c.source_id == r.source_id)
+                                     .values(fingerprint=DELETED, status=status, updated_at=now))
+
+
+class Pass(Protocol):
+    """A periodic check of a feed (Sweep here, sweeplist.ListingSweep for API sources)."""
+
+    bridge: Bridge
+
+    async def run_once(self) -> Swept: ...
+
+
+async def run_sweeps(sweep: Pass, stopping: asyncio.Event, every: float) -> None:
     """A pass every `every` seconds (the first after one interval: a start has enough to do) until stopping."""
     failing = Outage(f"{sweep.bridge.app_id} sweep", log)
     while not stopping.is_set():

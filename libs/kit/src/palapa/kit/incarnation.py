@@ -96,8 +96,9 @@ class _TopicMetadata(Request[MetadataRequest_v10]):
 class BrokerIdentity:
     """Asks the broker for the incarnation of topics: 'cluster-id/topic-id', or None when it has no such topic."""
 
-    def __init__(self, bootstrap: str, client_id: str = "palapa-incarnation") -> None:
+    def __init__(self, bootstrap: str, client_id: str = "palapa-incarnation", security: dict | None = None) -> None:
         self.bootstrap = bootstrap
+        self.security = security or {}  # the process's broker user (kafka.client_security)
         self.client_id = client_id
         self._client: AIOKafkaClient | None = None
         self.unsupported = False
@@ -105,7 +106,7 @@ class BrokerIdentity:
     async def incarnations(self, topics: list[str]) -> dict[str, str | None]:
         if self._client is None:
             client = AIOKafkaClient(bootstrap_servers=self.bootstrap.split(","), client_id=self.client_id,
-                                    request_timeout_ms=10000)
+                                    request_timeout_ms=10000, **self.security)
             try:
                 await client.bootstrap()
             except BaseException:

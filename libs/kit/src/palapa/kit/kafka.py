@@ -6,10 +6,13 @@ import logging
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.helpers import create_ssl_context
 from faststream.kafka import KafkaBroker
+from faststream.kafka.security import parse_security
+from faststream.security import SASLScram512
 from opentelemetry import propagate
 
-from .settings import ServiceSettings
+from .settings import PlatformSettings, ServiceSettings
 
 # Measured (STACK-NOTES): Tansu answers a waiting fetch only when fetch_max_wait_ms runs out, so a low
 # wait is the latency; group joins take ~session_timeout/2. Apache Kafka answers fetches on arrival.
@@ -45,6 +48,21 @@ def consumer_options(settings: ServiceSettings, group_id: str, *, critical: bool
     }
 
 
+def broker_security(settings: PlatformSettings) -> SASLScram512 | None:
+    """The process's own broker user (SASL/SCRAM-SHA-512), or None on a broker without authentication (Tansu)."""
+    if settings.kafka_security_protocol == "PLAINTEXT":
+        return None
+    tls = settings.kafka_security_protocol == "SASL_SSL"
+    return SASLScram512(settings.kafka_sasl_username or "", settings.kafka_sasl_password.get_secret_value(),
+                        ssl_context=create_ssl_context() if tls else None, use_ssl=tls)
+
+
+def client_security(settings: PlatformSettings) -> dict[str, Any]:
+    """The same user as aiokafka keyword arguments, for the clients built without FastStream (producer, admin)."""
+    security = broker_security(settings)
+    return parse_security(security) if security else {}
+
+
 def make_broker(settings: ServiceSettings, client_id: str) -> KafkaBroker:
     """A KafkaBroker. Trace context travels in record headers, set by the kit itself: the outbox relay injects
     the context of what caused each row, and the consumer starts one span per record from it (FastStream's
@@ -55,6 +73,7 @@ def make_broker(settings: ServiceSettings, client_id: str) -> KafkaBroker:
         # Per-message logs at DEBUG (they halve throughput at INFO, STACK-NOTES); errors still logged.
         logger=logging.getLogger("palapa.broker"),
         log_level=logging.DEBUG,
+        security=broker_security(settings),
         **PRODUCER_TUNING[settings.kafka_profile],
     )
 
@@ -64,7 +83,7 @@ def make_producer(settings: ServiceSettings, client_id: str) -> AIOKafkaProducer
     relay's time (profiled), and the relay already has one span per row."""
     return AIOKafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap_servers.split(","), client_id=client_id,
-        max_batch_size=RELAY_BATCH_BYTES, **PRODUCER_TUNING[settings.kafka_profile],
+        max_batch_size=RELAY_BATCH_BYTES, **PRODUCER_TUNING[settings.kafka_profile], **client_security(settings),
     )
 
 

@@ -48,6 +48,12 @@ class Metrics:
         self.legacy_corrections = counter(
             "palapa_legacy_corrections_total", "Moves of a system of record recorded as corrections, by app", "app"
         )
+        # deadlines passed (SlaBreached published), by OPD and stage: the SlaBreaches alert and the service-level panel
+        self.sla_breaches = counter("palapa_sla_breaches_total", "Complaint deadlines passed, by OPD and stage",
+                                    "opd", "stage")
+        # notify-svc's messages by channel and outcome (sent, delivered, read, failed, fallback): the messages board
+        self.messages = counter("palapa_messages_total", "Messages to citizens and staff, by channel and outcome",
+                                "channel", "outcome")
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -26,12 +26,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Connection, MetaData, func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .db import make_engine
-from .settings import shared
+from .settings import FromFiles, shared, with_password
 from .tables import kit_tables
 
 SCRIPTS = Path(__file__).with_name("migrations")
@@ -207,13 +208,19 @@ async def upgrade_all(url: str) -> None:
         print(f"{name:<16} schema {metadata.schema:<14} at its newest revision")
 
 
-class MigrateSettings(BaseSettings):
-    """What the migrate step reads: only these, so no other platform setting can stop it."""
+class MigrateSettings(FromFiles):
+    """What the migrate step reads: only these, so no other platform setting can stop it (each also from NAME_FILE)."""
 
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     database_url: str | None = shared("DATABASE_URL", None)  # never a default server's: it must be named
+    database_password: SecretStr | None = shared("DATABASE_PASSWORD", None)  # put into the URL when given
     log_level: str = shared("LOG_LEVEL", "INFO")
+
+    @model_validator(mode="after")
+    def _password_into_the_database_url(self):
+        self.database_url = with_password(self.database_url, self.database_password)
+        return self
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -216,7 +216,7 @@ class Outbox:
         now_seen = await identity.incarnations(topics)
         missing = [REGISTRY[n] for n, i in now_seen.items() if i is None and n in REGISTRY]
         if missing:  # an empty broker: create them as the registry says, not with the broker's defaults
-            await ensure_topics(identity.bootstrap, tuple(missing), timeout_s=5)
+            await ensure_topics(identity.bootstrap, tuple(missing), timeout_s=5, security=identity.security)
             now_seen = await identity.incarnations(topics)
         reset = 0
         for topic, incarnation in now_seen.items():

@@ -24,14 +24,14 @@ from .audit import Auditor
 from .batches import Batches, no_decode, raw_batch
 from .consumer import AfterCommit, BatchEffect, Consumer
 from .incarnation import BrokerIdentity, TopicWatch
-from .kafka import consumer_options, make_broker, make_producer, send_traced
+from .kafka import client_security, consumer_options, make_broker, make_producer, send_traced
 from .loops import Outage
 from .metrics import Metrics
 from .outbox import Outbox
 from .outbox_batch import send_batched
 from .settings import ServiceSettings
 from .tables import audit_log_table, dead_letters_table, kit_tables, outbox_table
-from .topics import ensure_topics
+from .topics import creation_options, ensure_topics
 from .uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,8 @@ class Runtime:
         self.broker_connected = False
         self._relay: asyncio.Task | None = None
         # tells the relay when the broker lost what it had (a memory-only broker restarted empty)
-        self.identity = BrokerIdentity(settings.kafka_bootstrap_servers, client_id=f"{name}-incarnation")
+        self.identity = BrokerIdentity(settings.kafka_bootstrap_servers, client_id=f"{name}-incarnation",
+                                       security=client_security(settings))
 
     def subscribe(
         self,
@@ -137,7 +138,7 @@ class Runtime:
     async def start(self, topics: tuple[Topic, ...] = ()) -> None:
         await migrate.upgrade(self.engine, self.metadata)
         if topics:
-            await ensure_topics(self.settings.kafka_bootstrap_servers, topics)
+            await ensure_topics(self.settings.kafka_bootstrap_servers, topics, **creation_options(self.settings))
         await self.broker.start()
         self.producer = make_producer(self.settings, client_id=f"{self.name}-relay")
         await self.producer.start()

@@ -16,6 +16,8 @@ from palapa.bridgekit.masking import safe_text
 from palapa.bridgekit.protocol import LastState, Quarantine, SourceRecord, Translated
 from palapa.bridgekit.runner import Declared, Feed, bridge_app
 from palapa.bridgekit.state import RowStates
+from palapa.bridgekit.sweeplist import ListingSweep
+from palapa.contracts.events import CameraWentOffline
 from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, TRANSPORT_CAMERAS
 from palapa.kit.http import serve
 from palapa.kit.runtime import Runtime
@@ -66,6 +68,21 @@ def mask_row(row: dict[str, str | None]) -> dict[str, str | None]:
     return {k: None if v is None else safe_text(v) for k, v in row.items()}
 
 
+def removed(settings: BridgeCctvSettings):
+    """What the sweep announces for a camera gone from Dishub's status list while online: it went offline (citizens
+    must not be sent to it); a registry entry gone announces nothing."""
+
+    def meaning(source_id: str, last: LastState) -> Translated | None:
+        kind, _, camera_id = source_id.partition(":")
+        if kind != translate.STATUS or last.status != "online" or not camera_id or camera_id.startswith("#"):
+            return None
+        now = datetime.now(UTC)
+        return Translated([CameraWentOffline(camera_id=camera_id, app_id=settings.app_id, changed_at=now)], "offline",
+                          now)
+
+    return meaning
+
+
 class SnapshotPoller:
     """Each poll reads both lists and hands the rows that changed to the bridge's ingest."""
 
@@ -114,8 +131,14 @@ def declare(settings: BridgeCctvSettings):
                 raise SourceUnavailableError("Dishub CCTV app unreachable at the last poll")
             return None
 
+        async def everything() -> list[SourceRecord]:
+            snap = await client.snapshot()
+            return [record(o) for o in translate.observations(snap.registry, snap.status, datetime.now(UTC),
+                                                              snap.server_time, settings.tz)]
+
         feed = Feed(bridge, poller.poll_once, settings.poll_interval_seconds, settings.batch_size,
-                    source="Dishub CCTV app", last_seen=lambda: bridge.position, oldest_unread=oldest_unread)
+                    source="Dishub CCTV app", last_seen=lambda: bridge.position, oldest_unread=oldest_unread,
+                    sweep=ListingSweep(bridge, everything, on_deleted=removed(settings)))
         return Declared([feed], close=[client.close], state={"poller": poller})
 
     return declared

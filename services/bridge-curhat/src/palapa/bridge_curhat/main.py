@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
+from sqlalchemy import select
 
 from palapa.bridgekit import sqlpoll
 from palapa.bridgekit.checkpoint import Checkpoint
@@ -53,10 +54,14 @@ def curhat_record(row: translate.LegacyRow) -> SourceRecord:
                         changed_at=row.tgl_update, row=row.as_strings(), item=row)
 
 
-def deleted(settings: BridgeCurhatSettings):
-    """What the sweep announces for a complaint deleted from tb_pengaduan: it is closed (withdrawn)."""
-    def meaning(source_id: str, last: LastState) -> Translated | None:
-        events = translate.withdrawn(int(source_id), last, datetime.now(UTC), settings.app_id)
+def deleted(settings: BridgeCurhatSettings, runtime: Runtime):
+    """What the sweep announces for a complaint deleted from tb_pengaduan: it is closed (withdrawn), under the
+    portal's ticket when the bridge wrote the row for one."""
+    async def meaning(source_id: str, last: LastState) -> Translated | None:
+        async with runtime.sessions() as s:
+            portal = await s.scalar(select(tables.written_back.c.ticket)
+                                    .where(tables.written_back.c.legacy_id == int(source_id)))
+        events = translate.withdrawn(int(source_id), last, datetime.now(UTC), settings.app_id, portal)
         return Translated(events, translate.S.CLOSED.value) if events else None
     return meaning
 
@@ -85,7 +90,7 @@ def declare(settings: BridgeCurhatSettings):
             lookback_seconds=settings.lookback_seconds, batch_size=settings.batch_size, plausible=plausible(settings),
             record=curhat_record, clock=lambda: sqlpoll.source_now(engine, settings.tz), name="curhat",
             earliest=datetime.combine(settings.earliest_date, datetime.min.time()),
-            sweep=reader, on_deleted=deleted(settings))
+            sweep=reader, on_deleted=deleted(settings, runtime))
         writer = WriteBack(engine, settings.app_id, runtime.source, settings.tz)
         mover = moves.StatusWriter(engine, settings.app_id, runtime.source, settings.tz, checkpoint, states)
         runtime.subscribe(CURHAT_COMMANDS, each(moves.commands(writer.on_record_complaint,

@@ -247,11 +247,13 @@ def translate(row: LegacyRow, last: LastState | None, tz: tzinfo, app_id: str = 
 DELETED_CODE = "dihapus"
 
 
-def withdrawn(id_pengaduan: int, last: LastState, at: datetime, app_id: str = APP_ID) -> list[Event]:
+def withdrawn(id_pengaduan: int, last: LastState, at: datetime, app_id: str = APP_ID,
+              portal: str | None = None) -> list[Event]:
     """A complaint whose row was deleted from tb_pengaduan (the digest sweep found it gone) is closed: the app
-    withdrew it. Nothing when it was never announced (only quarantined) or is closed already."""
+    withdrew it. Nothing when it was never announced (only quarantined) or is closed already. `portal`: the portal
+    ticket the bridge wrote the row for (the row spoke for it, so its withdrawal does too)."""
     if last.status is None or last.status == S.CLOSED:
         return []
-    return [ComplaintStatusChangedV2(ticket=ticket(id_pengaduan), source_app=app_id, source_ref=str(id_pengaduan),
-                                     status=S.CLOSED, legacy_status=DELETED_CODE, changed_at=at,
-                                     note="dihapus dari Curhat Ning Ita")]
+    return [ComplaintStatusChangedV2(ticket=portal or ticket(id_pengaduan), source_app=app_id,
+                                     source_ref=str(id_pengaduan), status=S.CLOSED, legacy_status=DELETED_CODE,
+                                     changed_at=at, note="dihapus dari Curhat Ning Ita")]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
@@ -135,11 +136,19 @@ def _format_ok(fmt: str) -> bool:
 
 
 def _expand(doc: Doc, node: yaml.Node, value: str, env) -> str:
-    """${NAME} from the environment: secrets and addresses stay out of the file."""
+    """${NAME} from the environment, or from the file NAME_FILE names (a Docker secret): secrets and addresses
+    stay out of the file."""
     def one(m: re.Match) -> str:
-        if m.group(1) not in env:
-            doc.refuse(node, f"environment variable {m.group(1)} is not set")
+        name = m.group(1)
+        if name not in env and f"{name}_FILE" in env:
+            try:
+                return Path(env[f"{name}_FILE"]).read_text(encoding="utf-8").rstrip("\r\n")
+            except OSError as exc:
+                doc.refuse(node, f"{name}_FILE: cannot read {env[f'{name}_FILE']} ({exc.strerror})")
+                return ""
+        if name not in env:
+            doc.refuse(node, f"environment variable {name} is not set")
             return ""
-        return env[m.group(1)]
+        return env[name]
 
     return ENV_REF.sub(one, value)

@@ -16,6 +16,7 @@ from palapa.bridgekit.ingest import Bridge
 from palapa.bridgekit.protocol import LastState, Quarantine, SourceRecord, Translated, as_utc
 from palapa.bridgekit.runner import Declared, Feed, bridge_app
 from palapa.bridgekit.state import RowStates
+from palapa.bridgekit.sweeplist import ListingSweep
 from palapa.bridgekit.webhook import WebhookConfig, webhook_router
 from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, EMERGENCY_INCIDENTS
 from palapa.kit.http import serve
@@ -95,10 +96,26 @@ def declare(settings: BridgePsc119Settings):
         async def load_position() -> None:
             await bridge.load_position()  # webhooks may arrive before the first poll
 
+        async def everything() -> list[SourceRecord]:
+            # the change log from its beginning: the last version of each incident is what the app holds now
+            records, position = [], restpoll.TokenPosition()
+            while True:
+                page = await pages(position)
+                records += page.records
+                if not page.more or page.next == position:
+                    return records
+                position = page.next
+
+        def passed(record: SourceRecord) -> bool:
+            # versions newer than this are still the poll's (and the webhooks'): the log has no position to compare
+            # with, so the sweep leaves them a settling time on the bridge's own clock
+            settled = datetime.now(settings.tz).replace(tzinfo=None) - timedelta(seconds=settings.sweep_settle_seconds)
+            return record.changed_at <= settled
+
         config = webhook_config(settings)
         feed = Feed(bridge, poll_once, settings.poll_every, poller.max_pages, source="PSC 119 API",
                     last_seen=lambda: seen[0] if seen else None, oldest_unread=oldest_unread,
-                    aware=lambda t: as_utc(t, settings.tz))
+                    aware=lambda t: as_utc(t, settings.tz), sweep=ListingSweep(bridge, everything, passed))
         routers = [] if config is None else [webhook_router(WEBHOOK_PATH, bridge, config, legacy.webhook_records)]
         return Declared([feed], routers=routers, on_start=[load_position], close=[client.aclose],
                         state={"poller": poller, "bridge": bridge})

@@ -33,6 +33,9 @@ class BridgePsc119Settings(BridgeSettings):
     legacy_timezone: str = "Asia/Jakarta"
     # legacy times later than now + this are typos (the legacy clock may run ahead by minutes)
     future_minutes: float = Field(60.0, ge=5, le=24 * 60)
+    # the sweep compares only versions older than this on the bridge's clock (newer ones are still the poll's; the
+    # legacy clock may run minutes off): past the fallback poll and the webhook's retries
+    sweep_settle_seconds: float = Field(300.0, ge=10, le=24 * 3600)
     app_id: str = Field("psc-119", min_length=1)
     opd: str = Field("DINKES", min_length=1)
     http_port: int = Field(8105, ge=1, le=65535)

@@ -17,9 +17,9 @@ import httpx
 from palapa.bridgekit.ingest import SourceRecord
 from palapa.bridgekit.loop import SourceUnavailableError
 from palapa.bridgekit.restpoll import Page, TokenPosition
+from palapa.simakel_legacy.xmlread import XmlRefusedError, parse_page
 
 from . import translate
-from .xmlread import XmlRefusedError, parse_page
 
 DATE = "%Y-%m-%d %H:%M:%S"
 REFUSED = "__refused_page__"
@@ -68,7 +68,7 @@ class SimakelPages:
         self.client, self.tz, self.page_size, self.lookback, self.max_bytes = client, tz, page_size, lookback, max_bytes
         self.behind: datetime | None = None  # the high water while pages are waiting (the heartbeat's oldest unread)
 
-    async def __call__(self, position: TokenPosition) -> Page:
+    async def __call__(self, position: TokenPosition, *, listing: bool = False) -> Page:
         high_water, page = split(position)
         params = {"halaman": str(page), "per_halaman": str(self.page_size)}
         if high_water is not None:
@@ -86,11 +86,27 @@ class SimakelPages:
             return Page([refused(str(exc), body, observed)], position, more=False)
         skew = translate.skew_of(observed, data.server_time, self.tz)
         records = [record(translate.Observed(row, observed, skew)) for row in data.rows]
+        if listing:  # the sweep's read: the poll's progress (behind) is not its to say
+            return Page(records, position_at(high_water, page + 1), more=data.more)
         if data.more:
             self.behind = high_water or translate.EARLIEST
             return Page(records, position_at(high_water, page + 1), more=True)
         self.behind = None
         return Page(records, position_at(self.next_high_water(high_water, records, data.server_time), 1), more=False)
+
+    async def everything(self) -> list[SourceRecord] | None:
+        """Every request Si Makel holds now (all pages from the beginning), for the sweep; None when a page is
+        refused (a partial listing proves nothing about what is gone)."""
+        records: list[SourceRecord] = []
+        position = TokenPosition()
+        while True:
+            page = await self(position, listing=True)
+            if any(REFUSED in r.row for r in page.records):
+                return None
+            records += page.records
+            if not page.more:
+                return records
+            position = page.next
 
     def next_high_water(self, high_water: datetime | None, records: list[SourceRecord],
                         server_time: str | None) -> datetime | None:

@@ -4,7 +4,7 @@ rest. Nothing connects at import."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from fastapi import FastAPI
@@ -17,6 +17,7 @@ from palapa.bridgekit.loop import SourceUnavailableError
 from palapa.bridgekit.protocol import LastState, Quarantine, SourceRecord, Translated, as_utc
 from palapa.bridgekit.runner import Declared, Feed, bridge_app
 from palapa.bridgekit.state import RowStates
+from palapa.bridgekit.sweeplist import ListingSweep
 from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, SERVICE_REQUESTS
 from palapa.kit.http import serve
 from palapa.kit.runtime import Runtime
@@ -48,6 +49,17 @@ def simakel_translation(settings: BridgeSimakelSettings):
     return translation
 
 
+def withdrawn(settings: BridgeSimakelSettings):
+    """What the sweep announces for a request gone from Si Makel: it is closed, saying so (nothing for a row that
+    had no id)."""
+
+    def meaning(source_id: str, last: LastState) -> Translated | None:
+        events = translate.withdrawn(source_id, last.status, datetime.now(UTC), settings.app_id)
+        return Translated(events, events[0].status.value) if events else None
+
+    return meaning
+
+
 def declare(settings: BridgeSimakelSettings):
     def declared(runtime: Runtime) -> Declared:
         client = httpx.AsyncClient(base_url=settings.legacy_url, timeout=settings.request_timeout_seconds)
@@ -68,8 +80,13 @@ def declare(settings: BridgeSimakelSettings):
             high_water, _ = split(bridge.position or restpoll.TokenPosition())
             return as_utc(high_water, settings.tz) if high_water else None
 
+        def passed(record: SourceRecord) -> bool:  # rows above the high water are the poll's, not drift
+            high_water, _ = split(bridge.position or restpoll.TokenPosition())
+            return high_water is not None and record.changed_at <= high_water
+
         feed = Feed(bridge, poller.poll_once, settings.poll_interval_seconds, poller.max_pages, source="Si Makel API",
-                    last_seen=last_seen, oldest_unread=oldest_unread, aware=lambda t: as_utc(t, settings.tz))
+                    last_seen=last_seen, oldest_unread=oldest_unread, aware=lambda t: as_utc(t, settings.tz),
+                    sweep=ListingSweep(bridge, pages.everything, passed, withdrawn(settings)))
         return Declared([feed], close=[client.aclose], state={"poller": poller, "pages": pages})
 
     return declared

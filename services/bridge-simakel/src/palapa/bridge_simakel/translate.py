@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from palapa.bridgekit.protocol import fingerprint as row_fingerprint
-from palapa.contracts.events import Event, ServiceRequestStatusChanged, ServiceRequestSubmitted
+from palapa.contracts.events import Event, RequestStatus, ServiceRequestStatusChanged, ServiceRequestSubmitted
 from palapa.simakel_legacy.codes import UNPRINTABLE, canonical_status  # what the app's codes mean (one table)
 
 APP_ID = "si-makel"
@@ -156,3 +156,19 @@ def translate(obs: Observed, last: str | None, tz: tzinfo, app_id: str = APP_ID)
         ticket=ticket(int(rid)), source_app=app_id, source_ref=str(int(rid)), letter_type=code,
         letter_label=label[:LABEL_CHARS], kelurahan=kelurahan, kecamatan=kecamatan, status=status,
         legacy_status=text(row.get("kode_status")), submitted_at=min(submitted_at, changed_at)),), status.value)
+
+
+#: the note on a request that disappeared from Si Makel (the sweep found it gone): shown in the citizen's timeline
+WITHDRAWN_NOTE = "Permohonan tidak ada lagi di aplikasi Si Makel (dihapus atau ditarik)"
+
+
+def withdrawn(source_id: str, last: str | None, at: datetime, app_id: str = APP_ID) -> tuple:
+    """What a request gone from Si Makel means: closed as rejected, with a note saying why; nothing for a row that
+    had no readable id, or a request already closed."""
+    if not source_id.isdigit() or not 0 < int(source_id) < 10**15:
+        return ()
+    if last in (RequestStatus.COMPLETED.value, RequestStatus.REJECTED.value):
+        return ()
+    return (ServiceRequestStatusChanged(ticket=ticket(int(source_id)), source_app=app_id, source_ref=source_id,
+                                        status=RequestStatus.REJECTED, legacy_status=None, note=WITHDRAWN_NOTE,
+                                        changed_at=at),)

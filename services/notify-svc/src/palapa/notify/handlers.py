@@ -1,6 +1,7 @@
 """What notify-svc consumes: complaint views (ComplaintUpdated v2; v1 records upcast) and tracked tickets' views
 (TicketUpdated: letter requests and incidents), each stored once per (ticket, revision), then pushed live on the
-ticket's one stream."""
+ticket's one stream; a fresh view may also message the ticket's citizen. Its messages consumer reads complaints
+as submitted (the reporter's contact, the first message) and the SLA clock (staff warnings and escalations)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintUpdatedV2, TicketUpdated
-from palapa.contracts.topics import COMPLAINT_UPDATES, TICKET_UPDATES
+from palapa.contracts.topics import COMPLAINT_INTAKE, COMPLAINT_SLA, COMPLAINT_UPDATES, TICKET_UPDATES
 from palapa.kit.consumer import Delivery
 from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Done
@@ -18,14 +19,16 @@ from palapa.kit.uow import Done
 from . import store
 from .domain import EVENT_NAME, TICKET_EVENT_NAME, Update
 from .hub import Hub
+from .messages.consume import MessageEvents
 
 
 class ViewUpdates:
     """Store a batch of updates in the inbox transaction; after commit, hand the fresh ones to the hub."""
 
-    def __init__(self, hub: Hub, event: str = EVENT_NAME) -> None:
+    def __init__(self, hub: Hub, event: str = EVENT_NAME, messages: MessageEvents | None = None) -> None:
         self.hub = hub
         self.event = event  # the SSE event name of this topic's view
+        self.messages = messages
 
     async def on_updated(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Done]:
         """Each update stored is the result for the hub; None for a revision stored before (e.g. re-published
@@ -39,9 +42,11 @@ class ViewUpdates:
                                   self.event))
         fresh = await store.add_updates(session, [(u, d.envelope.id) for u, d in zip(updates, deliveries, strict=True)])
         results = []
-        for u in updates:
+        for u, d in zip(updates, deliveries, strict=True):
             new = (u.ticket, u.revision) in fresh
             fresh.discard((u.ticket, u.revision))  # a second copy in the batch is not new
+            if new and self.messages is not None:
+                await self.messages.on_view(session, d.envelope.data)
             results.append(Done(result=u if new else None))
         return results
 
@@ -50,12 +55,15 @@ class ViewUpdates:
             self.hub.publish(update)
 
 
-def register(runtime: Runtime, hub: Hub) -> ViewUpdates:
+def register(runtime: Runtime, hub: Hub, messages: MessageEvents | None = None) -> ViewUpdates:
     """Subscribe notify-svc to the complaint updates and the ticket updates topics. Ticket updates carry
-    emergencies: a consumer and group of their own, with the kit's critical polling."""
-    complaints = ViewUpdates(hub)
+    emergencies: a consumer and group of their own, with the kit's critical polling. With `messages`, also the
+    intake and SLA topics (one consumer, a group of its own) for the messages they cause."""
+    complaints = ViewUpdates(hub, messages=messages)
     runtime.subscribe(COMPLAINT_UPDATES, complaints.on_updated, after_commit=complaints.after_commit)
-    tickets = ViewUpdates(hub, TICKET_EVENT_NAME)
+    if messages is not None:
+        runtime.subscribe((COMPLAINT_INTAKE, COMPLAINT_SLA), messages.on_events, group_id=f"{runtime.name}-messages")
+    tickets = ViewUpdates(hub, TICKET_EVENT_NAME, messages=messages)
     runtime.subscribe(TICKET_UPDATES, tickets.on_updated, after_commit=tickets.after_commit,
                       group_id=f"{runtime.name}-tickets", critical=True)
     return complaints

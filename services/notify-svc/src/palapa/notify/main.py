@@ -15,29 +15,51 @@ from . import access, handlers, tables
 from .api import page_router, tickets_router
 from .directory_link import directory_link_router
 from .hub import Hub
+from .messages.admin_api import admin_router
+from .messages.api import callbacks_router, notifications_router
+from .messages.consume import MessageEvents
+from .messages.dispatch import Channels
+from .messages.wiring import Messaging
 from .settings import NotifySettings
 
 SERVICE = "notify-svc"
 
 
-def create_app(settings: NotifySettings, *, exporter: SpanExporter | None = None) -> FastAPI:
-    """The notify-svc app: consumes complaint and ticket updates, serves the live feed and the citizen page."""
+def channels_from(settings: NotifySettings) -> Channels:
+    """The message channels this process sends on, from the settings.
+
+    PROVIDERS (issue 19, h-msg-providers): build the WhatsApp, SMS and e-mail adapters here from their settings
+    (`live`), and the simulator-bound ones for test API keys (`test`). Without a channel a message fails with
+    "no channel … configured", visibly.
+    """
+    return Channels()
+
+
+def create_app(settings: NotifySettings, *, exporter: SpanExporter | None = None,
+               channels: Channels | None = None) -> FastAPI:
+    """The notify-svc app: consumes complaint and ticket updates, serves the live feed and the citizen page,
+    and sends messages (`channels` replaces the ones from the settings, e.g. in tests)."""
     runtime = Runtime(settings, SERVICE, tables.metadata, exporter=exporter)
     hub = Hub(queue_size=settings.client_queue_size)
-    handlers.register(runtime, hub)
+    messaging = Messaging.build(runtime, settings, channels if channels is not None else channels_from(settings))
+    handlers.register(runtime, hub, MessageEvents(messaging))
 
     async def close_streams() -> None:
         hub.close()
+        await messaging.close()
 
     app = service_app(
         runtime,
         title="Palapa notify-svc",
-        routers=[tickets_router(runtime, hub, settings), page_router(), directory_link_router(settings)],
+        routers=[tickets_router(runtime, hub, settings), page_router(), directory_link_router(settings),
+                 notifications_router(messaging), callbacks_router(messaging), admin_router(messaging)],
         topics=ALL_TOPICS,
+        on_start=[messaging.start],
         on_stop=[close_streams],
         protection=access.TABLE,
     )
     app.state.hub = hub
+    app.state.messaging = messaging
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -9,20 +9,23 @@ from pydantic_settings import NoDecode, SettingsConfigDict
 
 from palapa.kit.settings import ServiceSettings
 
+#: the development key for contacts at rest (base64 of 32 bytes); refused when PALAPA_ENV=production
+DEV_MESSAGES_KEY = "ZGV2ZWxvcG1lbnQtb25seS1wYWxhcGEtbWVzc2FnZXM="
 
-# --- Message providers (the channel adapters in channels/): where they are and their credentials. The defaults
-# reach the local simulators under `./palapa up`; the real providers are configuration. Refused in production
-# while a secret is still the simulators' placeholder. A plain model: NotifySettings, the one settings class, reads it.
+
+# --- Message providers (the channel adapters in channels/): where they are and their credentials. The URLs default
+# to the local simulators; a channel whose secrets are not given is not built (its messages fail visibly). The real
+# providers are configuration. A plain model: NotifySettings, the one settings class, reads it.
 class ProviderSettings(BaseModel):
     whatsapp_base_url: str = Field("http://127.0.0.1:8122", pattern=r"^https?://\S+$")  # https://graph.facebook.com
     whatsapp_api_version: str = Field("v21.0", pattern=r"^v\d+(\.\d+)?$")
     whatsapp_phone_number_id: str = Field("106540352242922", pattern=r"^\d{6,20}$")
-    whatsapp_access_token: SecretStr = SecretStr("sim-whatsapp-token")
-    whatsapp_app_secret: SecretStr = SecretStr("sim-whatsapp-app-secret")  # signs the webhooks
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_app_secret: SecretStr | None = None  # signs the webhooks
     sms_base_url: str = Field("http://127.0.0.1:8123", pattern=r"^https?://\S+$")
     sms_api_key: str = Field("sim-sms-key", min_length=1)
-    sms_api_secret: SecretStr = SecretStr("sim-sms-secret")  # signs requests and delivery reports
-    smtp_host: str = "127.0.0.1"
+    sms_api_secret: SecretStr | None = None  # signs requests and delivery reports
+    smtp_host: str | None = None  # the e-mail channel is built when this is given (sim-mail: 127.0.0.1, 8125)
     smtp_port: int = Field(8125, ge=1, le=65535)
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
@@ -32,14 +35,7 @@ class ProviderSettings(BaseModel):
     # a callback stamped further than this from now is refused; the same one twice within it is a replay
     callback_window_seconds: int = Field(300, ge=10, le=7 * 24 * 3600)
 
-    @model_validator(mode="after")
-    def _no_simulator_secrets_in_production(self):
-        placeholders = {"sim-whatsapp-token", "sim-whatsapp-app-secret", "sim-sms-secret"}
-        given = {s.get_secret_value() for s in (self.whatsapp_access_token, self.whatsapp_app_secret,
-                                                 self.sms_api_secret)}
-        if getattr(self, "environment", "development") == "production" and given & placeholders:
-            raise ValueError("NOTIFY_WHATSAPP_*/NOTIFY_SMS_* secrets are the simulators' placeholders")
-        return self
+
 # --- end of the message providers' settings
 
 
@@ -57,6 +53,44 @@ class NotifySettings(ServiceSettings, ProviderSettings):
     send_timeout_seconds: float = Field(30, gt=0)
     # The citizens' directory search page (catalog-svc), linked from the citizen page through GET /layanan.
     directory_url: str = Field("http://127.0.0.1:8102/directory/", pattern=r"^https?://\S+$")
+
+    # --- messages (issue 19): contacts at rest, caps, quiet hours, the dispatcher -----------------------------
+    # AES-256-GCM key for phone numbers and e-mails at rest, base64 of 32 bytes (NOTIFY_MESSAGES_KEY)
+    messages_key: str = Field(DEV_MESSAGES_KEY, repr=False)
+    # where a citizen's private link to a ticket points (the citizen page)
+    public_url: str = Field("http://127.0.0.1:8103", pattern=r"^https?://\S+$")
+    quiet_start_hour: int = Field(21, ge=0, le=23)  # WIB
+    quiet_end_hour: int = Field(6, ge=0, le=23)
+    cap_identical: int = Field(20, ge=1)
+    cap_total: int = Field(100, ge=1)
+    cap_window_minutes: int = Field(60, ge=1, le=24 * 60)
+    dispatch_batch: int = Field(50, ge=1, le=1000)
+    dispatch_idle_seconds: float = Field(0.5, gt=0, le=60)
+    # a claimed message not finished in this time (its worker died) is claimed again, and sent with the same id
+    dispatch_lease_seconds: float = Field(60, gt=0, le=3600)
+    retry_attempts: int = Field(6, ge=1, le=50)
+    retry_first_seconds: float = Field(30, ge=0, le=3600)
+    idempotency_hours: int = Field(24, ge=1, le=24 * 7)
+
+    @field_validator("messages_key")
+    @classmethod
+    def _key_is_32_bytes(cls, value: str) -> str:
+        import base64
+        import binascii
+
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            raise ValueError("NOTIFY_MESSAGES_KEY must be base64 of 32 random bytes")
+        return value
+
+    @model_validator(mode="after")
+    def _real_messages_key_in_production(self):
+        if self.environment == "production" and self.messages_key == DEV_MESSAGES_KEY:
+            raise ValueError("NOTIFY_MESSAGES_KEY must be a real key when PALAPA_ENV=production")
+        return self
 
     @field_validator("cors_origins", mode="before")
     @classmethod

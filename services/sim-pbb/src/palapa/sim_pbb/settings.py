@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from palapa.kit.db import async_url
+from palapa.kit.settings import FromFiles  # each setting also from NAME_FILE (compose's secrets)
 
 
-class SimPbbSettings(BaseSettings):
+class SimPbbSettings(FromFiles):
     """SIM_PBB_* settings."""
 
     model_config = SettingsConfigDict(env_prefix="SIM_PBB_", extra="ignore", populate_by_name=True)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pydantic import AliasChoices, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from palapa.kit.db import async_url
+from palapa.kit.settings import FromFiles  # each setting also from NAME_FILE (compose's secrets)
 
 
-class SimPuskesmasSettings(BaseSettings):
+class SimPuskesmasSettings(FromFiles):
     """SIM_PUSKESMAS_* settings; the database is the one the mapping reads (PUSKESMAS_DATABASE_URL)."""
 
     model_config = SettingsConfigDict(env_prefix="SIM_PUSKESMAS_", extra="ignore", populate_by_name=True)

@@ -9,16 +9,13 @@ the ticket where it was (the bridge quarantines that version), so it is not comp
 
 from __future__ import annotations
 
-import html
-import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from html.entities import name2codepoint
 
 import httpx
 
 from palapa.psc119_legacy.codes import shown_status
 from palapa.simakel_legacy.codes import canonical_status
+from palapa.simakel_legacy.xmlread import XmlRefusedError, parse_page
 
 from .difference import Comparison
 
@@ -30,10 +27,6 @@ MEANING: dict[str, Callable[[str | None], str | None]] = {
     SIMAKEL: lambda code: (status := canonical_status(code)) and status.value,
     PSC119: shown_status,
 }
-# Si Makel's XML as its PHP writes it: HTML entities from its forms and control bytes, which XML does not know
-NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
-NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 class SourceUnreadableError(RuntimeError):
@@ -84,34 +77,20 @@ def judge(app: str, records: dict[str, str | None], tickets: dict[str, dict], vi
     return out
 
 
-def simakel_page(body: bytes) -> ET.Element:
-    """A Si Makel page as XML: Latin-1 values inside the UTF-8 document and HTML's named entities repaired (as the
-    bridge reads it); ParseError when it still is not XML."""
-    text = DECLARATION.sub("", body.decode("utf-8", "replace"), count=1)
-
-    def entity(m: re.Match) -> str:
-        name = m.group(1)
-        if name in ("amp", "lt", "gt", "quot", "apos") or name not in name2codepoint:
-            return m.group()
-        return html.escape(chr(name2codepoint[name]))
-
-    return ET.fromstring(NOT_XML.sub("", NAMED_ENTITY.sub(entity, text)))
-
-
 async def simakel_records(http: httpx.AsyncClient, url: str) -> dict[str, str | None]:
-    """Every request Si Makel lists, id → its status code (GET /api/permohonan from the start, page by page)."""
+    """Every request Si Makel lists, id → its status code (GET /api/permohonan from the start, page by page, read
+    as the bridge reads it: simakel_legacy.xmlread)."""
     records: dict[str, str | None] = {}
     page = 1
     while True:
         resp = await _get(http, f"{url}/api/permohonan", {"halaman": page, "per_halaman": PAGE}, SIMAKEL)
         try:
-            root = simakel_page(resp.content)
-        except ET.ParseError as exc:
-            raise SourceUnreadableError(f"{SIMAKEL}: its page {page} is not XML ({exc})") from exc
-        for el in root.iter("permohonan"):
-            status = el.find("status")
-            records[el.get("id", "")] = None if status is None else status.get("kode")
-        if root.findtext("ada_lagi", "0").strip() != "1":
+            data = parse_page(resp.content)
+        except XmlRefusedError as exc:
+            raise SourceUnreadableError(f"{SIMAKEL}: its page {page} is not readable ({exc})") from exc
+        for row in data.rows:
+            records[(row["id"] or "").strip()] = row["kode_status"]
+        if not data.more:
             return records
         page += 1
 

@@ -37,6 +37,7 @@ class Checker:
         """One pass; returns the number of events emitted."""
         now = self.clock()
         emitted = 0
+        breached: list[SlaBreached] = []
         async with self.runtime.transaction() as tx:
             _, calendar = await self.policies.current(tx.session)
             tickets = await sla_store.claim_due(tx.session, now, limit)
@@ -48,8 +49,11 @@ class Checker:
                 due = sla.due_now(marks, now)
                 fresh = await sla_store.add_marks(tx.session, ticket, case.sla_round, due, now)
                 for mark in (m for m in due if m.key in fresh):
-                    tx.publish(Envelope(_event(case, mark, now), source=self.runtime.source, subject=ticket))
+                    event = _event(case, mark, now)
+                    tx.publish(Envelope(event, source=self.runtime.source, subject=ticket))
                     emitted += 1
+                    if isinstance(event, SlaBreached):
+                        breached.append(event)
                     if mark.level >= 1:  # each escalation is a timeline step of its own, and an update
                         case = domain.escalate(case, now, mark.level, mark.escalated_to, mark.stage)
                         changed.append((case, str(uuid.uuid4())))
@@ -57,6 +61,8 @@ class Checker:
                 await sla_store.set_next_check(tx.session, ticket, sla.next_check(marks, now))
             await store.save_many(tx.session, changed, {c.ticket: sla.next_check(
                 sla.plan(c.status, c.opd, c.deadlines, calendar), now) for c, _ in changed})
+        for event in breached:  # counted once committed: a pass that failed is done again and counted then
+            self.runtime.metrics.sla_breaches.labels(opd=event.opd or "-", stage=str(event.stage)).inc()
         return emitted
 
     async def run(self, every_s: float, stop: asyncio.Event) -> None:

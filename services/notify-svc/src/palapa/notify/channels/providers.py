@@ -22,19 +22,22 @@ def provider_client(settings: ProviderSettings) -> httpx.AsyncClient:
 
 
 def provider_channels(settings: ProviderSettings, http: httpx.AsyncClient) -> dict[ChannelName, Channel]:
-    """WhatsApp, SMS and e-mail adapters pointed at the providers the settings name."""
+    """The adapters whose credentials the settings give, pointed at the providers they name."""
     window = settings.callback_window_seconds
-    return {
-        "whatsapp": WhatsAppChannel(
+    channels: dict[ChannelName, Channel] = {}
+    if settings.whatsapp_access_token and settings.whatsapp_app_secret:
+        channels["whatsapp"] = WhatsAppChannel(
             http, base_url=settings.whatsapp_base_url, api_version=settings.whatsapp_api_version,
             phone_number_id=settings.whatsapp_phone_number_id,
             access_token=settings.whatsapp_access_token.get_secret_value(),
-            app_secret=settings.whatsapp_app_secret.get_secret_value(), callback_window_s=window),
-        "sms": SmsChannel(http, base_url=settings.sms_base_url, api_key=settings.sms_api_key,
-                          api_secret=settings.sms_api_secret.get_secret_value(), callback_window_s=window),
-        "email": EmailChannel(
+            app_secret=settings.whatsapp_app_secret.get_secret_value(), callback_window_s=window)
+    if settings.sms_api_secret:
+        channels["sms"] = SmsChannel(http, base_url=settings.sms_base_url, api_key=settings.sms_api_key,
+                                     api_secret=settings.sms_api_secret.get_secret_value(), callback_window_s=window)
+    if settings.smtp_host:
+        channels["email"] = EmailChannel(
             host=settings.smtp_host, port=settings.smtp_port, sender=settings.mail_from,
             username=settings.smtp_username,
             password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
-            starttls=settings.smtp_starttls, timeout_s=settings.provider_timeout_seconds),
-    }
+            starttls=settings.smtp_starttls, timeout_s=settings.provider_timeout_seconds)
+    return channels

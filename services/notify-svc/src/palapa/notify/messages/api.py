@@ -1,0 +1,167 @@
+"""The GOV.UK-Notify-shaped API for the city's other apps: send a notification, read its status.
+
+A caller is an OPD's API key (`Authorization: ApiKey-v1 <secret>`, stored hashed; test keys reach only the
+simulators) or an `opd-api-client` token (`messages.send`). The routes are public in the protection table
+because an API key is not a token: they authenticate here, and refuse anything else with 401.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from palapa.kit.auth import MaybeStaff, Permission
+from palapa.kit.http import refusal
+
+from ..channels.base import CallbackRefusedError
+from . import keys, queue
+from .addresses import AddressError, body_digest, normalise
+from .callbacks import apply_callback
+from .keys import ApiClient
+from .outbound import Request as MessageRequest
+from .outbound import request_message
+from .policy import Kind
+from .store import contact_id
+from .store import template as template_of
+from .templates import MAX_FIELDS, TemplateError
+from .wiring import Messaging
+
+CAPPED = ("cap_identical", "cap_total")
+MAX_CALLBACK_BYTES = 1024 * 1024
+
+
+class NotificationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    template_id: str = Field(min_length=1, max_length=64)
+    personalisation: dict[str, str | int] = Field(default_factory=dict, max_length=MAX_FIELDS)
+    reference: str | None = Field(default=None, max_length=200)
+    phone_number: str | None = Field(default=None, max_length=32)
+    email_address: str | None = Field(default=None, max_length=254)
+    language: Literal["id", "en"] = "id"
+
+
+def notifications_router(messaging: Messaging) -> APIRouter:
+    router = APIRouter(prefix="/v2", tags=["messages"])
+    tx = messaging.runtime.transaction
+    kept = messaging.settings.idempotency_hours
+
+    async def caller(request: Request, who) -> tuple[str, bool] | JSONResponse:
+        """(client name, test) of the caller, or the 401/403 to answer."""
+        scheme, _, secret = (request.headers.get("authorization") or "").partition(" ")
+        if scheme.lower() == "apikey-v1":
+            async with tx() as t:
+                found: ApiClient | None = await keys.client_of(t.session, secret.strip())
+            if found is None:
+                return refusal(401, "api_key_invalid", "Kunci API tidak dikenal atau sudah dicabut")
+            return found.client, found.test
+        if who is None:
+            return refusal(401, "credentials_missing", "Sertakan kunci API OPD (ApiKey-v1) atau token klien OPD")
+        if not who.may(Permission.MESSAGES_SEND):
+            return refusal(403, "role_missing", "Tindakan ini memerlukan peran: opd-api-client")
+        return f"client:{who.client_id or who.subject}"[:200], False
+
+    @router.post("/notifications/{channel}", status_code=201)
+    async def send_notification(
+        channel: Literal["whatsapp", "sms", "email"], body: NotificationCreate, request: Request, who: MaybeStaff,
+        idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    ):
+        """Send one message from a template; the same Idempotency-Key within 24 hours sends nothing twice."""
+        found = await caller(request, who)
+        if isinstance(found, JSONResponse):
+            return found
+        client, test = found
+        raw = body.email_address if channel == "email" else body.phone_number
+        if not raw:
+            return refusal(422, "recipient_missing",
+                           "email_address wajib untuk e-mail, phone_number untuk WhatsApp/SMS")
+        try:
+            kind, address = normalise(channel, raw)
+        except AddressError as exc:
+            return refusal(422, exc.reason, exc.detail)
+        digest = body_digest({"channel": channel, **body.model_dump()})
+        async with tx() as t:
+            if idempotency_key is not None:
+                seen = await keys.remembered(t.session, client, idempotency_key, timedelta(hours=kept))
+                if seen is not None:
+                    if seen[0] != digest:
+                        return refusal(422, "idempotency_key_reused", "Idempotency-Key ini sudah dipakai untuk "
+                                                                      "permintaan lain dalam 24 jam terakhir")
+                    return _notification(await queue.by_id(t.session, seen[1]), 200)
+            template = await template_of(t.session, body.template_id)
+            if template is not None and template.critical and template.kind != Kind.ONE_TIME_CODE:
+                # emergencies skip STOP and quiet hours: only the platform's own events send them
+                return refusal(403, "critical_template", "Templat darurat hanya dikirim oleh platform sendiri")
+            contact = await contact_id(t.session, messaging.sealer, kind, address)
+            cause = f"api:{client}:{idempotency_key or uuid.uuid4()}"
+            try:
+                queued = await request_message(t.session, MessageRequest(
+                    cause, body.template_id, body.personalisation, channel, contact, client, language=body.language,
+                    reference=body.reference, test=test), messaging.rules)
+            except TemplateError as exc:
+                return refusal(404 if exc.reason == "unknown_template" else 422, exc.reason, exc.detail)
+            if idempotency_key is not None:
+                await keys.remember(t.session, client, idempotency_key, digest, queued.id)
+                # a concurrent request under the same key may have won: its body must be this one
+                if (await keys.remembered(t.session, client, idempotency_key, timedelta(hours=kept)))[0] != digest:
+                    return refusal(422, "idempotency_key_reused", "Idempotency-Key ini sedang dipakai untuk "
+                                                                  "permintaan lain")
+            row = await queue.by_id(t.session, queued.id)
+        if queued.error in CAPPED:
+            return refusal(429, queued.error, "Batas pesan untuk penerima ini tercapai; coba lagi nanti")
+        return _notification(row, 201)
+
+    @router.get("/notifications/{notification_id}")
+    async def get_notification(notification_id: str, request: Request, who: MaybeStaff):
+        """A notification this caller sent, with its status and history."""
+        found = await caller(request, who)
+        if isinstance(found, JSONResponse):
+            return found
+        async with tx() as t:
+            row = await queue.by_id(t.session, notification_id[:36])
+            if row is None or row.client != found[0]:  # another client's message is not theirs to see
+                return refusal(404, "unknown_notification", "Notifikasi tidak ditemukan")
+            history = await queue.statuses(t.session, row.id)
+        return _notification(row, 200, history)
+
+    return router
+
+
+def callbacks_router(messaging: Messaging) -> APIRouter:
+    router = APIRouter(prefix="/v2", tags=["messages"])
+
+    @router.post("/callbacks/{channel}")
+    async def provider_callback(channel: Literal["whatsapp", "sms", "email"], request: Request):
+        """A provider's status callback or a citizen's reply, verified by the provider's signature."""
+        adapter = messaging.channels.live.get(channel)
+        if adapter is None:
+            return refusal(404, "unknown_channel", "Kanal ini tidak dikonfigurasi")
+        body = await request.body()
+        if len(body) > MAX_CALLBACK_BYTES:
+            return refusal(413, "too_large", "Callback terlalu besar")
+        try:
+            callback = adapter.verify_callback({k.lower(): v for k, v in request.headers.items()}, body)
+        except CallbackRefusedError as exc:
+            return refusal(401, "callback_refused", str(exc)[:200])
+        async with messaging.runtime.transaction() as t:
+            return await apply_callback(t.session, messaging.sealer, channel, callback, messaging.rules)
+
+    return router
+
+
+def _notification(row, status: int, history: list[dict] | None = None) -> JSONResponse:
+    """A message as GOV.UK Notify shows one; the recipient's address is never in it."""
+    body = {
+        "id": row.id, "reference": row.reference, "type": row.channel, "status": row.status,
+        "failure_reason": row.error, "template": {"id": row.template_id, "version": row.template_version},
+        "content": {"body": row.body, "subject": row.subject}, "created_at": row.created_at.isoformat(),
+        "test": row.test, "fallback_of": row.fallback_of,
+    }
+    if history is not None:
+        body["history"] = history
+    return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})

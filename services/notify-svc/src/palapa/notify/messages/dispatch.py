@@ -1,0 +1,124 @@
+"""The dispatcher: claims due messages from the table, hands each to its channel, records the outcome.
+
+Replicas share the work (claims use FOR UPDATE SKIP LOCKED). A sender killed mid-send leaves its messages
+`sending` under a lease; when the lease ends another claims them and sends them again with the same message id,
+which is the provider's idempotency key: nothing is lost and the provider delivers nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from cryptography.exceptions import InvalidTag
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from palapa.kit.loops import Backoff, Outage, pause
+
+from ..channels.base import Accepted, Channel, Outgoing, PermanentFailure, TemporaryFailure
+from . import queue, store
+from .delivery import Retry, Status
+from .outbound import Rules, fail
+from .sealing import Sealer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Channels:
+    """The channels messages go out on, by name; `test` ones (the simulators) for messages of test API keys."""
+
+    live: Mapping[str, Channel] = field(default_factory=dict)
+    test: Mapping[str, Channel] = field(default_factory=dict)
+
+    def for_message(self, channel: str, test: bool) -> Channel | None:
+        return (self.test if test else self.live).get(channel)
+
+
+@dataclass(frozen=True)
+class DispatchConfig:
+    batch: int = 50
+    idle_s: float = 0.5
+    lease: timedelta = timedelta(seconds=60)
+    send_timeout_s: float = 30.0
+    retry: Retry = field(default_factory=Retry)
+    rules: Rules = field(default_factory=Rules)
+
+
+class Dispatcher:
+    """One replica's sender; `run(stop)` is its loop, `once()` one round (tests call it directly)."""
+
+    def __init__(self, sessions: async_sessionmaker, sealer: Sealer, channels: Channels,
+                 config: DispatchConfig | None = None) -> None:
+        self.sessions, self.sealer, self.channels = sessions, sealer, channels
+        self.config = config or DispatchConfig()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        outage, backoff = Outage("notify-svc message dispatcher", log), Backoff(first=0.5, cap=10)
+        while not stop.is_set():
+            try:
+                sent = await self.once()
+                outage.recovered()
+                backoff.reset()
+                wait = 0 if sent else self.config.idle_s
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database away: every claimed message stays under its lease
+                outage.failed(exc)
+                wait = backoff.next()
+            if await pause(stop, wait):
+                return
+
+    async def once(self, now: datetime | None = None) -> int:
+        """Claim and send one batch of due messages; the number handled."""
+        now = now or datetime.now(UTC)
+        async with self.sessions() as session, session.begin():
+            claimed = await queue.claim(session, now, self.config.lease, self.config.batch)
+            outgoing = [await self._outgoing(session, row) for row in claimed]
+        await asyncio.gather(*(self._send(row, out) if isinstance(out, Outgoing) else self._record(row, out)
+                               for row, out in zip(claimed, outgoing, strict=True)))
+        return len(claimed)
+
+    async def _outgoing(self, session, row: Row) -> Outgoing | PermanentFailure:
+        try:
+            _kind, address = await store.address_of(session, self.sealer, row.contact_id)
+        except (InvalidTag, UnicodeDecodeError):  # sealed under another key: this message cannot go, visibly
+            return PermanentFailure("the recipient's address cannot be opened with the current key")
+        return Outgoing(message_id=row.id, channel=row.channel, to=address, body=row.body, subject=row.subject,
+                        template=row.whatsapp_name if row.channel == "whatsapp" else None, language=row.language,
+                        params=tuple(row.params or ()), critical=row.critical)
+
+    async def _send(self, row: Row, out: Outgoing) -> None:
+        channel = self.channels.for_message(row.channel, row.test)
+        try:
+            if channel is None:
+                raise PermanentFailure(f"no {'test ' if row.test else ''}channel {row.channel} configured")
+            outcome: Accepted | Exception = await asyncio.wait_for(channel.send(out), self.config.send_timeout_s)
+        except (TemporaryFailure, PermanentFailure) as exc:
+            outcome = exc
+        except Exception as exc:  # an adapter's surprise (timeout, network): try again later, say what it was
+            outcome = TemporaryFailure(f"{type(exc).__name__}: {str(exc)[:200]}")
+        await self._record(row, outcome)
+
+    async def _record(self, row: Row, outcome: Accepted | Exception) -> None:
+        now = datetime.now(UTC)
+        async with self.sessions() as session, session.begin():
+            current = await queue.by_id(session, row.id, lock=True)
+            if current is None or current.status != Status.SENDING or current.attempts != row.attempts:
+                return  # another claim owns it now (our lease ran out): its outcome is the one recorded
+            if isinstance(outcome, Accepted):
+                await queue.change(session, row.id, now, status=Status.SENT, provider_id=outcome.provider_id[:200],
+                                   lease_until=None, error=None)
+                return
+            if isinstance(outcome, TemporaryFailure):
+                again = self.config.retry.next_at(row.attempts, now, outcome.retry_after_s)
+                if again is not None:
+                    await queue.change(session, row.id, now, outcome.reason, status=Status.QUEUED, not_before=again,
+                                       lease_until=None, error=outcome.reason[:300])
+                    return
+            await fail(session, current, getattr(outcome, "reason", str(outcome)), now, self.config.rules,
+                       not_on_channel=getattr(outcome, "not_on_channel", False))

@@ -1,0 +1,76 @@
+"""OPD API keys (stored only as a hash; the secret is shown once) and Idempotency-Key records (kept 24 hours)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..tables import api_keys, idempotency_keys
+
+PREFIX = "palapa"
+MAX_IDEMPOTENCY_KEY = 200
+
+
+@dataclass(frozen=True)
+class ApiClient:
+    """Who sent a request with an API key: `test` keys reach only the simulators."""
+
+    key_id: str
+    opd: str
+    test: bool
+
+    @property
+    def client(self) -> str:
+        return f"key:{self.key_id}"
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def issue(session: AsyncSession, name: str, opd: str, test: bool) -> tuple[str, str]:
+    """A new key for an OPD: (its id, the secret to hand over once)."""
+    key_id = str(uuid.uuid4())
+    secret = f"{PREFIX}_{'test' if test else 'live'}_{secrets.token_urlsafe(32)}"
+    await session.execute(insert(api_keys).values(id=key_id, name=name, opd=opd.upper(), key_hash=digest(secret),
+                                                  test=test, created_at=datetime.now(UTC)))
+    return key_id, secret
+
+
+async def client_of(session: AsyncSession, secret: str) -> ApiClient | None:
+    """The client a presented secret belongs to; None for an unknown or revoked key."""
+    if not secret or len(secret) > 200:
+        return None
+    k = api_keys
+    row = (await session.execute(select(k.c.id, k.c.opd, k.c.test).where(
+        k.c.key_hash == digest(secret), k.c.revoked_at.is_(None)))).one_or_none()
+    return None if row is None else ApiClient(row.id, row.opd, row.test)
+
+
+async def revoke(session: AsyncSession, key_id: str) -> bool:
+    result = await session.execute(api_keys.update().where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
+                                   .values(revoked_at=datetime.now(UTC)))
+    return result.rowcount > 0
+
+
+async def remembered(session: AsyncSession, client: str, key: str, kept: timedelta) -> tuple[str, str] | None:
+    """(body digest, message id) stored under an Idempotency-Key within `kept`; older records are forgotten."""
+    i = idempotency_keys
+    now = datetime.now(UTC)
+    await session.execute(delete(i).where(i.c.created_at < now - kept))
+    row = (await session.execute(select(i.c.digest, i.c.message_id).where(i.c.client == client, i.c.key == key)
+                                 .with_for_update())).one_or_none()
+    return None if row is None else (row.digest, row.message_id)
+
+
+async def remember(session: AsyncSession, client: str, key: str, body_digest: str, message_id: str) -> None:
+    await session.execute(insert(idempotency_keys).values(
+        client=client, key=key, digest=body_digest, message_id=message_id, created_at=datetime.now(UTC),
+    ).on_conflict_do_nothing())

@@ -1,0 +1,120 @@
+"""Asking for a message: the template rendered, the recipient's preferences, caps and quiet hours applied, and
+the message queued once under its key (a repeated cause finds the message it queued before)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from . import queue, store
+from .addresses import fingerprint, message_key
+from .delivery import Status, falls_back
+from .policy import Caps, QuietHours, critical_values_refused, is_critical, permitted
+from .templates import TemplateError, render
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The city's sending rules (from the settings)."""
+
+    quiet: QuietHours = field(default_factory=QuietHours)
+    caps: Caps = field(default_factory=Caps)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One message asked for: `cause` is the causing event's id (or the API request's), so a repeat finds it."""
+
+    cause: str
+    template_id: str
+    personalisation: Mapping[str, object]
+    channel: str
+    contact: int
+    client: str
+    kind: str | None = None  # the template's kind by default
+    language: str = "id"
+    ticket: str | None = None
+    reference: str | None = None
+    test: bool = False
+    critical: bool = False
+
+
+@dataclass(frozen=True)
+class Queued:
+    """The message a request made (or found): `created` False when it was asked for before."""
+
+    id: str
+    status: str
+    created: bool
+    error: str | None = None
+
+
+async def request_message(session: AsyncSession, req: Request, rules: Rules, now: datetime | None = None) -> Queued:
+    """Queue a message, or record why it is not sent; TemplateError for a request that cannot be rendered."""
+    now = now or datetime.now(UTC)
+    template = await store.template(session, req.template_id)
+    if template is None:
+        raise TemplateError("unknown_template", f"Templat {req.template_id[:64]!r} tidak ditemukan")
+    rendered = render(template, req.personalisation, req.language)
+    kind = req.kind or template.kind
+    refused = critical_values_refused(kind, req.personalisation) or critical_values_refused(template.kind,
+                                                                                             req.personalisation)
+    if refused is not None:
+        raise TemplateError(refused.reason, refused.detail)
+    key = message_key(req.cause, kind, str(req.contact), req.channel)
+    found = await queue.by_key(session, key)
+    if found is not None:
+        return Queued(found.id, found.status, False, found.error)
+    critical = is_critical(kind, req.critical or template.critical)
+    digest = fingerprint(template.id, rendered.body)
+    refusal = permitted(await store.preferences_of(session, req.contact), kind, req.channel, critical=critical)
+    if refusal is None:
+        identical, total = await queue.recent_counts(session, req.contact, digest, now - rules.caps.window)
+        refusal = rules.caps.check(identical, total)
+    values = {
+        "id": str(uuid.uuid4()), "key": key, "kind": kind, "template_id": template.id,
+        "template_version": template.version, "language": rendered.language, "channel": req.channel,
+        "contact_id": req.contact, "ticket": req.ticket, "reference": req.reference, "client": req.client[:200],
+        "test": req.test, "critical": critical, "subject": rendered.subject, "body": rendered.body,
+        "params": list(rendered.params), "whatsapp_name": template.whatsapp_name, "fingerprint": digest,
+        "status": Status.FAILED if refusal else Status.QUEUED, "error": refusal.reason if refusal else None,
+        "not_before": rules.quiet.not_before(now, critical=critical),
+    }
+    if not await queue.insert_once(session, values, now):  # the same cause in a concurrent transaction
+        found = await queue.by_key(session, key)
+        return Queued(found.id, found.status, False, found.error)
+    return Queued(values["id"], values["status"], True, values["error"])
+
+
+async def fall_back(session: AsyncSession, failed: Row, channel: str, rules: Rules, now: datetime) -> Queued | None:
+    """Queue the same text on `channel` (WhatsApp → SMS) for a message that failed for good, unless the
+    recipient does not want it there; None when nothing is queued."""
+    if permitted(await store.preferences_of(session, failed.contact_id), failed.kind, channel,
+                 critical=failed.critical) is not None:
+        return None
+    key = message_key(failed.id, failed.kind, str(failed.contact_id), channel)
+    values = {
+        "id": str(uuid.uuid4()), "key": key, "kind": failed.kind, "template_id": failed.template_id,
+        "template_version": failed.template_version, "language": failed.language, "channel": channel,
+        "contact_id": failed.contact_id, "ticket": failed.ticket, "reference": failed.reference,
+        "client": failed.client, "test": failed.test, "critical": failed.critical, "subject": failed.subject,
+        "body": failed.body, "params": failed.params, "whatsapp_name": None, "fingerprint": failed.fingerprint,
+        "status": Status.QUEUED, "error": None, "fallback_of": failed.id,
+        "not_before": rules.quiet.not_before(now, critical=failed.critical),
+    }
+    created = await queue.insert_once(session, values, now)
+    return Queued(values["id"], Status.QUEUED, created) if created else None
+
+
+async def fail(session: AsyncSession, row: Row, reason: str, now: datetime, rules: Rules, *,
+               not_on_channel: bool = False) -> None:
+    """A message failed for good: final and visible; a WhatsApp one falls back to SMS (once)."""
+    await queue.change(session, row.id, now, reason, status=Status.FAILED, lease_until=None, error=reason[:300])
+    fallback = falls_back(row.channel, not_on_channel=not_on_channel)
+    if fallback is not None and row.fallback_of is None:
+        await fall_back(session, row, fallback, rules, now)

@@ -1,0 +1,96 @@
+"""The messages table as a queue: insert once by key, claim due messages (FOR UPDATE SKIP LOCKED), record what
+happened, and each status change in the history. All in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..tables import message_statuses, messages
+from .delivery import Status
+
+m = messages
+
+
+async def by_key(session: AsyncSession, key: str) -> Row | None:
+    return (await session.execute(select(m).where(m.c.key == key))).one_or_none()
+
+
+async def by_id(session: AsyncSession, message_id: str, *, lock: bool = False) -> Row | None:
+    query = select(m).where(m.c.id == message_id)
+    return (await session.execute(query.with_for_update() if lock else query)).one_or_none()
+
+
+async def by_provider_id(session: AsyncSession, channel: str, provider_id: str) -> Row | None:
+    query = select(m).where(m.c.channel == channel, m.c.provider_id == provider_id).with_for_update()
+    return (await session.execute(query)).first()
+
+
+async def insert_once(session: AsyncSession, values: Mapping[str, Any], now: datetime) -> bool:
+    """Insert the message unless its key is known; True when it was new (its first status goes on the history)."""
+    inserted = await session.scalar(
+        insert(m).values(**values, created_at=now, updated_at=now)
+        .on_conflict_do_nothing(index_elements=["key"]).returning(m.c.id)
+    )
+    if inserted is not None:
+        await history(session, inserted, values["status"], now, values.get("error"))
+    return inserted is not None
+
+
+async def recent_counts(session: AsyncSession, contact: int, fingerprint: str, since: datetime) -> tuple[int, int]:
+    """(identical, all) messages to a contact created since `since` that were meant to go (refusals do not count:
+    a refused message is failed before any attempt)."""
+    counted = or_(m.c.status != Status.FAILED, m.c.attempts > 0)
+    row = (await session.execute(
+        select(func.count().filter(m.c.fingerprint == fingerprint), func.count())
+        .where(m.c.contact_id == contact, m.c.created_at >= since, counted)
+    )).one()
+    return row[0], row[1]
+
+
+async def claim(session: AsyncSession, now: datetime, lease: timedelta, limit: int) -> list[Row]:
+    """Due messages, and messages whose sender died mid-send (lease over), marked sending under a new lease.
+    SKIP LOCKED: replicas claim different messages; attempts counts every claim."""
+    due = or_(
+        and_(m.c.status == Status.QUEUED, m.c.not_before <= now),
+        and_(m.c.status == Status.SENDING, m.c.lease_until < now),
+    )
+    ids = select(m.c.id).where(due).order_by(m.c.not_before).limit(limit).with_for_update(skip_locked=True)
+    rows = (await session.execute(
+        update(m).where(m.c.id.in_(ids.scalar_subquery()))
+        .values(status=Status.SENDING, lease_until=now + lease, attempts=m.c.attempts + 1, updated_at=now)
+        .returning(m)
+    )).all()
+    for row in rows:
+        await history(session, row.id, Status.SENDING, now, f"attempt {row.attempts}")
+    return rows
+
+
+async def change(session: AsyncSession, message_id: str, now: datetime, detail: str | None = None,
+                 **values: Any) -> None:
+    """Update a message, with its new status (if any) on the history."""
+    await session.execute(update(m).where(m.c.id == message_id).values(**values, updated_at=now))
+    if "status" in values:
+        await history(session, message_id, values["status"], now, detail)
+
+
+async def history(session: AsyncSession, message_id: str, status: str, at: datetime, detail: str | None) -> None:
+    await session.execute(message_statuses.insert().values(
+        message_id=message_id, status=str(status), at=at, detail=detail[:300] if detail else None))
+
+
+async def statuses(session: AsyncSession, message_id: str) -> list[dict]:
+    s = message_statuses
+    rows = await session.execute(
+        select(s.c.status, s.c.at, s.c.detail).where(s.c.message_id == message_id).order_by(s.c.id))
+    return [{"status": r.status, "at": r.at.isoformat(), "detail": r.detail} for r in rows]
+
+
+async def of_ticket(session: AsyncSession, ticket: str) -> list[Row]:
+    return (await session.execute(select(m).where(m.c.ticket == ticket).order_by(m.c.created_at, m.c.id))).all()

@@ -1,0 +1,53 @@
+"""Messages assembled from the settings: the sealer, the sending rules and the dispatcher of one process."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+
+from palapa.kit.runtime import Runtime
+
+from ..settings import NotifySettings
+from . import store
+from .catalogue import DEFAULT_TEMPLATES
+from .delivery import Retry
+from .dispatch import Channels, DispatchConfig, Dispatcher
+from .outbound import Rules
+from .policy import Caps, QuietHours
+from .sealing import Sealer
+
+
+@dataclass
+class Messaging:
+    runtime: Runtime
+    settings: NotifySettings
+    sealer: Sealer
+    rules: Rules
+    channels: Channels
+    dispatcher: Dispatcher
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @classmethod
+    def build(cls, runtime: Runtime, settings: NotifySettings, channels: Channels) -> Messaging:
+        sealer = Sealer(settings.messages_key)
+        rules = Rules(
+            quiet=QuietHours(time(settings.quiet_start_hour), time(settings.quiet_end_hour)),
+            caps=Caps(settings.cap_identical, settings.cap_total, timedelta(minutes=settings.cap_window_minutes)),
+        )
+        config = DispatchConfig(
+            batch=settings.dispatch_batch, idle_s=settings.dispatch_idle_seconds,
+            lease=timedelta(seconds=settings.dispatch_lease_seconds),
+            retry=Retry(settings.retry_attempts, timedelta(seconds=settings.retry_first_seconds)), rules=rules,
+        )
+        return cls(runtime, settings, sealer, rules, channels, Dispatcher(runtime.sessions, sealer, channels, config))
+
+    async def start(self) -> None:
+        """Seed the default templates, then run the dispatcher for as long as the runtime lives."""
+        async with self.runtime.transaction() as tx:
+            await store.seed_templates(tx.session, DEFAULT_TEMPLATES, "notify-svc")
+        self.stop.clear()
+        self.runtime.spawn(self.dispatcher.run(self.stop), f"{self.runtime.name}-dispatcher")
+
+    async def close(self) -> None:
+        self.stop.set()

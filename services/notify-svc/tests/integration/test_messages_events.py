@@ -1,0 +1,83 @@
+"""The platform's events message citizens and staff: through the real broker, once each."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from palapa.contracts.envelope import Envelope
+from palapa.contracts.events import (
+    CASE_STATUS_KIND,
+    CASE_STATUS_LABELS,
+    CaseStatus,
+    ComplaintSubmitted,
+    ComplaintUpdatedV2,
+    SlaBreached,
+    SlaStage,
+    TimelineEntryV2,
+)
+from palapa.notify.messages import staff, store
+from palapa.testkit import eventually
+
+pytestmark = pytest.mark.integration
+
+T0 = datetime(2026, 12, 1, 2, tzinfo=UTC)
+
+
+def submitted(ticket="LAPOR-77", **values) -> Envelope:
+    event = ComplaintSubmitted(ticket=ticket, source_app="portal", source_ref=ticket, description="Lampu jalan mati",
+                               submitted_at=T0, **values)
+    return Envelope(event, source="/services/complaint-svc", subject=ticket)
+
+
+def updated(ticket, *statuses) -> Envelope:
+    timeline = tuple(TimelineEntryV2(status=s, label=CASE_STATUS_LABELS[s], at=T0 + timedelta(hours=i))
+                     for i, s in enumerate(statuses))
+    last = statuses[-1]
+    event = ComplaintUpdatedV2(ticket=ticket, revision=len(statuses), status=last, status_kind=CASE_STATUS_KIND[last],
+                               status_label=CASE_STATUS_LABELS[last], opd="DISHUB", source_app="portal",
+                               submitted_at=T0, updated_at=timeline[-1].at, timeline=timeline)
+    return Envelope(event, source="/services/complaint-svc", subject=ticket)
+
+
+async def test_a_reporter_hears_of_each_step_by_whatsapp_and_email_once_each(notify, producer):
+    await producer.send(submitted(reporter_phone="0812-1111-2222", reporter_email="warga@contoh.id"))
+    [received] = await eventually(lambda: notify.whatsapp.sent, what="the received message")
+    assert received.to == "+6281211112222" and "LAPOR-77" in received.body and "?tiket=LAPOR-77" in received.body
+    [mail] = await eventually(lambda: notify.email.sent, what="the e-mail")
+    assert (mail.to, mail.subject) == ("warga@contoh.id", "Aduan LAPOR-77 diterima")
+    r, d = CaseStatus.RECEIVED, CaseStatus.DISPOSITIONED
+    await producer.send(updated("LAPOR-77", r))
+    await producer.send(updated("LAPOR-77", r, d))
+    await producer.send(updated("LAPOR-77", r, d))  # the same view again, under a new event id
+    await eventually(lambda: len(notify.whatsapp.sent) == 2, what="the forwarded message")
+    assert "DISHUB" in notify.whatsapp.sent[1].body
+    await producer.send(submitted(reporter_phone="0812-1111-2222"))  # a redelivered submission
+    await producer.send(updated("LAPOR-77", r, d, CaseStatus.IN_PROGRESS))
+    await eventually(lambda: len(notify.whatsapp.sent) == 3, what="the in-progress message")
+    assert [m.message_id for m in notify.whatsapp.sent] == list(dict.fromkeys(m.message_id for m in
+                                                                             notify.whatsapp.sent))
+    assert len(notify.email.sent) == 3
+
+
+async def test_an_anonymous_report_keeps_no_contact_and_sends_nothing(notify, producer):
+    await producer.send(submitted("LAPOR-78", reporter_phone="081233334444", confidentiality="anonymous"))
+    await producer.send(submitted("LAPOR-79", reporter_phone="081255556666"))
+    await eventually(lambda: len(notify.whatsapp.sent) == 1, what="the named reporter's message")
+    assert notify.whatsapp.sent[0].to == "+6281255556666"
+    async with notify.tx() as tx:
+        assert await store.contacts_of_ticket(tx.session, "LAPOR-78") == []
+
+
+async def test_an_sla_breach_reaches_the_opd_then_the_sekda_then_the_wali_kota(notify, producer):
+    people = {"opd": "+6281300000001", "sekda": "+6281300000002", "wali-kota": "+6281300000003"}
+    async with notify.tx() as tx:
+        for level, phone in people.items():
+            contact = await store.contact_id(tx.session, notify.messaging.sealer, "phone", phone)
+            await staff.add(tx.session, level, "dishub" if level == "opd" else "", level, "sms", contact)
+    for level in (1, 2, 3):
+        event = SlaBreached(ticket="LAPOR-80", opd="DISHUB", stage=SlaStage.FOLLOW_UP, due_at=T0, level=level,
+                            escalated_to="x", at=T0 + timedelta(days=level))
+        await producer.send(Envelope(event, source="/services/complaint-svc", subject="LAPOR-80"))
+    await eventually(lambda: len(notify.sms.sent) == 3, what="three escalation messages")
+    assert sorted(m.to for m in notify.sms.sent) == sorted(people.values())
+    assert {m.body.split(":")[0] for m in notify.sms.sent} == {"Eskalasi 1", "Eskalasi 2", "Eskalasi 3"}
