@@ -14,6 +14,7 @@ from palapa.kit.settings import load
 
 from . import access, handlers, tables
 from .api import page_router, tickets_router
+from .channels.providers import provider_channels, provider_client
 from .directory_link import directory_link_router
 from .hub import Hub
 from .messages.admin_api import admin_router
@@ -29,11 +30,12 @@ SERVICE = "notify-svc"
 def channels_from(settings: NotifySettings) -> Channels:
     """The message channels this process sends on, from the settings.
 
-    PROVIDERS (issue 19, h-msg-providers): build the WhatsApp, SMS and e-mail adapters here from their settings
-    (`live`), and the simulator-bound ones for test API keys (`test`). Without a channel a message fails with
-    "no channel … configured", visibly.
+    The WhatsApp, SMS and e-mail adapters whose secrets the settings give (channels/providers.py), on one HTTP client
+    that lives as long as the process. Test API keys get none yet (`test`: the simulator-bound ones). Without a
+    channel a message fails with "no channel … configured", visibly.
     """
-    return Channels()
+    live = provider_channels(settings, provider_client(settings))
+    return Channels(live=live)
 
 
 def create_app(settings: NotifySettings, *, exporter: SpanExporter | None = None,

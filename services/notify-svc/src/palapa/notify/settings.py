@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from palapa.kit.settings import ServiceSettings
@@ -13,7 +13,33 @@ from palapa.kit.settings import ServiceSettings
 DEV_MESSAGES_KEY = "ZGV2ZWxvcG1lbnQtb25seS1wYWxhcGEtbWVzc2FnZXM="
 
 
-class NotifySettings(ServiceSettings):
+# --- Message providers (the channel adapters in channels/): where they are and their credentials. The URLs default
+# to the local simulators; a channel whose secrets are not given is not built (its messages fail visibly). The real
+# providers are configuration. A plain model: NotifySettings, the one settings class, reads it.
+class ProviderSettings(BaseModel):
+    whatsapp_base_url: str = Field("http://127.0.0.1:8122", pattern=r"^https?://\S+$")  # https://graph.facebook.com
+    whatsapp_api_version: str = Field("v21.0", pattern=r"^v\d+(\.\d+)?$")
+    whatsapp_phone_number_id: str = Field("106540352242922", pattern=r"^\d{6,20}$")
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_app_secret: SecretStr | None = None  # signs the webhooks
+    sms_base_url: str = Field("http://127.0.0.1:8123", pattern=r"^https?://\S+$")
+    sms_api_key: str = Field("sim-sms-key", min_length=1)
+    sms_api_secret: SecretStr | None = None  # signs requests and delivery reports
+    smtp_host: str | None = None  # the e-mail channel is built when this is given (sim-mail: 127.0.0.1, 8125)
+    smtp_port: int = Field(8125, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    mail_from: str = Field("Pemerintah Kota <noreply@palapa.go.id>", max_length=200)
+    provider_timeout_seconds: float = Field(10, gt=0, le=120)
+    # a callback stamped further than this from now is refused; the same one twice within it is a replay
+    callback_window_seconds: int = Field(300, ge=10, le=7 * 24 * 3600)
+
+
+# --- end of the message providers' settings
+
+
+class NotifySettings(ServiceSettings, ProviderSettings):
     model_config = SettingsConfigDict(env_prefix="NOTIFY_", extra="ignore", populate_by_name=True)
 
     http_port: int = Field(8103, ge=1, le=65535)
