@@ -29,6 +29,9 @@ FIXED = {
     "psc119-webhook-secret": "the HMAC key PSC 119 signs its webhooks with",
     "quarantine-key": "the key of the hash by which a bridge finds a quarantined row again",
     "grafana-admin-password": "Grafana's admin (the dashboards in deploy/monitoring)",
+    "whatsapp-access-token": "notify-svc's bearer token at the WhatsApp Business Cloud API (sim-whatsapp here)",
+    "whatsapp-app-secret": "the app secret WhatsApp signs its status webhooks with (X-Hub-Signature-256)",
+    "sms-api-secret": "the SMS gateway's API secret: requests and delivery reports are signed with it",
     "notify-messages-key": "the key notify-svc encrypts citizens' phone numbers and e-mails with (32 bytes, base64)",
 }
 

@@ -108,8 +108,10 @@ def consumed(spec: ServiceSpec, monkeypatch) -> dict[str, str]:
         monkeypatch.setenv(key, value)
     main = importlib.import_module(f"{spec.module}.main")
     settings_mod = importlib.import_module(f"{spec.module}.settings")
-    (cls,) = [c for _, c in inspect.getmembers(settings_mod, inspect.isclass)
-              if c.__module__ == settings_mod.__name__ and c.__name__.endswith("Settings")]
+    found = [c for _, c in inspect.getmembers(settings_mod, inspect.isclass)
+             if c.__module__ == settings_mod.__name__ and c.__name__.endswith("Settings")]
+    # the program's own class: the one no other of the module extends (a module may hold its parts too)
+    (cls,) = [c for c in found if not any(o is not c and issubclass(o, c) for o in found)]
     if spec.name == "bridge-mapped":
         main.create_app(cls(), mapped=_mappings(spec))
     else:

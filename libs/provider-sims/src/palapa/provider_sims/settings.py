@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from palapa.kit.settings import FromFiles
 
 
-class _Quirky(BaseSettings):
+class _Quirky(FromFiles):  # FromFiles: each setting also from NAME_FILE (compose's secrets)
     http_host: str = "127.0.0.1"
     # where status callbacks (and WhatsApp's inbound messages) are POSTed; None: nowhere (SMS can still be polled)
     webhook_url: str | None = None
@@ -44,7 +46,7 @@ class SmsSimSettings(_Quirky):
     log_level: str = Field("INFO", validation_alias=AliasChoices("SIM_SMS_LOG_LEVEL", "LOG_LEVEL"))
 
 
-class MailSimSettings(BaseSettings):
+class MailSimSettings(FromFiles):
     """SIM_MAIL_*: an SMTP server and the HTTP listing of what arrived."""
 
     model_config = SettingsConfigDict(env_prefix="SIM_MAIL_", extra="ignore", populate_by_name=True)
