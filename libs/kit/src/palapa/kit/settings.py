@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Literal, TypeVar
 
-from pydantic import AliasChoices, Field, ValidationError, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 S = TypeVar("S", bound=BaseSettings)
@@ -40,6 +41,17 @@ class ServiceSettings(BaseSettings):
     oidc_issuer: str | None = shared("OIDC_ISSUER", None)
     oidc_audience: str = shared("OIDC_AUDIENCE", "palapa")
     oidc_leeway_s: int = shared("OIDC_LEEWAY_S", 30, ge=0, le=300)
+    # Signed events (palapa.kit.signing, docs/access.md): this process's Ed25519 private JWK, from a file or inline,
+    # per service under its prefix (COMPLAINT_SIGNING_KEY_FILE); PALAPA_SIGNING_KEY_FILE serves a process that has
+    # none of its own (the test suite's). Consumers trust the keys of SIGNING_KEYS_URL (catalog-svc's
+    # /signing-keys) and of SIGNING_TRUST_FILE (a file of the same shape, for tests and bootstrapping).
+    signing_key_file: Path | None = None
+    signing_key: SecretStr | None = None
+    default_signing_key_file: Path | None = shared("PALAPA_SIGNING_KEY_FILE", None)
+    signing_keys_url: str | None = shared("SIGNING_KEYS_URL", None)
+    signing_trust_file: Path | None = shared("SIGNING_TRUST_FILE", None)
+    # Off only to measure what verification costs (bench throughput --unsigned); production refuses it.
+    signing_verify: bool = shared("SIGNING_VERIFY", True)
     # Per service, under the service's env prefix (e.g. COMPLAINT_HTTP_PORT).
     http_host: str = "127.0.0.1"
     http_port: int = Field(8000, ge=1, le=65535)
@@ -56,6 +68,12 @@ class ServiceSettings(BaseSettings):
                 raise ValueError("OIDC_ISSUER must name the identity provider when PALAPA_ENV=production")
             if not self.oidc_issuer.startswith("https://"):
                 raise ValueError("OIDC_ISSUER must be an https:// URL when PALAPA_ENV=production")
+            if not (self.signing_key or self.signing_key_file):
+                raise ValueError("<PREFIX>SIGNING_KEY_FILE (or _SIGNING_KEY) must hold this process's signing key "
+                                 "when PALAPA_ENV=production")
+            if not self.signing_verify or not (self.signing_keys_url or self.signing_trust_file):
+                raise ValueError("consumers verify signed events when PALAPA_ENV=production: set SIGNING_KEYS_URL "
+                                 "(or SIGNING_TRUST_FILE)")
         return self
 
 
