@@ -93,11 +93,14 @@ SIGNING = {"signing_key_file": "/run/secrets/signing.jwk", "SIGNING_KEYS_URL": "
 
 
 @pytest.mark.parametrize("missing", ["signing_key_file", "SIGNING_KEYS_URL"])
-def test_production_refuses_to_start_without_signing_or_verifying(missing):
+def test_a_production_process_refuses_to_start_without_its_key_or_a_key_set(missing):
+    from palapa.kit.signing import SigningKeyError, signer_from, verifier_from
+
     given = {k: v for k, v in SIGNING.items() if k != missing}
-    with pytest.raises(ValidationError, match="SIGNING"):
-        ServiceSettings(PALAPA_ENV="production", DATABASE_URL=PROD_DB, OIDC_ISSUER="https://sso.kota.example/r",
-                        SIGNING_TRUST_FILE=None, **given)
+    settings = ServiceSettings(PALAPA_ENV="production", DATABASE_URL=PROD_DB, OIDC_ISSUER="https://sso.kota.example/r",
+                               SIGNING_TRUST_FILE=None, **given)
+    with pytest.raises(SigningKeyError, match="SIGNING"):
+        signer_from(settings, "demo") if missing == "signing_key_file" else verifier_from(settings)
 
 
 def test_production_refuses_to_turn_verification_off():

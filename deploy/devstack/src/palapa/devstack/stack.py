@@ -26,6 +26,7 @@ from palapa.localstack import (
     terminate,
 )
 
+from . import keys
 from .endpoints import endpoints_of
 from .environment import service_env
 from .services import SERVICES, ServiceSpec
@@ -75,6 +76,7 @@ class Stack:
     pbb_database_url: str = ""
     issuer: str = ""  # the local OpenID Connect provider every service validates staff tokens against
     running: dict[str, Running] = field(default_factory=dict)
+    key_files: dict[str, Path] = field(default_factory=dict)  # each producing process's signing key (keys.py)
     _idp: LocalIdentityProvider | None = None
     _tansu: LocalTansu | None = None
     _postgres: LocalPostgres | None = None
@@ -83,6 +85,10 @@ class Stack:
     @property
     def logs(self) -> Path:
         return self.settings.data_dir / "logs"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.settings.data_dir / "keys"
 
     async def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
@@ -93,6 +99,8 @@ class Stack:
         created = await ensure_topics(self.kafka)
         self.progress(f"topics: ready ({len(created)} created)")
         await self._prepare_legacy()
+        self.key_files = keys.prepare(self.keys_dir)
+        self.progress(f"keys: {len(self.key_files)} producers sign their events (keys in {self.keys_dir})")
         for spec in SERVICES:  # services find each other through these (ServiceSpec.links)
             if spec.port:
                 self.ports.setdefault(spec.name, spec.port if self.fixed_ports else free_port())

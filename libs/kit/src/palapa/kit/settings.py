@@ -68,12 +68,10 @@ class ServiceSettings(BaseSettings):
                 raise ValueError("OIDC_ISSUER must name the identity provider when PALAPA_ENV=production")
             if not self.oidc_issuer.startswith("https://"):
                 raise ValueError("OIDC_ISSUER must be an https:// URL when PALAPA_ENV=production")
-            if not (self.signing_key or self.signing_key_file):
-                raise ValueError("<PREFIX>SIGNING_KEY_FILE (or _SIGNING_KEY) must hold this process's signing key "
-                                 "when PALAPA_ENV=production")
-            if not self.signing_verify or not (self.signing_keys_url or self.signing_trust_file):
-                raise ValueError("consumers verify signed events when PALAPA_ENV=production: set SIGNING_KEYS_URL "
-                                 "(or SIGNING_TRUST_FILE)")
+            # a process that signs or consumes also needs its key and key set: signing.signer_from/verifier_from
+            if not self.signing_verify:
+                raise ValueError("SIGNING_VERIFY=false is refused when PALAPA_ENV=production: consumers verify "
+                                 "every event's signature")
         return self
 
 

@@ -21,6 +21,12 @@ def signer_from(settings: ServiceSettings, name: str) -> Signer | None:
         text, where = settings.signing_key.get_secret_value(), "<PREFIX>SIGNING_KEY"
     else:
         path = settings.signing_key_file or settings.default_signing_key_file
+        if path is None and settings.environment == "production":
+            raise SigningKeyError(f"{name}: <PREFIX>SIGNING_KEY_FILE (or _SIGNING_KEY) must hold its signing key "
+                                  "when PALAPA_ENV=production")
+        if settings.environment == "production" and path == settings.default_signing_key_file:
+            raise SigningKeyError(f"{name}: PALAPA_SIGNING_KEY_FILE is for tests: production names each "
+                                  "process's own key (<PREFIX>SIGNING_KEY_FILE)")
         if path is None:
             log.warning("%s has no signing key: the events it sends are unsigned and will be dead-lettered", name)
             return None
@@ -38,6 +44,9 @@ def verifier_from(settings: ServiceSettings) -> Verifier | None:
     """The consumers' verifier (None only with SIGNING_VERIFY=false, which production refuses)."""
     if not settings.signing_verify:
         return None
+    if settings.environment == "production" and not (settings.signing_keys_url or settings.signing_trust_file):
+        raise SigningKeyError("consumers verify signed events when PALAPA_ENV=production: set SIGNING_KEYS_URL "
+                              "(or SIGNING_TRUST_FILE)")
     sources: list = []
     if settings.signing_keys_url:
         sources.append(KeyService(settings.signing_keys_url))

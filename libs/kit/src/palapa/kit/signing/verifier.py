@@ -72,10 +72,15 @@ class Verifier:
                 continue
             if keys is not None:
                 self._by_source[n] = keys
+        # a kid is judged by the first source that lists it: the key service's word (a retirement) outranks a
+        # bootstrap trust file's
         merged: dict[str, list[TrustedKey]] = {}
-        for keys in self._by_source.values():
-            for key in keys:
-                merged.setdefault(key.kid, []).append(key)
+        for n in sorted(self._by_source):
+            mine: dict[str, list[TrustedKey]] = {}
+            for key in self._by_source[n]:
+                mine.setdefault(key.kid, []).append(key)
+            for kid, entries in mine.items():
+                merged.setdefault(kid, entries)
         self._keys, self._loaded_at = merged, time.monotonic()
         return failed
 
