@@ -49,7 +49,9 @@ def service_env(stack: Stack, spec: ServiceSpec, port: int | None) -> dict[str, 
         env[f"{spec.env_prefix}DROP_FOLDER"] = str(settings.data_dir / "pbb-exports")
     # signed events: its own key (keys.py), the registry's key set, and the launcher's as the bootstrap trust
     env.pop("PALAPA_SIGNING_KEY_FILE", None)
-    if spec.name in stack.key_files:
+    if not stack.signed:  # nothing signed, nothing verified (development only: production refuses it)
+        env["SIGNING_VERIFY"] = "false"
+    elif spec.name in stack.key_files:
         env[f"{spec.env_prefix}SIGNING_KEY_FILE"] = str(stack.key_files[spec.name])
     env["SIGNING_TRUST_FILE"] = str(stack.keys_dir / PUBLIC)
     if stack.only is None or "catalog-svc" in stack.only:

@@ -66,6 +66,7 @@ class Stack:
     simulate: bool = True
     only: tuple[str, ...] | None = None
     extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    signed: bool = True  # False only to measure what signing costs (bench throughput --unsigned)
     progress: Progress = lambda line: None
     kafka: str = ""
     database_url: str = ""
