@@ -38,7 +38,7 @@ async def bench_stack(prefix: str = "palapa-bench-", only: tuple[str, ...] = CUR
     folder = scratch_folder(prefix)
     settings = DevstackSettings(PALAPA_DATA_DIR=folder, LOG_LEVEL="WARNING")
     stack = Stack(settings, durable=False, simulate=simulate, only=only, extra_env=extra_env or {}, signed=signed,
-                  progress=lambda line: print("  " + line, flush=True))
+                  tool_key=True, progress=lambda line: print("  " + line, flush=True))
     try:
         await stack.start()
         yield stack

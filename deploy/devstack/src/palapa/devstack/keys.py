@@ -10,12 +10,14 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from palapa.kit.signing import generate, load_private, private_jwk, public_jwk
+from palapa.kit.signing import ANY_APP, generate, load_private, private_jwk, public_jwk
 
 from .services import SERVICES, ServiceSpec
 
 BRIDGES = Path(__file__).resolve().parents[4] / "bridges"  # deploy/bridges: the YAML-onboarded apps
 PUBLIC = "public.json"
+#: the benchmarks' and fuzzer's own key (a scratch stack's only): they inject events as any app would send them
+TOOLS = "palapa-tools"
 
 
 def producers() -> tuple[ServiceSpec, ...]:
@@ -33,21 +35,29 @@ def apps_of(spec: ServiceSpec) -> tuple[str, ...]:
     return apps
 
 
-def prepare(folder: Path, specs: tuple[ServiceSpec, ...] | None = None) -> dict[str, Path]:
+def prepare(folder: Path, specs: tuple[ServiceSpec, ...] | None = None, *, tools: bool = False) -> dict[str, Path]:
     """The key file of each producing process (made when missing, readable by this user only), and the public
-    key set beside them; returns {process name: its key file}."""
+    key set beside them; returns {process name: its key file}. With `tools` (scratch stacks only), a key the
+    benchmarks and the fuzzer sign with, trusted for any app by the development trust file (never registered)."""
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     files, entries = {}, []
     for spec in specs or producers():
-        path = folder / f"{spec.name}.jwk"
-        if path.exists():
-            key = load_private(path.read_text())
-        else:
-            key = generate(f"{spec.name}-{datetime.now(UTC):%Y%m%d}-1")
-            path.touch(mode=0o600)
-            path.write_text(private_jwk(key))
-        files[spec.name] = path
+        key = _key(folder / f"{spec.name}.jwk", spec.name)
+        files[spec.name] = folder / f"{spec.name}.jwk"
         entries += [{"app_id": app, "kid": key.kid, "jwk": public_jwk(key)} for app in apps_of(spec)]
+    if tools:
+        key = _key(folder / f"{TOOLS}.jwk", TOOLS)
+        files[TOOLS] = folder / f"{TOOLS}.jwk"
+        entries.append({"app_id": ANY_APP, "kid": key.kid, "jwk": public_jwk(key)})
     (folder / PUBLIC).write_text(json.dumps({"keys": entries}, indent=1))
     return files
+
+
+def _key(path: Path, name: str):
+    if path.exists():
+        return load_private(path.read_text())
+    key = generate(f"{name}-{datetime.now(UTC):%Y%m%d}-1")
+    path.touch(mode=0o600)
+    path.write_text(private_jwk(key))
+    return key

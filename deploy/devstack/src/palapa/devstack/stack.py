@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from palapa.kit.db import async_url
+from palapa.kit.signing import Signer, load_private
 from palapa.kit.topics import ensure_topics
 from palapa.localstack import (
     IdentityProviderStartError,
@@ -67,6 +68,7 @@ class Stack:
     only: tuple[str, ...] | None = None
     extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
     signed: bool = True  # False only to measure what signing costs (bench throughput --unsigned)
+    tool_key: bool = False  # a key the benchmarks and the fuzzer sign injected events with (scratch stacks only)
     progress: Progress = lambda line: None
     kafka: str = ""
     database_url: str = ""
@@ -91,6 +93,11 @@ class Stack:
     def keys_dir(self) -> Path:
         return self.settings.data_dir / "keys"
 
+    @property
+    def tool_signer(self) -> Signer:
+        """The signer of events a tool injects (a stack started with `tool_key`)."""
+        return Signer(load_private(self.key_files[keys.TOOLS].read_text()))
+
     async def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
         self._start_identity_provider()
@@ -100,8 +107,9 @@ class Stack:
         created = await ensure_topics(self.kafka)
         self.progress(f"topics: ready ({len(created)} created)")
         await self._prepare_legacy()
-        self.key_files = keys.prepare(self.keys_dir)
-        self.progress(f"keys: {len(self.key_files)} producers sign their events (keys in {self.keys_dir})")
+        self.key_files = keys.prepare(self.keys_dir, tools=self.tool_key)
+        if self.signed:
+            self.progress(f"keys: every producer signs its events (keys in {self.keys_dir})")
         for spec in SERVICES:  # services find each other through these (ServiceSpec.links)
             if spec.port:
                 self.ports.setdefault(spec.name, spec.port if self.fixed_ports else free_port())

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from palapa.kit.auth import Staff
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
+from palapa.kit.signing import ANY_APP
 
 from ..access import account
 from . import domain, store
@@ -107,6 +108,8 @@ async def seed_keys(runtime: Runtime, path: Path) -> int:
     now, added = datetime.now(UTC), 0
     async with runtime.transaction() as tx:
         for entry in doc.get("keys", []):
+            if entry.get("app_id") == ANY_APP:
+                continue  # a development trust file's key for any app: the registry never holds one
             try:
                 jwk = domain.checked_public_jwk(entry.get("app_id"), entry.get("jwk"))
                 new = domain.register(await store.with_kid(tx.session, jwk["kid"], for_update=True),
