@@ -25,9 +25,9 @@ from .signing import session_keys
 def pytest_configure(config):
     """Every process a test starts signs with this test process's key and trusts it (docs/access.md): the
     services under test verify every event, as in production."""
-    keys = session_keys()
-    os.environ.setdefault("PALAPA_SIGNING_KEY_FILE", str(keys.key_file))
-    os.environ.setdefault("SIGNING_TRUST_FILE", str(keys.trust_file))
+    keys = session_keys()  # the environment's when it names both (an xdist worker: the controller's)
+    os.environ["PALAPA_SIGNING_KEY_FILE"] = str(keys.key_file)
+    os.environ["SIGNING_TRUST_FILE"] = str(keys.trust_file)
 
 
 @pytest.fixture

@@ -8,31 +8,39 @@ import os
 import tempfile
 from pathlib import Path
 
-from palapa.kit.signing import ANY_APP, SIGNATURE_HEADER, Signer, generate, private_jwk, public_jwk
+from palapa.kit.signing import ANY_APP, SIGNATURE_HEADER, Signer, generate, load_private, private_jwk, public_jwk
 
 _session: TestKeys | None = None
 
 
 class TestKeys:
-    """A folder with a private key (PALAPA_SIGNING_KEY_FILE) and a trust file trusting it for any app
-    (SIGNING_TRUST_FILE; a key for any app is honoured in development only)."""
+    """A private key (PALAPA_SIGNING_KEY_FILE) and a trust file trusting it for any app (SIGNING_TRUST_FILE; a key
+    for any app is honoured in development only)."""
 
     __test__ = False  # not a test class
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.key = generate(f"testkit-{os.getpid()}")
+    def __init__(self, key_file: Path, trust: Path) -> None:
+        self.key_file, self.trust_file = key_file, trust
+        self.key = load_private(key_file.read_text())
         self.signer = Signer(self.key)
-        self.key_file = folder / "testkit.jwk"
-        self.key_file.write_text(private_jwk(self.key))
-        self.trust_file = trust_file(folder / "trust.json", [(ANY_APP, self.key)])
+
+    @classmethod
+    def new(cls, folder: Path) -> TestKeys:
+        key = generate(f"testkit-{os.getpid()}")
+        (folder / "testkit.jwk").write_text(private_jwk(key))
+        return cls(folder / "testkit.jwk", trust_file(folder / "trust.json", [(ANY_APP, key)]))
 
 
 def session_keys() -> TestKeys:
-    """This test process's keys (made on first use)."""
+    """This test run's keys: those the environment names (pytest-xdist's workers inherit the controller's, so the
+    services a worker runs and its EventProducer agree), else made on first use."""
     global _session
     if _session is None:
-        _session = TestKeys(Path(tempfile.mkdtemp(prefix="palapa-keys-")))
+        key_file, trust = os.environ.get("PALAPA_SIGNING_KEY_FILE"), os.environ.get("SIGNING_TRUST_FILE")
+        if key_file and trust:
+            _session = TestKeys(Path(key_file), Path(trust))
+        else:
+            _session = TestKeys.new(Path(tempfile.mkdtemp(prefix="palapa-keys-")))
     return _session
 
 
