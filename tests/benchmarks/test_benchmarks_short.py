@@ -24,7 +24,7 @@ PROCESSES = ("complaint-svc", "catalog-svc", "notify-svc", "tracking-svc", "brid
 async def platform(request):
     folder = scratch_folder("palapa-bench-test-")
     quiet = {t.sim: t.quiet for t in bridge_lag.TARGETS.values()}
-    stack = Stack(scratch_settings(folder), durable=False, simulate=True, only=PROCESSES,
+    stack = Stack(scratch_settings(folder), durable=False, simulate=True, only=PROCESSES, tool_key=True,
                   extra_env={**quiet, "bridge-pbb": pbb.BRIDGE_ENV})
     failed = request.session.testsfailed
     try:

@@ -78,7 +78,8 @@ async def platform(otlp, kafka_session, pg_server_url):
         PALAPA_DATA_DIR=folder, KAFKA_BOOTSTRAP_SERVERS=kafka_session, DATABASE_URL=pg_server_url,
         OTEL_EXPORTER_OTLP_ENDPOINT=otlp[1], LOG_LEVEL="INFO", KAFKA_PROFILE="tansu",
     )
-    stack = Stack(settings, durable=False, simulate=False, only=(*CURHAT_FLOW, "tracking-svc"),
+    # tool_key: the tests inject events as a bridge would, signed by the stack's tool key
+    stack = Stack(settings, durable=False, simulate=False, only=(*CURHAT_FLOW, "tracking-svc"), tool_key=True,
                   extra_env={"notify-svc": {"NOTIFY_HEARTBEAT_SECONDS": "1"}})
     try:
         await stack.start()

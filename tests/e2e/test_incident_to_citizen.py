@@ -28,7 +28,7 @@ def psc(event) -> Envelope:
 async def test_an_incident_reaches_the_citizen_live_and_a_reconnect_resumes_after_last_event_id(platform):
     tracking_url = platform.running["tracking-svc"].url
     notify_url = platform.running["notify-svc"].url
-    producer = EventProducer(platform.kafka)
+    producer = EventProducer(platform.kafka, signer=platform.tool_signer)
     await producer.kafka.start()
     received: list = []
     # an incident has no capability (its citizen will claim it through the gate): staff follow it here

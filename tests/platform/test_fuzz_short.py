@@ -15,7 +15,7 @@ SEED = 7
 @pytest.mark.serial
 async def test_thirty_generated_poison_inputs_stall_nothing_and_answer_no_5xx():
     folder = scratch_folder("palapa-fuzz-test-")
-    stack = Stack(scratch_settings(folder), durable=False, simulate=False, only=PROCESSES)
+    stack = Stack(scratch_settings(folder), durable=False, simulate=False, only=PROCESSES, tool_key=True)
     try:
         await stack.start()
         tally = await fuzz(stack, SEED, count=30, kinds=("legacy", "kafka", "api"), deadline_s=15)

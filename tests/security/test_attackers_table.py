@@ -12,7 +12,7 @@ import re
 import httpx
 import pytest
 
-from palapa.kit.auth import Needs, Public, routes_of
+from palapa.kit.auth import Needs, Permission, Public, routes_of
 from palapa.testkit.protection import assert_routes_protected, openapi_routes
 
 from .apps import SERVICES
@@ -69,7 +69,7 @@ def test_the_table_covers_a_write_route_in_every_service_with_staff_writes(apps)
                                           for m, p in openapi_routes(app) if m in WRITES and
                                           isinstance(app.state.protection.rule(m, p), Public)]
                                    for name, app in apps.items()})
-    assert counted["catalog-svc"] == 7 and counted["complaint-svc"] == 6
+    assert counted["catalog-svc"] == 9 and counted["complaint-svc"] == 6  # catalog: 7 + the signing keys' 2
     assert counted["bridge-curhat"] == counted["bridge-mapped"] == 1  # the replay, where a bridge can replay
 
 
@@ -77,11 +77,30 @@ def test_the_table_covers_a_write_route_in_every_service_with_staff_writes(apps)
 async def test_a_catalog_write_without_the_catalog_role_is_refused_403(apps, identity_provider, who):
     app, token = apps["catalog-svc"], await identity_provider.token(who)
     wrong = []
-    for method, path in protected_writes(app):
+    for method, path in guarded_by(app, Permission.CATALOG_WRITE):
         res = await send(app, method, path, token)
         if (res.status_code, res.json().get("reason")) != (403, "role_missing"):
             wrong.append(f"{method} {path}: {res.status_code} {res.text[:160]}")
     assert wrong == []
+
+
+@pytest.mark.parametrize("who", ["nobody", "dishub", "desk"])
+async def test_a_signing_key_write_without_the_catalog_admin_or_sre_role_is_refused_403(apps, identity_provider, who):
+    app, token = apps["catalog-svc"], await identity_provider.token(who)
+    routes = guarded_by(app, Permission.SIGNING_KEYS)
+    assert len(routes) == 2  # register, retire
+    wrong = []
+    for method, path in routes:
+        res = await send(app, method, path, token)
+        if (res.status_code, res.json().get("reason")) != (403, "role_missing"):
+            wrong.append(f"{method} {path}: {res.status_code} {res.text[:160]}")
+    assert wrong == []
+
+
+def guarded_by(app, permission) -> list[tuple[str, str]]:
+    table = app.state.protection
+    return [(m, p) for m, p in protected_writes(app)
+            if isinstance(rule := table.rule(m, p), Needs) and rule.permission == permission]
 
 
 async def test_every_write_a_permission_guards_refuses_a_signed_in_person_without_roles(apps, identity_provider):

@@ -14,6 +14,7 @@ from palapa.kit.deadletter import MAX_EVENT_VALUE_CHARS
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import ServiceSettings
 from palapa.testkit import eventually
+from palapa.testkit.signing import signed
 
 pytestmark = pytest.mark.integration
 
@@ -94,7 +95,7 @@ async def test_each_kind_of_poison_is_dead_lettered_once_and_the_records_behind_
         (_event(12).to_kafka()[1], _headers(_event(12))),
     ]
     for value, headers in sends:
-        await kafka.send_and_wait(COMPLAINT_INTAKE.name, value, key=KEY, headers=headers)
+        await kafka.send_and_wait(COMPLAINT_INTAKE.name, value, key=KEY, headers=signed(KEY, value, headers))
     last = sends[-1][1]
     canary_id = dict(last)["ce_id"].decode()
 
@@ -135,7 +136,8 @@ async def test_a_batch_with_a_poison_record_commits_the_good_ones(consumer, kafk
     events = [_event(n) for n in range(20)]
     poison = _event(99, note="\x00")
     for env in events[:10] + [poison] + events[10:]:
-        await kafka.send(COMPLAINT_INTAKE.name, env.to_kafka()[1], key=KEY, headers=_headers(env))
+        value = env.to_kafka()[1]
+        await kafka.send(COMPLAINT_INTAKE.name, value, key=KEY, headers=signed(KEY, value, _headers(env)))
     await kafka.flush()
 
     async def all_good():

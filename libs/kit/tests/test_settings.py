@@ -88,6 +88,27 @@ def test_legacy_mysql_urls_drive_aiomysql_and_other_databases_are_refused():
 PROD_DB = "postgresql+asyncpg://palapa:s3cr3t-Long-one@db:5432/palapa"
 
 
+#: what production needs to sign and verify events
+SIGNING = {"signing_key_file": "/run/secrets/signing.jwk", "SIGNING_KEYS_URL": "https://catalog.kota.example/signing-keys"}
+
+
+@pytest.mark.parametrize("missing", ["signing_key_file", "SIGNING_KEYS_URL"])
+def test_a_production_process_refuses_to_start_without_its_key_or_a_key_set(missing):
+    from palapa.kit.signing import SigningKeyError, signer_from, verifier_from
+
+    given = {k: v for k, v in SIGNING.items() if k != missing}
+    settings = ServiceSettings(PALAPA_ENV="production", DATABASE_URL=PROD_DB, OIDC_ISSUER="https://sso.kota.example/r",
+                               SIGNING_TRUST_FILE=None, **given)
+    with pytest.raises(SigningKeyError, match="SIGNING"):
+        signer_from(settings, "demo") if missing == "signing_key_file" else verifier_from(settings)
+
+
+def test_production_refuses_to_turn_verification_off():
+    with pytest.raises(ValidationError, match="verify"):
+        ServiceSettings(PALAPA_ENV="production", DATABASE_URL=PROD_DB, OIDC_ISSUER="https://sso.kota.example/r",
+                        SIGNING_VERIFY=False, **SIGNING)
+
+
 @pytest.mark.parametrize("issuer", [None, "", "http://sso.kota.example/realms/kota"])
 def test_production_refuses_a_missing_or_plain_http_identity_provider(issuer):
     given = {} if issuer is None else {"OIDC_ISSUER": issuer}
@@ -97,7 +118,7 @@ def test_production_refuses_a_missing_or_plain_http_identity_provider(issuer):
 
 def test_production_starts_with_an_https_issuer_and_development_without_one():
     prod = ServiceSettings(PALAPA_ENV="production", DATABASE_URL=PROD_DB,
-                           OIDC_ISSUER="https://sso.kota.example/realms/kota")
+                           OIDC_ISSUER="https://sso.kota.example/realms/kota", **SIGNING)
     assert (prod.oidc_issuer, prod.oidc_audience, prod.oidc_leeway_s) == (
         "https://sso.kota.example/realms/kota", "palapa", 30)
     assert ServiceSettings().oidc_issuer is None

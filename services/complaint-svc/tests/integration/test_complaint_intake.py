@@ -111,3 +111,21 @@ async def test_a_malformed_record_and_a_change_for_an_unknown_ticket_are_dead_le
 async def _two(rows_coro):
     rows = await rows_coro
     return rows if len(rows) == 2 else None
+
+
+async def test_a_complaint_signed_by_another_app_than_its_source_app_opens_no_case(service, producer):
+    event = submitted().data  # says it came through Curhat Ning Ita
+    forged = Envelope(event, source="/apps/psc-119", subject=event.ticket)  # signed as PSC 119 (a valid key)
+    await producer.send(forged)
+    await producer.send(submitted(ticket="CURHAT-1043"))  # behind it on another key: proof it was handled
+    await case_at(service, "CURHAT-1043", 1)
+    rows = await eventually(lambda: dead_letters(service), what="the dead letter")
+    assert "source_app 'curhat-ning-ita' is not the app that signed it ('psc-119')" in rows[0].reason
+    assert (await service.http.get("/complaints/CURHAT-1042")).status_code == 404
+
+
+async def test_an_unsigned_complaint_opens_no_case(service, producer):
+    await producer.send(submitted(), signed=False)
+    rows = await eventually(lambda: dead_letters(service), what="the dead letter")
+    assert rows[0].reason == "signature refused: unsigned event: no ce_signature header"
+    assert (await service.http.get("/complaints/CURHAT-1042")).status_code == 404

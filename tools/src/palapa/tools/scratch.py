@@ -31,13 +31,14 @@ def scratch_settings(folder: Path) -> DevstackSettings:
 
 @asynccontextmanager
 async def bench_stack(prefix: str = "palapa-bench-", only: tuple[str, ...] = CURHAT_FLOW, simulate: bool = False,
-                      extra_env: dict[str, dict[str, str]] | None = None) -> AsyncIterator[Stack]:
+                      extra_env: dict[str, dict[str, str]] | None = None, signed: bool = True,
+                      ) -> AsyncIterator[Stack]:
     """The processes `only` names on free ports in a temporary folder, started and then removed (the benchmarks'
     stack: the broker and database the environment names are honoured). Simulators start only when `simulate`."""
     folder = scratch_folder(prefix)
     settings = DevstackSettings(PALAPA_DATA_DIR=folder, LOG_LEVEL="WARNING")
-    stack = Stack(settings, durable=False, simulate=simulate, only=only, extra_env=extra_env or {},
-                  progress=lambda line: print("  " + line, flush=True))
+    stack = Stack(settings, durable=False, simulate=simulate, only=only, extra_env=extra_env or {}, signed=signed,
+                  tool_key=True, progress=lambda line: print("  " + line, flush=True))
     try:
         await stack.start()
         yield stack

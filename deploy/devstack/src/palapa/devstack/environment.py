@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from palapa.localstack import STAFF_CLIENT
 
+from .keys import PUBLIC
 from .services import SERVICES, ServiceSpec
 
 if TYPE_CHECKING:
@@ -63,5 +64,16 @@ def service_env(stack: Stack, spec: ServiceSpec, port: int | None) -> dict[str, 
     if spec.pbb:  # BPKPD's database and the folder its nightly export is dropped in
         env[f"{spec.env_prefix}LEGACY_DATABASE_URL"] = stack.pbb_database_url
         env[f"{spec.env_prefix}DROP_FOLDER"] = str(settings.data_dir / "pbb-exports")
+    # signed events: its own key (keys.py), the registry's key set, and the launcher's as the bootstrap trust
+    env.pop("PALAPA_SIGNING_KEY_FILE", None)
+    if not stack.signed:  # nothing signed, nothing verified (development only: production refuses it)
+        env["SIGNING_VERIFY"] = "false"
+    elif spec.name in stack.key_files:
+        env[f"{spec.env_prefix}SIGNING_KEY_FILE"] = str(stack.key_files[spec.name])
+    env["SIGNING_TRUST_FILE"] = str(stack.keys_dir / PUBLIC)
+    if stack.only is None or "catalog-svc" in stack.only:
+        env["SIGNING_KEYS_URL"] = f"http://127.0.0.1:{stack.ports['catalog-svc']}/signing-keys"
+    if spec.name == "catalog-svc":
+        env["CATALOG_SIGNING_KEYS_SEED"] = str(stack.keys_dir / PUBLIC)
     env.update(stack.extra_env.get(spec.name, {}))
     return env

@@ -28,6 +28,7 @@ class ServiceSpec:
     reads: dict[str, str] = field(default_factory=dict, hash=False)  # topic → consumer group
     writes: tuple[str, ...] = ()  # topics it produces to
     replicas: int = 1  # how many may run at once
+    apps: tuple[str, ...] = ()  # the legacy apps it bridges: its signing key is registered for them (keys.py)
 
 
 class DeclarationError(ValueError):
@@ -44,7 +45,7 @@ def _spec(entry: dict) -> ServiceSpec:
             databases=tuple(entry.pop("databases", ())), links=tuple(entry.pop("links", {}).items()),
             pbb=entry.pop("pbb", False), kind=entry.pop("kind"), schema=entry.pop("schema", None),
             reads=dict(entry.pop("reads", {})), writes=tuple(entry.pop("writes", ())),
-            replicas=entry.pop("replicas"),
+            replicas=entry.pop("replicas"), apps=tuple(entry.pop("apps", ())),
         )
     except KeyError as exc:
         raise DeclarationError(f"{name}: {exc.args[0]} is missing") from None

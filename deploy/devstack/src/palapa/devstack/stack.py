@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from palapa.kit.db import async_url
+from palapa.kit.signing import Signer, load_private
 from palapa.kit.topics import ensure_topics
 from palapa.localstack import (
     IdentityProviderStartError,
@@ -27,6 +28,7 @@ from palapa.localstack import (
     terminate,
 )
 
+from . import keys
 from .endpoints import endpoints_of
 from .environment import service_env
 from .gate import GATE_PORT, restart_gate, start_gate
@@ -71,6 +73,8 @@ class Stack:
     simulate: bool = True
     only: tuple[str, ...] | None = None
     extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    signed: bool = True  # False only to measure what signing costs (bench throughput --unsigned)
+    tool_key: bool = False  # a key the benchmarks and the fuzzer sign injected events with (scratch stacks only)
     progress: Progress = lambda line: None
     kafka: str = ""
     database_url: str = ""
@@ -81,6 +85,7 @@ class Stack:
     pbb_database_url: str = ""
     issuer: str = ""  # the local OpenID Connect provider every service validates staff tokens against
     running: dict[str, Running] = field(default_factory=dict)
+    key_files: dict[str, Path] = field(default_factory=dict)  # each producing process's signing key (keys.py)
     _idp: LocalIdentityProvider | None = None
     gate: LocalCaddy | None = None  # Caddy: the one address for citizens (gate.py)
     _tansu: LocalTansu | None = None
@@ -90,6 +95,15 @@ class Stack:
     @property
     def logs(self) -> Path:
         return self.settings.data_dir / "logs"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.settings.data_dir / "keys"
+
+    @property
+    def tool_signer(self) -> Signer:
+        """The signer of events a tool injects (a stack started with `tool_key`)."""
+        return Signer(load_private(self.key_files[keys.TOOLS].read_text()))
 
     async def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
@@ -101,6 +115,9 @@ class Stack:
         self.progress(f"topics: ready ({len(created)} created)")
         await self._prepare_legacy()
         self.ports.setdefault("gate", GATE_PORT if self.fixed_ports else free_port())
+        self.key_files = keys.prepare(self.keys_dir, tools=self.tool_key)
+        if self.signed:
+            self.progress(f"keys: every producer signs its events (keys in {self.keys_dir})")
         for spec in SERVICES:  # services find each other through these (ServiceSpec.links)
             if spec.port:
                 self.ports.setdefault(spec.name, spec.port if self.fixed_ports else free_port())

@@ -30,6 +30,7 @@ from .deadletter import Incoming, dead_letter
 from .failures import PermanentError, describe, is_transient
 from .metrics import Metrics
 from .outbox import Outbox
+from .signing import Verifier
 from .tables import EVENT_ID_MAX, dead_letters_table, inbox_table
 from .uow import Done, Refused
 
@@ -54,6 +55,7 @@ class Delivery:
 
     envelope: Envelope
     trace_context: dict[str, str]
+    producer: str | None = None  # the app whose registered key signed it (verified), None when not verifying
 
 
 #: Applies fresh events in order inside the batch's transaction; one Done | Refused | None per delivery.
@@ -90,6 +92,7 @@ class _Item:
     reason: str | None  # why it cannot be applied (dead-letter it), None when it can
     span: trace.Span
     trace_context: dict[str, str]
+    producer: str | None = None
     outcome: Outcome | None = None
     result: Any = None
 
@@ -100,15 +103,18 @@ class Consumer:
     def __init__(
         self, *, name: str, source: str, metadata: MetaData, sessions: async_sessionmaker, outbox: Outbox,
         effect: BatchEffect, accepts: tuple[str, ...], tracer: trace.Tracer, metrics: Metrics,
-        after_commit: AfterCommit | None = None,
+        after_commit: AfterCommit | None = None, verifier: Verifier | None = None,
     ) -> None:
         self.name, self.source = name, source
         self.inbox, self.dead_letters = inbox_table(metadata), dead_letters_table(metadata)
         self.sessions, self.outbox, self.effect, self.accepts = sessions, outbox, effect, accepts
         self.tracer, self.metrics, self.after_commit = tracer, metrics, after_commit
+        self.verifier = verifier
 
     async def handle(self, records: Sequence[Incoming]) -> list[Outcome]:
         """Apply a batch in order; raises only when retrying the whole batch can help."""
+        if self.verifier is not None:
+            await self.verifier.ensure(records)  # the keys they name (a key service away: raises, retried)
         items = [self._read(r) for r in records]
         try:
             try:
@@ -139,7 +145,7 @@ class Consumer:
         )
         context: dict[str, str] = {}
         inject(context, context=trace.set_span_in_context(span))
-        envelope, reason = None, None
+        envelope, reason, producer = None, None, None
         try:
             envelope = from_kafka(record.key, record.value, record.headers)
         except Exception as exc:  # EnvelopeError, or anything odd input makes a parser raise
@@ -150,10 +156,15 @@ class Consumer:
             elif envelope.type not in self.accepts:
                 reason = f"{record.topic} does not carry {envelope.type} (only {', '.join(self.accepts)})"
             else:
-                span.set_attribute("cloudevents.event_id", envelope.id)
-                span.set_attribute("cloudevents.event_type", envelope.type)
-                span.set_attribute("cloudevents.event_subject", envelope.subject[:200])
-        return _Item(record, envelope, reason, span, context)
+                verdict = self.verifier.check(record.key, record.value, record.headers) if self.verifier else None
+                if verdict is not None and verdict.reason is not None:
+                    reason = f"signature refused: {verdict.reason}"  # before any effect: its producer is unproven
+                else:
+                    producer = verdict.app if verdict is not None else None
+                    span.set_attribute("cloudevents.event_id", envelope.id)
+                    span.set_attribute("cloudevents.event_type", envelope.type)
+                    span.set_attribute("cloudevents.event_subject", envelope.subject[:200])
+        return _Item(record, envelope, reason, span, context, producer)
 
     async def _apply(self, items: list[_Item]) -> None:
         """Everything in one transaction; sets each item's outcome only once it committed."""
@@ -192,7 +203,7 @@ class Consumer:
             item.outcome, item.result = outcomes[id(item)]
 
     async def _run_effect(self, session: AsyncSession, todo: list[_Item]) -> Sequence[Done | Refused | None]:
-        deliveries = [Delivery(i.envelope, i.trace_context) for i in todo]
+        deliveries = [Delivery(i.envelope, i.trace_context, i.producer) for i in todo]
         # one event: its own span is the current one (its database spans join its trace); a batch gets a span
         # of its own, linked to each event's
         if len(todo) == 1:

@@ -19,13 +19,14 @@ from aiokafka.partitioner import DefaultPartitioner
 
 from .failures import check_record_size, is_transient
 from .outbox_relay import Sent, _reason
+from .signing import SIGNATURE_HEADER, Signer
 
 _partitioner = DefaultPartitioner()
 
 
-async def send_batched(rows, producer: AIOKafkaProducer) -> tuple[Sent, bool]:
-    """Send the rows as record batches; returns what happened and whether a batch was refused for good
-    (then the caller relays the next batch record by record)."""
+async def send_batched(rows, producer: AIOKafkaProducer, signer: Signer | None = None) -> tuple[Sent, bool]:
+    """Send the rows as record batches, each signed by `signer`; returns what happened and whether a batch was
+    refused for good (then the caller relays the next batch record by record)."""
     sent, held, refused = Sent(), set(), False
     partitions: dict[str, list[int]] = {}
     open_batches: dict[tuple[str, int], tuple[object, list]] = {}
@@ -34,6 +35,8 @@ async def send_batched(rows, producer: AIOKafkaProducer) -> tuple[Sent, bool]:
         if (row.topic, row.key) in held:
             continue
         headers = dict(row.headers)
+        if signer is not None:
+            headers[SIGNATURE_HEADER] = signer.sign(row.key, row.value, headers)
         headers.update(row.trace or {})  # the cause's trace context, as the record-by-record path sends it
         try:
             check_record_size(row.key, row.value, headers)

@@ -19,7 +19,7 @@ from sqlalchemy import MetaData
 
 from palapa.contracts.topics import Topic
 
-from . import db, health, migrate, telemetry
+from . import db, health, migrate, signing, telemetry
 from .audit import Auditor
 from .batches import Batches, no_decode, raw_batch
 from .consumer import AfterCommit, BatchEffect, Consumer
@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 RELAY_BATCH_ROWS = 5000
 #: how often the outbox gauges of /metrics are counted (one indexed query)
 OUTBOX_COUNT_EVERY_S = 2.0
-
 
 class Runtime:
     """One service's connections and background loops."""
@@ -68,6 +67,9 @@ class Runtime:
         self.dead_letters = dead_letters_table(metadata)
         self.audit_log = audit_log_table(metadata)
         self.transaction = UnitOfWork(self.sessions, self.outbox, Auditor(self.audit_log, name, self.source))
+        # every record the relay sends is signed with this process's key; consumers verify before the effect
+        self.signer = signing.signer_from(settings, name)
+        self.verifier = signing.verifier_from(settings)
         self.broker: KafkaBroker = make_broker(settings, client_id=name)
         self.producer: AIOKafkaProducer | None = None  # built in start(): aiokafka wants a running loop
         self._tasks: list[asyncio.Task] = []
@@ -107,7 +109,7 @@ class Runtime:
         consumer = Consumer(
             name=self.name, source=self.source, metadata=self.metadata, sessions=self.sessions, outbox=self.outbox,
             effect=effect, accepts=tuple(e for t in topics for e in t.event_types), tracer=self.tracer,
-            metrics=self.metrics, after_commit=after_commit,
+            metrics=self.metrics, after_commit=after_commit, verifier=self.verifier,
         )
         batches = Batches(consumer, tuple(t.name for t in topics), self.metrics, self.progress)
         subscriber = self.broker.subscriber(
@@ -128,12 +130,14 @@ class Runtime:
         return consumer
 
     async def publish_raw(self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]):
-        """Send one record under the current trace; returns the delivery future (await it for the ack)."""
+        """Send one record, signed, under the current trace; returns the delivery future (await it for the ack)."""
+        if self.signer is not None:
+            headers = {**headers, signing.SIGNATURE_HEADER: self.signer.sign(key, value, headers)}
         return await send_traced(self.producer, topic, key, value, headers)
 
     async def publish_many(self, rows):
-        """Send a batch of outbox rows as record batches (outbox_batch.send_batched)."""
-        return await send_batched(rows, self.producer)
+        """Send a batch of outbox rows, signed, as record batches (outbox_batch.send_batched)."""
+        return await send_batched(rows, self.producer, self.signer)
 
     def spawn(self, coro: Awaitable[None], name: str) -> asyncio.Task:
         """Run a background loop that lives as long as the runtime; a crash is logged, not swallowed."""

@@ -169,6 +169,17 @@ class ServiceSettings(PlatformSettings):
     oidc_issuer: str | None = shared("OIDC_ISSUER", None)
     oidc_audience: str = shared("OIDC_AUDIENCE", "palapa")
     oidc_leeway_s: int = shared("OIDC_LEEWAY_S", 30, ge=0, le=300)
+    # Signed events (palapa.kit.signing, docs/access.md): this process's Ed25519 private JWK, from a file or inline,
+    # per service under its prefix (COMPLAINT_SIGNING_KEY_FILE); PALAPA_SIGNING_KEY_FILE serves a process that has
+    # none of its own (the test suite's). Consumers trust the keys of SIGNING_KEYS_URL (catalog-svc's
+    # /signing-keys) and of SIGNING_TRUST_FILE (a file of the same shape, for tests and bootstrapping).
+    signing_key_file: Path | None = None
+    signing_key: SecretStr | None = None
+    default_signing_key_file: Path | None = shared("PALAPA_SIGNING_KEY_FILE", None)
+    signing_keys_url: str | None = shared("SIGNING_KEYS_URL", None)
+    signing_trust_file: Path | None = shared("SIGNING_TRUST_FILE", None)
+    # Off only to measure what verification costs (bench throughput --unsigned); production refuses it.
+    signing_verify: bool = shared("SIGNING_VERIFY", True)
     # Per service, under the service's env prefix (e.g. COMPLAINT_HTTP_PORT).
     http_host: str = "127.0.0.1"
     http_port: int = Field(8000, ge=1, le=65535)
@@ -192,6 +203,10 @@ class ServiceSettings(PlatformSettings):
                 raise ValueError("OIDC_ISSUER must name the identity provider when PALAPA_ENV=production")
             if not self.oidc_issuer.startswith("https://"):
                 raise ValueError("OIDC_ISSUER must be an https:// URL when PALAPA_ENV=production")
+            # a process that signs or consumes also needs its key and key set: signing.signer_from/verifier_from
+            if not self.signing_verify:
+                raise ValueError("SIGNING_VERIFY=false is refused when PALAPA_ENV=production: consumers verify "
+                                 "every event's signature")
         return self
 
 

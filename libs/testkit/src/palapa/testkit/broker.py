@@ -10,7 +10,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from palapa.contracts.envelope import Envelope, EnvelopeError, from_kafka
 from palapa.contracts.topics import ALL_TOPICS, topic_for
+from palapa.kit.signing import SIGNATURE_HEADER, Signer
 from palapa.kit.topics import ensure_topics
+
+from .signing import session_keys
 
 
 class BrokerProxy:
@@ -58,17 +61,23 @@ class BrokerProxy:
 
 
 class EventProducer:
-    """Publishes real CloudEvents records on each event's registry topic, as an outbox relay would."""
+    """Publishes real CloudEvents records on each event's registry topic, signed, as an outbox relay would
+    (with the test process's key, or `signer`)."""
 
-    def __init__(self, bootstrap: str) -> None:
+    def __init__(self, bootstrap: str, signer: Signer | None = None) -> None:
         self.kafka = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all")
+        self.signer = signer or session_keys().signer
 
-    async def send(self, envelope, extra_headers: dict[str, str] | None = None) -> None:
+    async def send(self, envelope, extra_headers: dict[str, str] | None = None, *, signed: bool = True) -> None:
         key, value, headers = envelope.to_kafka()
-        await self.raw(topic_for(envelope.data).name, key, value, {**headers, **(extra_headers or {})})
+        await self.raw(topic_for(envelope.data).name, key, value, {**headers, **(extra_headers or {})}, signed=signed)
 
-    async def raw(self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]) -> None:
-        """Any record at all, e.g. a malformed one."""
+    async def raw(self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str], *,
+                  signed: bool = True) -> None:
+        """Any record at all, e.g. a malformed one; signed over what it carries unless `signed=False` (or the
+        headers bring a `ce_signature` of their own)."""
+        if signed and SIGNATURE_HEADER not in headers:
+            headers = {**headers, SIGNATURE_HEADER: self.signer.sign(key, value, headers)}
         await self.kafka.send_and_wait(topic, value, key=key, headers=[(k, v.encode()) for k, v in headers.items()])
 
 

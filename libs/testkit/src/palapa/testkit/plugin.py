@@ -2,7 +2,7 @@
 
 Set PALAPA_TEST_KAFKA (a bootstrap address), PALAPA_TEST_DATABASE_URL (a server's maintenance
 database) or PALAPA_TEST_OIDC_ISSUER (an oidc-provider-mock seeded with palapa.localstack.STAFF) to use servers
-of your own instead.
+of your own instead. Every test process gets a signing key and a trust file (palapa.testkit.signing).
 """
 
 from __future__ import annotations
@@ -20,6 +20,15 @@ from palapa.localstack import LocalIdentityProvider, LocalPostgres, LocalTansu, 
 from .broker import BrokerProxy, EventProducer, TopicReader
 from .frozen import freezable_postgres
 from .identity import Identity
+from .signing import session_keys
+
+
+def pytest_configure(config):
+    """Every process a test starts signs with this test process's key and trusts it (docs/access.md): the
+    services under test verify every event, as in production."""
+    keys = session_keys()  # the environment's when it names both (an xdist worker: the controller's)
+    os.environ["PALAPA_SIGNING_KEY_FILE"] = str(keys.key_file)
+    os.environ["SIGNING_TRUST_FILE"] = str(keys.trust_file)
 
 
 @pytest.fixture

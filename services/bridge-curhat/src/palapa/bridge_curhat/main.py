@@ -91,8 +91,9 @@ def declare(settings: BridgeCurhatSettings):
             record=curhat_record, clock=lambda: sqlpoll.source_now(engine, settings.tz), name="curhat",
             earliest=datetime.combine(settings.earliest_date, datetime.min.time()),
             sweep=reader, on_deleted=deleted(settings, runtime))
-        writer = WriteBack(engine, settings.app_id, runtime.source, settings.tz)
-        mover = moves.StatusWriter(engine, settings.app_id, runtime.source, settings.tz, checkpoint, states)
+        # what it says of Curhat's records speaks for the app (/apps/<app>): complaint-svc checks it is the producer
+        writer = WriteBack(engine, settings.app_id, bridge.source, settings.tz)
+        mover = moves.StatusWriter(engine, settings.app_id, bridge.source, settings.tz, checkpoint, states)
         runtime.subscribe(CURHAT_COMMANDS, each(moves.commands(writer.on_record_complaint,
                                                                mover.on_set_complaint_status)),
                           group_id=f"{NAME}-commands")

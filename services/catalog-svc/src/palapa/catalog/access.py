@@ -36,6 +36,9 @@ TABLE = ProtectionTable("catalog-svc", [
     Needs("DELETE", "/directory/services/{service_id}", W),
     Needs("PUT", "/directory/synonyms/{group_id}", W),
     Needs("DELETE", "/directory/synonyms/{group_id}", W),
+    Public("GET", "/signing-keys", why="every consumer verifies events with the producers' public keys"),
+    Needs("POST", "/signing-keys", Permission.SIGNING_KEYS),
+    Needs("POST", "/signing-keys/{app_id}/{kid}/retire", Permission.SIGNING_KEYS),
     AUDIT_RULE,
 ])
 

@@ -17,6 +17,7 @@ from palapa.kit.settings import load
 from . import access, tables
 from .census.api import census_router
 from .directory.api import directory_page_router, directory_router, load_directory
+from .keys.api import keys_router, seed_keys
 from .liveness import dormancy, handlers
 from .registry import store as registry_store
 from .registry.api import apps_router
@@ -53,12 +54,14 @@ def create_app(settings: CatalogSettings, *, exporter: SpanExporter | None = Non
 
     async def load_services() -> None:
         await load_directory(runtime)
+        if settings.signing_keys_seed is not None:
+            await seed_keys(runtime, settings.signing_keys_seed)
 
     return service_app(
         runtime, title="Palapa catalog-svc",
         routers=[detail_router(runtime, settings), registry_router(runtime, settings), apps_router(runtime, settings),
                  census_router(runtime), report_router(runtime), directory_router(runtime, settings),
-                 directory_page_router(settings), audit_router(runtime)],
+                 directory_page_router(settings), keys_router(runtime), audit_router(runtime)],
         topics=ALL_TOPICS, publishes=[CATALOG_APPS], on_start=[load_seed, load_services, start_checking],
         on_stop=[stop_checks], protection=access.TABLE,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -23,3 +25,6 @@ class CatalogSettings(ServiceSettings):
     follow_traffic: bool = True
     # The citizen page (notify-svc): where a bridged app's services are served, and the search page's link back.
     citizen_page_url: str = Field("http://127.0.0.1:8103/", pattern=r"^https?://\S+$")
+    # A key-set file whose public keys are registered at start (CATALOG_SIGNING_KEYS_SEED: the launcher's, written as
+    # it makes each process's signing key); a key retired since is not registered again.
+    signing_keys_seed: Path | None = None

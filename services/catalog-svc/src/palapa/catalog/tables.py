@@ -169,3 +169,16 @@ directory_words = Table(
     Index("ix_directory_words_trgm", "word", postgresql_using="gin", postgresql_ops={"word": "gin_trgm_ops"},
           postgresql_with={"fastupdate": "off"}),
 )
+
+# Producers' public signing keys, per app (keys/): consumers verify every event with them (palapa.kit.signing)
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("app_id", String(64), primary_key=True),
+    Column("kid", String(100), primary_key=True),
+    Column("jwk", JSONB, nullable=False),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("registered_by", String(200), nullable=False),
+    Column("retires_at", DateTime(timezone=True), nullable=True),
+    Index("ix_signing_keys_kid", "kid"),
+)

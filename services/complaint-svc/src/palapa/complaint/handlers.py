@@ -12,6 +12,7 @@ from palapa.contracts.envelope import Envelope
 from palapa.contracts.topics import COMPLAINT_INTAKE
 from palapa.kit.consumer import Delivery
 from palapa.kit.runtime import Runtime
+from palapa.kit.signing import app_of
 from palapa.kit.uow import Done, Refused
 
 from .cases import keys
@@ -48,6 +49,7 @@ class Intake:
         for delivery, event in zip(deliveries, events, strict=True):
             old = cases.get(event.ticket)
             try:
+                intake.check_channel(event, delivery.producer, app_of(self.source))
                 new = intake.decide(old, event, at=delivery.envelope.time, policy=policy)
             except domain.RefusedError as exc:
                 results.append(Refused(str(exc)))

@@ -25,6 +25,7 @@ from palapa.contracts.envelope import Envelope, from_kafka
 from palapa.contracts.events import IncidentReported, ServiceRequestSubmitted
 from palapa.contracts.topics import EMERGENCY_INCIDENTS, SERVICE_REQUESTS, TICKET_UPDATES
 from palapa.devstack import Stack
+from palapa.kit.signing import SIGNATURE_HEADER, Signer
 from palapa.testkit.sse import events
 from palapa.tools.scratch import bench_stack, staff_token
 
@@ -44,8 +45,9 @@ def _request(n: int) -> Envelope:
     return Envelope(event, source="/apps/si-makel", subject=ticket)
 
 
-async def _send(producer: AIOKafkaProducer, topic: str, envelope: Envelope, wait: bool = True):
+async def _send(producer: AIOKafkaProducer, signer: Signer, topic: str, envelope: Envelope, wait: bool = True):
     key, value, headers = envelope.to_kafka()
+    headers[SIGNATURE_HEADER] = signer.sign(key, value, headers)  # signed, as a bridge sends (the stack's tool key)
     pairs = [(k, v.encode()) for k, v in headers.items()]
     if wait:
         return await producer.send_and_wait(topic, value, key=key, headers=pairs)
@@ -73,6 +75,7 @@ async def _watch_updates(bootstrap: str, seen: dict[str, float]) -> None:
 async def measure(stack: Stack, incidents: int, backlog: int) -> tuple[list[float], list[float]]:
     notify = stack.running["notify-svc"].url
     producer = AIOKafkaProducer(bootstrap_servers=stack.kafka, enable_idempotence=False, acks="all", linger_ms=0)
+    signer = stack.tool_signer
     await producer.start()
     arrivals: dict[str, float] = {}
     on_kafka: dict[str, float] = {}
@@ -82,20 +85,20 @@ async def measure(stack: Stack, incidents: int, backlog: int) -> tuple[list[floa
         tickets = [f"PSC119-{n}" for n in range(incidents + 1)]
         followers = [asyncio.create_task(_follow(http, f"{notify}/tickets/{t}/events", t, arrivals)) for t in tickets]
         # a first incident, not timed: the services' consumer groups have joined once it is on its stream
-        await _send(producer, EMERGENCY_INCIDENTS.name, _incident(0))
+        await _send(producer, signer, EMERGENCY_INCIDENTS.name, _incident(0))
         deadline = time.perf_counter() + 60
         while tickets[0] not in arrivals and time.perf_counter() < deadline:
             await asyncio.sleep(0.01)
         tickets = tickets[1:]
         if backlog:
-            await asyncio.gather(*[await _send(producer, SERVICE_REQUESTS.name, _request(n), wait=False)
+            await asyncio.gather(*[await _send(producer, signer, SERVICE_REQUESTS.name, _request(n), wait=False)
                                    for n in range(backlog)])
         rng = random.Random(11)
         started: dict[str, float] = {}
         for n, ticket in enumerate(tickets, start=1):
             await asyncio.sleep(rng.uniform(0, 0.1))  # random moments, not in step with any poll
             started[ticket] = time.perf_counter()
-            await _send(producer, EMERGENCY_INCIDENTS.name, _incident(n))
+            await _send(producer, signer, EMERGENCY_INCIDENTS.name, _incident(n))
             deadline = time.perf_counter() + 30
             while ticket not in arrivals and time.perf_counter() < deadline:
                 await asyncio.sleep(0.001)

@@ -63,7 +63,7 @@ async def fuzz(stack: Stack, seed: int, count: int, kinds: tuple[str, ...], dead
                 elif kind == "kafka":
                     topics = [BY_NAME[t] for t in consumers]
                     await fuzz_kafka.run(stack.kafka, http, urls, legacy, topics, per_kind, seed, rng, tally,
-                                         deadline_s)
+                                         deadline_s, stack.tool_signer)
                 else:
                     await fuzz_legacy.run(legacy, http, urls, per_kind, rng, tally, deadline_s)
     finally:
@@ -97,7 +97,7 @@ async def _count_outcomes(bootstrap: str, tally: Tally) -> None:
 
 async def run(args: argparse.Namespace) -> int:
     folder = scratch_folder("palapa-fuzz-")
-    stack = Stack(scratch_settings(folder), durable=False, simulate=False, only=PROCESSES,
+    stack = Stack(scratch_settings(folder), durable=False, simulate=False, only=PROCESSES, tool_key=True,
                   progress=lambda line: print("  " + line, flush=True))
     print(f"fuzz: seed {args.seed} (replay with --seed {args.seed})", flush=True)
     keep = args.keep

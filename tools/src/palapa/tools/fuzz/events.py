@@ -44,7 +44,7 @@ from palapa.contracts.topics import (
     Topic,
 )
 
-SOURCE = "palapa/fuzz"
+SOURCE = "/apps/fuzz"  # an app source: the events are signed by the stack's tool key, trusted for any app
 FUZZ_APP = "fuzz"
 # canary app per catalog figure: heartbeats, quarantine counts, traffic on each traffic-only topic
 HEARTBEAT_CANARY_APP = "psc-119"

@@ -4,6 +4,7 @@ adversarial sequences of valid moves for one ticket, each ending in a canary mov
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -26,6 +27,8 @@ from palapa.contracts.topics import (
     Topic,
 )
 from palapa.curhat_legacy.schema import tb_pengaduan
+from palapa.kit.signing import SIGNATURE_HEADER, Signer
+from palapa.kit.signing.canonical import header_map
 
 from .canary import Canary, wait_all
 from .events import HEARTBEAT_CANARY_APP, QUARANTINE_CANARY_APP, SOURCE, TRAFFIC_CANARY_APP, subject_of
@@ -37,9 +40,10 @@ SEQUENCES_PER_POISON = 10  # one adversarial sequence per this many poison recor
 
 
 async def run(bootstrap: str, http: httpx.AsyncClient, urls: dict[str, str], legacy: AsyncEngine,
-              topics: list[Topic], count: int, seed: int, rng: random.Random, tally: Tally, deadline_s: float) -> None:
+              topics: list[Topic], count: int, seed: int, rng: random.Random, tally: Tally, deadline_s: float,
+              signer: Signer) -> None:
     """Send at least one poison record per consumed topic (`count` in all when more), a canary after each, and
-    the sequences; wait for every canary."""
+    the sequences, each signed by `signer`; wait for every canary."""
     records = Records(rng)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all",
                                 max_request_size=4 * 1024 * 1024, request_timeout_ms=15_000)
@@ -53,13 +57,13 @@ async def run(bootstrap: str, http: httpx.AsyncClient, urls: dict[str, str], leg
             topic = topics[n % len(topics)]
             at = later(start, n)
             poison = records.poison(topic, f"S{seed}K{n}", at)
-            partition = await _send(producer, poison, tally)
+            partition = await _send(producer, _signed(poison, signer), tally)
             tally.sent["kafka"] += 1
             tally.fuzzed.add(topic.name)
             event = valid_event(topic, f"S{seed}C{n}", at, canary=True)
             canary = to_record(topic, Envelope(event, source=SOURCE, subject=subject_of(event), time=at))
             # the canary goes where the poison went: a poison that stalls its partition stalls the canary
-            if await _send(producer, canary, tally, partition) is None:
+            if await _send(producer, _signed(canary, signer), tally, partition) is None:
                 continue
             if topic is BRIDGE_QUARANTINE:
                 sent_quarantine += 1
@@ -68,21 +72,21 @@ async def run(bootstrap: str, http: httpx.AsyncClient, urls: dict[str, str], leg
         moved = [t for t in topics if t.name in VIEWS]
         for n in range(max(len(moved), count // SEQUENCES_PER_POISON)):
             seq = sequence(moved[n % len(moved)], f"S{seed}Q{n}", start - timedelta(hours=1), rng)
-            if (canary := await _send_sequence(producer, seq, http, urls, tally)) is not None:
+            if (canary := await _send_sequence(producer, signer, seq, http, urls, tally)) is not None:
                 canaries.append(canary)
     finally:
         await producer.stop()
     await wait_all(canaries, tally, "kafka", deadline_s)
 
 
-async def _send_sequence(producer: AIOKafkaProducer, seq: Sequence, http: httpx.AsyncClient, urls: dict[str, str],
-                         tally: Tally) -> Canary | None:
+async def _send_sequence(producer: AIOKafkaProducer, signer: Signer, seq: Sequence, http: httpx.AsyncClient,
+                         urls: dict[str, str], tally: Tally) -> Canary | None:
     """The sequence's events and its canary, by the ticket's key (one partition, in order, as a bridge sends)."""
     tally.sequences += 1
     for event in (*seq.events, seq.canary):
         at = datetime.now(UTC)
         record = to_record(seq.topic, Envelope(event, source=SOURCE, subject=subject_of(event), time=at), "sequence")
-        if await _send(producer, record, tally) is None:
+        if await _send(producer, _signed(record, signer), tally) is None:
             return None
     service, path = VIEWS[seq.topic.name]
 
@@ -92,6 +96,13 @@ async def _send_sequence(producer: AIOKafkaProducer, seq: Sequence, http: httpx.
 
     return Canary(f"{seq.topic.name} {seq.ticket}", f"{seq.ticket} → {seq.expected}", seq.describe(),
                   shows_the_last_move)
+
+
+def _signed(record: Record, signer: Signer) -> Record:
+    """The record signed over what it carries, as a producer of the platform would: poison stays poison for what it
+    is, never only for lacking a signature (the stack trusts the tool key for any app)."""
+    token = signer.sign(record.key, record.value, header_map(record.headers))
+    return replace(record, headers=(*record.headers, (SIGNATURE_HEADER, token.encode())))
 
 
 async def _send(producer: AIOKafkaProducer, record: Record, tally: Tally, partition: int | None = None) -> int | None:

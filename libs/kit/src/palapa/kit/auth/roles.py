@@ -29,6 +29,7 @@ class Permission(StrEnum):
     ROUTING_WRITE = "routing.write"  # the routing table and closures
     CATALOG_WRITE = "catalog.write"  # apps, census import, directory services, synonyms
     OPS = "ops"  # replays, dead letters, key issuance
+    SIGNING_KEYS = "signing_keys.write"  # producers' event-signing keys: register, retire (catalog-svc)
     AUDIT_READ = "audit.read"
     OPEN311_WRITE = "open311.write"
     MESSAGES_SEND = "messages.send"
@@ -50,8 +51,8 @@ ROLES: dict[Role, RoleSpec] = {
     Role.OPD_OFFICER: RoleSpec("Petugas OPD", frozenset({P.CASES_READ, P.CASES_MOVE}), own_opd=True),
     Role.SEKDA: RoleSpec("Sekretaris Daerah", frozenset({P.CASES_READ, P.ESCALATIONS_ACT, P.AUDIT_READ})),
     Role.WALI_KOTA: RoleSpec("Wali Kota", frozenset({P.CASES_READ, P.ESCALATIONS_ACT, P.AUDIT_READ})),
-    Role.CATALOG_ADMIN: RoleSpec("Admin katalog aplikasi", frozenset({P.CATALOG_WRITE})),
-    Role.SRE: RoleSpec("SRE (operasi)", frozenset({P.OPS, P.AUDIT_READ})),
+    Role.CATALOG_ADMIN: RoleSpec("Admin katalog aplikasi", frozenset({P.CATALOG_WRITE, P.SIGNING_KEYS})),
+    Role.SRE: RoleSpec("SRE (operasi)", frozenset({P.OPS, P.AUDIT_READ, P.SIGNING_KEYS})),
     Role.OPD_CLIENT: RoleSpec("Klien API OPD", frozenset({P.OPEN311_WRITE, P.MESSAGES_SEND}), own_opd=True),
 }
 

@@ -26,10 +26,19 @@ from . import legacy_moves
 from .domain import Case, Policy, RefusedError, aware, check_ticket, correct, move, note, open_case
 from .transitions import refusal
 
-__all__ = ["IntakeEvent", "corrected", "decide", "link"]
+__all__ = ["IntakeEvent", "check_channel", "corrected", "decide", "link"]
 
 IntakeEvent = (ComplaintSubmitted | ComplaintStatusChanged | ComplaintStatusChangedV2 | ComplaintLinked
                | ComplaintMoveSuperseded)
+
+
+def check_channel(event: IntakeEvent, producer: str | None, own: str | None) -> None:
+    """A case's channel is the app that verifiably produced its event (issue 18), never what the payload claims:
+    RefusedError when the payload's source_app is another app than the one whose key signed it. complaint-svc's
+    own events (the portal, Open311) name their channel themselves; `producer` None: nothing was verified."""
+    if producer is None or producer == own or event.source_app == producer:
+        return
+    raise RefusedError(f"{event.ticket}: source_app {event.source_app!r} is not the app that signed it ({producer!r})")
 
 
 def decide(case: Case | None, event: IntakeEvent, *, at: datetime | None = None, policy: Policy) -> Case | None:

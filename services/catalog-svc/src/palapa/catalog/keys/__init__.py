@@ -1,0 +1,1 @@
+"""Producers' public signing keys, registered per app: register, retire with a grace period, list (docs/access.md)."""
