@@ -59,7 +59,7 @@ def service_env(stack: Stack, spec: ServiceSpec, port: int | None) -> dict[str, 
         env["BRIDGE_MAPPED_MAPPINGS_DIR"] = str(BRIDGES)
     for name, template in spec.links:
         env[f"{spec.env_prefix}{name}"] = template.format(host=LOCAL, port=stack.ports, secret=stack.secret)
-    for name, path in THROUGH_GATE.get(spec.name, {}).items():  # public pages link to each other through the gate
+    for name, path in THROUGH_GATE.get(spec.name, {}).items() if "gate" in stack.ports else ():  # through the gate
         env[f"{spec.env_prefix}{name}"] = f"http://127.0.0.1:{stack.ports['gate']}{path}"
     if spec.pbb:  # BPKPD's database and the folder its nightly export is dropped in
         env[f"{spec.env_prefix}LEGACY_DATABASE_URL"] = stack.pbb_database_url
@@ -71,7 +71,7 @@ def service_env(stack: Stack, spec: ServiceSpec, port: int | None) -> dict[str, 
     elif spec.name in stack.key_files:
         env[f"{spec.env_prefix}SIGNING_KEY_FILE"] = str(stack.key_files[spec.name])
     env["SIGNING_TRUST_FILE"] = str(stack.keys_dir / PUBLIC)
-    if stack.only is None or "catalog-svc" in stack.only:
+    if (stack.only is None or "catalog-svc" in stack.only) and "catalog-svc" in stack.ports:
         env["SIGNING_KEYS_URL"] = f"http://127.0.0.1:{stack.ports['catalog-svc']}/signing-keys"
     if spec.name == "catalog-svc":
         env["CATALOG_SIGNING_KEYS_SEED"] = str(stack.keys_dir / PUBLIC)
