@@ -58,7 +58,8 @@ async def running(app, *, port: int | None = None, name: str = "service") -> Asy
                        timeout_graceful_shutdown=5)
     )
     task = asyncio.create_task(server.serve())
-    await eventually(lambda: server.started or task.done(), what="uvicorn to start")
+    # a start runs the service's migrations and joins the broker: on a loaded 2-core host that can take a minute
+    await eventually(lambda: server.started or task.done(), timeout=180, what="uvicorn to start")
     if task.done():
         task.result()
         raise RuntimeError("uvicorn stopped during startup")
