@@ -68,3 +68,23 @@ async def test_routing_and_closures_need_the_desk(service, identity_provider):
     refused = await service.http.put("/closures/2026-12-24", json={"reason": "Cuti"}, headers=dishub)
     assert (refused.status_code, refused.json()["reason"]) == (403, "role_missing")
     assert (await service.http.get("/closures")).json()["items"] == []
+
+
+async def test_the_staff_queue_filters_by_category_and_kelurahan_and_orders_by_deadline(service, producer):
+    await submitted(service, producer, "PORTAL-61", "Sampah")
+    await submitted(service, producer, "PORTAL-62", "Lampu jalan")
+    queue = await service.http.get("/complaints", params={"order": "deadline", "category": "lampu JALAN"},
+                                   headers=service.desk)
+    assert [c["ticket"] for c in queue.json()["items"]] == ["PORTAL-62"] and queue.json()["next_cursor"] is None
+    both = (await service.http.get("/complaints", params={"order": "deadline"}, headers=service.desk)).json()
+    dues = [c["due_at"] for c in both["items"]]
+    assert len(dues) == 2 and dues == sorted(dues)  # the nearest deadline first
+    nowhere = await service.http.get("/complaints", params={"kelurahan": "Tidak Ada"}, headers=service.desk)
+    assert nowhere.json()["items"] == []
+    for bad, reason in (({"order": "acak"}, "invalid_order"), ({"category": "x" * 101}, "invalid_category"),
+                        ({"order": "deadline", "cursor": "eyJhdCI6IjIwMjYtMDEtMDFUMDA6MDA6MDArMDA6MDAiLCJ0IjoiQS0xIn0"},
+                         "invalid_cursor")):
+        refused = await service.http.get("/complaints", params=bad, headers=service.desk)
+        assert (refused.status_code, refused.json()["reason"]) == (422, reason)
+    view = (await service.http.get("/complaints/PORTAL-62", headers=service.desk)).json()
+    assert "verified" in view["next_moves"] and "closed" not in view["next_moves"]

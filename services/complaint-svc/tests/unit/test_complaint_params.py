@@ -12,6 +12,7 @@ from palapa.complaint.cases.params import (
     decode_page_token,
     encode_page_token,
     parse_filters,
+    parse_queue,
 )
 from palapa.complaint.lifecycle.domain import Policy, open_case
 from palapa.complaint.routing.domain import SEED_RULES, RoutingTable
@@ -93,3 +94,11 @@ def test_a_foreign_page_token_is_refused(token):
     with pytest.raises(BadParamError) as err:
         decode_page_token(token)
     assert err.value.reason == "invalid_cursor"
+
+
+def test_the_staff_queue_parameters_are_validated():
+    assert parse_queue(None, None, None) == (None, None, False)
+    assert parse_queue("  Lampu   jalan ", "", "deadline") == ("Lampu jalan", None, True)
+    for bad in (("x" * 101, None, None), (None, "a\x00b", None), (None, None, "sideways")):
+        with pytest.raises(BadParamError):
+            parse_queue(*bad)

@@ -83,7 +83,7 @@ class Limit:
 def bucket_for(method: str, uri: str) -> str | None:
     """Which limit a request (its method and URI as the gate forwards them) falls under, or None."""
     path, _, query = uri.partition("?")
-    if path == "/masuk" or path.startswith(("/masuk/", "/auth/")):
+    if path in ("/masuk", "/petugas/masuk", "/petugas/callback") or path.startswith(("/masuk/", "/auth/")):
         return "signin"
     if method.upper() not in {"GET", "HEAD", "OPTIONS"}:
         return "form"

@@ -8,10 +8,11 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from palapa.kit.auth import validator_from
 from palapa.kit.http import install_error_handlers, serve
 from palapa.kit.settings import load
 
@@ -19,6 +20,10 @@ from .domain import PageCache
 from .limit import limit_router, limiter_of
 from .pages import not_found, pages_router
 from .settings import GateSettings
+from .staff.cases import Cases
+from .staff.oidc import Provider
+from .staff.routes import problem, staff_router
+from .staff.sessions import Sessions
 from .upstream import Upstreams
 
 SERVICE = "gate-svc"
@@ -49,6 +54,7 @@ def create_app(settings: GateSettings, *, transport: httpx.AsyncBaseTransport | 
 
     app.include_router(limit_router(limiter_of(settings)))
     app.include_router(pages_router(upstreams, PageCache(settings.page_cache_s)))
+    app.include_router(_staff(settings, upstreams))
     install_error_handlers(app)
 
     kit_answer = app.exception_handlers[HTTPException]
@@ -61,6 +67,23 @@ def create_app(settings: GateSettings, *, transport: httpx.AsyncBaseTransport | 
         return await kit_answer(request, exc)
 
     return app
+
+
+def _staff(settings: GateSettings, upstreams: Upstreams) -> APIRouter:
+    """The staff workspace; without OIDC_ISSUER (development) its pages say sign-in is not configured."""
+    validator = validator_from(settings)
+    if validator is None:
+        router = APIRouter(include_in_schema=False)
+
+        @router.api_route("/petugas{rest:path}", methods=["GET", "POST"])
+        async def not_configured(rest: str) -> Response:
+            return problem(503, "Masuk petugas belum dikonfigurasi (OIDC_ISSUER).")
+
+        return router
+    provider = Provider(settings.oidc_issuer, settings.staff_client_id, settings.staff_client_secret, validator,
+                        upstreams.http)
+    return staff_router(provider, Cases(settings.complaint_url, upstreams.http),
+                        Sessions(settings.session_idle_s, settings.session_max_s), settings.staff_public_url)
 
 
 def main() -> None:

@@ -25,3 +25,13 @@ class GateSettings(ServiceSettings):
     form_per_minute: float = Field(10, gt=0, le=100_000)
     lookup_burst: int = Field(30, ge=1, le=10_000)
     lookup_per_minute: float = Field(30, gt=0, le=100_000)
+    # the staff workspace /petugas: complaint-svc's case API, and the OAuth client staff sign in with at the
+    # identity provider (OIDC_ISSUER, a platform-wide setting); the provider must know `staff_public_url` +
+    # /petugas/callback as a redirect URI
+    complaint_url: str = "http://127.0.0.1:8101"
+    staff_client_id: str = Field("palapa", min_length=1, max_length=200)
+    staff_client_secret: str = Field("palapa-local-only", min_length=1, max_length=500)
+    # the gate's public address (e.g. https://palapa.mojokertokota.go.id); unset: the request's own
+    staff_public_url: str | None = None
+    session_idle_s: float = Field(30 * 60, gt=0, le=24 * 3600)
+    session_max_s: float = Field(8 * 3600, gt=0, le=7 * 24 * 3600)

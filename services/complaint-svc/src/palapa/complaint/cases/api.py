@@ -22,7 +22,7 @@ from ..sla import domain as sla
 from ..sla import store as sla_store
 from . import keys
 from .access import KEY_MISSING, WRONG_KEY, account, listing_scope, may_move, staff_reads, view_of
-from .params import BadParamError, decode_page_token, encode_page_token, parse_filters
+from .params import BadParamError, decode_page_token, encode_page_token, parse_filters, parse_queue
 from .texts import Text
 from .views import Role, case_view
 
@@ -120,24 +120,30 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
     @router.get("/complaints", responses={422: {"description": "bad parameter"}})
     async def list_complaints(
         who: MaybeStaff, opd: str | None = None, status: str | None = None, limit: str | None = None,
-        cursor: str | None = None, overdue: str | None = None,
+        cursor: str | None = None, overdue: str | None = None, category: str | None = None,
+        kelurahan: str | None = None, order: str | None = None,
     ):
-        """Complaints newest first, filtered by OPD, status and overdue; follow next_cursor for more. An OPD
-        officer's listing holds its own OPD's cases only."""
+        """Complaints newest first, filtered by OPD, status, overdue, category and kelurahan; follow next_cursor
+        for more. `order=deadline` (the staff queue): the nearest deadline first, one page. An OPD officer's
+        listing holds its own OPD's cases only."""
         try:
             filters = parse_filters(opd, status, limit, overdue)
+            queue = parse_queue(category, kelurahan, order)
             after = decode_page_token(cursor) if cursor else None
+            if after is not None and queue.by_deadline:
+                raise BadParamError("invalid_cursor", "Urutan tenggat hanya satu halaman: tanpa cursor")
         except BadParamError as exc:
             return refusal(422, exc.reason, exc.detail)
         view, scoped = listing_scope(who, filters.opd)  # a listing never carries identities, whoever asks
         async with runtime.sessions() as session:
             await store.snapshot(session)
             cases = await store.page(session, opd=scoped, status=filters.status, overdue=filters.overdue,
-                                     now=datetime.now(UTC), limit=filters.limit + 1, after=after)
+                                     now=datetime.now(UTC), limit=filters.limit + 1, after=after,
+                                     category=queue.category, kelurahan=queue.kelurahan, by_deadline=queue.by_deadline)
         more = len(cases) > filters.limit
         cases = cases[:filters.limit]
         return {"items": [case_view(c, view) for c in cases],
-                "next_cursor": encode_page_token(cases[-1]) if more and cases else None}
+                "next_cursor": encode_page_token(cases[-1]) if more and cases and not queue.by_deadline else None}
 
     async def refused(who: Principal, ticket: str, action: str, exc: AuthError, tried: dict) -> None:
         """A staff request refused for the case's OPD or role reached us: it goes on the audit log, alone."""

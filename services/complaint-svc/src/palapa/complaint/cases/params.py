@@ -101,3 +101,28 @@ def _flag(raw: str | None) -> bool | None:
     if raw.lower() not in ("true", "1", "false", "0"):
         raise BadParamError("invalid_overdue", "overdue harus true atau false")
     return raw.lower() in ("true", "1")
+
+
+class QueueParams(NamedTuple):
+    """The staff queue's extra parameters: a category, a kelurahan (both exact, any case), the order."""
+
+    category: str | None
+    kelurahan: str | None
+    by_deadline: bool
+
+
+def parse_queue(category: str | None, kelurahan: str | None, order: str | None) -> QueueParams:
+    """Validated; an empty value means no filter. BadParamError names the first bad one."""
+    if order not in (None, "", "newest", "deadline"):
+        raise BadParamError("invalid_order", "order harus newest atau deadline")
+    return QueueParams(_name(category, "category", "Kategori"), _name(kelurahan, "kelurahan", "Kelurahan"),
+                       order == "deadline")
+
+
+def _name(raw: str | None, field: str, label: str) -> str | None:
+    text = " ".join((raw or "").split())
+    if not text:
+        return None
+    if len(text) > 100 or not text.isprintable():
+        raise BadParamError(f"invalid_{field}", f"{label} tidak valid (paling panjang 100 karakter)")
+    return text

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..lifecycle.domain import Case, Reporter
+from ..lifecycle.transitions import TRANSITIONS
 
 HIDDEN = "dirahasiakan"
 
@@ -45,6 +46,8 @@ def case_view(case: Case, role: Role, reporter: Reporter | None = None, rating: 
     view |= {"description": case.description, "latitude": case.latitude, "longitude": case.longitude}
     if rating is not None:
         view["rating"] = rating
+    if role in (Role.OPD, Role.DESK):  # the staff workspace offers only these (complaint-svc still checks each)
+        view["next_moves"] = sorted(s.value for s in TRANSITIONS.get(case.status, ()))
     if role is Role.DESK:
         view["reporter"] = _reporter(case, reporter)
     return view

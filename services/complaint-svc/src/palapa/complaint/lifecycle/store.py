@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -106,11 +106,19 @@ async def page(
     now: datetime,
     limit: int,
     after: tuple[datetime, str] | None,
+    category: str | None = None,
+    kelurahan: str | None = None,
+    by_deadline: bool = False,
 ) -> list[Case]:
-    """Up to `limit` cases, newest first, after the keyset position `after` (submitted_at, ticket)."""
+    """Up to `limit` cases, newest first, after the keyset position `after` (submitted_at, ticket); or, for the
+    staff queue (`by_deadline`, one page, no `after`), the nearest deadline first and cases without one last."""
     query = select(cases)
     if opd is not None:
         query = query.where(cases.c.opd == opd)
+    if category is not None:
+        query = query.where(func.lower(cases.c.category) == category.lower())
+    if kelurahan is not None:
+        query = query.where(func.lower(cases.c.kelurahan) == kelurahan.lower())
     if status is not None:
         query = query.where(cases.c.status == status.value)
     if overdue is not None:
@@ -121,7 +129,10 @@ async def page(
         query = query.where(
             or_(cases.c.submitted_at < at, and_(cases.c.submitted_at == at, cases.c.ticket < ticket))
         )
-    query = query.order_by(cases.c.submitted_at.desc(), cases.c.ticket.desc()).limit(limit)
+    if by_deadline:
+        query = query.order_by(cases.c.due_at.asc().nulls_last(), cases.c.ticket).limit(limit)
+    else:
+        query = query.order_by(cases.c.submitted_at.desc(), cases.c.ticket.desc()).limit(limit)
     rows = (await session.execute(query)).all()
     steps = await _timelines(session, [r.ticket for r in rows])
     return [_case(r, steps.get(r.ticket, ())) for r in rows]

@@ -1,0 +1,53 @@
+"""complaint-svc's case API, called on the signed-in officer's behalf with their token (thin adapter).
+
+complaint-svc decides everything: what an officer may see (their OPD), whether a move is legal, whether the
+reporter's identity is shown. The gate passes its answers on and never widens them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import httpx
+
+from ..upstream import UpstreamError
+
+#: the queue's filters passed on to complaint-svc's listing as they are (it validates them)
+FILTERS = ("opd", "status", "category", "kelurahan", "overdue")
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: dict
+
+
+class Cases:
+    def __init__(self, base_url: str, http: httpx.AsyncClient) -> None:
+        self.base = base_url.rstrip("/")
+        self.http = http
+
+    async def _call(self, method: str, path: str, token: str, **kwargs) -> Reply:
+        try:
+            resp = await self.http.request(method, self.base + path, headers={
+                "Authorization": f"Bearer {token}", "Accept": "application/json"}, **kwargs)
+        except httpx.HTTPError as exc:
+            raise UpstreamError(f"complaint-svc: {type(exc).__name__}") from exc
+        if resp.status_code >= 500:
+            raise UpstreamError(f"complaint-svc: HTTP {resp.status_code}")
+        try:
+            body = resp.json()
+        except ValueError as exc:
+            raise UpstreamError("complaint-svc: not JSON") from exc
+        return Reply(resp.status_code, body if isinstance(body, dict) else {})
+
+    async def queue(self, token: str, filters: dict[str, str]) -> Reply:
+        params = {k: v for k, v in filters.items() if k in FILTERS and v}
+        return await self._call("GET", "/complaints", token, params={**params, "order": "deadline", "limit": "50"})
+
+    async def case(self, token: str, ticket: str) -> Reply:
+        return await self._call("GET", f"/complaints/{quote(ticket, safe='')}", token)
+
+    async def move(self, token: str, ticket: str, move: dict) -> Reply:
+        return await self._call("POST", f"/complaints/{quote(ticket, safe='')}/status", token, json=move)

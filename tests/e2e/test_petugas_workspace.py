@@ -1,0 +1,230 @@
+"""The staff workspace /petugas end to end, as `./palapa up` runs it: Caddy in front of gate-svc and complaint-svc
+(their own processes), the real identity provider (code + PKCE). complaint-svc decides who sees and moves what;
+the gate keeps the token server-side and every form behind its session's CSRF token. Then once in Chromium:
+sign in through the gate and see the queue; axe-core finds no serious or critical violation on its pages."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+import pytest_asyncio
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import async_playwright, expect
+
+from palapa.contracts.envelope import Envelope
+from palapa.contracts.events import ComplaintSubmitted
+from palapa.devstack.settings import DevstackSettings
+from palapa.devstack.stack import Stack
+from palapa.localstack import STAFF, free_port
+from palapa.testkit import EventProducer, eventually
+from palapa.testkit.identity import Identity
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def platform(kafka_session, pg_server_url):
+    """Caddy, gate-svc and complaint-svc as processes; the sign-in limit raised for this module's many sign-ins."""
+    folder = Path(tempfile.mkdtemp(prefix="palapa-petugas-"))
+    os.chmod(folder, 0o755)
+    settings = DevstackSettings(PALAPA_DATA_DIR=folder, KAFKA_BOOTSTRAP_SERVERS=kafka_session,
+                                DATABASE_URL=pg_server_url, LOG_LEVEL="WARNING", KAFKA_PROFILE="tansu")
+    complaint_port = free_port()
+    stack = Stack(settings, durable=False, simulate=False, only=("complaint-svc", "gate-svc"),
+                  ports={"complaint-svc": complaint_port},
+                  extra_env={"gate-svc": {"GATE_COMPLAINT_URL": f"http://127.0.0.1:{complaint_port}",
+                                          "GATE_SIGNIN_BURST": "200", "GATE_FORM_BURST": "200"}})
+    try:
+        await stack.start()
+        assert stack.gate is not None
+        yield stack
+    finally:
+        stack.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def stack(platform):
+    """The gate (a browser's client on the one address) and complaint-svc (to see what it holds)."""
+    async with httpx.AsyncClient(base_url=platform.gate.url, timeout=30) as gate, \
+            httpx.AsyncClient(base_url=platform.running["complaint-svc"].url, timeout=30) as complaint:
+        yield gate, complaint
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def producer(platform):
+    p = EventProducer(platform.kafka)
+    await p.kafka.start()
+    yield p
+    await p.kafka.stop()
+
+
+@pytest.fixture
+def identity_provider(platform) -> Identity:
+    return Identity(platform.issuer)
+
+
+async def file_case(complaint: httpx.AsyncClient, producer, identity_provider, ticket: str, category: str) -> dict:
+    event = ComplaintSubmitted(ticket=ticket, source_app="portal", source_ref=ticket, category=category,
+                               description="Lampu mati di depan sekolah", submitted_at=datetime.now(UTC),
+                               reporter_name="Joko Susilo")
+    await producer.send(Envelope(event, source="/apps/portal", subject=ticket))
+    desk = {"Authorization": f"Bearer {await identity_provider.token('desk')}"}
+
+    async def there():
+        res = await complaint.get(f"/complaints/{ticket}", headers=desk)
+        return res.json() if res.status_code == 200 else None
+
+    return await eventually(there, what=f"{ticket} received")
+
+
+async def sign_in(gate: httpx.AsyncClient, who: str) -> dict[str, str]:
+    """A browser's sign-in through the gate: its session cookie. The provider's form is POSTed `sub=<user>`."""
+    start = await gate.get("/petugas/masuk")
+    assert start.status_code == 303
+    authorize = start.headers["location"]
+    query = parse_qs(urlsplit(authorize).query)
+    assert query["code_challenge_method"] == ["S256"] and query["nonce"] and query["state"]
+    async with httpx.AsyncClient() as browser:
+        answer = await browser.post(authorize, data={"sub": STAFF[who]["sub"]})
+    assert answer.status_code == 302, answer.text[:200]
+    back = urlsplit(answer.headers["location"])
+    assert back.path == "/petugas/callback"
+    done = await gate.get(f"{back.path}?{back.query}")
+    assert (done.status_code, done.headers["location"]) == (303, "/petugas"), done.text[:300]
+    cookie = done.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/petugas" in cookie
+    sid = re.match(r"petugas_sesi=([^;]+)", cookie).group(1)
+    return {"Cookie": f"petugas_sesi={sid}"}
+
+
+def csrf_of(page: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+async def test_the_desk_signs_in_sees_the_queue_by_deadline_and_moves_a_case_only_along_the_lifecycle(
+        stack, producer, identity_provider):
+    gate, complaint = stack
+    await file_case(complaint, producer, identity_provider, "PETUGAS-1", "Lampu jalan")
+    cookie = await sign_in(gate, "desk")
+    queue = await gate.get("/petugas", headers=cookie)
+    assert queue.status_code == 200 and "PETUGAS-1" in queue.text and "Petugas Meja Pengaduan" in queue.text
+    assert queue.headers["cache-control"] == "no-store"
+    assert "PETUGAS-1" in (await gate.get("/petugas", params={"kelurahan": "", "category": "lampu jalan"},
+                                          headers=cookie)).text
+    assert "PETUGAS-1" not in (await gate.get("/petugas", params={"category": "Sampah"}, headers=cookie)).text
+    case = await gate.get("/petugas/kasus/PETUGAS-1", headers=cookie)
+    assert case.status_code == 200 and "Joko Susilo" in case.text  # the desk may see the reporter
+    offered = set(re.findall(r'name="status" value="([a-z_]+)"', case.text))
+    assert offered == {"verified", "dispositioned", "in_progress", "resolved", "rejected", "not_our_remit",
+                       "duplicate"}  # received's legal next moves, nothing else
+    moved = await gate.post("/petugas/kasus/PETUGAS-1/status", headers=cookie,
+                            data={"csrf": csrf_of(case.text), "status": "verified", "note": "Sudah dicek"})
+    assert (moved.status_code, moved.headers["location"]) == (303, "/petugas/kasus/PETUGAS-1")
+    after = await gate.get("/petugas/kasus/PETUGAS-1", headers=cookie)
+    assert "Sudah dicek" in after.text and 'value="received"' not in after.text
+    illegal = await gate.post("/petugas/kasus/PETUGAS-1/status", headers=cookie,
+                              data={"csrf": csrf_of(case.text), "status": "closed"})
+    assert illegal.status_code == 409 and "Perubahan ditolak" in illegal.text
+
+
+async def test_a_page_without_a_session_or_with_a_forged_one_sends_to_the_sign_in(stack):
+    gate, _ = stack
+    for headers in ({}, {"Cookie": "petugas_sesi=dipalsukan"}):
+        for path in ("/petugas", "/petugas/kasus/PETUGAS-1"):
+            answer = await gate.get(path, headers=headers)
+            assert (answer.status_code, answer.headers["location"]) == (303, "/petugas/masuk")
+        posted = await gate.post("/petugas/kasus/PETUGAS-1/status", headers=headers, data={"status": "closed"})
+        assert (posted.status_code, posted.headers["location"]) == (303, "/petugas/masuk")
+
+
+async def test_a_callback_with_an_unknown_or_replayed_state_signs_no_one_in(stack):
+    gate, _ = stack
+    answer = await gate.get("/petugas/callback", params={"code": "abc", "state": "tebakan"})
+    assert answer.status_code == 400 and "set-cookie" not in answer.headers
+
+
+async def test_a_form_without_the_sessions_csrf_token_is_refused(stack, producer, identity_provider):
+    gate, complaint = stack
+    await file_case(complaint, producer, identity_provider, "PETUGAS-2", "Lampu jalan")
+    cookie = await sign_in(gate, "desk")
+    for form in ({"status": "verified"}, {"status": "verified", "csrf": "salah"}):
+        refused = await gate.post("/petugas/kasus/PETUGAS-2/status", headers=cookie, data=form)
+        assert refused.status_code == 403 and "CSRF" in refused.text
+    assert (await gate.post("/petugas/keluar", headers=cookie, data={})).status_code == 403
+    case = await gate.get("/petugas/kasus/PETUGAS-2", headers=cookie)
+    assert "Diterima" in case.text or 'value="verified"' in case.text  # unchanged: still received
+
+
+async def test_an_officer_sees_and_moves_only_their_opds_cases(stack, producer, identity_provider):
+    gate, complaint = stack
+    await file_case(complaint, producer, identity_provider, "PETUGAS-3", "Lampu jalan")  # DISHUB's
+    dinkes = await sign_in(gate, "dinkes")
+    queue = await gate.get("/petugas", headers=dinkes)
+    assert queue.status_code == 200 and "PETUGAS-3" not in queue.text
+    other = await gate.get("/petugas/kasus/PETUGAS-3", headers=dinkes)
+    assert other.status_code == 404 and "Lampu mati" not in other.text and "Joko" not in other.text
+    move = await gate.post("/petugas/kasus/PETUGAS-3/status", headers=dinkes,
+                           data={"csrf": csrf_of(queue.text), "status": "verified"})
+    assert move.status_code == 403
+    dishub = await sign_in(gate, "dishub")
+    mine = await gate.get("/petugas/kasus/PETUGAS-3", headers=dishub)
+    assert mine.status_code == 200 and "Lampu mati" in mine.text and "Joko" not in mine.text  # no identity
+    assert "PETUGAS-3" in (await gate.get("/petugas", headers=dishub)).text
+
+
+async def test_signing_out_ends_the_session(stack):
+    gate, _ = stack
+    cookie = await sign_in(gate, "dishub")
+    queue = await gate.get("/petugas", headers=cookie)
+    out = await gate.post("/petugas/keluar", headers=cookie, data={"csrf": csrf_of(queue.text)})
+    assert out.status_code == 200 and "telah keluar" in out.text
+    assert (await gate.get("/petugas", headers=cookie)).status_code == 303
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+async def test_a_desk_officer_signs_in_through_the_gate_in_chromium_and_sees_the_queue(
+        platform, stack, producer, identity_provider):
+    _, complaint = stack
+    await file_case(complaint, producer, identity_provider, "PETUGAS-9", "Lampu jalan")
+    gate = platform.gate.url
+    async with async_playwright() as pw:
+        chromium = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await chromium.new_page(locale="id-ID")
+            refused: list[str] = []
+            page.on("console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None)
+            await page.goto(gate + "/petugas")  # no session: to the sign-in, then the provider's form
+            await page.locator('input[name="sub"]').fill(STAFF["desk"]["sub"])
+            await page.get_by_role("button", name="Authorize").click()
+            await expect(page.get_by_role("heading", level=1)).to_have_text("Antrean pengaduan")
+            assert page.url.startswith(gate + "/petugas")
+            await expect(page.get_by_role("link", name="PETUGAS-9")).to_be_visible()
+            axe, found = Axe(), {}
+            for path in ("/petugas", "/petugas/kasus/PETUGAS-9", "/petugas/kasus/TIDAK-ADA"):
+                await page.goto(gate + path)
+                result = await axe.run(page)
+                bad = [(v["id"], v["impact"], len(v["nodes"])) for v in result.response["violations"]
+                       if v["impact"] in ("serious", "critical")]
+                if bad:
+                    found[path] = bad
+            assert found == {}, found
+            await page.goto(gate + "/petugas")
+            await page.get_by_role("button", name="Keluar").click()
+            await expect(page.get_by_text("Anda telah keluar")).to_be_visible()
+            assert refused == [], refused
+        finally:
+            await chromium.close()
