@@ -75,6 +75,7 @@ class Run:
     rss_open_kib: int = 0
     open_seconds: float = 0.0
     failed: int = 0  # streams that could not open or ended early
+    opened: int = 0  # streams that got their first revision
 
     def report(self) -> str:
         ms = sorted(x * 1000 for x in self.latencies)
@@ -106,6 +107,7 @@ async def _hold(http: httpx.AsyncClient, url: str, gate: asyncio.Semaphore,
         async with open_stream(http, url) as stream:
             first = await stream.next_event(timeout=120)
             arrivals[(ticket, int(first.id))] = time.perf_counter()
+            run.opened += 1
             gate.release()
             held = False
             async for event in stream:
@@ -138,22 +140,29 @@ async def measure(stack: Stack, streams: int, updates: int, concurrency: int = 2
     tickets = [f"SIMAKEL-B{n}" for n in range(streams)]
     try:
         await asyncio.gather(*[await _send(producer, letter(n, 1), wait=False) for n in range(streams)])
+        print(f"  {streams} first revisions produced", flush=True)
         async with httpx.AsyncClient(limits=httpx.Limits(max_connections=None, max_keepalive_connections=0),
                                      headers=desk, timeout=httpx.Timeout(60, read=None)) as http:
             # every first revision consumed before measuring memory: consuming is not the streams' cost
             await _stored(stack.database_url, streams, 60 + streams / 50)
             run.rss_before_kib = rss_kib(notify.proc.pid)
+            print("  stored; opening the streams", flush=True)
             gate, started = asyncio.Semaphore(concurrency), time.perf_counter()
             holders = [asyncio.create_task(_hold(http, f"{notify.url}/tickets/{t}/events", gate, arrivals, run))
                        for t in tickets]
-            await _until(lambda: sum((t, 1) in arrivals for t in tickets) + run.failed >= streams, 60 + streams / 20,
+            await _until(lambda: run.opened + run.failed >= streams, 60 + streams / 20,
                          f"{streams} streams live")
             run.open_seconds = time.perf_counter() - started
             run.rss_open_kib = rss_kib(notify.proc.pid)
+            print(f"  {streams - run.failed} streams live after {run.open_seconds:.1f}s", flush=True)
+            if not run.opened:
+                raise RuntimeError(f"no stream opened ({run.failed} failed)")
             rng, revision = random.Random(19), dict.fromkeys(range(streams), 1)
             for _ in range(updates):
                 await asyncio.sleep(rng.uniform(0, 0.05))  # random moments, in step with no poll
                 n = rng.randrange(streams)
+                while holders[n].done():  # a stream that failed (counted) gets no update
+                    n = rng.randrange(streams)
                 revision[n] += 1
                 key = (tickets[n], revision[n])
                 start = time.perf_counter()
