@@ -18,15 +18,19 @@ from palapa.kit.uow import Done
 
 from . import store
 from .domain import EVENT_NAME, TICKET_EVENT_NAME, Update
+from .fanout import Fanout
 from .hub import Hub
 from .messages.consume import MessageEvents
 
 
 class ViewUpdates:
-    """Store a batch of updates in the inbox transaction; after commit, hand the fresh ones to the hub."""
+    """Store a batch of updates in the inbox transaction and announce the fresh ones to the other replicas (their
+    hubs push them: fanout.py); after commit, hand the fresh ones to this replica's hub."""
 
-    def __init__(self, hub: Hub, event: str = EVENT_NAME, messages: MessageEvents | None = None) -> None:
+    def __init__(self, hub: Hub, event: str = EVENT_NAME, messages: MessageEvents | None = None,
+                 fanout: Fanout | None = None) -> None:
         self.hub = hub
+        self.fanout = fanout
         self.event = event  # the SSE event name of this topic's view
         self.messages = messages
 
@@ -51,6 +55,8 @@ class ViewUpdates:
             if new and self.messages is not None:
                 await self.messages.on_view(session, d.envelope.data)
             results.append(Done(result=u if new else None))
+        if self.fanout is not None:
+            await self.fanout.announce(session, [r.result for r in results if r.result is not None])
         return results
 
     def after_commit(self, envelope: Envelope, update: Update | None) -> None:
@@ -58,15 +64,16 @@ class ViewUpdates:
             self.hub.publish(update)
 
 
-def register(runtime: Runtime, hub: Hub, messages: MessageEvents | None = None) -> ViewUpdates:
+def register(runtime: Runtime, hub: Hub, messages: MessageEvents | None = None,
+             fanout: Fanout | None = None) -> ViewUpdates:
     """Subscribe notify-svc to the complaint updates and the ticket updates topics. Ticket updates carry
     emergencies: a consumer and group of their own, with the kit's critical polling. With `messages`, also the
     intake and SLA topics (one consumer, a group of its own) for the messages they cause."""
-    complaints = ViewUpdates(hub, messages=messages)
+    complaints = ViewUpdates(hub, messages=messages, fanout=fanout)
     runtime.subscribe(COMPLAINT_UPDATES, complaints.on_updated, after_commit=complaints.after_commit)
     if messages is not None:
         runtime.subscribe((COMPLAINT_INTAKE, COMPLAINT_SLA), messages.on_events, group_id=f"{runtime.name}-messages")
-    tickets = ViewUpdates(hub, TICKET_EVENT_NAME, messages=messages)
+    tickets = ViewUpdates(hub, TICKET_EVENT_NAME, messages=messages, fanout=fanout)
     runtime.subscribe(TICKET_UPDATES, tickets.on_updated, after_commit=tickets.after_commit,
                       group_id=f"{runtime.name}-tickets", critical=True)
     return complaints

@@ -16,6 +16,7 @@ from . import access, handlers, tables
 from .api import page_router, tickets_router
 from .channels.providers import provider_channels, provider_client
 from .directory_link import directory_link_router
+from .fanout import Fanout
 from .hub import Hub
 from .messages.admin_api import admin_router
 from .messages.api import callbacks_router, notifications_router
@@ -45,9 +46,14 @@ def create_app(settings: NotifySettings, *, exporter: SpanExporter | None = None
     runtime = Runtime(settings, SERVICE, tables.metadata, exporter=exporter)
     hub = Hub(queue_size=settings.client_queue_size)
     messaging = Messaging.build(runtime, settings, channels if channels is not None else channels_from(settings))
-    handlers.register(runtime, hub, MessageEvents(messaging))
+    fanout = Fanout(hub, runtime.sessions, settings.database_url)  # every replica pushes every update
+    handlers.register(runtime, hub, MessageEvents(messaging), fanout)
+
+    async def listen() -> None:
+        runtime.spawn(fanout.run(), f"{SERVICE}-fanout")
 
     async def close_streams() -> None:
+        fanout.stop()
         hub.close()
         await messaging.close()
 
@@ -57,11 +63,12 @@ def create_app(settings: NotifySettings, *, exporter: SpanExporter | None = None
         routers=[tickets_router(runtime, hub, settings), page_router(), directory_link_router(settings),
                  notifications_router(messaging), callbacks_router(messaging), admin_router(messaging)],
         topics=ALL_TOPICS,
-        on_start=[messaging.start],
+        on_start=[messaging.start, listen],
         on_stop=[close_streams],
         protection=access.TABLE,
     )
     app.state.hub = hub
+    app.state.fanout = fanout
     app.state.messaging = messaging
     if settings.cors_origins:
         app.add_middleware(

@@ -6,6 +6,7 @@
     ./palapa bench pbb [--bills N]               ./palapa bench incident-sse [--incidents N] [--backlog N]
     ./palapa bench search                        ./palapa bench census-import [--rows N]
     ./palapa bench sweep [--rows N] [--every S]     ./palapa bench gate [--rate R] [--seconds S]
+    ./palapa bench sse [--streams N] [--updates N]
 
 Without a NAME it runs latency.
 """
@@ -29,6 +30,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "census-import": ("search", "main_census"),
     "sweep": ("sweep", "main"),
     "gate": ("gate", "main"),
+    "sse": ("sse", "main"),
 }
 
 
