@@ -42,7 +42,8 @@ async def platform(kafka_session, pg_server_url):
     settings = DevstackSettings(PALAPA_DATA_DIR=folder, KAFKA_BOOTSTRAP_SERVERS=kafka_session,
                                 DATABASE_URL=pg_server_url, LOG_LEVEL="WARNING", KAFKA_PROFILE="tansu")
     complaint_port = free_port()
-    stack = Stack(settings, durable=False, simulate=False, only=("complaint-svc", "gate-svc"),
+    # tool_key: the test files complaints as the portal would, signed by the stack's tool key
+    stack = Stack(settings, durable=False, simulate=False, only=("complaint-svc", "gate-svc"), tool_key=True,
                   ports={"complaint-svc": complaint_port},
                   extra_env={"gate-svc": {"GATE_COMPLAINT_URL": f"http://127.0.0.1:{complaint_port}",
                                           "GATE_SIGNIN_BURST": "200", "GATE_FORM_BURST": "200"}})
@@ -65,7 +66,7 @@ async def stack(platform):
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def producer(platform):
-    p = EventProducer(platform.kafka)
+    p = EventProducer(platform.kafka, signer=platform.tool_signer)
     await p.kafka.start()
     yield p
     await p.kafka.stop()

@@ -121,11 +121,11 @@ async def test_a_complaint_signed_by_another_app_than_its_source_app_opens_no_ca
     await case_at(service, "CURHAT-1043", 1)
     rows = await eventually(lambda: dead_letters(service), what="the dead letter")
     assert "source_app 'curhat-ning-ita' is not the app that signed it ('psc-119')" in rows[0].reason
-    assert (await service.http.get("/complaints/CURHAT-1042")).status_code == 404
+    assert (await service.http.get("/complaints/CURHAT-1042", headers=service.desk)).status_code == 404
 
 
 async def test_an_unsigned_complaint_opens_no_case(service, producer):
     await producer.send(submitted(), signed=False)
     rows = await eventually(lambda: dead_letters(service), what="the dead letter")
     assert rows[0].reason == "signature refused: unsigned event: no ce_signature header"
-    assert (await service.http.get("/complaints/CURHAT-1042")).status_code == 404
+    assert (await service.http.get("/complaints/CURHAT-1042", headers=service.desk)).status_code == 404
