@@ -30,6 +30,7 @@ from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import REQUEST_STATUS_LABELS, RequestStatus, TicketKind, TicketStep, TicketUpdated
 from palapa.contracts.topics import TICKET_UPDATES
 from palapa.devstack import Stack
+from palapa.kit.signing import SIGNATURE_HEADER, Signer
 from palapa.testkit.sse import open_stream
 from palapa.tools.scratch import bench_stack, staff_token
 
@@ -88,8 +89,10 @@ class Run:
                 f"streams open: {per_stream:.1f} KiB per stream")
 
 
-async def _send(producer: AIOKafkaProducer, envelope: Envelope, wait: bool = True):
+async def _send(producer: AIOKafkaProducer, signer: Signer, envelope: Envelope, wait: bool = True):
     key, value, headers = envelope.to_kafka()
+    # signed by the stack's tool key, as a producer of the platform would (notify-svc verifies before storing)
+    headers = {**headers, SIGNATURE_HEADER: signer.sign(key, value, headers)}
     pairs = [(k, v.encode()) for k, v in headers.items()]
     if wait:
         return await producer.send_and_wait(TICKET_UPDATES.name, value, key=key, headers=pairs)
@@ -133,13 +136,14 @@ async def _until(check, timeout_s: float, what: str) -> None:
 async def measure(stack: Stack, streams: int, updates: int, concurrency: int = 200) -> Run:
     notify = stack.running["notify-svc"]
     run = Run(streams)
+    signer = stack.tool_signer
     producer = AIOKafkaProducer(bootstrap_servers=stack.kafka, enable_idempotence=False, acks="all", linger_ms=5)
     await producer.start()
     arrivals: dict[tuple[str, int], float] = {}
     desk = {"Authorization": f"Bearer {await staff_token(stack, 'desk')}"}
     tickets = [f"SIMAKEL-B{n}" for n in range(streams)]
     try:
-        await asyncio.gather(*[await _send(producer, letter(n, 1), wait=False) for n in range(streams)])
+        await asyncio.gather(*[await _send(producer, signer, letter(n, 1), wait=False) for n in range(streams)])
         print(f"  {streams} first revisions produced", flush=True)
         async with httpx.AsyncClient(limits=httpx.Limits(max_connections=None, max_keepalive_connections=0),
                                      headers=desk, timeout=httpx.Timeout(60, read=None)) as http:
@@ -166,7 +170,7 @@ async def measure(stack: Stack, streams: int, updates: int, concurrency: int = 2
                 revision[n] += 1
                 key = (tickets[n], revision[n])
                 start = time.perf_counter()
-                await _send(producer, letter(n, revision[n]))
+                await _send(producer, signer, letter(n, revision[n]))
                 await _until(lambda key=key: key in arrivals, 30, f"{key} on its SSE stream")
                 run.latencies.append(arrivals[key] - start)
             for h in holders:
