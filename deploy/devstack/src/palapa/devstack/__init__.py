@@ -4,8 +4,9 @@
 tools (palapa.tools) start stacks through it and import nothing else of the launcher.
 """
 
+from .endpoints import tail
 from .services import CURHAT_FLOW, SERVICES, ServiceSpec
 from .settings import DevstackSettings
-from .stack import Stack, StackError, tail
+from .stack import Stack, StackError
 
 __all__ = ["CURHAT_FLOW", "SERVICES", "DevstackSettings", "ServiceSpec", "Stack", "StackError", "tail"]

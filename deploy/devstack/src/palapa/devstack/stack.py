@@ -29,9 +29,10 @@ from palapa.localstack import (
 )
 
 from . import keys
-from .endpoints import endpoints_of
+from .endpoints import endpoints_of, tail
 from .environment import service_env
 from .gate import GATE_PORT, restart_gate, start_gate
+from .legacy import prepare_legacy
 from .services import SERVICES, ServiceSpec
 from .settings import DevstackSettings
 from .startup import cpu_seconds
@@ -113,7 +114,7 @@ class Stack:
         self.progress("topics: creating the registry's topics")
         created = await ensure_topics(self.kafka)
         self.progress(f"topics: ready ({len(created)} created)")
-        await self._prepare_legacy()
+        await prepare_legacy(self.legacy_database_url, self.pbb_database_url)
         self.ports.setdefault("gate", GATE_PORT if self.fixed_ports else free_port())
         self.key_files = keys.prepare(self.keys_dir, tools=self.tool_key)
         if self.signed:
@@ -177,25 +178,6 @@ class Stack:
         for name in sorted({d for spec in SERVICES for d in spec.databases}):
             self.app_databases[name] = await ensure_database(server, f"{name}_legacy")
         self.pbb_database_url = await ensure_database(server, PBB_DB)
-
-    async def _prepare_legacy(self) -> None:
-        """The legacy app's table exists before the bridge reads it (the PHP app's installer would)."""
-        from sqlalchemy.ext.asyncio import create_async_engine
-
-        from palapa.curhat_legacy import create
-
-        engine = create_async_engine(self.legacy_database_url)
-        try:
-            await create(engine)
-        finally:
-            await engine.dispose()
-        from palapa.pbb_legacy import create as create_pbb
-
-        engine = create_async_engine(self.pbb_database_url)
-        try:
-            await create_pbb(engine)
-        finally:
-            await engine.dispose()
 
     def _spawn(self, spec: ServiceSpec, port: int | None = None) -> Running:
         if port is None and spec.port:
@@ -312,9 +294,3 @@ class Stack:
         """What listens where, for the launcher to print (passwords hidden)."""
         return endpoints_of(self)
 
-
-def tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
