@@ -191,14 +191,14 @@ async def test_a_citizen_signs_in_by_phone_files_a_complaint_and_finds_it_in_kas
                     problems[name] = [v["id"] for v in found]
 
             await page.goto(gate + "/")
-            await page.get_by_role("link", name="Masuk").click()
+            await page.get_by_role("link", name="Masuk", exact=True).click()
             await check_axe("/masuk")
             await page.get_by_label("Nomor HP").fill(number)
             await page.get_by_role("button", name="Kirim kode").click()
             await expect(page.get_by_test_id("dikirim")).to_contain_text(f"+62 {number[1:4]}****{number[-4:]}")
             await check_axe("/masuk/kode")
             await page.get_by_label("Kode masuk").fill(await code_sent_to(platform, number))
-            await page.get_by_role("button", name="Masuk").click()
+            await page.get_by_role("button", name="Masuk", exact=True).click()
             await expect(page.get_by_role("heading", level=1)).to_have_text("Kasus saya")
             await expect(page.get_by_test_id("kosong")).to_be_visible()
             await check_axe("/kasus (kosong)")
@@ -217,7 +217,7 @@ async def test_a_citizen_signs_in_by_phone_files_a_complaint_and_finds_it_in_kas
             width = await page.evaluate("document.documentElement.scrollWidth")
             assert width <= VIEWPORTS[viewport]["width"], f"the page scrolls sideways at {viewport}: {width}px"
 
-            await page.get_by_role("button", name="Keluar").click()
+            await page.get_by_role("button", name="Keluar", exact=True).click()
             await expect(page.get_by_test_id("pesan")).to_contain_text("telah keluar")
             await page.goto(gate + "/kasus")
             await expect(page.get_by_role("heading", level=1)).to_have_text("Masuk dengan nomor HP")

@@ -11,6 +11,8 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from starlette.requests import Request
+
 #: bounds memory against a flood of sessions
 MAX_SESSIONS = 10_000
 
@@ -23,6 +25,12 @@ def new_id() -> str:
 def same_secret(expected: str, sent: str | None) -> bool:
     """Whether `sent` is `expected` (a CSRF token), in constant time."""
     return bool(sent) and bool(expected) and hmac.compare_digest(expected.encode(), sent.encode())
+
+
+def cookie_secure(request: Request, public_url: str | None) -> bool:
+    """Whether a session cookie gets Secure: the gate is reached over TLS (Caddy says so) or is public on https."""
+    proto = request.headers.get("x-forwarded-proto", request.url.scheme)
+    return proto == "https" or (public_url or "").startswith("https://")
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -66,7 +67,7 @@ def citizen_router(runtime: Runtime) -> APIRouter:
             tickets = await keys.owned_by(session, citizen, MAX_LISTED)
             await store.snapshot(session)
             cases = await store.get_many(session, tickets)
-        return JSONResponse({"items": [summary(t, cases.get(t)) for t in tickets]},
+        return JSONResponse(jsonable_encoder({"items": [summary(t, cases.get(t)) for t in tickets]}),
                             headers={"Cache-Control": "no-store"})
 
     @router.post("/citizen/complaints/{ticket}/claim",

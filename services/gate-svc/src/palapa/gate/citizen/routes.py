@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from palapa.contracts.events import CASE_STATUS_LABELS, CaseStatus, is_ticket
 
 from ..pages import render
+from ..sessions import cookie_secure as _secure
 from ..sessions import new_id, same_secret
 from ..upstream import UpstreamError
 from . import phone
@@ -38,11 +39,6 @@ NEXT = {
     "reopened": "Pengaduan dibuka kembali dan akan ditangani lagi.",
     "resolved": "Sudah selesai ditangani: beri penilaian Anda lewat tautan pribadi.",
 }
-
-
-def _secure(request: Request, public_url: str | None) -> bool:
-    proto = request.headers.get("x-forwarded-proto", request.url.scheme)
-    return proto == "https" or (public_url or "").startswith("https://")
 
 
 def message(title: str, text: str, status: int = 200, ok: bool = False, back: str | None = None,

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from palapa.contracts.events import CASE_STATUS_LABELS, CaseStatus, is_ticket
 
 from ..pages import TEMPLATES
+from ..sessions import cookie_secure as _secure
 from ..upstream import UpstreamError
 from .cases import FILTERS, Cases
 from .oidc import Provider, SignInFailed
@@ -42,11 +43,6 @@ def page(name: str, status: int = 200, **context) -> HTMLResponse:
 
 def problem(status: int, message: str, session: Session | None = None) -> HTMLResponse:
     return page("petugas_pesan.html", status, title="Petugas", message=message, who=session)
-
-
-def _secure(request: Request, public_url: str | None) -> bool:
-    proto = request.headers.get("x-forwarded-proto", request.url.scheme)
-    return proto == "https" or (public_url or "").startswith("https://")
 
 
 def _to_sign_in() -> RedirectResponse:
