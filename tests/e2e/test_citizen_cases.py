@@ -101,6 +101,12 @@ async def test_a_complaint_filed_while_signed_in_is_in_kasus_saya_and_no_one_els
     receipt = await file_complaint(citizen)
     await eventually(lambda: listed(citizen, receipt["ticket"]), what="the complaint in Kasus saya")
     assert receipt["ticket"] not in (await stranger.get("/kasus")).text
+    assert (await stranger.get(f"/kasus/{receipt['ticket']}")).status_code == 404
+
+    async def opened():
+        return "Lubang besar" in (await citizen.get(f"/kasus/{receipt['ticket']}")).text
+
+    await eventually(opened, timeout=60, interval=0.5, what="the case's page, with what the citizen wrote")
     page = await stranger.get("/kasus")
     claim = await stranger.post("/kasus/klaim", data={"csrf": csrf_of(page), "tiket": receipt["ticket"],
                                                       "pin": receipt["pin"]})

@@ -39,6 +39,13 @@ class Services:
             return httpx.Response(201, json={"id": "n-1"})
         if path == "/citizen/complaints":
             return httpx.Response(200, json={"items": self.owned.get(self.subject(request), [])})
+        if path.startswith("/complaints/"):
+            if CASE not in self.owned.get(self.subject(request), []):
+                return httpx.Response(403, json={"reason": "wrong_key", "detail": "Kunci bukan untuk pengaduan ini"})
+            return httpx.Response(200, json={**CASE, "status_label": "Diteruskan ke OPD", "current_due_at":
+                                             CASE["deadline"], "description": "Lubang di Jl. Benteng Pancasila",
+                                             "timeline": [{"status": "received", "label": "Diterima",
+                                                           "at": "2026-12-07T09:00:00+07:00", "note": None}]})
         if path.endswith("/claim"):
             pin = json.loads(request.content)["pin"]
             if pin != "135790":
@@ -169,3 +176,15 @@ async def test_the_issuer_publishes_its_discovery_document_and_public_key(gate):
     assert found["jwks_uri"] == found["issuer"] + "/.well-known/jwks.json"
     keys = (await http.get("/.well-known/jwks.json")).json()["keys"]
     assert len(keys) == 1 and keys[0]["kty"] == "OKP" and "d" not in keys[0]
+
+
+async def test_one_case_opens_for_its_owner_with_its_timeline_and_reads_as_missing_for_anyone_else(gate):
+    http, services = gate
+    await sign_in(http, services)
+    assert (await http.get(f"/kasus/{CASE['ticket']}")).status_code == 404  # not theirs (yet)
+    page = await http.get("/kasus")
+    await http.post("/kasus/klaim", data={"csrf": csrf_of(page), "tiket": CASE["ticket"], "pin": "135790"})
+    assert f'href="/kasus/{CASE["ticket"]}"' in (await http.get("/kasus")).text
+    case = await http.get(f"/kasus/{CASE['ticket']}")
+    assert case.status_code == 200 and "Jl. Benteng Pancasila" in case.text and "Diterima" in case.text
+    assert (await http.get("/kasus/bukan-tiket")).status_code == 404

@@ -198,6 +198,31 @@ def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, 
         page.headers.update(NO_STORE)
         return page
 
+    @router.get("/kasus/{ticket}")
+    async def one_case(request: Request, ticket: str) -> Response:
+        """One of the citizen's cases with its timeline (complaint-svc opens it for its owner only)."""
+        session = current(request)
+        if session is None:
+            return RedirectResponse("/masuk", status_code=303, headers=NO_STORE)
+        gone = message("Kasus saya", "Pengaduan ini tidak ada di akun Anda.", 404, back="/kasus",
+                       back_text="Kembali ke Kasus saya")
+        if not is_ticket(ticket):
+            return gone
+        try:
+            answer = await cases.case(citizens.token(session, clock()), ticket)
+        except UpstreamError as exc:
+            log.warning("a citizen's case unavailable: %s", exc)
+            return message("Kasus saya", "Pengaduan sedang tidak dapat dibuka; coba lagi sebentar lagi.", 503,
+                           back="/kasus")
+        if answer.status == 404 and answer.body.get("reason") == "not_open_yet":
+            return message("Kasus saya", "Pengaduan Anda sedang diteruskan; buka lagi sebentar lagi.", 200, ok=True,
+                           back="/kasus", back_text="Kembali ke Kasus saya")
+        if answer.status != 200:  # another account's, or unknown: the same answer
+            return gone
+        page = render("kasus_detail.html", case=answer.body, next=NEXT.get(answer.body.get("status")))
+        page.headers.update(NO_STORE)
+        return page
+
     @router.post("/kasus/klaim")
     async def claim(request: Request) -> Response:
         found = await session_form(request)

@@ -46,3 +46,7 @@ class CitizenCases:
     async def claim(self, token: str, ticket: str, pin: str) -> Answer:
         return await call_json(self.http, "POST", f"{self.base}/citizen/complaints/{quote(ticket, safe='')}/claim",
                                "complaint-svc", json={"pin": pin}, headers=self._headers(token))
+
+    async def case(self, token: str, ticket: str) -> Answer:
+        return await call_json(self.http, "GET", f"{self.base}/complaints/{quote(ticket, safe='')}", "complaint-svc",
+                               headers=self._headers(token))
