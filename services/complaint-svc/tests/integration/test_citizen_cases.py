@@ -1,22 +1,19 @@
 """A signed-in citizen's own cases on the real broker and PostgreSQL: filed while signed in, or claimed by ticket +
-PIN; listed for their account only. The citizen comes as a token of the gate's shape (X-Citizen-Token), signed by an
-issuer this test serves (discovery + JWKS over HTTP, as gate-svc does); gate-svc itself is in tests/e2e."""
+PIN; listed for their account only. The citizen comes as a token of the gate's shape (X-Citizen-Token), signed by the
+testkit's CitizenIssuer (discovery + JWKS over HTTP, as gate-svc serves them); gate-svc itself is in tests/e2e."""
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from joserfc import jwt
 
 from palapa.complaint.cases import keys
 from palapa.complaint.main import create_app
-from palapa.kit.signing import generate, public_jwk
+from palapa.kit.signing import generate
 from palapa.testkit import running
+from palapa.testkit.citizens import CitizenIssuer
 
 pytestmark = pytest.mark.integration
 
@@ -24,43 +21,11 @@ FORM = {"kategori": "jalan-rusak", "uraian": "Lubang besar di depan SDN Kranggan
         "kelurahan": "Kranggan", "anonim": True}
 
 
-class Issuer:
-    """The gate's issuer as services see it: a discovery document and a JWKS with one Ed25519 key."""
-
-    def __init__(self) -> None:
-        self.key = generate("test-gate-citizen")
-        issuer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server's naming)
-                doc = ({"issuer": issuer.url, "jwks_uri": issuer.url + "/.well-known/jwks.json"}
-                       if self.path.endswith("openid-configuration") else {"keys": [public_jwk(issuer.key)]})
-                body = json.dumps(doc).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def headers(self, sub: str, key=None, **claims) -> dict[str, str]:
-        now = int(time.time())
-        body = {"iss": self.url, "aud": "palapa-citizen", "sub": sub, "iat": now, "exp": now + 300, **claims}
-        key = key or self.key
-        return {"X-Citizen-Token": jwt.encode({"alg": "Ed25519", "kid": key.kid}, body, key, algorithms=["Ed25519"])}
-
-
 @pytest.fixture
 def issuer():
-    found = Issuer()
+    found = CitizenIssuer()
     yield found
-    found.server.shutdown()
+    found.close()
 
 
 @pytest.fixture

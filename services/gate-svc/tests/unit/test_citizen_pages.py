@@ -21,6 +21,7 @@ class Services:
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, str]] = []  # (number, code, authorization)
         self.owned: dict[str, list[dict]] = {}
+        self.nops: dict[str, list[str]] = {}
         self.jwks: dict | None = None
 
     def subject(self, request: httpx.Request) -> str | None:
@@ -39,6 +40,21 @@ class Services:
             return httpx.Response(201, json={"id": "n-1"})
         if path == "/citizen/complaints":
             return httpx.Response(200, json={"items": self.owned.get(self.subject(request), [])})
+        if path.startswith("/citizen/tax-bills"):
+            mine = self.nops.setdefault(self.subject(request), [])
+            if request.method == "POST":
+                nop = json.loads(request.content)["nop"].replace(".", "").replace("-", "")
+                if not (nop.isdigit() and len(nop) == 18):
+                    return httpx.Response(400, json={"reason": "malformed_nop", "detail": "NOP tidak valid"})
+                mine.append(nop)
+                return httpx.Response(201, json={"nop": nop})
+            if request.method == "DELETE":
+                mine.remove(path.rsplit("/", 1)[1])
+                return httpx.Response(200, json={})
+            return httpx.Response(200, json={"items": [
+                {"nop": n, "nop_formatted": "35.76.010.001.000-0000.0", "bill": {
+                    "year": 2026, "amount_due": 1250000, "due_date": "2026-08-31", "paid": False,
+                    "status_label": "Belum dibayar"}} for n in mine]})
         if path.startswith("/complaints/"):
             if CASE not in self.owned.get(self.subject(request), []):
                 return httpx.Response(403, json={"reason": "wrong_key", "detail": "Kunci bukan untuk pengaduan ini"})
@@ -188,3 +204,20 @@ async def test_one_case_opens_for_its_owner_with_its_timeline_and_reads_as_missi
     case = await http.get(f"/kasus/{CASE['ticket']}")
     assert case.status_code == 200 and "Jl. Benteng Pancasila" in case.text and "Diterima" in case.text
     assert (await http.get("/kasus/bukan-tiket")).status_code == 404
+
+
+async def test_a_citizen_follows_a_tax_bill_by_nop_and_stops_following_it(gate):
+    http, services = gate
+    await sign_in(http, services)
+    csrf = csrf_of(await http.get("/kasus"))
+    bad = await http.post("/kasus/pbb", data={"csrf": csrf, "nop": "abc"})
+    assert bad.status_code == 400 and "NOP tidak valid" in bad.text
+    assert (await http.post("/kasus/pbb", data={"nop": "357601000100000000"})).status_code == 403  # no CSRF token
+    followed = await http.post("/kasus/pbb", data={"csrf": csrf, "nop": "35.76.010.001.000-0000.0"})
+    assert followed.status_code == 303
+    page = await http.get(followed.headers["location"])
+    assert 'data-nop="357601000100000000"' in page.text and "Belum dibayar" in page.text
+    assert "Rp1.250.000" in page.text or "1.250.000" in page.text
+    dropped = await http.post("/kasus/pbb/hapus", data={"csrf": csrf, "nop": "357601000100000000"})
+    assert dropped.status_code == 303
+    assert "data-nop=" not in (await http.get("/kasus")).text

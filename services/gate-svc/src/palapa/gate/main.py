@@ -21,7 +21,7 @@ from palapa.kit.settings import load
 from .citizen.accounts import COOKIE as CITIZEN_COOKIE
 from .citizen.accounts import Citizens, WhoIsSignedIn
 from .citizen.routes import citizen_router
-from .citizen.services import CitizenCases, Notifier
+from .citizen.services import CitizenBills, CitizenCases, Notifier
 from .citizen.tokens import Minter, key_from
 from .domain import PageCache
 from .limit import limit_router, limiter_of
@@ -78,7 +78,8 @@ def create_app(settings: GateSettings, *, transport: httpx.AsyncBaseTransport | 
     app.include_router(pages_router(upstreams, PageCache(settings.page_cache_s)))
     app.include_router(citizen_router(citizens, Notifier(settings.notify_url,
                                                          settings.notify_api_key.get_secret_value(), upstreams.http),
-                                      CitizenCases(settings.complaint_url, upstreams.http), settings.staff_public_url,
+                                      CitizenCases(settings.complaint_url, upstreams.http),
+                                      CitizenBills(settings.taxbill_url, upstreams.http), settings.staff_public_url,
                                       clock))
     app.include_router(_staff(settings, upstreams))
     app.add_middleware(WhoIsSignedIn, citizens=citizens, clock=clock)

@@ -22,8 +22,9 @@ from ..sessions import new_id, same_secret
 from ..upstream import UpstreamError
 from . import phone
 from .accounts import COOKIE, Citizens, CitizenSession
+from .bills import DROPPED, FOLLOWED, bills_of, bills_router
 from .codes import Refused, Verified, Wrong
-from .services import CitizenCases, Notifier
+from .services import CitizenBills, CitizenCases, Notifier
 
 log = logging.getLogger(__name__)
 PRE_CSRF = "warga_csrf"  # the sign-in forms' CSRF cookie (path /masuk)
@@ -58,8 +59,8 @@ async def read_form(request: Request) -> dict[str, str] | None:
         return None
 
 
-def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, public_url: str | None,
-                   clock=time.time) -> APIRouter:
+def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, bills: CitizenBills,
+                   public_url: str | None, clock=time.time) -> APIRouter:
     router = APIRouter(tags=["warga"], include_in_schema=False)
 
     def cookie(answer: Response, request: Request, name: str, value: str, path: str, max_age: int | None = None):
@@ -178,13 +179,13 @@ def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, 
         session = current(request)
         if session is None:
             return RedirectResponse("/masuk", status_code=303, headers=NO_STORE)
-        return await listing(session, notice=LANDED if notice == "klaim" else None)
+        return await listing(session, notice=NOTICES.get(notice or ""))
 
     async def listing(session: CitizenSession, status: int = 200, notice: str | None = None,
                       problem: str | None = None) -> Response:
-        items = None
+        items, token = None, citizens.token(session, clock())
         try:
-            answer = await cases.mine(citizens.token(session, clock()))
+            answer = await cases.mine(token)
         except UpstreamError as exc:
             log.warning("a citizen's cases unavailable: %s", exc)
             problem, status = problem or "Daftar kasus sedang tidak tersedia; coba lagi sebentar lagi.", 503
@@ -194,7 +195,8 @@ def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, 
                           "next": NEXT.get(c.get("status"))} for c in answer.body.get("items", [])]
             else:
                 problem, status = problem or "Daftar kasus tidak dapat dibuka.", answer.status
-        page = render("kasus.html", status, who=session, items=items, notice=notice, problem=problem)
+        page = render("kasus.html", status, who=session, items=items, notice=notice, problem=problem,
+                      bills=await bills_of(bills, token))
         page.headers.update(NO_STORE)
         return page
 
@@ -244,10 +246,11 @@ def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, 
         return await listing(session, answer.status if answer.status in (403, 404, 409, 422, 429) else 400,
                              problem=detail if isinstance(detail, str) else "Pengaduan tidak dapat ditambahkan.")
 
+    router.include_router(bills_router(citizens, bills, session_form, listing, clock))
     return router
 
 
-LANDED = "Pengaduan sudah ditambahkan ke akun Anda."
+NOTICES = {"klaim": "Pengaduan sudah ditambahkan ke akun Anda.", "pbb": FOLLOWED, "pbb-hapus": DROPPED}
 
 
 def _too_many(refused: Refused) -> Response:

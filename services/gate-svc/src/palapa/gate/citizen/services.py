@@ -50,3 +50,26 @@ class CitizenCases:
     async def case(self, token: str, ticket: str) -> Answer:
         return await call_json(self.http, "GET", f"{self.base}/complaints/{quote(ticket, safe='')}", "complaint-svc",
                                headers=self._headers(token))
+
+
+class CitizenBills:
+    """taxbill-svc's list of the NOPs a citizen follows."""
+
+    def __init__(self, base_url: str, http: httpx.AsyncClient) -> None:
+        self.base = base_url.rstrip("/")
+        self.http = http
+
+    def _headers(self, token: str) -> dict[str, str]:
+        return {HEADER: token, "Accept": "application/json"}
+
+    async def mine(self, token: str) -> Answer:
+        return await call_json(self.http, "GET", self.base + "/citizen/tax-bills", "taxbill-svc",
+                               headers=self._headers(token))
+
+    async def follow(self, token: str, nop: str) -> Answer:
+        return await call_json(self.http, "POST", self.base + "/citizen/tax-bills", "taxbill-svc", json={"nop": nop},
+                               headers=self._headers(token))
+
+    async def drop(self, token: str, nop: str) -> Answer:
+        return await call_json(self.http, "DELETE", f"{self.base}/citizen/tax-bills/{quote(nop, safe='')}",
+                               "taxbill-svc", headers=self._headers(token))
