@@ -142,6 +142,14 @@ async def test_five_wrong_pins_lock_a_claim_and_an_unknown_ticket_answers_the_sa
     assert right.status_code == 429 and receipt["ticket"] not in (await citizen.get("/kasus")).text
 
 
+async def test_a_tax_bill_followed_by_nop_is_in_kasus_saya_and_not_in_another_citizens(platform, citizen, stranger):
+    csrf = csrf_of(await citizen.get("/kasus"))
+    followed = await citizen.post("/kasus/pbb", data={"csrf": csrf, "nop": "35.76.010.001.000-0099.0"})
+    assert followed.status_code == 303, followed.text
+    assert 'data-nop="357601000100000990"' in (await citizen.get("/kasus")).text
+    assert "data-nop=" not in (await stranger.get("/kasus")).text
+
+
 async def test_a_claim_or_sign_out_from_another_site_is_refused(platform, citizen):
     page = await citizen.get("/kasus")
     forged = await citizen.post("/kasus/klaim", data={"tiket": "LAPOR-AAAA-BBBB-CCCC-DDDD", "pin": "123456"})
