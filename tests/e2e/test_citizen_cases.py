@@ -11,6 +11,7 @@ import re
 import secrets
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -156,6 +157,24 @@ async def test_a_claim_or_sign_out_from_another_site_is_refused(platform, citize
     assert forged.status_code == 403 and "CSRF" in forged.text
     assert (await citizen.post("/keluar", data={"csrf": "dipalsukan"})).status_code == 403
     assert (await citizen.get("/kasus")).status_code == 200 and csrf_of(page)
+
+
+async def test_a_citizen_signs_in_through_the_inapas_shaped_provider(platform):
+    """Level 3: the stack's OpenID Connect provider plays INApas (any seeded or new subject signs in there)."""
+    async with httpx.AsyncClient(base_url=platform.gate.url, timeout=15) as http:
+        start = await http.get("/masuk/inapas")
+        assert start.status_code == 303
+        query = parse_qs(urlsplit(start.headers["location"]).query)
+        assert query["code_challenge_method"] == ["S256"] and query["client_id"] == ["palapa-warga"]
+        async with httpx.AsyncClient() as browser:  # the provider's own form, as a person would submit it
+            answer = await browser.post(start.headers["location"], data={"sub": "warga-inapas-3576"})
+        back = urlsplit(answer.headers["location"])
+        assert answer.status_code == 302 and back.path == "/masuk/inapas/kembali"
+        replayed = f"{back.path}?{back.query}"
+        done = await http.get(replayed)
+        assert (done.status_code, done.headers["location"]) == (303, "/kasus")
+        assert (await http.get("/kasus")).status_code == 200
+        assert (await http.get(replayed)).status_code == 400  # a state is used once
 
 
 async def test_citizen_tokens_forged_expired_or_for_another_audience_are_refused_by_complaint_svc(platform):

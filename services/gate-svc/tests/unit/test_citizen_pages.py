@@ -221,3 +221,10 @@ async def test_a_citizen_follows_a_tax_bill_by_nop_and_stops_following_it(gate):
     dropped = await http.post("/kasus/pbb/hapus", data={"csrf": csrf, "nop": "357601000100000000"})
     assert dropped.status_code == 303
     assert "data-nop=" not in (await http.get("/kasus")).text
+
+
+async def test_inapas_is_offered_and_says_so_when_no_provider_is_configured(gate):
+    http, _ = gate
+    assert 'href="/masuk/inapas"' in (await http.get("/masuk")).text
+    assert (await http.get("/masuk/inapas")).status_code == 503
+    assert (await http.get("/masuk/inapas/kembali", params={"code": "x", "state": "dipalsukan"})).status_code == 400

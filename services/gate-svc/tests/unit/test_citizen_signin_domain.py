@@ -142,3 +142,11 @@ def test_production_needs_the_gates_own_token_key():
         GateSettings(PALAPA_ENV="production", citizen_key=None, account_secret="x" * 40, notify_api_key="y" * 40,
                      OIDC_ISSUER="https://sso.example.go.id/realms/palapa",
                      DATABASE_URL="postgresql+asyncpg://gate:" + "p" * 40 + "@db/palapa")
+
+
+def test_an_inapas_account_is_a_keyed_hash_of_its_subject_apart_from_phone_accounts():
+    from palapa.gate.citizen.inapas import account_of
+
+    account = account_of("3576014101900001", SECRET)
+    assert account.startswith("inapas-") and "3576014101900001" not in account
+    assert account == account_of("3576014101900001", SECRET) != account_of("3576014101900001", b"other")

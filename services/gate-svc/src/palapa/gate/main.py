@@ -14,13 +14,14 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from palapa.kit.auth import validator_from
+from palapa.kit.auth import Jwks, TokenValidator, validator_from
 from palapa.kit.http import install_error_handlers, serve
 from palapa.kit.settings import load
 
 from .citizen.accounts import COOKIE as CITIZEN_COOKIE
 from .citizen.accounts import Citizens, WhoIsSignedIn
-from .citizen.routes import citizen_router
+from .citizen.inapas import inapas_router
+from .citizen.routes import citizen_router, message
 from .citizen.services import CitizenBills, CitizenCases, Notifier
 from .citizen.tokens import Minter, key_from
 from .domain import PageCache
@@ -81,6 +82,9 @@ def create_app(settings: GateSettings, *, transport: httpx.AsyncBaseTransport | 
                                       CitizenCases(settings.complaint_url, upstreams.http),
                                       CitizenBills(settings.taxbill_url, upstreams.http), settings.staff_public_url,
                                       clock))
+    pending = Sessions(settings.session_idle_s, settings.session_max_s)  # INApas sign-ins under way
+    app.include_router(inapas_router(_inapas(settings, upstreams), pending, citizens, settings.staff_public_url,
+                                     message, clock))
     app.include_router(_staff(settings, upstreams))
     app.add_middleware(WhoIsSignedIn, citizens=citizens, clock=clock)
     install_error_handlers(app)
@@ -102,6 +106,16 @@ def _citizens(settings: GateSettings) -> Citizens:
     issuer = settings.citizen_issuer or f"http://{settings.http_host}:{settings.http_port}"
     key = key_from(settings.citizen_key.get_secret_value() if settings.citizen_key else None)
     return Citizens(settings, Minter(issuer, settings.citizen_audience, key))
+
+
+def _inapas(settings: GateSettings, upstreams: Upstreams) -> Provider | None:
+    """INApas as the citizens' level-3 sign-in; None without an issuer (its pages then say it is not available)."""
+    issuer = settings.inapas_issuer or settings.oidc_issuer
+    if not issuer:
+        return None
+    validator = TokenValidator(Jwks(issuer), audience=settings.inapas_client_id, leeway_s=settings.oidc_leeway_s)
+    secret = settings.inapas_client_secret.get_secret_value() if settings.inapas_client_secret else "palapa-local-only"
+    return Provider(issuer, settings.inapas_client_id, secret, validator, upstreams.http)
 
 
 def _staff(settings: GateSettings, upstreams: Upstreams) -> APIRouter:

@@ -46,6 +46,11 @@ class GateSettings(ServiceSettings):
     code_lock_s: float = Field(900, gt=0, le=24 * 3600)
     codes_per_number: int = Field(3, ge=1, le=100)  # codes sent to one number within codes_window_s
     codes_window_s: float = Field(900, gt=0, le=24 * 3600)
+    # INApas (the national SSO, level 3): its issuer (unset: OIDC_ISSUER, whose local provider plays it) and the
+    # gate's client there; INApas must accept <staff_public_url>/masuk/inapas/kembali as a redirect URI
+    inapas_issuer: str | None = None
+    inapas_client_id: str = Field("palapa-warga", min_length=1, max_length=200)
+    inapas_client_secret: SecretStr | None = Field(None, repr=False)
     citizen_idle_s: float = Field(30 * 60, gt=0, le=24 * 3600)
     citizen_max_s: float = Field(12 * 3600, gt=0, le=30 * 24 * 3600)
 

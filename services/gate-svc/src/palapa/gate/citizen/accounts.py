@@ -27,7 +27,8 @@ REMINT_S = 60
 @dataclass
 class CitizenSession(Session):
     account: str
-    mask: str  # +62 812****7890: the only form of the number the gate keeps
+    mask: str  # +62 812****7890: the only form of the number the gate keeps (INApas: the name it gave)
+    assurance: int = 2  # issue 20's level: 2 phone verified, 3 NIK verified (INApas)
     token: str = ""
     token_exp: float = 0.0
 
@@ -42,10 +43,11 @@ class Citizens:
         self.secret = settings.account_secret.get_secret_value().encode()
         self.minter = minter
 
-    def open(self, verified: Verified, now: float) -> CitizenSession:
-        """A new session (a new id: never one the browser brought) for the account a code proved."""
+    def open(self, verified: Verified, now: float, assurance: int = 2) -> CitizenSession:
+        """A new session (a new id: never one the browser brought) for the account a code (or INApas) proved."""
         return self.book.add(CitizenSession(sid=new_id(), csrf=new_id(), started=now, last_seen=now,
-                                            ends=now + self.max_s, account=verified.account, mask=verified.mask))
+                                            ends=now + self.max_s, account=verified.account, mask=verified.mask,
+                                            assurance=assurance))
 
     def get(self, sid: str | None, now: float) -> CitizenSession | None:
         return self.book.get(sid, now)
@@ -56,7 +58,7 @@ class Citizens:
     def token(self, session: CitizenSession, now: float) -> str:
         """A citizen token for the session's account (kept and reused while it has REMINT_S left)."""
         if session.token_exp - now < REMINT_S:
-            session.token = self.minter.mint(session.account, now)
+            session.token = self.minter.mint(session.account, now, session.assurance)
             session.token_exp = now + self.minter.ttl_s
         return session.token
 
