@@ -22,6 +22,8 @@ class Services:
         self.sent: list[tuple[str, str, str]] = []  # (number, code, authorization)
         self.owned: dict[str, list[dict]] = {}
         self.nops: dict[str, list[str]] = {}
+        self.failures = 0  # notify-svc answers 503 this many times first
+        self.keys: list[str] = []
         self.jwks: dict | None = None
 
     def subject(self, request: httpx.Request) -> str | None:
@@ -33,6 +35,10 @@ class Services:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
         if path == "/v2/notifications/whatsapp":
+            self.keys.append(request.headers["idempotency-key"])
+            if self.failures:
+                self.failures -= 1
+                return httpx.Response(503, text="sibuk")
             body = json.loads(request.content)
             assert body["template_id"] == "one-time-code"
             self.sent.append((body["phone_number"], body["personalisation"]["code"],
@@ -228,3 +234,15 @@ async def test_inapas_is_offered_and_says_so_when_no_provider_is_configured(gate
     assert 'href="/masuk/inapas"' in (await http.get("/masuk")).text
     assert (await http.get("/masuk/inapas")).status_code == 503
     assert (await http.get("/masuk/inapas/kembali", params={"code": "x", "state": "dipalsukan"})).status_code == 400
+
+
+async def test_a_lost_answer_from_notify_is_asked_again_once_under_the_same_idempotency_key(gate):
+    http, services = gate
+    services.failures = 1
+    form = await http.get("/masuk")
+    sent = await http.post("/masuk", data={"csrf": csrf_of(form), "hp": "081234567890"})
+    assert sent.status_code == 303 and len(services.sent) == 1
+    assert len(services.keys) == 2 and services.keys[0] == services.keys[1]
+    services.failures = 2
+    failed = await http.post("/masuk", data={"csrf": csrf_of(form), "hp": "081234567891"})
+    assert failed.status_code == 503 and "belum dapat dikirim" in failed.text

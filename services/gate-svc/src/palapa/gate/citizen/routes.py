@@ -123,7 +123,7 @@ def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, 
         if isinstance(issued, Refused):
             return _too_many(issued)
         try:
-            answer = await notifier.send_code(number, issued.code)
+            answer = await notifier.send_code(number, issued.code, issued.challenge)
         except UpstreamError as exc:
             log.warning("one-time code not sent: %s", exc)
             return sign_in_form(request, 503, "Kode belum dapat dikirim; coba lagi sebentar lagi.")

@@ -13,6 +13,7 @@ import httpx
 from ..upstream import Answer, UpstreamError, call_json
 
 HEADER = "X-Citizen-Token"
+SEND_TIMEOUT_S = 15  # the citizen waits on this page for the code to be queued: longer than a page's look-up
 
 
 class Notifier:
@@ -21,11 +22,19 @@ class Notifier:
         self.api_key = api_key
         self.http = http
 
-    async def send_code(self, phone: str, code: str) -> Answer:
-        """Ask for the code by WhatsApp (notify-svc falls back to SMS); a 4xx is returned, a failure raised."""
-        answer = await call_json(self.http, "POST", self.url, "notify-svc", json={
-            "template_id": "one-time-code", "personalisation": {"code": code}, "phone_number": phone},
-            headers={"Authorization": f"ApiKey-v1 {self.api_key}", "Accept": "application/json"})
+    async def send_code(self, phone: str, code: str, challenge: str) -> Answer:
+        """Ask for the code by WhatsApp (notify-svc falls back to SMS); a 4xx is returned, a failure raised. Tried
+        twice under one Idempotency-Key (the challenge's id): a retry after a lost answer sends nothing twice."""
+        for attempt in (1, 2):
+            try:
+                answer = await call_json(self.http, "POST", self.url, "notify-svc", json={
+                    "template_id": "one-time-code", "personalisation": {"code": code}, "phone_number": phone},
+                    headers={"Authorization": f"ApiKey-v1 {self.api_key}", "Accept": "application/json",
+                             "Idempotency-Key": challenge}, timeout=SEND_TIMEOUT_S)
+                break
+            except UpstreamError:
+                if attempt == 2:
+                    raise
         if answer.status in (401, 403, 404, 422):  # the gate's own setup is wrong, not the citizen's input
             raise UpstreamError(f"notify-svc refused the code: {answer.status} {answer.body.get('reason')}")
         return answer
