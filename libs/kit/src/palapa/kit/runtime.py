@@ -130,8 +130,9 @@ class Runtime:
         return consumer
 
     async def publish_raw(self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]):
-        """Send one record, signed, under the current trace; returns the delivery future (await it for the ack)."""
-        if self.signer is not None:
+        """Send one record, signed, under the current trace; returns the delivery future (await it for the ack).
+        A row that carries its producer's signature already (a re-driven dead letter) keeps it."""
+        if self.signer is not None and signing.SIGNATURE_HEADER not in headers:
             headers = {**headers, signing.SIGNATURE_HEADER: self.signer.sign(key, value, headers)}
         return await send_traced(self.producer, topic, key, value, headers)
 

@@ -35,3 +35,7 @@ class GateSettings(ServiceSettings):
     staff_public_url: str | None = None
     session_idle_s: float = Field(30 * 60, gt=0, le=24 * 3600)
     session_max_s: float = Field(8 * 3600, gt=0, le=7 * 24 * 3600)
+    # the operations console /ops: ops-svc's dead letters, and every service's outbox (`name=url` pairs, from the
+    # one list's links); catalog_url above gives the bridges' liveness
+    ops_url: str = "http://127.0.0.1:8113"
+    outbox_urls: str = Field("", max_length=10_000)
