@@ -71,7 +71,7 @@ def otlp():
 
 # Every e2e test shares this one platform: the processes it starts cost ~5 s of CPU each, so a second stack in the
 # same run (or the same stack on every xdist worker) is what made the suite slow. The e2e tests run on one worker.
-E2E_PROCESSES = (*CURHAT_FLOW, "tracking-svc", "taxbill-svc", "gate-svc")
+E2E_PROCESSES = (*CURHAT_FLOW, "tracking-svc", "taxbill-svc", "gate-svc", "ops-svc")
 
 
 def pytest_collection_modifyitems(config, items):
