@@ -91,7 +91,7 @@ async def test_only_a_signed_in_sre_gets_in(gate):
     assert (forged.status_code, forged.headers["location"]) == (303, "/ops/masuk")
     for who in ("desk", "dishub", "nobody"):
         cookie = await sign_in(gate, who)
-        for path in ("/ops", "/ops/outbox", "/ops/bridges", "/ops/dead-letters/1"):
+        for path in ("/ops", "/ops/outbox", "/ops/consumers", "/ops/bridges", "/ops/dead-letters/1"):
             refused = await gate.get(path, headers=cookie)
             assert refused.status_code == 403 and "sre" in refused.text, (who, path)
     # a /petugas session is no /ops session (its cookie is scoped to /petugas, and its name is another)
@@ -126,6 +126,12 @@ async def test_sre_sees_a_poison_event_masked_and_discards_it_with_a_reason(gate
     assert outbox.status_code == 200 and "complaint-svc" in outbox.text and "ops-svc" in outbox.text
     assert (await gate.get("/ops/bridges", headers=cookie)).status_code == 200
 
+    async def ops_svc_consuming():  # ops-svc's group on the dead-letter topic, with its lag, among the others
+        page = await gate.get("/ops/consumers", headers=cookie)
+        return page.status_code == 200 and "palapa.platform.deadletter.v1" in page.text and "<svg" in page.text
+
+    await eventually(ops_svc_consuming, what="the consumers page showing ops-svc's partition")
+
 
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
@@ -146,7 +152,7 @@ async def test_an_sre_signs_in_in_chromium_sees_a_dead_letter_and_discards_it(pl
             await page.get_by_role("link", name=f"#{letter_id}").click()
             await expect(page.get_by_role("heading", level=1)).to_have_text(f"Dead letter #{letter_id}")
             axe, found = Axe(), {}
-            for path in ("/ops", f"/ops/dead-letters/{letter_id}", "/ops/outbox", "/ops/bridges"):
+            for path in ("/ops", f"/ops/dead-letters/{letter_id}", "/ops/outbox", "/ops/consumers", "/ops/bridges"):
                 await page.goto(url + path)
                 result = await axe.run(page)
                 bad = [(v["id"], v["impact"], len(v["nodes"])) for v in result.response["violations"]

@@ -60,6 +60,9 @@ async def test_sre_sees_parked_rows_releases_one_and_discards_another_with_a_rea
             assert (refused.status_code, refused.json()["reason"]) == (403, "role_missing")
             refused = await http.post(f"/ops/outbox/{kept}/release", headers={"Authorization": f"Bearer {desk}"})
             assert refused.status_code == 403
+            assert (await http.get("/ops/consumers", headers={"Authorization": f"Bearer {desk}"})).status_code == 403
+            consumed = (await http.get("/ops/consumers", headers=as_sre)).json()
+            assert consumed == {"service": "ops-outbox-svc", "partitions": []}  # it consumes nothing
             state = (await http.get("/ops/outbox", headers=as_sre)).json()
             assert state["service"] == "ops-outbox-svc"
             assert [r["id"] for r in state["parked"]] == [kept, dropped]

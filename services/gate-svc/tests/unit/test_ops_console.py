@@ -34,3 +34,16 @@ async def test_without_a_sign_in_configured_the_console_is_closed():
         for path in ("/ops", "/ops/outbox", "/ops/masuk"):
             page = await http.get(path)
             assert page.status_code == 503 and "belum dikonfigurasi" in page.text
+
+
+def test_the_lag_chart_draws_the_longest_lag_first_on_one_scale():
+    from palapa.gate.ops.charts import lag_chart
+
+    rows = [{"service": "a", "group": "g", "topic": "t", "partition": 0, "lag": 5, "stuck": False},
+            {"service": "a", "group": "g", "topic": "t", "partition": 1, "lag": 20, "stuck": True},
+            {"service": "b", "group": "h", "topic": "u", "partition": 0, "lag": 0, "stuck": False}]
+    chart = lag_chart(rows)
+    assert [b.value for b in chart.bars] == [20, 5, 0] and chart.top == 20
+    assert chart.bars[0].width == chart.span and chart.bars[1].width == round(chart.span / 4)
+    assert chart.bars[2].width == 0 and chart.bars[0].stuck and chart.bars[1].y > chart.bars[0].y
+    assert lag_chart([]).bars == [] and lag_chart([{**rows[2]}]).bars[0].width == 0

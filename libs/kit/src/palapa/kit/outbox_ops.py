@@ -1,4 +1,5 @@
-"""The outbox's operations, on every service (added once by service_app, SRE only, every action audited).
+"""The outbox's operations, on every service (added once by service_app, SRE only, every action audited); and
+`GET /ops/consumers`, where each consumed partition stands (lag per group and partition).
 
 `GET /ops/outbox`: the backlog and the parked rows with their reason. A parked row is one the broker refused for
 good (too large, …): it holds back the later rows of its key. `POST /ops/outbox/{row_id}/release` puts it back
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from .runtime import Runtime
 
 RULES = (
+    Needs("GET", "/ops/consumers", Permission.OPS),
     Needs("GET", "/ops/outbox", Permission.OPS),
     Needs("POST", "/ops/outbox/{row_id}/release", Permission.OPS),
     Needs("POST", "/ops/outbox/{row_id}/discard", Permission.OPS),
@@ -66,6 +68,14 @@ def outbox_router(runtime: Runtime) -> APIRouter:
                 .where(*parked_now).order_by(t.c.id).limit(MAX_LISTED))).all()
         return {"service": runtime.name, "backlog": backlog, "oldest_waiting_at": oldest,
                 "parked": [_parked_row(r) for r in rows]}
+
+    @router.get("/ops/consumers")
+    async def consumers() -> dict:
+        """Each partition this process consumes: its consumer group, committed position, end offset and lag (from
+        memory: what the consumer saw at its last batch or sample, at most a second old)."""
+        rows = runtime.progress.partitions()
+        return {"service": runtime.name,
+                "partitions": [{**r, "group": runtime.groups.get(r["topic"], runtime.name)} for r in rows]}
 
     async def _take(session, row_id: int):
         return (await session.execute(

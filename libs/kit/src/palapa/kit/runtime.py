@@ -74,6 +74,7 @@ class Runtime:
         self.producer: AIOKafkaProducer | None = None  # built in start(): aiokafka wants a running loop
         self._tasks: list[asyncio.Task] = []
         self._batches: list[tuple[Batches, object]] = []
+        self.groups: dict[str, str] = {}  # topic → the consumer group reading it here
         self.broker_connected = False
         self._relay: asyncio.Task | None = None
         self._stopping = asyncio.Event()
@@ -106,6 +107,7 @@ class Runtime:
         CONSUMER_BATCH_WAIT_MS, and fetches with the profile's shorter wait (kafka.CRITICAL_CONSUMER_TUNING).
         """
         topics = topic if isinstance(topic, tuple) else (topic,)
+        self.groups.update({t.name: group_id or self.name for t in topics})
         consumer = Consumer(
             name=self.name, source=self.source, metadata=self.metadata, sessions=self.sessions, outbox=self.outbox,
             effect=effect, accepts=tuple(e for t in topics for e in t.event_types), tracer=self.tracer,

@@ -60,10 +60,10 @@ class Console:
         return await self._call("POST", f"{self.ops}/dead-letters/{letter_id}/{action}", token,
                                 json={"why": why} if why else {})
 
-    async def outbox(self, token: str, service: str) -> dict:
-        """One service's outbox state, or what went wrong asking it (the page shows each service on its own)."""
+    async def _each(self, token: str, service: str, what: str) -> dict:
+        """One service's `/ops/<what>`, or what went wrong asking it (the page shows each service on its own)."""
         try:
-            reply = await self._call("GET", f"{self.outboxes[service]}/ops/outbox", token, timeout=3)
+            reply = await self._call("GET", f"{self.outboxes[service]}/ops/{what}", token, timeout=3)
         except UpstreamError as exc:
             return {"service": service, "error": f"tidak terjangkau ({exc})"}
         if reply.status != 200:
@@ -71,7 +71,10 @@ class Console:
         return {**reply.body, "service": service}
 
     async def outboxes_state(self, token: str) -> list[dict]:
-        return list(await asyncio.gather(*(self.outbox(token, s) for s in sorted(self.outboxes))))
+        return list(await asyncio.gather(*(self._each(token, s, "outbox") for s in sorted(self.outboxes))))
+
+    async def consumers_state(self, token: str) -> list[dict]:
+        return list(await asyncio.gather(*(self._each(token, s, "consumers") for s in sorted(self.outboxes))))
 
     async def act_on_outbox(self, token: str, service: str, row_id: int, action: str, why: str | None) -> Reply:
         return await self._call("POST", f"{self.outboxes[service]}/ops/outbox/{row_id}/{quote(action)}", token,

@@ -17,6 +17,7 @@ from ..staff.desk import NO_STORE, Desk
 from ..staff.routes import STAFF_HEADERS
 from ..staff.sessions import Session
 from ..upstream import UpstreamError
+from .charts import lag_chart
 from .console import FILTERS, Console
 
 log = logging.getLogger(__name__)
@@ -135,6 +136,15 @@ def ops_router(desk: Desk, console: Console) -> APIRouter:
         detail = reply.body.get("detail")
         reason = detail if isinstance(detail, str) else "Isian tidak valid (alasan minimal 3 karakter)."
         return problem(reply.status if reply.status in (403, 404, 409) else 422, f"Ditolak: {reason}", session)
+
+    @router.get("/ops/consumers")
+    async def consumers(request: Request) -> Response:
+        session = desk.admitted(request)
+        if isinstance(session, Response):
+            return session
+        states = await console.consumers_state(session.token)
+        rows = [{"service": s["service"], **p} for s in states for p in s.get("partitions", [])]
+        return page("ops_consumers.html", who=session, services=states, chart=lag_chart(rows))
 
     @router.get("/ops/bridges")
     async def bridges(request: Request) -> Response:
