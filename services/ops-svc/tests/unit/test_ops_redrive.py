@@ -12,6 +12,7 @@ def test_a_waiting_whole_letter_is_re_driven_and_a_second_request_changes_nothin
 def test_a_discarded_or_partial_letter_is_not_re_driven():
     assert redrive(State.DISCARDED, whole=True).refusal == "discarded"
     assert redrive(State.WAITING, whole=False).refusal == "not_whole"
+    assert redrive(State.WAITING, whole=True, topic_known=False).refusal == "unknown_topic"
 
 
 def test_discard_once_and_never_after_a_re_drive():

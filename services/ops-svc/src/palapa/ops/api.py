@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Path, Query
 from pydantic import AwareDatetime, BaseModel, Field
 
+from palapa.contracts.topics import ALL_TOPICS
 from palapa.kit.audit import redact_text
 from palapa.kit.auth import Staff
 from palapa.kit.failures import check_record_size
@@ -18,6 +19,8 @@ from . import domain, store
 from .masking import masked_content, masked_headers
 
 MAX_PAGE = 200
+#: a re-drive goes only to a topic of the registry (never one a forged announcement names)
+KNOWN_TOPICS = frozenset(t.name for t in ALL_TOPICS)
 LETTER_ID = Path(ge=1, le=2**62)
 
 
@@ -68,7 +71,7 @@ def letters_router(runtime: Runtime) -> APIRouter:
             row = await store.one(session, letter_id)
         if row is None:
             return refusal(404, "not_found", "Dead letter tidak ditemukan")
-        verdict = domain.redrive(domain.State(row.state), row.whole)
+        verdict = domain.redrive(domain.State(row.state), row.whole, row.topic in KNOWN_TOPICS)
         return {
             **_listed(row), "key": None if row.key is None else redact_text(row.key.decode("utf-8", "replace")),
             "headers": masked_headers(row.headers), "content": masked_content(row.value.decode("utf-8", "replace")),
@@ -82,7 +85,7 @@ def letters_router(runtime: Runtime) -> APIRouter:
             row = await store.one(tx.session, letter_id, for_update=True)
             if row is None:
                 return refusal(404, "not_found", "Dead letter tidak ditemukan")
-            verdict = domain.redrive(domain.State(row.state), row.whole)
+            verdict = domain.redrive(domain.State(row.state), row.whole, row.topic in KNOWN_TOPICS)
             if verdict.refusal:
                 return refusal(409, verdict.refusal, verdict.detail)
             if verdict.act:

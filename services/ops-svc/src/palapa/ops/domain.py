@@ -30,12 +30,15 @@ def is_whole(value: str, value_size: int | None, truncated: bool) -> bool:
     return not truncated and value_size is not None and len(value.encode("utf-8")) == value_size
 
 
-def redrive(state: State, whole: bool) -> Verdict:
-    """Re-drive once: a second request changes nothing (idempotent); a discarded or partial letter is refused."""
+def redrive(state: State, whole: bool, topic_known: bool = True) -> Verdict:
+    """Re-drive once: a second request changes nothing (idempotent); a discarded or partial letter, or one from a
+    topic the platform does not declare, is refused."""
     if state is State.REDRIVEN:
         return Verdict(False)
     if state is State.DISCARDED:
         return Verdict(False, "discarded", "Dead letter ini sudah dibuang; tidak dapat dikirim ulang")
+    if not topic_known:
+        return Verdict(False, "unknown_topic", "Topic asalnya tidak terdaftar di platform; tidak dikirim ulang")
     if not whole:
         return Verdict(False, "not_whole", "Isi asli tidak tersimpan utuh (terpotong atau bukan UTF-8); "
                                            "kirim ulang dari tabel dead_letters layanan penerimanya")
