@@ -133,6 +133,40 @@ async def test_sre_sees_a_poison_event_masked_and_discards_it_with_a_reason(gate
     await eventually(ops_svc_consuming, what="the consumers page showing ops-svc's partition")
 
 
+async def test_sre_releases_a_parked_outbox_row_from_the_page_and_it_goes_out(gate, platform):
+    """A row complaint-svc's relay parked (written here as the relay parks one) is released at /ops/outbox."""
+    from sqlalchemy import MetaData, select
+
+    from palapa.kit.db import make_engine
+    from palapa.kit.outbox import Outbox
+    from palapa.kit.tables import outbox_table
+
+    table = outbox_table(MetaData(schema="complaint"))
+    event = ComplaintSubmitted(ticket="OPS-PARK-1", source_app="portal", source_ref="p1", category="Lampu jalan",
+                               description="-", submitted_at=datetime.now(UTC))
+    engine = make_engine(platform.database_url, pool_size=1)
+    try:
+        async with engine.begin() as conn:
+            row = Outbox.row(Envelope(event, source="/services/complaint-svc", subject="OPS-PARK-1"))
+            row_id = (await conn.execute(table.insert().values(
+                **row, parked_at=datetime.now(UTC), park_reason="MessageSizeTooLargeError (uji)")
+                .returning(table.c.id))).scalar_one()
+        cookie = await sign_in(gate, "sre")
+        page = await gate.get("/ops/outbox", headers=cookie)
+        assert f"/ops/outbox/complaint-svc/{row_id}/release" in page.text and "MessageSizeTooLargeError" in page.text
+        done = await gate.post(f"/ops/outbox/complaint-svc/{row_id}/release", headers=cookie,
+                               data={"csrf": csrf_of(page.text), "why": "batas ukuran diperbaiki"})
+        assert (done.status_code, done.headers["location"]) == (303, "/ops/outbox")
+
+        async def published():
+            async with engine.connect() as conn:
+                return await conn.scalar(select(table.c.published_at).where(table.c.id == row_id)) is not None
+
+        await eventually(published, what="the released row published by complaint-svc's relay")
+    finally:
+        await engine.dispose()
+
+
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 async def test_an_sre_signs_in_in_chromium_sees_a_dead_letter_and_discards_it(platform, gate, producer):
