@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ..sessions import cookie_secure
 from .oidc import Provider, SignInFailed
 from .sessions import Session, Sessions
 
@@ -39,8 +40,7 @@ class Desk:
     clock: Callable[[], float] = field(default=time.time)
 
     def secure(self, request: Request) -> bool:
-        proto = request.headers.get("x-forwarded-proto", request.url.scheme)
-        return proto == "https" or (self.public_url or "").startswith("https://")
+        return cookie_secure(request, self.public_url)
 
     def redirect_uri(self, request: Request) -> str:
         base = self.public_url or f"{request.headers.get('x-forwarded-proto', request.url.scheme)}://{request.url.netloc}"
