@@ -17,7 +17,7 @@ from palapa.contracts.topics import (
     DEAD_LETTERS,
     topic_for,
 )
-from palapa.devstack.services import ServiceSpec
+from palapa.devstack.services import SERVICES, ServiceSpec
 from palapa.kit import runtime as kit_runtime
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +67,8 @@ def produced(spec: ServiceSpec) -> set[str]:
         topics |= {BRIDGE_HEARTBEATS.name, BRIDGE_QUARANTINE.name, AUDIT}
     if spec.reads:
         topics.add(DEAD_LETTERS.name)
+    if spec.name == "ops-svc":  # a re-driven dead letter goes back to its own topic: any topic a process reads
+        topics |= {topic for other in SERVICES for topic in other.reads}
     return topics
 
 

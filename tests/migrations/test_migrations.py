@@ -107,6 +107,12 @@ ROWS = {
                     "revision": 1, "opened_at": AT, "updated_at": AT, "opened": True,
                     "timeline": [{"status": "reported", "label": "Laporan diterima", "at": AT.isoformat()}]},
     },
+    "ops-svc": {
+        "letters": {"fingerprint": "f" * 64, "consumer": "complaint-svc", "topic": "palapa.complaints.intake.v1",
+                    "partition": 0, "offset": 7, "key": b"CURHAT-1", "headers": {"ce_id": "e-1"}, "value": b"{}",
+                    "value_size": 2, "whole": True, "reason": "signature refused", "at": AT, "state": "waiting",
+                    "decided_at": None, "decided_by": None, "why": None},
+    },
     "bridge-curhat": {
         "checkpoint": {"app_id": "curhat", "position_ts": LEGACY_AT, "position_id": 42, "updated_at": AT},
         "row_state": {"source_id": 42, "status": "submitted", "legacy_status": "baru", "fingerprint": "f" * 64,

@@ -18,6 +18,7 @@ SERVICES: dict[str, tuple[str, str, dict]] = {
     "notify-svc": ("palapa.notify", "NotifySettings", {}),
     "tracking-svc": ("palapa.tracking", "TrackingSettings", {}),
     "taxbill-svc": ("palapa.taxbill", "TaxBillSettings", {}),
+    "ops-svc": ("palapa.ops", "OpsSettings", {}),
     "bridge-curhat": ("palapa.bridge_curhat", "BridgeCurhatSettings", {"legacy_database_url": LEGACY}),
     "bridge-psc119": ("palapa.bridge_psc119", "BridgePsc119Settings", {"webhook_secret": "w" * 32}),
     "bridge-pbb": ("palapa.bridge_pbb", "BridgePbbSettings", {"legacy_database_url": LEGACY,

@@ -20,7 +20,7 @@ from typing import Any
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.propagate import extract, inject
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, delete
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -188,6 +188,9 @@ class Consumer:
                 if isinstance(result, Done):
                     staged.extend(Outbox.row(e, item.trace_context) for e in result.publish)
                 outcomes[id(item)] = (Outcome.DONE, result.result if isinstance(result, Done) else None)
+            if dead:  # a refused event had no effect: its claim goes, so a re-drive after a fix is applied
+                await session.execute(delete(self.inbox).where(self.inbox.c.event_id.in_(
+                    [i.envelope.id for i, _ in dead])))
             dead.extend((i, i.reason) for i in items if i.reason is not None)
             for item, reason in dead:
                 row, event = dead_letter(item.record, reason, self.name, self.source)

@@ -127,6 +127,13 @@ class ConsumerProgress:
         if self.metrics is not None:
             self.metrics.consumer_lag.remove(topic=topic, partition=partition)
 
+    def partitions(self, now: float | None = None) -> list[dict]:
+        """Every partition this process consumes now: its position, the end, the lag and whether it is stuck."""
+        now = self.clock() if now is None else now
+        return [{"topic": topic, "partition": partition, "position": p.position, "end": p.end,
+                 "lag": max(p.end - p.position, 0), "stuck": stuck_for(p, now, self.stuck_after) is not None}
+                for (topic, partition), p in sorted(self._partitions.items())]
+
     def stuck(self, now: float | None = None) -> list[str]:
         """One line per partition with records waiting and a position unchanged for `stuck_after` seconds."""
         now = self.clock() if now is None else now

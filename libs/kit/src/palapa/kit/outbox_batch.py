@@ -25,7 +25,8 @@ _partitioner = DefaultPartitioner()
 
 
 async def send_batched(rows, producer: AIOKafkaProducer, signer: Signer | None = None) -> tuple[Sent, bool]:
-    """Send the rows as record batches, each signed by `signer`; returns what happened and whether a batch was
+    """Send the rows as record batches, each signed by `signer` (unless signed already: a re-driven dead letter
+    keeps its producer's signature); returns what happened and whether a batch was
     refused for good (then the caller relays the next batch record by record)."""
     sent, held, refused = Sent(), set(), False
     partitions: dict[str, list[int]] = {}
@@ -35,7 +36,7 @@ async def send_batched(rows, producer: AIOKafkaProducer, signer: Signer | None =
         if (row.topic, row.key) in held:
             continue
         headers = dict(row.headers)
-        if signer is not None:
+        if signer is not None and SIGNATURE_HEADER not in headers:  # a re-driven record keeps its producer's
             headers[SIGNATURE_HEADER] = signer.sign(row.key, row.value, headers)
         headers.update(row.trace or {})  # the cause's trace context, as the record-by-record path sends it
         try:

@@ -74,6 +74,7 @@ class Runtime:
         self.producer: AIOKafkaProducer | None = None  # built in start(): aiokafka wants a running loop
         self._tasks: list[asyncio.Task] = []
         self._batches: list[tuple[Batches, object]] = []
+        self.groups: dict[str, str] = {}  # topic → the consumer group reading it here
         self.broker_connected = False
         self._relay: asyncio.Task | None = None
         self._stopping = asyncio.Event()
@@ -106,6 +107,7 @@ class Runtime:
         CONSUMER_BATCH_WAIT_MS, and fetches with the profile's shorter wait (kafka.CRITICAL_CONSUMER_TUNING).
         """
         topics = topic if isinstance(topic, tuple) else (topic,)
+        self.groups.update({t.name: group_id or self.name for t in topics})
         consumer = Consumer(
             name=self.name, source=self.source, metadata=self.metadata, sessions=self.sessions, outbox=self.outbox,
             effect=effect, accepts=tuple(e for t in topics for e in t.event_types), tracer=self.tracer,
@@ -130,8 +132,9 @@ class Runtime:
         return consumer
 
     async def publish_raw(self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]):
-        """Send one record, signed, under the current trace; returns the delivery future (await it for the ack)."""
-        if self.signer is not None:
+        """Send one record, signed, under the current trace; returns the delivery future (await it for the ack).
+        A row that carries its producer's signature already (a re-driven dead letter) keeps it."""
+        if self.signer is not None and signing.SIGNATURE_HEADER not in headers:
             headers = {**headers, signing.SIGNATURE_HEADER: self.signer.sign(key, value, headers)}
         return await send_traced(self.producer, topic, key, value, headers)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember")
@@ -64,6 +64,20 @@ def tanggal(day: date | str | None) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else "-"
 
 
+def waktu(moment: datetime | str | None) -> str:
+    """7 Desember 2026 14:05:03 UTC (from a timestamp or its ISO text); '-' when there is none or it is unreadable."""
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return "-"
+    if not isinstance(moment, datetime):
+        return "-"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"{tanggal(moment.date())} {moment:%H:%M:%S} UTC"
+
+
 def clean_query(text: str | None) -> str:
     """A search as typed, with whitespace folded and cut to MAX_QUERY characters."""
     return " ".join((text or "").split())[:MAX_QUERY]
@@ -80,10 +94,14 @@ class Limit:
     per_minute: float
 
 
+#: the staff areas' sign-in paths (rate-limited as sign-ins, as Caddy's matcher names them)
+SIGN_IN_PATHS = ("/masuk", "/petugas/masuk", "/petugas/callback", "/ops/masuk", "/ops/callback")
+
+
 def bucket_for(method: str, uri: str) -> str | None:
     """Which limit a request (its method and URI as the gate forwards them) falls under, or None."""
     path, _, query = uri.partition("?")
-    if path in ("/masuk", "/petugas/masuk", "/petugas/callback") or path.startswith(("/masuk/", "/auth/")):
+    if path in SIGN_IN_PATHS or path.startswith(("/masuk/", "/auth/")):
         return "signin"
     if method.upper() not in {"GET", "HEAD", "OPTIONS"}:
         return "form"

@@ -26,11 +26,16 @@ from .citizen.services import CitizenBills, CitizenCases, Notifier
 from .citizen.tokens import Minter, key_from
 from .domain import PageCache
 from .limit import limit_router, limiter_of
+from .ops.console import Console, outbox_addresses
+from .ops.routes import COOKIE as OPS_COOKIE
+from .ops.routes import SRE_ROLES, ops_router
+from .ops.routes import problem as ops_problem
 from .pages import not_found, pages_router
 from .settings import GateSettings
 from .staff.cases import Cases
+from .staff.desk import Desk
 from .staff.oidc import Provider
-from .staff.routes import problem, staff_router
+from .staff.routes import COOKIE, problem, staff_router
 from .staff.sessions import Sessions
 from .upstream import Upstreams
 
@@ -119,20 +124,31 @@ def _inapas(settings: GateSettings, upstreams: Upstreams) -> Provider | None:
 
 
 def _staff(settings: GateSettings, upstreams: Upstreams) -> APIRouter:
-    """The staff workspace; without OIDC_ISSUER (development) its pages say sign-in is not configured."""
+    """The staff workspace /petugas and the operations console /ops, each with its sign-in; without OIDC_ISSUER
+    (development) their pages say sign-in is not configured."""
     validator = validator_from(settings)
+    router = APIRouter(include_in_schema=False)
     if validator is None:
-        router = APIRouter(include_in_schema=False)
-
         @router.api_route("/petugas{rest:path}", methods=["GET", "POST"])
         async def not_configured(rest: str) -> Response:
             return problem(503, "Masuk petugas belum dikonfigurasi (OIDC_ISSUER).")
 
+        @router.api_route("/ops{rest:path}", methods=["GET", "POST"])
+        async def ops_not_configured(rest: str) -> Response:
+            return ops_problem(503, "Masuk petugas belum dikonfigurasi (OIDC_ISSUER).")
+
         return router
     provider = Provider(settings.oidc_issuer, settings.staff_client_id, settings.staff_client_secret, validator,
                         upstreams.http)
-    return staff_router(provider, Cases(settings.complaint_url, upstreams.http),
-                        Sessions(settings.session_idle_s, settings.session_max_s), settings.staff_public_url)
+    sessions = Sessions(settings.session_idle_s, settings.session_max_s)
+    workspace = Desk("/petugas", COOKIE, provider, sessions, settings.staff_public_url, problem)
+    console = Desk("/ops", OPS_COOKIE, provider, sessions, settings.staff_public_url, ops_problem, roles=SRE_ROLES)
+    for desk in (workspace, console):
+        router.include_router(desk.router())
+    router.include_router(staff_router(workspace, Cases(settings.complaint_url, upstreams.http)))
+    router.include_router(ops_router(console, Console(settings.ops_url, settings.catalog_url,
+                                                      outbox_addresses(settings.outbox_urls), upstreams.http)))
+    return router
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                         trim_blocks=True, lstrip_blocks=True)
-TEMPLATES.filters.update(rupiah=domain.rupiah, tanggal=domain.tanggal)
+TEMPLATES.filters.update(rupiah=domain.rupiah, tanggal=domain.tanggal, waktu=domain.waktu)
 TEMPLATES.globals["warga"] = CURRENT.get  # the header bar: "Masuk", or "Kasus saya · Keluar" when signed in
 #: also set by the gate (Caddy); here too, for a page reached without it (tests, an operator on the port)
 PAGE_HEADERS = {

@@ -53,6 +53,10 @@ class GateSettings(ServiceSettings):
     inapas_client_secret: SecretStr | None = Field(None, repr=False)
     citizen_idle_s: float = Field(30 * 60, gt=0, le=24 * 3600)
     citizen_max_s: float = Field(12 * 3600, gt=0, le=30 * 24 * 3600)
+    # the operations console /ops: ops-svc's dead letters, and every service's outbox (`name=url` pairs, from the
+    # one list's links); catalog_url above gives the bridges' liveness
+    ops_url: str = "http://127.0.0.1:8113"
+    outbox_urls: str = Field("", max_length=10_000)
 
     @model_validator(mode="after")
     def _citizen_key_in_production(self):

@@ -84,6 +84,10 @@ class ProtectionTable:
                 raise ProtectionError(f"{self.service}: two rules for {key[0]} {key[1]}")
             self.rules[key] = rule
 
+    def extended(self, rules: Iterable[Rule]) -> ProtectionTable:
+        """This table with `rules` added (the kit's own protected routes, e.g. the outbox's operations)."""
+        return ProtectionTable(self.service, [*self.rules.values(), *rules])
+
     def rule(self, method: str, path: str) -> Rule | None:
         """The rule of a route; HEAD follows GET's."""
         method = method.upper()

@@ -1,0 +1,86 @@
+"""What the console reads and asks, on the signed-in SRE's behalf with their token (thin adapter).
+
+ops-svc keeps the dead letters; every service answers for its own outbox (`/ops/outbox`, the kit's); catalog-svc
+knows the bridges' liveness. Each decides and checks the SRE role again: the gate never widens what they answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import quote
+
+import httpx
+
+from ..staff.cases import Reply
+from ..upstream import UpstreamError
+
+#: the dead letters' filters passed on to ops-svc as they are (it validates them)
+FILTERS = ("topic", "consumer", "reason", "state")
+
+
+def outbox_addresses(setting: str) -> dict[str, str]:
+    """`name=http://host:port name2=…` (the one list's link) → {name: base URL}; malformed parts are skipped."""
+    found = {}
+    for part in setting.split():
+        name, _, url = part.partition("=")
+        if name and url.startswith(("http://", "https://")):
+            found[name] = url.rstrip("/")
+    return found
+
+
+class Console:
+    def __init__(self, ops_url: str, catalog_url: str, outboxes: dict[str, str], http: httpx.AsyncClient) -> None:
+        self.ops = ops_url.rstrip("/")
+        self.catalog = catalog_url.rstrip("/")
+        self.outboxes = outboxes
+        self.http = http
+
+    async def _call(self, method: str, url: str, token: str | None, **kwargs) -> Reply:
+        headers = {"Accept": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
+        try:
+            resp = await self.http.request(method, url, headers=headers, **kwargs)
+        except httpx.HTTPError as exc:
+            raise UpstreamError(f"{url}: {type(exc).__name__}") from exc
+        if resp.status_code >= 500:
+            raise UpstreamError(f"{url}: HTTP {resp.status_code}")
+        try:
+            body = resp.json()
+        except ValueError as exc:
+            raise UpstreamError(f"{url}: not JSON") from exc
+        return Reply(resp.status_code, body if isinstance(body, dict) else {})
+
+    async def letters(self, token: str, filters: dict[str, str]) -> Reply:
+        params = {k: v for k, v in filters.items() if k in FILTERS and v}
+        return await self._call("GET", f"{self.ops}/dead-letters", token, params={**params, "limit": "100"})
+
+    async def letter(self, token: str, letter_id: int) -> Reply:
+        return await self._call("GET", f"{self.ops}/dead-letters/{letter_id}", token)
+
+    async def act_on_letter(self, token: str, letter_id: int, action: str, why: str | None) -> Reply:
+        return await self._call("POST", f"{self.ops}/dead-letters/{letter_id}/{action}", token,
+                                json={"why": why} if why else {})
+
+    async def _each(self, token: str, service: str, what: str) -> dict:
+        """One service's `/ops/<what>`, or what went wrong asking it (the page shows each service on its own)."""
+        try:
+            reply = await self._call("GET", f"{self.outboxes[service]}/ops/{what}", token, timeout=3)
+        except UpstreamError as exc:
+            return {"service": service, "error": f"tidak terjangkau ({exc})"}
+        if reply.status != 200:
+            return {"service": service, "error": str(reply.body.get("detail", f"HTTP {reply.status}"))}
+        return {**reply.body, "service": service}
+
+    async def outboxes_state(self, token: str) -> list[dict]:
+        return list(await asyncio.gather(*(self._each(token, s, "outbox") for s in sorted(self.outboxes))))
+
+    async def consumers_state(self, token: str) -> list[dict]:
+        return list(await asyncio.gather(*(self._each(token, s, "consumers") for s in sorted(self.outboxes))))
+
+    async def act_on_outbox(self, token: str, service: str, row_id: int, action: str, why: str | None) -> Reply:
+        return await self._call("POST", f"{self.outboxes[service]}/ops/outbox/{row_id}/{quote(action)}", token,
+                                json={"why": why} if why else {})
+
+    async def bridges(self) -> list[dict]:
+        """The registry's apps that have a bridge, with its liveness (catalog-svc's public listing)."""
+        reply = await self._call("GET", f"{self.catalog}/apps", None)
+        return [a for a in reply.body.get("items", []) if isinstance(a, dict) and a.get("bridge")]

@@ -1,0 +1,67 @@
+"""Pure decisions about dead letters: whether one may be re-driven, what goes back on the topic, its fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from enum import StrEnum
+
+#: headers a re-driven record does not carry over: the re-drive's own trace replaces the original's
+TRACE_HEADERS = frozenset({"traceparent", "tracestate"})
+
+
+class State(StrEnum):
+    WAITING = "waiting"
+    REDRIVEN = "redriven"
+    DISCARDED = "discarded"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a request does to a dead letter: `act` (change it now), or nothing, with the refusal if any."""
+
+    act: bool
+    refusal: str | None = None  # a stable reason code when the request is refused (409)
+    detail: str | None = None  # in Bahasa Indonesia, for the operator
+
+
+def is_whole(value: str, value_size: int | None, truncated: bool) -> bool:
+    """The text the announcement carried is the original value, byte for byte (not cut, valid UTF-8)."""
+    return not truncated and value_size is not None and len(value.encode("utf-8")) == value_size
+
+
+def redrive(state: State, whole: bool, topic_known: bool = True) -> Verdict:
+    """Re-drive once: a second request changes nothing (idempotent); a discarded or partial letter, or one from a
+    topic the platform does not declare, is refused."""
+    if state is State.REDRIVEN:
+        return Verdict(False)
+    if state is State.DISCARDED:
+        return Verdict(False, "discarded", "Dead letter ini sudah dibuang; tidak dapat dikirim ulang")
+    if not topic_known:
+        return Verdict(False, "unknown_topic", "Topic asalnya tidak terdaftar di platform; tidak dikirim ulang")
+    if not whole:
+        return Verdict(False, "not_whole", "Isi asli tidak tersimpan utuh (terpotong atau bukan UTF-8); "
+                                           "kirim ulang dari tabel dead_letters layanan penerimanya")
+    return Verdict(True)
+
+
+def discard(state: State) -> Verdict:
+    """Discard once: a second request changes nothing; a re-driven letter went back already and stays so."""
+    if state is State.DISCARDED:
+        return Verdict(False)
+    if state is State.REDRIVEN:
+        return Verdict(False, "redriven", "Dead letter ini sudah dikirim ulang; tidak dapat dibuang")
+    return Verdict(True)
+
+
+def redrive_headers(headers: dict[str, str]) -> dict[str, str]:
+    """The original headers to send again: the CloudEvents attributes and the producer's signature as they were."""
+    return {k: v for k, v in headers.items() if k not in TRACE_HEADERS}
+
+
+def fingerprint(consumer: str, topic: str, partition: int, offset: int, value: str) -> str:
+    """One record refused by one consumer: the same announcement twice is stored once."""
+    digest = hashlib.sha256()
+    for part in (consumer, topic, str(partition), str(offset), value):
+        digest.update(part.encode("utf-8", "replace") + b"\x00")
+    return digest.hexdigest()

@@ -1,0 +1,66 @@
+"""ops-svc's queries: keep dead letters, list and find them, record a decision."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .tables import letters
+
+#: what a listing shows (no content: that is read one letter at a time, masked)
+LISTED = (letters.c.id, letters.c.consumer, letters.c.topic, letters.c.partition, letters.c.offset,
+          letters.c.reason, letters.c.at, letters.c.state, letters.c.whole, letters.c.value_size,
+          letters.c.decided_at, letters.c.decided_by, letters.c.why)
+
+
+async def keep(session: AsyncSession, rows: list[dict]) -> None:
+    if rows:
+        await session.execute(insert(letters).on_conflict_do_nothing(index_elements=["fingerprint"]), rows)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def listing(session: AsyncSession, *, topic: str | None = None, consumer: str | None = None,
+                  reason: str | None = None, state: str | None = None, since: datetime | None = None,
+                  until: datetime | None = None, before_id: int | None = None, limit: int = 50) -> list:
+    """Newest first, filtered; `reason` is a case-insensitive part of the reason."""
+    query = select(*LISTED)
+    for column, wanted in ((letters.c.topic, topic), (letters.c.consumer, consumer), (letters.c.state, state)):
+        if wanted:
+            query = query.where(column == wanted)
+    if reason:
+        query = query.where(letters.c.reason.ilike(f"%{_escaped(reason)}%", escape="\\"))
+    if since is not None:
+        query = query.where(letters.c.at >= since)
+    if until is not None:
+        query = query.where(letters.c.at < until)
+    if before_id is not None:
+        query = query.where(letters.c.id < before_id)
+    return (await session.execute(query.order_by(letters.c.id.desc()).limit(limit))).all()
+
+
+async def counts(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(letters.c.state, func.count()).group_by(letters.c.state))
+    return {state: n for state, n in rows.all()}
+
+
+async def facets(session: AsyncSession) -> dict[str, list[str]]:
+    """The topics and consumers seen, for the console's filters."""
+    topics = await session.scalars(select(letters.c.topic).distinct().order_by(letters.c.topic).limit(100))
+    consumers = await session.scalars(select(letters.c.consumer).distinct().order_by(letters.c.consumer).limit(100))
+    return {"topics": list(topics), "consumers": list(consumers)}
+
+
+async def one(session: AsyncSession, letter_id: int, *, for_update: bool = False):
+    query = select(letters).where(letters.c.id == letter_id)
+    return (await session.execute(query.with_for_update() if for_update else query)).one_or_none()
+
+
+async def decide(session: AsyncSession, letter_id: int, state: str, who: str, why: str | None) -> None:
+    await session.execute(update(letters).where(letters.c.id == letter_id).values(
+        state=state, decided_at=datetime.now(UTC), decided_by=who, why=why))

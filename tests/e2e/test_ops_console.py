@@ -1,0 +1,204 @@
+"""The operations console /ops end to end on the shared platform: Caddy in front of gate-svc, ops-svc keeping the
+platform's dead letters, the real identity provider (code + PKCE). A poison event (unsigned) that complaint-svc
+dead-letters shows up at /ops masked; the SRE discards it with a reason (CSRF checked, audited); nobody else gets
+in. Then once in Chromium: sign in as SRE, see a dead letter, discard it; axe-core finds no serious violation."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+import pytest_asyncio
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import async_playwright, expect
+
+from palapa.contracts.envelope import Envelope
+from palapa.contracts.events import ComplaintSubmitted
+from palapa.localstack import STAFF
+from palapa.testkit import EventProducer, eventually
+from palapa.testkit.identity import Identity
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def gate(platform):
+    async with httpx.AsyncClient(base_url=platform.gate.url, timeout=30) as client:
+        yield client
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def producer(platform):
+    p = EventProducer(platform.kafka, signer=platform.tool_signer)
+    await p.kafka.start()
+    yield p
+    await p.kafka.stop()
+
+
+async def poison(producer, ticket: str) -> None:
+    """An unsigned complaint: complaint-svc refuses it before any effect and dead-letters it."""
+    event = ComplaintSubmitted(ticket=ticket, source_app="portal", source_ref=ticket, category="Lampu jalan",
+                               description="Hubungi saya di 081234567890", submitted_at=datetime.now(UTC),
+                               reporter_name="Joko Susilo", reporter_phone="081234567890")
+    await producer.send(Envelope(event, source="/apps/portal", subject=ticket), signed=False)
+
+
+async def sign_in(gate: httpx.AsyncClient, who: str) -> dict[str, str]:
+    """A browser's sign-in at /ops through the gate: its session cookie (the provider's form POSTed `sub=`)."""
+    start = await gate.get("/ops/masuk")
+    assert start.status_code == 303
+    authorize = start.headers["location"]
+    assert parse_qs(urlsplit(authorize).query)["code_challenge_method"] == ["S256"]
+    async with httpx.AsyncClient() as browser:
+        answer = await browser.post(authorize, data={"sub": STAFF[who]["sub"]})
+    back = urlsplit(answer.headers["location"])
+    assert back.path == "/ops/callback"
+    done = await gate.get(f"{back.path}?{back.query}")
+    assert (done.status_code, done.headers["location"]) == (303, "/ops"), done.text[:300]
+    cookie = done.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/ops" in cookie
+    return {"Cookie": "ops_sesi=" + re.match(r"ops_sesi=([^;]+)", cookie).group(1)}
+
+
+def csrf_of(page: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+async def listed(gate, cookie, ticket: str) -> str:
+    """The id of the dead letter of `ticket` once the console lists it (complaint-svc → topic → ops-svc)."""
+    async def there():
+        page = await gate.get("/ops", params={"consumer": "complaint-svc", "reason": "unsigned"}, headers=cookie)
+        for letter_id in re.findall(r'href="/ops/dead-letters/(\d+)"', page.text):
+            shown = await gate.get(f"/ops/dead-letters/{letter_id}", headers=cookie)
+            if ticket in shown.text:
+                return letter_id
+        return None
+
+    return await eventually(there, timeout=90, what=f"the dead letter of {ticket} at /ops")
+
+
+async def test_only_a_signed_in_sre_gets_in(gate):
+    assert (await gate.get("/ops")).headers["location"] == "/ops/masuk"
+    forged = await gate.get("/ops", headers={"Cookie": "ops_sesi=made-up"})
+    assert (forged.status_code, forged.headers["location"]) == (303, "/ops/masuk")
+    for who in ("desk", "dishub", "nobody"):
+        cookie = await sign_in(gate, who)
+        for path in ("/ops", "/ops/outbox", "/ops/consumers", "/ops/bridges", "/ops/dead-letters/1"):
+            refused = await gate.get(path, headers=cookie)
+            assert refused.status_code == 403 and "sre" in refused.text, (who, path)
+    # a /petugas session is no /ops session (its cookie is scoped to /petugas, and its name is another)
+    assert (await gate.get("/ops", headers={"Cookie": "petugas_sesi=x"})).status_code == 303
+
+
+async def test_sre_sees_a_poison_event_masked_and_discards_it_with_a_reason(gate, producer, platform):
+    await poison(producer, "OPS-1")
+    cookie = await sign_in(gate, "sre")
+    letter_id = await listed(gate, cookie, "OPS-1")
+    page = await gate.get(f"/ops/dead-letters/{letter_id}", headers=cookie)
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    assert "081234567890" not in page.text and "Joko" not in page.text  # masked
+    assert "signature refused" in page.text and "<script" not in page.text
+    forged = await gate.post(f"/ops/dead-letters/{letter_id}/discard", headers=cookie, data={"why": "tanpa token"})
+    assert forged.status_code == 403
+    short = await gate.post(f"/ops/dead-letters/{letter_id}/discard", headers=cookie,
+                            data={"csrf": csrf_of(page.text), "why": "x"})
+    assert short.status_code == 422 and "waiting" in short.text  # a reason is required; nothing changed
+    done = await gate.post(f"/ops/dead-letters/{letter_id}/discard", headers=cookie,
+                           data={"csrf": csrf_of(page.text), "why": "event uji tanpa tanda tangan"})
+    assert (done.status_code, done.headers["location"]) == (303, f"/ops/dead-letters/{letter_id}")
+    after = await gate.get(f"/ops/dead-letters/{letter_id}", headers=cookie)
+    assert "discarded" in after.text and "event uji tanpa tanda tangan" in after.text
+    sre = await Identity(platform.issuer).token("sre")
+    async with httpx.AsyncClient(base_url=platform.running["ops-svc"].url) as ops:
+        audit = (await ops.get("/audit", params={"object_type": "dead_letter", "object_id": letter_id},
+                               headers={"Authorization": f"Bearer {sre}"})).json()["items"]
+    assert [(a["action"], a["actor"], a["why"]) for a in audit] == [
+        ("ops.dead_letter.discard", "sre", "event uji tanpa tanda tangan")]
+    outbox = await gate.get("/ops/outbox", headers=cookie)
+    assert outbox.status_code == 200 and "complaint-svc" in outbox.text and "ops-svc" in outbox.text
+    assert (await gate.get("/ops/bridges", headers=cookie)).status_code == 200
+
+    async def ops_svc_consuming():  # ops-svc's group on the dead-letter topic, with its lag, among the others
+        page = await gate.get("/ops/consumers", headers=cookie)
+        return page.status_code == 200 and "palapa.platform.deadletter.v1" in page.text and "<svg" in page.text
+
+    await eventually(ops_svc_consuming, what="the consumers page showing ops-svc's partition")
+
+
+async def test_sre_releases_a_parked_outbox_row_from_the_page_and_it_goes_out(gate, platform):
+    """A row complaint-svc's relay parked (written here as the relay parks one) is released at /ops/outbox."""
+    from sqlalchemy import MetaData, select
+
+    from palapa.kit.db import make_engine
+    from palapa.kit.outbox import Outbox
+    from palapa.kit.tables import outbox_table
+
+    table = outbox_table(MetaData(schema="complaint"))
+    event = ComplaintSubmitted(ticket="OPS-PARK-1", source_app="portal", source_ref="p1", category="Lampu jalan",
+                               description="-", submitted_at=datetime.now(UTC))
+    engine = make_engine(platform.database_url, pool_size=1)
+    try:
+        async with engine.begin() as conn:
+            row = Outbox.row(Envelope(event, source="/services/complaint-svc", subject="OPS-PARK-1"))
+            row_id = (await conn.execute(table.insert().values(
+                **row, parked_at=datetime.now(UTC), park_reason="MessageSizeTooLargeError (uji)")
+                .returning(table.c.id))).scalar_one()
+        cookie = await sign_in(gate, "sre")
+        page = await gate.get("/ops/outbox", headers=cookie)
+        assert f"/ops/outbox/complaint-svc/{row_id}/release" in page.text and "MessageSizeTooLargeError" in page.text
+        done = await gate.post(f"/ops/outbox/complaint-svc/{row_id}/release", headers=cookie,
+                               data={"csrf": csrf_of(page.text), "why": "batas ukuran diperbaiki"})
+        assert (done.status_code, done.headers["location"]) == (303, "/ops/outbox")
+
+        async def published():
+            async with engine.connect() as conn:
+                return await conn.scalar(select(table.c.published_at).where(table.c.id == row_id)) is not None
+
+        await eventually(published, what="the released row published by complaint-svc's relay")
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+async def test_an_sre_signs_in_in_chromium_sees_a_dead_letter_and_discards_it(platform, gate, producer):
+    await poison(producer, "OPS-9")
+    letter_id = await listed(gate, await sign_in(gate, "sre"), "OPS-9")
+    url = platform.gate.url
+    async with async_playwright() as pw:
+        chromium = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await chromium.new_page(locale="id-ID")
+            refused: list[str] = []
+            page.on("console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None)
+            await page.goto(url + "/ops")  # no session: to the sign-in, then the provider's form
+            await page.locator('input[name="sub"]').fill(STAFF["sre"]["sub"])
+            await page.get_by_role("button", name="Authorize").click()
+            await expect(page.get_by_role("heading", level=1)).to_have_text("Dead letters")
+            await page.get_by_role("link", name=f"#{letter_id}").click()
+            await expect(page.get_by_role("heading", level=1)).to_have_text(f"Dead letter #{letter_id}")
+            axe, found = Axe(), {}
+            for path in ("/ops", f"/ops/dead-letters/{letter_id}", "/ops/outbox", "/ops/consumers", "/ops/bridges"):
+                await page.goto(url + path)
+                result = await axe.run(page)
+                bad = [(v["id"], v["impact"], len(v["nodes"])) for v in result.response["violations"]
+                       if v["impact"] in ("serious", "critical")]
+                if bad:
+                    found[path] = bad
+            assert found == {}, found
+            await page.goto(url + f"/ops/dead-letters/{letter_id}")
+            await page.get_by_label("Alasan membuang (wajib)").fill("uji di peramban")
+            await page.get_by_role("button", name="Buang (discard)").click()
+            await expect(page.get_by_text("uji di peramban")).to_be_visible()
+            await expect(page.get_by_role("button", name="Buang (discard)")).to_have_count(0)
+            assert refused == [], refused
+        finally:
+            await chromium.close()
