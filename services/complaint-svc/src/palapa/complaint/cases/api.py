@@ -16,12 +16,22 @@ from palapa.kit.capability import CaseKey, MaybeCitizen
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
-from ..lifecycle import domain, legacy_moves, store
+from ..lifecycle import domain, legacy_moves, oversight, store
 from ..routing.policy import Policies
 from ..sla import domain as sla
 from ..sla import store as sla_store
 from . import keys
-from .access import KEY_MISSING, WRONG_KEY, account, listing_scope, may_move, staff_reads, view_of
+from .access import (
+    KEY_MISSING,
+    WRONG_KEY,
+    account,
+    leader_title,
+    listing_scope,
+    may_instruct,
+    may_move,
+    staff_reads,
+    view_of,
+)
 from .params import BadParamError, decode_page_token, encode_page_token, parse_filters, parse_queue
 from .texts import Text
 from .views import Role, case_view
@@ -38,6 +48,15 @@ class StatusMove(BaseModel):
 
 class CategoryChange(BaseModel):
     category: Text = Field(min_length=1, max_length=100)
+
+
+class Reroute(BaseModel):
+    opd: Text = Field(pattern=r"^[A-Za-z0-9_-]{2,64}$", description="The OPD to send the case to")
+    reason: Text = Field(min_length=1, max_length=2000, description="Why (timeline and audit log)")
+
+
+class Instruction(BaseModel):
+    note: Text = Field(min_length=1, max_length=2000, description="The instruction (timeline and audit log)")
 
 
 class PinExchange(BaseModel):
@@ -150,8 +169,10 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
         async with runtime.transaction() as tx:
             tx.audit(who, f"{action}.refused", ("case", ticket), after=tried, why=exc.reason)
 
-    async def command(ticket: str, who: Principal, decide, action: str, tried: dict, to_opd: str | None = None):
-        """Lock the case, check `who` may act on it (else refuse, audited), apply `decide`, save, publish, audit."""
+    async def command(ticket: str, who: Principal, decide, action: str, tried: dict, to_opd: str | None = None,
+                      check=None):
+        """Lock the case, check `who` may act on it (`check`, else may_move; a refusal is audited), apply `decide`,
+        save, publish, audit."""
         if not is_ticket(ticket):
             return refusal(*BAD_TICKET)
         async with runtime.transaction() as tx:
@@ -160,7 +181,7 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
             if case is None:
                 return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan")
             try:
-                may_move(who, case, to_opd)
+                check(who, case) if check else may_move(who, case, to_opd)
             except AuthError as exc:
                 denied = exc
             else:
@@ -196,6 +217,18 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
         """Staff change the category; the routing table may send the case to another OPD (said in the timeline)."""
         return await command(ticket, who, lambda case, policy, now: domain.recategorise(
             case, body.category, now, policy=policy), "case.recategorise", body.model_dump(mode="json"))
+
+    @router.post("/complaints/{ticket}/reroute", responses={409: {"description": "refused"}})
+    async def reroute(ticket: str, body: Reroute, who: Staff):
+        """The desk sends an open case to another OPD, with its reason (timeline and audit log); deadlines stay."""
+        return await command(ticket, who, lambda case, policy, now: oversight.reroute(case, body.opd, now, body.reason),
+                             "case.reroute", {"opd": body.opd, "note": body.reason}, body.opd)
+
+    @router.post("/complaints/{ticket}/instruction", responses={409: {"description": "refused"}})
+    async def instruct(ticket: str, body: Instruction, who: Staff):
+        """The Sekda or the Wali Kota leave an instruction on an open case escalated to them (timeline, audit)."""
+        return await command(ticket, who, lambda case, policy, now: oversight.instruct(
+            case, now, body.note, leader_title(who)), "case.instruct", {"note": body.note}, check=may_instruct)
 
     @router.post("/complaints/{ticket}/rating", status_code=201)
     async def rate(ticket: str, body: RatingCreate, key: CaseKey, citizen: MaybeCitizen):

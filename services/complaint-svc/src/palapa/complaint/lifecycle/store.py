@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from palapa.contracts.events import CaseStatus
 
 from ..routing.domain import normalise_category
-from ..tables import case_events, cases, reporters
+from ..tables import case_events, cases, reporters, sla_marks
 from .domain import Case, Reporter, Step
 from .transitions import MAIN_LINE, SIDE_EXITS
 
@@ -136,6 +136,23 @@ async def page(
     rows = (await session.execute(query)).all()
     steps = await _timelines(session, [r.ticket for r in rows])
     return [_case(r, steps.get(r.ticket, ())) for r in rows]
+
+
+async def escalated(session: AsyncSession, lowest: int, highest: int | None,
+                    limit: int) -> list[tuple[Case, datetime | None]]:
+    """Open cases escalated to a level in [lowest, highest] with when they reached it (their breach mark at that
+    level in the current clock round), the longest waiting first."""
+    reached = (select(func.min(sla_marks.c.emitted_at))
+               .where(sla_marks.c.ticket == cases.c.ticket, sla_marks.c.round == cases.c.sla_round,
+                      sla_marks.c.level == cases.c.escalation_level)
+               .scalar_subquery().label("escalated_at"))
+    query = select(cases, reached).where(cases.c.escalation_level >= lowest, cases.c.status.not_in(ENDED))
+    if highest is not None:
+        query = query.where(cases.c.escalation_level <= highest)
+    query = query.order_by(reached.asc().nulls_last(), cases.c.submitted_at, cases.c.ticket).limit(limit)
+    rows = (await session.execute(query)).all()
+    steps = await _timelines(session, [r.ticket for r in rows])
+    return [(_case(r, steps.get(r.ticket, ())), r.escalated_at) for r in rows]
 
 
 async def _timelines(session: AsyncSession, tickets: Sequence[str]) -> dict[str, tuple[Step, ...]]:
