@@ -51,3 +51,17 @@ class Cases:
 
     async def move(self, token: str, ticket: str, move: dict) -> Reply:
         return await self._call("POST", f"/complaints/{quote(ticket, safe='')}/status", token, json=move)
+
+    async def reroute(self, token: str, ticket: str, opd: str, reason: str) -> Reply:
+        return await self._call("POST", f"/complaints/{quote(ticket, safe='')}/reroute", token,
+                                json={"opd": opd, "reason": reason})
+
+    async def instruct(self, token: str, ticket: str, note: str) -> Reply:
+        return await self._call("POST", f"/complaints/{quote(ticket, safe='')}/instruction", token,
+                                json={"note": note})
+
+    async def escalations(self, token: str) -> Reply:
+        return await self._call("GET", "/escalations", token)
+
+    async def on_time(self, token: str, weeks: int) -> Reply:
+        return await self._call("GET", "/stats/on-time", token, params={"weeks": str(weeks)})

@@ -13,6 +13,9 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 
+from palapa.kit.auth import ROLES, Permission
+from palapa.kit.auth.roles import role_of
+
 #: pending sign-ins live this long: a person takes a minute at the provider's form, not an hour
 PENDING_S = 600
 #: bounds memory against a flood of started-and-abandoned sign-ins or sessions
@@ -47,6 +50,10 @@ class Session:
     started: float
     last_seen: float
     ends: float  # the absolute end: max_s after sign-in or the token's expiry, the earlier
+
+    def may(self, permission: Permission) -> bool:
+        """Whether a role of this session holds `permission`: only what the pages offer; complaint-svc decides."""
+        return any(permission in ROLES[role].may for role in map(role_of, self.roles) if role is not None)
 
     def csrf_ok(self, sent: str | None) -> bool:
         return bool(sent) and hmac.compare_digest(self.csrf.encode(), sent.encode())
