@@ -69,20 +69,36 @@ def otlp():
     server.shutdown()
 
 
+# Every e2e test shares this one platform: the processes it starts cost ~5 s of CPU each, so a second stack in the
+# same run (or the same stack on every xdist worker) is what made the suite slow. The e2e tests run on one worker.
+E2E_PROCESSES = (*CURHAT_FLOW, "tracking-svc", "taxbill-svc", "gate-svc")
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.xdist_group("e2e-platform"))
+
+
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def platform(otlp, kafka_session, pg_server_url):
-    """Every service as its own process, tracing to the test's OTLP receiver (no simulator: the test writes)."""
+    """Every process the e2e tests need, tracing to the test's OTLP receiver, Caddy in front (no simulator: the
+    tests write the legacy rows themselves)."""
     folder = Path(tempfile.mkdtemp(prefix="palapa-e2e-"))
     os.chmod(folder, 0o755)
     settings = DevstackSettings(
         PALAPA_DATA_DIR=folder, KAFKA_BOOTSTRAP_SERVERS=kafka_session, DATABASE_URL=pg_server_url,
         OTEL_EXPORTER_OTLP_ENDPOINT=otlp[1], LOG_LEVEL="INFO", KAFKA_PROFILE="tansu",
     )
-    # tool_key: the tests inject events as a bridge would, signed by the stack's tool key
-    stack = Stack(settings, durable=False, simulate=False, only=(*CURHAT_FLOW, "tracking-svc"), tool_key=True,
-                  extra_env={"notify-svc": {"NOTIFY_HEARTBEAT_SECONDS": "1"}})
+    # tool_key: the tests inject events as a bridge would, signed by the stack's tool key; the sign-in and form
+    # limits raised for the staff workspace's many sign-ins from one address
+    stack = Stack(settings, durable=False, simulate=False, only=E2E_PROCESSES, tool_key=True,
+                  extra_env={"notify-svc": {"NOTIFY_HEARTBEAT_SECONDS": "1"},
+                             "gate-svc": {"GATE_SIGNIN_BURST": "200", "GATE_FORM_BURST": "200"}})
     try:
         await stack.start()
+        assert stack.gate is not None
         yield stack
     finally:
         stack.stop()

@@ -4,9 +4,6 @@ desktop and on a 375-px phone, and axe-core finds no serious or critical violati
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import httpx
@@ -14,9 +11,6 @@ import pytest
 import pytest_asyncio
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import async_playwright, expect
-
-from palapa.devstack.settings import DevstackSettings
-from palapa.devstack.stack import Stack
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -32,28 +26,10 @@ pytestmark = [
 ]
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def gate_platform(kafka_session, pg_server_url):
-    """The gate's part of the platform, each service its own process."""
-    folder = Path(tempfile.mkdtemp(prefix="palapa-gate-"))
-    os.chmod(folder, 0o755)
-    settings = DevstackSettings(PALAPA_DATA_DIR=folder, KAFKA_BOOTSTRAP_SERVERS=kafka_session,
-                                DATABASE_URL=pg_server_url, LOG_LEVEL="WARNING", KAFKA_PROFILE="tansu")
-    behind = ("catalog-svc", "taxbill-svc", "complaint-svc", "notify-svc", "gate-svc")
-    stack = Stack(settings, durable=False, simulate=False, only=behind)
-    try:
-        await stack.start()
-        assert stack.gate is not None
-        yield stack
-    finally:
-        stack.stop()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 @pytest.fixture
-def gate(gate_platform) -> str:
+def gate(platform) -> str:
     """The one address."""
-    return gate_platform.gate.url
+    return platform.gate.url
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -120,9 +96,9 @@ async def test_no_gate_page_has_a_serious_or_critical_accessibility_violation(ga
     assert found == {}, found
 
 
-async def test_a_gate_that_died_is_started_again_on_its_address(gate_platform):
-    gate_platform.gate.proc.kill()
-    gate_platform.gate.proc.wait()
-    assert "gate" in await gate_platform.restart_crashed()
+async def test_a_gate_that_died_is_started_again_on_its_address(platform):
+    platform.gate.proc.kill()
+    platform.gate.proc.wait()
+    assert "gate" in await platform.restart_crashed()
     async with httpx.AsyncClient(timeout=10) as http:
-        assert (await http.get(gate_platform.gate.url + "/darurat")).status_code == 200
+        assert (await http.get(platform.gate.url + "/darurat")).status_code == 200

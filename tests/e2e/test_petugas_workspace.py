@@ -5,10 +5,7 @@ sign in through the gate and see the queue; axe-core finds no serious or critica
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -21,9 +18,7 @@ from playwright.async_api import async_playwright, expect
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintSubmitted
-from palapa.devstack.settings import DevstackSettings
-from palapa.devstack.stack import Stack
-from palapa.localstack import STAFF, free_port
+from palapa.localstack import STAFF
 from palapa.testkit import EventProducer, eventually
 from palapa.testkit.identity import Identity
 
@@ -32,28 +27,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def platform(kafka_session, pg_server_url):
-    """Caddy, gate-svc and complaint-svc as processes; the sign-in limit raised for this module's many sign-ins."""
-    folder = Path(tempfile.mkdtemp(prefix="palapa-petugas-"))
-    os.chmod(folder, 0o755)
-    settings = DevstackSettings(PALAPA_DATA_DIR=folder, KAFKA_BOOTSTRAP_SERVERS=kafka_session,
-                                DATABASE_URL=pg_server_url, LOG_LEVEL="WARNING", KAFKA_PROFILE="tansu")
-    complaint_port = free_port()
-    # tool_key: the test files complaints as the portal would, signed by the stack's tool key
-    stack = Stack(settings, durable=False, simulate=False, only=("complaint-svc", "gate-svc"), tool_key=True,
-                  ports={"complaint-svc": complaint_port},
-                  extra_env={"gate-svc": {"GATE_COMPLAINT_URL": f"http://127.0.0.1:{complaint_port}",
-                                          "GATE_SIGNIN_BURST": "200", "GATE_FORM_BURST": "200"}})
-    try:
-        await stack.start()
-        assert stack.gate is not None
-        yield stack
-    finally:
-        stack.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
