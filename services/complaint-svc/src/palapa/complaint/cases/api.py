@@ -194,7 +194,7 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
                     return case_view(case, view_of(who, case))
                 plan = sla.plan(new.status, new.opd, new.deadlines, calendar)
                 await store.save_many(tx.session, [(new, _event_id())],
-                                      {ticket: sla.next_check(plan, datetime.now(UTC))})
+                                      {ticket: sla.first_check(plan, datetime.now(UTC))})
                 tx.publish(Envelope(domain.to_updated(new), source=runtime.source, subject=ticket))
                 legacy_moves.stage(tx, case, new, account(who), runtime.source)  # to the legacy app holding it
                 kind = "case.reroute" if new.opd != case.opd else action
