@@ -65,6 +65,7 @@ def test_a_page_token_names_the_last_case_of_a_page():
     submitted = ComplaintSubmitted(ticket="CURHAT-9", source_app="a", source_ref="9", description="x", submitted_at=at)
     case = open_case(submitted, policy=FIVE)
     assert decode_page_token(encode_page_token(case)) == PageToken(at, "CURHAT-9")
+    assert decode_page_token(encode_page_token(case, by_deadline=True)) == PageToken(case.due_at, "CURHAT-9", True)
 
 
 def test_a_page_token_in_another_time_zone_reads_as_utc():
@@ -84,6 +85,7 @@ def test_a_page_token_in_another_time_zone_reads_as_utc():
         token_of({"at": "2026-11-20T01:30:00+00:00", "t": "\ud800"}),  # a lone surrogate: not UTF-8
         token_of({"at": "2026-11-20T01:30:00+00:00", "t": ""}),
         token_of({"at": "2026-11-20T01:30:00+00:00", "t": "X" * 65}),
+        token_of({"at": "2026-11-20T01:30:00+00:00", "t": "CURHAT-1", "o": "acak"}),  # an order we do not have
         token_of({"at": "0001-01-01T00:00:00+05:00", "t": "CURHAT-1"}),  # before year 1 in UTC
         token_of({"at": "9999-12-31T23:59:59-05:00", "t": "CURHAT-1"}),  # after year 9999 in UTC
         base64.urlsafe_b64encode(b"[" * 100 + b"]" * 100).decode(),

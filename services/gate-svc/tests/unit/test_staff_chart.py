@@ -61,3 +61,15 @@ def test_the_pages_offer_re_routing_to_the_desk_and_escalations_to_leaders_only(
             Permission.CASES_REROUTE), may_instruct=who.may(Permission.ESCALATIONS_ACT)).body.decode()
         assert ("/alihkan" in html, "/arahan" in html) == (reroute, instruct)
         assert ('href="/petugas/eskalasi"' in html) == (who is not officer)
+
+
+def test_the_queue_links_its_next_page_with_the_same_filters_and_the_cursor_complaint_svc_gave():
+    filters = {"opd": "DLH", "status": "", "category": "", "kelurahan": "Kranggan", "overdue": ""}
+    items = [{"ticket": "PORTAL-1", "due_at": None, "status_label": "Diterima"}]
+    html = page("petugas.html", who=session(Role.DESK), filters=filters, items=items, refusal=None,
+                following={"opd": "DLH", "kelurahan": "Kranggan", "cursor": "eyJ=x&y"}, paged=True).body.decode()
+    assert 'href="/petugas?opd=DLH&amp;kelurahan=Kranggan&amp;cursor=eyJ%3Dx%26y" rel="next"' in html
+    assert 'href="/petugas?kelurahan=Kranggan&amp;opd=DLH">Halaman pertama' in html
+    last = page("petugas.html", who=session(Role.DESK), filters=filters, items=items, refusal=None, following=None,
+                paged=False).body.decode()
+    assert "Halaman berikutnya" not in last and "Halaman pertama" not in last

@@ -143,14 +143,14 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
         kelurahan: str | None = None, order: str | None = None,
     ):
         """Complaints newest first, filtered by OPD, status, overdue, category and kelurahan; follow next_cursor
-        for more. `order=deadline` (the staff queue): the nearest deadline first, one page. An OPD officer's
+        for more. `order=deadline` (the staff queue): the nearest deadline first, paged the same way. An OPD officer's
         listing holds its own OPD's cases only."""
         try:
             filters = parse_filters(opd, status, limit, overdue)
             queue = parse_queue(category, kelurahan, order)
             after = decode_page_token(cursor) if cursor else None
-            if after is not None and queue.by_deadline:
-                raise BadParamError("invalid_cursor", "Urutan tenggat hanya satu halaman: tanpa cursor")
+            if after is not None and after.by_deadline != queue.by_deadline:
+                raise BadParamError("invalid_cursor", "Cursor ini untuk urutan lain: mulai lagi dari halaman pertama")
         except BadParamError as exc:
             return refusal(422, exc.reason, exc.detail)
         view, scoped = listing_scope(who, filters.opd)  # a listing never carries identities, whoever asks
@@ -162,7 +162,7 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
         more = len(cases) > filters.limit
         cases = cases[:filters.limit]
         return {"items": [case_view(c, view) for c in cases],
-                "next_cursor": encode_page_token(cases[-1]) if more and cases and not queue.by_deadline else None}
+                "next_cursor": encode_page_token(cases[-1], queue.by_deadline) if more and cases else None}
 
     async def refused(who: Principal, ticket: str, action: str, exc: AuthError, tried: dict) -> None:
         """A staff request refused for the case's OPD or role reached us: it goes on the audit log, alone."""

@@ -105,13 +105,13 @@ async def page(
     overdue: bool | None,
     now: datetime,
     limit: int,
-    after: tuple[datetime, str] | None,
+    after: tuple | None,  # a PageToken: (at, ticket, ...)
     category: str | None = None,
     kelurahan: str | None = None,
     by_deadline: bool = False,
 ) -> list[Case]:
     """Up to `limit` cases, newest first, after the keyset position `after` (submitted_at, ticket); or, for the
-    staff queue (`by_deadline`, one page, no `after`), the nearest deadline first and cases without one last."""
+    staff queue (`by_deadline`), the nearest deadline first, after `after` (due_at, ticket)."""
     query = select(cases)
     if opd is not None:
         query = query.where(cases.c.opd == opd)
@@ -124,8 +124,10 @@ async def page(
     if overdue is not None:
         late = and_(cases.c.due_at < now, cases.c.status.not_in(ENDED))
         query = query.where(late if overdue else ~late)
-    if after is not None:
-        at, ticket = after
+    at, ticket = after[:2] if after is not None else (None, None)
+    if after is not None and by_deadline:  # due_at is never null: the keyset is (due_at, ticket) ascending
+        query = query.where(or_(cases.c.due_at > at, and_(cases.c.due_at == at, cases.c.ticket > ticket)))
+    elif after is not None:
         query = query.where(
             or_(cases.c.submitted_at < at, and_(cases.c.submitted_at == at, cases.c.ticket < ticket))
         )

@@ -42,8 +42,9 @@ class Cases:
             raise UpstreamError("complaint-svc: not JSON") from exc
         return Reply(resp.status_code, body if isinstance(body, dict) else {})
 
-    async def queue(self, token: str, filters: dict[str, str]) -> Reply:
-        params = {k: v for k, v in filters.items() if k in FILTERS and v}
+    async def queue(self, token: str, filters: dict[str, str], cursor: str | None = None) -> Reply:
+        """One page of the queue (50, nearest deadline first); `cursor` is the previous page's next_cursor."""
+        params = {k: v for k, v in filters.items() if k in FILTERS and v} | ({"cursor": cursor} if cursor else {})
         return await self._call("GET", "/complaints", token, params={**params, "order": "deadline", "limit": "50"})
 
     async def case(self, token: str, ticket: str) -> Reply:

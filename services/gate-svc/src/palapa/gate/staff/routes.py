@@ -92,15 +92,19 @@ def staff_router(provider: Provider, cases: Cases, sessions: Sessions, public_ur
         if session is None:
             return to_sign_in()
         filters = {k: (request.query_params.get(k) or "").strip()[:100] for k in FILTERS}
+        cursor = (request.query_params.get("cursor") or "").strip()[:600] or None  # complaint-svc checks it
         try:
-            reply = await cases.queue(session.token, filters)
+            reply = await cases.queue(session.token, filters, cursor)
         except UpstreamError as exc:
             log.warning("queue unavailable: %s", exc)
             return problem(503, "Daftar pengaduan sedang tidak tersedia; coba lagi sebentar lagi.", session)
         if reply.status != 200:
             return page("petugas.html", reply.status, who=session, filters=filters, items=[],
                         refusal=refusal_text(reply.body, "Permintaan ditolak"))
-        return page("petugas.html", who=session, filters=filters, items=reply.body.get("items", []), refusal=None)
+        more = reply.body.get("next_cursor")
+        following = {k: v for k, v in filters.items() if v} | {"cursor": more} if isinstance(more, str) else None
+        return page("petugas.html", who=session, filters=filters, items=reply.body.get("items", []), refusal=None,
+                    following=following, paged=cursor is not None)
 
     @router.get("/petugas/kasus/{ticket}")
     async def case_page(request: Request, ticket: str) -> Response:
