@@ -186,6 +186,8 @@ async def test_the_desk_reroutes_a_case_with_its_reason_and_an_officer_gets_no_f
     assert (moved.status_code, moved.headers["location"]) == (303, "/petugas/kasus/PETUGAS-11")
     after = await gate.get("/petugas/kasus/PETUGAS-11", headers=desk)
     assert "Dialihkan dari DISHUB ke DLH: Lampu taman, bukan jalan" in after.text
+    mine = await gate.get("/petugas", params={"mine": "true"}, headers=desk)  # "Kasus saya": what the desk acted on
+    assert "<h1>Kasus saya</h1>" in mine.text and "PETUGAS-11" in mine.text and "PETUGAS-9" not in mine.text
     token = {"Authorization": f"Bearer {await identity_provider.token('desk')}"}
     log = (await complaint.get("/audit", params={"object_id": "PETUGAS-11"}, headers=token)).json()["items"]
     assert [(r["actor"], r["action"], r["why"]) for r in log] == [

@@ -59,6 +59,13 @@ async def test_the_desk_reroutes_an_open_case_with_its_reason_and_no_one_else_ma
         ("meja-diskominfo", "case.reroute", "Sampah di jalur hijau lalu lintas")]
     dishub = await bearer(identity_provider, "dishub")
     assert (await service.http.get("/complaints/PORTAL-71", headers=dishub)).json()["opd"] == "DISHUB"
+    await submitted(service, producer, "PORTAL-78")  # nobody acted on it
+    mine = (await service.http.get("/complaints", params={"mine": "true", "order": "deadline"},
+                                   headers=service.desk)).json()["items"]
+    assert [c["ticket"] for c in mine] == ["PORTAL-71"]  # "Kasus saya": the cases the desk acted on
+    assert (await service.http.get("/complaints", params={"mine": "true"}, headers=dishub)).json()["items"] == []
+    assert (await service.http.get("/complaints", params={"mine": "true"})).status_code == 401
+    assert (await service.http.get("/complaints", params={"mine": "kadang"}, headers=dishub)).status_code == 422
 
 
 async def test_escalations_wait_for_their_level_oldest_first_and_leaders_leave_instructions(

@@ -99,8 +99,11 @@ def test_a_foreign_page_token_is_refused(token):
 
 
 def test_the_staff_queue_parameters_are_validated():
-    assert parse_queue(None, None, None) == (None, None, False)
-    assert parse_queue("  Lampu   jalan ", "", "deadline") == ("Lampu jalan", None, True)
+    assert parse_queue(None, None, None) == (None, None, False, False)
+    assert parse_queue(None, None, "deadline", "true").mine and not parse_queue(None, None, None, "0").mine
+    with pytest.raises(BadParamError, match="mine harus"):
+        parse_queue(None, None, None, "kadang")
+    assert parse_queue("  Lampu   jalan ", "", "deadline") == ("Lampu jalan", None, True, False)
     for bad in (("x" * 101, None, None), (None, "a\x00b", None), (None, None, "sideways")):
         with pytest.raises(BadParamError):
             parse_queue(*bad)

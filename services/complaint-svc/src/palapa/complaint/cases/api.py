@@ -140,25 +140,28 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
     async def list_complaints(
         who: MaybeStaff, opd: str | None = None, status: str | None = None, limit: str | None = None,
         cursor: str | None = None, overdue: str | None = None, category: str | None = None,
-        kelurahan: str | None = None, order: str | None = None,
+        kelurahan: str | None = None, order: str | None = None, mine: str | None = None,
     ):
         """Complaints newest first, filtered by OPD, status, overdue, category and kelurahan; follow next_cursor
         for more. `order=deadline` (the staff queue): the nearest deadline first, paged the same way. An OPD officer's
-        listing holds its own OPD's cases only."""
+        listing holds its own OPD's cases only. `mine=true` (signed in): only the cases the caller acted on."""
         try:
             filters = parse_filters(opd, status, limit, overdue)
-            queue = parse_queue(category, kelurahan, order)
+            queue = parse_queue(category, kelurahan, order, mine)
             after = decode_page_token(cursor) if cursor else None
             if after is not None and after.by_deadline != queue.by_deadline:
                 raise BadParamError("invalid_cursor", "Cursor ini untuk urutan lain: mulai lagi dari halaman pertama")
         except BadParamError as exc:
             return refusal(422, exc.reason, exc.detail)
+        if queue.mine and who is None:
+            return refusal(401, "token_missing", "Kasus saya hanya untuk petugas yang masuk (Authorization: Bearer …)")
         view, scoped = listing_scope(who, filters.opd)  # a listing never carries identities, whoever asks
         async with runtime.sessions() as session:
             await store.snapshot(session)
             cases = await store.page(session, opd=scoped, status=filters.status, overdue=filters.overdue,
                                      now=datetime.now(UTC), limit=filters.limit + 1, after=after,
-                                     category=queue.category, kelurahan=queue.kelurahan, by_deadline=queue.by_deadline)
+                                     category=queue.category, kelurahan=queue.kelurahan, by_deadline=queue.by_deadline,
+                                     handled_by=who.subject if queue.mine and who else None)
         more = len(cases) > filters.limit
         cases = cases[:filters.limit]
         return {"items": [case_view(c, view) for c in cases],

@@ -99,11 +99,11 @@ def _limit(raw: str | None) -> int:
     return int(text)
 
 
-def _flag(raw: str | None) -> bool | None:
+def _flag(raw: str | None, name: str = "overdue") -> bool | None:
     if raw is None:
         return None
     if raw.lower() not in ("true", "1", "false", "0"):
-        raise BadParamError("invalid_overdue", "overdue harus true atau false")
+        raise BadParamError(f"invalid_{name}", f"{name} harus true atau false")
     return raw.lower() in ("true", "1")
 
 
@@ -113,14 +113,16 @@ class QueueParams(NamedTuple):
     category: str | None
     kelurahan: str | None
     by_deadline: bool
+    mine: bool = False  # only the cases the caller acted on (the audit log names them)
 
 
-def parse_queue(category: str | None, kelurahan: str | None, order: str | None) -> QueueParams:
+def parse_queue(category: str | None, kelurahan: str | None, order: str | None,
+                mine: str | None = None) -> QueueParams:
     """Validated; an empty value means no filter. BadParamError names the first bad one."""
     if order not in (None, "", "newest", "deadline"):
         raise BadParamError("invalid_order", "order harus newest atau deadline")
     return QueueParams(_name(category, "category", "Kategori"), _name(kelurahan, "kelurahan", "Kelurahan"),
-                       order == "deadline")
+                       order == "deadline", _flag(mine, "mine") is True)
 
 
 def _name(raw: str | None, field: str, label: str) -> str | None:

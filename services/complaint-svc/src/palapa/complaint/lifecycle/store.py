@@ -10,14 +10,16 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.events import CaseStatus
+from palapa.kit.tables import audit_log_table
 
 from ..routing.domain import normalise_category
-from ..tables import case_events, cases, reporters, sla_marks
+from ..tables import case_events, cases, metadata, reporters, sla_marks
 from .domain import Case, Reporter, Step
 from .transitions import MAIN_LINE, SIDE_EXITS
 
 #: statuses of a case no longer open (fixed or closed unfixed)
 ENDED = [s.value for s in (*MAIN_LINE[4:], *SIDE_EXITS)]
+audit_log = audit_log_table(metadata)  # the kit's, in this schema: who acted on which case
 
 
 async def snapshot(session: AsyncSession) -> None:
@@ -109,9 +111,11 @@ async def page(
     category: str | None = None,
     kelurahan: str | None = None,
     by_deadline: bool = False,
+    handled_by: str | None = None,
 ) -> list[Case]:
     """Up to `limit` cases, newest first, after the keyset position `after` (submitted_at, ticket); or, for the
-    staff queue (`by_deadline`), the nearest deadline first, after `after` (due_at, ticket)."""
+    staff queue (`by_deadline`), the nearest deadline first, after `after` (due_at, ticket); `handled_by`: only the
+    cases that subject acted on (the audit log)."""
     query = select(cases)
     if opd is not None:
         query = query.where(cases.c.opd == opd)
@@ -124,6 +128,10 @@ async def page(
     if overdue is not None:
         late = and_(cases.c.due_at < now, cases.c.status.not_in(ENDED))
         query = query.where(late if overdue else ~late)
+    if handled_by is not None:  # the cases this subject acted on (refusals are on the log too: not theirs)
+        query = query.where(cases.c.ticket.in_(select(audit_log.c.object_id).where(
+            audit_log.c.actor == handled_by, audit_log.c.object_type == "case",
+            audit_log.c.action.not_like("%.refused"))))
     at, ticket = after[:2] if after is not None else (None, None)
     if after is not None and by_deadline:  # due_at is never null: the keyset is (due_at, ticket) ascending
         query = query.where(or_(cases.c.due_at > at, and_(cases.c.due_at == at, cases.c.ticket > ticket)))

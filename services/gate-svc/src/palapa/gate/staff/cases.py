@@ -14,7 +14,7 @@ import httpx
 from ..upstream import UpstreamError
 
 #: the queue's filters passed on to complaint-svc's listing as they are (it validates them)
-FILTERS = ("opd", "status", "category", "kelurahan", "overdue")
+FILTERS = ("opd", "status", "category", "kelurahan", "overdue", "mine")
 
 
 @dataclass(frozen=True)
