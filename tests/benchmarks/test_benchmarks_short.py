@@ -8,16 +8,17 @@ import pytest
 import pytest_asyncio
 
 from palapa.devstack import Stack, tail
-from palapa.tools.bench import bridge_lag, incident, latency, pbb, psc, puskesmas, sweep, throughput
+from palapa.tools.bench import bridge_lag, gate, incident, latency, pbb, psc, puskesmas, sse, sweep, throughput
 from palapa.tools.bench.search import census_import, search
 from palapa.tools.scratch import scratch_folder, scratch_settings, staff_token
 
 pytestmark = [pytest.mark.integration, pytest.mark.serial]
 
 #: what the benchmarks below drive, together: the Curhat Ning Ita flow, the emergency path to the citizen, the
-#: webhook, YAML, CCTV, Si Makel and PBB bridges (with the two simulators bridge-lag changes), and the catalog
+#: webhook, YAML, CCTV, Si Makel and PBB bridges (with the two simulators bridge-lag changes), the catalog, and the
+#: gate (gate-svc, Caddy in front)
 PROCESSES = ("complaint-svc", "catalog-svc", "notify-svc", "tracking-svc", "bridge-curhat", "bridge-psc119",
-             "bridge-mapped", "sim-cctv", "bridge-cctv", "sim-simakel", "bridge-simakel", "bridge-pbb")
+             "bridge-mapped", "sim-cctv", "bridge-cctv", "sim-simakel", "bridge-simakel", "bridge-pbb", "gate-svc")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -103,6 +104,29 @@ async def test_census_import_reads_every_row_and_a_reimport_inserts_none(platfor
     assert (first["read"], first["inserted"], first["refused"]) == (20, 20, [])
     assert (second["read"], second["inserted"], second["refused"]) == (20, 0, [])
     assert first_s > 0 and second_s > 0
+
+
+async def test_the_gate_answers_every_home_and_search_page_and_reports_percentiles(platform):
+    run = await gate.measure(platform, rate=20, seconds=1, clients=2)
+    print("\n".join(run.lines()))
+    assert (len(run.latencies["home"]), len(run.latencies["search"])) == (10, 10)
+    assert all(x > 0 for x in run.every)
+    assert set(run.cpu_ms) == {"caddy", "gate-svc", "catalog-svc"}
+    assert "p99=" in run.lines()[-2]
+
+
+def test_the_sse_bench_lifts_its_open_file_limit_to_the_hard_one():
+    soft, hard = sse.raise_open_files()
+    assert soft == hard
+
+
+async def test_sse_holds_every_stream_open_and_times_every_update_to_its_frame(platform):
+    run = await sse.measure(platform, streams=20, updates=5, concurrency=5)
+    print(run.report())
+    assert run.failed == 0
+    assert len(run.latencies) == 5 and all(x > 0 for x in run.latencies)
+    assert run.rss_open_kib > 0 and run.rss_before_kib > 0
+    assert "KiB per stream" in run.report()
 
 
 async def test_sweep_reads_every_payment_after_a_start_finds_exactly_what_changed_then_reads_none_again(platform):

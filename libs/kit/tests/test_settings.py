@@ -56,13 +56,21 @@ def test_an_unknown_broker_profile_is_refused():
 
 
 def test_tansu_consumers_use_a_short_fetch_wait_because_tansu_answers_only_when_it_runs_out():
-    opts = consumer_options(ServiceSettings(KAFKA_PROFILE="tansu"), "g")
+    opts = consumer_options(ServiceSettings(KAFKA_PROFILE="tansu", KAFKA_FETCH_MAX_WAIT_MS=None), "g")
     assert opts["fetch_max_wait_ms"] == CONSUMER_TUNING["tansu"]["fetch_max_wait_ms"] <= 20
     assert opts["group_id"] == "g" and opts["auto_offset_reset"] == "earliest"
 
 
+def test_a_set_fetch_wait_replaces_the_profiles_for_every_consumer_critical_ones_too():
+    settings = ServiceSettings(KAFKA_PROFILE="tansu", KAFKA_FETCH_MAX_WAIT_MS="100")
+    assert consumer_options(settings, "g")["fetch_max_wait_ms"] == 100
+    assert consumer_options(settings, "g", critical=True)["fetch_max_wait_ms"] == 100
+    with pytest.raises(ValidationError, match="KAFKA_FETCH_MAX_WAIT_MS"):
+        ServiceSettings(KAFKA_FETCH_MAX_WAIT_MS="0")
+
+
 def test_a_critical_consumer_fetches_more_often_on_tansu_and_as_usual_on_kafka():
-    tansu = consumer_options(ServiceSettings(KAFKA_PROFILE="tansu"), "g", critical=True)
+    tansu = consumer_options(ServiceSettings(KAFKA_PROFILE="tansu", KAFKA_FETCH_MAX_WAIT_MS=None), "g", critical=True)
     assert tansu["fetch_max_wait_ms"] == CRITICAL_CONSUMER_TUNING["tansu"]["fetch_max_wait_ms"] < (
         CONSUMER_TUNING["tansu"]["fetch_max_wait_ms"])
     kafka = consumer_options(ServiceSettings(KAFKA_PROFILE="kafka"), "g", critical=True)

@@ -40,12 +40,15 @@ RELAY_BATCH_BYTES = 256 * 1024
 
 def consumer_options(settings: ServiceSettings, group_id: str, *, critical: bool = False) -> dict[str, Any]:
     """Subscriber keyword arguments: a named group, earliest on first start, commits only by our code."""
-    return {
+    options = {
         "group_id": group_id,
         "auto_offset_reset": "earliest",
         **CONSUMER_TUNING[settings.kafka_profile],
         **(CRITICAL_CONSUMER_TUNING[settings.kafka_profile] if critical else {}),
     }
+    if settings.kafka_fetch_max_wait_ms is not None:  # the tests' stacks trade latency for idle CPU
+        options["fetch_max_wait_ms"] = settings.kafka_fetch_max_wait_ms
+    return options
 
 
 def broker_security(settings: PlatformSettings) -> SASLScram512 | None:

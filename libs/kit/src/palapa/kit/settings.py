@@ -103,6 +103,9 @@ class PlatformSettings(FromFiles):
     kafka_bootstrap_servers: str = shared("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     # Broker tuning profile: Tansu answers a waiting fetch only at fetch_max_wait_ms (see kafka.py).
     kafka_profile: Literal["tansu", "kafka"] = shared("KAFKA_PROFILE", "kafka")
+    # Every consumer's fetch wait instead of the profile's (kafka.py). On Tansu the wait is both the latency and
+    # the idle cost: each consumer fetches 1000/wait times a second whether or not anything arrives.
+    kafka_fetch_max_wait_ms: int | None = shared("KAFKA_FETCH_MAX_WAIT_MS", None, ge=1, le=5000)
     # The broker's authentication (Apache Kafka with SASL/SCRAM; Tansu has none): each process its own user.
     kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = shared(
         "KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")

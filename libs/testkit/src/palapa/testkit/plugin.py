@@ -29,6 +29,9 @@ def pytest_configure(config):
     keys = session_keys()  # the environment's when it names both (an xdist worker: the controller's)
     os.environ["PALAPA_SIGNING_KEY_FILE"] = str(keys.key_file)
     os.environ["SIGNING_TRUST_FILE"] = str(keys.trust_file)
+    # On Tansu every consumer fetches 1000/wait times a second even when idle: the profile's 10 ms (2 ms for critical
+    # topics) made the suite's idle services and brokers take most of the 2 cores. Tests time nothing: 100 ms.
+    os.environ.setdefault("KAFKA_FETCH_MAX_WAIT_MS", "100")
 
 
 @pytest.fixture
