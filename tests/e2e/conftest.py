@@ -18,6 +18,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from palapa.devstack.services import CURHAT_FLOW
 from palapa.devstack.settings import DevstackSettings
 from palapa.devstack.stack import Stack
+from palapa.kit.signing import generate, private_jwk
 
 
 class Spans:
@@ -71,7 +72,9 @@ def otlp():
 
 # Every e2e test shares this one platform: the processes it starts cost ~5 s of CPU each, so a second stack in the
 # same run (or the same stack on every xdist worker) is what made the suite slow. The e2e tests run on one worker.
-E2E_PROCESSES = (*CURHAT_FLOW, "tracking-svc", "taxbill-svc", "gate-svc")
+E2E_PROCESSES = (*CURHAT_FLOW, "tracking-svc", "taxbill-svc", "gate-svc", "sim-whatsapp", "sim-sms")
+#: the gate's citizen-token key, known to the tests so they can make an expired token it signed
+CITIZEN_KEY = generate("e2e-gate-citizen")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -83,8 +86,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def platform(otlp, kafka_session, pg_server_url):
-    """Every process the e2e tests need, tracing to the test's OTLP receiver, Caddy in front (no simulator: the
-    tests write the legacy rows themselves)."""
+    """Every process the e2e tests need, tracing to the test's OTLP receiver, Caddy in front (no legacy app's
+    simulator: the tests write the legacy rows themselves; the message providers' simulators, for sign-in codes)."""
     folder = Path(tempfile.mkdtemp(prefix="palapa-e2e-"))
     os.chmod(folder, 0o755)
     settings = DevstackSettings(
@@ -95,7 +98,8 @@ async def platform(otlp, kafka_session, pg_server_url):
     # limits raised for the staff workspace's many sign-ins from one address
     stack = Stack(settings, durable=False, simulate=False, only=E2E_PROCESSES, tool_key=True,
                   extra_env={"notify-svc": {"NOTIFY_HEARTBEAT_SECONDS": "1"},
-                             "gate-svc": {"GATE_SIGNIN_BURST": "200", "GATE_FORM_BURST": "200"}})
+                             "gate-svc": {"GATE_SIGNIN_BURST": "200", "GATE_FORM_BURST": "200",
+                                          "GATE_CITIZEN_KEY": private_jwk(CITIZEN_KEY)}})
     try:
         await stack.start()
         assert stack.gate is not None

@@ -165,6 +165,7 @@ ROWS = {
     "taxbill-svc": {
         "tax_bills": {"nop": "357601000100201230", "year": 2026, "amount_due": 1_250_000, "due_date": AT.date(),
                       "paid": True, "paid_at": AT, "updated_at": AT},
+        "registrations": {"account": "warga-" + "a" * 32, "nop": "357601000100201230", "registered_at": AT},
     },
 }
 DEAD_TEXT = "Keluhan: jalan rusak di Prajurit Kulon — “parah” ✓"

@@ -125,7 +125,7 @@ class Stack:
         for spec in SERVICES:
             if self.only is not None and spec.name not in self.only:
                 continue
-            if spec.name.startswith("sim-") and not self.simulate:
+            if spec.name.startswith("sim-") and not self.simulate and spec.name not in (self.only or ()):
                 continue
             self._spawn(spec)
         # waited for together, so each one's own time to ready is measured (startup.py prints the slowest)

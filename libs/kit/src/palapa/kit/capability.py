@@ -7,8 +7,8 @@ locks a ticket's PIN after a few wrong tries). The capability travels in the `X-
 or a query (those are logged and traced), and in a link only after `#` (browsers never send the fragment).
 
 Every service checks a key the same way (`matches`); complaint-svc makes them and owns the digests, notify-svc
-learns the digest from ComplaintUpdated's `access_hash`. `Citizen` is the gate's signed-in citizen: no route
-yields one yet (the gate's sign-in will set `request.state.citizen`), but the checks already take it.
+learns the digest from ComplaintUpdated's `access_hash`. `Citizen` is the gate's signed-in citizen: the kit's guard
+sets `request.state.citizen` from the gate's citizen token (X-Citizen-Token, auth/guard.py).
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class Citizen:
 
 
 def current_citizen(request: Request) -> Citizen | None:
-    """The signed-in citizen, when the gate has put one on the request (not yet: sign-in comes with the gate)."""
+    """The signed-in citizen, when the request brought a valid citizen token from the gate."""
     found = getattr(request.state, "citizen", None)
     return found if isinstance(found, Citizen) else None
 

@@ -18,7 +18,7 @@ from palapa.contracts.topics import Topic
 
 from . import asyncapi, health
 from .apidocs import install_api_docs
-from .auth import ProtectionTable, protect, validator_from
+from .auth import ProtectionTable, citizen_validator_from, protect, validator_from
 from .failures import is_transient
 from .loops import Outage
 from .metrics import CONTENT_TYPE_LATEST
@@ -188,7 +188,7 @@ def service_app(
     for router in routers:
         app.include_router(router)
     if protection is not None:  # inside the error handling below: a bug in it still answers 500 once
-        protect(app, protection, validator_from(runtime.settings))
+        protect(app, protection, validator_from(runtime.settings), citizen_validator_from(runtime.settings))
     install_error_handlers(app)
     instrument_app(app, runtime.provider)
     return app

@@ -172,6 +172,10 @@ class ServiceSettings(PlatformSettings):
     oidc_issuer: str | None = shared("OIDC_ISSUER", None)
     oidc_audience: str = shared("OIDC_AUDIENCE", "palapa")
     oidc_leeway_s: int = shared("OIDC_LEEWAY_S", 30, ge=0, le=300)
+    # Citizens (signed in at the gate): gate-svc mints short-lived tokens as this issuer (its JWKS under
+    # <issuer>/.well-known/), for this audience; services read them from X-Citizen-Token (docs/gate.md)
+    citizen_issuer: str | None = shared("CITIZEN_ISSUER", None)
+    citizen_audience: str = shared("CITIZEN_AUDIENCE", "palapa-citizen")
     # Signed events (palapa.kit.signing, docs/access.md): this process's Ed25519 private JWK, from a file or inline,
     # per service under its prefix (COMPLAINT_SIGNING_KEY_FILE); PALAPA_SIGNING_KEY_FILE serves a process that has
     # none of its own (the test suite's). Consumers trust the keys of SIGNING_KEYS_URL (catalog-svc's

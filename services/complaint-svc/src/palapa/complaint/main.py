@@ -16,6 +16,7 @@ from palapa.kit.settings import load
 from . import handlers, tables
 from .cases.access import TABLE
 from .cases.api import complaints_router
+from .cases.citizen import citizen_router
 from .cases.escalations import escalations_router
 from .open311.api import open311_router
 from .portal.api import portal_router
@@ -51,6 +52,7 @@ def create_app(settings: ComplaintSettings, *, exporter: SpanExporter | None = N
         routers=[
             complaints_router(runtime, policies),
             escalations_router(runtime),
+            citizen_router(runtime),
             admin_router(runtime),
             stats_router(runtime),
             open311_router(runtime),

@@ -141,6 +141,7 @@ case_keys = Table(
     # the signed-in citizen (palapa.kit.capability.Citizen.subject) who owns the case: set by the gate's sign-in
     Column("owner", String(200), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_case_keys_owner", "owner"),
 )
 
 # Short-lived read tokens, each the SHA-256 of a random token given for a ticket and its PIN.

@@ -9,6 +9,7 @@ else, here a 429 with Retry-After, is what the client gets. The counts are per p
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from fastapi import APIRouter, Request, Response
 
@@ -26,8 +27,18 @@ def limiter_of(settings: GateSettings) -> RateLimiter:
                         "lookup": Limit(settings.lookup_burst, settings.lookup_per_minute)})
 
 
-def limit_router(limiter: RateLimiter, clock=time.monotonic) -> APIRouter:
+def limit_router(limiter: RateLimiter, clock=time.monotonic,
+                 citizen_token: Callable[[Request], str | None] | None = None) -> APIRouter:
+    """`citizen_token`: the token of the request's signed-in citizen (from its session cookie), which the 2xx
+    carries in X-Citizen-Token for Caddy to copy onto the request it forwards (a complaint filed while signed in)."""
     router = APIRouter(tags=["gate"], include_in_schema=False)
+
+    def through(request: Request) -> Response:
+        answer = Response(status_code=204)
+        token = citizen_token(request) if citizen_token is not None else None
+        if token:
+            answer.headers["X-Citizen-Token"] = token
+        return answer
 
     @router.get("/_gate/limit")
     async def check(request: Request) -> Response:
@@ -36,10 +47,10 @@ def limit_router(limiter: RateLimiter, clock=time.monotonic) -> APIRouter:
         method = request.headers.get("x-forwarded-method", "GET")
         bucket = bucket_for(method, request.headers.get("x-forwarded-uri", "/"))
         if bucket is None:
-            return Response(status_code=204)
+            return through(request)
         wait = limiter.take(bucket, client[:64], clock())
         if wait is None:
-            return Response(status_code=204)
+            return through(request)
         answer = refusal(429, "rate_limited",
                          f"Terlalu banyak percobaan {WHAT[bucket]} dari alamat Anda; coba lagi dalam {wait} detik")
         answer.headers["Retry-After"] = str(wait)

@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from . import domain
+from .citizen.accounts import CURRENT
 from .upstream import UpstreamError, Upstreams
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,7 @@ HERE = Path(__file__).parent
 TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                         trim_blocks=True, lstrip_blocks=True)
 TEMPLATES.filters.update(rupiah=domain.rupiah, tanggal=domain.tanggal)
+TEMPLATES.globals["warga"] = CURRENT.get  # the header bar: "Masuk", or "Kasus saya · Keluar" when signed in
 #: also set by the gate (Caddy); here too, for a page reached without it (tests, an operator on the port)
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -30,7 +32,8 @@ UNAVAILABLE = "Layanan sedang tidak tersedia; silakan coba lagi sebentar lagi."
 
 
 def render(name: str, status: int = 200, **context) -> HTMLResponse:
-    return HTMLResponse(TEMPLATES.get_template(name).render(**context), status_code=status, headers=PAGE_HEADERS)
+    headers = PAGE_HEADERS if CURRENT.get() is None else {**PAGE_HEADERS, "Cache-Control": "no-store"}
+    return HTMLResponse(TEMPLATES.get_template(name).render(**context), status_code=status, headers=headers)
 
 
 def not_found(what: str) -> HTMLResponse:
@@ -43,16 +46,20 @@ def pages_router(upstreams: Upstreams, cache: domain.PageCache, clock=time.monot
     home_page = TEMPLATES.get_template("home.html").render(query="", result=None, problem=None).encode()
 
     def cached(key: str) -> HTMLResponse | None:
+        if CURRENT.get() is not None:  # a signed-in citizen's header bar is theirs: never from the shared cache
+            return None
         page = cache.get(key, clock())
         return None if page is None else HTMLResponse(page, headers=PAGE_HEADERS)
 
     def keep(key: str, answer: HTMLResponse) -> HTMLResponse:
-        if answer.status_code == 200:
+        if answer.status_code == 200 and CURRENT.get() is None:
             cache.put(key, answer.body, clock())
         return answer
 
     @router.get("/")
     async def home() -> HTMLResponse:
+        if CURRENT.get() is not None:
+            return render("home.html", query="", result=None, problem=None)
         return HTMLResponse(home_page, headers=PAGE_HEADERS)
 
     @router.get("/cari")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from palapa.kit.settings import ServiceSettings
@@ -35,3 +35,27 @@ class GateSettings(ServiceSettings):
     staff_public_url: str | None = None
     session_idle_s: float = Field(30 * 60, gt=0, le=24 * 3600)
     session_max_s: float = Field(8 * 3600, gt=0, le=7 * 24 * 3600)
+    # citizens (docs/gate.md "Citizens sign in"): the account is HMAC(account_secret, +62 number); one-time codes go
+    # through notify-svc's API with the gate's API key; citizen tokens are signed with citizen_key (an Ed25519 JWK)
+    account_secret: SecretStr = Field(SecretStr("palapa-dev-gate-accounts"), repr=False)
+    citizen_key: SecretStr | None = Field(None, repr=False)
+    notify_url: str = "http://127.0.0.1:8103"
+    notify_api_key: SecretStr = Field(SecretStr("palapa-dev-gate-notify"), repr=False)
+    code_ttl_s: float = Field(300, gt=0, le=3600)
+    code_max_tries: int = Field(5, ge=1, le=20)
+    code_lock_s: float = Field(900, gt=0, le=24 * 3600)
+    codes_per_number: int = Field(3, ge=1, le=100)  # codes sent to one number within codes_window_s
+    codes_window_s: float = Field(900, gt=0, le=24 * 3600)
+    # INApas (the national SSO, level 3): its issuer (unset: OIDC_ISSUER, whose local provider plays it) and the
+    # gate's client there; INApas must accept <staff_public_url>/masuk/inapas/kembali as a redirect URI
+    inapas_issuer: str | None = None
+    inapas_client_id: str = Field("palapa-warga", min_length=1, max_length=200)
+    inapas_client_secret: SecretStr | None = Field(None, repr=False)
+    citizen_idle_s: float = Field(30 * 60, gt=0, le=24 * 3600)
+    citizen_max_s: float = Field(12 * 3600, gt=0, le=30 * 24 * 3600)
+
+    @model_validator(mode="after")
+    def _citizen_key_in_production(self):
+        if self.environment == "production" and self.citizen_key is None:
+            raise ValueError("GATE_CITIZEN_KEY (an Ed25519 private JWK) is required when PALAPA_ENV=production")
+        return self

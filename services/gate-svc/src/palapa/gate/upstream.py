@@ -22,6 +22,21 @@ class Answer:
     body: dict
 
 
+async def call_json(http: httpx.AsyncClient, method: str, url: str, what: str, **kwargs) -> Answer:
+    """A JSON call to a service behind the gate; a 4xx is an Answer to show, anything unusable an UpstreamError."""
+    try:
+        resp = await http.request(method, url, **kwargs)
+    except httpx.HTTPError as exc:
+        raise UpstreamError(f"{what}: {type(exc).__name__}") from exc
+    if resp.status_code >= 500:
+        raise UpstreamError(f"{what}: HTTP {resp.status_code}")
+    try:
+        body = resp.json()
+    except ValueError as exc:
+        raise UpstreamError(f"{what}: not JSON") from exc
+    return Answer(resp.status_code, body if isinstance(body, dict) else {})
+
+
 class Upstreams:
     """One HTTP client for every page; `transport` lets a test point it elsewhere."""
 

@@ -57,6 +57,8 @@ class NotifySettings(ServiceSettings, ProviderSettings):
     # --- messages (issue 19): contacts at rest, caps, quiet hours, the dispatcher -----------------------------
     # AES-256-GCM key for phone numbers and e-mails at rest, base64 of 32 bytes (NOTIFY_MESSAGES_KEY)
     messages_key: str = Field(DEV_MESSAGES_KEY, repr=False)
+    # the gate's API key (GATE_NOTIFY_API_KEY there): registered at start, for the citizens' one-time codes
+    gate_api_key: SecretStr | None = Field(None, repr=False)
     # where a citizen's private link to a ticket points (the citizen page)
     public_url: str = Field("http://127.0.0.1:8103", pattern=r"^https?://\S+$")
     quiet_start_hour: int = Field(21, ge=0, le=23)  # WIB

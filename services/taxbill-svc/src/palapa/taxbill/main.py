@@ -12,16 +12,18 @@ from palapa.kit.settings import load
 
 from . import access, handlers, tables
 from .api import tax_bills_router
+from .citizen import citizen_router
 from .settings import TaxBillSettings
 
 SERVICE = "taxbill-svc"
 
 
 def create_app(settings: TaxBillSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
-    """The taxbill-svc app: consumes palapa.tax.bills.v1, serves GET /tax-bills/{nop}."""
+    """The taxbill-svc app: consumes palapa.tax.bills.v1, serves GET /tax-bills/{nop} and citizens' own NOPs."""
     runtime = Runtime(settings, SERVICE, tables.metadata, exporter=exporter)
     handlers.register(runtime)
-    return service_app(runtime, title="Palapa taxbill-svc", routers=[tax_bills_router(runtime)], topics=ALL_TOPICS,
+    routers = [tax_bills_router(runtime), citizen_router(runtime)]
+    return service_app(runtime, title="Palapa taxbill-svc", routers=routers, topics=ALL_TOPICS,
                        protection=access.TABLE)
 
 

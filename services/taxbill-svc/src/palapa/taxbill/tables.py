@@ -21,3 +21,12 @@ tax_bills = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 COLUMNS = ("amount_due", "due_date", "paid", "paid_at", "updated_at")
+
+# The NOPs a citizen signed in at the gate follows (citizen.py): the account id, never who they are
+registrations = Table(
+    "registrations",
+    metadata,
+    Column("account", String(200), primary_key=True),
+    Column("nop", String(18), primary_key=True),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+)

@@ -21,6 +21,7 @@ __all__ = [
     "Principal", "Staff",
     "ProtectionError", "ProtectionTable", "Public", "Role", "TokenValidator", "current_principal",
     "optional_principal", "protect", "require_opd", "roles_granting", "routes_of", "validator_from",
+    "citizen_validator_from",
 ]
 
 
@@ -30,3 +31,11 @@ def validator_from(settings) -> TokenValidator | None:
     if not settings.oidc_issuer:
         return None
     return TokenValidator(Jwks(settings.oidc_issuer), audience=settings.oidc_audience, leeway_s=settings.oidc_leeway_s)
+
+
+def citizen_validator_from(settings) -> TokenValidator | None:
+    """The validator of the gate's citizen tokens (CITIZEN_ISSUER, CITIZEN_AUDIENCE); None without an issuer."""
+    if not getattr(settings, "citizen_issuer", None):
+        return None
+    return TokenValidator(Jwks(settings.citizen_issuer), audience=settings.citizen_audience,
+                          leeway_s=settings.oidc_leeway_s)

@@ -4,6 +4,11 @@ A plain ASGI middleware (inside the kit's error handling): it finds the route th
 the rule for (method, path template), validates the bearer token when the rule needs one, checks the
 permission (and the OPD of the path with `opd_param`), and answers 401/403/503 with a reason, or lets the
 request through with `request.state.principal` set. A write route without a rule fails the app's build.
+
+A citizen signed in at the gate comes as a short-lived token in X-Citizen-Token, minted by gate-svc (CITIZEN_ISSUER):
+checked here by its signature and claims like a staff token, it becomes `request.state.citizen`
+(palapa.kit.capability.Citizen). A citizen token that is sent but does not hold is refused (401 `citizen_…`), never
+quietly ignored: a case filed or claimed by a forged session must not land without an owner either.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..capability import Citizen
 from .principal import Principal
 from .protection import WRITES, Needs, ProtectionError, ProtectionTable, Public, Rule
 from .refusals import MISSING, AuthError, forbidden, unauthorized, unavailable
@@ -28,16 +34,20 @@ from .tokens import TokenValidator
 REQUEST_ID: ContextVar[str | None] = ContextVar("palapa_request_id", default=None)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 NOT_CONFIGURED = ("auth_not_configured", "Layanan ini belum terhubung ke penyedia identitas (OIDC_ISSUER)")
+CITIZENS_NOT_CONFIGURED = ("citizen_auth_not_configured", "Layanan ini belum menerima sesi warga (CITIZEN_ISSUER)")
+CITIZEN_REFUSED = "Sesi warga tidak sah atau sudah berakhir; silakan masuk lagi"
 
 
-def protect(app: FastAPI, table: ProtectionTable, validator: TokenValidator | None) -> None:
-    """Enforce `table` on every route of `app` (call once its routes are in); `validator` None refuses with 503."""
+def protect(app: FastAPI, table: ProtectionTable, validator: TokenValidator | None,
+            citizens: TokenValidator | None = None) -> None:
+    """Enforce `table` on every route of `app` (call once its routes are in); `validator` None refuses with 503;
+    `citizens` checks the gate's citizen tokens (None: a request bringing one is refused with 503)."""
     writes, _reads = table.gaps(routes_of(app))
     if writes:
         raise ProtectionError(f"{table.service}: write routes without a rule in its protection table: {writes}")
     app.state.protection = table
     app.add_exception_handler(AuthError, _answer_error)
-    app.add_middleware(Protection, table=table, validator=validator, routes=RouteIndex(app))
+    app.add_middleware(Protection, table=table, validator=validator, routes=RouteIndex(app), citizens=citizens)
 
 
 def current_principal(request: Request) -> Principal:
@@ -61,8 +71,9 @@ MaybeStaff = Annotated[Principal | None, Depends(optional_principal)]
 
 class Protection:
     def __init__(self, app: ASGIApp, table: ProtectionTable, validator: TokenValidator | None,
-                 routes: RouteIndex) -> None:
+                 routes: RouteIndex, citizens: TokenValidator | None = None) -> None:
         self.app = app
+        self.citizens = citizens
         self.table = table
         self.validator = validator
         self.routes = routes
@@ -79,17 +90,38 @@ class Protection:
                 method, template, params = found
                 try:
                     principal = await self._decide(scope, self._rule(method, template), params)
+                    citizen = await self._citizen(scope)
                 except AuthError as exc:
                     await _refusal(exc)(scope, receive, send)
                     return
                 if principal is not None:
                     scope.setdefault("state", {})["principal"] = principal
+                if citizen is not None:
+                    scope.setdefault("state", {})["citizen"] = citizen
             await self.app(scope, receive, send)
         finally:
             REQUEST_ID.reset(token)
 
     def _route(self, scope: Scope) -> tuple[str, str, dict] | None:
         return None if scope["method"] == "OPTIONS" else self.routes.find(scope)
+
+    async def _citizen(self, scope: Scope) -> Citizen | None:
+        """The signed-in citizen the gate's token names, None without one; a token that does not hold refuses."""
+        token = _header(scope, b"x-citizen-token")
+        if token is None:
+            return None
+        if self.citizens is None:
+            raise unavailable(*CITIZENS_NOT_CONFIGURED)
+        try:
+            claims = await self.citizens.claims(token.strip())
+        except AuthError as exc:
+            if exc.status != 401:
+                raise
+            raise unauthorized(f"citizen_{exc.reason}", CITIZEN_REFUSED) from exc
+        subject = claims.get("sub")
+        if not isinstance(subject, str) or not subject or len(subject) > 200:
+            raise unauthorized("citizen_claim_invalid", CITIZEN_REFUSED)
+        return Citizen(subject)
 
     def _rule(self, method: str, template: str) -> Rule | None:
         return self.table.rule(method, template)

@@ -20,7 +20,7 @@ from .principal import Principal
 from .refusals import unauthorized
 
 #: asymmetric algorithms only: an issuer's public key must never verify an HMAC made with it
-ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
+ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519")
 MAX_TOKEN_CHARS = 16_384
 
 _DETAIL = {

@@ -38,7 +38,13 @@ TABLE = ProtectionTable("complaint-svc", [
                                      "a staff token scopes it to its OPD"),
     Public("POST", "/complaints/{ticket}/access", why="the reporter exchanges ticket + PIN for a short-lived read "
                                                       "token; 5 wrong PINs lock it"),
-    Public("POST", "/complaints", why="citizens file complaints through the form: the portal has no citizen accounts"),
+    Public("POST", "/complaints", why="citizens file complaints through the form, anonymously or signed in at the "
+                                      "gate (then the case is theirs)"),
+    Public("GET", "/citizen/complaints", why="a signed-in citizen's own cases: the route refuses without the gate's "
+                                             "citizen token (401 citizen_required)"),
+    Public("POST", "/citizen/complaints/{ticket}/claim", why="a signed-in citizen binds a case by its ticket + PIN: "
+                                                             "the route needs the citizen token and the PIN; 5 wrong "
+                                                             "PINs lock it"),
     Public("POST", "/complaints/{ticket}/rating", why="the reporter rates a resolved case once: the route checks its "
                                                       "capability (X-Case-Key) or owner"),
     # a move is checked against the case's OPD and escalation in the route (may_move): no single permission says it

@@ -32,6 +32,7 @@ from .access import (
     staff_reads,
     view_of,
 )
+from .citizen import BAD_TICKET, pin_refusal
 from .params import BadParamError, decode_page_token, encode_page_token, parse_filters, parse_queue
 from .texts import Text
 from .views import Role, case_view
@@ -66,10 +67,6 @@ class PinExchange(BaseModel):
 class RatingCreate(BaseModel):
     stars: int = Field(ge=1, le=5)
     comment: Text | None = Field(None, max_length=2000)
-
-
-BAD_TICKET = (422, "malformed_ticket",
-              "Nomor tiket tidak valid: gunakan huruf besar, angka dan '-', 3 sampai 64 karakter")
 
 
 def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
@@ -126,15 +123,7 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
         if answer is not None and answer.token is not None:
             return JSONResponse({"ticket": ticket, "read_token": answer.token, "header": "X-Case-Key",
                                  "expires_at": answer.expires_at.isoformat()}, headers={"Cache-Control": "no-store"})
-        if answer is not None and answer.locked_until is not None:
-            wait = max(1, int((answer.locked_until - now).total_seconds()))
-            locked = refusal(429, "pin_locked", f"Terlalu banyak PIN salah: coba lagi setelah {wait // 60 + 1} menit, "
-                                                "atau buka tautan pribadi Anda")
-            locked.headers["Retry-After"] = str(wait)
-            return locked
-        # the same answer for an unknown ticket, and no count of tries left: a wrong guess teaches nothing
-        return refusal(403, "wrong_pin", f"Nomor tiket atau PIN salah; setelah {keys.MAX_PIN_TRIES} kali salah, "
-                                         "PIN dikunci 15 menit")
+        return pin_refusal(answer, now)
 
     @router.get("/complaints", responses={422: {"description": "bad parameter"}})
     async def list_complaints(

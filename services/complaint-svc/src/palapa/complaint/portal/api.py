@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from palapa.contracts.envelope import Envelope
+from palapa.kit.capability import MaybeCitizen
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
@@ -59,9 +60,10 @@ def portal_router(runtime: Runtime, track_url: str) -> APIRouter:
         return FileResponse(PAGE / asset, media_type=f"{types[asset]}; charset=utf-8", headers=PAGE_HEADERS)
 
     @router.post("/complaints", status_code=201, responses={422: {"description": "invalid_form (field, detail)"}})
-    async def file_complaint(request: Request):
+    async def file_complaint(request: Request, citizen: MaybeCitizen):
         """File a complaint from the portal's form; the ticket, its private link and its PIN come back (once).
-        Send the page's `Idempotency-Key`: a repeated POST answers the first one's ticket (without link or PIN)."""
+        Send the page's `Idempotency-Key`: a repeated POST answers the first one's ticket (without link or PIN).
+        Filed by a citizen signed in at the gate (X-Citizen-Token), the case is theirs: in their "Kasus saya"."""
         try:
             key = check_idempotency_key(request.headers.get("idempotency-key"))
             raw = await request.body()
@@ -83,7 +85,7 @@ def portal_router(runtime: Runtime, track_url: str) -> APIRouter:
             async with runtime.transaction() as tx:
                 await store.add_submission(tx.session, ticket=ticket, token=token, channel="portal",
                                                    client=None, req=form.request, at=now, idempotency_key=key)
-                receipt = await keys.issue(tx.session, ticket, now)
+                receipt = await keys.issue(tx.session, ticket, now, citizen.subject if citizen else None)
                 event = submission.submitted(ticket, token, form.request, now, kelurahan=form.kelurahan,
                                              kecamatan=KECAMATAN_OF.get(form.kelurahan or ""), anonymous=form.anonymous)
                 tx.publish(Envelope(event, source=PORTAL_SOURCE, subject=ticket))

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from palapa.contracts.events import is_ticket
 from palapa.kit.auth import Permission
 
+from ..sessions import cookie_secure as _secure
 from ..upstream import UpstreamError
 from .cases import FILTERS, Cases, Reply
 from .kinerja import kinerja_router
@@ -28,11 +29,6 @@ log = logging.getLogger(__name__)
 MOVE_FIELDS = ("note", "responsible", "duplicate_of", "opd")
 
 __all__ = ["problem", "staff_router"]
-
-
-def _secure(request: Request, public_url: str | None) -> bool:
-    proto = request.headers.get("x-forwarded-proto", request.url.scheme)
-    return proto == "https" or (public_url or "").startswith("https://")
 
 
 def staff_router(provider: Provider, cases: Cases, sessions: Sessions, public_url: str | None,

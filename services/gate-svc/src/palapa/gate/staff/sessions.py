@@ -1,4 +1,4 @@
-"""Server-side staff sessions and pending sign-ins (pure, in memory, one gate-svc process).
+"""Staff sessions and pending sign-ins (pure, in memory, one gate-svc process; the book is gate/sessions.py's).
 
 The browser holds only a random session id; the staff token the provider issued stays here and is sent to
 complaint-svc on the officer's behalf. A session ends after `idle_s` without a request, after `max_s` in all,
@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass, field
 
 from palapa.kit.auth import ROLES, Permission
 from palapa.kit.auth.roles import role_of
 
+from ..sessions import Session as BaseSession
+from ..sessions import SessionBook, new_id
+
 #: pending sign-ins live this long: a person takes a minute at the provider's form, not an hour
 PENDING_S = 600
 #: bounds memory against a flood of started-and-abandoned sign-ins or sessions
 MAX_PENDING = 10_000
-MAX_SESSIONS = 10_000
 
 
 @dataclass(frozen=True)
@@ -39,24 +40,18 @@ class Pending:
 
 
 @dataclass
-class Session:
-    sid: str
+class Session(BaseSession):
+    """An officer's session; its absolute end is max_s after sign-in or the token's expiry, the earlier."""
+
     token: str
     subject: str
     name: str
     roles: tuple[str, ...]
     opds: tuple[str, ...]
-    csrf: str
-    started: float
-    last_seen: float
-    ends: float  # the absolute end: max_s after sign-in or the token's expiry, the earlier
 
     def may(self, permission: Permission) -> bool:
         """Whether a role of this session holds `permission`: only what the pages offer; complaint-svc decides."""
         return any(permission in ROLES[role].may for role in map(role_of, self.roles) if role is not None)
-
-    def csrf_ok(self, sent: str | None) -> bool:
-        return bool(sent) and hmac.compare_digest(self.csrf.encode(), sent.encode())
 
 
 @dataclass
@@ -64,7 +59,10 @@ class Sessions:
     idle_s: float
     max_s: float
     pending: dict[str, Pending] = field(default_factory=dict)
-    live: dict[str, Session] = field(default_factory=dict)
+    book: SessionBook[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.book = SessionBook(self.idle_s)
 
     def begin(self, now: float) -> Pending:
         """A new sign-in: its state, nonce and PKCE verifier, kept until the callback (or PENDING_S)."""
@@ -81,36 +79,21 @@ class Sessions:
         return pending
 
     def open(self, token: str, claims: dict, principal, now: float, token_exp: float) -> Session:
-        self._forget_old(now)
-        session = Session(
-            sid=secrets.token_urlsafe(32), token=token, subject=principal.subject,
+        return self.book.add(Session(
+            sid=new_id(), token=token, subject=principal.subject,
             name=str(claims.get("name") or claims.get("preferred_username") or principal.subject)[:100],
             roles=tuple(sorted(str(r) for r in principal.roles)), opds=tuple(sorted(principal.opds)),
-            csrf=secrets.token_urlsafe(32), started=now, last_seen=now, ends=min(now + self.max_s, token_exp))
-        self.live[session.sid] = session
-        return session
+            csrf=new_id(), started=now, last_seen=now, ends=min(now + self.max_s, token_exp)))
 
     def get(self, sid: str | None, now: float) -> Session | None:
         """The live session `sid` names (its idle clock restarted), or None: unknown, idle too long, or over."""
-        session = self.live.get(sid or "")
-        if session is None:
-            return None
-        if now - session.last_seen > self.idle_s or now >= session.ends:
-            del self.live[session.sid]
-            return None
-        session.last_seen = now
-        return session
+        return self.book.get(sid, now)
 
     def close(self, sid: str | None) -> None:
-        self.live.pop(sid or "", None)
+        self.book.close(sid)
 
     def _forget_old(self, now: float) -> None:
         if len(self.pending) >= MAX_PENDING:
             self.pending = {k: p for k, p in self.pending.items() if now - p.started <= PENDING_S}
             while len(self.pending) >= MAX_PENDING:  # still full: the oldest go first
                 self.pending.pop(next(iter(self.pending)))
-        if len(self.live) >= MAX_SESSIONS:
-            self.live = {k: s for k, s in self.live.items()
-                         if now - s.last_seen <= self.idle_s and now < s.ends}
-            while len(self.live) >= MAX_SESSIONS:
-                self.live.pop(next(iter(self.live)))

@@ -44,6 +44,14 @@ async def issue(session: AsyncSession, name: str, opd: str, test: bool) -> tuple
     return key_id, secret
 
 
+async def register(session: AsyncSession, key_id: str, name: str, opd: str, secret: str) -> None:
+    """A live key whose secret a platform process is given by its settings (the gate's): registered at start, its
+    digest replaced when the secret changes (rotation: restart both with the new one)."""
+    values = {"name": name, "opd": opd.upper(), "key_hash": digest(secret), "test": False, "revoked_at": None}
+    await session.execute(insert(api_keys).values(id=key_id, created_at=datetime.now(UTC), **values)
+                          .on_conflict_do_update(index_elements=[api_keys.c.id], set_=values))
+
+
 async def client_of(session: AsyncSession, secret: str) -> ApiClient | None:
     """The client a presented secret belongs to; None for an unknown or revoked key."""
     if not secret or len(secret) > 200:

@@ -9,13 +9,16 @@ from datetime import time, timedelta
 from palapa.kit.runtime import Runtime
 
 from ..settings import NotifySettings
-from . import store
+from . import keys, store
 from .catalogue import DEFAULT_TEMPLATES
 from .delivery import Retry
 from .dispatch import Channels, DispatchConfig, Dispatcher
 from .outbound import Rules
 from .policy import Caps, QuietHours
 from .sealing import Sealer
+
+#: the API key row of the gate (gate-svc), which sends citizens' sign-in codes
+GATE_KEY_ID = "gate-svc"
 
 
 @dataclass
@@ -47,6 +50,9 @@ class Messaging:
         """Seed the default templates, then run the dispatcher for as long as the runtime lives."""
         async with self.runtime.transaction() as tx:
             await store.seed_templates(tx.session, DEFAULT_TEMPLATES, "notify-svc")
+            if self.settings.gate_api_key is not None:  # the gate sends sign-in codes with it (docs/gate.md)
+                await keys.register(tx.session, GATE_KEY_ID, "gate-svc", "DISKOMINFO",
+                                    self.settings.gate_api_key.get_secret_value())
         self.stop.clear()
         self.runtime.spawn(self.dispatcher.run(self.stop), f"{self.runtime.name}-dispatcher")
 

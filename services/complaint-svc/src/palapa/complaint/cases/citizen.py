@@ -1,0 +1,91 @@
+"""The signed-in citizen's own cases ("Kasus saya" at the gate): the list, and claiming a case by ticket + PIN.
+
+The citizen comes as the gate's token (X-Citizen-Token, checked by the kit: request.state.citizen); these routes
+refuse without one. Claiming counts wrong PINs with the PIN exchange's count and lock (keys.py): a stranger guessing
+PINs through either route locks the same ticket.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from palapa.contracts.events import is_ticket
+from palapa.kit.capability import MaybeCitizen
+from palapa.kit.http import refusal
+from palapa.kit.runtime import Runtime
+
+from ..lifecycle import store
+from . import keys
+
+MAX_LISTED = 100
+CITIZEN_MISSING = (401, "citizen_required", "Masuk di gerbang Palapa untuk melihat kasus Anda")
+BAD_TICKET = (422, "malformed_ticket", "Nomor tiket tidak valid: gunakan huruf besar, angka dan '-', 3 sampai 64 "
+                                       "karakter")
+
+
+class Claim(BaseModel):
+    pin: str = Field(min_length=1, max_length=12, description="The 6-digit PIN on the receipt")
+
+
+def pin_refusal(answer: keys.PinAnswer | None, now: datetime) -> JSONResponse:
+    """A wrong PIN, or a locked one (429 with Retry-After); an unknown ticket answers as a wrong PIN, and no
+    answer counts the tries left: a wrong guess teaches nothing."""
+    if answer is not None and answer.locked_until is not None:
+        wait = max(1, int((answer.locked_until - now).total_seconds()))
+        locked = refusal(429, "pin_locked", f"Terlalu banyak PIN salah: coba lagi setelah {wait // 60 + 1} menit, "
+                                            "atau buka tautan pribadi Anda")
+        locked.headers["Retry-After"] = str(wait)
+        return locked
+    return refusal(403, "wrong_pin", f"Nomor tiket atau PIN salah; setelah {keys.MAX_PIN_TRIES} kali salah, "
+                                     "PIN dikunci 15 menit")
+
+
+def summary(ticket: str, case) -> dict:
+    """What the list shows of one of the citizen's cases (a case the intake has not opened yet: just received)."""
+    if case is None:
+        return {"ticket": ticket, "status": "received", "status_label": "Diterima", "category": None, "opd": None,
+                "deadline": None, "updated_at": None}
+    return {"ticket": ticket, "status": case.status.value, "status_label": case.status_label,
+            "category": case.category, "opd": case.opd, "deadline": case.current_due_at,
+            "updated_at": case.updated_at}
+
+
+def citizen_router(runtime: Runtime) -> APIRouter:
+    router = APIRouter(tags=["citizen"])
+
+    @router.get("/citizen/complaints", responses={401: {"description": "citizen_required"}})
+    async def my_complaints(citizen: MaybeCitizen):
+        """The signed-in citizen's complaints, newest first: filed while signed in, or claimed."""
+        if citizen is None:
+            return refusal(*CITIZEN_MISSING)
+        async with runtime.sessions() as session:
+            tickets = await keys.owned_by(session, citizen, MAX_LISTED)
+            await store.snapshot(session)
+            cases = await store.get_many(session, tickets)
+        return JSONResponse(jsonable_encoder({"items": [summary(t, cases.get(t)) for t in tickets]}),
+                            headers={"Cache-Control": "no-store"})
+
+    @router.post("/citizen/complaints/{ticket}/claim",
+                 responses={401: {"description": "citizen_required"}, 403: {"description": "wrong_pin"},
+                            409: {"description": "claimed_by_another"}, 429: {"description": "pin_locked"}})
+    async def claim(ticket: str, body: Claim, citizen: MaybeCitizen):
+        """Bind a case to the signed-in citizen who knows its ticket and PIN (5 wrong PINs lock it 15 minutes)."""
+        if citizen is None:
+            return refusal(*CITIZEN_MISSING)
+        if not is_ticket(ticket):
+            return refusal(*BAD_TICKET)
+        now = datetime.now(UTC)
+        async with runtime.transaction() as tx:
+            outcome = await keys.claim(tx.session, ticket, body.pin.strip(), citizen, now)
+        if outcome == "claimed":
+            return {"ticket": ticket}
+        if outcome == "taken":
+            return refusal(409, "claimed_by_another", "Pengaduan ini sudah terhubung ke akun lain")
+        return pin_refusal(outcome, now)
+
+    return router
