@@ -71,17 +71,21 @@ def otlp():
 
 
 # Every e2e test shares this one platform: the processes it starts cost ~5 s of CPU each, so a second stack in the
-# same run (or the same stack on every xdist worker) is what made the suite slow. The e2e tests run on one worker.
-E2E_PROCESSES = (*CURHAT_FLOW, "tracking-svc", "taxbill-svc", "gate-svc", "sim-whatsapp", "sim-sms")
-#: the gate's citizen-token key, known to the tests so they can make an expired token it signed
-CITIZEN_KEY = generate("e2e-gate-citizen")
+# same run (or the same stack on every xdist worker) is what made the suite slow. The tests are marked `e2e` and
+# `./palapa test` runs them in one process after the parallel part. (xdist's `--dist loadgroup` would keep them on one
+# worker, but it does not group under pytest 9.2: it renames `item._nodeid`, which pytest 9 no longer reads.)
+E2E_PROCESSES = (*CURHAT_FLOW, "tracking-svc", "taxbill-svc", "gate-svc")
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marks
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.path).parents:
-            item.add_marker(pytest.mark.xdist_group("e2e-platform"))
+    ours = [item for item in items if here in Path(item.path).parents]
+    for item in ours:
+        item.add_marker(pytest.mark.e2e)
+    # last: the platform is session-scoped and stays up until the session ends, so nothing should run beside it
+    mine = set(map(id, ours))
+    items[:] = [item for item in items if id(item) not in mine] + ours
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -194,8 +194,9 @@ class Stack:
         self.progress(f"{spec.name}: starting (pid {proc.pid})")
         return run
 
-    async def _wait_ready(self, run: Running, timeout_s: float = 120) -> None:
-        # 120 s: 18 processes importing at once on 2 busy cores have needed over 60 s (STACK-NOTES)
+    async def _wait_ready(self, run: Running, timeout_s: float = 300) -> None:
+        # 300 s: 18 processes importing at once on 2 busy cores have needed over 60 s (STACK-NOTES), and over 120 s
+        # with the test suite's other workers beside them; a process that dies is reported at once all the same
         deadline = time.monotonic() + timeout_s
         async with httpx.AsyncClient(timeout=2) as http:
             while time.monotonic() < deadline:

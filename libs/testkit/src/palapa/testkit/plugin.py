@@ -32,6 +32,12 @@ def pytest_configure(config):
     # On Tansu every consumer fetches 1000/wait times a second even when idle: the profile's 10 ms (2 ms for critical
     # topics) made the suite's idle services and brokers take most of the 2 cores. Tests time nothing: 100 ms.
     os.environ.setdefault("KAFKA_FETCH_MAX_WAIT_MS", "100")
+    try:  # browser tests: Playwright's expect waits 5 s by default, too short on a loaded machine
+        from playwright.async_api import expect
+    except ImportError:
+        pass
+    else:
+        expect.set_options(timeout=30_000)
 
 
 @pytest.fixture
