@@ -74,7 +74,9 @@ def otlp():
 # same run (or the same stack on every xdist worker) is what made the suite slow. The tests are marked `e2e` and
 # `./palapa test` runs them in one process after the parallel part. (xdist's `--dist loadgroup` would keep them on one
 # worker, but it does not group under pytest 9.2: it renames `item._nodeid`, which pytest 9 no longer reads.)
-E2E_PROCESSES = (*CURHAT_FLOW, "tracking-svc", "taxbill-svc", "gate-svc")
+E2E_PROCESSES = (*CURHAT_FLOW, "tracking-svc", "taxbill-svc", "gate-svc", "sim-whatsapp", "sim-sms")
+#: the gate's citizen-token key, known to the tests so they can make an expired token it signed
+CITIZEN_KEY = generate("e2e-gate-citizen")
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marks
