@@ -1,12 +1,14 @@
 """The staff workspace /petugas end to end, as `./palapa up` runs it: Caddy in front of gate-svc and complaint-svc
 (their own processes), the real identity provider (code + PKCE). complaint-svc decides who sees and moves what;
 the gate keeps the token server-side and every form behind its session's CSRF token. Then once in Chromium:
-sign in through the gate and see the queue; axe-core finds no serious or critical violation on its pages."""
+sign in through the gate and see the queue; axe-core finds no serious or critical violation on its pages.
+The desk re-routes with a reason; escalations wait for the Sekda or the Wali Kota, who leave instructions; the
+on-time chart per OPD."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -50,9 +52,10 @@ def identity_provider(platform) -> Identity:
     return Identity(platform.issuer)
 
 
-async def file_case(complaint: httpx.AsyncClient, producer, identity_provider, ticket: str, category: str) -> dict:
+async def file_case(complaint: httpx.AsyncClient, producer, identity_provider, ticket: str, category: str,
+                    at: datetime | None = None) -> dict:
     event = ComplaintSubmitted(ticket=ticket, source_app="portal", source_ref=ticket, category=category,
-                               description="Lampu mati di depan sekolah", submitted_at=datetime.now(UTC),
+                               description="Lampu mati di depan sekolah", submitted_at=at or datetime.now(UTC),
                                reporter_name="Joko Susilo")
     await producer.send(Envelope(event, source="/apps/portal", subject=ticket))
     desk = {"Authorization": f"Bearer {await identity_provider.token('desk')}"}
@@ -168,6 +171,94 @@ async def test_signing_out_ends_the_session(stack):
     assert (await gate.get("/petugas", headers=cookie)).status_code == 303
 
 
+async def test_the_desk_reroutes_a_case_with_its_reason_and_an_officer_gets_no_form_and_a_403(
+        stack, producer, identity_provider):
+    gate, complaint = stack
+    await file_case(complaint, producer, identity_provider, "PETUGAS-11", "Lampu jalan")  # DISHUB's
+    desk = await sign_in(gate, "desk")
+    case = await gate.get("/petugas/kasus/PETUGAS-11", headers=desk)
+    assert 'action="/petugas/kasus/PETUGAS-11/alihkan"' in case.text
+    blank = await gate.post("/petugas/kasus/PETUGAS-11/alihkan", headers=desk,
+                            data={"csrf": csrf_of(case.text), "opd": "DLH", "reason": " "})
+    assert blank.status_code in (409, 422) and "Perubahan ditolak" in blank.text
+    moved = await gate.post("/petugas/kasus/PETUGAS-11/alihkan", headers=desk,
+                            data={"csrf": csrf_of(case.text), "opd": "DLH", "reason": "Lampu taman, bukan jalan"})
+    assert (moved.status_code, moved.headers["location"]) == (303, "/petugas/kasus/PETUGAS-11")
+    after = await gate.get("/petugas/kasus/PETUGAS-11", headers=desk)
+    assert "Dialihkan dari DISHUB ke DLH: Lampu taman, bukan jalan" in after.text
+    mine = await gate.get("/petugas", params={"mine": "true"}, headers=desk)  # "Kasus saya": what the desk acted on
+    assert "<h1>Kasus saya</h1>" in mine.text and "PETUGAS-11" in mine.text and "PETUGAS-9" not in mine.text
+    token = {"Authorization": f"Bearer {await identity_provider.token('desk')}"}
+    log = (await complaint.get("/audit", params={"object_id": "PETUGAS-11"}, headers=token)).json()["items"]
+    assert [(r["actor"], r["action"], r["why"]) for r in log] == [
+        ("meja-diskominfo", "case.reroute", "Lampu taman, bukan jalan")]
+    officer = await sign_in(gate, "dishub")  # no longer theirs: as DLH's officer would, they see no form
+    dlh_case = (await complaint.get("/complaints/PETUGAS-11", headers=token)).json()
+    assert dlh_case["opd"] == "DLH"
+    queue = await gate.get("/petugas", headers=officer)
+    refused = await gate.post("/petugas/kasus/PETUGAS-11/alihkan", headers=officer,
+                              data={"csrf": csrf_of(queue.text), "opd": "DISHUB", "reason": "Milik kami"})
+    assert refused.status_code == 403
+    await file_case(complaint, producer, identity_provider, "PETUGAS-12", "Lampu jalan")  # DISHUB's own
+    mine = await gate.get("/petugas/kasus/PETUGAS-12", headers=officer)
+    assert mine.status_code == 200 and "/alihkan" not in mine.text and "/arahan" not in mine.text
+    tried = await gate.post("/petugas/kasus/PETUGAS-12/alihkan", headers=officer,
+                            data={"csrf": csrf_of(mine.text), "opd": "DLH", "reason": "Bukan kami"})
+    assert tried.status_code == 403 and "complaints-desk" in tried.text
+    assert (await complaint.get("/complaints/PETUGAS-12", headers=token)).json()["opd"] == "DISHUB"
+
+
+async def test_escalations_wait_for_their_leader_who_leaves_an_instruction(stack, producer, identity_provider):
+    gate, complaint = stack
+    # received a month ago: complaint-svc's deadline checker escalates it up to the Wali Kota on its next pass
+    await file_case(complaint, producer, identity_provider, "PETUGAS-13", "Lampu jalan",
+                    at=datetime.now(UTC) - timedelta(days=30))
+    token = {"Authorization": f"Bearer {await identity_provider.token('desk')}"}
+
+    async def escalated():
+        case = (await complaint.get("/complaints/PETUGAS-13", headers=token)).json()
+        return case["escalation_level"] == 3
+
+    await eventually(escalated, timeout=180, what="PETUGAS-13 escalated to the Wali Kota")
+    wali, sekda, desk, officer = [await sign_in(gate, who) for who in ("walikota", "sekda", "desk", "dishub")]
+    waiting = await gate.get("/petugas/eskalasi", headers=wali)
+    assert waiting.status_code == 200 and 'href="/petugas/kasus/PETUGAS-13"' in waiting.text
+    assert "Wali Kota" in waiting.text and "Joko" not in waiting.text
+    assert "PETUGAS-13" not in (await gate.get("/petugas/eskalasi", headers=sekda)).text  # level 2 only
+    assert "PETUGAS-13" in (await gate.get("/petugas/eskalasi", headers=desk)).text  # the desk sees all
+    assert (await gate.get("/petugas/eskalasi", headers=officer)).status_code == 403
+    said = await gate.post("/petugas/kasus/PETUGAS-13/arahan", headers=wali,
+                           data={"csrf": csrf_of(waiting.text), "note": "Perbaiki lampu ini minggu ini"})
+    assert (said.status_code, said.headers["location"]) == (303, "/petugas/kasus/PETUGAS-13")
+    case = await gate.get("/petugas/kasus/PETUGAS-13", headers=wali)
+    assert "Arahan Wali Kota: Perbaiki lampu ini minggu ini" in case.text and "/arahan" in case.text
+    desk_page = await gate.get("/petugas/kasus/PETUGAS-13", headers=desk)
+    assert "/arahan" not in desk_page.text
+    refused = await gate.post("/petugas/kasus/PETUGAS-13/arahan", headers=desk,
+                              data={"csrf": csrf_of(desk_page.text), "note": "Bukan wewenang meja"})
+    assert refused.status_code == 403
+    log = (await complaint.get("/audit", params={"object_id": "PETUGAS-13"}, headers=token)).json()["items"]
+    assert ("wali-kota", "case.instruct", "Perbaiki lampu ini minggu ini") in [
+        (r["actor"], r["action"], r["why"]) for r in log]
+
+
+async def test_the_on_time_page_charts_each_opd_with_the_numbers_in_a_table(stack, producer, identity_provider):
+    gate, complaint = stack
+    await file_case(complaint, producer, identity_provider, "PETUGAS-14", "Lampu jalan")
+    desk = await sign_in(gate, "desk")
+    case = await gate.get("/petugas/kasus/PETUGAS-14", headers=desk)
+    done = await gate.post("/petugas/kasus/PETUGAS-14/status", headers=desk,
+                           data={"csrf": csrf_of(case.text), "status": "resolved", "note": "Lampu diganti"})
+    assert done.status_code == 303
+    officer = await sign_in(gate, "dishub")  # any signed-in staff: the figures are counts, no citizen data
+    kinerja = await gate.get("/petugas/kinerja", headers=officer)
+    assert kinerja.status_code == 200 and "<svg" in kinerja.text and "<table>" in kinerja.text
+    assert re.search(r'<th scope="row">DISHUB</th>', kinerja.text)
+    assert not re.search(r"\sstyle=", kinerja.text) and "<script" not in kinerja.text
+    async with httpx.AsyncClient(base_url=gate.base_url) as stranger:  # no session (gate's jar holds one now)
+        assert (await stranger.get("/petugas/kinerja")).status_code == 303  # to the sign-in
+
+
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 async def test_a_desk_officer_signs_in_through_the_gate_in_chromium_and_sees_the_queue(
@@ -188,7 +279,8 @@ async def test_a_desk_officer_signs_in_through_the_gate_in_chromium_and_sees_the
             assert page.url.startswith(gate + "/petugas")
             await expect(page.get_by_role("link", name="PETUGAS-9")).to_be_visible()
             axe, found = Axe(), {}
-            for path in ("/petugas", "/petugas/kasus/PETUGAS-9", "/petugas/kasus/TIDAK-ADA"):
+            for path in ("/petugas", "/petugas/kasus/PETUGAS-9", "/petugas/kasus/TIDAK-ADA", "/petugas/eskalasi",
+                         "/petugas/kinerja"):
                 await page.goto(gate + path)
                 result = await axe.run(page)
                 bad = [(v["id"], v["impact"], len(v["nodes"])) for v in result.response["violations"]

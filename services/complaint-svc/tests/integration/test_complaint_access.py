@@ -79,6 +79,14 @@ async def test_the_staff_queue_filters_by_category_and_kelurahan_and_orders_by_d
     both = (await service.http.get("/complaints", params={"order": "deadline"}, headers=service.desk)).json()
     dues = [c["due_at"] for c in both["items"]]
     assert len(dues) == 2 and dues == sorted(dues)  # the nearest deadline first
+    one = {"order": "deadline", "limit": "1"}
+    first = (await service.http.get("/complaints", params=one, headers=service.desk)).json()
+    second = (await service.http.get("/complaints", params=one | {"cursor": first["next_cursor"]},
+                                     headers=service.desk)).json()
+    assert [c["ticket"] for c in first["items"] + second["items"]] == [c["ticket"] for c in both["items"]]
+    assert second["next_cursor"] is None  # paged by (deadline, ticket): the next page starts after the last
+    newest = await service.http.get("/complaints", params={"cursor": first["next_cursor"]}, headers=service.desk)
+    assert (newest.status_code, newest.json()["reason"]) == (422, "invalid_cursor")  # a token of the other order
     nowhere = await service.http.get("/complaints", params={"kelurahan": "Tidak Ada"}, headers=service.desk)
     assert nowhere.json()["items"] == []
     for bad, reason in (({"order": "acak"}, "invalid_order"), ({"category": "x" * 101}, "invalid_category"),

@@ -6,7 +6,7 @@ import holidays
 
 from palapa.complaint.lifecycle.domain import Policy, escalate, move, open_case
 from palapa.complaint.routing.domain import SEED_RULES, RoutingTable, Rule
-from palapa.complaint.sla.domain import due_now, next_check, plan
+from palapa.complaint.sla.domain import due_now, first_check, next_check, plan
 from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.events import CaseStatus, ComplaintSubmitted, SlaStage
 
@@ -79,6 +79,16 @@ def test_a_late_check_sends_the_breaches_due_but_no_stale_warning():
     assert keys == ["forward:1", "forward:2"]
     assert next_check(marks, at) == datetime(2027, 3, 22, tzinfo=WIB)  # the follow-up warning
     assert [m.key for m in due_now(marks, datetime(2027, 3, 18, 8, 0, tzinfo=WIB))] == ["forward:0"]
+
+
+def test_a_case_saved_with_a_mark_already_past_is_checked_at_once_else_at_its_next_mark():
+    # a backlog's old case, or a move between a deadline and the checker's pass: its breach is not skipped
+    case = open_case(submitted(datetime(2027, 3, 5, 14, 0, tzinfo=WIB)), policy=POLICY)
+    marks = plan(case.status, case.opd, case.deadlines, CAL)
+    late = datetime(2027, 4, 30, 12, 0, tzinfo=WIB)  # every mark past: next_check alone would never look again
+    assert next_check(marks, late) is None and first_check(marks, late) == late
+    early = datetime(2027, 3, 8, tzinfo=WIB)
+    assert first_check(marks, early) == next_check(marks, early) == datetime(2027, 3, 18, tzinfo=WIB)
 
 
 def test_a_clock_stops_when_its_stage_is_met_and_restarts_on_reopening():

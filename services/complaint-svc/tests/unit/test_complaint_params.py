@@ -65,6 +65,7 @@ def test_a_page_token_names_the_last_case_of_a_page():
     submitted = ComplaintSubmitted(ticket="CURHAT-9", source_app="a", source_ref="9", description="x", submitted_at=at)
     case = open_case(submitted, policy=FIVE)
     assert decode_page_token(encode_page_token(case)) == PageToken(at, "CURHAT-9")
+    assert decode_page_token(encode_page_token(case, by_deadline=True)) == PageToken(case.due_at, "CURHAT-9", True)
 
 
 def test_a_page_token_in_another_time_zone_reads_as_utc():
@@ -84,6 +85,7 @@ def test_a_page_token_in_another_time_zone_reads_as_utc():
         token_of({"at": "2026-11-20T01:30:00+00:00", "t": "\ud800"}),  # a lone surrogate: not UTF-8
         token_of({"at": "2026-11-20T01:30:00+00:00", "t": ""}),
         token_of({"at": "2026-11-20T01:30:00+00:00", "t": "X" * 65}),
+        token_of({"at": "2026-11-20T01:30:00+00:00", "t": "CURHAT-1", "o": "acak"}),  # an order we do not have
         token_of({"at": "0001-01-01T00:00:00+05:00", "t": "CURHAT-1"}),  # before year 1 in UTC
         token_of({"at": "9999-12-31T23:59:59-05:00", "t": "CURHAT-1"}),  # after year 9999 in UTC
         base64.urlsafe_b64encode(b"[" * 100 + b"]" * 100).decode(),
@@ -97,8 +99,11 @@ def test_a_foreign_page_token_is_refused(token):
 
 
 def test_the_staff_queue_parameters_are_validated():
-    assert parse_queue(None, None, None) == (None, None, False)
-    assert parse_queue("  Lampu   jalan ", "", "deadline") == ("Lampu jalan", None, True)
+    assert parse_queue(None, None, None) == (None, None, False, False)
+    assert parse_queue(None, None, "deadline", "true").mine and not parse_queue(None, None, None, "0").mine
+    with pytest.raises(BadParamError, match="mine harus"):
+        parse_queue(None, None, None, "kadang")
+    assert parse_queue("  Lampu   jalan ", "", "deadline") == ("Lampu jalan", None, True, False)
     for bad in (("x" * 101, None, None), (None, "a\x00b", None), (None, None, "sideways")):
         with pytest.raises(BadParamError):
             parse_queue(*bad)

@@ -73,7 +73,7 @@ class Intake:
                 to_record.append((publish, new))  # the command joins the case's own outbox rows
             results.append(Done(publish=publish))
         now = datetime.now(UTC)
-        checks = {c.ticket: sla.next_check(sla.plan(c.status, c.opd, c.deadlines, calendar), now)
+        checks = {c.ticket: sla.first_check(sla.plan(c.status, c.opd, c.deadlines, calendar), now)
                   for c, _ in changes}
         await store.save_many(session, changes, checks)
         await store.save_reporters(session, identities)

@@ -17,6 +17,7 @@ from . import handlers, tables
 from .cases.access import TABLE
 from .cases.api import complaints_router
 from .cases.citizen import citizen_router
+from .cases.escalations import escalations_router
 from .open311.api import open311_router
 from .portal.api import portal_router
 from .routing.api import admin_router
@@ -50,6 +51,7 @@ def create_app(settings: ComplaintSettings, *, exporter: SpanExporter | None = N
         publishes=(COMPLAINT_UPDATES, COMPLAINT_SLA, CURHAT_COMMANDS),
         routers=[
             complaints_router(runtime, policies),
+            escalations_router(runtime),
             citizen_router(runtime),
             admin_router(runtime),
             stats_router(runtime),

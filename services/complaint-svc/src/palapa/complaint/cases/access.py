@@ -8,7 +8,17 @@ public sees a ticket's public view. Only the desk sees a reporter's identity (vi
 from __future__ import annotations
 
 from palapa.kit.audit.api import AUDIT_RULE
-from palapa.kit.auth import Authenticated, AuthError, Needs, Permission, Principal, ProtectionTable, Public, Role
+from palapa.kit.auth import (
+    ROLES,
+    Authenticated,
+    AuthError,
+    Needs,
+    Permission,
+    Principal,
+    ProtectionTable,
+    Public,
+    Role,
+)
 from palapa.kit.auth.refusals import forbidden
 
 from ..lifecycle.domain import Case
@@ -40,6 +50,11 @@ TABLE = ProtectionTable("complaint-svc", [
     # a move is checked against the case's OPD and escalation in the route (may_move): no single permission says it
     Authenticated("POST", "/complaints/{ticket}/status"),
     Needs("POST", "/complaints/{ticket}/category", P.CASES_MOVE),
+    Needs("POST", "/complaints/{ticket}/reroute", P.CASES_REROUTE),
+    # the route checks the case is escalated past its OPD (may_instruct)
+    Needs("POST", "/complaints/{ticket}/instruction", P.ESCALATIONS_ACT),
+    # who sees which level is decided in the route (escalation_levels): the desk all, the Sekda and Wali Kota theirs
+    Needs("GET", "/escalations", P.CASES_READ),
     Public("GET", "/routes", why="which OPD handles which category is the city's published policy"),
     Public("GET", "/routes/history", why="the routing policy's changes: account names and reasons, no citizen data"),
     Public("GET", "/closures", why="the city's closures decide every citizen's deadline"),
@@ -49,6 +64,7 @@ TABLE = ProtectionTable("complaint-svc", [
     Needs("DELETE", "/closures/{day}", P.ROUTING_WRITE),
     Public("GET", "/stats/opd", why="per-OPD figures are published for accountability"),
     Public("GET", "/stats", why="the per-OPD figures' page"),
+    Public("GET", "/stats/on-time", why="each OPD's on-time rate by week: counts only, published for accountability"),
     Public("GET", "/lapor", why="the citizens' complaint form"),
     Public("GET", "/lapor/{asset}", why="the complaint form's script and style sheet"),
     Public("GET", "/open311/v2/services.{fmt}", why="GeoReport v2: the service list is public"),
@@ -116,5 +132,34 @@ def may_move(who: Principal, case: Case, to_opd: str | None) -> None:
         raise forbidden("role_missing", "Mengalihkan pengaduan ke OPD lain memerlukan peran: complaints-desk")
 
 
-__all__ = ["IDENTITY_ROLES", "KEY_MISSING", "TABLE", "WRONG_KEY", "AuthError", "account", "listing_scope", "may_move",
-           "staff_reads", "view_of"]
+def may_instruct(who: Principal, case: Case) -> None:
+    """Refuse (AuthError 403) unless `case` is escalated past its OPD and `who` acts on escalations."""
+    if not who.may(P.ESCALATIONS_ACT):
+        raise forbidden("role_missing", "Arahan atas eskalasi memerlukan peran: sekda atau wali-kota")
+    if case.escalation_level < ESCALATED_PAST_OPD:
+        raise forbidden("not_escalated", f"Pengaduan {case.ticket} belum dieskalasi kepada Sekda atau Wali Kota")
+
+
+def escalation_levels(who: Principal) -> tuple[int, int | None]:
+    """The escalation levels (lowest, highest or None) `who` is waited on at: the Sekda level 2, the Wali Kota 3 and
+    above, city-wide readers (the desk) every level past the OPD. AuthError 403 for anyone else."""
+    leader = {Role.SEKDA, Role.WALI_KOTA} & who.roles
+    if Role.DESK in who.roles or len(leader) == 2:
+        return ESCALATED_PAST_OPD, None
+    if leader == {Role.SEKDA}:
+        return ESCALATED_PAST_OPD, ESCALATED_PAST_OPD
+    if leader == {Role.WALI_KOTA}:
+        return ESCALATED_PAST_OPD + 1, None
+    raise forbidden("role_missing", "Daftar eskalasi untuk peran: complaints-desk, sekda atau wali-kota")
+
+
+def leader_title(who: Principal) -> str:
+    """How an instruction is signed in the timeline: the role's title (the Wali Kota's first), never the person."""
+    for role in (Role.WALI_KOTA, Role.SEKDA):
+        if role in who.roles:
+            return ROLES[role].title
+    return "pimpinan"
+
+
+__all__ = ["IDENTITY_ROLES", "KEY_MISSING", "TABLE", "WRONG_KEY", "AuthError", "account", "escalation_levels",
+           "leader_title", "listing_scope", "may_instruct", "may_move", "staff_reads", "view_of"]

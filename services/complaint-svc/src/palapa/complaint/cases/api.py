@@ -16,12 +16,22 @@ from palapa.kit.capability import CaseKey, MaybeCitizen
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
-from ..lifecycle import domain, legacy_moves, store
+from ..lifecycle import domain, legacy_moves, oversight, store
 from ..routing.policy import Policies
 from ..sla import domain as sla
 from ..sla import store as sla_store
 from . import keys
-from .access import KEY_MISSING, WRONG_KEY, account, listing_scope, may_move, staff_reads, view_of
+from .access import (
+    KEY_MISSING,
+    WRONG_KEY,
+    account,
+    leader_title,
+    listing_scope,
+    may_instruct,
+    may_move,
+    staff_reads,
+    view_of,
+)
 from .citizen import BAD_TICKET, pin_refusal
 from .params import BadParamError, decode_page_token, encode_page_token, parse_filters, parse_queue
 from .texts import Text
@@ -39,6 +49,15 @@ class StatusMove(BaseModel):
 
 class CategoryChange(BaseModel):
     category: Text = Field(min_length=1, max_length=100)
+
+
+class Reroute(BaseModel):
+    opd: Text = Field(pattern=r"^[A-Za-z0-9_-]{2,64}$", description="The OPD to send the case to")
+    reason: Text = Field(min_length=1, max_length=2000, description="Why (timeline and audit log)")
+
+
+class Instruction(BaseModel):
+    note: Text = Field(min_length=1, max_length=2000, description="The instruction (timeline and audit log)")
 
 
 class PinExchange(BaseModel):
@@ -110,37 +129,42 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
     async def list_complaints(
         who: MaybeStaff, opd: str | None = None, status: str | None = None, limit: str | None = None,
         cursor: str | None = None, overdue: str | None = None, category: str | None = None,
-        kelurahan: str | None = None, order: str | None = None,
+        kelurahan: str | None = None, order: str | None = None, mine: str | None = None,
     ):
         """Complaints newest first, filtered by OPD, status, overdue, category and kelurahan; follow next_cursor
-        for more. `order=deadline` (the staff queue): the nearest deadline first, one page. An OPD officer's
-        listing holds its own OPD's cases only."""
+        for more. `order=deadline` (the staff queue): the nearest deadline first, paged the same way. An OPD officer's
+        listing holds its own OPD's cases only. `mine=true` (signed in): only the cases the caller acted on."""
         try:
             filters = parse_filters(opd, status, limit, overdue)
-            queue = parse_queue(category, kelurahan, order)
+            queue = parse_queue(category, kelurahan, order, mine)
             after = decode_page_token(cursor) if cursor else None
-            if after is not None and queue.by_deadline:
-                raise BadParamError("invalid_cursor", "Urutan tenggat hanya satu halaman: tanpa cursor")
+            if after is not None and after.by_deadline != queue.by_deadline:
+                raise BadParamError("invalid_cursor", "Cursor ini untuk urutan lain: mulai lagi dari halaman pertama")
         except BadParamError as exc:
             return refusal(422, exc.reason, exc.detail)
+        if queue.mine and who is None:
+            return refusal(401, "token_missing", "Kasus saya hanya untuk petugas yang masuk (Authorization: Bearer …)")
         view, scoped = listing_scope(who, filters.opd)  # a listing never carries identities, whoever asks
         async with runtime.sessions() as session:
             await store.snapshot(session)
             cases = await store.page(session, opd=scoped, status=filters.status, overdue=filters.overdue,
                                      now=datetime.now(UTC), limit=filters.limit + 1, after=after,
-                                     category=queue.category, kelurahan=queue.kelurahan, by_deadline=queue.by_deadline)
+                                     category=queue.category, kelurahan=queue.kelurahan, by_deadline=queue.by_deadline,
+                                     handled_by=who.subject if queue.mine and who else None)
         more = len(cases) > filters.limit
         cases = cases[:filters.limit]
         return {"items": [case_view(c, view) for c in cases],
-                "next_cursor": encode_page_token(cases[-1]) if more and cases and not queue.by_deadline else None}
+                "next_cursor": encode_page_token(cases[-1], queue.by_deadline) if more and cases else None}
 
     async def refused(who: Principal, ticket: str, action: str, exc: AuthError, tried: dict) -> None:
         """A staff request refused for the case's OPD or role reached us: it goes on the audit log, alone."""
         async with runtime.transaction() as tx:
             tx.audit(who, f"{action}.refused", ("case", ticket), after=tried, why=exc.reason)
 
-    async def command(ticket: str, who: Principal, decide, action: str, tried: dict, to_opd: str | None = None):
-        """Lock the case, check `who` may act on it (else refuse, audited), apply `decide`, save, publish, audit."""
+    async def command(ticket: str, who: Principal, decide, action: str, tried: dict, to_opd: str | None = None,
+                      check=None):
+        """Lock the case, check `who` may act on it (`check`, else may_move; a refusal is audited), apply `decide`,
+        save, publish, audit."""
         if not is_ticket(ticket):
             return refusal(*BAD_TICKET)
         async with runtime.transaction() as tx:
@@ -149,7 +173,7 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
             if case is None:
                 return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan")
             try:
-                may_move(who, case, to_opd)
+                check(who, case) if check else may_move(who, case, to_opd)
             except AuthError as exc:
                 denied = exc
             else:
@@ -162,7 +186,7 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
                     return case_view(case, view_of(who, case))
                 plan = sla.plan(new.status, new.opd, new.deadlines, calendar)
                 await store.save_many(tx.session, [(new, _event_id())],
-                                      {ticket: sla.next_check(plan, datetime.now(UTC))})
+                                      {ticket: sla.first_check(plan, datetime.now(UTC))})
                 tx.publish(Envelope(domain.to_updated(new), source=runtime.source, subject=ticket))
                 legacy_moves.stage(tx, case, new, account(who), runtime.source)  # to the legacy app holding it
                 kind = "case.reroute" if new.opd != case.opd else action
@@ -185,6 +209,18 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
         """Staff change the category; the routing table may send the case to another OPD (said in the timeline)."""
         return await command(ticket, who, lambda case, policy, now: domain.recategorise(
             case, body.category, now, policy=policy), "case.recategorise", body.model_dump(mode="json"))
+
+    @router.post("/complaints/{ticket}/reroute", responses={409: {"description": "refused"}})
+    async def reroute(ticket: str, body: Reroute, who: Staff):
+        """The desk sends an open case to another OPD, with its reason (timeline and audit log); deadlines stay."""
+        return await command(ticket, who, lambda case, policy, now: oversight.reroute(case, body.opd, now, body.reason),
+                             "case.reroute", {"opd": body.opd, "note": body.reason}, body.opd)
+
+    @router.post("/complaints/{ticket}/instruction", responses={409: {"description": "refused"}})
+    async def instruct(ticket: str, body: Instruction, who: Staff):
+        """The Sekda or the Wali Kota leave an instruction on an open case escalated to them (timeline, audit)."""
+        return await command(ticket, who, lambda case, policy, now: oversight.instruct(
+            case, now, body.note, leader_title(who)), "case.instruct", {"note": body.note}, check=may_instruct)
 
     @router.post("/complaints/{ticket}/rating", status_code=201)
     async def rate(ticket: str, body: RatingCreate, key: CaseKey, citizen: MaybeCitizen):

@@ -36,15 +36,19 @@ class Filters(NamedTuple):
 
 
 class PageToken(NamedTuple):
-    """Where the next page starts: after this case in (submitted_at, ticket) descending order."""
+    """Where the next page starts: after this case in (submitted_at, ticket) descending order, or, for the staff
+    queue (`by_deadline`), in (due_at, ticket) ascending order."""
 
     at: datetime
     ticket: str
+    by_deadline: bool = False
 
 
-def encode_page_token(case: domain.Case) -> str:
-    """The opaque token that names the last case of a page."""
-    raw = json.dumps({"at": case.submitted_at.isoformat(), "t": case.ticket}).encode()
+def encode_page_token(case: domain.Case, by_deadline: bool = False) -> str:
+    """The opaque token that names the last case of a page (of the deadline order when `by_deadline`)."""
+    fields = {"at": case.due_at.isoformat(), "t": case.ticket, "o": "d"} if by_deadline else {
+        "at": case.submitted_at.isoformat(), "t": case.ticket}
+    raw = json.dumps(fields).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -54,11 +58,11 @@ def decode_page_token(token: str) -> PageToken:
         if len(token) > PAGE_TOKEN_MAX_LENGTH or not token.isascii():
             raise ValueError("not a page token")
         raw = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        at, ticket = datetime.fromisoformat(raw["at"]), raw["t"]
-        if at.tzinfo is None or not _storable_ticket(ticket):
+        at, ticket, order = datetime.fromisoformat(raw["at"]), raw["t"], raw.get("o")
+        if at.tzinfo is None or not _storable_ticket(ticket) or order not in (None, "d"):
             raise ValueError("not a page token")
         # in UTC now, so a date at the ends of the calendar is refused here, not by the database driver
-        return PageToken(at.astimezone(UTC), ticket)
+        return PageToken(at.astimezone(UTC), ticket, order == "d")
     except (ValueError, KeyError, TypeError, OverflowError, binascii.Error) as exc:
         raise BadParamError("invalid_cursor", "Cursor halaman tidak dikenali") from exc
 
@@ -95,11 +99,11 @@ def _limit(raw: str | None) -> int:
     return int(text)
 
 
-def _flag(raw: str | None) -> bool | None:
+def _flag(raw: str | None, name: str = "overdue") -> bool | None:
     if raw is None:
         return None
     if raw.lower() not in ("true", "1", "false", "0"):
-        raise BadParamError("invalid_overdue", "overdue harus true atau false")
+        raise BadParamError(f"invalid_{name}", f"{name} harus true atau false")
     return raw.lower() in ("true", "1")
 
 
@@ -109,14 +113,16 @@ class QueueParams(NamedTuple):
     category: str | None
     kelurahan: str | None
     by_deadline: bool
+    mine: bool = False  # only the cases the caller acted on (the audit log names them)
 
 
-def parse_queue(category: str | None, kelurahan: str | None, order: str | None) -> QueueParams:
+def parse_queue(category: str | None, kelurahan: str | None, order: str | None,
+                mine: str | None = None) -> QueueParams:
     """Validated; an empty value means no filter. BadParamError names the first bad one."""
     if order not in (None, "", "newest", "deadline"):
         raise BadParamError("invalid_order", "order harus newest atau deadline")
     return QueueParams(_name(category, "category", "Kategori"), _name(kelurahan, "kelurahan", "Kelurahan"),
-                       order == "deadline")
+                       order == "deadline", _flag(mine, "mine") is True)
 
 
 def _name(raw: str | None, field: str, label: str) -> str | None:

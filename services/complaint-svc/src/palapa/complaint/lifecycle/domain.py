@@ -25,7 +25,7 @@ from .privacy import Reporter, confidentiality_of, reporter_of
 from .transitions import is_open, refusal
 
 __all__ = ["TRIAGE_OPD", "Case", "Policy", "RefusedError", "Reporter", "Step", "aware", "check_ticket",
-           "confidentiality_of", "correct", "open_case", "reporter_of", "restarted", "route", "to_updated"]
+           "confidentiality_of", "correct", "open_case", "reporter_of", "restarted", "route", "tidy", "to_updated"]
 
 S = CaseStatus
 #: Times a case can hold: far enough from datetime's year 1 and 9999 that a deadline or zone shift never overflows.
@@ -139,7 +139,7 @@ def open_case(submitted: ComplaintSubmitted, *, policy: Policy) -> Case:
         category=category, status=status, revision=1, submitted_at=at, updated_at=at,
         due_at=_deadline(at, policy.due, follow_up), forward_due_at=_deadline(at, policy.due, forward),
         timeline=(Step(status, at, submitted.legacy_status),), description=submitted.description,
-        kelurahan=_text(submitted.kelurahan), kecamatan=_text(submitted.kecamatan),
+        kelurahan=tidy(submitted.kelurahan), kecamatan=tidy(submitted.kecamatan),
         latitude=submitted.latitude, longitude=submitted.longitude,
         confidentiality="anonymous" if anonymous else confidentiality_of(submitted.confidentiality),
     )
@@ -151,14 +151,14 @@ def move(case: Case, to: CaseStatus, at: datetime, *, policy: Policy, legacy_sta
     """The case in status `to`; RefusedError when the lifecycle forbids it or a required detail is missing."""
     if (why := refusal(case.status, to)) is not None:
         raise RefusedError(f"{case.ticket}: {why}")
-    note = _text(note)
+    note = tidy(note)
     changes: dict = {}
     if to is S.REJECTED and note is None:
         raise RefusedError(f"{case.ticket}: a rejection needs its reason")
     if to is S.NOT_OUR_REMIT:
-        if not _text(responsible):
+        if not tidy(responsible):
             raise RefusedError(f"{case.ticket}: not our remit needs who is responsible")
-        changes["responsible"] = _text(responsible)
+        changes["responsible"] = tidy(responsible)
         note = note or f"Bukan kewenangan kami; yang berwenang: {changes['responsible']}"
     if to is S.DUPLICATE:
         if not duplicate_of or not is_ticket(duplicate_of) or duplicate_of == case.ticket:
@@ -179,8 +179,8 @@ def correct(case: Case, to: CaseStatus, at: datetime, *, source_app: str, policy
     the legacy app is the truth): recorded, never refused, with a timeline entry saying what the app did.
     A fixed or closed case that the app opens again restarts its clocks as a reopened one does."""
     label = CASE_STATUS_LABELS[to]
-    code = f"kode {legacy_status.strip()} ({label})" if _text(legacy_status) else label
-    text = "; ".join(t for t in (f"Dikoreksi di {source_app}: {code}", _text(note)) if t)
+    code = f"kode {legacy_status.strip()} ({label})" if tidy(legacy_status) else label
+    text = "; ".join(t for t in (f"Dikoreksi di {source_app}: {code}", tidy(note)) if t)
     changes = restarted(case, at, policy=policy) if not is_open(case.status) and is_open(to) else {}
     return _append(replace(case, status=to, **changes), Step(to, at, legacy_status, text))
 
@@ -199,7 +199,7 @@ def note(case: Case, at: datetime, text: str, **changes) -> Case:
 
 def recategorise(case: Case, category: str, at: datetime, *, policy: Policy) -> Case | None:
     """The case under another category, re-routed when the routing table names another OPD; None if unchanged."""
-    category = _text(category)
+    category = tidy(category)
     if category is None:
         raise RefusedError(f"{case.ticket}: a category cannot be blank")
     if category == case.category:
@@ -236,7 +236,8 @@ def _append(case: Case, step: Step) -> Case:
                    timeline=(*case.timeline, step))
 
 
-def _text(value: str | None) -> str | None:
+def tidy(value: str | None) -> str | None:
+    """The text with its whitespace collapsed; None when nothing is left."""
     text = " ".join((value or "").split())
     return text or None
 

@@ -10,14 +10,16 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.events import CaseStatus
+from palapa.kit.tables import audit_log_table
 
 from ..routing.domain import normalise_category
-from ..tables import case_events, cases, reporters
+from ..tables import case_events, cases, metadata, reporters, sla_marks
 from .domain import Case, Reporter, Step
 from .transitions import MAIN_LINE, SIDE_EXITS
 
 #: statuses of a case no longer open (fixed or closed unfixed)
 ENDED = [s.value for s in (*MAIN_LINE[4:], *SIDE_EXITS)]
+audit_log = audit_log_table(metadata)  # the kit's, in this schema: who acted on which case
 
 
 async def snapshot(session: AsyncSession) -> None:
@@ -105,13 +107,15 @@ async def page(
     overdue: bool | None,
     now: datetime,
     limit: int,
-    after: tuple[datetime, str] | None,
+    after: tuple | None,  # a PageToken: (at, ticket, ...)
     category: str | None = None,
     kelurahan: str | None = None,
     by_deadline: bool = False,
+    handled_by: str | None = None,
 ) -> list[Case]:
     """Up to `limit` cases, newest first, after the keyset position `after` (submitted_at, ticket); or, for the
-    staff queue (`by_deadline`, one page, no `after`), the nearest deadline first and cases without one last."""
+    staff queue (`by_deadline`), the nearest deadline first, after `after` (due_at, ticket); `handled_by`: only the
+    cases that subject acted on (the audit log)."""
     query = select(cases)
     if opd is not None:
         query = query.where(cases.c.opd == opd)
@@ -124,8 +128,14 @@ async def page(
     if overdue is not None:
         late = and_(cases.c.due_at < now, cases.c.status.not_in(ENDED))
         query = query.where(late if overdue else ~late)
-    if after is not None:
-        at, ticket = after
+    if handled_by is not None:  # the cases this subject acted on (refusals are on the log too: not theirs)
+        query = query.where(cases.c.ticket.in_(select(audit_log.c.object_id).where(
+            audit_log.c.actor == handled_by, audit_log.c.object_type == "case",
+            audit_log.c.action.not_like("%.refused"))))
+    at, ticket = after[:2] if after is not None else (None, None)
+    if after is not None and by_deadline:  # due_at is never null: the keyset is (due_at, ticket) ascending
+        query = query.where(or_(cases.c.due_at > at, and_(cases.c.due_at == at, cases.c.ticket > ticket)))
+    elif after is not None:
         query = query.where(
             or_(cases.c.submitted_at < at, and_(cases.c.submitted_at == at, cases.c.ticket < ticket))
         )
@@ -136,6 +146,23 @@ async def page(
     rows = (await session.execute(query)).all()
     steps = await _timelines(session, [r.ticket for r in rows])
     return [_case(r, steps.get(r.ticket, ())) for r in rows]
+
+
+async def escalated(session: AsyncSession, lowest: int, highest: int | None,
+                    limit: int) -> list[tuple[Case, datetime | None]]:
+    """Open cases escalated to a level in [lowest, highest] with when they reached it (their breach mark at that
+    level in the current clock round), the longest waiting first."""
+    reached = (select(func.min(sla_marks.c.emitted_at))
+               .where(sla_marks.c.ticket == cases.c.ticket, sla_marks.c.round == cases.c.sla_round,
+                      sla_marks.c.level == cases.c.escalation_level)
+               .scalar_subquery().label("escalated_at"))
+    query = select(cases, reached).where(cases.c.escalation_level >= lowest, cases.c.status.not_in(ENDED))
+    if highest is not None:
+        query = query.where(cases.c.escalation_level <= highest)
+    query = query.order_by(reached.asc().nulls_last(), cases.c.submitted_at, cases.c.ticket).limit(limit)
+    rows = (await session.execute(query)).all()
+    steps = await _timelines(session, [r.ticket for r in rows])
+    return [(_case(r, steps.get(r.ticket, ())), r.escalated_at) for r in rows]
 
 
 async def _timelines(session: AsyncSession, tickets: Sequence[str]) -> dict[str, tuple[Step, ...]]:

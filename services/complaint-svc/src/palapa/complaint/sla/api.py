@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from palapa.kit.runtime import Runtime
 
-from . import report, store
+from . import ontime, report, store
 
 PAGE_HEADERS = {
     "Content-Security-Policy": (
@@ -32,6 +32,18 @@ def stats_router(runtime: Runtime) -> APIRouter:
         """Per OPD: cases, resolved, on-time rate (resolved by the follow-up deadline), median hours to resolve,
         average rating."""
         return {"items": [f.__dict__ for f in await current()]}
+
+    @router.get("/stats/on-time")
+    async def on_time(weeks: int = Query(4, ge=1, le=12)):
+        """Per OPD and week (seven days back from now, oldest first): cases whose handling ended, how many by the
+        follow-up deadline, and the rate; counts only."""
+        now = datetime.now(UTC)
+        async with runtime.sessions() as session:
+            rows = await store.ended_since(session, now - ontime.WEEK * weeks)
+        return {"until": now, "weeks": ontime.window(now, weeks), "items": [
+            {"opd": o.opd, "closed": o.closed, "on_time": o.on_time, "rate": o.rate,
+             "weeks": [{"starts": w.starts, "closed": w.closed, "on_time": w.on_time, "rate": w.rate}
+                       for w in o.weeks]} for o in ontime.on_time_rates(rows, now, weeks)]}
 
     @router.get("/stats", response_class=HTMLResponse, include_in_schema=False)
     async def stats_page():

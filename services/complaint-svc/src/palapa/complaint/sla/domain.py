@@ -77,3 +77,10 @@ def next_check(marks: list[Mark], now: datetime) -> datetime | None:
     """When the checker must look at the case again (None: no clock runs)."""
     later = [m.at for m in marks if m.at >= now]
     return min(later) if later else None
+
+
+def first_check(marks: list[Mark], now: datetime) -> datetime | None:
+    """When the checker must look at a case saved outside it (opened, moved): now when a mark is already past (a
+    backlog's old case, or a move landing between a deadline and the checker's pass; the checker emits only what
+    `sla_marks` does not hold yet), else the next mark."""
+    return now if any(m.at < now for m in marks) else next_check(marks, now)

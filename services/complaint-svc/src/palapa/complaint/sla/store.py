@@ -10,6 +10,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from palapa.contracts.events import CaseStatus
+
+from ..lifecycle.store import ENDED
 from ..tables import case_events, cases, ratings, sla_marks
 from .domain import Mark
 
@@ -58,3 +61,16 @@ async def figure_rows(session: AsyncSession) -> list[tuple]:
              .outerjoin(resolved, resolved.c.ticket == cases.c.ticket)
              .outerjoin(ratings, ratings.c.ticket == cases.c.ticket))
     return [tuple(r) for r in (await session.execute(query)).all()]
+
+
+async def ended_since(session: AsyncSession, since: datetime) -> list[tuple[str, datetime, list[tuple]]]:
+    """(opd, follow-up deadline, [(status, at)] in order) of the cases not open now and changed since `since`:
+    those whose handling may have ended since then (ontime.py decides)."""
+    query = (select(cases.c.ticket, cases.c.opd, cases.c.due_at, case_events.c.status, case_events.c.at)
+             .join(case_events, case_events.c.ticket == cases.c.ticket)
+             .where(cases.c.status.in_(ENDED), cases.c.updated_at >= since)
+             .order_by(cases.c.ticket, case_events.c.revision))
+    found: dict[str, tuple[str, datetime, list[tuple]]] = {}
+    for row in (await session.execute(query)).all():
+        found.setdefault(row.ticket, (row.opd, row.due_at, []))[2].append((CaseStatus(row.status), row.at))
+    return list(found.values())

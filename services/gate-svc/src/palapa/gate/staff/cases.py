@@ -14,7 +14,7 @@ import httpx
 from ..upstream import UpstreamError
 
 #: the queue's filters passed on to complaint-svc's listing as they are (it validates them)
-FILTERS = ("opd", "status", "category", "kelurahan", "overdue")
+FILTERS = ("opd", "status", "category", "kelurahan", "overdue", "mine")
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,9 @@ class Cases:
             raise UpstreamError("complaint-svc: not JSON") from exc
         return Reply(resp.status_code, body if isinstance(body, dict) else {})
 
-    async def queue(self, token: str, filters: dict[str, str]) -> Reply:
-        params = {k: v for k, v in filters.items() if k in FILTERS and v}
+    async def queue(self, token: str, filters: dict[str, str], cursor: str | None = None) -> Reply:
+        """One page of the queue (50, nearest deadline first); `cursor` is the previous page's next_cursor."""
+        params = {k: v for k, v in filters.items() if k in FILTERS and v} | ({"cursor": cursor} if cursor else {})
         return await self._call("GET", "/complaints", token, params={**params, "order": "deadline", "limit": "50"})
 
     async def case(self, token: str, ticket: str) -> Reply:
@@ -51,3 +52,17 @@ class Cases:
 
     async def move(self, token: str, ticket: str, move: dict) -> Reply:
         return await self._call("POST", f"/complaints/{quote(ticket, safe='')}/status", token, json=move)
+
+    async def reroute(self, token: str, ticket: str, opd: str, reason: str) -> Reply:
+        return await self._call("POST", f"/complaints/{quote(ticket, safe='')}/reroute", token,
+                                json={"opd": opd, "reason": reason})
+
+    async def instruct(self, token: str, ticket: str, note: str) -> Reply:
+        return await self._call("POST", f"/complaints/{quote(ticket, safe='')}/instruction", token,
+                                json={"note": note})
+
+    async def escalations(self, token: str) -> Reply:
+        return await self._call("GET", "/escalations", token)
+
+    async def on_time(self, token: str, weeks: int) -> Reply:
+        return await self._call("GET", "/stats/on-time", token, params={"weeks": str(weeks)})

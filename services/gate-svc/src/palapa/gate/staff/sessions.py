@@ -12,6 +12,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 
+from palapa.kit.auth import ROLES, Permission
+from palapa.kit.auth.roles import role_of
+
 from ..sessions import Session as BaseSession
 from ..sessions import SessionBook, new_id
 
@@ -45,6 +48,10 @@ class Session(BaseSession):
     name: str
     roles: tuple[str, ...]
     opds: tuple[str, ...]
+
+    def may(self, permission: Permission) -> bool:
+        """Whether a role of this session holds `permission`: only what the pages offer; complaint-svc decides."""
+        return any(permission in ROLES[role].may for role in map(role_of, self.roles) if role is not None)
 
 
 @dataclass
