@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -23,11 +22,9 @@ from playwright.async_api import async_playwright, expect
 from palapa.kit.signing import generate
 from palapa.testkit import eventually
 
+from .browsing import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from .conftest import CITIZEN_KEY
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 CODE = re.compile(r"\b(\d{6})\b")
 
@@ -205,7 +202,7 @@ async def test_citizen_tokens_forged_expired_or_for_another_audience_are_refused
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+@needs_chromium
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 async def test_a_citizen_signs_in_by_phone_files_a_complaint_and_finds_it_in_kasus_saya(platform, viewport):
     gate, number = platform.gate.url, new_number()

@@ -4,17 +4,13 @@ desktop and on a 375-px phone, and axe-core finds no serious or critical violati
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 import pytest
 import pytest_asyncio
-from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import async_playwright, expect
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from .browsing import CHROMIUM, CHROMIUM_ARGS, needs_chromium, serious_violations
+
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 GATE_PAGES = ("/", "/cari?q=bikin+surat+domisili", "/cari?q=zzzqqq", "/layanan/surat-domisili",
               "/layanan/kk-baru", "/layanan/psc-119-ambulans", "/pajak", "/pajak?nop=35.76.010.001.000-0000.0",
@@ -22,7 +18,7 @@ GATE_PAGES = ("/", "/cari?q=bikin+surat+domisili", "/cari?q=zzzqqq", "/layanan/s
 
 pytestmark = [
     pytest.mark.integration, pytest.mark.browser, pytest.mark.asyncio(loop_scope="session"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+    needs_chromium,
 ]
 
 
@@ -82,16 +78,8 @@ async def test_a_service_of_another_app_says_the_citizen_leaves_palapa(gate, bro
 
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 async def test_no_gate_page_has_a_serious_or_critical_accessibility_violation(gate, browser, viewport):
-    axe = Axe()
     page = await browser.new_page(locale="id-ID", viewport=VIEWPORTS[viewport])
-    found = {}
-    for path in GATE_PAGES:
-        await page.goto(gate + path)
-        result = await axe.run(page)
-        bad = [(v["id"], v["impact"], len(v["nodes"])) for v in result.response["violations"]
-               if v["impact"] in ("serious", "critical")]
-        if bad:
-            found[path] = bad
+    found = await serious_violations(page, gate, GATE_PAGES)
     await page.close()
     assert found == {}, found
 

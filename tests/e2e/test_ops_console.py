@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 import pytest_asyncio
-from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import async_playwright, expect
 
 from palapa.contracts.envelope import Envelope
@@ -22,9 +19,7 @@ from palapa.localstack import STAFF
 from palapa.testkit import EventProducer, eventually
 from palapa.testkit.identity import Identity
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from .browsing import CHROMIUM, CHROMIUM_ARGS, csrf_of, needs_chromium, serious_violations, staff_sign_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -52,24 +47,7 @@ async def poison(producer, ticket: str) -> None:
 
 
 async def sign_in(gate: httpx.AsyncClient, who: str) -> dict[str, str]:
-    """A browser's sign-in at /ops through the gate: its session cookie (the provider's form POSTed `sub=`)."""
-    start = await gate.get("/ops/masuk")
-    assert start.status_code == 303
-    authorize = start.headers["location"]
-    assert parse_qs(urlsplit(authorize).query)["code_challenge_method"] == ["S256"]
-    async with httpx.AsyncClient() as browser:
-        answer = await browser.post(authorize, data={"sub": STAFF[who]["sub"]})
-    back = urlsplit(answer.headers["location"])
-    assert back.path == "/ops/callback"
-    done = await gate.get(f"{back.path}?{back.query}")
-    assert (done.status_code, done.headers["location"]) == (303, "/ops"), done.text[:300]
-    cookie = done.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/ops" in cookie
-    return {"Cookie": "ops_sesi=" + re.match(r"ops_sesi=([^;]+)", cookie).group(1)}
-
-
-def csrf_of(page: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    return await staff_sign_in(gate, "/ops", "ops_sesi", who)
 
 
 async def listed(gate, cookie, ticket: str) -> str:
@@ -168,7 +146,7 @@ async def test_sre_releases_a_parked_outbox_row_from_the_page_and_it_goes_out(ga
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+@needs_chromium
 async def test_an_sre_signs_in_in_chromium_sees_a_dead_letter_and_discards_it(platform, gate, producer):
     await poison(producer, "OPS-9")
     letter_id = await listed(gate, await sign_in(gate, "sre"), "OPS-9")
@@ -185,14 +163,8 @@ async def test_an_sre_signs_in_in_chromium_sees_a_dead_letter_and_discards_it(pl
             await expect(page.get_by_role("heading", level=1)).to_have_text("Dead letters")
             await page.get_by_role("link", name=f"#{letter_id}").click()
             await expect(page.get_by_role("heading", level=1)).to_have_text(f"Dead letter #{letter_id}")
-            axe, found = Axe(), {}
-            for path in ("/ops", f"/ops/dead-letters/{letter_id}", "/ops/outbox", "/ops/consumers", "/ops/bridges"):
-                await page.goto(url + path)
-                result = await axe.run(page)
-                bad = [(v["id"], v["impact"], len(v["nodes"])) for v in result.response["violations"]
-                       if v["impact"] in ("serious", "critical")]
-                if bad:
-                    found[path] = bad
+            found = await serious_violations(page, url, ("/ops", f"/ops/dead-letters/{letter_id}", "/ops/outbox",
+                                                         "/ops/consumers", "/ops/bridges"))
             assert found == {}, found
             await page.goto(url + f"/ops/dead-letters/{letter_id}")
             await page.get_by_label("Alasan membuang (wajib)").fill("uji di peramban")

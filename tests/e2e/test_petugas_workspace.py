@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 import pytest_asyncio
-from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import async_playwright, expect
 
 from palapa.contracts.envelope import Envelope
@@ -24,9 +21,7 @@ from palapa.localstack import STAFF
 from palapa.testkit import EventProducer, eventually
 from palapa.testkit.identity import Identity
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from .browsing import CHROMIUM, CHROMIUM_ARGS, csrf_of, needs_chromium, serious_violations, staff_sign_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -65,30 +60,6 @@ async def file_case(complaint: httpx.AsyncClient, producer, identity_provider, t
         return res.json() if res.status_code == 200 else None
 
     return await eventually(there, what=f"{ticket} received")
-
-
-async def sign_in(gate: httpx.AsyncClient, who: str) -> dict[str, str]:
-    """A browser's sign-in through the gate: its session cookie. The provider's form is POSTed `sub=<user>`."""
-    start = await gate.get("/petugas/masuk")
-    assert start.status_code == 303
-    authorize = start.headers["location"]
-    query = parse_qs(urlsplit(authorize).query)
-    assert query["code_challenge_method"] == ["S256"] and query["nonce"] and query["state"]
-    async with httpx.AsyncClient() as browser:
-        answer = await browser.post(authorize, data={"sub": STAFF[who]["sub"]})
-    assert answer.status_code == 302, answer.text[:200]
-    back = urlsplit(answer.headers["location"])
-    assert back.path == "/petugas/callback"
-    done = await gate.get(f"{back.path}?{back.query}")
-    assert (done.status_code, done.headers["location"]) == (303, "/petugas"), done.text[:300]
-    cookie = done.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/petugas" in cookie
-    sid = re.match(r"petugas_sesi=([^;]+)", cookie).group(1)
-    return {"Cookie": f"petugas_sesi={sid}"}
-
-
-def csrf_of(page: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 
 
 async def test_the_desk_signs_in_sees_the_queue_by_deadline_and_moves_a_case_only_along_the_lifecycle(
@@ -260,7 +231,7 @@ async def test_the_on_time_page_charts_each_opd_with_the_numbers_in_a_table(stac
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+@needs_chromium
 async def test_a_desk_officer_signs_in_through_the_gate_in_chromium_and_sees_the_queue(
         platform, stack, producer, identity_provider):
     _, complaint = stack
@@ -278,15 +249,9 @@ async def test_a_desk_officer_signs_in_through_the_gate_in_chromium_and_sees_the
             await expect(page.get_by_role("heading", level=1)).to_have_text("Antrean pengaduan")
             assert page.url.startswith(gate + "/petugas")
             await expect(page.get_by_role("link", name="PETUGAS-9")).to_be_visible()
-            axe, found = Axe(), {}
-            for path in ("/petugas", "/petugas/kasus/PETUGAS-9", "/petugas/kasus/TIDAK-ADA", "/petugas/eskalasi",
-                         "/petugas/kinerja"):
-                await page.goto(gate + path)
-                result = await axe.run(page)
-                bad = [(v["id"], v["impact"], len(v["nodes"])) for v in result.response["violations"]
-                       if v["impact"] in ("serious", "critical")]
-                if bad:
-                    found[path] = bad
+            found = await serious_violations(page, gate, ("/petugas", "/petugas/kasus/PETUGAS-9",
+                                                          "/petugas/kasus/TIDAK-ADA", "/petugas/eskalasi",
+                                                          "/petugas/kinerja"))
             assert found == {}, found
             await page.goto(gate + "/petugas")
             await page.get_by_role("button", name="Keluar").click()
@@ -294,3 +259,7 @@ async def test_a_desk_officer_signs_in_through_the_gate_in_chromium_and_sees_the
             assert refused == [], refused
         finally:
             await chromium.close()
+
+
+async def sign_in(gate: httpx.AsyncClient, who: str) -> dict[str, str]:
+    return await staff_sign_in(gate, "/petugas", "petugas_sesi", who)

@@ -1,0 +1,55 @@
+"""What the e2e tests share to act as a browser: Debian's chromium, axe-core's serious findings, and a staff
+member's sign-in at the gate (code + PKCE through the real provider, whose form is POSTed `sub=<user>`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from axe_playwright_python.async_playwright import Axe
+
+from palapa.localstack import STAFF
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+
+
+async def serious_violations(page, base: str, paths) -> dict[str, list]:
+    """path → axe-core's serious and critical violations (id, impact, nodes) on each page; empty when clean."""
+    axe, found = Axe(), {}
+    for path in paths:
+        await page.goto(base + path)
+        result = await axe.run(page)
+        bad = [(v["id"], v["impact"], len(v["nodes"])) for v in result.response["violations"]
+               if v["impact"] in ("serious", "critical")]
+        if bad:
+            found[path] = bad
+    return found
+
+
+async def staff_sign_in(gate: httpx.AsyncClient, area: str, cookie_name: str, who: str) -> dict[str, str]:
+    """A browser's sign-in at `area` (/petugas, /ops) through the gate: the Cookie header of its session."""
+    start = await gate.get(f"{area}/masuk")
+    assert start.status_code == 303
+    authorize = start.headers["location"]
+    query = parse_qs(urlsplit(authorize).query)
+    assert query["code_challenge_method"] == ["S256"] and query["nonce"] and query["state"]
+    async with httpx.AsyncClient() as browser:
+        answer = await browser.post(authorize, data={"sub": STAFF[who]["sub"]})
+    assert answer.status_code == 302, answer.text[:200]
+    back = urlsplit(answer.headers["location"])
+    assert back.path == f"{area}/callback"
+    done = await gate.get(f"{back.path}?{back.query}")
+    assert (done.status_code, done.headers["location"]) == (303, area), done.text[:300]
+    cookie = done.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and f"Path={area}" in cookie
+    return {"Cookie": f"{cookie_name}=" + re.match(rf"{cookie_name}=([^;]+)", cookie).group(1)}
+
+
+def csrf_of(page: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
