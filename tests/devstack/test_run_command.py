@@ -67,6 +67,13 @@ def test_the_run_command_starts_everything_and_ctrl_c_stops_everything():
         assert not [p for p in pids if _alive(p)], "a service outlived Ctrl-C"
         assert (folder / "postgres" / "PG_VERSION").exists(), "the database keeps its data folder"
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+        if proc.poll() is None:  # failed before Ctrl-C: the launcher stops what it started (SIGKILL would orphan it)
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(90)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        for pid in map(int, re.findall(r"starting \(pid (\d+)\)", "".join(lines))):
+            if _alive(pid):  # never leave a process behind, even when the launcher could not stop it
+                os.kill(pid, signal.SIGKILL)
         shutil.rmtree(folder, ignore_errors=True)
