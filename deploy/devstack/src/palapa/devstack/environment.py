@@ -46,9 +46,9 @@ def service_env(stack: Stack, spec: ServiceSpec, port: int | None) -> dict[str, 
         PYTHONUNBUFFERED="1",
         OIDC_ISSUER=stack.issuer,  # staff tokens are checked against the stack's own provider
         OIDC_AUDIENCE=STAFF_CLIENT,
-        # citizens' tokens are minted by the stack's gate-svc and checked against its keys
-        CITIZEN_ISSUER=f"http://{LOCAL['gate-svc']}:{stack.ports['gate-svc']}",
     )
+    if "gate-svc" in stack.ports:  # citizens' tokens are minted by the stack's gate-svc and checked against its keys
+        env["CITIZEN_ISSUER"] = f"http://{LOCAL['gate-svc']}:{stack.ports['gate-svc']}"
     if settings.otel_exporter_otlp_endpoint:
         env["OTEL_EXPORTER_OTLP_ENDPOINT"] = settings.otel_exporter_otlp_endpoint
     if port:
