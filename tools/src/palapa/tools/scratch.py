@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +19,19 @@ def scratch_folder(prefix: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     os.chmod(folder, 0o755)
     return folder
+
+
+def stop_like_ctrl_c() -> None:
+    """SIGTERM (`timeout`, a CI runner, `kill`) interrupts as Ctrl-C does, so the `finally` that stops a scratch
+    platform runs: with Python's default SIGTERM the command ends at once and leaves its processes running."""
+    signal.signal(signal.SIGTERM, _interrupt_once)
+
+
+def _interrupt_once(signum, frame) -> None:
+    # a second SIGTERM must not cut the stopping short: `timeout` signals the whole process group and `uv run`
+    # forwards the signal too, so the command gets it twice
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 def scratch_settings(folder: Path) -> DevstackSettings:
