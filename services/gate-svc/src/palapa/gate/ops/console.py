@@ -12,7 +12,7 @@ from urllib.parse import quote
 import httpx
 
 from ..staff.cases import Reply
-from ..upstream import UpstreamError
+from ..upstream import UpstreamError, call_json
 
 #: the dead letters' filters passed on to ops-svc as they are (it validates them)
 FILTERS = ("topic", "consumer", "reason", "state")
@@ -37,17 +37,7 @@ class Console:
 
     async def _call(self, method: str, url: str, token: str | None, **kwargs) -> Reply:
         headers = {"Accept": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
-        try:
-            resp = await self.http.request(method, url, headers=headers, **kwargs)
-        except httpx.HTTPError as exc:
-            raise UpstreamError(f"{url}: {type(exc).__name__}") from exc
-        if resp.status_code >= 500:
-            raise UpstreamError(f"{url}: HTTP {resp.status_code}")
-        try:
-            body = resp.json()
-        except ValueError as exc:
-            raise UpstreamError(f"{url}: not JSON") from exc
-        return Reply(resp.status_code, body if isinstance(body, dict) else {})
+        return await call_json(self.http, method, url, url, headers=headers, **kwargs)
 
     async def letters(self, token: str, filters: dict[str, str]) -> Reply:
         params = {k: v for k, v in filters.items() if k in FILTERS and v}

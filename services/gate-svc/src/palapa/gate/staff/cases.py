@@ -6,21 +6,17 @@ reporter's identity is shown. The gate passes its answers on and never widens th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import quote
 
 import httpx
 
-from ..upstream import UpstreamError
+from ..upstream import Answer, call_json
 
 #: the queue's filters passed on to complaint-svc's listing as they are (it validates them)
 FILTERS = ("opd", "status", "category", "kelurahan", "overdue", "mine")
 
 
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    body: dict
+Reply = Answer  # a service's answer to show (upstream.call_json)
 
 
 class Cases:
@@ -29,18 +25,8 @@ class Cases:
         self.http = http
 
     async def _call(self, method: str, path: str, token: str, **kwargs) -> Reply:
-        try:
-            resp = await self.http.request(method, self.base + path, headers={
-                "Authorization": f"Bearer {token}", "Accept": "application/json"}, **kwargs)
-        except httpx.HTTPError as exc:
-            raise UpstreamError(f"complaint-svc: {type(exc).__name__}") from exc
-        if resp.status_code >= 500:
-            raise UpstreamError(f"complaint-svc: HTTP {resp.status_code}")
-        try:
-            body = resp.json()
-        except ValueError as exc:
-            raise UpstreamError("complaint-svc: not JSON") from exc
-        return Reply(resp.status_code, body if isinstance(body, dict) else {})
+        return await call_json(self.http, method, self.base + path, "complaint-svc", headers={
+            "Authorization": f"Bearer {token}", "Accept": "application/json"}, **kwargs)
 
     async def queue(self, token: str, filters: dict[str, str], cursor: str | None = None) -> Reply:
         """One page of the queue (50, nearest deadline first); `cursor` is the previous page's next_cursor."""
