@@ -24,7 +24,7 @@ from .audit import Auditor
 from .batches import Batches, no_decode, raw_batch
 from .consumer import AfterCommit, BatchEffect, Consumer
 from .incarnation import BrokerIdentity, TopicWatch
-from .kafka import client_security, consumer_options, make_broker, make_producer, send_traced
+from .kafka import client_security, consumer_options, make_broker, make_producer, send_traced, start_broker
 from .loops import Outage, pause
 from .metrics import Metrics
 from .outbox import Outbox
@@ -153,7 +153,7 @@ class Runtime:
         await migrate.upgrade(self.engine, self.metadata)
         if topics:
             await ensure_topics(self.settings.kafka_bootstrap_servers, topics, **creation_options(self.settings))
-        await self.broker.start()
+        await start_broker(self.broker)
         self.producer = make_producer(self.settings, client_id=f"{self.name}-relay")
         await self.producer.start()
         self.broker_connected = True
