@@ -69,6 +69,15 @@ def test_a_set_fetch_wait_replaces_the_profiles_for_every_consumer_critical_ones
         ServiceSettings(KAFKA_FETCH_MAX_WAIT_MS="0")
 
 
+def test_a_set_session_timeout_replaces_the_profiles_with_heartbeats_at_a_third_of_it():
+    options = consumer_options(ServiceSettings(KAFKA_PROFILE="tansu", KAFKA_SESSION_TIMEOUT_MS="3000"), "g")
+    assert (options["session_timeout_ms"], options["heartbeat_interval_ms"]) == (3000, 1000)
+    assert consumer_options(ServiceSettings(KAFKA_PROFILE="tansu", KAFKA_SESSION_TIMEOUT_MS=None), "g")[
+        "session_timeout_ms"] == CONSUMER_TUNING["tansu"]["session_timeout_ms"]
+    with pytest.raises(ValidationError, match="KAFKA_SESSION_TIMEOUT_MS"):
+        ServiceSettings(KAFKA_SESSION_TIMEOUT_MS="500")
+
+
 def test_a_critical_consumer_fetches_more_often_on_tansu_and_as_usual_on_kafka():
     tansu = consumer_options(ServiceSettings(KAFKA_PROFILE="tansu", KAFKA_FETCH_MAX_WAIT_MS=None), "g", critical=True)
     assert tansu["fetch_max_wait_ms"] == CRITICAL_CONSUMER_TUNING["tansu"]["fetch_max_wait_ms"] < (

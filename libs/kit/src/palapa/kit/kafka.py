@@ -49,6 +49,9 @@ def consumer_options(settings: ServiceSettings, group_id: str, *, critical: bool
     }
     if settings.kafka_fetch_max_wait_ms is not None:  # the tests' stacks trade latency for idle CPU
         options["fetch_max_wait_ms"] = settings.kafka_fetch_max_wait_ms
+    if settings.kafka_session_timeout_ms is not None:
+        options["session_timeout_ms"] = settings.kafka_session_timeout_ms
+        options["heartbeat_interval_ms"] = settings.kafka_session_timeout_ms // 3
     return options
 
 

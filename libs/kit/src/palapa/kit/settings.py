@@ -106,6 +106,9 @@ class PlatformSettings(FromFiles):
     # Every consumer's fetch wait instead of the profile's (kafka.py). On Tansu the wait is both the latency and
     # the idle cost: each consumer fetches 1000/wait times a second whether or not anything arrives.
     kafka_fetch_max_wait_ms: int | None = shared("KAFKA_FETCH_MAX_WAIT_MS", None, ge=1, le=5000)
+    # Every consumer's session timeout instead of the profile's (heartbeats at a third of it). On Tansu a group
+    # join waits half of it: the tests' short-lived services trade failure detection for quicker starts.
+    kafka_session_timeout_ms: int | None = shared("KAFKA_SESSION_TIMEOUT_MS", None, ge=1500, le=60000)
     # The broker's authentication (Apache Kafka with SASL/SCRAM; Tansu has none): each process its own user.
     kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = shared(
         "KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")

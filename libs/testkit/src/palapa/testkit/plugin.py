@@ -33,6 +33,9 @@ def pytest_configure(config):
     # topics) made the suite's idle services and brokers take most of the 2 cores. 50 ms: 20 fetches a second each,
     # and ~25 ms more per hop than the profile's (tests time nothing).
     os.environ.setdefault("KAFKA_FETCH_MAX_WAIT_MS", "50")
+    # A group join on Tansu waits half the session timeout: 3 s of every service start at the profile's 6 s. 3 s
+    # (heartbeats every second) still rides out a loaded worker's pauses.
+    os.environ.setdefault("KAFKA_SESSION_TIMEOUT_MS", "3000")
     try:  # browser tests: Playwright's expect waits 5 s by default, too short on a loaded machine
         from playwright.async_api import expect
     except ImportError:
