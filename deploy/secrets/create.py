@@ -6,8 +6,9 @@ is kept (delete a file, run again and restart what reads it to rotate it: docs/s
     python3 deploy/secrets/create.py --kubectl NAMESPACE      # the kubectl commands giving them to Kubernetes
 
 Each producing process (one with `writes` in deploy/services.toml) gets its own Ed25519 private JWK,
-`signing-<process>`, and `signing-public-keys` collects the public halves (for the apps each key speaks for): catalog-svc
-registers that set at start and every consumer trusts it until catalog-svc answers (docs/access.md, "Signed events").
+`signing-<process>`, and `signing-public-keys` collects the public halves (for the apps each key speaks for):
+catalog-svc registers that set at start and every consumer trusts it until catalog-svc answers (docs/access.md,
+"Signed events").
 
 The folder is made private (0700) and git-ignored. The files themselves are readable by all (0644) because compose
 bind-mounts each into its container, where the service runs as its own user: only the folder keeps others out.
