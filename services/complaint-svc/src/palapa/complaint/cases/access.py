@@ -56,8 +56,9 @@ TABLE = ProtectionTable("complaint-svc", [
     # who sees which level is decided in the route (escalation_levels): the desk all, the Sekda and Wali Kota theirs
     Needs("GET", "/escalations", P.CASES_READ),
     Public("GET", "/routes", why="which OPD handles which category is the city's published policy"),
-    Public("GET", "/routes/history", why="the routing policy's changes: account names and reasons, no citizen data"),
-    Public("GET", "/closures", why="the city's closures decide every citizen's deadline"),
+    # the account behind each change or closure (`by`) only for routing.write or audit.read (routing/api.py)
+    Public("GET", "/routes/history", why="the routing policy's changes and their reasons, no account names"),
+    Public("GET", "/closures", why="the city's closures decide every citizen's deadline (no account names)"),
     Needs("PUT", "/routes", P.ROUTING_WRITE),
     Needs("DELETE", "/routes", P.ROUTING_WRITE),
     Needs("PUT", "/closures/{day}", P.ROUTING_WRITE),
