@@ -62,6 +62,27 @@ async def test_every_protected_write_refuses_an_attackers_token_with_its_reason(
     assert wrong == []
 
 
+def bearer_optional_writes(app) -> list[tuple[str, str]]:
+    """Public write routes with a credential of their own that also take a bearer token (Open311's POST)."""
+    table = app.state.protection
+    return [(m, p) for m, p in openapi_routes(app)
+            if m in WRITES and isinstance(rule := table.rule(m, p), Public) and rule.bearer is not None]
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "none"])
+async def test_a_bearer_sent_to_a_route_with_its_own_credential_must_hold(apps, bad_tokens, kind):
+    token, reason = bad_tokens[kind]
+    routes = {name: bearer_optional_writes(app) for name, app in apps.items()}
+    assert routes["complaint-svc"] == [("POST", "/open311/v2/requests.{fmt}")]
+    wrong = []
+    for name, found in routes.items():
+        for method, path in found:
+            res = await send(apps[name], method, path, token)
+            if (res.status_code, res.json().get("reason")) != (401, reason):
+                wrong.append(f"{name} {method} {path}: {res.status_code} {res.text[:160]}")
+    assert wrong == []
+
+
 def test_the_table_covers_a_write_route_in_every_service_with_staff_writes(apps):
     counted = {name: len(protected_writes(app)) for name, app in apps.items()}
     print("protected write routes:", counted)

@@ -76,7 +76,7 @@ TABLE = ProtectionTable("complaint-svc", [
                                                      "staff: the route refuses everyone else"),
     Public("GET", "/open311/v2/tokens/{name}", why="GeoReport v2: a token's request id, for the client that filed it"),
     Public("POST", "/open311/v2/requests.{fmt}", why="GeoReport v2 authenticates a client by the api_key in the form "
-                                                     "(open311/apikeys.py), not by a bearer token"),
+                                                     "(open311/apikeys.py)", bearer=P.OPEN311_WRITE),
     AUDIT_RULE,
 ])
 
