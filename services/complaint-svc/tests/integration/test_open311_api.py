@@ -157,4 +157,10 @@ async def test_a_bearer_on_open311_that_does_not_hold_is_refused_with_its_reason
         assert res.json()["detail"] and res.headers["WWW-Authenticate"].startswith('Bearer realm="palapa"')
     basic = await svc.http.post("/open311/v2/requests.json", data=FORM, headers={"Authorization": "Basic eDp4"})
     assert (basic.status_code, basic.json()["reason"]) == (401, "token_malformed")
+    # an API client of no OPD: the role, but nobody to answer for its reports
+    await identity_provider.set_user("service-account-tanpa-opd", {
+        "sub": "service-account-tanpa-opd", "client_id": "tanpa-opd", "realm_access": {"roles": ["opd-api-client"]}})
+    orphan = await identity_provider.token("service-account-tanpa-opd")
+    res = await svc.http.post("/open311/v2/requests.json", data=FORM, headers={"Authorization": f"Bearer {orphan}"})
+    assert res.status_code == 403 and "OPD" in res.json()[0]["description"]
     assert await filed(svc) == before
