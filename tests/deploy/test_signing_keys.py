@@ -152,3 +152,33 @@ def test_the_operators_steps_name_the_signing_secrets():
     secrets = (ROOT / "docs" / "secrets.md").read_text()
     assert "`<process>-signing-key`" in deploy and "`palapa-signing-keys`" in deploy
     assert "--rotate-signing-key" in secrets and "--kubectl" in secrets
+
+
+@pytest.mark.parametrize("spec", PRODUCERS, ids=lambda s: s.name)
+def test_each_producer_of_the_production_overlay_starts_with_its_key_and_verifies(spec, tmp_path, monkeypatch):
+    """The production overlay's signing settings, with create.py's files where its volumes would be: the process
+    passes production's checks, signs as itself and verifies with the registry and the public set."""
+    import base64
+
+    from palapa.kit.signing import signer_from, verifier_from
+
+    from .test_secrets import STRONG, _production_settings
+
+    _create().create(tmp_path)
+    _, env, _ = _pod("production", spec.name)
+    palapa_env = next(cm["data"] for n, cm in of_kind("production", "ConfigMap").items() if n.startswith("palapa-env"))
+    where = {f"{spec.env_prefix}SIGNING_KEY_FILE": tmp_path / f"signing-{spec.name}",
+             "SIGNING_TRUST_FILE": tmp_path / "signing-public-keys"}
+    given = {name: str(where[name]) for name in where}
+    given["SIGNING_KEYS_URL"] = palapa_env["SIGNING_KEYS_URL"]
+    given["PALAPA_ENV"] = palapa_env["PALAPA_ENV"]
+    if spec.name == "catalog-svc":
+        given["CATALOG_SIGNING_KEYS_SEED"] = given["SIGNING_TRUST_FILE"]
+    strong = {"DATABASE_URL": f"postgresql+asyncpg://palapa:{STRONG}@postgres:5432/palapa",
+              "KAFKA_SASL_PASSWORD": STRONG, f"{spec.env_prefix}QUARANTINE_KEY": STRONG * 2,
+              "NOTIFY_MESSAGES_KEY": base64.b64encode(bytes(range(32))).decode()}
+    settings = _production_settings(spec, monkeypatch, **strong, **given)
+    assert settings.environment == "production" and settings.signing_verify
+    signer = signer_from(settings, spec.name)
+    assert signer is not None and signer.kid.startswith(f"{spec.name}-")
+    assert verifier_from(settings) is not None
