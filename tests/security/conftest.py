@@ -4,21 +4,29 @@ attacker could bring (none, forged, expired, for another audience)."""
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from .apps import SERVICES, build
+from palapa.localstack import ensure_database
+
+from .apps import SERVICES, build, with_audit_log_only
 
 
 @pytest.fixture(scope="session")
-def apps(identity_provider):
-    """service → its app (no lifespan entered), validating tokens against the session's identity provider."""
-    built = {name: build(name, identity_provider.issuer) for name in SERVICES}
+async def apps(identity_provider, pg_server_url):
+    """service → its app (no lifespan entered), validating tokens against the session's identity provider; its
+    refusals go on the audit log of a database of their own (the kit's tables only)."""
+    database = await ensure_database(pg_server_url, f"t_attackers_{uuid.uuid4().hex[:10]}")
+    built = {name: build(name, identity_provider.issuer, database) for name in SERVICES}
+    for app in built.values():
+        await with_audit_log_only(app)
     yield built
     for app in built.values():
         app.state.runtime.provider.shutdown()
+        await app.state.runtime.engine.dispose()
 
 
 @pytest.fixture(scope="session")

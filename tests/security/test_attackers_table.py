@@ -2,8 +2,12 @@
 a forged one, an expired one and one for another audience, is refused with 401 and its reason. The apps run
 in-process without their lifespan: a request that got past the table would find no database and fail otherwise.
 
+Every refusal is also on the service's audit log (`access.refused`: the route, the reason, the actor when the token
+held, else `anonim`), written by the kit's guard before any route code runs.
+
 Public write routes are left out by name in their service's table, each with why (the citizens' form, a rating,
-Open311's api_key, the PSC 119 webhook's HMAC signature); this file prints them."""
+Open311's api_key, the PSC 119 webhook's HMAC signature); this file prints them. Open311's POST also takes an OPD
+client's bearer token, which must hold when sent."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ import pytest
 from palapa.kit.auth import Needs, Permission, Public, routes_of
 from palapa.testkit.protection import assert_routes_protected, openapi_routes
 
-from .apps import SERVICES
+from .apps import SERVICES, refusals_of
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 KINDS = ("none", "forged", "expired", "wrong_audience")
@@ -59,6 +63,37 @@ async def test_every_protected_write_refuses_an_attackers_token_with_its_reason(
         if (res.status_code, body.get("reason")) != (401, reason) or not body.get("detail") or not res.headers.get(
                 "WWW-Authenticate", "").startswith('Bearer realm="palapa"'):
             wrong.append(f"{method} {path}: {res.status_code} {res.text[:160]}")
+        elif not await refused_on_the_record(app, method, path, "anonim", reason):
+            wrong.append(f"{method} {path}: refused ({reason}) but not on the audit log")
+    assert wrong == []
+
+
+async def refused_on_the_record(app, method: str, path: str, actor: str, reason: str) -> bool:
+    """The refusal is on the service's audit log: its route, reason and actor (anonim when no token held)."""
+    return any((r["actor"], r["why"], r["action"]) == (actor, reason, "access.refused")
+               for r in await refusals_of(app, f"{method} {path}"))
+
+
+def bearer_optional_writes(app) -> list[tuple[str, str]]:
+    """Public write routes with a credential of their own that also take a bearer token (Open311's POST)."""
+    table = app.state.protection
+    return [(m, p) for m, p in openapi_routes(app)
+            if m in WRITES and isinstance(rule := table.rule(m, p), Public) and rule.bearer is not None]
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "none"])
+async def test_a_bearer_sent_to_a_route_with_its_own_credential_must_hold(apps, bad_tokens, kind):
+    token, reason = bad_tokens[kind]
+    routes = {name: bearer_optional_writes(app) for name, app in apps.items()}
+    assert routes["complaint-svc"] == [("POST", "/open311/v2/requests.{fmt}")]
+    wrong = []
+    for name, found in routes.items():
+        for method, path in found:
+            res = await send(apps[name], method, path, token)
+            if (res.status_code, res.json().get("reason")) != (401, reason):
+                wrong.append(f"{name} {method} {path}: {res.status_code} {res.text[:160]}")
+            elif not await refused_on_the_record(apps[name], method, path, "anonim", reason):
+                wrong.append(f"{name} {method} {path}: refused ({reason}) but not on the audit log")
     assert wrong == []
 
 
@@ -116,6 +151,8 @@ async def test_every_write_a_permission_guards_refuses_a_signed_in_person_withou
             res = await send(app, method, path, token)
             if (res.status_code, res.json().get("reason")) != (403, "role_missing"):
                 wrong.append(f"{name} {method} {path}: {res.status_code} {res.text[:160]}")
+            elif not await refused_on_the_record(app, method, path, "tamu", "role_missing"):  # the token's holder
+                wrong.append(f"{name} {method} {path}: refused but not on the audit log as tamu")
     assert wrong == []
 
 

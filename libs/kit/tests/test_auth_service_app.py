@@ -64,13 +64,24 @@ async def test_a_catalog_admins_change_is_admitted_and_audited_and_a_strangers_i
                 assert (await http.get(public)).status_code == 200, public
             assert (await http.get("/apps/cctv")).status_code == 200
             phish = {"url": "https://phish.example.com"}
-            assert (await http.patch("/apps/cctv", json=phish)).status_code == 401
+            for _ in range(3):  # a flood of the same refusal: one record, the repeats counted in the next
+                assert (await http.patch("/apps/cctv", json=phish)).status_code == 401
             refused = await http.patch("/apps/cctv", json=phish, headers={"Authorization": f"Bearer {desk}"})
             assert (refused.status_code, refused.json()["reason"]) == (403, "role_missing")
+            garbage = await http.patch("/apps/cctv", json=phish, headers={"Authorization": "Bearer x.y.z"})
+            assert garbage.status_code == 401
             done = await http.patch("/apps/cctv", json={**phish, "why": "uji"},
                                     headers={"Authorization": f"Bearer {admin}", "X-Request-ID": "req-42"})
             assert done.status_code == 200
         async with runtime.sessions() as s:
             [record] = await audit_records(s, runtime.audit_log, object_type="app", object_id="cctv")
+            refusals = await audit_records(s, runtime.audit_log, object_type="route")
     assert (record["actor"], record["after"]["url"], record["request_id"]) == (
         "admin-katalog", "https://phish.example.com", "req-42")
+    # the refusals the table made before the route: who (when the token held), the route, the reason
+    assert sorted((r["actor"], r["action"], r["object_id"], r["why"], r["after"]["status"]) for r in refusals) == [
+        ("anonim", "access.refused", "PATCH /apps/{app_id}", "token_malformed", 401),
+        ("anonim", "access.refused", "PATCH /apps/{app_id}", "token_missing", 401),
+        ("meja-diskominfo", "access.refused", "PATCH /apps/{app_id}", "role_missing", 403)]
+    assert {r["actor_kind"] for r in refusals if r["actor"] == "anonim"} == {"unverified"}
+    assert "palapa_auth_refusals_total" in runtime.metrics.render().decode()

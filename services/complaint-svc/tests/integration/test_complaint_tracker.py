@@ -122,9 +122,13 @@ async def test_the_city_edits_routing_with_history_and_a_new_category_reroutes_t
     case = res.json()
     assert (case["opd"], case["category"], case["status"]) == ("UPT-PJU", "Lampu Jalan", "received")
     assert case["timeline"][-1]["note"] == "Kategori diubah menjadi Lampu Jalan; dialihkan dari DLH ke UPT-PJU"
-    history = (await http.get("/routes/history")).json()["items"]
+    history = (await http.get("/routes/history", headers=DESK)).json()["items"]
     assert (history[0]["by"], history[0]["why"], history[0]["opd_after"]) == (
         "budi.pengelola", "PJU Gedongan ditangani UPT sejak 2026", "UPT-PJU")
+    public = (await http.get("/routes/history")).json()["items"]  # the change and its reason, not the officer
+    assert (public[0]["by"], public[0]["why"], public[0]["opd_after"]) == (
+        None, "PJU Gedongan ditangani UPT sejak 2026", "UPT-PJU")
+    assert {h["by"] for h in (await http.get("/routes/history", headers=DLH)).json()["items"]} == {None}
     assert any(h["by"] == "migration complaint_0002" for h in history)  # the seed is the first change
     routes = (await http.get("/routes")).json()["items"]
     jalan = next(r for r in routes if r["category"] == "jalan rusak")
@@ -238,7 +242,8 @@ async def test_a_city_closure_set_through_the_api_moves_the_deadlines_of_new_cas
     assert (await http.put("/closures/2026-11-23", json={"reason": "Hari jadi kota"})).status_code == 401
     res = await http.put("/closures/2026-11-23", json={"reason": "Hari jadi kota"}, headers=DESK)
     assert res.status_code == 200
-    assert (await http.get("/closures")).json()["items"][0]["by"] == "budi.pengelola"
+    assert (await http.get("/closures", headers=DESK)).json()["items"][0]["by"] == "budi.pengelola"
+    assert (await http.get("/closures")).json()["items"][0]["by"] is None  # the day and why, not the officer
     assert (await http.put("/closures/2026-13-01", json={"reason": "xxx"}, headers=DESK)).status_code == 422
     await producer.send(portal("PORTAL-30"))  # Friday 08:30 WIB; Monday 23 is closed now
     case = await case_at(service, "PORTAL-30", 1)

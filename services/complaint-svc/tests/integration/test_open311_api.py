@@ -101,3 +101,66 @@ async def test_a_revoked_key_is_refused(served, settings, monkeypatch, capsys):
     assert (await svc.http.post("/open311/v2/requests.json", data={**FORM, "api_key": key})).status_code == 201
     assert await asyncio.to_thread(cli.main, ["api-key", "revoke", "Klien Uji"]) == 0
     assert (await svc.http.post("/open311/v2/requests.json", data={**FORM, "api_key": key})).status_code == 403
+
+
+async def filed(svc) -> int:
+    from sqlalchemy import func, select
+
+    from palapa.complaint.tables import submissions
+
+    async with svc.runtime.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(submissions))
+
+
+async def test_an_opd_client_files_with_its_bearer_token_its_opd_recorded_and_on_the_audit_log(served,
+                                                                                              identity_provider):
+    svc, _ = served
+    bearer = {"Authorization": f"Bearer {await identity_provider.client_token('open311-dishub')}"}
+    res = await svc.http.post("/open311/v2/requests.json", data=FORM, headers=bearer)  # no api_key in the form
+    assert res.status_code == 201, res.text
+    ticket = res.json()[0]["service_request_id"]
+    from sqlalchemy import select
+
+    from palapa.complaint.tables import submissions
+
+    async with svc.runtime.sessions() as session:
+        client = await session.scalar(select(submissions.c.client).where(submissions.c.ticket == ticket))
+    assert client.endswith("@DISHUB") and "open311-dishub" in client
+    desk = {"Authorization": f"Bearer {await identity_provider.token('desk')}"}
+    [record] = (await svc.http.get("/audit", params={"object_id": ticket}, headers=desk)).json()["items"]
+    assert record["action"] == "open311.request.create" and record["actor_kind"] == "client"
+    assert record["actor_opds"] == ["DISHUB"] and record["after"]["client"] == client
+
+
+async def test_a_bearer_on_open311_that_does_not_hold_is_refused_with_its_reason_and_files_nothing(
+        served, identity_provider):
+    import time
+
+    from joserfc import jwt
+    from joserfc.jwk import RSAKey
+
+    svc, key = served
+    now = int(time.time())
+    forged = jwt.encode({"alg": "RS256"}, {"iss": identity_provider.issuer, "aud": "palapa", "exp": now + 600,
+                                           "sub": "service-account-open311-dishub", "client_id": "open311-dishub",
+                                           "realm_access": {"roles": ["opd-api-client"]}, "groups": ["/opd/DISHUB"]},
+                        RSAKey.generate_key(2048))
+    elsewhere = await identity_provider.token("open311-dishub", client_id="aplikasi-lain")
+    officer = await identity_provider.token("dishub")  # a person, not an OPD's API client
+    before = await filed(svc)
+    for token, status, reason in ((forged, 401, "bad_signature"), (elsewhere, 401, "wrong_audience"),
+                                  (officer, 403, "role_missing")):
+        # a valid api_key beside it changes nothing: a token that is sent must hold
+        res = await svc.http.post("/open311/v2/requests.json", data={**FORM, "api_key": key},
+                                  headers={"Authorization": f"Bearer {token}"})
+        assert (res.status_code, res.json()["reason"]) == (status, reason), res.text
+        assert res.json()["detail"] and res.headers["WWW-Authenticate"].startswith('Bearer realm="palapa"')
+    basic = await svc.http.post("/open311/v2/requests.json", data=FORM, headers={"Authorization": "Basic eDp4"})
+    assert (basic.status_code, basic.json()["reason"]) == (401, "token_malformed")
+    # an API client of no OPD: the role, but nobody to answer for its reports
+    await identity_provider.set_user("service-account-tanpa-opd", {
+        "sub": "service-account-tanpa-opd", "client_id": "tanpa-opd", "realm_access": {"roles": ["opd-api-client"]}})
+    orphan = await identity_provider.token("service-account-tanpa-opd")
+    res = await svc.http.post("/open311/v2/requests.json", data=FORM, headers={"Authorization": f"Bearer {orphan}"})
+    assert res.status_code == 403 and "OPD" in res.json()[0]["description"]
+    assert await filed(svc) == before

@@ -189,11 +189,13 @@ def service_app(
         app.include_router(router)
     if protection is not None:  # inside the error handling below: a bug in it still answers 500 once
         # every service's outbox, for SRE (the ops console asks each service): only behind a table
+        from .audit.refusals import RefusalLog
         from .outbox_ops import RULES, outbox_router
 
         app.include_router(outbox_router(runtime))
         protection = protection.extended(RULES)
-        protect(app, protection, validator_from(runtime.settings), citizen_validator_from(runtime.settings))
+        protect(app, protection, validator_from(runtime.settings), citizen_validator_from(runtime.settings),
+                RefusalLog(runtime.transaction, runtime.metrics))
     install_error_handlers(app)
     instrument_app(app, runtime.provider)
     return app

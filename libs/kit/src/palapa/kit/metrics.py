@@ -55,6 +55,9 @@ class Metrics:
         self.sla_breaches = counter("palapa_sla_breaches_total", "Complaint deadlines passed, by OPD and stage",
                                     "opd", "stage")
         # notify-svc's messages by channel and outcome (sent, delivered, read, failed, fallback): the messages board
+        # the protection table's refusals (401/403) on protected write routes, each counted; some go on the audit log
+        self.auth_refusals = counter("palapa_auth_refusals_total", "Protected writes refused before the route, by "
+                                     "status and reason", "status", "reason")
         self.messages = counter("palapa_messages_total", "Messages to citizens and staff, by channel and outcome",
                                 "channel", "outcome")
 

@@ -55,7 +55,7 @@ class Transaction:
 
     def audit(
         self,
-        principal: Principal,
+        principal: Principal | None,
         action: str,
         obj: tuple[str, str],
         before: Any = None,

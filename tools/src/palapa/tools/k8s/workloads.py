@@ -18,6 +18,13 @@ RUN_AS = 10001  # the image's `palapa` user
 LEGACY_SECRET = "palapa-legacy"  # legacy apps' database URLs and shared secrets, per environment
 ENDPOINTS = "palapa-legacy-endpoints"  # legacy apps' URLs (ConfigMap), per environment
 PBB_DROP = "/var/lib/palapa/pbb-drop"  # where BPKPD's nightly export lands (a PersistentVolumeClaim)
+# Signed events (docs/access.md): each producer's private JWK from its own Secret `<process>-signing-key` (key `jwk`),
+# and the producers' public keys (ConfigMap `palapa-signing-keys`, key `keys.json`): catalog-svc registers them at
+# start, every consumer trusts them until catalog-svc's registry (SIGNING_KEYS_URL, palapa-env) answers.
+# Both are made per environment by `python3 deploy/secrets/create.py --kubectl NAMESPACE` (docs/secrets.md).
+SIGNING_KEY = "/run/secrets/palapa/signing-key"
+SIGNING_KEYS = "/etc/palapa/signing-keys"
+PUBLIC_KEYS = "palapa-signing-keys"
 
 RESOURCES = {"requests": {"cpu": "100m", "memory": "192Mi"}, "limits": {"cpu": "1", "memory": "384Mi"}}
 BIG_RESOURCES = {"requests": {"cpu": "250m", "memory": "384Mi"}, "limits": {"cpu": "2", "memory": "768Mi"}}
@@ -32,6 +39,16 @@ def role(spec: ServiceSpec) -> str:
 #: the platform's own processes (not the legacy apps' simulators) and every process's port, for links between them
 PLATFORM_NAMES = frozenset(s.name for s in SERVICES if not s.name.startswith("sim-"))
 PORTS = {s.name: s.port for s in SERVICES}
+
+
+def producer(spec: ServiceSpec) -> bool:
+    """A process that publishes events, and so signs them with its own key."""
+    return role(spec) != "simulator" and bool(spec.writes)
+
+
+def verifies(spec: ServiceSpec) -> bool:
+    """A process on the broker: it verifies what it consumes (and a producer's dead letters are read back)."""
+    return role(spec) != "simulator" and bool(spec.reads or spec.writes)
 
 
 def labels(spec: ServiceSpec) -> dict[str, str]:
@@ -52,6 +69,12 @@ def env(spec: ServiceSpec) -> list[dict[str, Any]]:
         out += [{"name": "KAFKA_SASL_MECHANISM", "value": "SCRAM-SHA-512"},
                 {"name": "KAFKA_SASL_USERNAME", "value": spec.name},
                 _secret("KAFKA_SASL_PASSWORD", spec.name, "password")]
+    if producer(spec):
+        out.append({"name": f"{spec.env_prefix}SIGNING_KEY_FILE", "value": f"{SIGNING_KEY}/jwk"})
+    if verifies(spec):
+        out.append({"name": "SIGNING_TRUST_FILE", "value": f"{SIGNING_KEYS}/keys.json"})
+    if spec.name == "catalog-svc":  # the registry: the producers' public keys are registered as it starts
+        out.append({"name": "CATALOG_SIGNING_KEYS_SEED", "value": f"{SIGNING_KEYS}/keys.json"})
     if spec.port:
         out += [{"name": f"{spec.env_prefix}HTTP_HOST", "value": "0.0.0.0"},
                 {"name": f"{spec.env_prefix}HTTP_PORT", "value": str(spec.port)}]
@@ -108,6 +131,10 @@ def container(spec: ServiceSpec) -> dict[str, Any]:
     # judged by its process, which exits on a fatal error and is restarted by the kubelet.
     if spec.pbb:
         c["volumeMounts"].append({"name": "pbb-drop", "mountPath": PBB_DROP})
+    if producer(spec):
+        c["volumeMounts"].append({"name": "signing-key", "mountPath": SIGNING_KEY, "readOnly": True})
+    if verifies(spec):
+        c["volumeMounts"].append({"name": "signing-keys", "mountPath": SIGNING_KEYS, "readOnly": True})
     return c
 
 
@@ -115,6 +142,11 @@ def deployment(spec: ServiceSpec) -> dict[str, Any]:
     volumes: list[dict[str, Any]] = [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}]
     if spec.pbb:
         volumes.append({"name": "pbb-drop", "persistentVolumeClaim": {"claimName": "pbb-drop"}})
+    if producer(spec):  # readable by the process's user only (fsGroup owns the files)
+        volumes.append({"name": "signing-key", "secret": {"secretName": f"{spec.name}-signing-key",
+                                                           "defaultMode": 0o440}})
+    if verifies(spec):  # public keys: a rotation in place reaches the consumers (they re-read a changed file)
+        volumes.append({"name": "signing-keys", "configMap": {"name": PUBLIC_KEYS}})
     return {
         "apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": spec.name, "labels": labels(spec)},

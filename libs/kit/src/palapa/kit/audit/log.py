@@ -22,6 +22,7 @@ from ..auth.principal import Principal
 from .redaction import redact, redact_text
 
 MAX_WHY = 2000
+ANONYMOUS = "anonim"  # the actor of a record with no verified principal (a refused, missing or invalid token)
 MAX_STATE_BYTES = 256 * 1024  # before/after each; a record that large is a mistake, refused at the call
 
 
@@ -35,7 +36,7 @@ class Auditor:
 
     def entry(
         self,
-        principal: Principal,
+        principal: Principal | None,
         action: str,
         obj: tuple[str, str],
         before: Any = None,
@@ -44,15 +45,18 @@ class Auditor:
         *,
         at: datetime | None = None,
     ) -> tuple[dict, Envelope]:
-        """The audit row and its event (identity redacted); raises ValueError for a malformed call."""
+        """The audit row and its event (identity redacted); raises ValueError for a malformed call. Without a
+        principal (a refusal of a missing or invalid token: nobody is verified) the actor is `anonim`."""
         object_type, object_id = (str(part) for part in obj)
         if not action or len(action) > 100 or not object_type or len(object_type) > 100 or len(object_id) > 200:
             raise ValueError(f"audit: action/object too long or empty: {action!r} {obj!r}")
         why = redact_text(why.strip())[:MAX_WHY] if why and why.strip() else None
         at = at or datetime.now(UTC)
         event = AuditRecorded(
-            service=self.service, at=at, actor=principal.subject[:200], actor_kind=principal.kind,
-            actor_roles=sorted(r.value for r in principal.roles), actor_opds=sorted(principal.opds), action=action,
+            service=self.service, at=at, actor=principal.subject[:200] if principal else ANONYMOUS,
+            actor_kind=principal.kind if principal else "unverified",
+            actor_roles=sorted(r.value for r in principal.roles) if principal else [],
+            actor_opds=sorted(principal.opds) if principal else [], action=action,
             object_type=object_type, object_id=object_id, before=_state(before), after=_state(after), why=why,
             request_id=REQUEST_ID.get(), trace_id=_trace_id(),
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import uuid
 from contextvars import ContextVar
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -39,15 +39,17 @@ CITIZEN_REFUSED = "Sesi warga tidak sah atau sudah berakhir; silakan masuk lagi"
 
 
 def protect(app: FastAPI, table: ProtectionTable, validator: TokenValidator | None,
-            citizens: TokenValidator | None = None) -> None:
+            citizens: TokenValidator | None = None, refusals: RefusalRecorder | None = None) -> None:
     """Enforce `table` on every route of `app` (call once its routes are in); `validator` None refuses with 503;
-    `citizens` checks the gate's citizen tokens (None: a request bringing one is refused with 503)."""
+    `citizens` checks the gate's citizen tokens (None: a request bringing one is refused with 503); `refusals`
+    records each 401/403 on a protected write route (palapa.kit.audit.refusals: the audit log, bounded)."""
     writes, _reads = table.gaps(routes_of(app))
     if writes:
         raise ProtectionError(f"{table.service}: write routes without a rule in its protection table: {writes}")
     app.state.protection = table
     app.add_exception_handler(AuthError, _answer_error)
-    app.add_middleware(Protection, table=table, validator=validator, routes=RouteIndex(app), citizens=citizens)
+    app.add_middleware(Protection, table=table, validator=validator, routes=RouteIndex(app), citizens=citizens,
+                       refusals=refusals)
 
 
 def current_principal(request: Request) -> Principal:
@@ -69,10 +71,17 @@ Staff = Annotated[Principal, Depends(current_principal)]
 MaybeStaff = Annotated[Principal | None, Depends(optional_principal)]
 
 
+class RefusalRecorder(Protocol):
+    async def record(self, who: Principal | None, method: str, template: str, path: str, status: int,
+                     reason: str) -> None: ...
+
+
 class Protection:
     def __init__(self, app: ASGIApp, table: ProtectionTable, validator: TokenValidator | None,
-                 routes: RouteIndex, citizens: TokenValidator | None = None) -> None:
+                 routes: RouteIndex, citizens: TokenValidator | None = None,
+                 refusals: RefusalRecorder | None = None) -> None:
         self.app = app
+        self.refusals = refusals
         self.citizens = citizens
         self.table = table
         self.validator = validator
@@ -88,10 +97,14 @@ class Protection:
             found = self._route(scope)
             if found is not None:  # unknown paths and wrong methods: the app answers 404/405 itself
                 method, template, params = found
+                rule = self._rule(method, template)
                 try:
-                    principal = await self._decide(scope, self._rule(method, template), params)
+                    principal = await self._decide(scope, rule, params)
                     citizen = await self._citizen(scope)
                 except AuthError as exc:
+                    if self.refusals is not None and exc.status in (401, 403) and _guarded_write(scope, rule):
+                        await self.refusals.record(exc.principal, method, template, scope["path"], exc.status,
+                                                   exc.reason)
                     await _refusal(exc)(scope, receive, send)
                     return
                 if principal is not None:
@@ -128,6 +141,15 @@ class Protection:
 
     async def _decide(self, scope: Scope, rule: Rule | None, params: dict) -> Principal | None:
         bearer = _bearer(scope)
+        if isinstance(rule, Public) and rule.bearer is not None and bearer is not None:
+            # a route with a credential of its own that also takes tokens: a token sent is checked like Needs
+            if self.validator is None:
+                raise unavailable(*NOT_CONFIGURED)
+            if not bearer:
+                raise unauthorized("token_malformed", "Header Authorization harus berupa Bearer <token>")
+            principal = await self.validator.principal(bearer)
+            _check(principal, Needs(rule.method, rule.path, rule.bearer), params)
+            return principal
         if isinstance(rule, Public):
             # a token on a public route is used when it is valid, and never the reason for a refusal
             if bearer and self.validator is not None:
@@ -151,12 +173,24 @@ class Protection:
 
 def _check(principal: Principal, rule: Needs, params: dict) -> None:
     roles = ", ".join(roles_granting(rule.permission))
+    refusal = None
     if not principal.may(rule.permission):
-        raise forbidden("role_missing", f"Tindakan ini memerlukan peran: {roles}")
-    if rule.opd_param is not None:
-        opd = str(params.get(rule.opd_param, ""))
-        if not principal.may_for_opd(rule.permission, opd):
-            raise forbidden("wrong_opd", "Anda hanya dapat menangani urusan OPD Anda sendiri")
+        refusal = forbidden("role_missing", f"Tindakan ini memerlukan peran: {roles}")
+    elif rule.opd_param is not None and not principal.may_for_opd(rule.permission,
+                                                                  str(params.get(rule.opd_param, ""))):
+        refusal = forbidden("wrong_opd", "Anda hanya dapat menangani urusan OPD Anda sendiri")
+    if refusal is not None:
+        refusal.principal = principal  # a valid token: the refusal names its holder on the audit log
+        raise refusal
+
+
+def _guarded_write(scope: Scope, rule: Rule | None) -> bool:
+    """A write route the table protects (or names nothing for), or a public one a bearer token was sent to."""
+    if scope["method"] not in WRITES:
+        return False
+    if isinstance(rule, Public):
+        return rule.bearer is not None and _bearer(scope) is not None
+    return True
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

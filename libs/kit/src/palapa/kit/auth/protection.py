@@ -38,11 +38,16 @@ class Needs:
 
 @dataclass(frozen=True)
 class Public:
-    """The route answers without a token; `why` says why that is right (it is read in reviews and docs)."""
+    """The route answers without a token; `why` says why that is right (it is read in reviews and docs).
+
+    With `bearer`, the route checks a credential of its own (e.g. GeoReport v2's api_key) but also takes a bearer
+    token: one that is sent must be valid and hold `bearer` (401/403 otherwise, as on a `Needs` route), and the
+    route gets its principal."""
 
     method: str
     path: str
     why: str
+    bearer: Permission | None = None
 
     def __post_init__(self) -> None:
         if not self.why.strip():
@@ -109,7 +114,8 @@ class ProtectionTable:
         lines = []
         for (method, path), rule in sorted(self.rules.items(), key=lambda kv: (kv[0][1], kv[0][0])):
             if isinstance(rule, Public):
-                who = f"public: {rule.why}"
+                who = f"public: {rule.why}" + (f"; or a bearer token with {rule.bearer} ("
+                                               f"{', '.join(roles_granting(rule.bearer))})" if rule.bearer else "")
             elif isinstance(rule, Needs):
                 roles = ", ".join(roles_granting(rule.permission))
                 who = f"{rule.permission} ({roles})" + (f", own OPD from {{{rule.opd_param}}}" if rule.opd_param

@@ -18,6 +18,7 @@ class AuthError(Exception):
         self.reason = reason
         self.detail = detail
         self.bearer_error = bearer_error  # RFC 6750 §3.1 error code, None when no credential was sent
+        self.principal = None  # who was refused, when the token itself held (a 403): for the audit log
 
     @property
     def www_authenticate(self) -> str | None:

@@ -56,8 +56,9 @@ TABLE = ProtectionTable("complaint-svc", [
     # who sees which level is decided in the route (escalation_levels): the desk all, the Sekda and Wali Kota theirs
     Needs("GET", "/escalations", P.CASES_READ),
     Public("GET", "/routes", why="which OPD handles which category is the city's published policy"),
-    Public("GET", "/routes/history", why="the routing policy's changes: account names and reasons, no citizen data"),
-    Public("GET", "/closures", why="the city's closures decide every citizen's deadline"),
+    # the account behind each change or closure (`by`) only for routing.write or audit.read (routing/api.py)
+    Public("GET", "/routes/history", why="the routing policy's changes and their reasons, no account names"),
+    Public("GET", "/closures", why="the city's closures decide every citizen's deadline (no account names)"),
     Needs("PUT", "/routes", P.ROUTING_WRITE),
     Needs("DELETE", "/routes", P.ROUTING_WRITE),
     Needs("PUT", "/closures/{day}", P.ROUTING_WRITE),
@@ -75,7 +76,7 @@ TABLE = ProtectionTable("complaint-svc", [
                                                      "staff: the route refuses everyone else"),
     Public("GET", "/open311/v2/tokens/{name}", why="GeoReport v2: a token's request id, for the client that filed it"),
     Public("POST", "/open311/v2/requests.{fmt}", why="GeoReport v2 authenticates a client by the api_key in the form "
-                                                     "(open311/apikeys.py), not by a bearer token"),
+                                                     "(open311/apikeys.py)", bearer=P.OPEN311_WRITE),
     AUDIT_RULE,
 ])
 

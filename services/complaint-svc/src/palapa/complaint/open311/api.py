@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import is_ticket
-from palapa.kit.auth import MaybeStaff, Permission
+from palapa.kit.auth import MaybeStaff, Permission, Principal
 from palapa.kit.capability import CaseKey, MaybeCitizen
 from palapa.kit.runtime import Runtime
 
@@ -40,6 +40,13 @@ def _error(fmt: str, exc: Open311Error) -> Response:
 def _format_or_json(name: str) -> str:
     ext = name.rpartition(".")[2]
     return ext if ext in ("json", "xml") else "json"
+
+
+def bearer_client(who: Principal) -> str:
+    """The submission's `client` for a bearer token: `<client id>@<its OPD>`; a client of no OPD is refused."""
+    if not who.opds:
+        raise Open311Error(403, "Klien API ini tidak terdaftar pada OPD mana pun (grup /opd/<KODE>)")
+    return f"{who.client_id or who.subject}@{','.join(sorted(who.opds))}"[:200]
 
 
 def open311_router(runtime: Runtime) -> APIRouter:
@@ -137,15 +144,19 @@ def open311_router(runtime: Runtime) -> APIRouter:
         return _answer(fmt, "service_requests", [{"token": tok, "service_request_id": ticket if opened else None}])
 
     @router.post("/requests.{fmt}")
-    async def create(fmt: str, request: Request):
-        """File a request (form-encoded, with api_key). The reporter's details are kept, never returned."""
+    async def create(fmt: str, request: Request, who: MaybeStaff):
+        """File a request (form-encoded), as an OPD's API client: GeoReport v2's api_key in the form, or a bearer
+        token of the `opd-api-client` role (client credentials; the kit's guard refused any other token). The
+        reporter's details are kept, never returned."""
         if fmt not in ("json", "xml"):
             return _error("json", Open311Error(404, "Format tidak dikenal: gunakan .json atau .xml"))
         try:
             form = await _form(request)
-            key = (form.get("api_key") or [""])[0]
-            async with runtime.sessions() as session:
-                client = await apikeys.client_of(session, key)
+            if who is not None:
+                client = bearer_client(who)
+            else:
+                async with runtime.sessions() as session:
+                    client = await apikeys.client_of(session, (form.get("api_key") or [""])[0])
             if client is None:
                 raise Open311Error(403, "api_key tidak ada atau tidak valid")
             req = check_request(form)
@@ -158,6 +169,9 @@ def open311_router(runtime: Runtime) -> APIRouter:
                                                client=client, req=req, at=now)
             receipt = await keys.issue(tx.session, ticket, now)
             tx.publish(Envelope(event, source=OPEN311_SOURCE, subject=ticket))
+            if who is not None:  # an api_key names a program, not an account: only a token's client is audited
+                tx.audit(who, "open311.request.create", ("case", ticket),
+                         after={"client": client, "service_code": req.service.code})
         return _answer(fmt, "service_requests", [{
             "service_request_id": ticket, "token": token,
             "service_notice": "Laporan diterima. Berikan kunci akses dan PIN kepada pelapor: hanya dengan salah "

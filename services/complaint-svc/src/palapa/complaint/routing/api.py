@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from palapa.kit.auth import Staff
+from palapa.kit.auth import MaybeStaff, Permission, Principal, Staff
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
@@ -52,6 +52,14 @@ def _place(value: str | None) -> str | None:
     return " ".join((value or "").split()).lower() or None
 
 
+def _accounts_for(who: Principal | None, rows: list[dict]) -> list[dict]:
+    """Staff account names (`by`) are for the desk and the roles that read the audit log; the public sees every
+    change and its reason, not which officer made it (docs/access.md)."""
+    if who is not None and (who.may(Permission.ROUTING_WRITE) or who.may(Permission.AUDIT_READ)):
+        return rows
+    return [{**row, "by": None} for row in rows]
+
+
 def admin_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["rules"])
 
@@ -91,16 +99,16 @@ def admin_router(runtime: Runtime) -> APIRouter:
         return {"deleted": True, "opd_before": before}
 
     @router.get("/routes/history")
-    async def route_history():
-        """The last 100 changes of the routing table, newest first."""
+    async def route_history(who: MaybeStaff):
+        """The last 100 changes of the routing table, newest first (account names for staff only)."""
         async with runtime.sessions() as session:
-            return {"items": await store.history(session)}
+            return {"items": _accounts_for(who, await store.history(session))}
 
     @router.get("/closures")
-    async def list_closures():
-        """The city's own closures (on top of national holidays and cuti bersama)."""
+    async def list_closures(who: MaybeStaff):
+        """The city's own closures (on top of national holidays and cuti bersama; account names for staff only)."""
         async with runtime.sessions() as session:
-            return {"items": await store.closure_list(session)}
+            return {"items": _accounts_for(who, await store.closure_list(session))}
 
     @router.put("/closures/{day}")
     async def put_closure(day: date, body: ClosureWrite, who: Staff):
