@@ -58,3 +58,8 @@ def test_the_cpu_a_process_used_is_read_and_summed():
     assert cpu_seconds(2**22 + 12345) is None  # no such process
     lines = summary(5.0, [("a", 4.0), ("b", 3.0)], cpu=[2.5, 1.0, None])
     assert lines[-1] == "  CPU to ready: 3.5 s in all, 2.5 s at most in one process"
+
+
+def test_the_fork_servers_shared_imports_are_counted_once():
+    lines = summary(5.0, [("a", 4.0)], cpu=[1.0], shared_cpu=3.25)
+    assert lines[-1] == "  CPU of the shared imports (the fork server, once): 3.2 s"

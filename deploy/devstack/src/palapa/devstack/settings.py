@@ -23,3 +23,5 @@ class DevstackSettings(BaseSettings):
     otel_exporter_otlp_endpoint: str | None = _env("OTEL_EXPORTER_OTLP_ENDPOINT", None)
     data_dir: Path = _env("PALAPA_DATA_DIR", Path(".data"))
     log_level: str = _env("LOG_LEVEL", "INFO")
+    # Services forked from one process that imported their libraries once (forked.py); 0: an interpreter each.
+    fork_server: bool = _env("PALAPA_FORK", True)

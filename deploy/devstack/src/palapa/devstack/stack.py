@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import secrets
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from palapa.localstack import (
 from . import keys
 from .endpoints import endpoints_of, tail
 from .environment import service_env
+from .forked import ForkedProcess, ForkServer, launch
 from .gate import GATE_PORT, restart_gate, start_gate
 from .legacy import prepare_legacy
 from .services import SERVICES, ServiceSpec
@@ -52,7 +52,7 @@ class StackError(RuntimeError):
 class Running:
     spec: ServiceSpec
     port: int | None
-    proc: subprocess.Popen
+    proc: subprocess.Popen | ForkedProcess
     log: Path
     restarts: int = 0
     spawned_at: float = field(default_factory=time.monotonic)
@@ -92,6 +92,7 @@ class Stack:
     _tansu: LocalTansu | None = None
     _postgres: LocalPostgres | None = None
     _broker_restarts: list[float] = field(default_factory=list)
+    forks: ForkServer | None = None  # services forked from one preloaded process (forked.py) unless PALAPA_FORK=0
 
     @property
     def logs(self) -> Path:
@@ -108,6 +109,7 @@ class Stack:
 
     async def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
+        self.forks = ForkServer(self.logs / "fork-server.log") if self.settings.fork_server else None
         self._start_identity_provider()
         self._start_broker()
         await self._start_database()
@@ -182,16 +184,10 @@ class Stack:
     def _spawn(self, spec: ServiceSpec, port: int | None = None) -> Running:
         if port is None and spec.port:
             port = self.ports.get(spec.name) or (spec.port if self.fixed_ports else free_port())
-        env = service_env(self, spec, port)
         log = self.logs / f"{spec.name}.log"
-        out = open(log, "ab")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", spec.module], env=env, stdout=out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
-        )
-        run = Running(spec, port, proc, log)
+        run = Running(spec, port, launch(spec.module, service_env(self, spec, port), log, self.forks), log)
         self.running[spec.name] = run
-        self.progress(f"{spec.name}: starting (pid {proc.pid})")
+        self.progress(f"{spec.name}: starting (pid {run.proc.pid})")
         return run
 
     async def _wait_ready(self, run: Running, timeout_s: float = 300) -> None:
@@ -281,6 +277,8 @@ class Stack:
             self.progress(f"{name}: stopping")
             terminate(run.proc)
         self.running.clear()
+        if self.forks:
+            self.forks.stop()
         if self._tansu:
             self.progress("broker: stopping")
             self._tansu.stop()

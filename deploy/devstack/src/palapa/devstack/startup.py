@@ -17,7 +17,7 @@ def cpu_seconds(pid: int) -> float | None:
 
 
 def summary(total_s: float, ready_after: Iterable[tuple[str, float | None]], slowest: int = 5,
-            cpu: Iterable[float | None] = ()) -> list[str]:
+            cpu: Iterable[float | None] = (), shared_cpu: float | None = None) -> list[str]:
     """Lines: the whole start-up with the host's load, then the slowest processes from spawn to ready, and the CPU
     they used to get there (what a busy host does not change: on idle cores the start takes about that / cores)."""
     times = sorted(((s, name) for name, s in ready_after if s is not None), reverse=True)
@@ -31,4 +31,6 @@ def summary(total_s: float, ready_after: Iterable[tuple[str, float | None]], slo
     used = [c for c in cpu if c is not None]
     if used:
         lines.append(f"  CPU to ready: {sum(used):.1f} s in all, {max(used):.1f} s at most in one process")
+    if shared_cpu is not None:  # forked.py: the libraries every process imports, imported once
+        lines.append(f"  CPU of the shared imports (the fork server, once): {shared_cpu:.1f} s")
     return lines

@@ -36,7 +36,8 @@ async def run(args: argparse.Namespace) -> int:
         took = time.monotonic() - began
         runs = stack.running.items()
         print("\n" + "\n".join(startup.summary(took, [(n, r.ready_after) for n, r in runs],
-                                                cpu=[r.cpu_to_ready for _, r in runs])))
+                                                cpu=[r.cpu_to_ready for _, r in runs],
+                                                shared_cpu=stack.forks.cpu_seconds() if stack.forks else None)))
         if stack.gate:
             print(f"\nCitizens: {stack.gate.url}/  (every page and API, through the gate)")
         print("\nPalapa is running:")
