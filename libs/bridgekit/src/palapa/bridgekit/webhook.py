@@ -16,8 +16,8 @@ it stored for that id: the same fingerprint (a webhook delivered twice, or a rep
 window) or an older `changed_at` (a webhook delivered after a newer one, or after a poll read the newer
 version) is skipped, and neither events nor state change. A version stamped with the very time of the one handled
 cannot be ordered by time (a whole-second clock): the records are marked `pushed`, and a translation may answer
-`Deferred` for it, leaving it to the source's own order at the next poll. A push does not move the poll's position: it is
-ingested with the stored position as its `next_position` (retried if a poll moved it meanwhile).
+`Deferred` for it, leaving it to the source's own order at the next poll. A push does not move the poll's position:
+it is ingested with the stored position as its `next_position` (retried if a poll moved it meanwhile).
 """
 
 from __future__ import annotations
