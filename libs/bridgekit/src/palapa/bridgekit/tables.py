@@ -28,20 +28,20 @@ class BridgeTables:
     quarantine: Table
 
 
+#: the column types the kit's tables take, as its revisions spell them (more specific types first)
+TYPE_NAMES: tuple[tuple[type[TypeEngine], str], ...] = ((BigInteger, "bigint"), (Integer, "integer"),
+                                                       (Boolean, "boolean"), (Text, "text"))
+
+
 def type_name(type_: TypeEngine) -> str:
     """A column type as the kit's revisions spell it ('timestamp', 'timestamptz', 'bigint', 'text', 'string:64', …)."""
     if isinstance(type_, DateTime):
         return "timestamptz" if type_.timezone else "timestamp"
-    if isinstance(type_, BigInteger):
-        return "bigint"
-    if isinstance(type_, Integer):
-        return "integer"
-    if isinstance(type_, Boolean):
-        return "boolean"
-    if isinstance(type_, String) and type_.length is not None:
-        return f"string:{type_.length}"
-    if isinstance(type_, Text | String):
-        return "text"
+    if isinstance(type_, String) and not isinstance(type_, Text):
+        return "text" if type_.length is None else f"string:{type_.length}"
+    for kind, name in TYPE_NAMES:
+        if isinstance(type_, kind):
+            return name
     raise ValueError(f"the bridge kit's tables take no {type_!r} column")
 
 
