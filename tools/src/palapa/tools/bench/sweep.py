@@ -115,12 +115,12 @@ def _reset_peak_rss(pid: int) -> None:
         pass  # not allowed here: the peak is then the process's since its start
 
 
-async def _restart(stack: Stack, env: dict[str, str]) -> None:
-    """bridge-pbb again, with `env` (a restart is how its settings change)."""
-    run = stack.running["bridge-pbb"]
+async def _restart(stack: Stack, env: dict[str, str], name: str = "bridge-pbb") -> None:
+    """The bridge `name` again, with `env` (a restart is how its settings change)."""
+    run = stack.running[name]
     run.proc.terminate()
     await asyncio.to_thread(run.proc.wait, 30)
-    stack.extra_env["bridge-pbb"] = env
+    stack.extra_env[name] = env
     await stack.restart_crashed(max_restarts=10)
 
 
