@@ -14,18 +14,17 @@ import argparse
 import asyncio
 import os
 import re
-import sys
 import time
 from dataclasses import dataclass
 
 import httpx
 
-from palapa.devstack import Stack, tail
+from palapa.devstack import Stack
 from palapa.tools.scratch import bench_stack
 
 from .bridge_lag import TARGETS
 from .pbb import _until, peak_rss_mb
-from .sweep import _restart
+from .sweep import _restart, parser_for, reported
 
 SIM, BRIDGE, APP = "sim-simakel", "bridge-simakel", "si-makel"
 METRIC = re.compile(r'^palapa_bridge_(sweeps_total|sweep_\w+|events_total)\{[^}]*app="' + APP + r'"[^}]*\} (\S+)$',
@@ -113,17 +112,12 @@ async def measure(stack: Stack, requests: int, every: float, timeout_s: float, *
 async def run(args: argparse.Namespace) -> None:
     env = {SIM: TARGETS["simakel"].quiet, BRIDGE: {"BRIDGE_SIMAKEL_SWEEP_SECONDS": "0"}}
     async with bench_stack("palapa-bench-listing-", only=(SIM, BRIDGE), simulate=True, extra_env=env) as stack:
-        try:
-            print((await measure(stack, args.requests, args.every, args.timeout, leave_as_found=False)).report())
-        except BaseException:
-            print(f"bench listing-sweep failed; the bridge's log ends with:\n{tail(stack.running[BRIDGE].log)}",
-                  file=sys.stderr)
-            raise
+        await reported(stack, BRIDGE, "listing-sweep",
+                       measure(stack, args.requests, args.every, args.timeout, leave_as_found=False))
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="palapa bench listing-sweep", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = parser_for("listing-sweep", __doc__)
     parser.add_argument("--requests", type=int, default=20_000, help="letter requests in Si Makel (a kelurahan year)")
     parser.add_argument("--every", type=float, default=10.0, help="seconds between passes")
     parser.add_argument("--timeout", type=float, default=1800)
