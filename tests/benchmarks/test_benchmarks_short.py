@@ -8,7 +8,7 @@ import pytest
 import pytest_asyncio
 
 from palapa.devstack import Stack, tail
-from palapa.tools.bench import bridge_lag, gate, incident, latency, pbb, psc, puskesmas, sse, sweep, throughput
+from palapa.tools.bench import bridge_lag, gate, incident, latency, listing, pbb, psc, puskesmas, sse, sweep, throughput
 from palapa.tools.bench.search import census_import, search
 from palapa.tools.scratch import scratch_folder, scratch_settings, staff_token
 
@@ -74,6 +74,14 @@ async def test_bridge_lag_sees_every_legacy_change_become_an_event_on_kafka(plat
     lags = await bridge_lag.measure(platform, which, changes=3, spread=0.1, items=2)
     print(which, bridge_lag.report(lags))
     assert positive(lags, 3)
+
+
+async def test_listing_sweep_compares_every_si_makel_request_in_each_pass_and_finds_nothing_to_put_right(platform):
+    # bridge-simakel is restarted with its sweep on, and again as it was
+    run = await listing.measure(platform, requests=20, every=1, timeout_s=120)
+    print(run.report())
+    assert run.ok and len(run.passes) == 2
+    assert all(p.figures["seconds"] > 0 and p.rss_mb > 0 for p in run.passes)
 
 
 async def test_pbb_publishes_one_event_per_bill_then_one_per_changed_bill(platform):

@@ -204,7 +204,13 @@ def _differences(conn, metadata):
 
 
 def _heads(metadata):
-    return sorted(ScriptDirectory.from_config(config(plan_for(metadata))).get_heads())
+    """The heads Alembic records: a head another revision depends on (bridgekit_0001, the bridges' first revisions
+    depend on it) is implied by that revision, not written."""
+    script = ScriptDirectory.from_config(config(plan_for(metadata)))
+    needed = set()
+    for rev in script.walk_revisions():
+        needed |= {rev.dependencies} if isinstance(rev.dependencies, str) else set(rev.dependencies or ())
+    return sorted(set(script.get_heads()) - needed)
 
 
 def _versions(conn, schema):
@@ -287,6 +293,17 @@ OLD_POSITION_NAMES = {"position_ts": "cursor_ts", "position_id": "cursor_id", "p
                                                                  "done")}}
 
 
+def _as_the_bridge_made_them_before_the_kit_branch(conn, schema):
+    """The kit's tables as a bridge's own first revision made them until 2026-12-07 (bridgekit_0001 makes today's
+    shape): the checkpoint's columns under their old names, no quarantine source_key."""
+    found = sa.inspect(conn)
+    with conn.begin():
+        for column in found.get_columns("checkpoint", schema):
+            if (old := OLD_POSITION_NAMES.get(column["name"])) is not None:
+                conn.execute(text(f'ALTER TABLE "{schema}".checkpoint RENAME COLUMN {column["name"]} TO {old}'))
+        conn.execute(text(f'ALTER TABLE "{schema}".quarantine DROP COLUMN source_key'))
+
+
 def _fill_checkpoints_as_named_before(conn, schema, rows):
     """The sample checkpoint rows, written under the columns' old names."""
     with conn.begin():
@@ -300,6 +317,7 @@ async def test_a_bridge_checkpoint_written_before_its_columns_were_renamed_keeps
     metadata = SERVICES[name]
     checkpoints = {t: row for t, row in ROWS[name].items() if t.endswith("checkpoint")}
     await upgrade(database_url, metadata, to=BEFORE_POSITION_NAMES[name])
+    await _sync(database_url, _as_the_bridge_made_them_before_the_kit_branch, metadata.schema)
     await _sync(database_url, _fill_checkpoints_as_named_before, metadata.schema, checkpoints)
 
     await upgrade(database_url, metadata)

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from palapa.bridgekit.ingest import CheckpointMovedError
+from palapa.bridgekit.protocol import Deferred
 from palapa.bridgekit.sqlpoll import TimestampPosition
 
 pytestmark = pytest.mark.integration
@@ -109,3 +110,18 @@ async def test_apps_sharing_scoped_tables_keep_their_own_row_states_and_checkpoi
     assert (q["app_id"], q["source_id"]) == ("app-b", "9")
     async with scoped_kit.runtime.sessions() as s:
         assert await s.scalar(select(func.count()).select_from(scoped_kit.tables.checkpoint)) == 2
+
+
+async def test_a_deferred_record_emits_and_stores_nothing_so_the_same_version_read_later_is_handled(kit, fake):
+    Row, record = fake.Row, fake.record
+    defer = [True]
+
+    def maybe(rec, last):
+        return Deferred("same_second: left to the source's order") if defer[0] else fake.translate(rec, last)
+
+    bridge = kit.bridge(translation=maybe)
+    done = await bridge.ingest([record(Row(1, T))], TimestampPosition(T, 1))
+    assert (done.emitted, done.handled, done.unchanged) == (0, 0, 1)  # counted, as every row read is
+    assert await kit.rows(kit.tables.row_state) == [] and await kit.outbox() == []
+    defer[0] = False
+    assert (await bridge.ingest([record(Row(1, T))], TimestampPosition(T, 1))).emitted == 1

@@ -88,7 +88,8 @@ async def test_a_webhook_twice_or_out_of_order_changes_nothing(make_sim, make_br
         assert (await push(dispatched))["events"] == 2  # first seen dispatched: reported + dispatched
         assert (await push(dispatched))["handled"] == 0  # twice
         # out of order: an older version (the legacy clock says so) is skipped before translation; one of the
-        # same second (whole-second clock) is translated, but a stage never goes back: no event either way
+        # same second (whole-second clock) at an earlier stage is deferred to the log, whose newest version is
+        # the one handled: no event either way
         earlier = reported | {"diperbarui": "2020-01-01 00:00:00"}
         assert (await push(earlier))["handled"] == 0
         assert (await push(reported))["events"] == 0
@@ -176,3 +177,23 @@ async def test_a_version_stamped_far_in_the_future_is_quarantined_without_hiding
         assert (await push(real))["events"] == 1  # the typo's time did not make the real move look older
         await eventually(lambda: types_of(topic_reader, f"PSC119-{key}") == [REPORTED, DISPATCHED],
                          what="the real move")
+
+
+async def test_a_move_back_within_the_same_second_is_followed_in_the_order_of_the_app_s_log(make_sim, make_bridge,
+                                                                                            topic_reader):
+    sim = await make_sim(webhook_url=None)  # the test saves each version in the app and sends its webhook
+    async with make_bridge(fallback_poll_interval_seconds=0.5) as bridge:
+        key = await sim.report()
+        second = sim.legacy.now().strftime("%Y-%m-%d %H:%M:%S")  # the app stamps whole seconds
+        dispatched = sim.legacy.store.items[key][1] | {"kode_status": "2", "unit_ambulans": "AMB-03",
+                                                       "diperbarui": second}
+        sim.legacy.store.save(key, dispatched)
+        await signed_webhook(bridge, sim, dispatched)
+        await eventually(lambda: types_of(topic_reader, f"PSC119-{key}") == [REPORTED, DISPATCHED], what="dispatched")
+        # the dispatcher set it back within that second: the webhook alone cannot tell it from a held-back older
+        # version, so it is deferred; the log lists it after the dispatch, and the poll follows it
+        back = dispatched | {"kode_status": "1"}
+        sim.legacy.store.save(key, back)
+        assert (await signed_webhook(bridge, sim, back))["events"] == 0
+        await eventually(lambda: types_of(topic_reader, f"PSC119-{key}") == [REPORTED, DISPATCHED, REPORTED],
+                         what="the move back, from the log")

@@ -11,6 +11,7 @@ import pytest
 from palapa.bridge_psc119 import legacy, translate
 from palapa.bridge_psc119.translate import Limits, Quarantine, Stage
 from palapa.bridgekit.ingest import unchanged
+from palapa.bridgekit.protocol import Deferred
 from palapa.bridgekit.restpoll import TokenPosition
 from palapa.bridgekit.state import LastState
 from palapa.contracts.events import CRITICAL, AmbulanceDispatched, IncidentClosed, IncidentReported, PatientHandedOver
@@ -163,10 +164,33 @@ def test_a_move_back_between_stages_the_platform_shows_alike_emits_nothing_but_r
                                since=datetime(2026, 11, 20, 8, 41, tzinfo=UTC)) == ([], Stage.DISPATCHED)
 
 
-@pytest.mark.parametrize("diperbarui", ["2026-11-20 16:10:02", "2026-11-20 16:00:00"], ids=["duplicate", "stale"])
-def test_a_stale_or_duplicated_version_at_an_earlier_stage_emits_nothing_and_keeps_the_stage(diperbarui):
-    old = version("closed", kode_status="2", diperbarui=diperbarui)
+def test_a_stale_version_at_an_earlier_stage_emits_nothing_and_keeps_the_stage():
+    old = version("closed", kode_status="2", diperbarui="2026-11-20 16:00:00")
     assert translate.translate(old, Stage.CLOSED, WIB, LIMITS, since=CLOSED_AT) == ([], Stage.CLOSED)
+
+
+def test_a_move_back_within_the_same_second_as_the_version_it_undoes_is_a_new_version():
+    # the app stamps whole seconds: other content at the same time is the dispatcher's next move, not a repeat
+    undone = version("closed", kode_status="2", diperbarui="2026-11-20 16:10:02")
+    [event], stage = translate.translate(undone, Stage.CLOSED, WIB, LIMITS, since=CLOSED_AT)
+    assert isinstance(event, AmbulanceDispatched) and stage is Stage.DISPATCHED
+    assert event.dispatched_at == CLOSED_AT
+
+
+def test_a_webhook_of_the_same_second_at_an_earlier_stage_is_deferred_to_the_order_of_the_app_s_log():
+    # a held-back older webhook looks the same as a move back within the second: neither is decided from the push
+    undone = version("closed", kode_status="2", diperbarui="2026-11-20 16:10:02")
+    assert isinstance(translate.translate(undone, Stage.CLOSED, WIB, LIMITS, since=CLOSED_AT, pushed=True), Deferred)
+    later = version("closed", kode_status="2", diperbarui="2026-11-20 16:10:03")
+    [event], _ = translate.translate(later, Stage.CLOSED, WIB, LIMITS, since=CLOSED_AT, pushed=True)
+    assert isinstance(event, AmbulanceDispatched)
+
+
+def test_the_very_same_version_again_is_skipped_by_its_fingerprint_before_any_translation():
+    item = PAYLOADS["closed"]
+    handled = LastState(Stage.CLOSED.value, legacy.record(item).fingerprint, legacy.record(item).changed_at)
+    assert unchanged(legacy.record(dict(item)), handled)
+    assert not unchanged(legacy.record(item | {"kode_status": "2"}), handled)  # same second, other content
 
 
 def test_a_stage_remembered_without_its_versions_time_takes_any_version_as_newer():

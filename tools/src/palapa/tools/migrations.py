@@ -49,7 +49,8 @@ async def new(name: str, message: str, server_url: str | None) -> str | None:
             raise MigrationError(f"unknown service {name!r}: one of {', '.join([KIT_BRANCH, *known])}")
         plan = plan_for(known[name])
         # a kit table's change is the kit's revision, never one service's
-        plan = replace(plan, ignored=frozenset(t.name for t in kit_tables(MetaData())))
+        kits = {t.name for t in kit_tables(MetaData())} | set(known[name].info.get("branch_tables", ()))
+        plan = replace(plan, ignored=frozenset(kits))
     if server_url:
         return await _on_scratch(server_url, plan, message)
     folder = Path(tempfile.mkdtemp(prefix="palapa-autogen-"))

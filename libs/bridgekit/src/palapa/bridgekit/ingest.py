@@ -21,7 +21,7 @@ from palapa.kit.uow import Transaction
 
 from .checkpoint import Checkpoint, Position
 from .masking import safe_text
-from .protocol import LastState, Quarantine, SourceRecord, Translate, Translated
+from .protocol import Deferred, LastState, Quarantine, SourceRecord, Translate, Translated
 from .state import RowStates
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ class Ingested:
     emitted: int
     quarantined: int
     handled: int  # translated or quarantined
-    unchanged: int = 0  # skipped by fingerprint
+    unchanged: int = 0  # skipped: the same fingerprint, an older version, or deferred to the source's order
 
 
 @dataclass
@@ -178,8 +178,12 @@ class Bridge:
                 if unchanged(record, prev):
                     skipped += 1
                     continue
-                handled += 1
                 result = self._translate(record, prev)
+                if isinstance(result, Deferred):  # left to the source's own order: counted unchanged, not stored
+                    log.debug("%s %s deferred: %s", self.what, record.source_id, result.reason)
+                    skipped += 1
+                    continue
+                handled += 1
                 if isinstance(result, Quarantine):
                     quarantined += 1
                     self._quarantine(tx, record, result.reason, now, quarantine_rows)
@@ -229,7 +233,7 @@ class Bridge:
         rows_metric.labels(app=self.app_id, outcome="quarantined").inc(done.quarantined)
         self.count_unchanged(done.unchanged)
 
-    def _translate(self, record: SourceRecord, prev: LastState | None) -> Translated | Quarantine:
+    def _translate(self, record: SourceRecord, prev: LastState | None) -> Translated | Quarantine | Deferred:
         try:
             return self.translate(record, prev)
         except Exception as exc:  # a bug must not stop the bridge: the row is kept in quarantine with the error

@@ -1,7 +1,8 @@
 """The bridge protocol, pure (stdlib and contracts only): what a bridge's `translate.py` speaks to the kit.
 
 - `SourceRecord`: one source row as the kit sees it; `LastState`: what the bridge last emitted for it.
-- A translation answers `Translated` (events and the status emitted after them) or `Quarantine` (why not).
+- A translation answers `Translated` (events and the status emitted after them), `Quarantine` (why not) or
+  `Deferred` (a pushed version it cannot order: the source's own order decides at the next poll).
 - `fingerprint`: the digest of a whole row (same digest, same row), stored in row_state.
 - `as_utc`: a source's naive local time as UTC, in the source's zone (WIB, WITA, WIT or an IANA name).
 
@@ -44,6 +45,9 @@ class SourceRecord:
     # True when changed_at orders a row's versions (a push source: webhooks arrive twice or out of order):
     # a record older than the version already handled is stale and changes nothing
     ordered: bool = False
+    # True when the record came by push (webhook.push sets it): the source's own order among versions stamped
+    # with the same change time is unknown (a poll of an ordered log knows it)
+    pushed: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,16 @@ class Quarantine:
     reason: str
 
 
-#: pure: a record and the last state of its source row → events and the new state, or a quarantine
-Translate = Callable[[SourceRecord, LastState | None], Translated | Quarantine]
+@dataclass(frozen=True)
+class Deferred:
+    """The record cannot be ordered against the version handled (a push stamped with the same time): nothing is
+    emitted or stored, so the same version read later from the source's own order (a poll) is still handled."""
+
+    reason: str
+
+
+#: pure: a record and the last state of its source row → events and the new state, a quarantine, or deferred
+Translate = Callable[[SourceRecord, LastState | None], Translated | Quarantine | Deferred]
 
 # --- the row fingerprint -------------------------------------------------------------------------------------
 #: How a row is serialised before hashing. "json" is the one for new bridges; the others are kept byte for byte

@@ -14,8 +14,10 @@ Duplicates and order: `parse` makes SourceRecords with `ordered=True` and `chang
 updated time of that record. Under the checkpoint's lock, ingest compares each record with the row state
 it stored for that id: the same fingerprint (a webhook delivered twice, or a replay inside the tolerance
 window) or an older `changed_at` (a webhook delivered after a newer one, or after a poll read the newer
-version) is skipped, and neither events nor state change. A push does not move the poll's position: it is
-ingested with the stored position as its `next_position` (retried if a poll moved it meanwhile).
+version) is skipped, and neither events nor state change. A version stamped with the very time of the one handled
+cannot be ordered by time (a whole-second clock): the records are marked `pushed`, and a translation may answer
+`Deferred` for it, leaving it to the source's own order at the next poll. A push does not move the poll's position:
+it is ingested with the stored position as its `next_position` (retried if a poll moved it meanwhile).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import hmac
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -104,7 +106,9 @@ Parse = Callable[[bytes], list[SourceRecord]]
 
 
 async def push(bridge: Bridge, records: list[SourceRecord], attempts: int = 5) -> Ingested:
-    """Ingest pushed records without moving the poll's position (ingested with the stored position)."""
+    """Ingest pushed records without moving the poll's position (ingested with the stored position); each is marked
+    `pushed` (its translation may defer a version it cannot order to the source's own order)."""
+    records = [replace(r, pushed=True) for r in records]
     for _ in range(attempts - 1):
         position = bridge.position if bridge.position is not None else await bridge.load_position()
         try:

@@ -2,8 +2,10 @@
 
 Each service owns one PostgreSQL schema and keeps its version table there. The kit's revisions name no
 schema: they run with the service's schema first on the search_path, so a change to a kit table is ONE
-revision, applied to every service's schema at its next start. A service's own revisions (its
-`metadata.info["migrations"]` folder) name their schema, as autogenerate writes them.
+revision, applied to every service's schema at its next start. Another library's tables can be a branch the
+same way (`metadata.info["branches"]`: palapa.bridgekit's checkpoint, row_state and quarantine in every bridge).
+A service's own revisions (its `metadata.info["migrations"]` folder) name their schema, as autogenerate writes
+them.
 
 `palapa-migrate` (`main`, docker-compose's `migrate` step, `./palapa migrate`) upgrades every installed
 service's schema; writing a new revision is a developer's tool (`./palapa migrations new`, palapa.tools).
@@ -77,7 +79,8 @@ class Plan:
 
 
 def plan_for(metadata: MetaData) -> Plan:
-    """The plan of a service's metadata: the kit's revisions, then those in `metadata.info["migrations"]`."""
+    """The plan of a service's metadata: the kit's revisions, those of the other kits' branches it uses
+    (`metadata.info["branches"]`, e.g. palapa.bridgekit's tables), then those in `metadata.info["migrations"]`."""
     kit = {t.name for t in kit_tables(metadata)}
     own = metadata.info.get("migrations")
     if own is None:
@@ -90,7 +93,8 @@ def plan_for(metadata: MetaData) -> Plan:
         return Plan(metadata, (KIT_VERSIONS,))
     if not metadata.schema:
         raise MigrationError("a service's own migrations need its own schema: MetaData(schema=...)")
-    return Plan(metadata, (KIT_VERSIONS, Path(own)))
+    branches = tuple(Path(b) for b in metadata.info.get("branches", ()))
+    return Plan(metadata, (KIT_VERSIONS, *branches, Path(own)))
 
 
 def config(plan: Plan, connection: Connection | None = None) -> Config:

@@ -13,7 +13,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from palapa.bridgekit import restpoll
 from palapa.bridgekit.checkpoint import Checkpoint
 from palapa.bridgekit.ingest import Bridge
-from palapa.bridgekit.protocol import LastState, Quarantine, SourceRecord, Translated, as_utc
+from palapa.bridgekit.protocol import Deferred, LastState, Quarantine, SourceRecord, Translated, as_utc
 from palapa.bridgekit.runner import Declared, Feed, bridge_app
 from palapa.bridgekit.state import RowStates
 from palapa.bridgekit.sweeplist import ListingSweep
@@ -36,13 +36,13 @@ def psc119_translation(settings: BridgePsc119Settings):
     """The kit's translation: translate.translate with the settings' zone and limits (the clock read per record)."""
     tz, ahead = settings.tz, timedelta(minutes=settings.future_minutes)
 
-    def translation(record: SourceRecord, last: LastState | None) -> Translated | Quarantine:
+    def translation(record: SourceRecord, last: LastState | None) -> Translated | Quarantine | Deferred:
         if isinstance(record.item, legacy.Unreadable):
             return Quarantine(record.item.reason)
         prev = translate.Stage(last.status) if last is not None and last.status else None
         result = translate.translate(record.item, prev, tz, translate.within(datetime.now(UTC), ahead), settings.app_id,
-                                     since=handled_at(last, tz))
-        if isinstance(result, Quarantine):
+                                     since=handled_at(last, tz), pushed=record.pushed)
+        if isinstance(result, Quarantine | Deferred):
             return result
         events, stage = result
         return Translated(events, stage.value, translate.event_time(events))

@@ -6,8 +6,16 @@ The legacy status codes move an incident along stages; the bridge emits an event
 one, in order (so a lost webhook caught later by a poll still gives the citizen every step). The app is the
 system of record (issue 17): a NEWER version (its `diperbarui` later than the version last handled) at an
 earlier stage is the staff moving the incident back, and emits that stage's event again at the version's time
-(tracking-svc records it as a correction). A stale or repeated version (webhooks arrive twice and out of
-order) emits nothing.
+(tracking-svc records it as a correction). A stale version (webhooks arrive out of order) emits nothing, and a
+repeated one never reaches the translation (the kit skips a fingerprint it has handled).
+
+Two moves within the same second carry the same `diperbarui` (the app stamps whole seconds): a version whose
+content differs from the one handled (the kit only translates those) at the SAME time is ordered by the app's
+change log: read by a poll (the log lists an incident at its newest version, in the app's own order) it is a new
+version, so a dispatcher's move back within a second of the move it undoes is followed. A webhook of that second
+at an earlier stage cannot be told from a held-back older one (the app sends some out of order): it is Deferred,
+nothing is stored, and the next poll (every `fallback_poll_interval_seconds` while webhooks flow) reads the log's
+newest version: the move back if there was one, or nothing new if the webhook was stale.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from palapa.bridgekit.protocol import Quarantine, as_utc
+from palapa.bridgekit.protocol import Deferred, Quarantine, as_utc
 from palapa.contracts.events import AmbulanceDispatched, Event, IncidentClosed, IncidentReported, PatientHandedOver
 from palapa.psc119_legacy.codes import ORDER, OUTCOMES, SHOWN, STATUS_CODES, Stage, stage_of  # the one table of codes
 
@@ -75,11 +83,13 @@ EVER = datetime.min.replace(tzinfo=UTC)
 
 
 def translate(inc: Incident, last: Stage | None, tz: tzinfo, limits: Limits = Limits(),
-              app_id: str = APP_ID, *, since: datetime | None = None) -> tuple[list[Event], Stage] | Quarantine:
+              app_id: str = APP_ID, *, since: datetime | None = None,
+              pushed: bool = False) -> tuple[list[Event], Stage] | Quarantine | Deferred:
     """The events of the stages this version reaches beyond `last` (None: never emitted), and the new stage.
 
-    `since`: the update time (UTC) of the version `last` was handled for. A version later than it at an earlier
-    stage is a move back, and emits that stage's event; None (a bare stage) never goes back.
+    `since`: the update time (UTC) of the version `last` was handled for. A version (of other content) at or after
+    it at an earlier stage is a move back, and emits that stage's event; None (a bare stage) never goes back.
+    `pushed`: the version came by webhook, so one of the very time of `since` cannot be ordered (Deferred).
     """
     stage = stage_of(inc.kode_status)
     if stage is None:
@@ -96,7 +106,10 @@ def translate(inc: Incident, last: Stage | None, tz: tzinfo, limits: Limits = Li
     ref = str(inc.id_insiden)
     common = {"ticket": ticket(inc.id_insiden), "source_app": app_id, "source_ref": ref}
     unit, facility = label(inc.unit_ambulans), label(inc.faskes_tujuan)
-    if last is not None and ORDER.index(stage) < ORDER.index(last) and since is not None and updated > since:
+    if last is not None and ORDER.index(stage) < ORDER.index(last) and since is not None and updated >= since:
+        if pushed and updated == since:
+            return Deferred("same_second: a webhook at the handled version's time, at an earlier stage; the log's "
+                            "order decides")
         return back(inc, stage, last, updated, common, unit, facility), stage
     if last is not None and ORDER.index(stage) <= ORDER.index(last):
         return [], last  # the same stage again (another column changed) or an older version: nothing new

@@ -7,6 +7,7 @@
     ./palapa bench search                        ./palapa bench census-import [--rows N]
     ./palapa bench sweep [--rows N] [--every S]     ./palapa bench gate [--rate R] [--seconds S]
     ./palapa bench sse [--streams N] [--updates N]
+    ./palapa bench listing-sweep [--requests N] [--every S]
 
 Without a NAME it runs latency.
 """
@@ -29,6 +30,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "search": ("search", "main_search"),
     "census-import": ("search", "main_census"),
     "sweep": ("sweep", "main"),
+    "listing-sweep": ("listing", "main"),
     "gate": ("gate", "main"),
     "sse": ("sse", "main"),
 }

@@ -23,6 +23,7 @@ import os
 import re
 import sys
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,12 +116,12 @@ def _reset_peak_rss(pid: int) -> None:
         pass  # not allowed here: the peak is then the process's since its start
 
 
-async def _restart(stack: Stack, env: dict[str, str]) -> None:
-    """bridge-pbb again, with `env` (a restart is how its settings change)."""
-    run = stack.running["bridge-pbb"]
+async def _restart(stack: Stack, env: dict[str, str], name: str = "bridge-pbb") -> None:
+    """The bridge `name` again, with `env` (a restart is how its settings change)."""
+    run = stack.running[name]
     run.proc.terminate()
     await asyncio.to_thread(run.proc.wait, 30)
-    stack.extra_env["bridge-pbb"] = env
+    stack.extra_env[name] = env
     await stack.restart_crashed(max_restarts=10)
 
 
@@ -178,22 +179,32 @@ async def measure(stack: Stack, rows: int, every: float, timeout_s: float, *, le
     return Run(total, filled - started, bridged_at - filled, changed, deleted, [first, moved, quiet])
 
 
+async def reported(stack: Stack, bridge: str, name: str, measuring: Awaitable) -> None:
+    """Print the report of what `measuring` returns; when it fails, what the bridge's log ends with first."""
+    try:
+        print((await measuring).report())
+    except BaseException:
+        print(f"bench {name} failed; the bridge's log ends with:\n{tail(stack.running[bridge].log)}", file=sys.stderr)
+        raise
+
+
+def parser_for(name: str, doc: str | None) -> argparse.ArgumentParser:
+    """A sweep benchmark's options, its module docstring as the help."""
+    return argparse.ArgumentParser(prog=f"palapa bench {name}", description=doc,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
 async def run(args: argparse.Namespace) -> None:
     # the sweep off while the payments are bridged the first time (in batches of 5,000: sooner there), so the
     # passes measured are the only ones
     env = {**BRIDGE_ENV, "BRIDGE_PBB_SWEEP_SECONDS": "0", "BRIDGE_PBB_BATCH_SIZE": "5000"}
     async with bench_stack("palapa-bench-sweep-", only=("bridge-pbb",), extra_env={"bridge-pbb": env}) as stack:
-        try:
-            print((await measure(stack, args.rows, args.every, args.timeout, leave_as_found=False)).report())
-        except BaseException:
-            print(f"bench sweep failed; the bridge's log ends with:\n{tail(stack.running['bridge-pbb'].log)}",
-                  file=sys.stderr)
-            raise
+        await reported(stack, "bridge-pbb", "sweep",
+                       measure(stack, args.rows, args.every, args.timeout, leave_as_found=False))
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="palapa bench sweep", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = parser_for("sweep", __doc__)
     parser.add_argument("--rows", type=int, default=500_000)
     parser.add_argument("--every", type=float, default=15.0, help="seconds between passes (the changes land between)")
     parser.add_argument("--timeout", type=float, default=1800)

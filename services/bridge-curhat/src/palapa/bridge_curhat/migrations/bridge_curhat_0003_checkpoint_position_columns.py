@@ -4,6 +4,7 @@ Revision bridge_curhat_0003, written 2026-12-07.
 A rename, not autogenerate's drop and add: the stored positions are kept.
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = 'bridge_curhat_0003'
@@ -20,8 +21,11 @@ RENAMED = [
 
 
 def upgrade() -> None:
+    found = sa.inspect(op.get_bind())
+    names = {table: {c['name'] for c in found.get_columns(table, schema=SCHEMA)} for table, _, _ in RENAMED}
     for table, old, new in RENAMED:
-        op.alter_column(table, old, new_column_name=new, schema=SCHEMA)
+        if old in names[table]:  # a checkpoint the bridgekit branch made (bridgekit_0001) has the new names already
+            op.alter_column(table, old, new_column_name=new, schema=SCHEMA)
 
 
 def downgrade() -> None:

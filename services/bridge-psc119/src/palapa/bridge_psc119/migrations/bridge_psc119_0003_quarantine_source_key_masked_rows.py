@@ -19,9 +19,11 @@ SCHEMA = 'bridge_psc119'
 
 
 def upgrade() -> None:
-    op.add_column('quarantine', sa.Column('source_key', sa.String(length=64), nullable=True), schema=SCHEMA)
-    op.create_index(op.f('ix_bridge_psc119_quarantine_source_key'), 'quarantine', ['source_key'], unique=False,
-                    schema=SCHEMA)
+    found = {c['name'] for c in sa.inspect(op.get_bind()).get_columns('quarantine', schema=SCHEMA)}
+    if 'source_key' not in found:  # a quarantine the bridgekit branch made (bridgekit_0001) has it already
+        op.add_column('quarantine', sa.Column('source_key', sa.String(length=64), nullable=True), schema=SCHEMA)
+        op.create_index(op.f('ix_bridge_psc119_quarantine_source_key'), 'quarantine', ['source_key'], unique=False,
+                        schema=SCHEMA)
     quarantine = sa.table('quarantine', sa.column('id', sa.BigInteger), sa.column('row', sa.JSON), schema=SCHEMA)
     conn = op.get_bind()
     for ident, row in conn.execute(sa.select(quarantine.c.id, quarantine.c.row)).all():
