@@ -71,6 +71,11 @@ class ForkServer:
         self._reader: threading.Thread | None = None
         self._changed = threading.Condition()
 
+    def warm(self) -> None:
+        """Start the zygote now: its imports overlap whatever the launcher does before the first spawn."""
+        with self._lock:
+            self._start()
+
     def _start(self) -> subprocess.Popen:
         if self.proc is None or self.proc.poll() is not None:
             with open(self.log, "ab") as err:

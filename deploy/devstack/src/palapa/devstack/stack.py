@@ -25,6 +25,7 @@ from palapa.localstack import (
     ensure_database,
     free_port,
     terminate,
+    terminate_all,
 )
 
 from . import keys
@@ -110,6 +111,8 @@ class Stack:
     async def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
         self.forks = ForkServer(self.logs / "fork-server.log") if self.settings.fork_server else None
+        if self.forks:
+            self.forks.warm()  # it imports while the broker, the database and the topics start
         self._start_identity_provider()
         self._start_broker()
         await self._start_database()
@@ -273,9 +276,8 @@ class Stack:
         if self.gate:
             self.progress("gate: stopping")
             self.gate.stop()
-        for name, run in reversed(list(self.running.items())):
-            self.progress(f"{name}: stopping")
-            terminate(run.proc)
+        self.progress(f"stopping {len(self.running)} processes: {', '.join(self.running)}")
+        terminate_all([run.proc for run in self.running.values()])  # side by side: each has its own grace
         self.running.clear()
         if self.forks:
             self.forks.stop()

@@ -9,12 +9,13 @@ from .caddy import CADDYFILE, CaddyMissingError, LocalCaddy, caddy_binary
 from .identity import IdentityProviderStartError, LocalIdentityProvider
 from .ports import free_port, wait_for_port
 from .postgres import LocalPostgres, PostgresStartError, ensure_database
-from .process import terminate
+from .process import terminate, terminate_all
 from .staff import STAFF, STAFF_CLIENT, STAFF_CLIENT_SECRET
 from .tansu import LocalTansu
 
 __all__ = [
     "CADDYFILE", "CaddyMissingError", "LocalCaddy", "caddy_binary",
     "STAFF", "STAFF_CLIENT", "STAFF_CLIENT_SECRET", "IdentityProviderStartError", "LocalIdentityProvider",
-    "LocalPostgres", "LocalTansu", "PostgresStartError", "ensure_database", "free_port", "terminate", "wait_for_port",
+    "LocalPostgres", "LocalTansu", "PostgresStartError", "ensure_database", "free_port", "terminate", "terminate_all",
+    "wait_for_port",
 ]
