@@ -14,7 +14,7 @@ from .events.complaints import COMPLAINT_INTAKE, CURHAT_COMMANDS
 from .events.health import EMERGENCY_INCIDENTS, HEALTH_QUEUES
 from .events.platform import DEAD_LETTERS
 from .events.tax import TAX_BILLS
-from .events.tickets import SERVICE_REQUESTS, TICKET_UPDATES
+from .events.tickets import SERVICE_REQUESTS, SIMAKEL_COMMANDS, TICKET_UPDATES
 from .events.transport import TRANSPORT_CAMERAS
 
 __all__ = [
