@@ -1,4 +1,5 @@
-"""The services a citizen's pages call: notify-svc sends the one-time code, complaint-svc holds the cases (thin).
+"""The services a citizen's pages call: notify-svc sends the one-time code, complaint-svc holds the cases, taxbill-svc
+the followed bills, tracking-svc the letters (thin).
 
 notify-svc is called as a client with the gate's API key (GATE_NOTIFY_API_KEY, registered in notify-svc as
 NOTIFY_GATE_API_KEY); complaint-svc on the citizen's behalf with a citizen token the gate just minted.
@@ -82,3 +83,26 @@ class CitizenBills:
     async def drop(self, token: str, nop: str) -> Answer:
         return await call_json(self.http, "DELETE", f"{self.base}/citizen/tax-bills/{quote(nop, safe='')}",
                                "taxbill-svc", headers=self._headers(token))
+
+
+class CitizenLetters:
+    """tracking-svc's letters of a citizen: request one (filed in Si Makel by its bridge), list them, read one."""
+
+    def __init__(self, base_url: str, http: httpx.AsyncClient) -> None:
+        self.base = base_url.rstrip("/")
+        self.http = http
+
+    def _headers(self, token: str) -> dict[str, str]:
+        return {HEADER: token, "Accept": "application/json"}
+
+    async def mine(self, token: str) -> Answer:
+        return await call_json(self.http, "GET", self.base + "/citizen/letters", "tracking-svc",
+                               headers=self._headers(token))
+
+    async def one(self, token: str, ticket: str) -> Answer:
+        return await call_json(self.http, "GET", f"{self.base}/citizen/letters/{quote(ticket, safe='')}",
+                               "tracking-svc", headers=self._headers(token))
+
+    async def request(self, token: str, body: dict) -> Answer:
+        return await call_json(self.http, "POST", self.base + "/citizen/letters", "tracking-svc", json=body,
+                               headers=self._headers(token))
