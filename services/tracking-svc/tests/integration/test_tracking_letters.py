@@ -136,7 +136,8 @@ async def test_a_refusal_by_si_makel_shows_on_the_ticket_with_its_reason(service
                                                    refused_at=datetime.now(UTC))))
     view = await letter_at(service, siti, ticket, 2)
     assert (view["status"], view["status_label"], view["waiting_for_legacy"]) == ("rejected", "Ditolak", False)
-    assert view["timeline"][-1]["label"] == "Ditolak oleh Si Makel"
+    assert (view["timeline"][-1]["label"], view["timeline"][-1]["note"]) == (
+        "Ditolak oleh Si Makel", "Alasan: NIK bukan penduduk Kota Mojokerto")
 
 
 async def _public(service: Tracking, ticket: str, revision: int):

@@ -19,6 +19,7 @@ class StepRead(BaseModel):
     status: str
     label: str
     at: datetime
+    note: str | None = None  # what the source app did: a correction, or its reason for refusing a letter
 
 
 class TicketRead(BaseModel):
@@ -41,7 +42,7 @@ class TicketRead(BaseModel):
         return cls(
             ticket=t.ticket, kind=t.kind, title=t.title, status=t.status, status_label=t.status_label, place=t.place,
             source_app=t.source_app, opened_at=t.opened_at, updated_at=t.updated_at, revision=t.revision,
-            timeline=[StepRead(status=s.status, label=s.label, at=s.at) for s in t.timeline],
+            timeline=[StepRead(status=s.status, label=s.label, at=s.at, note=s.note) for s in t.timeline],
         )
 
 
