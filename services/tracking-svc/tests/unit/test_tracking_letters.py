@@ -65,3 +65,14 @@ def test_a_refusal_ends_the_letter_with_the_reason_but_not_once_it_is_filed():
     filed = letters.linked(t, None, LetterLinked(ticket=t.ticket, source_app="si-makel", source_ref="1",
                                                  legacy_ticket="SIMAKEL-1", linked_at=T0))
     assert letters.refused(filed, refusal) is None
+
+
+def test_si_makels_clock_behind_the_gates_does_not_make_its_move_look_older_than_the_filing():
+    from palapa.contracts.events import ServiceRequestStatusChanged
+    from palapa.tracking.domain import decide
+
+    t = opened()
+    behind = ServiceRequestStatusChanged(ticket="SIMAKEL-1", source_app="si-makel", source_ref="1", status="ready",
+                                         changed_at=T0 - timedelta(minutes=4))  # a kelurahan PC minutes behind
+    moved = decide(t, letters.redirected(behind, t))
+    assert (moved.ticket, moved.status, moved.timeline[-1].at) == (t.ticket, "ready", T0)

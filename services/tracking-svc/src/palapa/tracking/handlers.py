@@ -40,7 +40,8 @@ class Tracking:
                     new = self._answer(current, event, alias, folded)
                 else:
                     name = alias.get(event.ticket, event.ticket)
-                    event = event.model_copy(update={"ticket": name}) if name != event.ticket else event
+                    if name != event.ticket:
+                        event = letters.redirected(event, current.get(name))
                     new = domain.decide(current.get(name), event, at=delivery.envelope.time)
             except domain.RefusedError as exc:
                 results.append(Refused(str(exc)))

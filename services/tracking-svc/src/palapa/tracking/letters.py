@@ -16,7 +16,14 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from palapa.contracts.events import LetterLinked, LetterRefused, RequestStatus, TicketKind
+from palapa.contracts.events import (
+    LetterLinked,
+    LetterRefused,
+    RequestStatus,
+    ServiceRequestStatusChanged,
+    ServiceRequestSubmitted,
+    TicketKind,
+)
 
 from . import labels
 from .domain import Step, Ticket, _merge_request
@@ -99,7 +106,7 @@ def linked(ticket: Ticket, legacy: Ticket | None, event: LetterLinked) -> Ticket
     timeline = ticket.timeline
     for step in legacy.timeline if legacy is not None else ():
         if step.status != RequestStatus.SUBMITTED.value:
-            timeline = _merge_request(timeline, step)
+            timeline = _merge_request(timeline, replace(step, at=after_opening(ticket, step.at)))
     top = timeline[-1]
     new = replace(ticket, legacy_ticket=event.legacy_ticket, timeline=timeline, status=top.status,
                   status_label=top.label if top.status != RequestStatus.SUBMITTED.value else ticket.status_label)
@@ -116,6 +123,22 @@ def refused(ticket: Ticket, event: LetterRefused) -> Ticket | None:
     return replace(ticket, timeline=(*ticket.timeline, step), status=step.status,
                    status_label=labels.request_label(RequestStatus.REJECTED), revision=ticket.revision + 1,
                    updated_at=step.at)
+
+
+def redirected(event: ServiceRequestSubmitted | ServiceRequestStatusChanged,
+               ticket: Ticket | None) -> ServiceRequestSubmitted | ServiceRequestStatusChanged:
+    """Si Makel's event for the SIMAKEL-n a gate letter was filed as, as an event of that letter. Si Makel stamps
+    with its own clock (kelurahan PCs run minutes behind), and nothing happens there before the gate filed it: a
+    time before the letter was opened here is read as that moment, or the move would look older than the filing."""
+    update: dict = {"ticket": ticket.ticket if ticket else event.ticket}
+    if ticket is not None:
+        field = "changed_at" if isinstance(event, ServiceRequestStatusChanged) else "submitted_at"
+        update[field] = after_opening(ticket, getattr(event, field))
+    return event.model_copy(update=update)
+
+
+def after_opening(ticket: Ticket, at: datetime) -> datetime:
+    return at if at.tzinfo is None or at >= ticket.opened_at else ticket.opened_at
 
 
 def waiting(ticket: Ticket) -> bool:
