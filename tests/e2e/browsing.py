@@ -32,6 +32,26 @@ async def serious_violations(page, base: str, paths) -> dict[str, list]:
     return found
 
 
+class Findings:
+    """Along a journey in one page: axe-core's serious and critical findings per step, and what the CSP refused."""
+
+    def __init__(self, page) -> None:
+        self.page, self.axe = page, Axe()
+        self.problems: dict[str, list[str]] = {}
+        self.refused: list[str] = []
+        page.on("console", lambda m: self.refused.append(m.text) if "Content Security Policy" in m.text else None)
+
+    async def check(self, name: str) -> None:
+        found = [v for v in (await self.axe.run(self.page)).response["violations"]
+                 if v["impact"] in ("serious", "critical")]
+        if found:
+            self.problems[name] = [v["id"] for v in found]
+
+    def assert_clean(self) -> None:
+        assert self.problems == {}, self.problems
+        assert self.refused == [], self.refused
+
+
 async def staff_sign_in(gate: httpx.AsyncClient, area: str, cookie_name: str, who: str) -> dict[str, str]:
     """A browser's sign-in at `area` (/petugas, /ops) through the gate: the Cookie header of its session."""
     start = await gate.get(f"{area}/masuk")

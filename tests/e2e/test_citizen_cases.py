@@ -15,14 +15,13 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 import pytest_asyncio
-from axe_playwright_python.async_playwright import Axe
 from joserfc import jwt
 from playwright.async_api import async_playwright, expect
 
 from palapa.kit.signing import generate
 from palapa.testkit import eventually
 
-from .browsing import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from .browsing import CHROMIUM, CHROMIUM_ARGS, Findings, needs_chromium
 from .conftest import CITIZEN_KEY
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
@@ -210,15 +209,8 @@ async def test_a_citizen_signs_in_by_phone_files_a_complaint_and_finds_it_in_kas
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = await browser.new_page(locale="id-ID", viewport=VIEWPORTS[viewport])
-            refused: list[str] = []
-            page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
-            axe, problems = Axe(), {}
-
-            async def check_axe(name: str) -> None:
-                found = [v for v in (await axe.run(page)).response["violations"]
-                         if v["impact"] in ("serious", "critical")]
-                if found:
-                    problems[name] = [v["id"] for v in found]
+            findings = Findings(page)
+            check_axe = findings.check
 
             await page.goto(gate + "/")
             await page.get_by_role("link", name="Masuk", exact=True).click()
@@ -251,7 +243,6 @@ async def test_a_citizen_signs_in_by_phone_files_a_complaint_and_finds_it_in_kas
             await expect(page.get_by_test_id("pesan")).to_contain_text("telah keluar")
             await page.goto(gate + "/kasus")
             await expect(page.get_by_role("heading", level=1)).to_have_text("Masuk dengan nomor HP")
-            assert problems == {}, problems
-            assert refused == [], refused
+            findings.assert_clean()
         finally:
             await browser.close()

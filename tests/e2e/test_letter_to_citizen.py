@@ -9,12 +9,11 @@ import re
 
 import httpx
 import pytest
-from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import async_playwright, expect
 
 from palapa.testkit import eventually
 
-from .browsing import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from .browsing import CHROMIUM, CHROMIUM_ARGS, Findings, needs_chromium
 from .test_citizen_cases import VIEWPORTS, code_sent_to, csrf_of, new_number, signed_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
@@ -79,15 +78,8 @@ async def test_a_citizen_requests_a_letter_and_sees_si_makels_move_in_kasus_saya
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = await browser.new_page(locale="id-ID", viewport=VIEWPORTS[viewport])
-            refused: list[str] = []
-            page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
-            axe, problems = Axe(), {}
-
-            async def check_axe(name: str) -> None:
-                found = [v for v in (await axe.run(page)).response["violations"]
-                         if v["impact"] in ("serious", "critical")]
-                if found:
-                    problems[name] = [v["id"] for v in found]
+            findings = Findings(page)
+            check_axe = findings.check
 
             await page.goto(gate + "/")
             await page.get_by_label("Layanan yang dicari").fill("bikin surat domisili")
@@ -136,7 +128,6 @@ async def test_a_citizen_requests_a_letter_and_sees_si_makels_move_in_kasus_saya
 
             await eventually(ready, timeout=60, interval=1, what="Si Makel's move in Kasus saya")
             await expect(page.get_by_test_id("selanjutnya")).to_contain_text("siap diambil")
-            assert problems == {}, problems
-            assert refused == [], refused
+            findings.assert_clean()
         finally:
             await browser.close()

@@ -14,7 +14,7 @@ from ..pages import render
 from ..upstream import UpstreamError
 from . import letter_form
 from .accounts import COOKIE, Citizens, CitizenSession
-from .services import CitizenLetters
+from .services import CitizenLetters, items_of
 
 log = logging.getLogger(__name__)
 NO_STORE = {"Cache-Control": "no-store"}
@@ -22,14 +22,8 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 async def letters_of(letters: CitizenLetters, token: str) -> list[dict] | None:
     """The citizen's letters with what happens next; None when tracking-svc cannot say now."""
-    try:
-        answer = await letters.mine(token)
-    except UpstreamError as exc:
-        log.warning("a citizen's letters unavailable: %s", exc)
-        return None
-    if answer.status != 200:
-        return None
-    return [{**item, "next": letter_form.next_step(item)} for item in answer.body.get("items", [])]
+    items = await items_of(letters.mine(token), "a citizen's letters")
+    return None if items is None else [{**item, "next": letter_form.next_step(item)} for item in items]
 
 
 async def letter_page(letters: CitizenLetters, token: str, ticket: str, gone: Response,

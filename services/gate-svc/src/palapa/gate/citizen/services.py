@@ -7,12 +7,15 @@ NOTIFY_GATE_API_KEY); complaint-svc on the citizen's behalf with a citizen token
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable
 from urllib.parse import quote
 
 import httpx
 
 from ..upstream import Answer, UpstreamError, call_json
 
+log = logging.getLogger(__name__)
 HEADER = "X-Citizen-Token"
 SEND_TIMEOUT_S = 15  # the citizen waits on this page for the code to be queued: longer than a page's look-up
 
@@ -41,7 +44,19 @@ class Notifier:
         return answer
 
 
-class CitizenCases:
+async def items_of(call: Awaitable[Answer], what: str) -> list[dict] | None:
+    """A listing's `items`; None (logged) when the service cannot say now."""
+    try:
+        answer = await call
+    except UpstreamError as exc:
+        log.warning("%s unavailable: %s", what, exc)
+        return None
+    return answer.body.get("items", []) if answer.status == 200 else None
+
+
+class OnBehalf:
+    """A service the gate calls for a citizen: its address, and the citizen token the gate minted for the session."""
+
     def __init__(self, base_url: str, http: httpx.AsyncClient) -> None:
         self.base = base_url.rstrip("/")
         self.http = http
@@ -49,6 +64,8 @@ class CitizenCases:
     def _headers(self, token: str) -> dict[str, str]:
         return {HEADER: token, "Accept": "application/json"}
 
+
+class CitizenCases(OnBehalf):
     async def mine(self, token: str) -> Answer:
         return await call_json(self.http, "GET", self.base + "/citizen/complaints", "complaint-svc",
                                headers=self._headers(token))
@@ -62,15 +79,8 @@ class CitizenCases:
                                headers=self._headers(token))
 
 
-class CitizenBills:
+class CitizenBills(OnBehalf):
     """taxbill-svc's list of the NOPs a citizen follows."""
-
-    def __init__(self, base_url: str, http: httpx.AsyncClient) -> None:
-        self.base = base_url.rstrip("/")
-        self.http = http
-
-    def _headers(self, token: str) -> dict[str, str]:
-        return {HEADER: token, "Accept": "application/json"}
 
     async def mine(self, token: str) -> Answer:
         return await call_json(self.http, "GET", self.base + "/citizen/tax-bills", "taxbill-svc",
@@ -85,15 +95,8 @@ class CitizenBills:
                                "taxbill-svc", headers=self._headers(token))
 
 
-class CitizenLetters:
+class CitizenLetters(OnBehalf):
     """tracking-svc's letters of a citizen: request one (filed in Si Makel by its bridge), list them, read one."""
-
-    def __init__(self, base_url: str, http: httpx.AsyncClient) -> None:
-        self.base = base_url.rstrip("/")
-        self.http = http
-
-    def _headers(self, token: str) -> dict[str, str]:
-        return {HEADER: token, "Accept": "application/json"}
 
     async def mine(self, token: str) -> Answer:
         return await call_json(self.http, "GET", self.base + "/citizen/letters", "tracking-svc",
