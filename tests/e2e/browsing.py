@@ -4,12 +4,14 @@ member's sign-in at the gate (code + PKCE through the real provider, whose form 
 from __future__ import annotations
 
 import re
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import async_playwright
 
 from palapa.localstack import STAFF
 
@@ -50,6 +52,18 @@ class Findings:
     def assert_clean(self) -> None:
         assert self.problems == {}, self.problems
         assert self.refused == [], self.refused
+
+
+@asynccontextmanager
+async def chromium_page(viewport: dict[str, int]):
+    """A page of Debian's chromium at `viewport` (Indonesian locale) with its Findings; the browser closed after."""
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(locale="id-ID", viewport=viewport)
+            yield page, Findings(page)
+        finally:
+            await browser.close()
 
 
 async def staff_sign_in(gate: httpx.AsyncClient, area: str, cookie_name: str, who: str) -> dict[str, str]:

@@ -9,11 +9,11 @@ import re
 
 import httpx
 import pytest
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 from palapa.testkit import eventually
 
-from .browsing import CHROMIUM, CHROMIUM_ARGS, Findings, needs_chromium
+from .browsing import chromium_page, needs_chromium
 from .test_citizen_cases import VIEWPORTS, code_sent_to, csrf_of, new_number, signed_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
@@ -74,60 +74,55 @@ async def test_a_letter_is_filed_in_si_makel_followed_by_its_owner_only_and_a_re
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 async def test_a_citizen_requests_a_letter_and_sees_si_makels_move_in_kasus_saya(platform, viewport):
     gate, number = platform.gate.url, new_number()
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = await browser.new_page(locale="id-ID", viewport=VIEWPORTS[viewport])
-            findings = Findings(page)
-            check_axe = findings.check
+    async with chromium_page(VIEWPORTS[viewport]) as (page, findings):
+        check_axe = findings.check
 
-            await page.goto(gate + "/")
-            await page.get_by_label("Layanan yang dicari").fill("bikin surat domisili")
-            await page.keyboard.press("Enter")
-            await page.get_by_role("link", name="Surat Keterangan Domisili").first.click()
-            service_page = page.url
-            await page.get_by_test_id("action-link").click()
-            await expect(page.get_by_test_id("perlu-masuk")).to_be_visible()
-            await page.get_by_role("link", name="Masuk dengan nomor HP").click()
-            await page.get_by_label("Nomor HP").fill(number)
-            await page.get_by_role("button", name="Kirim kode").click()
-            await page.get_by_label("Kode masuk").fill(await code_sent_to(platform, number))
-            await page.get_by_role("button", name="Masuk", exact=True).click()
-            await expect(page.get_by_role("heading", level=1)).to_have_text("Kasus saya")
+        await page.goto(gate + "/")
+        await page.get_by_label("Layanan yang dicari").fill("bikin surat domisili")
+        await page.keyboard.press("Enter")
+        await page.get_by_role("link", name="Surat Keterangan Domisili").first.click()
+        service_page = page.url
+        await page.get_by_test_id("action-link").click()
+        await expect(page.get_by_test_id("perlu-masuk")).to_be_visible()
+        await page.get_by_role("link", name="Masuk dengan nomor HP").click()
+        await page.get_by_label("Nomor HP").fill(number)
+        await page.get_by_role("button", name="Kirim kode").click()
+        await page.get_by_label("Kode masuk").fill(await code_sent_to(platform, number))
+        await page.get_by_role("button", name="Masuk", exact=True).click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Kasus saya")
 
-            await page.goto(service_page)
-            await page.get_by_test_id("action-link").click()
-            await expect(page.get_by_label("Jenis surat")).to_have_value("SKD")
-            await check_axe("/surat")
-            await page.get_by_label("Kelurahan tempat tinggal").select_option("Kranggan")
-            await page.get_by_label("Nama lengkap (sesuai KTP-el)").fill("Siti Aminah")
-            await page.get_by_label("NIK", exact=True).fill("3576014101900001")
-            await page.get_by_label("Keperluan (boleh dikosongkan)").fill("Syarat membuka rekening")
-            await page.get_by_role("button", name="Ajukan surat").click()
-            await expect(page.get_by_role("heading", level=1)).to_have_text("Surat Keterangan Domisili")
-            letter = page.url
-            async def filed() -> str | None:  # a page with no script: the citizen reloads it
-                await page.goto(letter)
-                text = (await page.get_by_test_id("si-makel").inner_text()).strip()
-                return text if re.fullmatch(r"SIMAKEL-\d+", text) else None
+        await page.goto(service_page)
+        await page.get_by_test_id("action-link").click()
+        await expect(page.get_by_label("Jenis surat")).to_have_value("SKD")
+        await check_axe("/surat")
+        await page.get_by_label("Kelurahan tempat tinggal").select_option("Kranggan")
+        await page.get_by_label("Nama lengkap (sesuai KTP-el)").fill("Siti Aminah")
+        await page.get_by_label("NIK", exact=True).fill("3576014101900001")
+        await page.get_by_label("Keperluan (boleh dikosongkan)").fill("Syarat membuka rekening")
+        await page.get_by_role("button", name="Ajukan surat").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Surat Keterangan Domisili")
+        letter = page.url
+        async def filed() -> str | None:  # a page with no script: the citizen reloads it
+            await page.goto(letter)
+            text = (await page.get_by_test_id("si-makel").inner_text()).strip()
+            return text if re.fullmatch(r"SIMAKEL-\d+", text) else None
 
-            legacy = await eventually(filed, timeout=60, interval=1, what="the letter filed in Si Makel")
-            await check_axe("/kasus/<surat>")
+        legacy = await eventually(filed, timeout=60, interval=1, what="the letter filed in Si Makel")
+        await check_axe("/kasus/<surat>")
 
-            await page.goto(gate + "/kasus")
-            await expect(page.locator(f'[data-ticket="{letter.rsplit("/", 1)[1]}"]')).to_be_visible()
-            await check_axe("/kasus (surat)")
-            width = await page.evaluate("document.documentElement.scrollWidth")
-            assert width <= VIEWPORTS[viewport]["width"], f"the page scrolls sideways at {viewport}: {width}px"
+        await page.goto(gate + "/kasus")
+        await expect(page.locator(f'[data-ticket="{letter.rsplit("/", 1)[1]}"]')).to_be_visible()
+        await check_axe("/kasus (surat)")
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= VIEWPORTS[viewport]["width"], f"the page scrolls sideways at {viewport}: {width}px"
 
-            await moved_in_simakel(platform, legacy, "3")  # staff at the kelurahan: the letter is ready
+        await moved_in_simakel(platform, legacy, "3")  # staff at the kelurahan: the letter is ready
 
-            async def ready() -> bool:
-                await page.goto(letter)
-                return "Siap diambil" in await page.get_by_test_id("status").inner_text()
+        async def ready() -> bool:
+            await page.goto(letter)
+            return "Siap diambil" in await page.get_by_test_id("status").inner_text()
 
-            await eventually(ready, timeout=60, interval=1, what="Si Makel's move in Kasus saya")
-            await expect(page.get_by_test_id("selanjutnya")).to_contain_text("siap diambil")
-            findings.assert_clean()
-        finally:
-            await browser.close()
+        await eventually(ready, timeout=60, interval=1, what="Si Makel's move in Kasus saya")
+        await expect(page.get_by_test_id("selanjutnya")).to_contain_text("siap diambil")
+        findings.assert_clean()
+
