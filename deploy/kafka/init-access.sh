@@ -51,14 +51,14 @@ user tracking-svc
 allow tracking-svc --operation Describe --topic palapa. --resource-pattern-type prefixed
 allow tracking-svc --operation Read --topic palapa.emergency.incidents.v1 --topic palapa.service_requests.v1
 allow tracking-svc --operation Read --group tracking-svc --group tracking-svc-emergency
-allow tracking-svc --operation Write --topic palapa.platform.deadletter.v1 --topic palapa.tickets.updates.v1
+allow tracking-svc --operation Write --topic palapa.platform.deadletter.v1 --topic palapa.simakel.commands.v1 --topic palapa.tickets.updates.v1
 
 # ops-svc
 user ops-svc
 allow ops-svc --operation Describe --topic palapa. --resource-pattern-type prefixed
 allow ops-svc --operation Read --topic palapa.platform.deadletter.v1
 allow ops-svc --operation Read --group ops-svc
-allow ops-svc --operation Write --topic palapa.bridges.heartbeats.v1 --topic palapa.bridges.quarantine.v1 --topic palapa.complaints.intake.v1 --topic palapa.complaints.sla.v1 --topic palapa.complaints.updates.v1 --topic palapa.curhat.commands.v1 --topic palapa.emergency.incidents.v1 --topic palapa.health.queues.v1 --topic palapa.platform.audit.v1 --topic palapa.platform.deadletter.v1 --topic palapa.service_requests.v1 --topic palapa.tax.bills.v1 --topic palapa.tickets.updates.v1 --topic palapa.transport.cameras.v1
+allow ops-svc --operation Write --topic palapa.bridges.heartbeats.v1 --topic palapa.bridges.quarantine.v1 --topic palapa.complaints.intake.v1 --topic palapa.complaints.sla.v1 --topic palapa.complaints.updates.v1 --topic palapa.curhat.commands.v1 --topic palapa.emergency.incidents.v1 --topic palapa.health.queues.v1 --topic palapa.platform.audit.v1 --topic palapa.platform.deadletter.v1 --topic palapa.service_requests.v1 --topic palapa.simakel.commands.v1 --topic palapa.tax.bills.v1 --topic palapa.tickets.updates.v1 --topic palapa.transport.cameras.v1
 
 # bridge-curhat
 user bridge-curhat
@@ -85,7 +85,9 @@ allow bridge-cctv --operation Write --topic palapa.bridges.heartbeats.v1 --topic
 # bridge-simakel
 user bridge-simakel
 allow bridge-simakel --operation Describe --topic palapa. --resource-pattern-type prefixed
-allow bridge-simakel --operation Write --topic palapa.bridges.heartbeats.v1 --topic palapa.bridges.quarantine.v1 --topic palapa.platform.audit.v1 --topic palapa.service_requests.v1
+allow bridge-simakel --operation Read --topic palapa.simakel.commands.v1
+allow bridge-simakel --operation Read --group bridge-simakel-commands
+allow bridge-simakel --operation Write --topic palapa.bridges.heartbeats.v1 --topic palapa.bridges.quarantine.v1 --topic palapa.platform.audit.v1 --topic palapa.platform.deadletter.v1 --topic palapa.service_requests.v1
 
 # bridge-pbb
 user bridge-pbb

@@ -42,6 +42,7 @@ FIXED = {
     "keycloak-admin-password": "Keycloak's bootstrap admin",
     "psc119-webhook-secret": "the HMAC key PSC 119 signs its webhooks with",
     "quarantine-key": "the key of the hash by which a bridge finds a quarantined row again",
+    "simakel-applicant-key": "seals a letter's applicant (name, NIK, phone) from tracking-svc for bridge-simakel only",
     "grafana-admin-password": "Grafana's admin (the dashboards in deploy/monitoring)",
     "whatsapp-access-token": "notify-svc's bearer token at the WhatsApp Business Cloud API (sim-whatsapp here)",
     "whatsapp-app-secret": "the app secret WhatsApp signs its status webhooks with (X-Hub-Signature-256)",

@@ -4,12 +4,14 @@ member's sign-in at the gate (code + PKCE through the real provider, whose form 
 from __future__ import annotations
 
 import re
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import async_playwright
 
 from palapa.localstack import STAFF
 
@@ -30,6 +32,38 @@ async def serious_violations(page, base: str, paths) -> dict[str, list]:
         if bad:
             found[path] = bad
     return found
+
+
+class Findings:
+    """Along a journey in one page: axe-core's serious and critical findings per step, and what the CSP refused."""
+
+    def __init__(self, page) -> None:
+        self.page, self.axe = page, Axe()
+        self.problems: dict[str, list[str]] = {}
+        self.refused: list[str] = []
+        page.on("console", lambda m: self.refused.append(m.text) if "Content Security Policy" in m.text else None)
+
+    async def check(self, name: str) -> None:
+        found = [v for v in (await self.axe.run(self.page)).response["violations"]
+                 if v["impact"] in ("serious", "critical")]
+        if found:
+            self.problems[name] = [v["id"] for v in found]
+
+    def assert_clean(self) -> None:
+        assert self.problems == {}, self.problems
+        assert self.refused == [], self.refused
+
+
+@asynccontextmanager
+async def chromium_page(viewport: dict[str, int]):
+    """A page of Debian's chromium at `viewport` (Indonesian locale) with its Findings; the browser closed after."""
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(locale="id-ID", viewport=viewport)
+            yield page, Findings(page)
+        finally:
+            await browser.close()
 
 
 async def staff_sign_in(gate: httpx.AsyncClient, area: str, cookie_name: str, who: str) -> dict[str, str]:

@@ -75,7 +75,7 @@ def otlp():
 # `./palapa test` runs them in one process after the parallel part. (xdist's `--dist loadgroup` would keep them on one
 # worker, but it does not group under pytest 9.2: it renames `item._nodeid`, which pytest 9 no longer reads.)
 E2E_PROCESSES = (*CURHAT_FLOW, "tracking-svc", "taxbill-svc", "gate-svc", "sim-whatsapp", "sim-sms",
-                 "ops-svc")
+                 "ops-svc", "sim-simakel", "bridge-simakel")
 #: the gate's citizen-token key, known to the tests so they can make an expired token it signed
 CITIZEN_KEY = generate("e2e-gate-citizen")
 
@@ -94,7 +94,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def platform(otlp, kafka_session, pg_server_url):
     """Every process the e2e tests need, tracing to the test's OTLP receiver, Caddy in front (no legacy app's
-    simulator: the tests write the legacy rows themselves; the message providers' simulators, for sign-in codes)."""
+    simulator but Si Makel's, still: the tests write the legacy rows themselves; the message providers' simulators,
+    for sign-in codes; Si Makel's, where the gate files letters)."""
     folder = Path(tempfile.mkdtemp(prefix="palapa-e2e-"))
     os.chmod(folder, 0o755)
     settings = DevstackSettings(
@@ -105,6 +106,9 @@ async def platform(otlp, kafka_session, pg_server_url):
     # limits raised for the staff workspace's many sign-ins from one address
     stack = Stack(settings, durable=False, simulate=False, only=E2E_PROCESSES, tool_key=True,
                   extra_env={"notify-svc": {"NOTIFY_HEARTBEAT_SECONDS": "1"},
+                             # Si Makel changes only when a test says (letters filed through the gate, a staff move)
+                             "sim-simakel": {"SIM_SIMAKEL_SUBMISSIONS_PER_MINUTE": "0",
+                                             "SIM_SIMAKEL_MOVES_PER_MINUTE": "0", "SIM_SIMAKEL_QUIRK_RATIO": "0"},
                              "gate-svc": {"GATE_SIGNIN_BURST": "200", "GATE_FORM_BURST": "200",
                                           "GATE_CITIZEN_KEY": private_jwk(CITIZEN_KEY)}})
     try:

@@ -15,14 +15,13 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 import pytest_asyncio
-from axe_playwright_python.async_playwright import Axe
 from joserfc import jwt
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 from palapa.kit.signing import generate
 from palapa.testkit import eventually
 
-from .browsing import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from .browsing import chromium_page, needs_chromium
 from .conftest import CITIZEN_KEY
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
@@ -206,52 +205,39 @@ async def test_citizen_tokens_forged_expired_or_for_another_audience_are_refused
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 async def test_a_citizen_signs_in_by_phone_files_a_complaint_and_finds_it_in_kasus_saya(platform, viewport):
     gate, number = platform.gate.url, new_number()
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = await browser.new_page(locale="id-ID", viewport=VIEWPORTS[viewport])
-            refused: list[str] = []
-            page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
-            axe, problems = Axe(), {}
+    async with chromium_page(VIEWPORTS[viewport]) as (page, findings):
+        check_axe = findings.check
 
-            async def check_axe(name: str) -> None:
-                found = [v for v in (await axe.run(page)).response["violations"]
-                         if v["impact"] in ("serious", "critical")]
-                if found:
-                    problems[name] = [v["id"] for v in found]
+        await page.goto(gate + "/")
+        await page.get_by_role("link", name="Masuk", exact=True).click()
+        await check_axe("/masuk")
+        await page.get_by_label("Nomor HP").fill(number)
+        await page.get_by_role("button", name="Kirim kode").click()
+        await expect(page.get_by_test_id("dikirim")).to_contain_text(f"+62 {number[1:4]}****{number[-4:]}")
+        await check_axe("/masuk/kode")
+        await page.get_by_label("Kode masuk").fill(await code_sent_to(platform, number))
+        await page.get_by_role("button", name="Masuk", exact=True).click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Kasus saya")
+        await expect(page.get_by_test_id("kosong")).to_be_visible()
+        await check_axe("/kasus (kosong)")
 
-            await page.goto(gate + "/")
-            await page.get_by_role("link", name="Masuk", exact=True).click()
-            await check_axe("/masuk")
-            await page.get_by_label("Nomor HP").fill(number)
-            await page.get_by_role("button", name="Kirim kode").click()
-            await expect(page.get_by_test_id("dikirim")).to_contain_text(f"+62 {number[1:4]}****{number[-4:]}")
-            await check_axe("/masuk/kode")
-            await page.get_by_label("Kode masuk").fill(await code_sent_to(platform, number))
-            await page.get_by_role("button", name="Masuk", exact=True).click()
-            await expect(page.get_by_role("heading", level=1)).to_have_text("Kasus saya")
-            await expect(page.get_by_test_id("kosong")).to_be_visible()
-            await check_axe("/kasus (kosong)")
+        await page.goto(gate + "/lapor")
+        await page.get_by_label("Kategori").select_option(index=1)
+        await page.get_by_label("Uraian keluhan").fill("Lampu jalan di depan pasar padam sejak tiga hari lalu.")
+        await page.get_by_label("Kelurahan").select_option("Kranggan")
+        await page.get_by_role("button", name="Kirim pengaduan").click()
+        await expect(page.get_by_test_id("ticket")).to_have_text(re.compile(r"^LAPOR-"))
+        ticket = await page.get_by_test_id("ticket").inner_text()
 
-            await page.goto(gate + "/lapor")
-            await page.get_by_label("Kategori").select_option(index=1)
-            await page.get_by_label("Uraian keluhan").fill("Lampu jalan di depan pasar padam sejak tiga hari lalu.")
-            await page.get_by_label("Kelurahan").select_option("Kranggan")
-            await page.get_by_role("button", name="Kirim pengaduan").click()
-            await expect(page.get_by_test_id("ticket")).to_have_text(re.compile(r"^LAPOR-"))
-            ticket = await page.get_by_test_id("ticket").inner_text()
+        await page.goto(gate + "/kasus")
+        await expect(page.locator(f'[data-ticket="{ticket}"]')).to_be_visible()
+        await check_axe("/kasus")
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= VIEWPORTS[viewport]["width"], f"the page scrolls sideways at {viewport}: {width}px"
 
-            await page.goto(gate + "/kasus")
-            await expect(page.locator(f'[data-ticket="{ticket}"]')).to_be_visible()
-            await check_axe("/kasus")
-            width = await page.evaluate("document.documentElement.scrollWidth")
-            assert width <= VIEWPORTS[viewport]["width"], f"the page scrolls sideways at {viewport}: {width}px"
+        await page.get_by_role("button", name="Keluar", exact=True).click()
+        await expect(page.get_by_test_id("pesan")).to_contain_text("telah keluar")
+        await page.goto(gate + "/kasus")
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Masuk dengan nomor HP")
+        findings.assert_clean()
 
-            await page.get_by_role("button", name="Keluar", exact=True).click()
-            await expect(page.get_by_test_id("pesan")).to_contain_text("telah keluar")
-            await page.goto(gate + "/kasus")
-            await expect(page.get_by_role("heading", level=1)).to_have_text("Masuk dengan nomor HP")
-            assert problems == {}, problems
-            assert refused == [], refused
-        finally:
-            await browser.close()

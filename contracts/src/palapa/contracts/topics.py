@@ -14,13 +14,13 @@ from .events.complaints import COMPLAINT_INTAKE, CURHAT_COMMANDS
 from .events.health import EMERGENCY_INCIDENTS, HEALTH_QUEUES
 from .events.platform import DEAD_LETTERS
 from .events.tax import TAX_BILLS
-from .events.tickets import SERVICE_REQUESTS, TICKET_UPDATES
+from .events.tickets import SERVICE_REQUESTS, SIMAKEL_COMMANDS, TICKET_UPDATES
 from .events.transport import TRANSPORT_CAMERAS
 
 __all__ = [
     "ALL_TOPICS", "BRIDGE_HEARTBEATS", "BRIDGE_QUARANTINE", "CATALOG_APPS", "COMPLAINT_INTAKE", "COMPLAINT_SLA",
     "COMPLAINT_UPDATES", "CURHAT_COMMANDS", "DAY_MS", "DEAD_LETTERS", "EMERGENCY_INCIDENTS", "HEALTH_QUEUES",
-    "SERVICE_REQUESTS", "TAX_BILLS", "TICKET_UPDATES", "TRANSPORT_CAMERAS", "Topic", "topic_for",
+    "SERVICE_REQUESTS", "SIMAKEL_COMMANDS", "TAX_BILLS", "TICKET_UPDATES", "TRANSPORT_CAMERAS", "Topic", "topic_for",
 ]
 
 #: The topics in the order they were introduced, which topic creation and `./palapa topics` keep; a topic a domain

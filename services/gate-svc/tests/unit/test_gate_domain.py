@@ -16,9 +16,16 @@ def test_tax_and_emergency_services_have_the_gates_own_pages():
 
 
 def test_a_bridged_app_without_a_gate_action_is_followed_by_its_ticket():
-    action = action_for("si-makel", "Si Makel", "portal", "http://127.0.0.1:8103/")
+    action = action_for("puskesmas-antrian", "Antrian Puskesmas", "portal", "http://127.0.0.1:8103/")
     assert (action.url, action.in_gate) == ("/lacak", True)
-    assert "Si Makel" in action.note
+    assert "Antrian Puskesmas" in action.note
+
+
+def test_a_si_makel_letter_is_requested_in_the_gate_on_the_services_own_letter():
+    action = action_for("si-makel", "Si Makel", "portal", "https://simakel.mojokertokota.go.id", "surat-domisili")
+    assert (action.url, action.in_gate) == ("/surat?layanan=surat-domisili", True)
+    assert "Si Makel" in action.note and "Kasus saya" in action.note
+    assert action_for("si-makel", "Si Makel", "portal", None, "x/../y").url == "/surat"
 
 
 def test_an_unbridged_service_links_to_its_own_app_and_says_so():

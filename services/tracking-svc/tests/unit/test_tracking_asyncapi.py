@@ -13,10 +13,12 @@ async def test_the_asyncapi_document_lists_what_tracking_svc_consumes_and_publis
     doc = await asyncapi_document(create_app(SETTINGS))
     assert summary(doc) == {
         "receive": {
-            "palapa.service_requests.v1": ["ServiceRequestSubmitted", "ServiceRequestStatusChanged"],
+            "palapa.service_requests.v1": ["ServiceRequestSubmitted", "ServiceRequestStatusChanged",
+                                           "LetterLinked", "LetterRefused"],
             "palapa.emergency.incidents.v1": ["IncidentReported", "AmbulanceDispatched", "PatientHandedOver",
                                               "IncidentClosed"],
         },
         "send": {"palapa.tickets.updates.v1": ["TicketUpdated"],
+                 "palapa.simakel.commands.v1": ["RequestLetter"],
                  "palapa.platform.deadletter.v1": ["EventDeadLettered"]},
     }

@@ -6,17 +6,19 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime
+from urllib.parse import parse_qs
 
 from fastapi import FastAPI, HTTPException, Query, Request, Response
 from pydantic import BaseModel
 
 from palapa.kit.loops import pause
 
-from .requests import SiMakel
-from .xmlpage import DATE, page_xml
+from .requests import FilingRefusedError, SiMakel
+from .xmlpage import DATE, filed_xml, page_xml
 
 log = logging.getLogger("palapa.simakel_legacy")
 XML = "application/xml; charset=UTF-8"
+MAX_FORM = 16 * 1024
 
 
 class NewRequest(BaseModel):
@@ -75,6 +77,31 @@ def create_app(simakel: SiMakel, *, submissions_per_minute: float = 0.0, moves_p
                             media_type=XML)
         rows, pages = simakel.changed_since(since, halaman, per_halaman)
         return Response(page_xml(rows, halaman, pages, simakel.server_now()), media_type=XML)
+
+    @app.post("/api/permohonan")
+    async def file(request: Request) -> Response:
+        """A partner system files a request (form-encoded, as the PHP app's own form posts). Like the app, a refusal
+        is `<hasil>gagal</hasil>` with its message under HTTP 200; a reference filed before answers that request."""
+        if simakel.down:
+            return Response("<html><body>503 Service Unavailable</body></html>", 503, media_type="text/html")
+        body = await request.body()
+        if len(body) > MAX_FORM:
+            return Response("<html><body>413 Request Entity Too Large</body></html>", 413, media_type="text/html")
+        form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=20)
+        fields = {k: form.get(k, [""])[0] for k in ("nik", "nama", "telepon", "kode_surat", "kelurahan", "keperluan",
+                                                    "no_referensi")}
+        try:
+            filed = simakel.file(**fields)
+        except FilingRefusedError as exc:
+            return Response(filed_xml(None, False, str(exc)), media_type=XML)
+        return Response(filed_xml(filed.request, filed.duplicate, None), 200 if filed.duplicate else 201,
+                        media_type=XML)
+
+    @app.put("/sim/mati")
+    async def down(request: Request) -> dict:
+        """Take the app away (body `1`) or bring it back (anything else): its API answers 503 meanwhile."""
+        simakel.down = (await request.body()).strip() == b"1"
+        return {"down": simakel.down}
 
     @app.post("/sim/permohonan")
     async def submit(body: NewRequest) -> dict:

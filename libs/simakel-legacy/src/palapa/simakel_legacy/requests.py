@@ -51,6 +51,20 @@ class Permohonan:
     tgl_update: datetime
     catatan: str = ""
     quirk: str | None = None
+    keperluan: str = ""
+    no_referensi: str = ""  # a partner system's own reference (the gate's ticket): one request per reference
+
+
+@dataclass(frozen=True)
+class Filed:
+    """The answer to a partner's filing: the request (new, or the one filed before under the same reference)."""
+
+    request: Permohonan
+    duplicate: bool
+
+
+class FilingRefusedError(ValueError):
+    """Si Makel will not file it; the message is its own (Bahasa Indonesia)."""
 
 
 class SiMakel:
@@ -93,6 +107,36 @@ class SiMakel:
         req = replace(req, **fields)
         self.requests[req.id] = req
         return req
+
+    def file(self, *, nik: str, nama: str, telepon: str, kode_surat: str, kelurahan: str, keperluan: str,
+             no_referensi: str) -> Filed:
+        """A request filed by a partner system (the gate), checked as Si Makel's own form checks it: a Kota Mojokerto
+        NIK (16 digits, 3576…), a known letter and kelurahan (its kecamatan is the app's, whatever was sent)."""
+        nik, nama, kode_surat = nik.strip(), " ".join(nama.split()), kode_surat.strip().upper()
+        if no_referensi:
+            same = next((r for r in self.requests.values() if r.no_referensi == no_referensi), None)
+            if same is not None:
+                return Filed(same, duplicate=True)
+        if not (len(nik) == 16 and nik.isdigit()):
+            raise FilingRefusedError("NIK harus 16 digit angka")
+        if not nik.startswith("3576"):
+            raise FilingRefusedError("NIK bukan penduduk Kota Mojokerto")
+        if not nama:
+            raise FilingRefusedError("Nama pemohon wajib diisi")
+        if kode_surat not in LETTERS:
+            raise FilingRefusedError(f"Jenis surat {kode_surat[:10]} tidak tersedia")
+        found = next(((kec, kel) for kec, kels in KECAMATAN.items() for kel in kels
+                      if kel.lower() == " ".join(kelurahan.split()).lower()), None)
+        if found is None:
+            raise FilingRefusedError("Kelurahan tidak terdaftar di Kota Mojokerto")
+        kecamatan, kelurahan = found
+        new_id = max(self.requests, default=3100) + 1
+        at = self.stamp(kelurahan)
+        req = Permohonan(id=new_id, nama=nama[:100], nik=nik, telepon=telepon.strip()[:20], kode_surat=kode_surat,
+                         status="0", kelurahan=kelurahan, kecamatan=kecamatan, tgl_pengajuan=at, tgl_update=at,
+                         keperluan=keperluan[:500], no_referensi=no_referensi[:64])
+        self.requests[req.id] = req
+        return Filed(req, duplicate=False)
 
     def move(self, request_id: int, status: str | None = None) -> Permohonan | None:
         """The request to `status` (or its next one at random); None when it is closed."""

@@ -67,3 +67,12 @@ def page_xml(rows: list[Permohonan], page: int, pages: int, server_time: datetim
         f"<ada_lagi>{1 if page < pages else 0}</ada_lagi>".encode(),
         b"<daftar>", *body, b"</daftar></simakel>\n",
     ])
+
+
+def filed_xml(r: Permohonan | None, duplicate: bool, refused: str | None) -> bytes:
+    """The answer to POST /api/permohonan: `<hasil>` ok, duplikat (filed before under that reference) or gagal."""
+    head = b'<?xml version="1.0" encoding="UTF-8"?>\n<simakel>'
+    if r is None:
+        return head + b"<hasil>gagal</hasil>" + _el("pesan", refused or "gagal") + b"</simakel>\n"
+    return b"".join([head, b"<hasil>duplikat</hasil>" if duplicate else b"<hasil>ok</hasil>", request_xml(r),
+                     b"</simakel>\n"])

@@ -18,12 +18,14 @@ from palapa.bridgekit.protocol import LastState, Quarantine, SourceRecord, Trans
 from palapa.bridgekit.runner import Declared, Feed, bridge_app
 from palapa.bridgekit.state import RowStates
 from palapa.bridgekit.sweeplist import ListingSweep
-from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, SERVICE_REQUESTS
+from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, SERVICE_REQUESTS, SIMAKEL_COMMANDS
+from palapa.kit.consumer import each
 from palapa.kit.http import serve
 from palapa.kit.runtime import Runtime
+from palapa.kit.sealed import Sealer
 from palapa.kit.settings import load
 
-from . import privacy, tables, translate
+from . import letters, privacy, tables, translate
 from .legacy import REFUSED, SimakelPages, split
 from .settings import BridgeSimakelSettings
 
@@ -87,6 +89,10 @@ def declare(settings: BridgeSimakelSettings):
         feed = Feed(bridge, poller.poll_once, settings.poll_interval_seconds, poller.max_pages, source="Si Makel API",
                     last_seen=last_seen, oldest_unread=oldest_unread, aware=lambda t: as_utc(t, settings.tz),
                     sweep=ListingSweep(bridge, pages.everything, passed, withdrawn(settings)))
+        # letters requested at the gate, filed in Si Makel (letters.py); its answers speak for the app too
+        filer = letters.LetterFiler(client, Sealer(settings.applicant_key.get_secret_value(), letters.SEAL_PURPOSE),
+                                    settings.app_id, bridge.source)
+        runtime.subscribe(SIMAKEL_COMMANDS, each(filer.on_request_letter), group_id=f"{NAME}-commands")
         return Declared([feed], close=[client.aclose], state={"poller": poller, "pages": pages})
 
     return declared

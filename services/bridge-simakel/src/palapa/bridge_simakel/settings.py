@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from palapa.bridgekit.settings import BridgeSettings
@@ -28,6 +28,8 @@ class BridgeSimakelSettings(BridgeSettings):
     app_id: str = Field("si-makel", min_length=1)
     opd: str = Field("BAGPEM", min_length=1)
     http_port: int = Field(8109, ge=1, le=65535)
+    # opens the applicant's data in RequestLetter (sealed by tracking-svc with the same secret, TRACKING_APPLICANT_KEY)
+    applicant_key: SecretStr = Field(SecretStr("palapa-dev-simakel-applicants"), repr=False)
 
     @field_validator("legacy_timezone")
     @classmethod

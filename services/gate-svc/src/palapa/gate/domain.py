@@ -29,13 +29,21 @@ GATE_ACTIONS = {
     "cek-pbb": Action("Cek tagihan PBB", "/pajak", True, "Tagihan PBB dicek di Palapa dengan NOP Anda."),
     "psc-119": Action("Panggil ambulans: telepon 119", "/darurat", True,
                       "Keadaan darurat: telepon 119. Halaman ini menjelaskan apa yang perlu disampaikan."),
+    "si-makel": Action("Ajukan surat", "/surat", True,
+                       "Ajukan surat di Palapa setelah masuk dengan nomor HP: permohonan dicatat di Si Makel "
+                       "kelurahan dan statusnya tampil di Kasus saya."),
 }
 
 
-def action_for(app_id: str, app_name: str, served_where: str, served_url: str | None) -> Action:
-    """The service's action: the gate's own page, the ticket tracker for a bridged app, or the app's own page."""
+def action_for(app_id: str, app_name: str, served_where: str, served_url: str | None,
+               service_id: str = "") -> Action:
+    """The service's action: the gate's own page, the ticket tracker for a bridged app, or the app's own page.
+    The letter form is opened on the service's own letter (`/surat?layanan=<id>`)."""
     if app_id in GATE_ACTIONS:
-        return GATE_ACTIONS[app_id]
+        action = GATE_ACTIONS[app_id]
+        if action.url == "/surat" and service_id.replace("-", "").isalnum():
+            return Action(action.label, f"/surat?layanan={service_id}", True, action.note)
+        return action
     if served_where == "portal":  # bridged: requested in the app itself, followed in Palapa by its ticket
         return Action("Lacak permohonan Anda", "/lacak", True,
                       f"Permohonan diajukan melalui {app_name}; statusnya dapat diikuti di Palapa "

@@ -101,7 +101,7 @@ def pages_router(upstreams: Upstreams, cache: domain.PageCache, clock=time.monot
         hit = answer.body
         served = hit.get("served") or {}
         action = domain.action_for(hit.get("app_id", ""), hit.get("app_name", ""), served.get("where", ""),
-                                   served.get("url"))
+                                   served.get("url"), service_id.lower())
         return keep("layanan:" + service_id.lower(), render("service.html", service=hit, action=action))
 
     @router.get("/pajak")

@@ -15,6 +15,7 @@ class GateSettings(ServiceSettings):
     # the services the pages read, over HTTP (inside the platform, not through the gate)
     catalog_url: str = "http://127.0.0.1:8102"
     taxbill_url: str = "http://127.0.0.1:8107"
+    tracking_url: str = "http://127.0.0.1:8110"  # a citizen's letters (requested here, filed in Si Makel)
     upstream_timeout_s: float = Field(5.0, gt=0, le=60)
     # how long a directory page (a search, a service) is answered again without asking catalog-svc (0: never)
     page_cache_s: float = Field(30.0, ge=0, le=3600)

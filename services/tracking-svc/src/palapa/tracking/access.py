@@ -1,4 +1,5 @@
-"""tracking-svc's protection table: a ticket's public record, by its number; no staff route."""
+"""tracking-svc's protection table: a ticket's public record, by its number; a citizen's own letters; no staff
+route."""
 
 from __future__ import annotations
 
@@ -7,4 +8,10 @@ from palapa.kit.auth import ProtectionTable, Public
 TABLE = ProtectionTable("tracking-svc", [
     Public("GET", "/tickets/{ticket}", why="the citizen's record of a letter request or an emergency, by its number "
                                           "(statuses only: no identity, no address)"),
+    Public("POST", "/citizen/letters", why="a signed-in citizen requests a letter: the route refuses without the "
+                                           "gate's citizen token (401 citizen_required); the ticket is theirs"),
+    Public("GET", "/citizen/letters", why="a signed-in citizen's own letters: the route needs the citizen token and "
+                                          "lists only that account's"),
+    Public("GET", "/citizen/letters/{ticket}", why="one of the citizen's letters: the route needs the citizen token; "
+                                                   "another account's reads as unknown (404)"),
 ])

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from palapa.contracts.events import TICKET_MAX_LENGTH, TicketKind, is_ticket
+from palapa.kit.capability import MaybeCitizen
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
@@ -18,6 +19,7 @@ class StepRead(BaseModel):
     status: str
     label: str
     at: datetime
+    note: str | None = None  # what the source app did: a correction, or its reason for refusing a letter
 
 
 class TicketRead(BaseModel):
@@ -40,7 +42,7 @@ class TicketRead(BaseModel):
         return cls(
             ticket=t.ticket, kind=t.kind, title=t.title, status=t.status, status_label=t.status_label, place=t.place,
             source_app=t.source_app, opened_at=t.opened_at, updated_at=t.updated_at, revision=t.revision,
-            timeline=[StepRead(status=s.status, label=s.label, at=s.at) for s in t.timeline],
+            timeline=[StepRead(status=s.status, label=s.label, at=s.at, note=s.note) for s in t.timeline],
         )
 
 
@@ -49,15 +51,16 @@ def tickets_router(runtime: Runtime) -> APIRouter:
 
     @router.get("/tickets/{ticket}", response_model=TicketRead,
                 responses={404: {"description": "unknown_ticket"}, 422: {"description": "malformed_ticket"}})
-    async def read_ticket(ticket: str):
-        """One letter request (SIMAKEL-…) or emergency incident (PSC119-…) with its status timeline."""
+    async def read_ticket(ticket: str, citizen: MaybeCitizen):
+        """One letter request (SIMAKEL-…) or emergency incident (PSC119-…) with its status timeline; a letter
+        requested at the gate (SURAT-…) only for its owner (the gate's citizen token), unknown to anyone else."""
         if not is_ticket(ticket):
             return refusal(422, "malformed_ticket",
                            f"Nomor tiket tidak valid: gunakan huruf besar, angka dan '-', 3 sampai "
                            f"{TICKET_MAX_LENGTH} karakter (contoh: SIMAKEL-3107, PSC119-20461)")
         async with runtime.sessions() as session:
             found = await store.get(session, ticket)
-        if found is None:
+        if found is None or (found.owner is not None and (citizen is None or citizen.subject != found.owner)):
             return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan")
         return TicketRead.of(found)
 

@@ -82,6 +82,8 @@ class Ticket:
     updated_at: datetime
     timeline: tuple[Step, ...]
     opened: bool
+    owner: str | None = None  # the citizen account that requested it at the gate (letters.py), never shown
+    legacy_ticket: str | None = None  # the legacy app's own ticket once it filed a gate request (SIMAKEL-3107)
 
 
 def kind_of(event: TrackedEvent) -> TicketKind:

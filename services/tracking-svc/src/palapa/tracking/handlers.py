@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.envelope import Envelope
+from palapa.contracts.events import LetterLinked, LetterRefused
 from palapa.contracts.topics import EMERGENCY_INCIDENTS, SERVICE_REQUESTS
 from palapa.kit.consumer import Delivery
 from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Done, Refused
 
-from . import domain, store
+from . import domain, letters, store
 
 
 class Tracking:
@@ -23,15 +24,25 @@ class Tracking:
         self.corrections = corrections  # the kit's palapa_legacy_corrections_total (labelled by app), if counted
 
     async def on_tracked(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Done | Refused | None]:
-        """Any request or incident event: the kit hands over only its topic's event types."""
-        events: list[domain.TrackedEvent] = [d.envelope.data for d in deliveries]
-        current = await store.get_many(session, [e.ticket for e in events], for_update=True)
+        """Any request or incident event: the kit hands over only its topic's event types. Si Makel's events for a
+        request filed from the gate move the gate's ticket (letters.py)."""
+        events: list = [d.envelope.data for d in deliveries]
+        names = [e.ticket for e in events] + [e.legacy_ticket for e in events if isinstance(e, LetterLinked)]
+        alias = await store.aliases(session, names)
+        current = await store.get_many(session, names + list(alias.values()), for_update=True)
         known = set(current)
         results: list[Done | Refused | None] = []
         changed: list[domain.Ticket] = []
+        folded: set[str] = set()
         for delivery, event in zip(deliveries, events, strict=True):
             try:
-                new = domain.decide(current.get(event.ticket), event, at=delivery.envelope.time)
+                if isinstance(event, LetterLinked | LetterRefused):
+                    new = self._answer(current, event, alias, folded)
+                else:
+                    name = alias.get(event.ticket, event.ticket)
+                    if name != event.ticket:
+                        event = letters.redirected(event, current.get(name))
+                    new = domain.decide(current.get(name), event, at=delivery.envelope.time)
             except domain.RefusedError as exc:
                 results.append(Refused(str(exc)))
                 continue
@@ -43,8 +54,30 @@ class Tracking:
             current[new.ticket] = new  # the next event of this ticket in the batch sees this state
             changed.append(new)
             results.append(Done(publish=[Envelope(domain.to_updated(new), source=self.source, subject=new.ticket)]))
-        await store.save_many(session, known, changed)
+        await store.delete_many(session, [name for name in folded if name in known])
+        await store.save_many(session, known, [t for t in changed if t.ticket not in folded])
         return results
+
+    @staticmethod
+    def _answer(current: dict, event: LetterLinked | LetterRefused, alias: dict[str, str],
+                folded: set[str]) -> domain.Ticket | None:
+        """Si Makel's answer to a gate request: linked (its ticket's steps folded in) or refused."""
+        ticket = current.get(event.ticket)
+        if ticket is None or ticket.owner is None:
+            raise domain.RefusedError(f"{event.ticket[:80]} is no letter requested at the gate")
+        if ticket.source_app != event.source_app:
+            raise domain.RefusedError(f"{event.ticket} was sent to {ticket.source_app!r}, not {event.source_app!r}")
+        if isinstance(event, LetterRefused):
+            return letters.refused(ticket, event)
+        if ticket.legacy_ticket not in (None, event.legacy_ticket):
+            raise domain.RefusedError(f"{event.ticket} is already filed as {ticket.legacy_ticket}")
+        legacy = current.pop(event.legacy_ticket, None)
+        if legacy is not None and legacy.owner is not None:
+            raise domain.RefusedError(f"{event.legacy_ticket} is another gate request, not Si Makel's own ticket")
+        alias[event.legacy_ticket] = event.ticket
+        if legacy is not None:
+            folded.add(event.legacy_ticket)
+        return letters.linked(ticket, legacy, event)
 
 
 def register(runtime: Runtime) -> Tracking:

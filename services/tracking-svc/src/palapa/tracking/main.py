@@ -5,25 +5,30 @@ from __future__ import annotations
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from palapa.contracts.topics import ALL_TOPICS, TICKET_UPDATES
+from palapa.contracts.topics import ALL_TOPICS, SIMAKEL_COMMANDS, TICKET_UPDATES
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
+from palapa.kit.sealed import Sealer
 from palapa.kit.settings import load
 
 from . import access, handlers, tables
 from .api import tickets_router
+from .letters_api import SEAL_PURPOSE, letters_router
 from .settings import TrackingSettings
 
 SERVICE = "tracking-svc"
 
 
 def create_app(settings: TrackingSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
-    """The tracking-svc app: consumes letter requests and incidents, publishes TicketUpdated, serves tickets."""
+    """The tracking-svc app: consumes letter requests and incidents, publishes TicketUpdated, serves tickets;
+    takes citizens' letter requests and sends them to Si Makel (RequestLetter)."""
     runtime = Runtime(settings, SERVICE, tables.metadata, exporter=exporter)
     handlers.register(runtime)
+    sealer = Sealer(settings.applicant_key.get_secret_value(), SEAL_PURPOSE)
     return service_app(
-        runtime, title="Palapa tracking-svc", routers=[tickets_router(runtime)], topics=ALL_TOPICS,
-        publishes=(TICKET_UPDATES,), protection=access.TABLE,
+        runtime, title="Palapa tracking-svc",
+        routers=[tickets_router(runtime), letters_router(runtime, sealer, settings.simakel_app_id)],
+        topics=ALL_TOPICS, publishes=(TICKET_UPDATES, SIMAKEL_COMMANDS), protection=access.TABLE,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.events import TicketKind
@@ -46,11 +46,36 @@ async def save_many(session: AsyncSession, known: set[str], changed: Sequence[Ti
         await session.execute(tickets.update().where(tickets.c.ticket == bindparam("v_ticket")).values(**values), old)
 
 
+async def aliases(session: AsyncSession, names: Sequence[str]) -> dict[str, str]:
+    """legacy ticket → the gate's ticket filed as it, for the `names` that are one."""
+    if not names:
+        return {}
+    rows = await session.execute(select(tickets.c.legacy_ticket, tickets.c.ticket)
+                                 .where(tickets.c.legacy_ticket.in_(sorted(set(names)))))
+    return {r.legacy_ticket: r.ticket for r in rows}
+
+
+async def delete_many(session: AsyncSession, names: Sequence[str]) -> None:
+    if names:
+        await session.execute(delete(tickets).where(tickets.c.ticket.in_(sorted(set(names)))))
+
+
+async def owned(session: AsyncSession, owner: str, limit: int = 100) -> list[Ticket]:
+    """A citizen account's tickets, newest first."""
+    rows = await session.execute(select(tickets).where(tickets.c.owner == owner)
+                                 .order_by(tickets.c.opened_at.desc()).limit(limit))
+    return [_ticket(r) for r in rows]
+
+
+async def insert(session: AsyncSession, ticket: Ticket) -> None:
+    await session.execute(tickets.insert().values(**_row(ticket)))
+
+
 def _row(t: Ticket) -> dict:
     return {
         "ticket": t.ticket, "kind": t.kind.value, "source_app": t.source_app, "title": t.title, "place": t.place,
         "status": t.status, "status_label": t.status_label, "revision": t.revision, "opened_at": t.opened_at,
-        "updated_at": t.updated_at, "opened": t.opened,
+        "updated_at": t.updated_at, "opened": t.opened, "owner": t.owner, "legacy_ticket": t.legacy_ticket,
         "timeline": [{"status": s.status, "label": s.label, "at": s.at.isoformat(),
                       **({"note": s.note} if s.note else {})} for s in t.timeline],
     }
@@ -60,7 +85,7 @@ def _ticket(row) -> Ticket:
     return Ticket(
         ticket=row.ticket, kind=TicketKind(row.kind), source_app=row.source_app, title=row.title, place=row.place,
         status=row.status, status_label=row.status_label, revision=row.revision, opened_at=row.opened_at,
-        updated_at=row.updated_at, opened=row.opened,
+        updated_at=row.updated_at, opened=row.opened, owner=row.owner, legacy_ticket=row.legacy_ticket,
         timeline=tuple(Step(s["status"], s["label"], datetime.fromisoformat(s["at"]), s.get("note"))
                        for s in row.timeline),
     )

@@ -25,4 +25,7 @@ tickets = Table(
     # False while only later events were seen (the opening event completes it)
     Column("opened", Boolean, nullable=False),
     Column("timeline", JSON, nullable=False),
+    # a letter requested at the gate (letters.py): its citizen account, and Si Makel's ticket once filed there
+    Column("owner", String(64), nullable=True, index=True),
+    Column("legacy_ticket", String(64), nullable=True, unique=True),
 )

@@ -40,6 +40,10 @@ async def compare_app(app: str, sources: Sources, platform: AsyncEngine, http: h
         records = await read(http, sources.simakel_url if app == tracking.SIMAKEL else sources.psc119_url)
         tickets = await tracked_tickets(platform, app)
         views = await latest_views(platform, tracking.PREFIX[app])
+        filed = {name: t["ticket"] for name, t in tickets.items() if t["ticket"] != name}  # gate letters
+        if filed:
+            theirs = await latest_views(platform, "SURAT-")
+            views.update({name: theirs[own] for name, own in filed.items() if own in theirs})
         return tracking.judge(app, records, tickets, views, await _quarantine(sources, app))
     engine = create_async_engine(sources.pbb_db)
     try:

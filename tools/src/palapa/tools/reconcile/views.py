@@ -24,8 +24,11 @@ LATEST = text("""
     SELECT DISTINCT ON (ticket) ticket, revision, payload FROM notify.ticket_updates
     WHERE ticket LIKE :prefix ORDER BY ticket, revision DESC
 """)
+# a letter requested at the gate is the app's record once filed (legacy_ticket); before that, or refused, the app
+# has no record of it and there is nothing to compare
 TICKETS = text("""
-    SELECT ticket, status, revision, timeline FROM tracking.tickets WHERE source_app = :app
+    SELECT ticket, legacy_ticket, status, revision, timeline FROM tracking.tickets
+    WHERE source_app = :app AND (owner IS NULL OR legacy_ticket IS NOT NULL)
 """)
 BILLS = text("SELECT nop, year, amount_due, due_date, paid, paid_at FROM taxbill.tax_bills")
 
@@ -50,9 +53,10 @@ async def latest_views(engine: AsyncEngine, prefix: str = "") -> dict[str, dict]
 
 
 async def tracked_tickets(engine: AsyncEngine, app: str) -> dict[str, dict]:
-    """tracking-svc's tickets of `app` by ticket."""
+    """tracking-svc's tickets of `app` by the app's ticket (a gate letter by the SIMAKEL-n it was filed as; its own
+    ticket, where notify-svc's view is, stays in `ticket`)."""
     async with engine.connect() as conn:
-        return {r.ticket: dict(r._mapping) for r in await conn.execute(TICKETS, {"app": app})}
+        return {r.legacy_ticket or r.ticket: dict(r._mapping) for r in await conn.execute(TICKETS, {"app": app})}
 
 
 async def tax_bills(engine: AsyncEngine) -> dict[tuple[str, int], dict]:

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ..upstream import UpstreamError
 from .accounts import Citizens
-from .services import CitizenBills
+from .services import CitizenBills, items_of
 
 log = logging.getLogger(__name__)
 NO_STORE = {"Cache-Control": "no-store"}
@@ -20,12 +20,7 @@ DROPPED = "NOP sudah dihapus dari akun Anda."
 
 async def bills_of(bills: CitizenBills, token: str) -> list[dict] | None:
     """The NOPs the citizen follows with their newest bills; None when taxbill-svc cannot say now."""
-    try:
-        answer = await bills.mine(token)
-    except UpstreamError as exc:
-        log.warning("a citizen's tax bills unavailable: %s", exc)
-        return None
-    return answer.body.get("items", []) if answer.status == 200 else None
+    return await items_of(bills.mine(token), "a citizen's tax bills")
 
 
 def bills_router(citizens: Citizens, bills: CitizenBills, session_form: Callable[[Request], Awaitable],

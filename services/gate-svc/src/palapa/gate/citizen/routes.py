@@ -24,7 +24,8 @@ from . import phone
 from .accounts import COOKIE, Citizens, CitizenSession
 from .bills import DROPPED, FOLLOWED, bills_of, bills_router
 from .codes import Refused, Verified, Wrong
-from .services import CitizenBills, CitizenCases, Notifier
+from .letters import letter_page, letters_of, letters_router
+from .services import CitizenBills, CitizenCases, CitizenLetters, Notifier
 
 log = logging.getLogger(__name__)
 PRE_CSRF = "warga_csrf"  # the sign-in forms' CSRF cookie (path /masuk)
@@ -60,7 +61,7 @@ async def read_form(request: Request) -> dict[str, str] | None:
 
 
 def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, bills: CitizenBills,
-                   public_url: str | None, clock=time.time) -> APIRouter:
+                   letters: CitizenLetters, public_url: str | None, clock=time.time) -> APIRouter:
     router = APIRouter(tags=["warga"], include_in_schema=False)
 
     def cookie(answer: Response, request: Request, name: str, value: str, path: str, max_age: int | None = None):
@@ -196,7 +197,7 @@ def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, 
             else:
                 problem, status = problem or "Daftar kasus tidak dapat dibuka.", answer.status
         page = render("kasus.html", status, who=session, items=items, notice=notice, problem=problem,
-                      bills=await bills_of(bills, token))
+                      bills=await bills_of(bills, token), letters=await letters_of(letters, token))
         page.headers.update(NO_STORE)
         return page
 
@@ -210,6 +211,8 @@ def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, 
                        back_text="Kembali ke Kasus saya")
         if not is_ticket(ticket):
             return gone
+        if ticket.startswith("SURAT-"):  # a letter: tracking-svc's, for its owner only
+            return await letter_page(letters, citizens.token(session, clock()), ticket, gone, message)
         try:
             answer = await cases.case(citizens.token(session, clock()), ticket)
         except UpstreamError as exc:
@@ -247,6 +250,7 @@ def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, 
                              problem=detail if isinstance(detail, str) else "Pengaduan tidak dapat ditambahkan.")
 
     router.include_router(bills_router(citizens, bills, session_form, listing, clock))
+    router.include_router(letters_router(citizens, letters, session_form, clock))
     return router
 
 

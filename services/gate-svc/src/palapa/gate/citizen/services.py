@@ -1,4 +1,5 @@
-"""The services a citizen's pages call: notify-svc sends the one-time code, complaint-svc holds the cases (thin).
+"""The services a citizen's pages call: notify-svc sends the one-time code, complaint-svc holds the cases, taxbill-svc
+the followed bills, tracking-svc the letters (thin).
 
 notify-svc is called as a client with the gate's API key (GATE_NOTIFY_API_KEY, registered in notify-svc as
 NOTIFY_GATE_API_KEY); complaint-svc on the citizen's behalf with a citizen token the gate just minted.
@@ -6,12 +7,15 @@ NOTIFY_GATE_API_KEY); complaint-svc on the citizen's behalf with a citizen token
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable
 from urllib.parse import quote
 
 import httpx
 
 from ..upstream import Answer, UpstreamError, call_json
 
+log = logging.getLogger(__name__)
 HEADER = "X-Citizen-Token"
 SEND_TIMEOUT_S = 15  # the citizen waits on this page for the code to be queued: longer than a page's look-up
 
@@ -40,7 +44,19 @@ class Notifier:
         return answer
 
 
-class CitizenCases:
+async def items_of(call: Awaitable[Answer], what: str) -> list[dict] | None:
+    """A listing's `items`; None (logged) when the service cannot say now."""
+    try:
+        answer = await call
+    except UpstreamError as exc:
+        log.warning("%s unavailable: %s", what, exc)
+        return None
+    return answer.body.get("items", []) if answer.status == 200 else None
+
+
+class OnBehalf:
+    """A service the gate calls for a citizen: its address, and the citizen token the gate minted for the session."""
+
     def __init__(self, base_url: str, http: httpx.AsyncClient) -> None:
         self.base = base_url.rstrip("/")
         self.http = http
@@ -48,6 +64,8 @@ class CitizenCases:
     def _headers(self, token: str) -> dict[str, str]:
         return {HEADER: token, "Accept": "application/json"}
 
+
+class CitizenCases(OnBehalf):
     async def mine(self, token: str) -> Answer:
         return await call_json(self.http, "GET", self.base + "/citizen/complaints", "complaint-svc",
                                headers=self._headers(token))
@@ -61,15 +79,8 @@ class CitizenCases:
                                headers=self._headers(token))
 
 
-class CitizenBills:
+class CitizenBills(OnBehalf):
     """taxbill-svc's list of the NOPs a citizen follows."""
-
-    def __init__(self, base_url: str, http: httpx.AsyncClient) -> None:
-        self.base = base_url.rstrip("/")
-        self.http = http
-
-    def _headers(self, token: str) -> dict[str, str]:
-        return {HEADER: token, "Accept": "application/json"}
 
     async def mine(self, token: str) -> Answer:
         return await call_json(self.http, "GET", self.base + "/citizen/tax-bills", "taxbill-svc",
@@ -82,3 +93,19 @@ class CitizenBills:
     async def drop(self, token: str, nop: str) -> Answer:
         return await call_json(self.http, "DELETE", f"{self.base}/citizen/tax-bills/{quote(nop, safe='')}",
                                "taxbill-svc", headers=self._headers(token))
+
+
+class CitizenLetters(OnBehalf):
+    """tracking-svc's letters of a citizen: request one (filed in Si Makel by its bridge), list them, read one."""
+
+    async def mine(self, token: str) -> Answer:
+        return await call_json(self.http, "GET", self.base + "/citizen/letters", "tracking-svc",
+                               headers=self._headers(token))
+
+    async def one(self, token: str, ticket: str) -> Answer:
+        return await call_json(self.http, "GET", f"{self.base}/citizen/letters/{quote(ticket, safe='')}",
+                               "tracking-svc", headers=self._headers(token))
+
+    async def request(self, token: str, body: dict) -> Answer:
+        return await call_json(self.http, "POST", self.base + "/citizen/letters", "tracking-svc", json=body,
+                               headers=self._headers(token))

@@ -1,0 +1,31 @@
+"""Sealed personal data: opens only with the key, for the subject it was sealed for, and never shows in clear."""
+
+import pytest
+
+from palapa.kit.sealed import Sealer, SealError
+
+APPLICANT = {"nama": "Siti Aminah", "nik": "3576014101900001", "telepon": "081234567890"}
+
+
+def test_sealed_data_opens_for_its_subject_and_shows_nothing_in_clear():
+    sealer = Sealer("a-long-random-secret-of-the-two", "simakel.applicant")
+    token = sealer.seal("SURAT-ABC", APPLICANT)
+    assert all(v not in token for v in APPLICANT.values())
+    assert sealer.open("SURAT-ABC", token) == APPLICANT
+
+
+def test_a_sealed_value_does_not_open_for_another_subject_key_or_purpose():
+    sealer = Sealer("a-long-random-secret-of-the-two", "simakel.applicant")
+    token = sealer.seal("SURAT-ABC", APPLICANT)
+    with pytest.raises(SealError):
+        sealer.open("SURAT-XYZ", token)
+    with pytest.raises(SealError):
+        Sealer("another-secret-entirely", "simakel.applicant").open("SURAT-ABC", token)
+    with pytest.raises(SealError):
+        Sealer("a-long-random-secret-of-the-two", "other.purpose").open("SURAT-ABC", token)
+
+
+@pytest.mark.parametrize("token", ["", "not.a.jwe", "a" * 5000, "eyJhbGciOiJkaXIifQ....", None])
+def test_garbage_is_a_seal_error_not_a_crash(token):
+    with pytest.raises(SealError):
+        Sealer("a-long-random-secret-of-the-two", "simakel.applicant").open("SURAT-ABC", token)
