@@ -153,6 +153,8 @@ ROWS = {
                       "legacy_updated_at": LEGACY_AT, "quarantine_reason": None, "updated_at": AT},
         "quarantine": {"source_id": "3107", "reason": "unknown_status: kode_status '7'", "row": {"id": "3107"},
                        "legacy_updated_at": LEGACY_AT, "seen_at": AT},
+        "letters_filed": {"ticket": "SURAT-ABCDEFGHJKMNPQRSTVWX", "outcome": "filed", "legacy_id": "3108",
+                          "reason": None, "handled_at": AT},
     },
     "bridge-pbb": {
         "checkpoint": {"app_id": "cek-pbb", "position_ts": LEGACY_AT, "position_id": 7, "updated_at": AT},
