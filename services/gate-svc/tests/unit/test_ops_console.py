@@ -47,3 +47,29 @@ def test_the_lag_chart_draws_the_longest_lag_first_on_one_scale():
     assert chart.bars[0].width == chart.span and chart.bars[1].width == round(chart.span / 4)
     assert chart.bars[2].width == 0 and chart.bars[0].stuck and chart.bars[1].y > chart.bars[0].y
     assert lag_chart([]).bars == [] and lag_chart([{**rows[2]}]).bars[0].width == 0
+
+
+def test_the_columns_chart_keeps_time_order_on_one_scale():
+    from palapa.gate.ops.charts import columns_chart
+
+    chart = columns_chart([("15", 2), ("16", 0), ("17", 8)])
+    assert [c.value for c in chart.columns] == [2, 0, 8] and chart.top == 8
+    assert chart.columns[2].height == chart.span and chart.columns[0].height == round(chart.span / 4)
+    assert chart.columns[1].height == 0 and chart.columns[0].x < chart.columns[1].x < chart.columns[2].x
+    assert columns_chart([]).columns == [] and columns_chart([("x", -3)]).columns[0].height == 0
+
+
+def test_the_service_level_page_shows_breaches_escalations_and_the_rate_or_what_is_missing():
+    from palapa.gate.ops.charts import columns_chart
+    from palapa.gate.pages import TEMPLATES
+
+    level = {"since": "2026-11-30T17:00:00+00:00", "breaches": [
+        {"opd": "DLH", "cases": 2, "breaches": 5, "level_1": 2, "level_2": 2, "level_3": 1}],
+        "escalations": [{"level": 3, "to": "WALIKOTA", "waiting": 1, "oldest_at": "2026-12-01T01:00:00+00:00"}]}
+    html = TEMPLATES.get_template("ops_layanan.html").render(
+        who=None, level=level, rate={"hours": []}, chart=columns_chart([("17", 3)]), last_hour=3, day=3)
+    assert "DLH" in html and "WALIKOTA" in html and "1 Desember 2026 01:00:00 UTC" in html and "<rect" in html
+    down = TEMPLATES.get_template("ops_layanan.html").render(
+        who=None, level={"error": "complaint-svc tidak terjangkau"}, rate={"error": "HTTP 403"},
+        chart=columns_chart([]), last_hour=None, day=0)
+    assert "complaint-svc tidak terjangkau" in down and "ops-svc: HTTP 403" in down

@@ -77,8 +77,14 @@ async def test_a_poison_event_is_kept_re_driven_once_after_the_fix_and_another_d
         assert (await ops.http.get("/dead-letters", params={"reason": "nothing like it"}, headers=as_sre)
                 ).json()["items"] == []
 
+        rate = (await ops.http.get("/dead-letters/rate", params={"hours": "3"}, headers=as_sre)).json()["hours"]
+        assert len(rate) == 3 and sum(h["count"] for h in rate) == 2  # both within the last hours
+        assert (await ops.http.get("/dead-letters/rate", params={"hours": "0"}, headers=as_sre)).status_code == 422
+
         # strangers, the desk and an officer: refused, nothing changes
         assert (await ops.http.get("/dead-letters")).status_code == 401
+        assert (await ops.http.get("/dead-letters/rate", headers={"Authorization": f"Bearer {desk}"})
+                ).status_code == 403
         for token in (desk, officer):
             who = {"Authorization": f"Bearer {token}"}
             assert (await ops.http.get(f"/dead-letters/{first}", headers=who)).status_code == 403

@@ -64,3 +64,10 @@ async def one(session: AsyncSession, letter_id: int, *, for_update: bool = False
 async def decide(session: AsyncSession, letter_id: int, state: str, who: str, why: str | None) -> None:
     await session.execute(update(letters).where(letters.c.id == letter_id).values(
         state=state, decided_at=datetime.now(UTC), decided_by=who, why=why))
+
+
+async def per_hour(session: AsyncSession, since: datetime) -> dict[datetime, int]:
+    """Dead letters kept per hour (UTC, by when they were dead-lettered) since `since`."""
+    hour = func.date_trunc("hour", letters.c.at, "UTC").label("hour")
+    rows = await session.execute(select(hour, func.count()).where(letters.c.at >= since).group_by(hour))
+    return {at.replace(tzinfo=UTC): n for at, n in rows.all()}

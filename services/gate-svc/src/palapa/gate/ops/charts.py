@@ -43,3 +43,33 @@ def lag_chart(rows: list[dict]) -> Chart:
         bars.append(Bar(f"{r['group']} {r['topic']}[{r['partition']}]", lag, GAP + i * (BAR + GAP), width,
                         bool(r.get("stuck"))))
     return Chart(bars, GAP + len(bars) * (BAR + GAP), top)
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    value: int
+    x: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Vertical columns on one scale, left to right in time; `base` is the y of their foot."""
+
+    columns: list[Column]
+    top: int
+    width: int
+    base: int = 140
+    span: int = 120
+
+
+def columns_chart(points: list[tuple[str, int]]) -> Columns:
+    """One column per (label, value), in the order given, the tallest reaching `span`."""
+    points = points[-168:]
+    top = max((max(v, 0) for _, v in points), default=0)
+    step = max(WIDTH // max(len(points), 1), 4)
+    span = Columns([], 0, 0).span
+    cols = [Column(label, max(v, 0), i * step, 0 if top == 0 else max(round(span * max(v, 0) / top), 1 if v > 0 else 0))
+            for i, (label, v) in enumerate(points)]
+    return Columns(cols, top, step - 1)

@@ -29,9 +29,11 @@ def outbox_addresses(setting: str) -> dict[str, str]:
 
 
 class Console:
-    def __init__(self, ops_url: str, catalog_url: str, outboxes: dict[str, str], http: httpx.AsyncClient) -> None:
+    def __init__(self, ops_url: str, catalog_url: str, outboxes: dict[str, str], http: httpx.AsyncClient, *,
+                 complaint_url: str = "") -> None:
         self.ops = ops_url.rstrip("/")
         self.catalog = catalog_url.rstrip("/")
+        self.complaint = complaint_url.rstrip("/")
         self.outboxes = outboxes
         self.http = http
 
@@ -49,6 +51,23 @@ class Console:
     async def act_on_letter(self, token: str, letter_id: int, action: str, why: str | None) -> Reply:
         return await self._call("POST", f"{self.ops}/dead-letters/{letter_id}/{action}", token,
                                 json={"why": why} if why else {})
+
+    async def _part(self, token: str, url: str, what: str, **params) -> dict:
+        """One part of a page, or what went wrong asking for it (the page shows the other parts still)."""
+        try:
+            reply = await self._call("GET", url, token, params=params, timeout=5)
+        except UpstreamError as exc:
+            return {"error": f"{what} tidak terjangkau ({exc})"}
+        if reply.status != 200:
+            return {"error": str(reply.body.get("detail", f"{what}: HTTP {reply.status}"))}
+        return reply.body
+
+    async def service_level(self, token: str) -> tuple[dict, dict]:
+        """(complaint-svc's breaches this week and escalations waiting, ops-svc's dead letters per hour)."""
+        level, rate = await asyncio.gather(
+            self._part(token, f"{self.complaint}/stats/service-level", "complaint-svc"),
+            self._part(token, f"{self.ops}/dead-letters/rate", "ops-svc", hours="24"))
+        return level, rate
 
     async def _each(self, token: str, service: str, what: str) -> dict:
         """One service's `/ops/<what>`, or what went wrong asking it (the page shows each service on its own)."""

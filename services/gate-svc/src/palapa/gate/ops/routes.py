@@ -17,7 +17,7 @@ from ..staff.desk import NO_STORE, Desk
 from ..staff.routes import STAFF_HEADERS
 from ..staff.sessions import Session
 from ..upstream import UpstreamError
-from .charts import lag_chart
+from .charts import columns_chart, lag_chart
 from .console import FILTERS, Console
 
 log = logging.getLogger(__name__)
@@ -145,6 +145,17 @@ def ops_router(desk: Desk, console: Console) -> APIRouter:
         states = await console.consumers_state(session.token)
         rows = [{"service": s["service"], **p} for s in states for p in s.get("partitions", [])]
         return page("ops_consumers.html", who=session, services=states, chart=lag_chart(rows))
+
+    @router.get("/ops/layanan")
+    async def service_level(request: Request) -> Response:
+        session = desk.admitted(request)
+        if isinstance(session, Response):
+            return session
+        level, rate = await console.service_level(session.token)
+        hours = [h for h in rate.get("hours", []) if isinstance(h, dict)]
+        chart = columns_chart([(str(h.get("starts", ""))[11:13], int(h.get("count") or 0)) for h in hours])
+        return page("ops_layanan.html", who=session, level=level, rate=rate, chart=chart,
+                    last_hour=hours[-1]["count"] if hours else None, day=sum(c.value for c in chart.columns))
 
     @router.get("/ops/bridges")
     async def bridges(request: Request) -> Response:
