@@ -73,3 +73,14 @@ def test_the_service_level_page_shows_breaches_escalations_and_the_rate_or_what_
         who=None, level={"error": "complaint-svc tidak terjangkau"}, rate={"error": "HTTP 403"},
         chart=columns_chart([]), last_hour=None, day=0)
     assert "complaint-svc tidak terjangkau" in down and "ops-svc: HTTP 403" in down
+
+
+def test_the_bridges_page_shows_each_bridges_last_reconcile_sweep():
+    from palapa.gate.pages import TEMPLATES
+
+    app = {"name": "Curhat Ning Ita", "bridge": "bridge-curhat", "liveness": "hidup", "last_heartbeat_at": None,
+           "lag_seconds": 0.0, "rows_translated": 4, "quarantined": 0}
+    html = TEMPLATES.get_template("ops_bridges.html").render(who=None, apps=[
+        {**app, "legacy_mismatches": 3, "last_sweep_at": "2026-12-07T10:00:00+00:00"},
+        {**app, "name": "PSC 119", "legacy_mismatches": None, "last_sweep_at": None}])
+    assert "3 selisih dengan aplikasi legacy, 7 Desember 2026 10:00:00 UTC" in html and "belum ada sweep" in html
