@@ -84,3 +84,30 @@ def test_the_bridges_page_shows_each_bridges_last_reconcile_sweep():
         {**app, "legacy_mismatches": 3, "last_sweep_at": "2026-12-07T10:00:00+00:00"},
         {**app, "name": "PSC 119", "legacy_mismatches": None, "last_sweep_at": None}])
     assert "3 selisih dengan aplikasi legacy, 7 Desember 2026 10:00:00 UTC" in html and "belum ada sweep" in html
+
+
+def test_lag_over_time_is_one_line_per_group_on_a_shared_time_axis_highest_peak_first():
+    from palapa.gate.ops.charts import LINE_HEIGHT, lines_chart
+
+    series = [{"group": "a", "topic": "t", "points": [
+        {"at": "2026-12-07T10:00:00+00:00", "lag": 0}, {"at": "2026-12-07T11:00:00+00:00", "lag": 4}]},
+        {"group": "b", "topic": "u", "points": [
+            {"at": "2026-12-07T10:30:00+00:00", "lag": 10, "stuck": True}, {"at": "x", "lag": 3},
+            {"at": "2026-12-07T11:00:00+00:00", "lag": "9"}]},
+        {"group": "c", "topic": "v", "points": "nonsense"}]
+    [b, a] = lines_chart(series)
+    assert (b.label, b.top, b.last, b.stuck) == ("b u", 10, 10, True) and b.points == "300,4"
+    assert a.points == f"0,{LINE_HEIGHT} 600,4" and (a.top, a.last, a.stuck) == (4, 4, False)
+    assert lines_chart([]) == []
+
+
+def test_the_consumers_page_says_when_lag_is_not_sampled_or_draws_its_lines():
+    from palapa.gate.ops.charts import Line, lag_chart
+    from palapa.gate.pages import TEMPLATES
+
+    page = TEMPLATES.get_template("ops_consumers.html")
+    off = page.render(who=None, services=[], chart=lag_chart([]), history={"sampling": False, "series": []}, lines=[])
+    assert "sampler ops-svc tidak berjalan" in off
+    drawn = page.render(who=None, services=[], chart=lag_chart([]), lines=[Line("g t", "0,60 600,4", 4, 4, False)],
+                        history={"sampling": True, "every_s": 30.0, "series": []})
+    assert '<polyline points="0,60 600,4"' in drawn and "g t: puncak 4, sekarang 4" in drawn

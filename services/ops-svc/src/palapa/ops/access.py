@@ -11,5 +11,6 @@ TABLE = ProtectionTable("ops-svc", [
     Needs("GET", "/dead-letters/{letter_id}", Permission.OPS),
     Needs("POST", "/dead-letters/{letter_id}/redrive", Permission.OPS),
     Needs("POST", "/dead-letters/{letter_id}/discard", Permission.OPS),
+    Needs("GET", "/consumers/lag", Permission.OPS),
     AUDIT_RULE,
 ])

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .tables import letters
+from .tables import lag_samples, letters
 
 #: what a listing shows (no content: that is read one letter at a time, masked)
 LISTED = (letters.c.id, letters.c.consumer, letters.c.topic, letters.c.partition, letters.c.offset,
@@ -71,3 +71,10 @@ async def per_hour(session: AsyncSession, since: datetime) -> dict[datetime, int
     hour = func.date_trunc("hour", letters.c.at, "UTC").label("hour")
     rows = await session.execute(select(hour, func.count()).where(letters.c.at >= since).group_by(hour))
     return {at.replace(tzinfo=UTC): n for at, n in rows.all()}
+
+
+async def lag_since(session: AsyncSession, since: datetime) -> list[tuple]:
+    """(at, group, topic, lag, stuck) of every partition sample since `since`, per pass summed by the caller."""
+    t = lag_samples
+    query = select(t.c.at, t.c.group, t.c.topic, t.c.lag, t.c.stuck).where(t.c.at >= since).order_by(t.c.at)
+    return [tuple(r) for r in (await session.execute(query)).all()]

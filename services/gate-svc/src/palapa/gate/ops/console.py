@@ -69,6 +69,10 @@ class Console:
             self._part(token, f"{self.ops}/dead-letters/rate", "ops-svc", hours="24"))
         return level, rate
 
+    async def lag_history(self, token: str) -> dict:
+        """ops-svc's samples of every consumer group's lag over the last 24 hours."""
+        return await self._part(token, f"{self.ops}/consumers/lag", "ops-svc", hours="24", points="120")
+
     async def _each(self, token: str, service: str, what: str) -> dict:
         """One service's `/ops/<what>`, or what went wrong asking it (the page shows each service on its own)."""
         try:

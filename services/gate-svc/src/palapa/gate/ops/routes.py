@@ -7,6 +7,7 @@ checks the role again and writes the audit record.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from fastapi import APIRouter, Request
@@ -17,7 +18,7 @@ from ..staff.desk import NO_STORE, Desk
 from ..staff.routes import STAFF_HEADERS
 from ..staff.sessions import Session
 from ..upstream import UpstreamError
-from .charts import columns_chart, lag_chart
+from .charts import columns_chart, lag_chart, lines_chart
 from .console import FILTERS, Console
 
 log = logging.getLogger(__name__)
@@ -142,9 +143,11 @@ def ops_router(desk: Desk, console: Console) -> APIRouter:
         session = desk.admitted(request)
         if isinstance(session, Response):
             return session
-        states = await console.consumers_state(session.token)
+        states, history = await asyncio.gather(console.consumers_state(session.token),
+                                               console.lag_history(session.token))
         rows = [{"service": s["service"], **p} for s in states for p in s.get("partitions", [])]
-        return page("ops_consumers.html", who=session, services=states, chart=lag_chart(rows))
+        return page("ops_consumers.html", who=session, services=states, chart=lag_chart(rows), history=history,
+                    lines=lines_chart(history.get("series") or []))
 
     @router.get("/ops/layanan")
     async def service_level(request: Request) -> Response:
