@@ -7,6 +7,7 @@ knows the bridges' liveness. Each decides and checks the SRE role again: the gat
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from urllib.parse import quote
 
 import httpx
@@ -92,6 +93,15 @@ class Console:
     async def act_on_outbox(self, token: str, service: str, row_id: int, action: str, why: str | None) -> Reply:
         return await self._call("POST", f"{self.outboxes[service]}/ops/outbox/{row_id}/{quote(action)}", token,
                                 json={"why": why} if why else {})
+
+    async def app(self, app_id: str) -> Reply:
+        """One app of the registry (catalog-svc's public entry), with the bridge that speaks for it."""
+        return await self._call("GET", f"{self.catalog}/apps/{quote(app_id)}", None)
+
+    async def replay(self, token: str, bridge: str, app_id: str, since: datetime, why: str) -> Reply:
+        """Ask the bridge to re-read its app's rows changed since `since` (it checks the SRE role and audits)."""
+        return await self._call("POST", f"{self.outboxes[bridge]}/admin/bridges/{quote(app_id)}/replay", token,
+                                json={"since": since.isoformat(), "why": why}, timeout=30)
 
     async def bridges(self) -> list[dict]:
         """The registry's apps that have a bridge, with its liveness (catalog-svc's public listing)."""

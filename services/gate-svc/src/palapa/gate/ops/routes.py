@@ -20,6 +20,7 @@ from ..staff.sessions import Session
 from ..upstream import UpstreamError
 from .charts import columns_chart, lag_chart, lines_chart
 from .console import FILTERS, Console
+from .replayroutes import add_replay
 
 log = logging.getLogger(__name__)
 COOKIE = "ops_sesi"
@@ -170,6 +171,7 @@ def ops_router(desk: Desk, console: Console) -> APIRouter:
         except UpstreamError as exc:
             log.warning("bridges unavailable: %s", exc)
             return problem(503, "Daftar bridge " + UNAVAILABLE, session)
-        return page("ops_bridges.html", who=session, apps=apps)
+        return page("ops_bridges.html", who=session, apps=apps, replayable=console.outboxes)
 
+    add_replay(router, desk, console, page, problem)
     return router
