@@ -178,6 +178,7 @@ async def test_the_service_level_page_shows_breaches_escalations_and_the_dead_le
     page = await gate.get("/ops/layanan", headers=cookie)
     assert page.status_code == 200 and "Pelanggaran SLA per OPD" in page.text and "Eskalasi menunggu" in page.text
     assert "Dead letter per jam" in page.text and "tidak terjangkau" not in page.text and "<svg" in page.text
+    assert "Ujung topic menurut ListOffsets broker" in page.text and "Dead letter disimpan" in page.text
 
 
 @pytest.mark.browser

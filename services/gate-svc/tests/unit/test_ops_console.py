@@ -67,11 +67,14 @@ def test_the_service_level_page_shows_breaches_escalations_and_the_rate_or_what_
         {"opd": "DLH", "cases": 2, "breaches": 5, "level_1": 2, "level_2": 2, "level_3": 1}],
         "escalations": [{"level": 3, "to": "WALIKOTA", "waiting": 1, "oldest_at": "2026-12-01T01:00:00+00:00"}]}
     html = TEMPLATES.get_template("ops_layanan.html").render(
-        who=None, level=level, rate={"hours": []}, chart=columns_chart([("17", 3)]), last_hour=3, day=3)
+        who=None, level=level, rate={"hours": []}, chart=columns_chart([("17", 3)]), last_hour=3, day=3,
+        offsets={"topic": "dl", "listed_end": 283, "high_watermark": 286, "position": 286, "letters": 286,
+                 "announcements": 286, "repeats": 0, "agrees": False, "differences": ["Tansu menjawab ListOffsets"]})
+    assert "<td>283</td>" in html and "<li>Tansu menjawab ListOffsets</li>" in html and "berbeda" in html
     assert "DLH" in html and "WALIKOTA" in html and "1 Desember 2026 01:00:00 UTC" in html and "<rect" in html
     down = TEMPLATES.get_template("ops_layanan.html").render(
         who=None, level={"error": "complaint-svc tidak terjangkau"}, rate={"error": "HTTP 403"},
-        chart=columns_chart([]), last_hour=None, day=0)
+        chart=columns_chart([]), last_hour=None, day=0, offsets={"error": "HTTP 503"})
     assert "complaint-svc tidak terjangkau" in down and "ops-svc: HTTP 403" in down
 
 

@@ -81,8 +81,17 @@ async def test_a_poison_event_is_kept_re_driven_once_after_the_fix_and_another_d
         assert len(rate) == 3 and sum(h["count"] for h in rate) == 2  # both within the last hours
         assert (await ops.http.get("/dead-letters/rate", params={"hours": "0"}, headers=as_sre)).status_code == 422
 
+        # the count beside the topic's offsets: what this test sent is read, kept once each; earlier tests' letters
+        # in this shared broker and database are counted too, so only the figures' relations are checked here
+        offsets = (await ops.http.get("/dead-letters/offsets", headers=as_sre)).json()
+        assert offsets["topic"] == "palapa.platform.deadletter.v1" and offsets["listed_end"] is not None
+        assert offsets["position"] == offsets["high_watermark"] >= 2 and offsets["announcements"] >= 2
+        assert isinstance(offsets["differences"], list) and isinstance(offsets["agrees"], bool)
+
         # strangers, the desk and an officer: refused, nothing changes
         assert (await ops.http.get("/dead-letters")).status_code == 401
+        assert (await ops.http.get("/dead-letters/offsets", headers={"Authorization": f"Bearer {desk}"})
+                ).status_code == 403
         assert (await ops.http.get("/dead-letters/rate", headers={"Authorization": f"Bearer {desk}"})
                 ).status_code == 403
         for token in (desk, officer):

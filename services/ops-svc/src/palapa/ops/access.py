@@ -12,5 +12,6 @@ TABLE = ProtectionTable("ops-svc", [
     Needs("POST", "/dead-letters/{letter_id}/redrive", Permission.OPS),
     Needs("POST", "/dead-letters/{letter_id}/discard", Permission.OPS),
     Needs("GET", "/consumers/lag", Permission.OPS),
+    Needs("GET", "/dead-letters/offsets", Permission.OPS),
     AUDIT_RULE,
 ])

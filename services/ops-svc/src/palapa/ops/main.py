@@ -61,7 +61,8 @@ def create_app(settings: OpsSettings, *, exporter: SpanExporter | None = None, l
     # re-driven records go back to their own topics (any topic of the platform), beside its audit events
     app = service_app(
         runtime, title="Palapa ops-svc", topics=ALL_TOPICS, publishes=(AUDIT,), protection=access.TABLE,
-        routers=[letters_router(runtime), lag_router(runtime, settings.lag_sample_seconds, sampler is not None),
+        # lag_router first: its /dead-letters/offsets before letters_router's /dead-letters/{letter_id}
+        routers=[lag_router(runtime, settings.lag_sample_seconds, sampler is not None), letters_router(runtime),
                  audit_router(runtime)],
         on_start=[start_sampler], on_stop=[stop_sampler],
     )

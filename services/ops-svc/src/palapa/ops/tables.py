@@ -50,6 +50,15 @@ letters = Table(
     Index("ix_letters_consumer_at", "consumer", "at"),
 )
 
+# running counts of what ops-svc's consumer handed over (reconcile.py): `announcements` (fresh EventDeadLettered
+# events) and `repeats` (those naming a record already kept), counted since the table exists
+tally = Table(
+    "tally",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("count", BigInteger, nullable=False),
+)
+
 # what the lag sampler saw (lagsampler.py): one row per consumed partition per pass, kept `lag_keep_hours`
 lag_samples = Table(
     "lag_samples",

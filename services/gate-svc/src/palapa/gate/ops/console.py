@@ -63,12 +63,13 @@ class Console:
             return {"error": str(reply.body.get("detail", f"{what}: HTTP {reply.status}"))}
         return reply.body
 
-    async def service_level(self, token: str) -> tuple[dict, dict]:
-        """(complaint-svc's breaches this week and escalations waiting, ops-svc's dead letters per hour)."""
-        level, rate = await asyncio.gather(
+    async def service_level(self, token: str) -> tuple[dict, dict, dict]:
+        """(complaint-svc's breaches this week and escalations waiting, ops-svc's dead letters per hour, its count
+        beside the dead-letter topic's offsets)."""
+        return await asyncio.gather(
             self._part(token, f"{self.complaint}/stats/service-level", "complaint-svc"),
-            self._part(token, f"{self.ops}/dead-letters/rate", "ops-svc", hours="24"))
-        return level, rate
+            self._part(token, f"{self.ops}/dead-letters/rate", "ops-svc", hours="24"),
+            self._part(token, f"{self.ops}/dead-letters/offsets", "ops-svc"))
 
     async def lag_history(self, token: str) -> dict:
         """ops-svc's samples of every consumer group's lag over the last 24 hours."""

@@ -155,10 +155,10 @@ def ops_router(desk: Desk, console: Console) -> APIRouter:
         session = desk.admitted(request)
         if isinstance(session, Response):
             return session
-        level, rate = await console.service_level(session.token)
+        level, rate, offsets = await console.service_level(session.token)
         hours = [h for h in rate.get("hours", []) if isinstance(h, dict)]
         chart = columns_chart([(str(h.get("starts", ""))[11:13], int(h.get("count") or 0)) for h in hours])
-        return page("ops_layanan.html", who=session, level=level, rate=rate, chart=chart,
+        return page("ops_layanan.html", who=session, level=level, rate=rate, chart=chart, offsets=offsets,
                     last_hour=hours[-1]["count"] if hours else None, day=sum(c.value for c in chart.columns))
 
     @router.get("/ops/bridges")
