@@ -13,6 +13,7 @@ from palapa.contracts.events.platform import AUDIT
 from palapa.contracts.topics import ALL_TOPICS
 from palapa.kit.audit.api import audit_router
 from palapa.kit.http import serve, service_app
+from palapa.kit.links import process_urls
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
@@ -25,16 +26,6 @@ from .settings import OpsSettings
 SERVICE = "ops-svc"
 
 
-def addresses(setting: str) -> dict[str, str]:
-    """`name=http://host:port name2=…` (the one list's link) → {name: base URL}; malformed parts are skipped."""
-    found = {}
-    for part in setting.split():
-        name, _, url = part.partition("=")
-        if name and url.startswith(("http://", "https://")):
-            found[name] = url.rstrip("/")
-    return found
-
-
 def create_app(settings: OpsSettings, *, exporter: SpanExporter | None = None, lag_token: Token | None = None,
                ) -> FastAPI:
     """The ops-svc app: keeps every dead letter, serves them to SRE, re-drives them through its outbox, samples
@@ -45,7 +36,7 @@ def create_app(settings: OpsSettings, *, exporter: SpanExporter | None = None, l
     if lag_token is None and settings.client_id and settings.client_secret and settings.oidc_issuer:
         lag_token = ClientCredentials(settings.oidc_issuer, settings.client_id,
                                       settings.client_secret.get_secret_value(), http)
-    targets = addresses(settings.consumers_urls)
+    targets = process_urls(settings.consumers_urls)
     sampler = LagSampler(runtime, targets, lag_token, http, keep=timedelta(hours=settings.lag_keep_hours)) \
         if lag_token is not None and targets else None
 

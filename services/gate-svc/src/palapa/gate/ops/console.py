@@ -12,6 +12,8 @@ from urllib.parse import quote
 
 import httpx
 
+from palapa.kit.links import process_urls
+
 from ..staff.cases import Reply
 from ..upstream import UpstreamError, call_json
 
@@ -19,14 +21,8 @@ from ..upstream import UpstreamError, call_json
 FILTERS = ("topic", "consumer", "reason", "state")
 
 
-def outbox_addresses(setting: str) -> dict[str, str]:
-    """`name=http://host:port name2=…` (the one list's link) → {name: base URL}; malformed parts are skipped."""
-    found = {}
-    for part in setting.split():
-        name, _, url = part.partition("=")
-        if name and url.startswith(("http://", "https://")):
-            found[name] = url.rstrip("/")
-    return found
+#: the services' outbox addresses from the one list's OUTBOX_URLS link
+outbox_addresses = process_urls
 
 
 class Console:
