@@ -50,7 +50,10 @@ FIXED = {
     "notify-messages-key": "the key notify-svc encrypts citizens' phone numbers and e-mails with (32 bytes, base64)",
     "gate-notify-api-key": "gate-svc's API key at notify-svc (the citizens' one-time codes); both read this file",
     "gate-account-secret": "the HMAC key a citizen's account id is made with from their phone number (gate-svc)",
+    "ops-svc-client-secret": "ops-svc's client secret at Keycloak (its lag sampler's client-credentials grant)",
 }
+#: Keycloak imports its realm file as written: a client secret there is the realm's (development) one, not random
+REALM_SECRETS = {"ops-svc-client-secret": "palapa-dev-ops-svc-secret"}
 
 
 def kafka_users(path: Path = DECLARATION) -> list[str]:
@@ -91,6 +94,8 @@ def value(name: str, folder: Path) -> str:
     if name == "legacy-database-url":
         password = (folder / "legacy-db-password").read_text(encoding="utf-8").strip()
         return f"mysql+aiomysql://{LEGACY_USER}:{password}@{LEGACY_HOST}/{LEGACY_DATABASE}"
+    if name in REALM_SECRETS:
+        return REALM_SECRETS[name]
     if name == "notify-messages-key":
         return base64.b64encode(secrets.token_bytes(32)).decode()
     if name.startswith("signing-"):

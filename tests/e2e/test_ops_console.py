@@ -145,6 +145,42 @@ async def test_sre_releases_a_parked_outbox_row_from_the_page_and_it_goes_out(ga
         await engine.dispose()
 
 
+async def test_sre_replays_a_bridge_from_a_confirmed_point_in_time_with_a_reason(gate, platform):
+    cookie = await sign_in(gate, "sre")
+    listing = await gate.get("/ops/bridges", headers=cookie)
+    assert 'href="/ops/bridges/curhat-ning-ita/replay"' in listing.text and "Sweep rekonsiliasi" in listing.text
+    form = await gate.get("/ops/bridges/curhat-ning-ita/replay", headers=cookie)
+    assert form.status_code == 200 and 'type="datetime-local"' in form.text
+    url, csrf = "/ops/bridges/curhat-ning-ita/replay", csrf_of(form.text)
+    typed = {"csrf": csrf, "since": "2026-12-01T08:00", "why": "complaint-svc dibangun ulang"}
+    assert (await gate.post(url, headers=cookie, data={**typed, "why": "x"})).status_code == 422
+    assert (await gate.post(url, headers=cookie, data={**typed, "csrf": "lain"})).status_code == 403
+    check = await gate.post(url, headers=cookie, data=typed)  # nothing happens before the time is confirmed
+    assert check.status_code == 200 and "1 Desember 2026 01:00:00 UTC" in check.text
+    confirmed = re.search(r'name="konfirmasi" value="([^"]+)"', check.text).group(1)
+    assert confirmed == "2026-12-01T08:00:00+07:00"
+    done = await gate.post(url, headers=cookie, data={**typed, "konfirmasi": confirmed})
+    assert done.status_code == 200 and "Replay dimulai" in done.text, done.text
+    sre = await Identity(platform.issuer).token("sre")
+    async with httpx.AsyncClient(base_url=platform.running["bridge-curhat"].url) as bridge:
+        audit = (await bridge.get("/audit", params={"object_id": "curhat-ning-ita"},
+                                  headers={"Authorization": f"Bearer {sre}"})).json()["items"]
+    assert ("bridge.replay", "sre", "complaint-svc dibangun ulang") in [(a["action"], a["actor"], a["why"])
+                                                                        for a in audit]
+    desk = await sign_in(gate, "desk")
+    assert (await gate.get(url, headers=desk)).status_code == 403
+    assert (await gate.post(url, headers=desk, data={**typed, "konfirmasi": confirmed})).status_code == 403
+    assert (await gate.get("/ops/bridges/..%2Fapps/replay", headers=cookie)).status_code == 404
+
+
+async def test_the_service_level_page_shows_breaches_escalations_and_the_dead_letter_rate(gate):
+    cookie = await sign_in(gate, "sre")
+    page = await gate.get("/ops/layanan", headers=cookie)
+    assert page.status_code == 200 and "Pelanggaran SLA per OPD" in page.text and "Eskalasi menunggu" in page.text
+    assert "Dead letter per jam" in page.text and "tidak terjangkau" not in page.text and "<svg" in page.text
+    assert "Ujung topic menurut ListOffsets broker" in page.text and "Dead letter disimpan" in page.text
+
+
 @pytest.mark.browser
 @needs_chromium
 async def test_an_sre_signs_in_in_chromium_sees_a_dead_letter_and_discards_it(platform, gate, producer):
@@ -164,7 +200,8 @@ async def test_an_sre_signs_in_in_chromium_sees_a_dead_letter_and_discards_it(pl
             await page.get_by_role("link", name=f"#{letter_id}").click()
             await expect(page.get_by_role("heading", level=1)).to_have_text(f"Dead letter #{letter_id}")
             found = await serious_violations(page, url, ("/ops", f"/ops/dead-letters/{letter_id}", "/ops/outbox",
-                                                         "/ops/consumers", "/ops/bridges"))
+                                                         "/ops/consumers", "/ops/bridges", "/ops/layanan",
+                                                         "/ops/bridges/curhat-ning-ita/replay"))
             assert found == {}, found
             await page.goto(url + f"/ops/dead-letters/{letter_id}")
             await page.get_by_label("Alasan membuang (wajib)").fill("uji di peramban")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from palapa.bridgekit import heartbeat
 from palapa.bridgekit.protocol import Translated
 from palapa.bridgekit.sqlpoll import TimestampPosition
 from palapa.bridgekit.sweep import DELETED, Sweep, range_digest
@@ -59,6 +60,10 @@ async def _bridged(kit, fake, rows):
     return bridge
 
 
+async def nothing_unread():
+    return None
+
+
 async def test_a_silent_update_and_a_deleted_row_are_each_handled_once_and_counted(kit, fake):
     rows = [fake.Row(i, T0 + timedelta(seconds=i), status="0", nomor=f"A-{i:03}") for i in range(1, 8)]
     bridge = await _bridged(kit, fake, rows)
@@ -82,6 +87,9 @@ async def test_a_silent_update_and_a_deleted_row_are_each_handled_once_and_count
     again = await sweep.run_once()
     assert (again.changed, again.deleted, bridge.stats.legacy_mismatches) == (0, 0, 0)
     assert len(await kit.outbox()) == before + 2
+    # the heartbeat tells the registry (and so the console) what the last pass found, and when
+    beat = await heartbeat.beat_once(bridge, "DINKES", None, nothing_unread)
+    assert beat.legacy_mismatches == 0 and beat.last_sweep_at is not None and beat.last_sweep_at <= beat.at
 
 
 async def test_a_deleted_row_restored_later_is_handled_as_a_change(kit, fake):

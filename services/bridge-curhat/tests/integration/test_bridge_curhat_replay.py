@@ -40,7 +40,10 @@ async def test_rows_changed_since_the_time_are_emitted_again_with_new_ids(legacy
     )
     assert naive.status_code == 422  # a time without its zone is ambiguous
 
-    answer = await http.post("/admin/bridges/curhat-ning-ita/replay", json={"since": since}, headers=auth)
+    short = await http.post("/admin/bridges/curhat-ning-ita/replay", json={"since": since, "why": "x"}, headers=auth)
+    assert short.status_code == 422  # a reason, when given, says something
+    answer = await http.post("/admin/bridges/curhat-ning-ita/replay", headers=auth,
+                             json={"since": since, "why": "complaint-svc dibangun ulang"})
     assert answer.status_code == 200 and answer.json()["forgotten_rows"] == 1
     await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 3, what="the recent complaint again")
     again = topic_reader.of(COMPLAINT_INTAKE)[-1]
@@ -49,6 +52,7 @@ async def test_rows_changed_since_the_time_are_emitted_again_with_new_ids(legacy
     assert old != recent
     [record] = (await http.get("/audit", params={"object_id": "curhat-ning-ita"}, headers=auth)).json()["items"]
     assert (record["actor"], record["action"], record["after"]["forgotten_rows"]) == ("sre", "bridge.replay", 1)
+    assert record["why"] == "complaint-svc dibangun ulang"
 
 
 async def test_replay_answers_503_with_the_reason_without_an_identity_provider(legacy, make_bridge):

@@ -16,10 +16,10 @@ pytestmark = pytest.mark.integration
 SOURCE = "/apps/curhat-ning-ita"
 
 
-def heartbeat(at: datetime, lag: float, app_id="curhat-ning-ita") -> Envelope:
+def heartbeat(at: datetime, lag: float, app_id="curhat-ning-ita", **sweep) -> Envelope:
     event = BridgeHeartbeat(
         app_id=app_id, opd="DISKOMINFO", bridge="bridge-curhat", last_change_seen=at - timedelta(seconds=lag),
-        lag_seconds=lag, rows_translated=42, rows_quarantined=2, at=at,
+        lag_seconds=lag, rows_translated=42, rows_quarantined=2, at=at, **sweep,
     )
     return Envelope(event, source=SOURCE, subject=app_id, time=at)
 
@@ -48,8 +48,13 @@ async def test_a_heartbeat_on_the_broker_shows_the_app_alive_with_its_lag(catalo
     assert body["lag_seconds"] == 2.5
     assert datetime.fromisoformat(body["last_heartbeat_at"]) == at
     assert (body["rows_translated"], body["rows_quarantined"]) == (42, 2)
+    assert (body["legacy_mismatches"], body["last_sweep_at"]) == (None, None)  # no sweep reported yet
     listed = (await catalog.http.get("/apps", params={"q": "curhat"})).json()["items"]
     assert [(a["app_id"], a["liveness"], a["lag_seconds"]) for a in listed] == [("curhat-ning-ita", "hidup", 2.5)]
+    swept_at = at - timedelta(minutes=3)
+    await producer.send(heartbeat(at + timedelta(seconds=5), lag=0, legacy_mismatches=3, last_sweep_at=swept_at))
+    body = await app_where(catalog, "curhat-ning-ita", lambda b: b["legacy_mismatches"] is not None, "the sweep")
+    assert body["legacy_mismatches"] == 3 and datetime.fromisoformat(body["last_sweep_at"]) == swept_at
 
 
 async def test_an_old_heartbeat_arriving_late_does_not_replace_a_newer_one(catalog, producer):

@@ -133,3 +133,27 @@ async def test_on_time_rates_per_opd_count_cases_ended_by_their_deadline_in_the_
     assert [(w["closed"], w["on_time"]) for w in dlh["weeks"]] == [(0, 0), (0, 0), (0, 0), (2, 1)]
     assert (await service.http.get("/stats/on-time", params={"weeks": "0"})).status_code == 422
     assert len((await service.http.get("/stats/on-time", params={"weeks": "12"})).json()["weeks"]) == 12
+
+
+async def test_the_service_level_counts_this_weeks_breaches_per_opd_and_escalations_waiting_for_overseers_only(
+        service, producer, identity_provider):
+    # received 20 days ago: both clocks breached at every level by the checker's pass now
+    await submitted(service, producer, "PORTAL-81", at=datetime.now(UTC) - timedelta(days=20))
+    await submitted(service, producer, "PORTAL-82", category="Lampu jalan")  # not late: no breach
+    assert await service.svc.app.state.checker.check_once() > 0
+    url = "/stats/service-level"
+    answer = await service.http.get(url, headers=await bearer(identity_provider, "sre"))
+    assert answer.status_code == 200, answer.text
+    level = answer.json()
+    [dlh] = level["breaches"]
+    assert (dlh["opd"], dlh["cases"]) == ("DLH", 1)
+    assert dlh["breaches"] == dlh["level_1"] + dlh["level_2"] + dlh["level_3"] and dlh["level_3"] >= 1
+    [top] = level["escalations"]
+    assert (top["level"], top["to"], top["waiting"]) == (3, "WALIKOTA", 1) and top["oldest_at"]
+    assert "PORTAL-81" not in answer.text  # counts only
+    for who in ("desk", "sekda", "walikota"):
+        assert (await service.http.get(url, headers=await bearer(identity_provider, who))).status_code == 200, who
+    assert (await service.http.get(url)).status_code == 401
+    for who in ("dishub", "catalog", "nobody"):
+        refused = await service.http.get(url, headers=await bearer(identity_provider, who))
+        assert refused.status_code == 403, who

@@ -77,8 +77,23 @@ async def test_a_poison_event_is_kept_re_driven_once_after_the_fix_and_another_d
         assert (await ops.http.get("/dead-letters", params={"reason": "nothing like it"}, headers=as_sre)
                 ).json()["items"] == []
 
+        rate = (await ops.http.get("/dead-letters/rate", params={"hours": "3"}, headers=as_sre)).json()["hours"]
+        assert len(rate) == 3 and sum(h["count"] for h in rate) == 2  # both within the last hours
+        assert (await ops.http.get("/dead-letters/rate", params={"hours": "0"}, headers=as_sre)).status_code == 422
+
+        # the count beside the topic's offsets: what this test sent is read, kept once each; earlier tests' letters
+        # in this shared broker and database are counted too, so only the figures' relations are checked here
+        offsets = (await ops.http.get("/dead-letters/offsets", headers=as_sre)).json()
+        assert offsets["topic"] == "palapa.platform.deadletter.v1" and offsets["listed_end"] is not None
+        assert offsets["position"] == offsets["high_watermark"] >= 2 and offsets["announcements"] >= 2
+        assert isinstance(offsets["differences"], list) and isinstance(offsets["agrees"], bool)
+
         # strangers, the desk and an officer: refused, nothing changes
         assert (await ops.http.get("/dead-letters")).status_code == 401
+        assert (await ops.http.get("/dead-letters/offsets", headers={"Authorization": f"Bearer {desk}"})
+                ).status_code == 403
+        assert (await ops.http.get("/dead-letters/rate", headers={"Authorization": f"Bearer {desk}"})
+                ).status_code == 403
         for token in (desk, officer):
             who = {"Authorization": f"Bearer {token}"}
             assert (await ops.http.get(f"/dead-letters/{first}", headers=who)).status_code == 403
@@ -124,3 +139,45 @@ async def test_a_poison_event_is_kept_re_driven_once_after_the_fix_and_another_d
         ("ops.dead_letter.redrive", str(first), "sre", "consumer diperbaiki"),
         ("ops.dead_letter.discard", str(second), "sre", "data uji, tidak perlu"),
     }
+
+
+async def test_the_lag_sampler_keeps_each_processs_consumers_over_time_and_prunes_the_old(
+        kafka_bootstrap, database_url, identity_provider, producer):
+    from datetime import timedelta
+
+    from palapa.contracts.events import EventDeadLettered
+    from palapa.localstack import free_port
+    from palapa.ops.tables import lag_samples
+
+    port = free_port()
+    sre = await identity_provider.token("sre")
+
+    async def token() -> str:
+        return sre
+
+    settings = OpsSettings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu",
+                           OIDC_ISSUER=identity_provider.issuer, lag_sample_seconds=3600,
+                           consumers_urls=f"ops-svc=http://127.0.0.1:{port} gone=http://127.0.0.1:{free_port()}")
+    async with running(create_app(settings, lag_token=token), port=port, name="ops-svc") as ops:
+        sampler, as_sre = ops.app.state.sampler, {"Authorization": f"Bearer {sre}"}
+        async with ops.runtime.sessions() as s:  # a sample from two days ago: pruned by the next pass
+            await s.execute(lag_samples.insert().values(at=datetime.now(UTC) - timedelta(days=2), service="old",
+                                                        group="old", topic="t", partition=0, lag=1, stuck=False))
+            await s.commit()
+
+        # a consumer reports a partition once it has handled a batch of it in this run
+        letter = EventDeadLettered(consumer="x-svc", topic="t", partition=0, offset=1, reason="uji lag", headers={},
+                                   value="{}", value_size=2, at=datetime.now(UTC))
+        await producer.send(Envelope(letter, source="/services/x-svc", subject="t"))
+
+        async def sampled():
+            return await sampler.sample_once() or None
+
+        await eventually(sampled, what="ops-svc's own consumer sampled")  # the process that is gone is a gap
+        answer = await ops.http.get("/consumers/lag", params={"hours": "72"}, headers=as_sre)
+        assert answer.status_code == 200 and answer.json()["sampling"] is True
+        [own] = answer.json()["series"]
+        assert (own["group"], own["topic"]) == ("ops-svc", "palapa.platform.deadletter.v1") and own["points"]
+        desk = {"Authorization": f"Bearer {await identity_provider.token('desk')}"}
+        assert (await ops.http.get("/consumers/lag", headers=desk)).status_code == 403
+        assert (await ops.http.get("/consumers/lag", params={"hours": "0"}, headers=as_sre)).status_code == 422

@@ -10,6 +10,6 @@ def test_every_route_has_a_rule_and_the_dead_letters_are_sres():
     app = create_app(OpsSettings())
     assert_routes_protected(app)
     table = app.state.protection
-    ours = [(m, p) for m, p in openapi_routes(app) if p.startswith(("/dead-letters", "/ops/"))]
-    assert len(ours) == 8
+    ours = [(m, p) for m, p in openapi_routes(app) if p.startswith(("/dead-letters", "/ops/", "/consumers"))]
+    assert len(ours) == 11
     assert all(isinstance(r := table.rule(m, p), Needs) and r.permission is Permission.OPS for m, p in ours)

@@ -39,6 +39,9 @@ class BridgeHeartbeat(Event):
     rows_translated: int = Field(default=0, ge=0)
     rows_quarantined: int = Field(default=0, ge=0)
     at: datetime
+    # the last reconcile sweep (docs/bridging.md): rows that differed from the legacy app, and when it ended
+    legacy_mismatches: int | None = Field(default=None, ge=0)
+    last_sweep_at: datetime | None = None
 
 
 # --- The topics these events travel on ----------------------------------------------------------------------

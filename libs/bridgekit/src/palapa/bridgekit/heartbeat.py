@@ -44,6 +44,7 @@ async def beat_once(bridge: Bridge, opd: str, last_seen: datetime | None,
         app_id=bridge.app_id, opd=opd, bridge=bridge.runtime.name, last_change_seen=last_seen,
         lag_seconds=lag_seconds(now, last_seen, aware(oldest) if oldest else None, reachable),
         rows_translated=bridge.stats.rows_translated, rows_quarantined=bridge.stats.rows_quarantined, at=now,
+        legacy_mismatches=bridge.stats.legacy_mismatches, last_sweep_at=bridge.stats.last_sweep_at,
     )
     bridge.stats.lag_seconds = event.lag_seconds
     async with bridge.runtime.transaction() as tx:

@@ -93,6 +93,7 @@ class Stats:
     legacy_mismatches: int | None = None
     sweeps: int = 0  # digest sweep passes completed since start
     last_sweep: Any = None  # the last pass's sweep.Swept: rows, seconds, CPU, the source's share
+    last_sweep_at: datetime | None = None  # when the last whole pass ended (its mismatches are legacy_mismatches)
 
     def __setattr__(self, name: str, value: Any) -> None:
         # every adapter counts its polls (`stats.polls += 1`): the time comes along, with no call to forget

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import delete
 
 from palapa.kit.audit.api import AUDIT_RULE, audit_router
@@ -67,7 +67,7 @@ async def rewind(bridge: Bridge, position: Position, since_source_time: datetime
         if (who := ASKED_BY.get()) is not None:
             tx.audit(who, "bridge.replay", ("bridge", bridge.app_id), after={
                 "since_source_time": since_source_time.isoformat(), "position": str(position),
-                "forgotten_rows": forgotten})
+                "forgotten_rows": forgotten}, why=ASKED_WHY.get())
     # a poll in flight read from the old position: its ingest compares that with the stored one and is redone
     bridge.position = position
     log.warning("%s rewound to %s: %d rows will be emitted again", bridge.app_id, position, forgotten)
@@ -76,6 +76,7 @@ async def rewind(bridge: Bridge, position: Position, since_source_time: datetime
 
 class ReplayRequest(BaseModel):
     since: AwareDatetime  # e.g. 2026-11-26T08:00:00+07:00
+    why: str | None = Field(None, min_length=3, max_length=500)  # on the audit record (the console asks for it)
 
 
 class ReplayAnswer(BaseModel):
@@ -90,6 +91,7 @@ Replayer = Callable[[datetime], Awaitable[Rewound]]
 #: who asked for the replay being served: `rewind` audits it in its own transaction. A context variable rather than
 #: a parameter so that every bridge's replayer (a closure over its own position type) stays `since -> Rewound`.
 ASKED_BY: ContextVar[Principal | None] = ContextVar("palapa_replay_asked_by", default=None)
+ASKED_WHY: ContextVar[str | None] = ContextVar("palapa_replay_asked_why", default=None)
 REPLAY_PATH = "/admin/bridges/{app_id}/replay"
 
 
@@ -117,11 +119,12 @@ def replay_router(replayers: Mapping[str, Replayer]) -> APIRouter:
             return refusal(404, "unknown_app", "Aplikasi tidak dikenal oleh bridge ini")
         if body.since > datetime.now(UTC):
             return refusal(422, "since_in_future", "Waktu mulai replay tidak boleh di masa depan")
-        asked = ASKED_BY.set(who)
+        asked, why = ASKED_BY.set(who), ASKED_WHY.set(body.why)
         try:
             done = await replayer(body.since)
         finally:
             ASKED_BY.reset(asked)
+            ASKED_WHY.reset(why)
         log.warning("replay of %s since %s requested by %s", app_id, body.since.isoformat(), who.subject)
         return ReplayAnswer(app_id=app_id, since=body.since, forgotten_rows=done.forgotten, position=str(done.position))
 

@@ -221,6 +221,7 @@ def remember(bridge: Bridge, found: Swept) -> Swept:
     """A pass's findings on the bridge's stats (/metrics: palapa_bridge_legacy_mismatches and the pass's cost)."""
     bridge.stats.legacy_mismatches = found.mismatches
     bridge.stats.last_sweep = found
+    bridge.stats.last_sweep_at = datetime.now(UTC)
     bridge.stats.sweeps += 1
     if found.mismatches:
         log.warning("%s sweep: %d rows changed behind the poll, %d deleted (of %d read in %.1f s)",

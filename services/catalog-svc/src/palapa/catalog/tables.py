@@ -66,6 +66,9 @@ bridges = Table(
     Column("quarantined", BigInteger, nullable=False, server_default="0"),
     Column("last_quarantine_reason", Text, nullable=True),
     Column("last_quarantine_at", DateTime(timezone=True), nullable=True),
+    # the bridge's last reconcile sweep, as its heartbeat says (NULL: no sweep yet)
+    Column("legacy_mismatches", BigInteger, nullable=True),
+    Column("last_sweep_at", DateTime(timezone=True), nullable=True),
 )
 
 # Every change of an entry: who, when, what (field → [before, after]), why; revision n of an app is unique, so two

@@ -148,7 +148,8 @@ def _staff(settings: GateSettings, upstreams: Upstreams) -> APIRouter:
         router.include_router(desk.router())
     router.include_router(staff_router(workspace, Cases(settings.complaint_url, upstreams.http)))
     router.include_router(ops_router(console, Console(settings.ops_url, settings.catalog_url,
-                                                      outbox_addresses(settings.outbox_urls), upstreams.http)))
+                                                      outbox_addresses(settings.outbox_urls), upstreams.http,
+                                                      complaint_url=settings.complaint_url)))
     return router
 
 

@@ -64,6 +64,15 @@ def letters_router(runtime: Runtime) -> APIRouter:
         return {"items": [_listed(r) for r in rows], "next_before_id": rows[-1].id if len(rows) == limit else None,
                 "counts": counts, **facets}
 
+    @router.get("/dead-letters/rate")
+    async def rate(hours: int = Query(24, ge=1, le=168)) -> dict:
+        """Dead letters per hour (UTC) over the last `hours`, oldest first; every hour listed, 0 when none."""
+        now = datetime.now(UTC)
+        starts = domain.hours_back(now, hours)
+        async with runtime.sessions() as session:
+            counts = await store.per_hour(session, starts[0])
+        return {"until": now, "hours": [{"starts": at, "count": n} for at, n in domain.hourly(counts, now, hours)]}
+
     @router.get("/dead-letters/{letter_id}")
     async def inspect(letter_id: int = LETTER_ID) -> dict:
         """One dead letter with its content and headers masked (identity never in clear)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 #: headers a re-driven record does not carry over: the re-drive's own trace replaces the original's
@@ -65,3 +66,17 @@ def fingerprint(consumer: str, topic: str, partition: int, offset: int, value: s
     for part in (consumer, topic, str(partition), str(offset), value):
         digest.update(part.encode("utf-8", "replace") + b"\x00")
     return digest.hexdigest()
+
+
+HOUR = timedelta(hours=1)
+
+
+def hours_back(until: datetime, hours: int) -> list[datetime]:
+    """The starts of the `hours` whole hours up to and including the one `until` falls in, oldest first."""
+    last = until.replace(minute=0, second=0, microsecond=0)
+    return [last - HOUR * (hours - 1 - i) for i in range(hours)]
+
+
+def hourly(counts: dict[datetime, int], until: datetime, hours: int) -> list[tuple[datetime, int]]:
+    """Every hour of the window with its count (an hour with none is 0), oldest first."""
+    return [(start, counts.get(start, 0)) for start in hours_back(until, hours)]

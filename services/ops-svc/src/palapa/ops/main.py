@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
+
+import httpx
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
@@ -9,25 +13,52 @@ from palapa.contracts.events.platform import AUDIT
 from palapa.contracts.topics import ALL_TOPICS
 from palapa.kit.audit.api import audit_router
 from palapa.kit.http import serve, service_app
+from palapa.kit.links import process_urls
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
 
 from . import access, handlers, tables
 from .api import letters_router
+from .lagapi import lag_router
+from .lagsampler import ClientCredentials, LagSampler, Token
 from .settings import OpsSettings
 
 SERVICE = "ops-svc"
 
 
-def create_app(settings: OpsSettings, *, exporter: SpanExporter | None = None) -> FastAPI:
-    """The ops-svc app: keeps every dead letter, serves them to SRE, re-drives them through its outbox."""
+def create_app(settings: OpsSettings, *, exporter: SpanExporter | None = None, lag_token: Token | None = None,
+               ) -> FastAPI:
+    """The ops-svc app: keeps every dead letter, serves them to SRE, re-drives them through its outbox, samples
+    every process's consumer lag. `lag_token` stands in for the client-credentials grant (tests)."""
     runtime = Runtime(settings, SERVICE, tables.metadata, exporter=exporter)
     handlers.register(runtime)
+    http, stop = httpx.AsyncClient(timeout=10), asyncio.Event()
+    if lag_token is None and settings.client_id and settings.client_secret and settings.oidc_issuer:
+        lag_token = ClientCredentials(settings.oidc_issuer, settings.client_id,
+                                      settings.client_secret.get_secret_value(), http)
+    targets = process_urls(settings.consumers_urls)
+    sampler = LagSampler(runtime, targets, lag_token, http, keep=timedelta(hours=settings.lag_keep_hours)) \
+        if lag_token is not None and targets else None
+
+    async def start_sampler() -> None:
+        stop.clear()
+        if sampler is not None:
+            runtime.spawn(sampler.run(settings.lag_sample_seconds, stop), f"{SERVICE}-lag-sampler")
+
+    async def stop_sampler() -> None:
+        stop.set()
+        await http.aclose()
+
     # re-driven records go back to their own topics (any topic of the platform), beside its audit events
-    return service_app(
-        runtime, title="Palapa ops-svc", routers=[letters_router(runtime), audit_router(runtime)], topics=ALL_TOPICS,
-        publishes=(AUDIT,), protection=access.TABLE,
+    app = service_app(
+        runtime, title="Palapa ops-svc", topics=ALL_TOPICS, publishes=(AUDIT,), protection=access.TABLE,
+        # lag_router first: its /dead-letters/offsets before letters_router's /dead-letters/{letter_id}
+        routers=[lag_router(runtime, settings.lag_sample_seconds, sampler is not None), letters_router(runtime),
+                 audit_router(runtime)],
+        on_start=[start_sampler], on_stop=[stop_sampler],
     )
+    app.state.sampler = sampler
+    return app
 
 
 def main() -> None:

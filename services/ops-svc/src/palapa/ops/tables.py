@@ -49,3 +49,27 @@ letters = Table(
     Index("ix_letters_topic_at", "topic", "at"),
     Index("ix_letters_consumer_at", "consumer", "at"),
 )
+
+# running counts of what ops-svc's consumer handed over (reconcile.py): `announcements` (fresh EventDeadLettered
+# events) and `repeats` (those naming a record already kept), counted since the table exists
+tally = Table(
+    "tally",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("count", BigInteger, nullable=False),
+)
+
+# what the lag sampler saw (lagsampler.py): one row per consumed partition per pass, kept `lag_keep_hours`
+lag_samples = Table(
+    "lag_samples",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),  # the pass's time: one time for all its rows
+    Column("service", String(200), nullable=False),
+    Column("group", String(200), nullable=False),
+    Column("topic", String(200), nullable=False),
+    Column("partition", Integer, nullable=False),
+    Column("lag", BigInteger, nullable=False),
+    Column("stuck", Boolean, nullable=False),
+    Index("ix_lag_samples_at", "at"),
+)

@@ -26,7 +26,8 @@ async def record_heartbeat(session: AsyncSession, beat: BridgeHeartbeat) -> None
     values = {
         "bridge": beat.bridge, "last_heartbeat_at": beat.at, "last_change_seen": beat.last_change_seen,
         "lag_seconds": beat.lag_seconds, "rows_translated": beat.rows_translated,
-        "rows_quarantined": beat.rows_quarantined,
+        "rows_quarantined": beat.rows_quarantined, "legacy_mismatches": beat.legacy_mismatches,
+        "last_sweep_at": beat.last_sweep_at,
     }
     stmt = insert(bridges).values(app_id=beat.app_id, **values)
     current = bridges.c.last_heartbeat_at

@@ -31,6 +31,8 @@ class AppRead(BaseModel):
     rows_translated: int | None
     rows_quarantined: int | None
     quarantined: int
+    legacy_mismatches: int | None = None  # the bridge's last reconcile sweep (None: none reported yet)
+    last_sweep_at: datetime | None = None
     kind: str | None = None
     field: str | None = None
     lifecycle: str = "aktif"
@@ -52,6 +54,8 @@ class AppRead(BaseModel):
             rows_translated=state.rows_translated if state and state.last_heartbeat_at else None,
             rows_quarantined=state.rows_quarantined if state and state.last_heartbeat_at else None,
             quarantined=state.quarantined if state else 0,
+            legacy_mismatches=state.legacy_mismatches if state else None,
+            last_sweep_at=state.last_sweep_at if state else None,
             kind=app.kind, field=app.field, lifecycle=app.lifecycle, tier=app.tier, url=app.url,
             super_app=app.super_app, cluster=app.cluster,
         )

@@ -114,6 +114,8 @@ class BridgeState:
     quarantined: int = 0  # RowQuarantined events counted by the catalog
     last_quarantine_reason: str | None = None
     last_quarantine_at: datetime | None = None
+    legacy_mismatches: int | None = None  # what the bridge's last reconcile sweep found differing
+    last_sweep_at: datetime | None = None
 
 
 def liveness(

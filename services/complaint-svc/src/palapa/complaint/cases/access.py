@@ -66,6 +66,9 @@ TABLE = ProtectionTable("complaint-svc", [
     Public("GET", "/stats/opd", why="per-OPD figures are published for accountability"),
     Public("GET", "/stats", why="the per-OPD figures' page"),
     Public("GET", "/stats/on-time", why="each OPD's on-time rate by week: counts only, published for accountability"),
+    # breaches and escalations waiting, city-wide counts for those who oversee the service: audit.read is held by
+    # exactly the SRE, the desk, the Sekda and the Wali Kota (not an OPD's officer, not a client)
+    Needs("GET", "/stats/service-level", P.AUDIT_READ),
     Public("GET", "/lapor", why="the citizens' complaint form"),
     Public("GET", "/lapor/{asset}", why="the complaint form's script and style sheet"),
     Public("GET", "/open311/v2/services.{fmt}", why="GeoReport v2: the service list is public"),

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from palapa.kit.runtime import Runtime
 
 from . import ontime, report, store
+from .domain import escalated_to
 
 PAGE_HEADERS = {
     "Content-Security-Policy": (
@@ -44,6 +45,20 @@ def stats_router(runtime: Runtime) -> APIRouter:
             {"opd": o.opd, "closed": o.closed, "on_time": o.on_time, "rate": o.rate,
              "weeks": [{"starts": w.starts, "closed": w.closed, "on_time": w.on_time, "rate": w.rate}
                        for w in o.weeks]} for o in ontime.on_time_rates(rows, now, weeks)]}
+
+    @router.get("/stats/service-level", responses={403: {"description": "role_missing"}})
+    async def service_level():
+        """The city's service level for those who oversee it (SRE, the desk, the Sekda, the Wali Kota): SLA
+        breaches per OPD in the last seven days, and the escalations waiting per level (count, the oldest)."""
+        now = datetime.now(UTC)
+        since = now - ontime.WEEK
+        async with runtime.sessions() as session:
+            breaches = await store.breaches_since(session, since)
+            waiting = await store.escalations_waiting(session)
+        return {"since": since, "until": now,
+                "breaches": [dict(r._mapping) for r in breaches],
+                "escalations": [{"level": level, "to": escalated_to("OPD", min(level, 3)),
+                                 "waiting": n, "oldest_at": oldest} for level, n, oldest in waiting]}
 
     @router.get("/stats", response_class=HTMLResponse, include_in_schema=False)
     async def stats_page():

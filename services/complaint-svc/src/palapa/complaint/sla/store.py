@@ -74,3 +74,30 @@ async def ended_since(session: AsyncSession, since: datetime) -> list[tuple[str,
     for row in (await session.execute(query)).all():
         found.setdefault(row.ticket, (row.opd, row.due_at, []))[2].append((CaseStatus(row.status), row.at))
     return list(found.values())
+
+
+async def breaches_since(session: AsyncSession, since: datetime) -> list:
+    """Per OPD (the case's OPD now: a rerouted case's breaches count for the OPD that holds it), the breaches
+    emitted since `since`: `cases` breached, `breaches` in all, and those at level 1 (the OPD's head), 2 (the
+    Sekda) and 3 (the Wali Kota); the most breaches first."""
+    level = sla_marks.c.level
+    breaches = func.count().label("breaches")
+    query = (select(cases.c.opd, func.count(sla_marks.c.ticket.distinct()).label("cases"), breaches,
+                    *(func.count().filter(level == n).label(f"level_{n}") for n in (1, 2, 3)))
+             .join(cases, cases.c.ticket == sla_marks.c.ticket)
+             .where(level >= 1, sla_marks.c.emitted_at >= since)
+             .group_by(cases.c.opd).order_by(breaches.desc(), cases.c.opd))
+    return (await session.execute(query)).all()
+
+
+async def escalations_waiting(session: AsyncSession) -> list[tuple[int, int, datetime | None]]:
+    """(level, open cases escalated to it, when the longest waiting reached it) for every level reached."""
+    reached = (select(func.min(sla_marks.c.emitted_at))
+               .where(sla_marks.c.ticket == cases.c.ticket, sla_marks.c.round == cases.c.sla_round,
+                      sla_marks.c.level == cases.c.escalation_level)
+               .scalar_subquery())
+    per_case = (select(cases.c.escalation_level.label("level"), reached.label("at"))
+                .where(cases.c.escalation_level >= 1, cases.c.status.not_in(ENDED)).subquery())
+    query = (select(per_case.c.level, func.count(), func.min(per_case.c.at))
+             .group_by(per_case.c.level).order_by(per_case.c.level))
+    return [tuple(r) for r in (await session.execute(query)).all()]

@@ -7,6 +7,7 @@ checks the role again and writes the audit record.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from fastapi import APIRouter, Request
@@ -17,8 +18,9 @@ from ..staff.desk import NO_STORE, Desk
 from ..staff.routes import STAFF_HEADERS
 from ..staff.sessions import Session
 from ..upstream import UpstreamError
-from .charts import lag_chart
+from .charts import columns_chart, lag_chart, lines_chart
 from .console import FILTERS, Console
+from .replayroutes import add_replay
 
 log = logging.getLogger(__name__)
 COOKIE = "ops_sesi"
@@ -142,9 +144,22 @@ def ops_router(desk: Desk, console: Console) -> APIRouter:
         session = desk.admitted(request)
         if isinstance(session, Response):
             return session
-        states = await console.consumers_state(session.token)
+        states, history = await asyncio.gather(console.consumers_state(session.token),
+                                               console.lag_history(session.token))
         rows = [{"service": s["service"], **p} for s in states for p in s.get("partitions", [])]
-        return page("ops_consumers.html", who=session, services=states, chart=lag_chart(rows))
+        return page("ops_consumers.html", who=session, services=states, chart=lag_chart(rows), history=history,
+                    lines=lines_chart(history.get("series") or []))
+
+    @router.get("/ops/layanan")
+    async def service_level(request: Request) -> Response:
+        session = desk.admitted(request)
+        if isinstance(session, Response):
+            return session
+        level, rate, offsets = await console.service_level(session.token)
+        hours = [h for h in rate.get("hours", []) if isinstance(h, dict)]
+        chart = columns_chart([(str(h.get("starts", ""))[11:13], int(h.get("count") or 0)) for h in hours])
+        return page("ops_layanan.html", who=session, level=level, rate=rate, chart=chart, offsets=offsets,
+                    last_hour=hours[-1]["count"] if hours else None, day=sum(c.value for c in chart.columns))
 
     @router.get("/ops/bridges")
     async def bridges(request: Request) -> Response:
@@ -156,6 +171,7 @@ def ops_router(desk: Desk, console: Console) -> APIRouter:
         except UpstreamError as exc:
             log.warning("bridges unavailable: %s", exc)
             return problem(503, "Daftar bridge " + UNAVAILABLE, session)
-        return page("ops_bridges.html", who=session, apps=apps)
+        return page("ops_bridges.html", who=session, apps=apps, replayable=console.outboxes)
 
+    add_replay(router, desk, console, page, problem)
     return router
