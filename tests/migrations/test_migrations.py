@@ -112,6 +112,9 @@ ROWS = {
                     "partition": 0, "offset": 7, "key": b"CURHAT-1", "headers": {"ce_id": "e-1"}, "value": b"{}",
                     "value_size": 2, "whole": True, "reason": "signature refused", "at": AT, "state": "waiting",
                     "decided_at": None, "decided_by": None, "why": None},
+        "tally": {"name": "announcements", "count": 3},
+        "lag_samples": {"at": AT, "service": "complaint-svc", "group": "complaint-svc",
+                        "topic": "palapa.complaints.intake.v1", "partition": 0, "lag": 4, "stuck": False},
     },
     "bridge-curhat": {
         "checkpoint": {"app_id": "curhat", "position_ts": LEGACY_AT, "position_id": 42, "updated_at": AT},
