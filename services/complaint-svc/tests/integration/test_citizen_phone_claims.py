@@ -12,14 +12,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from palapa.complaint.main import create_app
 from palapa.complaint.tables import case_keys, cases
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintSubmitted
 from palapa.contracts.phone import account_of
 from palapa.kit.signing import generate
-from palapa.testkit import eventually, running
-from palapa.testkit.citizens import CitizenIssuer
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -28,17 +26,8 @@ SITI, BUDI = "+6281234567890", "+6285712345678"
 
 
 @pytest.fixture
-def issuer():
-    found = CitizenIssuer()
-    yield found
-    found.close()
-
-
-@pytest.fixture
-async def svc(settings, issuer, topic_reader):
-    settings = settings.model_copy(update={"citizen_issuer": issuer.url})
-    async with running(create_app(settings), name="complaint-svc") as found:
-        yield found
+def svc(citizen_svc):
+    return citizen_svc
 
 
 async def bridged(svc, producer, phone: str | None) -> str:

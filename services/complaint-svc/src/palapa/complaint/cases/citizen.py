@@ -51,30 +51,36 @@ def pin_refusal(answer: keys.PinAnswer | None, now: datetime) -> JSONResponse:
                                      "PIN dikunci 15 menit")
 
 
-def summary(ticket: str, case) -> dict:
-    """What the list shows of one of the citizen's cases (a case the intake has not opened yet: just received)."""
+def summary(ticket: str, case, origin: bool = False) -> dict:
+    """What the list shows of one of the citizen's cases (a case the intake has not opened yet: just received);
+    `origin`: also the app that holds it and when it was filed (a legacy case offered for claiming)."""
     if case is None:
         return {"ticket": ticket, "status": "received", "status_label": "Diterima", "category": None, "opd": None,
                 "deadline": None, "updated_at": None}
-    return {"ticket": ticket, "status": case.status.value, "status_label": case.status_label,
-            "category": case.category, "opd": case.opd, "deadline": case.current_due_at,
-            "updated_at": case.updated_at}
+    shown = {"ticket": ticket, "status": case.status.value, "status_label": case.status_label,
+             "category": case.category, "opd": case.opd, "deadline": case.current_due_at,
+             "updated_at": case.updated_at}
+    return shown | ({"source_app": case.source_app, "submitted_at": case.submitted_at} if origin else {})
 
 
 def citizen_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["citizen"])
+
+    async def listing(tickets_of, citizen: Citizen, origin: bool = False) -> JSONResponse:
+        """The cases `tickets_of` names for the citizen, summed up (`origin`: with the app and the day filed)."""
+        async with runtime.sessions() as session:
+            tickets = await tickets_of(session, citizen, MAX_LISTED)
+            await store.snapshot(session)
+            cases = await store.get_many(session, tickets)
+        items = [summary(t, cases.get(t), origin) for t in tickets]
+        return JSONResponse(jsonable_encoder({"items": items}), headers={"Cache-Control": "no-store"})
 
     @router.get("/citizen/complaints", responses={401: {"description": "citizen_required"}})
     async def my_complaints(citizen: MaybeCitizen):
         """The signed-in citizen's complaints, newest first: filed while signed in, or claimed."""
         if citizen is None:
             return refusal(*CITIZEN_MISSING)
-        async with runtime.sessions() as session:
-            tickets = await keys.owned_by(session, citizen, MAX_LISTED)
-            await store.snapshot(session)
-            cases = await store.get_many(session, tickets)
-        return JSONResponse(jsonable_encoder({"items": [summary(t, cases.get(t)) for t in tickets]}),
-                            headers={"Cache-Control": "no-store"})
+        return await listing(keys.owned_by, citizen)
 
     @router.post("/citizen/complaints/{ticket}/claim",
                  responses={401: {"description": "citizen_required"}, 403: {"description": "wrong_pin"},
@@ -99,13 +105,7 @@ def citizen_router(runtime: Runtime) -> APIRouter:
         """The cases a legacy app recorded with the signed-in citizen's phone number and no account owns yet."""
         if citizen is None:
             return refusal(*CITIZEN_MISSING)
-        async with runtime.sessions() as session:
-            found = await phone_claims.claimable(session, citizen, MAX_LISTED)
-            await store.snapshot(session)
-            cases = await store.get_many(session, [t for t, _ in found])
-        items = [summary(t, cases.get(t)) | {"source_app": getattr(cases.get(t), "source_app", None),
-                                             "submitted_at": at} for t, at in found]
-        return JSONResponse(jsonable_encoder({"items": items}), headers={"Cache-Control": "no-store"})
+        return await listing(phone_claims.claimable, citizen, origin=True)
 
     @router.post("/citizen/complaints/{ticket}/claim-by-phone",
                  responses={401: {"description": "citizen_required"}, 403: {"description": "phone_account_required"},

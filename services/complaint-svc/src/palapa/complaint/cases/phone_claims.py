@@ -27,18 +27,18 @@ from ..tables import case_keys, cases, reporters
 Outcome = Literal["claimed", "taken", "not_yours", "not_phone"]
 
 
-async def claimable(session: AsyncSession, citizen: Citizen, limit: int) -> list[tuple[str, datetime]]:
-    """(ticket, submitted_at) of the cases filed with the citizen's number that no account owns, newest first;
-    none for an account that is no phone account."""
+async def claimable(session: AsyncSession, citizen: Citizen, limit: int) -> list[str]:
+    """The tickets of the cases filed with the citizen's number that no account owns, newest first; none for an
+    account that is no phone account."""
     wanted = hash_of_account(citizen.subject)
     if wanted is None:
         return []
-    query = (select(cases.c.ticket, cases.c.submitted_at)
+    query = (select(cases.c.ticket)
              .join(reporters, reporters.c.ticket == cases.c.ticket)
              .outerjoin(case_keys, case_keys.c.ticket == cases.c.ticket)
              .where(reporters.c.phone_hash == wanted, case_keys.c.owner.is_(None))
              .order_by(cases.c.submitted_at.desc(), cases.c.ticket).limit(limit))
-    return [(r.ticket, r.submitted_at) for r in await session.execute(query)]
+    return [r.ticket for r in await session.execute(query)]
 
 
 async def claim(session: AsyncSession, ticket: str, citizen: Citizen, now: datetime) -> Outcome:
