@@ -49,7 +49,8 @@ FIXED = {
     "sms-api-secret": "the SMS gateway's API secret: requests and delivery reports are signed with it",
     "notify-messages-key": "the key notify-svc encrypts citizens' phone numbers and e-mails with (32 bytes, base64)",
     "gate-notify-api-key": "gate-svc's API key at notify-svc (the citizens' one-time codes); both read this file",
-    "gate-account-secret": "the HMAC key a citizen's account id is made with from their phone number (gate-svc)",
+    "gate-account-secret": "the HMAC key a citizen's account id is made with from their phone number (gate-svc; "
+                           "bridge-curhat keys a reporter's number with it, so a citizen can claim the case)",
     "ops-svc-client-secret": "ops-svc's client secret at Keycloak (its lag sampler's client-credentials grant)",
 }
 #: Keycloak imports its realm file as written: a client secret there is the realm's (development) one, not random

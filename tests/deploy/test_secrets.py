@@ -105,6 +105,7 @@ def test_in_production_every_process_refuses_compose_old_secrets_naming_the_sett
 
     strong = {"DATABASE_URL": f"postgresql+asyncpg://palapa:{STRONG}@postgres:5432/palapa",
               "KAFKA_SASL_PASSWORD": STRONG, f"{spec.env_prefix}QUARANTINE_KEY": STRONG * 2,
+              f"{spec.env_prefix}ACCOUNT_SECRET": STRONG * 2,  # gate-svc's and bridge-curhat's (the phone hash)
               "NOTIFY_MESSAGES_KEY": base64.b64encode(bytes.fromhex(STRONG * 2)[:32].ljust(32, b"k")).decode()}
     with pytest.raises(ValidationError, match="DATABASE_URL"):
         _production_settings(spec, monkeypatch, **{**strong,

@@ -176,6 +176,7 @@ def test_each_producer_of_the_production_overlay_starts_with_its_key_and_verifie
         given["CATALOG_SIGNING_KEYS_SEED"] = given["SIGNING_TRUST_FILE"]
     strong = {"DATABASE_URL": f"postgresql+asyncpg://palapa:{STRONG}@postgres:5432/palapa",
               "KAFKA_SASL_PASSWORD": STRONG, f"{spec.env_prefix}QUARANTINE_KEY": STRONG * 2,
+              f"{spec.env_prefix}ACCOUNT_SECRET": STRONG * 2,  # like the quarantine key: not in the overlay yet
               "NOTIFY_MESSAGES_KEY": base64.b64encode(bytes(range(32))).decode()}
     settings = _production_settings(spec, monkeypatch, **strong, **given)
     assert settings.environment == "production" and settings.signing_verify

@@ -10,10 +10,7 @@ import uuid
 import pytest
 
 from palapa.complaint.cases import keys
-from palapa.complaint.main import create_app
 from palapa.kit.signing import generate
-from palapa.testkit import running
-from palapa.testkit.citizens import CitizenIssuer
 
 pytestmark = pytest.mark.integration
 
@@ -22,17 +19,8 @@ FORM = {"kategori": "jalan-rusak", "uraian": "Lubang besar di depan SDN Kranggan
 
 
 @pytest.fixture
-def issuer():
-    found = CitizenIssuer()
-    yield found
-    found.close()
-
-
-@pytest.fixture
-async def http(settings, issuer, topic_reader):
-    settings = settings.model_copy(update={"citizen_issuer": issuer.url})
-    async with running(create_app(settings), name="complaint-svc") as svc:
-        yield svc.http
+def http(citizen_svc):
+    return citizen_svc.http
 
 
 async def file(http, headers: dict[str, str] | None = None) -> dict:

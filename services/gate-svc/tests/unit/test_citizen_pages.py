@@ -8,11 +8,15 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
+from palapa.contracts.phone import account_of
 from palapa.gate.main import create_app
 from palapa.gate.settings import GateSettings
 
 CASE = {"ticket": "LAPOR-ABCD-EFGH-JKLM-NPQR", "status": "dispositioned", "category": "Jalan rusak",
         "opd": "DPUPR", "deadline": "2026-12-14T09:00:00+07:00"}
+
+LEGACY = {"ticket": "CURHAT-1042", "status": "received", "status_label": "Diterima", "category": "Jalan Rusak",
+          "opd": None, "deadline": None, "source_app": "curhat-ning-ita", "submitted_at": "2026-11-20T01:30:00Z"}
 
 
 class Services:
@@ -25,6 +29,8 @@ class Services:
         self.failures = 0  # notify-svc answers 503 this many times first
         self.keys: list[str] = []
         self.jwks: dict | None = None
+        self.legacy: dict[str, list[dict]] = {}  # account → the legacy cases recorded with its number, unclaimed
+        self.taken: set[str] = set()  # legacy tickets another account claimed
 
     def subject(self, request: httpx.Request) -> str | None:
         token = request.headers.get("x-citizen-token")
@@ -34,6 +40,8 @@ class Services:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
+        if path.startswith("/citizen/complaints/") and path.endswith(("/claimable", "/claim-by-phone")):
+            return self.legacy_claims(request)
         if path == "/v2/notifications/whatsapp":
             self.keys.append(request.headers["idempotency-key"])
             if self.failures:
@@ -75,6 +83,20 @@ class Services:
             self.owned.setdefault(self.subject(request), []).append(CASE)
             return httpx.Response(200, json={"ticket": CASE["ticket"]})
         return httpx.Response(404, json={"reason": "not_found", "detail": "?"})
+
+    def legacy_claims(self, request: httpx.Request) -> httpx.Response:
+        """complaint-svc's phone claims: the list of the token's account, a claim that matches it or is refused."""
+        mine = self.legacy.get(self.subject(request), [])
+        if request.method == "GET":
+            return httpx.Response(200, json={"items": mine})
+        ticket = request.url.path.split("/")[3]
+        if ticket in self.taken:
+            return httpx.Response(409, json={"reason": "claimed_by_another", "detail": "sudah terhubung"})
+        if not any(c["ticket"] == ticket for c in mine):
+            return httpx.Response(404, json={"reason": "not_claimable", "detail": "tidak tercatat"})
+        mine[:] = [c for c in mine if c["ticket"] != ticket]
+        self.owned.setdefault(self.subject(request), []).append({**LEGACY, "ticket": ticket})
+        return httpx.Response(200, json={"ticket": ticket})
 
 
 @pytest.fixture
@@ -246,3 +268,43 @@ async def test_a_lost_answer_from_notify_is_asked_again_once_under_the_same_idem
     services.failures = 2
     failed = await http.post("/masuk", data={"csrf": csrf_of(form), "hp": "081234567891"})
     assert failed.status_code == 503 and "belum dapat dikirim" in failed.text
+
+
+def account(number: str) -> str:
+    return account_of(number, b"palapa-dev-gate-accounts")  # GateSettings' development default
+
+
+async def test_a_case_filed_in_curhat_with_the_citizens_number_is_offered_and_claimed_with_a_button(gate):
+    http, services = gate
+    services.legacy[account("+6281234567890")] = [dict(LEGACY)]
+    await sign_in(http, services)
+    page = await http.get("/kasus")
+    assert "Aduan dengan nomor Anda di Curhat Ning Ita" in page.text and 'data-claimable="CURHAT-1042"' in page.text
+    assert 'action="/kasus/klaim-hp"' in page.text and "20 November 2026" in page.text
+    assert "81234567890" not in page.text and account("+6281234567890")[6:] not in page.text
+    forged = await http.post("/kasus/klaim-hp", data={"tiket": "CURHAT-1042"})  # no CSRF token: nothing happens
+    assert forged.status_code == 403 and services.legacy[account("+6281234567890")]
+    claimed = await http.post("/kasus/klaim-hp", data={"csrf": csrf_of(page), "tiket": "CURHAT-1042"})
+    assert claimed.status_code == 303 and claimed.headers["location"] == "/kasus?notice=klaim-hp"
+    listed = await http.get(claimed.headers["location"])
+    assert 'data-ticket="CURHAT-1042"' in listed.text and 'data-claimable=' not in listed.text
+    assert "Aduan sudah ditambahkan" in listed.text and "Aduan dengan nomor Anda" not in listed.text
+
+
+async def test_another_citizen_is_offered_nothing_and_a_claim_of_someone_elses_case_is_refused(gate):
+    http, services = gate
+    services.legacy[account("+6281234567890")] = [dict(LEGACY)]
+    await sign_in(http, services, "0812 9999 7890")
+    page = await http.get("/kasus")
+    assert "Aduan dengan nomor Anda" not in page.text and "CURHAT-1042" not in page.text
+    refused = await http.post("/kasus/klaim-hp", data={"csrf": csrf_of(page), "tiket": "CURHAT-1042"})
+    assert refused.status_code == 404 and "tidak tercatat dengan nomor HP Anda" in refused.text
+    services.taken.add("CURHAT-1042")
+    taken = await http.post("/kasus/klaim-hp", data={"csrf": csrf_of(page), "tiket": "CURHAT-1042"})
+    assert taken.status_code == 409 and "akun lain" in taken.text
+    bad = await http.post("/kasus/klaim-hp", data={"csrf": csrf_of(page), "tiket": "<script>"})
+    assert bad.status_code == 422 and "<script>" not in bad.text
+    http.cookies.clear()  # a stranger without a session is sent to sign in
+    stranger = await http.post("/kasus/klaim-hp", data={"csrf": csrf_of(page), "tiket": "CURHAT-1042"})
+    assert stranger.status_code == 303 and stranger.headers["location"] == "/masuk"
+    assert services.owned.get(account("+6281234567890")) is None  # nobody claimed it for its owner

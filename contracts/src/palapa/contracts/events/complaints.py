@@ -113,6 +113,11 @@ class ComplaintSubmitted(Event):
     )
     reporter_phone: str | None = Field(default=None, description="Never shown to the OPD or the public")
     reporter_email: str | None = Field(default=None, description="Never shown to the OPD or the public")
+    reporter_phone_hash: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{32}$",
+        description="The keyed hash of the number the source app recorded (palapa.contracts.phone.phone_hash), never "
+                    "the number: a citizen signed in with that number may claim the case",
+    )
     kelurahan: str | None = None
     kecamatan: str | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)

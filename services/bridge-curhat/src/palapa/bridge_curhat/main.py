@@ -35,11 +35,12 @@ PUBLISHES = (COMPLAINT_INTAKE, BRIDGE_QUARANTINE, BRIDGE_HEARTBEATS)
 def curhat_translation(settings: BridgeCurhatSettings):
     """The kit's translation: translate.translate with the settings' zone, app and limits (the clock read per row)."""
     tz, ahead = settings.tz, timedelta(hours=settings.future_hours)
+    key = settings.account_secret.get_secret_value().encode()
 
     def translation(record: SourceRecord, last: LastState | None) -> Translated | Quarantine:
         limits = translate.Limits(earliest=settings.earliest_date, latest=datetime.now(UTC) + ahead, ahead=ahead,
                                   max_event_bytes=RECORD_MAX_BYTES)
-        result = translate.translate(record.item, last, tz, settings.app_id, limits)
+        result = translate.translate(record.item, last, tz, settings.app_id, limits, key)
         if isinstance(result, Quarantine):
             return result
         status = translate.canonical_status(record.item.status)

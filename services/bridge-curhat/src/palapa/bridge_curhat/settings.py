@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, tzinfo
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from palapa.bridgekit.settings import BridgeSettings
@@ -30,6 +30,9 @@ class BridgeCurhatSettings(BridgeSettings):
     # quarantined before a deadline computed from them overflows downstream
     earliest_date: date = Field(date(2000, 1, 1), ge=date(1900, 1, 1), le=date(2100, 1, 1))
     future_hours: float = Field(24.0, ge=1, le=24 * 365)  # at least 1 h: the legacy clock may run ahead
+    # the key of the reporter's phone hash on ComplaintSubmitted: the gate's account secret (GATE_ACCOUNT_SECRET, the
+    # same file), so the hash is the phone account's own (docs/gate.md "Kasus saya"); production refuses the default
+    account_secret: SecretStr = Field(SecretStr("palapa-dev-gate-accounts"), repr=False)
 
     @field_validator("legacy_database_url")
     @classmethod

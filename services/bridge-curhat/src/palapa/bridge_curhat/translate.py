@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from palapa.bridgekit.protocol import LastState, Quarantine, as_utc
 from palapa.bridgekit.protocol import fingerprint as row_fingerprint
 from palapa.contracts.events import CaseStatus, ComplaintStatus, ComplaintStatusChangedV2, ComplaintSubmitted, Event
+from palapa.contracts.phone import normalise as normalise_phone
+from palapa.contracts.phone import phone_hash
 from palapa.curhat_legacy.codes import STATUS_CODES
 
 from .privacy import mask_nik, quote
@@ -130,6 +132,13 @@ def normalise_category(kategori: str | None) -> str | None:
     return " ".join(w.upper() if w.upper() in ACRONYMS else w.capitalize() for w in words)
 
 
+def reporter_phone_hash(no_hp: str | None, key: bytes) -> str | None:
+    """The keyed hash of the number the app recorded, as the gate keys a phone account; None without a key, or
+    when no_hp is no Indonesian mobile number (a landline, a typo, '-': nobody can claim the case by it)."""
+    number = normalise_phone(no_hp) if key else None
+    return phone_hash(number, key) if number else None
+
+
 def parse_local_date(tgl_lapor: str) -> datetime | None:
     """tgl_lapor (mixed formats) as a naive local time; None when unparseable."""
     text = " ".join(tgl_lapor.split())
@@ -171,8 +180,9 @@ def refusal(row: LegacyRow, tz: tzinfo, limits: Limits) -> Quarantine | None:
 
 
 def submission(row: LegacyRow, status: CaseStatus, tz: tzinfo, app_id: str,
-               limits: Limits) -> ComplaintSubmitted | Quarantine:
-    """The ComplaintSubmitted of a row seen first, or why it cannot be one."""
+               limits: Limits, phone_key: bytes = b"") -> ComplaintSubmitted | Quarantine:
+    """The ComplaintSubmitted of a row seen first, or why it cannot be one; with `phone_key` (the gate's account
+    secret) it carries the keyed hash of no_hp, never the number."""
     description = clean_text(row.isi_laporan or "").strip()
     if not description:
         return Quarantine("blank_isi_laporan: isi_laporan is empty, a complaint needs a description")
@@ -195,6 +205,7 @@ def submission(row: LegacyRow, status: CaseStatus, tz: tzinfo, app_id: str,
         ticket=ticket(row.id_pengaduan), source_app=app_id, source_ref=str(row.id_pengaduan),
         category=normalise_category(row.kategori), description=description,
         reporter_name=clean_name(row.nama_pelapor), reporter_nik_masked=mask_nik(row.nik),
+        reporter_phone_hash=reporter_phone_hash(row.no_hp, phone_key),
         status=ComplaintStatus(status.value),  # v1's set: every first status the table gives is in it
         legacy_status=row.status, submitted_at=as_utc(local, tz),
     )
@@ -222,7 +233,7 @@ def portal_ticket(row: LegacyRow) -> str | None:
 
 
 def translate(row: LegacyRow, last: LastState | None, tz: tzinfo, app_id: str = APP_ID,
-              limits: Limits = DEFAULT_LIMITS) -> list[Event] | Quarantine:
+              limits: Limits = DEFAULT_LIMITS, phone_key: bytes = b"") -> list[Event] | Quarantine:
     """Events for a row not seen in this form before: ComplaintSubmitted on first sight, then status changes.
     A row the bridge wrote back for a portal complaint speaks for that ticket: its case exists already."""
     if (refused := refusal(row, tz, limits)) is not None:
@@ -239,7 +250,7 @@ def translate(row: LegacyRow, last: LastState | None, tz: tzinfo, app_id: str = 
                 status=status, legacy_status=row.status, changed_at=as_utc(row.tgl_update, tz),
             )
         ]
-    result = submission(row, status, tz, app_id, limits)
+    result = submission(row, status, tz, app_id, limits, phone_key)
     return result if isinstance(result, Quarantine) else [result]
 
 

@@ -88,6 +88,10 @@ reporters = Table(
     Column("nik_masked", String, nullable=True),
     Column("phone", String, nullable=True),
     Column("email", String, nullable=True),
+    # the keyed hash of the number the legacy app recorded (ComplaintSubmitted.reporter_phone_hash): the phone account
+    # that may claim the case (cases/phone_claims.py); never the number
+    Column("phone_hash", String(32), nullable=True),
+    Index("ix_reporters_phone_hash", "phone_hash"),
 )
 
 

@@ -45,6 +45,12 @@ TABLE = ProtectionTable("complaint-svc", [
     Public("POST", "/citizen/complaints/{ticket}/claim", why="a signed-in citizen binds a case by its ticket + PIN: "
                                                              "the route needs the citizen token and the PIN; 5 wrong "
                                                              "PINs lock it"),
+    Public("GET", "/citizen/complaints/claimable", why="a signed-in citizen's unclaimed cases recorded with their "
+                                                       "phone number: the route refuses without the citizen token "
+                                                       "and matches only the token's own account"),
+    Public("POST", "/citizen/complaints/{ticket}/claim-by-phone", why="a signed-in citizen binds a case recorded with "
+                                                                      "their phone number: the route needs the "
+                                                                      "citizen token and checks the match itself"),
     Public("POST", "/complaints/{ticket}/rating", why="the reporter rates a resolved case once: the route checks its "
                                                       "capability (X-Case-Key) or owner"),
     # a move is checked against the case's OPD and escalation in the route (may_move): no single permission says it

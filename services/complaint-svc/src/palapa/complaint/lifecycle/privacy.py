@@ -19,6 +19,7 @@ class Reporter:
     nik_masked: str | None = None
     phone: str | None = None
     email: str | None = None
+    phone_hash: str | None = None  # the keyed hash of the number a legacy app recorded: whose phone may claim it
 
 
 def confidentiality_of(raw: str | None) -> str:
@@ -31,5 +32,5 @@ def reporter_of(submitted: ComplaintSubmitted) -> Reporter | None:
     if confidentiality_of(submitted.confidentiality) == "anonymous":
         return None
     who = Reporter(submitted.reporter_name, submitted.reporter_nik_masked, submitted.reporter_phone,
-                   submitted.reporter_email)
-    return who if any((who.name, who.nik_masked, who.phone, who.email)) else None
+                   submitted.reporter_email, submitted.reporter_phone_hash)
+    return who if any((who.name, who.nik_masked, who.phone, who.email, who.phone_hash)) else None

@@ -48,13 +48,14 @@ async def save_reporters(session: AsyncSession, found: Sequence[tuple[str, Repor
     """Keep the identities of new cases (a resync does not overwrite the first)."""
     if found:
         await session.execute(insert(reporters).on_conflict_do_nothing(index_elements=["ticket"]), [
-            {"ticket": t, "name": r.name, "nik_masked": r.nik_masked, "phone": r.phone, "email": r.email}
+            {"ticket": t, "name": r.name, "nik_masked": r.nik_masked, "phone": r.phone, "email": r.email,
+             "phone_hash": r.phone_hash}
             for t, r in found])
 
 
 async def reporter(session: AsyncSession, ticket: str) -> Reporter | None:
     row = (await session.execute(select(reporters).where(reporters.c.ticket == ticket))).first()
-    return None if row is None else Reporter(row.name, row.nik_masked, row.phone, row.email)
+    return None if row is None else Reporter(row.name, row.nik_masked, row.phone, row.email, row.phone_hash)
 
 
 async def save_many(session: AsyncSession, changes: Sequence[tuple[Case, str]],

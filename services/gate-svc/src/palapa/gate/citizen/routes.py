@@ -24,6 +24,7 @@ from . import phone
 from .accounts import COOKIE, Citizens, CitizenSession
 from .bills import DROPPED, FOLLOWED, bills_of, bills_router
 from .codes import Refused, Verified, Wrong
+from .legacy_claims import CLAIMED, claimable_of, legacy_claims_router
 from .letters import letter_page, letters_of, letters_router
 from .services import CitizenBills, CitizenCases, CitizenLetters, Notifier
 
@@ -197,7 +198,8 @@ def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, 
             else:
                 problem, status = problem or "Daftar kasus tidak dapat dibuka.", answer.status
         page = render("kasus.html", status, who=session, items=items, notice=notice, problem=problem,
-                      bills=await bills_of(bills, token), letters=await letters_of(letters, token))
+                      bills=await bills_of(bills, token), letters=await letters_of(letters, token),
+                      claimable=await claimable_of(cases, session, token))
         page.headers.update(NO_STORE)
         return page
 
@@ -251,10 +253,12 @@ def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, 
 
     router.include_router(bills_router(citizens, bills, session_form, listing, clock))
     router.include_router(letters_router(citizens, letters, session_form, clock))
+    router.include_router(legacy_claims_router(citizens, cases, session_form, listing, clock))
     return router
 
 
-NOTICES = {"klaim": "Pengaduan sudah ditambahkan ke akun Anda.", "pbb": FOLLOWED, "pbb-hapus": DROPPED}
+NOTICES = {"klaim": "Pengaduan sudah ditambahkan ke akun Anda.", "klaim-hp": CLAIMED, "pbb": FOLLOWED,
+           "pbb-hapus": DROPPED}
 
 
 def _too_many(refused: Refused) -> Response:

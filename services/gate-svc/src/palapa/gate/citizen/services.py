@@ -74,6 +74,15 @@ class CitizenCases(OnBehalf):
         return await call_json(self.http, "POST", f"{self.base}/citizen/complaints/{quote(ticket, safe='')}/claim",
                                "complaint-svc", json={"pin": pin}, headers=self._headers(token))
 
+    async def claimable(self, token: str) -> Answer:
+        return await call_json(self.http, "GET", self.base + "/citizen/complaints/claimable", "complaint-svc",
+                               headers=self._headers(token))
+
+    async def claim_by_phone(self, token: str, ticket: str) -> Answer:
+        return await call_json(self.http, "POST",
+                               f"{self.base}/citizen/complaints/{quote(ticket, safe='')}/claim-by-phone",
+                               "complaint-svc", headers=self._headers(token))
+
     async def case(self, token: str, ticket: str) -> Answer:
         return await call_json(self.http, "GET", f"{self.base}/complaints/{quote(ticket, safe='')}", "complaint-svc",
                                headers=self._headers(token))
