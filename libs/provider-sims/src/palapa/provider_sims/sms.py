@@ -85,7 +85,7 @@ def create_app(settings: SmsSimSettings) -> FastAPI:
     client = httpx.AsyncClient(timeout=5)
     quirks = Quirks(settings.duplicate_ratio, settings.out_of_order_ratio)
     webhooks = WebhookSender(client, settings.webhook_url, callback_headers(secret.encode()), quirks,
-                             random.Random(settings.seed))
+                             random.Random(settings.seed), retry_for_s=settings.webhook_retry_seconds)
     background = Background()
     messages: dict[str, Sms] = {}
     by_ref: dict[str, str] = {}

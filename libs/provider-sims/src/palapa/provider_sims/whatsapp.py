@@ -71,7 +71,7 @@ def create_app(settings: WhatsAppSimSettings) -> FastAPI:
     client = httpx.AsyncClient(timeout=5)
     quirks = Quirks(settings.duplicate_ratio, settings.out_of_order_ratio)
     webhooks = WebhookSender(client, settings.webhook_url, sign(settings.app_secret.get_secret_value().encode()),
-                             quirks, random.Random(settings.seed))
+                             quirks, random.Random(settings.seed), retry_for_s=settings.webhook_retry_seconds)
     background = Background()
     token = settings.access_token.get_secret_value()
 

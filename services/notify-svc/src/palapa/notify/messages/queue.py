@@ -32,6 +32,12 @@ async def by_provider_id(session: AsyncSession, channel: str, provider_id: str) 
     return (await session.execute(query)).first()
 
 
+async def unrecorded(session: AsyncSession, channel: str, message_id: str) -> Row | None:
+    """A message on `channel` whose provider id was never recorded (its sender died mid-send), locked."""
+    query = select(m).where(m.c.id == message_id[:36], m.c.channel == channel, m.c.provider_id.is_(None))
+    return (await session.execute(query.with_for_update())).one_or_none()
+
+
 async def insert_once(session: AsyncSession, values: Mapping[str, Any], now: datetime) -> bool:
     """Insert the message unless its key is known; True when it was new (its first status goes on the history)."""
     inserted = await session.scalar(
