@@ -2,7 +2,8 @@
 template has fields: otherwise each WhatsApp message would be refused (132001) and fall back to SMS."""
 
 from palapa.notify.messages.catalogue import DEFAULT_TEMPLATES
-from palapa.provider_sims.whatsapp_state import ALLOWED_CATEGORIES, DEFAULT_TEMPLATES as APPROVED
+from palapa.provider_sims.whatsapp_state import ALLOWED_CATEGORIES
+from palapa.provider_sims.whatsapp_state import DEFAULT_TEMPLATES as APPROVED
 
 
 def test_every_default_template_is_approved_at_the_provider_with_its_fields_as_parameters():

@@ -51,12 +51,11 @@ def notifications_router(messaging: Messaging) -> APIRouter:
     tx = messaging.runtime.transaction
     kept = messaging.settings.idempotency_hours
 
-    async def caller(request: Request, who) -> tuple[str, bool] | JSONResponse:
-        """(client name, test) of the caller, or the 401/403 to answer."""
+    async def caller(session, request: Request, who) -> tuple[str, bool] | JSONResponse:
+        """(client name, test) of the caller, or the 401/403 to answer (in the request's one transaction)."""
         scheme, _, secret = (request.headers.get("authorization") or "").partition(" ")
         if scheme.lower() == "apikey-v1":
-            async with tx() as t:
-                found: ApiClient | None = await keys.client_of(t.session, secret.strip())
+            found: ApiClient | None = await keys.client_of(session, secret.strip())
             if found is None:
                 return refusal(401, "api_key_invalid", "Kunci API tidak dikenal atau sudah dicabut")
             return found.client, found.test
@@ -72,20 +71,20 @@ def notifications_router(messaging: Messaging) -> APIRouter:
         idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
     ):
         """Send one message from a template; the same Idempotency-Key within 24 hours sends nothing twice."""
-        found = await caller(request, who)
-        if isinstance(found, JSONResponse):
-            return found
-        client, test = found
-        raw = body.email_address if channel == "email" else body.phone_number
-        if not raw:
-            return refusal(422, "recipient_missing",
-                           "email_address wajib untuk e-mail, phone_number untuk WhatsApp/SMS")
-        try:
-            kind, address = normalise(channel, raw)
-        except AddressError as exc:
-            return refusal(422, exc.reason, exc.detail)
-        digest = body_digest({"channel": channel, **body.model_dump()})
-        async with tx() as t:
+        async with tx() as t:  # one transaction for the whole request: each costs round trips
+            found = await caller(t.session, request, who)
+            if isinstance(found, JSONResponse):
+                return found
+            client, test = found
+            raw = body.email_address if channel == "email" else body.phone_number
+            if not raw:
+                return refusal(422, "recipient_missing",
+                               "email_address wajib untuk e-mail, phone_number untuk WhatsApp/SMS")
+            try:
+                kind, address = normalise(channel, raw)
+            except AddressError as exc:
+                return refusal(422, exc.reason, exc.detail)
+            digest = body_digest({"channel": channel, **body.model_dump()})
             if idempotency_key is not None:
                 seen = await keys.remembered(t.session, client, idempotency_key, timedelta(hours=kept))
                 if seen is not None:
@@ -102,7 +101,7 @@ def notifications_router(messaging: Messaging) -> APIRouter:
             try:
                 queued = await request_message(t.session, MessageRequest(
                     cause, body.template_id, body.personalisation, channel, contact, client, language=body.language,
-                    reference=body.reference, test=test), messaging.rules)
+                    reference=body.reference, test=test), messaging.rules, template=template)
             except TemplateError as exc:
                 return refusal(404 if exc.reason == "unknown_template" else 422, exc.reason, exc.detail)
             if idempotency_key is not None:
@@ -119,10 +118,10 @@ def notifications_router(messaging: Messaging) -> APIRouter:
     @router.get("/notifications/{notification_id}")
     async def get_notification(notification_id: str, request: Request, who: MaybeStaff):
         """A notification this caller sent, with its status and history."""
-        found = await caller(request, who)
-        if isinstance(found, JSONResponse):
-            return found
         async with tx() as t:
+            found = await caller(t.session, request, who)
+            if isinstance(found, JSONResponse):
+                return found
             row = await queue.by_id(t.session, notification_id[:36])
             if row is None or row.client != found[0]:  # another client's message is not theirs to see
                 return refusal(404, "unknown_notification", "Notifikasi tidak ditemukan")
