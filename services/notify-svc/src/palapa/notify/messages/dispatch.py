@@ -79,14 +79,17 @@ class Dispatcher:
         now = now or datetime.now(UTC)
         async with self.sessions() as session, session.begin():
             claimed = await queue.claim(session, now, self.config.lease, self.config.batch)
-            outgoing = [await self._outgoing(session, row) for row in claimed]
+            sealed = await store.addresses_of(session, [row.contact_id for row in claimed])
+            outgoing = [self._outgoing(row, sealed.get(row.contact_id)) for row in claimed]
         await asyncio.gather(*(self._send(row, out) if isinstance(out, Outgoing) else self._record(row, out)
                                for row, out in zip(claimed, outgoing, strict=True)))
         return len(claimed)
 
-    async def _outgoing(self, session, row: Row) -> Outgoing | PermanentFailure:
+    def _outgoing(self, row: Row, sealed: tuple[str, bytes] | None) -> Outgoing | PermanentFailure:
+        if sealed is None:
+            return PermanentFailure("the recipient's contact is gone")
         try:
-            _kind, address = await store.address_of(session, self.sealer, row.contact_id)
+            address = self.sealer.open(*sealed)
         except (InvalidTag, UnicodeDecodeError):  # sealed under another key: this message cannot go, visibly
             return PermanentFailure("the recipient's address cannot be opened with the current key")
         return Outgoing(message_id=row.id, channel=row.channel, to=address, body=row.body, subject=row.subject,

@@ -73,8 +73,10 @@ async def claim(session: AsyncSession, now: datetime, lease: timedelta, limit: i
         .values(status=Status.SENDING, lease_until=now + lease, attempts=m.c.attempts + 1, updated_at=now)
         .returning(m)
     )).all()
-    for row in rows:
-        await history(session, row.id, Status.SENDING, now, f"attempt {row.attempts}")
+    if rows:  # one statement for the batch's history
+        await session.execute(message_statuses.insert(), [
+            {"message_id": row.id, "status": str(Status.SENDING), "at": now, "detail": f"attempt {row.attempts}"}
+            for row in rows])
     return rows
 
 
