@@ -35,6 +35,7 @@ from palapa.testkit.sse import open_stream
 from palapa.tools.scratch import bench_stack, staff_token
 from palapa.tools.sim_messages import Tally, answer_of, arrivals, messages_env, notification, tally
 
+from .search import cpu_total
 from .sse import letter, send_update
 
 PROCESSES = ("notify-svc", "sim-whatsapp", "sim-sms", "sim-mail")
@@ -65,6 +66,7 @@ class Run:
     per_minute: list[int] = field(default_factory=list)
     counted: Tally | None = None
     statuses: dict[str, int] = field(default_factory=dict)  # notify-svc's own record, callbacks applied
+    cpu_s: dict[str, float] = field(default_factory=dict)  # CPU seconds each process used from the load's start
 
     @property
     def total(self) -> int:
@@ -85,6 +87,11 @@ class Run:
                  f"arrivals per minute of the run: {self.per_minute}"]
         lines += self.counted.lines() if self.counted else ["not counted"]
         lines.append(f"notify-svc's statuses (from the providers' callbacks): {self.statuses}")
+        if self.cpu_s and self.total:
+            per = self.cpu_s["notify-svc"] / self.total * 1000
+            lines.append(f"CPU per message: notify-svc {per:.1f} ms (its API, dispatcher and callbacks; one core: "
+                         f"{60_000 / per:.0f} messages a minute), simulators "
+                         + ", ".join(f"{k} {v:.0f}s" for k, v in self.cpu_s.items() if k != "notify-svc"))
         lines.append(f"live SSE (produce → frame): idle {percentiles(self.sse_idle)}; "
                      f"under load {percentiles(self.sse_load)}")
         return "\n".join(lines)
@@ -194,6 +201,8 @@ async def measure(stack: Stack, rate: int, seconds: float, recipients: int = 200
         issued.raise_for_status()
         stop, follower = asyncio.Event(), Follower(stack, desk)
         await follower.run(run.sse_idle, stop, count=baseline)
+        pids = {name: r.proc.pid for name, r in stack.running.items()}
+        cpu_before = {name: cpu_total(pid) for name, pid in pids.items()}
         live = asyncio.create_task(follower.run(run.sse_load, stop))
         try:
             await _drive(http, urls["notify-svc"], issued.json()["secret"], run, recipients, concurrency, replay_every)
@@ -203,6 +212,7 @@ async def measure(stack: Stack, rate: int, seconds: float, recipients: int = 200
         sent_at = time.perf_counter()
         await _drained(http, urls, run, drain_s)
         run.drained_seconds = time.perf_counter() - sent_at
+        run.cpu_s = {name: cpu_total(pid) - cpu_before[name] for name, pid in pids.items()}
     run.statuses = await _statuses(stack.database_url)
     return run
 
