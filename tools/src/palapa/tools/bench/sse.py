@@ -19,6 +19,7 @@ import random
 import resource
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -78,13 +79,15 @@ class Run:
     rss_open_kib: int = 0
     open_seconds: float = 0.0
     failed: int = 0  # streams that could not open or ended early
+    reasons: Counter = field(default_factory=Counter)  # why they failed
     opened: int = 0  # streams that got their first revision
 
     def report(self) -> str:
         ms = sorted(x * 1000 for x in self.latencies)
         q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else [ms[0]] * 99
         per_stream = (self.rss_open_kib - self.rss_before_kib) / self.streams
-        return (f"streams={self.streams} open in {self.open_seconds:.1f}s failed={self.failed}\n"
+        why = f" ({', '.join(f'{k}: {v}' for k, v in self.reasons.most_common())})" if self.reasons else ""
+        return (f"streams={self.streams} open in {self.open_seconds:.1f}s failed={self.failed}{why}\n"
                 f"update on Kafka → SSE frame: n={len(ms)} p50={q[49]:.1f}ms p90={q[89]:.1f}ms p99={q[98]:.1f}ms "
                 f"max={ms[-1]:.1f}ms\n"
                 f"notify-svc RSS {self.rss_before_kib / 1024:.0f} MiB → {self.rss_open_kib / 1024:.0f} MiB with the "
@@ -118,10 +121,12 @@ async def _hold(http: httpx.AsyncClient, url: str, gate: asyncio.Semaphore,
             async for event in stream:
                 arrivals[(ticket, int(event.id))] = time.perf_counter()
         run.failed += 1  # the server ended a stream that should have stayed open
+        run.reasons["ended by the server"] += 1
     except asyncio.CancelledError:
         raise
-    except Exception:  # a refused connect or a broken stream: counted, not fatal to the others
+    except Exception as exc:  # a refused connect or a broken stream: counted, not fatal to the others
         run.failed += 1
+        run.reasons[f"{type(exc).__name__}{' before its first frame' if held else ''}"] += 1
     finally:
         if held:
             gate.release()

@@ -7,6 +7,7 @@ because an API key is not a token: they authenticate here, and refuse anything e
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import timedelta
 from typing import Annotated, Literal
@@ -50,6 +51,7 @@ def notifications_router(messaging: Messaging) -> APIRouter:
     router = APIRouter(prefix="/v2", tags=["messages"])
     tx = messaging.runtime.transaction
     kept = messaging.settings.idempotency_hours
+    purged = [0.0]  # when this process last deleted expired Idempotency-Keys
 
     async def caller(session, request: Request, who) -> tuple[str, bool] | JSONResponse:
         """(client name, test) of the caller, or the 401/403 to answer (in the request's one transaction)."""
@@ -72,6 +74,9 @@ def notifications_router(messaging: Messaging) -> APIRouter:
     ):
         """Send one message from a template; the same Idempotency-Key within 24 hours sends nothing twice."""
         async with tx() as t:  # one transaction for the whole request: each costs round trips
+            if time.monotonic() > purged[0] + 60:  # expired Idempotency-Keys go once a minute, not per request
+                purged[0] = time.monotonic()
+                await keys.forget_expired(t.session, timedelta(hours=kept))
             found = await caller(t.session, request, who)
             if isinstance(found, JSONResponse):
                 return found
@@ -104,10 +109,11 @@ def notifications_router(messaging: Messaging) -> APIRouter:
                     reference=body.reference, test=test), messaging.rules, template=template)
             except TemplateError as exc:
                 return refusal(404 if exc.reason == "unknown_template" else 422, exc.reason, exc.detail)
-            if idempotency_key is not None:
-                await keys.remember(t.session, client, idempotency_key, digest, queued.id)
-                # a concurrent request under the same key may have won: its body must be this one
-                if (await keys.remembered(t.session, client, idempotency_key, timedelta(hours=kept)))[0] != digest:
+            if idempotency_key is not None and not await keys.remember(
+                    t.session, client, idempotency_key, digest, queued.id, timedelta(hours=kept)):
+                # a concurrent request under the same key won: its body must be this one
+                held = await keys.remembered(t.session, client, idempotency_key, timedelta(hours=kept))
+                if held is None or held[0] != digest:
                     return refusal(422, "idempotency_key_reused", "Idempotency-Key ini sedang dipakai untuk "
                                                                   "permintaan lain")
             row = await queue.by_id(t.session, queued.id)
