@@ -80,9 +80,20 @@ class Chaos:
                 await asyncio.sleep(down)
                 await self.stack.restart_broker()
             else:
-                run = self.stack.running[victim]
+                run = await self._serving(victim)
                 run.proc.kill()
-                self._say(f"kill -9 {victim} (pid {run.proc.pid}) at {at:.0f}s")
+                self._say(f"kill -9 {victim} (pid {run.proc.pid}) at {time.monotonic() - start:.0f}s")
+
+    async def _serving(self, victim: str, timeout_s: float = 300):
+        """The victim's process once it serves: a kill while it still starts (restarting from an earlier kill on a
+        slow host) tests nothing and read as "did not come back"."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            run = self.stack.running[victim]
+            if run.ready_after is not None and run.proc.poll() is None:
+                break
+            await asyncio.sleep(0.5)
+        return run
 
     def _say(self, line: str) -> None:
         self.kills.append(line)
