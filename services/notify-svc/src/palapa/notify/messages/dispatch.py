@@ -26,6 +26,8 @@ from .outbound import Rules, fail
 from .sealing import Sealer
 
 log = logging.getLogger(__name__)
+#: channels whose provider callbacks echo our message id: a send a kill left unrecorded is found by its callback
+ECHOED = ("whatsapp", "sms")
 
 
 @dataclass
@@ -81,11 +83,20 @@ class Dispatcher:
             claimed = await queue.claim(session, now, self.config.lease, self.config.batch)
             sealed = await store.addresses_of(session, [row.contact_id for row in claimed])
             outgoing = [self._outgoing(row, sealed.get(row.contact_id)) for row in claimed]
-        outcomes = await asyncio.gather(*(self._send(row, out) if isinstance(out, Outgoing) else _same(out)
-                                          for row, out in zip(claimed, outgoing, strict=True)))
-        if claimed:
-            await self._record(claimed, outcomes)
+        outcomes = await asyncio.gather(*(self._deliver(row, out) for row, out in zip(claimed, outgoing, strict=True)))
+        batch = [(row, outcome) for row, outcome in zip(claimed, outcomes, strict=True) if outcome is not None]
+        if batch:
+            await self._record(*map(list, zip(*batch, strict=True)))
         return len(claimed)
+
+    async def _deliver(self, row: Row, out: Outgoing | PermanentFailure) -> Accepted | Exception | None:
+        """Send one message; its outcome for the batch's record, or None when it was recorded at once: a channel
+        whose callbacks do not echo our id (e-mail) must not wait for the batch, or a kill meanwhile sends it twice."""
+        outcome = await self._send(row, out) if isinstance(out, Outgoing) else out
+        if row.channel in ECHOED:
+            return outcome
+        await self._record([row], [outcome])
+        return None
 
     def _outgoing(self, row: Row, sealed: tuple[str, bytes] | None) -> Outgoing | PermanentFailure:
         if sealed is None:
@@ -143,7 +154,3 @@ class Dispatcher:
                    not_on_channel=getattr(outcome, "not_on_channel", False))
         return "failed"
 
-
-async def _same(outcome: PermanentFailure) -> PermanentFailure:
-    """A message that cannot go (its address cannot be opened): its outcome, as the sends' are awaited."""
-    return outcome
