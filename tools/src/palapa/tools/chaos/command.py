@@ -173,6 +173,7 @@ async def ordeal(stack: Stack, rng: random.Random, seconds: float, kills: int, q
         verdict = await settle(stack, quiet_s, settle_s, chaos.problems)
         counted = await sender.count(max(settle_s, 120))  # a killed sender's lease (60 s) must end first
     finally:
+        sender.cancel()  # done already when all went well
         chaos.stopping.set()
         await supervisor
     # the same comparison as `./palapa reconcile`, on the settled platform: the apps chaos does not run are skipped

@@ -66,6 +66,12 @@ class Sender:
         if self._task is not None:
             await self._task
 
+    def cancel(self) -> None:
+        """Stop at once, unanswered requests left as they are (the run failed on its way)."""
+        self.stopping.set()
+        if self._task is not None:
+            self._task.cancel()
+
     async def _send_all(self, url: str, key: str) -> None:
         tasks: set[asyncio.Task] = set()
         async with httpx.AsyncClient(timeout=10) as http:
