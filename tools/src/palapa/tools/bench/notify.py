@@ -91,7 +91,7 @@ class Run:
             per = self.cpu_s["notify-svc"] / self.total * 1000
             lines.append(f"CPU per message: notify-svc {per:.1f} ms (its API, dispatcher and callbacks; one core: "
                          f"{60_000 / per:.0f} messages a minute), simulators "
-                         + ", ".join(f"{k} {v:.0f}s" for k, v in self.cpu_s.items() if k.startswith("sim-")))
+                         + ", ".join(f"{k} {v:.0f}s" for k, v in self.cpu_s.items() if k in PROCESSES[1:]))
         lines.append(f"live SSE (produce → frame): idle {percentiles(self.sse_idle)}; "
                      f"under load {percentiles(self.sse_load)}")
         return "\n".join(lines)
