@@ -8,17 +8,32 @@ import pytest
 import pytest_asyncio
 
 from palapa.devstack import Stack, tail
-from palapa.tools.bench import bridge_lag, gate, incident, latency, listing, pbb, psc, puskesmas, sse, sweep, throughput
+from palapa.tools.bench import (
+    bridge_lag,
+    gate,
+    incident,
+    latency,
+    listing,
+    notify,
+    pbb,
+    psc,
+    puskesmas,
+    sse,
+    sweep,
+    throughput,
+)
 from palapa.tools.bench.search import census_import, search
 from palapa.tools.scratch import scratch_folder, scratch_settings, staff_token
+from palapa.tools.sim_messages import messages_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.serial]
 
 #: what the benchmarks below drive, together: the Curhat Ning Ita flow, the emergency path to the citizen, the
 #: webhook, YAML, CCTV, Si Makel and PBB bridges (with the two simulators bridge-lag changes), the catalog, and the
-#: gate (gate-svc, Caddy in front)
+#: gate (gate-svc, Caddy in front), and the message providers' simulators
 PROCESSES = ("complaint-svc", "catalog-svc", "notify-svc", "tracking-svc", "bridge-curhat", "bridge-psc119",
-             "bridge-mapped", "sim-cctv", "bridge-cctv", "sim-simakel", "bridge-simakel", "bridge-pbb", "gate-svc")
+             "bridge-mapped", "sim-cctv", "bridge-cctv", "sim-simakel", "bridge-simakel", "bridge-pbb", "gate-svc",
+             "sim-whatsapp", "sim-sms", "sim-mail")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -26,7 +41,7 @@ async def platform(request):
     folder = scratch_folder("palapa-bench-test-")
     quiet = {t.sim: t.quiet for t in bridge_lag.TARGETS.values()}
     stack = Stack(scratch_settings(folder), durable=False, simulate=True, only=PROCESSES, tool_key=True,
-                  extra_env={**quiet, "bridge-pbb": pbb.BRIDGE_ENV})
+                  extra_env={**quiet, "bridge-pbb": pbb.BRIDGE_ENV, **messages_env()})
     failed = request.session.testsfailed
     try:
         await stack.start()
@@ -121,6 +136,15 @@ async def test_the_gate_answers_every_home_and_search_page_and_reports_percentil
     assert all(x > 0 for x in run.every)
     assert set(run.cpu_ms) == {"caddy", "gate-svc", "catalog-svc"}
     assert "p99=" in run.lines()[-2]
+
+
+async def test_notify_sends_every_message_once_through_the_simulators_while_it_times_live_pushes(platform):
+    # 20 requests (12 WhatsApp, 6 SMS, 2 e-mail), two of them repeated under their Idempotency-Key
+    run = await notify.measure(platform, rate=600, seconds=2, recipients=5, baseline=2, drain_s=60, replay_every=10)
+    print(run.report())
+    assert run.ok, run.report()
+    assert run.counted.requested == {"whatsapp": 12, "sms": 6, "email": 2} and run.replays == 2
+    assert positive(run.sse_idle, 2) and run.sse_load and all(x > 0 for x in run.sse_load)
 
 
 def test_the_sse_bench_lifts_its_open_file_limit_to_the_hard_one():

@@ -1,4 +1,5 @@
-"""A short seeded `./palapa chaos`: one service and one broker kill -9 under fast legacy writes (staff also setting
+"""A short seeded `./palapa chaos`: one service and one broker kill -9 (and notify-svc's, while it sends an OPD's
+messages: each must reach its simulated provider exactly once) under fast legacy writes (staff also setting
 cases back, reopening them and writing free-text codes) lose nothing; then `./palapa reconcile` on the same settled
 platform finds it in sync, and finds a legacy row changed behind the bridge's back (the last test: it stops the
 bridge)."""
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from palapa.contracts.events import CaseStatus
 from palapa.curhat_legacy import tb_pengaduan
 from palapa.devstack import CURHAT_FLOW, Stack, tail
+from palapa.tools.chaos import messages
 from palapa.tools.chaos.command import ordeal, simulator_env
 from palapa.tools.reconcile import curhat
 from palapa.tools.reconcile.command import parser, run
@@ -29,12 +31,14 @@ SEED = 11
 async def settled(request):
     """The chaos run's platform once it settled (writers stopped), and the run's outcome."""
     folder = scratch_folder("palapa-chaos-test-")
-    stack = Stack(scratch_settings(folder), durable=False, simulate=True, only=CURHAT_FLOW,
-                  extra_env=simulator_env(SEED, complaints_per_minute=600, updates_per_minute=1200, odd_moves=0.3))
+    writers = simulator_env(SEED, complaints_per_minute=600, updates_per_minute=1200, odd_moves=0.3)
+    stack = Stack(scratch_settings(folder), durable=False, simulate=True, only=(*CURHAT_FLOW, *messages.PROCESSES),
+                  extra_env={**writers, **messages.env()})
     failed = request.session.testsfailed
     try:
         await stack.start()
-        # SEED's plan has exactly one broker kill and one service kill (plan() guarantees both for 2 kills)
+        # SEED's plan has one broker kill and one service kill (plan() guarantees both for 2 kills), and a kill of
+        # notify-svc while an OPD's app sends messages (messages.with_notify_kill)
         outcome = await ordeal(stack, random.Random(SEED), seconds=35, kills=2, quiet_s=6, settle_s=60)
         yield stack, outcome
         if request.session.testsfailed > failed:
@@ -48,6 +52,13 @@ async def settled(request):
 async def test_a_service_kill_and_a_broker_kill_lose_nothing(settled):
     _, outcome = settled
     assert outcome.ok, "\n".join(outcome.lines())
+
+
+async def test_notify_svc_killed_while_sending_loses_no_message_and_doubles_none(settled):
+    _, outcome = settled
+    assert any("kill -9 notify-svc" in kill for kill in outcome.kills), outcome.kills
+    assert outcome.messages_ok, "\n".join(outcome.messages)
+    assert "lost=0 doubled=0" in "\n".join(outcome.messages)
 
 
 async def test_reconcile_finds_the_settled_platform_in_sync_with_the_legacy_app_corrections_included(settled):

@@ -88,7 +88,7 @@ def create_app(settings: MailSimSettings) -> FastAPI:
         return {"host": settings.smtp_host, "port": app.state.smtp_port}
 
     @app.get("/_sim/messages")
-    async def listing(to: str | None = Query(None, max_length=320), limit: int = Query(100, ge=1, le=10_000)):
+    async def listing(to: str | None = Query(None, max_length=320), limit: int = Query(100, ge=1, le=1_000_000)):
         return {"messages": mailbox.to(to)[-limit:]}
 
     @app.get("/", response_class=HTMLResponse)

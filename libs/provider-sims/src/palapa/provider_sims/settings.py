@@ -12,6 +12,11 @@ class _Quirky(FromFiles):  # FromFiles: each setting also from NAME_FILE (compos
     http_host: str = "127.0.0.1"
     # where status callbacks (and WhatsApp's inbound messages) are POSTed; None: nowhere (SMS can still be polled)
     webhook_url: str | None = None
+    # how long a callback the receiver does not take (down, 5xx) is retried, with backoff up to 5 s
+    webhook_retry_seconds: float = Field(120, ge=0, le=24 * 3600)
+    # how long a send takes to be answered, after the provider took the message (a real API's latency: a sender
+    # killed meanwhile never learns that it was taken)
+    send_delay_seconds: float = Field(0, ge=0, le=30)
     # seconds between one status and the next
     status_delay_seconds: float = Field(0.3, ge=0, le=60)
     duplicate_ratio: float = Field(0.05, ge=0, le=1)

@@ -15,6 +15,7 @@ Every API request carries `X-API-Key`, `X-Timestamp` (Unix seconds) and
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -85,7 +86,7 @@ def create_app(settings: SmsSimSettings) -> FastAPI:
     client = httpx.AsyncClient(timeout=5)
     quirks = Quirks(settings.duplicate_ratio, settings.out_of_order_ratio)
     webhooks = WebhookSender(client, settings.webhook_url, callback_headers(secret.encode()), quirks,
-                             random.Random(settings.seed))
+                             random.Random(settings.seed), retry_for_s=settings.webhook_retry_seconds)
     background = Background()
     messages: dict[str, Sms] = {}
     by_ref: dict[str, str] = {}
@@ -167,6 +168,8 @@ def create_app(settings: SmsSimSettings) -> FastAPI:
             sms = accept(payload)
         except GatewayError as exc:
             return exc.response()
+        if settings.send_delay_seconds:
+            await asyncio.sleep(settings.send_delay_seconds)
         return JSONResponse({"status": 0, "message_id": sms.id, "ref_id": sms.ref_id})
 
     @app.get("/api/sms/status/{message_id}")
@@ -183,7 +186,7 @@ def create_app(settings: SmsSimSettings) -> FastAPI:
                              "delivery_status": sms.status, "updated_at": int(updated)})
 
     @app.get("/_sim/messages")
-    async def listing(msisdn: str | None = Query(None, max_length=32), limit: int = Query(100, ge=1, le=10_000)):
+    async def listing(msisdn: str | None = Query(None, max_length=32), limit: int = Query(100, ge=1, le=1_000_000)):
         wanted = msisdn.strip().lstrip("+") if msisdn else None
         return {"messages": [m.view() for m in messages.values() if wanted is None or m.msisdn == wanted][-limit:]}
 

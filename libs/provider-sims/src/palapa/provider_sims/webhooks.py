@@ -1,5 +1,6 @@
 """Status callbacks as providers send them: signed, a little late, sometimes twice and sometimes out of order,
-retried a few times when the receiver does not answer 2xx (real providers retry for hours; a simulator need not)."""
+retried with backoff while the receiver does not answer 2xx, for `retry_for_s` (real providers retry for hours or
+days: a receiver killed and restarted still learns what its provider took while it was away)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ class WebhookSender:
     sign: Signer
     quirks: Quirks
     rng: random.Random = field(default_factory=random.Random)
-    attempts: int = 3
+    retry_for_s: float = 120.0
     retry_delay_s: float = 0.5
     sent: int = 0
     failed: int = 0
@@ -56,17 +57,25 @@ class WebhookSender:
         """One callback, retried while the receiver fails; False when it never took it."""
         if not self.url:
             return False
-        for attempt in range(self.attempts):
+        deadline, attempt = asyncio.get_running_loop().time() + self.retry_for_s, 0
+        while True:
+            attempt += 1
             try:
                 headers = {"Content-Type": "application/json", **self.sign(body)}
                 answer = await self.client.post(self.url, content=body, headers=headers)
                 if answer.is_success:
                     self.sent += 1
                     return True
-                log.warning("callback answered %s (attempt %d)", answer.status_code, attempt + 1)
+                if answer.status_code < 500 and answer.status_code != 429:  # refused for what it is: final
+                    log.warning("callback answered %s", answer.status_code)
+                    break
+                log.warning("callback answered %s (attempt %d)", answer.status_code, attempt)
             except httpx.HTTPError as exc:
-                log.warning("callback failed: %s (attempt %d)", type(exc).__name__, attempt + 1)
-            await asyncio.sleep(self.retry_delay_s * (attempt + 1))
+                log.warning("callback failed: %s (attempt %d)", type(exc).__name__, attempt)
+            pause = min(self.retry_delay_s * 2 ** (attempt - 1), 5.0)
+            if asyncio.get_running_loop().time() + pause > deadline:
+                break
+            await asyncio.sleep(pause)
         self.failed += 1
         return False
 

@@ -71,7 +71,7 @@ def create_app(settings: WhatsAppSimSettings) -> FastAPI:
     client = httpx.AsyncClient(timeout=5)
     quirks = Quirks(settings.duplicate_ratio, settings.out_of_order_ratio)
     webhooks = WebhookSender(client, settings.webhook_url, sign(settings.app_secret.get_secret_value().encode()),
-                             quirks, random.Random(settings.seed))
+                             quirks, random.Random(settings.seed), retry_for_s=settings.webhook_retry_seconds)
     background = Background()
     token = settings.access_token.get_secret_value()
 
@@ -125,6 +125,8 @@ def create_app(settings: WhatsAppSimSettings) -> FastAPI:
             headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
             return JSONResponse(exc.body(), status_code=exc.http, headers=headers)
         background.start(statuses(message))
+        if settings.send_delay_seconds:
+            await asyncio.sleep(settings.send_delay_seconds)
         return JSONResponse({"messaging_product": "whatsapp", "contacts": [{"input": payload["to"],
                              "wa_id": message.to}], "messages": [{"id": message.id}]})
 
@@ -149,7 +151,7 @@ def create_app(settings: WhatsAppSimSettings) -> FastAPI:
         return {"name": spec.name, **account.templates[spec.name]}
 
     @app.get("/_sim/messages")
-    async def listing(to: str | None = Query(None, max_length=32), limit: int = Query(100, ge=1, le=10_000)):
+    async def listing(to: str | None = Query(None, max_length=32), limit: int = Query(100, ge=1, le=1_000_000)):
         wanted = to.strip().lstrip("+") if to else None
         found = [m.view() for m in account.sent.values() if wanted is None or m.to == wanted]
         return {"messages": found[-limit:]}

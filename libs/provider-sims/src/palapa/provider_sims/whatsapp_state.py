@@ -26,6 +26,18 @@ DEFAULT_TEMPLATES: dict[str, dict[str, Any]] = {
     "ambulans_berangkat": {"category": "utility", "params": 1},
     "tagihan_pbb_jatuh_tempo": {"category": "utility", "params": 2},
     "peringatan_sla": {"category": "utility", "params": 2},
+    # the templates notify-svc's catalogue sends (notify/messages/catalogue.py), as the city had them approved: the
+    # parameters are the template's fields in order
+    "complaint_received": {"category": "utility", "params": 2},
+    "complaint_forwarded": {"category": "utility", "params": 3},
+    "complaint_in_progress": {"category": "utility", "params": 2},
+    "complaint_resolved": {"category": "utility", "params": 2},
+    "complaint_rejected": {"category": "utility", "params": 3},
+    "letter_ready": {"category": "utility", "params": 3},
+    "ambulance_dispatched": {"category": "utility", "params": 2},
+    "one_time_code": {"category": "authentication", "params": 1},
+    "sla_warning": {"category": "utility", "params": 3},
+    "sla_breached": {"category": "utility", "params": 4},
     "promo_kota": {"category": "marketing", "params": 0},  # approved by Meta, but not a category we may send
     "pengumuman_draf": {"category": "utility", "params": 0, "status": "PENDING"},  # not approved yet
 }

@@ -6,7 +6,7 @@
     ./palapa bench pbb [--bills N]               ./palapa bench incident-sse [--incidents N] [--backlog N]
     ./palapa bench search                        ./palapa bench census-import [--rows N]
     ./palapa bench sweep [--rows N] [--every S]     ./palapa bench gate [--rate R] [--seconds S]
-    ./palapa bench sse [--streams N] [--updates N]
+    ./palapa bench sse [--streams N] [--updates N]   ./palapa bench notify [--minutes M] [--rate R]
     ./palapa bench listing-sweep [--requests N] [--every S]
 
 Without a NAME it runs latency.
@@ -33,6 +33,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "listing-sweep": ("listing", "main"),
     "gate": ("gate", "main"),
     "sse": ("sse", "main"),
+    "notify": ("notify", "main"),
 }
 
 

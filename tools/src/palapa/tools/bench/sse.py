@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import resource
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -36,6 +38,7 @@ from palapa.tools.scratch import bench_stack, staff_token
 
 T0 = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
 STEPS = (RequestStatus.SUBMITTED, RequestStatus.VERIFIED)  # alternate: every revision is a real change
+STREAMS_PER_CLIENT = 250
 
 
 def letter(n: int, revision: int) -> Envelope:
@@ -76,20 +79,22 @@ class Run:
     rss_open_kib: int = 0
     open_seconds: float = 0.0
     failed: int = 0  # streams that could not open or ended early
+    reasons: Counter = field(default_factory=Counter)  # why they failed
     opened: int = 0  # streams that got their first revision
 
     def report(self) -> str:
         ms = sorted(x * 1000 for x in self.latencies)
         q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else [ms[0]] * 99
         per_stream = (self.rss_open_kib - self.rss_before_kib) / self.streams
-        return (f"streams={self.streams} open in {self.open_seconds:.1f}s failed={self.failed}\n"
+        why = f" ({', '.join(f'{k}: {v}' for k, v in self.reasons.most_common())})" if self.reasons else ""
+        return (f"streams={self.streams} open in {self.open_seconds:.1f}s failed={self.failed}{why}\n"
                 f"update on Kafka → SSE frame: n={len(ms)} p50={q[49]:.1f}ms p90={q[89]:.1f}ms p99={q[98]:.1f}ms "
                 f"max={ms[-1]:.1f}ms\n"
                 f"notify-svc RSS {self.rss_before_kib / 1024:.0f} MiB → {self.rss_open_kib / 1024:.0f} MiB with the "
                 f"streams open: {per_stream:.1f} KiB per stream")
 
 
-async def _send(producer: AIOKafkaProducer, signer: Signer, envelope: Envelope, wait: bool = True):
+async def send_update(producer: AIOKafkaProducer, signer: Signer, envelope: Envelope, wait: bool = True):
     key, value, headers = envelope.to_kafka()
     # signed by the stack's tool key, as a producer of the platform would (notify-svc verifies before storing)
     headers = {**headers, SIGNATURE_HEADER: signer.sign(key, value, headers)}
@@ -116,10 +121,12 @@ async def _hold(http: httpx.AsyncClient, url: str, gate: asyncio.Semaphore,
             async for event in stream:
                 arrivals[(ticket, int(event.id))] = time.perf_counter()
         run.failed += 1  # the server ended a stream that should have stayed open
+        run.reasons["ended by the server"] += 1
     except asyncio.CancelledError:
         raise
-    except Exception:  # a refused connect or a broken stream: counted, not fatal to the others
+    except Exception as exc:  # a refused connect or a broken stream: counted, not fatal to the others
         run.failed += 1
+        run.reasons[f"{type(exc).__name__}{' before its first frame' if held else ''}"] += 1
     finally:
         if held:
             gate.release()
@@ -143,17 +150,22 @@ async def measure(stack: Stack, streams: int, updates: int, concurrency: int = 2
     desk = {"Authorization": f"Bearer {await staff_token(stack, 'desk')}"}
     tickets = [f"SIMAKEL-B{n}" for n in range(streams)]
     try:
-        await asyncio.gather(*[await _send(producer, signer, letter(n, 1), wait=False) for n in range(streams)])
+        await asyncio.gather(*[await send_update(producer, signer, letter(n, 1), wait=False) for n in range(streams)])
         print(f"  {streams} first revisions produced", flush=True)
-        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=None, max_keepalive_connections=0),
-                                     headers=desk, timeout=httpx.Timeout(60, read=None)) as http:
+        async with contextlib.AsyncExitStack() as clients:
+            # one client per STREAMS_PER_CLIENT streams: a connection pool scans all its connections on every
+            # request it starts or ends, so one client holding 10,000 streams spent minutes of CPU opening them (the
+            # stall an earlier run saw at 10k), while 40 pools of 250 do not
+            http = [await clients.enter_async_context(httpx.AsyncClient(
+                limits=httpx.Limits(max_connections=None, max_keepalive_connections=0), headers=desk,
+                timeout=httpx.Timeout(60, read=None))) for _ in range(-(-streams // STREAMS_PER_CLIENT))]
             # every first revision consumed before measuring memory: consuming is not the streams' cost
             await _stored(stack.database_url, streams, 60 + streams / 50)
             run.rss_before_kib = rss_kib(notify.proc.pid)
             print("  stored; opening the streams", flush=True)
             gate, started = asyncio.Semaphore(concurrency), time.perf_counter()
-            holders = [asyncio.create_task(_hold(http, f"{notify.url}/tickets/{t}/events", gate, arrivals, run))
-                       for t in tickets]
+            holders = [asyncio.create_task(_hold(http[n % len(http)], f"{notify.url}/tickets/{t}/events", gate,
+                                                 arrivals, run)) for n, t in enumerate(tickets)]
             await _until(lambda: run.opened + run.failed >= streams, 60 + streams / 20,
                          f"{streams} streams live")
             run.open_seconds = time.perf_counter() - started
@@ -170,7 +182,7 @@ async def measure(stack: Stack, streams: int, updates: int, concurrency: int = 2
                 revision[n] += 1
                 key = (tickets[n], revision[n])
                 start = time.perf_counter()
-                await _send(producer, signer, letter(n, revision[n]))
+                await send_update(producer, signer, letter(n, revision[n]))
                 await _until(lambda key=key: key in arrivals, 30, f"{key} on its SSE stream")
                 run.latencies.append(arrivals[key] - start)
             for h in holders:
@@ -201,8 +213,8 @@ async def _stored(database_url: str, streams: int, timeout_s: float) -> None:
 async def main_async(args: argparse.Namespace) -> None:
     soft, hard = raise_open_files()
     print(f"open files: soft {soft}, hard {hard} (raised to the hard limit; notify-svc inherits it)", flush=True)
-    if args.streams * 2 + 1000 > soft:
-        print(f"warning: {args.streams} streams need about {args.streams * 2 + 1000} files here", flush=True)
+    if args.streams + 1000 > soft:  # each side (this process, notify-svc) holds one socket per stream
+        print(f"warning: {args.streams} streams need about {args.streams + 1000} open files on each side", flush=True)
     async with bench_stack("palapa-bench-sse-", only=("notify-svc",)) as stack:
         print(f"opening {args.streams} streams on one notify-svc, then {args.updates} updates…", flush=True)
         print((await measure(stack, args.streams, args.updates, args.concurrency)).report())

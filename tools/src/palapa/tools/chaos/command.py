@@ -5,7 +5,9 @@ Starts the platform on free ports in a temporary folder with the simulator writi
 (services come back through Stack.restart_crashed, the broker through Stack.restart_broker), then stops
 the writers, waits until the platform is quiet, and compares every view with the legacy truth (the reconcile
 command's comparison). The simulated staff also set cases back, reopen them, repeat a stage and write free-text
-codes (--odd-moves). Prints lost / duplicated / mismatched and the reconcile result; exits 1 unless all are 0.
+codes (--odd-moves). Meanwhile an OPD's app sends messages through notify-svc, which is killed at least once while
+it sends; every message must reach its simulated provider exactly once (messages.py). Prints lost / duplicated /
+mismatched, the messages' count and the reconcile result; exits 1 unless all are 0.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from palapa.tools.reconcile.difference import Comparison
 from palapa.tools.reconcile.sources import Sources
 from palapa.tools.scratch import scratch_folder, scratch_settings
 
+from . import messages
 from .check import Verdict, check
 
 VICTIMS = ("complaint-svc", "notify-svc", "bridge-curhat", "catalog-svc", "broker")
@@ -77,9 +80,20 @@ class Chaos:
                 await asyncio.sleep(down)
                 await self.stack.restart_broker()
             else:
-                run = self.stack.running[victim]
+                run = await self._serving(victim)
                 run.proc.kill()
-                self._say(f"kill -9 {victim} (pid {run.proc.pid}) at {at:.0f}s")
+                self._say(f"kill -9 {victim} (pid {run.proc.pid}) at {time.monotonic() - start:.0f}s")
+
+    async def _serving(self, victim: str, timeout_s: float = 300):
+        """The victim's process once it serves: a kill while it still starts (restarting from an earlier kill on a
+        slow host) tests nothing and read as "did not come back"."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            run = self.stack.running[victim]
+            if run.ready_after is not None and run.proc.poll() is None:
+                break
+            await asyncio.sleep(0.5)
+        return run
 
     def _say(self, line: str) -> None:
         self.kills.append(line)
@@ -126,16 +140,19 @@ class Outcome:
     kills: list[str]
     problems: list[str]
     reconciled: list[Comparison] = field(default_factory=list)  # `./palapa reconcile` on the settled platform
+    messages: list[str] = field(default_factory=list)  # messages.Sender.lines
+    messages_ok: bool = True
 
     @property
     def ok(self) -> bool:
         reconciled = not any(c.differences for c in self.reconciled)
-        return self.verdict is not None and self.verdict.ok and not self.problems and reconciled
+        return self.verdict is not None and self.verdict.ok and not self.problems and reconciled and self.messages_ok
 
     def lines(self) -> list[str]:
         out = [f"kills: {len(self.kills)}"] + [f"problem: {p}" for p in self.problems[:5]]
         out += self.verdict.lines() if self.verdict else ["no comparison could be made: the views never answered"]
         out += [line for line in reconcile_lines(self.reconciled) if line.startswith("reconcile:")]
+        out += self.messages
         return out + ["chaos: PASS" if self.ok else "chaos: FAIL"]
 
 
@@ -143,20 +160,26 @@ async def ordeal(stack: Stack, rng: random.Random, seconds: float, kills: int, q
                  settle_s: float) -> Outcome:
     """On a started stack with the simulator: the kill plan for `seconds`, then stop the writers and compare."""
     chaos = Chaos(stack, rng)
+    sender = messages.Sender(stack)  # an OPD's app sends messages all run long (messages.py)
+    await sender.start()
     supervisor = asyncio.create_task(chaos.supervise())
     started = time.monotonic()
     try:
-        await chaos.run(plan(rng, seconds, kills))
+        await chaos.run(messages.with_notify_kill(plan(rng, seconds, kills), rng, seconds))
         await asyncio.sleep(max(0.0, started + seconds - time.monotonic()))
         print("chaos: writers stop; waiting for the platform to go quiet…", flush=True)
         stack.stop_service("sim-curhat")  # for good: the supervisor must not bring the writers back
+        await sender.stop()
         verdict = await settle(stack, quiet_s, settle_s, chaos.problems)
+        counted = await sender.count(max(settle_s, 120))  # a killed sender's lease (60 s) must end first
     finally:
+        sender.cancel()  # done already when all went well
         chaos.stopping.set()
         await supervisor
     # the same comparison as `./palapa reconcile`, on the settled platform: the apps chaos does not run are skipped
     reconciled = await reconcile(Sources.of_stack(stack))
-    return Outcome(verdict, chaos.kills, chaos.problems, reconciled)
+    return Outcome(verdict, chaos.kills, chaos.problems, reconciled, sender.lines(counted),
+                   counted.ok and not sender.refused)
 
 
 def simulator_env(seed: int, complaints_per_minute: float, updates_per_minute: float,
@@ -171,7 +194,8 @@ def simulator_env(seed: int, complaints_per_minute: float, updates_per_minute: f
 async def run(args: argparse.Namespace) -> int:
     folder = scratch_folder("palapa-chaos-")
     writers = simulator_env(args.seed, args.complaints_per_minute, args.updates_per_minute, args.odd_moves)
-    stack = Stack(scratch_settings(folder), durable=False, simulate=True, only=CURHAT_FLOW, extra_env=writers,
+    stack = Stack(scratch_settings(folder), durable=False, simulate=True, only=(*CURHAT_FLOW, *messages.PROCESSES),
+                  extra_env={**writers, **messages.env()},
                   progress=lambda line: print("  " + line, flush=True))
     seconds = args.minutes * 60
     kills = args.kills if args.kills is not None else max(2, round(seconds / 30))

@@ -23,6 +23,9 @@ from palapa.contracts.events import (
     RequestStatus,
     RowQuarantined,
     ServiceRequestSubmitted,
+    SlaBreached,
+    SlaStage,
+    SlaWarning,
     TaxBillIssued,
     TicketKind,
     TicketStep,
@@ -33,6 +36,7 @@ from palapa.contracts.topics import (
     BRIDGE_HEARTBEATS,
     BRIDGE_QUARANTINE,
     COMPLAINT_INTAKE,
+    COMPLAINT_SLA,
     COMPLAINT_UPDATES,
     CURHAT_COMMANDS,
     EMERGENCY_INCIDENTS,
@@ -51,6 +55,7 @@ HEARTBEAT_CANARY_APP = "psc-119"
 QUARANTINE_CANARY_APP = "cek-pbb"
 TRAFFIC_CANARY_APP = {HEALTH_QUEUES.name: "puskesmas-antrian", TRANSPORT_CAMERAS.name: "cctv"}
 POISON_APP = "si-makel"  # what poison on those topics names instead
+SLA_OPD = "FUZZ-SLA"  # the OPD of every SLA event: the fuzz command registers one recipient for it
 
 
 def nop_of(name: str) -> str:
@@ -100,6 +105,16 @@ def _tax_bills(name: str, at: datetime, canary: bool) -> Event:
                          source_app="cek-pbb", issued_at=at)
 
 
+def _sla(name: str, at: datetime, canary: bool) -> Event:
+    """A warning for a canary (it reaches the OPD's recipient: a message notify-svc lists for the ticket); poison is
+    made from a warning or a breach at one of the three levels."""
+    due, level = at + timedelta(hours=2), int(hashlib.sha256(name.encode()).hexdigest(), 16) % 4
+    if canary or level == 0:
+        return SlaWarning(ticket=f"FUZZ-{name}", opd=SLA_OPD, stage=SlaStage.FOLLOW_UP, due_at=due, at=at)
+    return SlaBreached(ticket=f"FUZZ-{name}", opd=SLA_OPD, stage=SlaStage.FOLLOW_UP, due_at=due, level=level,
+                       escalated_to=("opd", "sekda", "wali-kota")[level - 1], at=at)
+
+
 def _commands(name: str, at: datetime, canary: bool) -> Event:
     return RecordComplaint(ticket=f"FUZZ-{name}", category="PJU", description=f"Lampu jalan mati ({name})",
                            kelurahan="Miji", submitted_at=at)
@@ -129,6 +144,7 @@ def _cameras(name: str, at: datetime, canary: bool) -> Event:
 
 GENERATORS = {
     COMPLAINT_INTAKE.name: _intake, COMPLAINT_UPDATES.name: _updates, TICKET_UPDATES.name: _ticket_updates,
+    COMPLAINT_SLA.name: _sla,
     SERVICE_REQUESTS.name: _service_requests, EMERGENCY_INCIDENTS.name: _incidents, TAX_BILLS.name: _tax_bills,
     CURHAT_COMMANDS.name: _commands, BRIDGE_HEARTBEATS.name: _heartbeats, BRIDGE_QUARANTINE.name: _quarantine,
     HEALTH_QUEUES.name: _queues, TRANSPORT_CAMERAS.name: _cameras,

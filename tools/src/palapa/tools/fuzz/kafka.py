@@ -18,6 +18,7 @@ from palapa.contracts.topics import (
     BRIDGE_HEARTBEATS,
     BRIDGE_QUARANTINE,
     COMPLAINT_INTAKE,
+    COMPLAINT_SLA,
     COMPLAINT_UPDATES,
     CURHAT_COMMANDS,
     EMERGENCY_INCIDENTS,
@@ -31,7 +32,7 @@ from palapa.kit.signing import SIGNATURE_HEADER, Signer
 from palapa.kit.signing.canonical import header_map
 
 from .canary import Canary, wait_all
-from .events import HEARTBEAT_CANARY_APP, QUARANTINE_CANARY_APP, SOURCE, TRAFFIC_CANARY_APP, subject_of
+from .events import HEARTBEAT_CANARY_APP, QUARANTINE_CANARY_APP, SLA_OPD, SOURCE, TRAFFIC_CANARY_APP, subject_of
 from .records import Record, Records, later, to_record, valid_event
 from .report import Tally
 from .sequences import VIEWS, Sequence, sequence
@@ -50,6 +51,8 @@ async def run(bootstrap: str, http: httpx.AsyncClient, urls: dict[str, str], leg
     await producer.start()
     canaries: list[Canary] = []
     base_quarantined = await _catalog(http, urls, QUARANTINE_CANARY_APP, "quarantined") or 0
+    if COMPLAINT_SLA in topics:
+        await _sla_recipient(http, urls)
     sent_quarantine = 0
     start = datetime.now(UTC)
     try:
@@ -145,6 +148,10 @@ def _effect(topic: Topic, http: httpx.AsyncClient, urls: dict[str, str], legacy:
         async with legacy.connect() as conn:
             return bool(await conn.scalar(select(func.count()).where(tb_pengaduan.c.isi_laporan.like(mark))))
 
+    async def messaged() -> bool:  # notify-svc queued the warning for the OPD's recipient
+        resp = await http.get(f"{urls['notify-svc']}/v2/tickets/{ticket}/messages")
+        return resp.status_code == 200 and bool(resp.json())
+
     ticket = getattr(event, "ticket", None)
     checks = {
         COMPLAINT_INTAKE.name: lambda: found("complaint-svc", f"/complaints/{ticket}"),
@@ -153,9 +160,18 @@ def _effect(topic: Topic, http: httpx.AsyncClient, urls: dict[str, str], legacy:
         SERVICE_REQUESTS.name: lambda: found("tracking-svc", f"/tickets/{ticket}"),
         EMERGENCY_INCIDENTS.name: lambda: found("tracking-svc", f"/tickets/{ticket}"),
         TAX_BILLS.name: lambda: found("taxbill-svc", f"/tax-bills/{getattr(event, 'nop', '')}?year=2026"),
+        COMPLAINT_SLA.name: messaged,
         CURHAT_COMMANDS.name: written_back, BRIDGE_HEARTBEATS.name: heartbeat, BRIDGE_QUARANTINE.name: quarantine,
     }
     return checks.get(topic.name, traffic)
+
+
+async def _sla_recipient(http: httpx.AsyncClient, urls: dict[str, str]) -> None:
+    """The OPD of the SLA events gets one recipient (as the complaints desk): a warning's effect is its message."""
+    resp = await http.post(f"{urls['notify-svc']}/v2/recipients", json={
+        "level": "opd", "opd": SLA_OPD, "name": "Fuzz", "channel": "email", "address": "sla-fuzz@palapa.go.id"})
+    if resp.status_code != 201:
+        raise RuntimeError(f"notify-svc refused the SLA recipient: {resp.status_code} {resp.text[:200]}")
 
 
 async def _catalog(http: httpx.AsyncClient, urls: dict[str, str], app_id: str, field: str):

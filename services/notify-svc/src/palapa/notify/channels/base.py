@@ -71,6 +71,9 @@ class StatusReport:
     status: DeliveryStatus
     at: datetime  # aware, UTC
     error: str | None = None
+    # our message id as the provider echoes it (WhatsApp's biz_opaque_callback_data, the SMS ref_id): a report
+    # for a message whose sender died before it recorded the provider's id still finds its message
+    reference: str | None = None
 
 
 @dataclass(frozen=True)

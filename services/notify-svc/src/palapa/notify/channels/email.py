@@ -49,7 +49,14 @@ class EmailChannel:
 
     async def send(self, message: Outgoing) -> Accepted:
         mail = self.compose(message)
-        await asyncio.to_thread(self._deliver, mail)
+        delivery = asyncio.ensure_future(asyncio.to_thread(self._deliver, mail))
+        try:
+            await asyncio.shield(delivery)
+        except asyncio.CancelledError:
+            # a thread cannot be stopped: the relay may still take the mail. Its answer (smtplib's own timeouts bound
+            # the wait) is the outcome, so a timeout above us (the dispatcher's) never leads to a second copy
+            await asyncio.wait([delivery])
+            delivery.result()
         return Accepted(str(mail["Message-ID"]))
 
     def _deliver(self, mail: EmailMessage) -> None:

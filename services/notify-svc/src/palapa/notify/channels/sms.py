@@ -108,7 +108,9 @@ class SmsChannel:
                 raise CallbackRefusedError("unknown delivery status")
             at = datetime.fromtimestamp(int(report.get("timestamp") or ts), UTC)
             error = safe_reason(report["error_code"]) if report.get("error_code") else None
-            statuses = () if status is None else (StatusReport(str(report["message_id"]), status, at, error),)
+            ref = report.get("ref_id")
+            ref = ref if isinstance(ref, str) and 0 < len(ref) <= 64 else None
+            statuses = () if status is None else (StatusReport(str(report["message_id"]), status, at, error, ref),)
         except (ValueError, KeyError, TypeError, AttributeError, OverflowError, OSError) as exc:
             raise CallbackRefusedError(f"malformed callback: {exc.__class__.__name__}") from exc
         self.guard.remember(expected)

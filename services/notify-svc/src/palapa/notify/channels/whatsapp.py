@@ -107,6 +107,10 @@ class WhatsAppChannel:
         return callback
 
 
+def _reference(value) -> str | None:
+    return value if isinstance(value, str) and 0 < len(value) <= 64 else None
+
+
 def parse(body: bytes) -> tuple[Callback, list[float]]:
     """The statuses and inbound texts of a (verified) webhook body, and the Unix times they carry."""
     try:
@@ -123,7 +127,8 @@ def parse(body: bytes) -> tuple[Callback, list[float]]:
                     continue  # e.g. "deleted", "warning": nothing a message's delivery status records
                 errors = s.get("errors") or []
                 error = safe_reason(f"{errors[0].get('code')} {errors[0].get('title', '')}".strip()) if errors else None
-                statuses.append(StatusReport(str(s["id"]), s["status"], _utc(at), error))
+                statuses.append(StatusReport(str(s["id"]), s["status"], _utc(at), error,
+                                             _reference(s.get("biz_opaque_callback_data"))))
                 stamps.append(at)
             for m in value.get("messages") or ():
                 at, sender = float(m["timestamp"]), str(m["from"])

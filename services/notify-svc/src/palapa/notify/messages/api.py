@@ -7,6 +7,7 @@ because an API key is not a token: they authenticate here, and refuse anything e
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import timedelta
 from typing import Annotated, Literal
@@ -50,13 +51,13 @@ def notifications_router(messaging: Messaging) -> APIRouter:
     router = APIRouter(prefix="/v2", tags=["messages"])
     tx = messaging.runtime.transaction
     kept = messaging.settings.idempotency_hours
+    purged = [0.0]  # when this process last deleted expired Idempotency-Keys
 
-    async def caller(request: Request, who) -> tuple[str, bool] | JSONResponse:
-        """(client name, test) of the caller, or the 401/403 to answer."""
+    async def caller(session, request: Request, who) -> tuple[str, bool] | JSONResponse:
+        """(client name, test) of the caller, or the 401/403 to answer (in the request's one transaction)."""
         scheme, _, secret = (request.headers.get("authorization") or "").partition(" ")
         if scheme.lower() == "apikey-v1":
-            async with tx() as t:
-                found: ApiClient | None = await keys.client_of(t.session, secret.strip())
+            found: ApiClient | None = await keys.client_of(session, secret.strip())
             if found is None:
                 return refusal(401, "api_key_invalid", "Kunci API tidak dikenal atau sudah dicabut")
             return found.client, found.test
@@ -72,20 +73,23 @@ def notifications_router(messaging: Messaging) -> APIRouter:
         idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
     ):
         """Send one message from a template; the same Idempotency-Key within 24 hours sends nothing twice."""
-        found = await caller(request, who)
-        if isinstance(found, JSONResponse):
-            return found
-        client, test = found
-        raw = body.email_address if channel == "email" else body.phone_number
-        if not raw:
-            return refusal(422, "recipient_missing",
-                           "email_address wajib untuk e-mail, phone_number untuk WhatsApp/SMS")
-        try:
-            kind, address = normalise(channel, raw)
-        except AddressError as exc:
-            return refusal(422, exc.reason, exc.detail)
-        digest = body_digest({"channel": channel, **body.model_dump()})
-        async with tx() as t:
+        async with tx() as t:  # one transaction for the whole request: each costs round trips
+            if time.monotonic() > purged[0] + 60:  # expired Idempotency-Keys go once a minute, not per request
+                purged[0] = time.monotonic()
+                await keys.forget_expired(t.session, timedelta(hours=kept))
+            found = await caller(t.session, request, who)
+            if isinstance(found, JSONResponse):
+                return found
+            client, test = found
+            raw = body.email_address if channel == "email" else body.phone_number
+            if not raw:
+                return refusal(422, "recipient_missing",
+                               "email_address wajib untuk e-mail, phone_number untuk WhatsApp/SMS")
+            try:
+                kind, address = normalise(channel, raw)
+            except AddressError as exc:
+                return refusal(422, exc.reason, exc.detail)
+            digest = body_digest({"channel": channel, **body.model_dump()})
             if idempotency_key is not None:
                 seen = await keys.remembered(t.session, client, idempotency_key, timedelta(hours=kept))
                 if seen is not None:
@@ -102,13 +106,14 @@ def notifications_router(messaging: Messaging) -> APIRouter:
             try:
                 queued = await request_message(t.session, MessageRequest(
                     cause, body.template_id, body.personalisation, channel, contact, client, language=body.language,
-                    reference=body.reference, test=test), messaging.rules)
+                    reference=body.reference, test=test), messaging.rules, template=template)
             except TemplateError as exc:
                 return refusal(404 if exc.reason == "unknown_template" else 422, exc.reason, exc.detail)
-            if idempotency_key is not None:
-                await keys.remember(t.session, client, idempotency_key, digest, queued.id)
-                # a concurrent request under the same key may have won: its body must be this one
-                if (await keys.remembered(t.session, client, idempotency_key, timedelta(hours=kept)))[0] != digest:
+            if idempotency_key is not None and not await keys.remember(
+                    t.session, client, idempotency_key, digest, queued.id, timedelta(hours=kept)):
+                # a concurrent request under the same key won: its body must be this one
+                held = await keys.remembered(t.session, client, idempotency_key, timedelta(hours=kept))
+                if held is None or held[0] != digest:
                     return refusal(422, "idempotency_key_reused", "Idempotency-Key ini sedang dipakai untuk "
                                                                   "permintaan lain")
             row = await queue.by_id(t.session, queued.id)
@@ -119,10 +124,10 @@ def notifications_router(messaging: Messaging) -> APIRouter:
     @router.get("/notifications/{notification_id}")
     async def get_notification(notification_id: str, request: Request, who: MaybeStaff):
         """A notification this caller sent, with its status and history."""
-        found = await caller(request, who)
-        if isinstance(found, JSONResponse):
-            return found
         async with tx() as t:
+            found = await caller(t.session, request, who)
+            if isinstance(found, JSONResponse):
+                return found
             row = await queue.by_id(t.session, notification_id[:36])
             if row is None or row.client != found[0]:  # another client's message is not theirs to see
                 return refusal(404, "unknown_notification", "Notifikasi tidak ditemukan")

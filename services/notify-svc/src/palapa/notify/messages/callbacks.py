@@ -30,9 +30,15 @@ async def apply_callback(session: AsyncSession, sealer: Sealer, channel: str, ca
 
 async def _status(session: AsyncSession, channel: str, report: StatusReport, rules: Rules) -> str:
     row = await queue.by_provider_id(session, channel, report.provider_id)
+    now = datetime.now(UTC)
+    if row is None and report.reference is not None:
+        # the provider took a message whose sender died before recording it (kill -9 mid-send): the report says
+        # so, and the message is not sent again when its lease ends
+        row = await queue.unrecorded(session, channel, report.reference)
+        if row is not None:
+            await queue.change(session, row.id, now, provider_id=report.provider_id[:200])
     if row is None:
         return "unknown"
-    now = datetime.now(UTC)
     new = advance(row.status, report.status)
     if new is None:
         if report.status == Status.FAILED and row.status in DELIVERED:

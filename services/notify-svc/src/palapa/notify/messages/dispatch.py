@@ -26,6 +26,8 @@ from .outbound import Rules, fail
 from .sealing import Sealer
 
 log = logging.getLogger(__name__)
+#: channels whose provider callbacks echo our message id: a send a kill left unrecorded is found by its callback
+ECHOED = ("whatsapp", "sms")
 
 
 @dataclass
@@ -79,54 +81,76 @@ class Dispatcher:
         now = now or datetime.now(UTC)
         async with self.sessions() as session, session.begin():
             claimed = await queue.claim(session, now, self.config.lease, self.config.batch)
-            outgoing = [await self._outgoing(session, row) for row in claimed]
-        await asyncio.gather(*(self._send(row, out) if isinstance(out, Outgoing) else self._record(row, out)
-                               for row, out in zip(claimed, outgoing, strict=True)))
+            sealed = await store.addresses_of(session, [row.contact_id for row in claimed])
+            outgoing = [self._outgoing(row, sealed.get(row.contact_id)) for row in claimed]
+        outcomes = await asyncio.gather(*(self._deliver(row, out) for row, out in zip(claimed, outgoing, strict=True)))
+        batch = [(row, outcome) for row, outcome in zip(claimed, outcomes, strict=True) if outcome is not None]
+        if batch:
+            await self._record(*map(list, zip(*batch, strict=True)))
         return len(claimed)
 
-    async def _outgoing(self, session, row: Row) -> Outgoing | PermanentFailure:
+    async def _deliver(self, row: Row, out: Outgoing | PermanentFailure) -> Accepted | Exception | None:
+        """Send one message; its outcome for the batch's record, or None when it was recorded at once: a channel
+        whose callbacks do not echo our id (e-mail) must not wait for the batch, or a kill meanwhile sends it twice."""
+        outcome = await self._send(row, out) if isinstance(out, Outgoing) else out
+        if row.channel in ECHOED:
+            return outcome
+        await self._record([row], [outcome])
+        return None
+
+    def _outgoing(self, row: Row, sealed: tuple[str, bytes] | None) -> Outgoing | PermanentFailure:
+        if sealed is None:
+            return PermanentFailure("the recipient's contact is gone")
         try:
-            _kind, address = await store.address_of(session, self.sealer, row.contact_id)
+            address = self.sealer.open(*sealed)
         except (InvalidTag, UnicodeDecodeError):  # sealed under another key: this message cannot go, visibly
             return PermanentFailure("the recipient's address cannot be opened with the current key")
         return Outgoing(message_id=row.id, channel=row.channel, to=address, body=row.body, subject=row.subject,
                         template=row.whatsapp_name if row.channel == "whatsapp" else None, language=row.language,
                         params=tuple(row.params or ()), critical=row.critical)
 
-    async def _send(self, row: Row, out: Outgoing) -> None:
+    async def _send(self, row: Row, out: Outgoing) -> Accepted | Exception:
+        """The channel's answer: Accepted, or the failure to record."""
         channel = self.channels.for_message(row.channel, row.test)
         try:
             if channel is None:
                 raise PermanentFailure(f"no {'test ' if row.test else ''}channel {row.channel} configured")
-            outcome: Accepted | Exception = await asyncio.wait_for(channel.send(out), self.config.send_timeout_s)
+            return await asyncio.wait_for(channel.send(out), self.config.send_timeout_s)
         except (TemporaryFailure, PermanentFailure) as exc:
-            outcome = exc
+            return exc
         except Exception as exc:  # an adapter's surprise (timeout, network): try again later, say what it was
-            outcome = TemporaryFailure(f"{type(exc).__name__}: {str(exc)[:200]}")
-        await self._record(row, outcome)
+            return TemporaryFailure(f"{type(exc).__name__}: {str(exc)[:200]}")
 
-    async def _record(self, row: Row, outcome: Accepted | Exception) -> None:
-        recorded = await self._recorded(row, outcome)
-        if recorded is not None and self.counted is not None:
-            self.counted.labels(channel=row.channel, outcome=recorded).inc()
-
-    async def _recorded(self, row: Row, outcome: Accepted | Exception) -> str | None:
-        """Record the outcome; what was recorded (sent, retried, failed), None when another claim owns the row."""
+    async def _record(self, rows: list[Row], outcomes: list[Accepted | Exception]) -> None:
+        """Record a batch's outcomes in one transaction (one per message cost a round trip each and held the next
+        batch back), then count them."""
         now = datetime.now(UTC)
         async with self.sessions() as session, session.begin():
-            current = await queue.by_id(session, row.id, lock=True)
-            if current is None or current.status != Status.SENDING or current.attempts != row.attempts:
-                return None  # another claim owns it now (our lease ran out): its outcome is the one recorded
-            if isinstance(outcome, Accepted):
-                await queue.change(session, row.id, now, status=Status.SENT, provider_id=outcome.provider_id[:200],
-                                   lease_until=None, error=None)
-                return "sent"
-            if isinstance(outcome, TemporaryFailure):
-                again = self.config.retry.next_at(row.attempts, now, outcome.retry_after_s)
-                if again is not None:
-                    await queue.change(session, row.id, now, outcome.reason, status=Status.QUEUED, not_before=again,
-                                       lease_until=None, error=outcome.reason[:300])
-                    return "retried"
-            await fail(session, current, getattr(outcome, "reason", str(outcome)), now, self.config.rules,
-                       not_on_channel=getattr(outcome, "not_on_channel", False))
-            return "failed"
+            recorded = [await self._recorded(session, row, outcome, now)
+                        for row, outcome in zip(rows, outcomes, strict=True)]
+        for row, what in zip(rows, recorded, strict=True):
+            if what is not None and self.counted is not None:
+                self.counted.labels(channel=row.channel, outcome=what).inc()
+
+    async def _recorded(self, session, row: Row, outcome: Accepted | Exception, now: datetime) -> str | None:
+        """Record one outcome; what was recorded (sent, retried, failed), None when another claim owns the row."""
+        current = await queue.by_id(session, row.id, lock=True)
+        if current is None or current.attempts != row.attempts:
+            return None  # another claim owns it now (our lease ran out): its outcome is the one recorded
+        if current.status != Status.SENDING:
+            # the provider's callback came first (it echoes our id: callbacks.py) and recorded the send
+            return "sent" if isinstance(outcome, Accepted) else None
+        if isinstance(outcome, Accepted):
+            await queue.change(session, row.id, now, status=Status.SENT, provider_id=outcome.provider_id[:200],
+                               lease_until=None, error=None)
+            return "sent"
+        if isinstance(outcome, TemporaryFailure):
+            again = self.config.retry.next_at(row.attempts, now, outcome.retry_after_s)
+            if again is not None:
+                await queue.change(session, row.id, now, outcome.reason, status=Status.QUEUED, not_before=again,
+                                   lease_until=None, error=outcome.reason[:300])
+                return "retried"
+        await fail(session, current, getattr(outcome, "reason", str(outcome)), now, self.config.rules,
+                   not_on_channel=getattr(outcome, "not_on_channel", False))
+        return "failed"
+

@@ -69,16 +69,29 @@ async def revoke(session: AsyncSession, key_id: str) -> bool:
 
 
 async def remembered(session: AsyncSession, client: str, key: str, kept: timedelta) -> tuple[str, str] | None:
-    """(body digest, message id) stored under an Idempotency-Key within `kept`; older records are forgotten."""
+    """(body digest, message id) stored under an Idempotency-Key within `kept` (an older record is as none)."""
     i = idempotency_keys
-    now = datetime.now(UTC)
-    await session.execute(delete(i).where(i.c.created_at < now - kept))
-    row = (await session.execute(select(i.c.digest, i.c.message_id).where(i.c.client == client, i.c.key == key)
-                                 .with_for_update())).one_or_none()
+    row = (await session.execute(select(i.c.digest, i.c.message_id).where(
+        i.c.client == client, i.c.key == key, i.c.created_at >= datetime.now(UTC) - kept).with_for_update())
+           ).one_or_none()
     return None if row is None else (row.digest, row.message_id)
 
 
-async def remember(session: AsyncSession, client: str, key: str, body_digest: str, message_id: str) -> None:
-    await session.execute(insert(idempotency_keys).values(
-        client=client, key=key, digest=body_digest, message_id=message_id, created_at=datetime.now(UTC),
-    ).on_conflict_do_nothing())
+async def remember(session: AsyncSession, client: str, key: str, body_digest: str, message_id: str,
+                   kept: timedelta) -> bool:
+    """Keep the key for this request (replacing a record older than `kept`); False when another request holds it
+    (a concurrent one under the same key: compare its body with `remembered`)."""
+    i, now = idempotency_keys, datetime.now(UTC)
+    stmt = insert(i).values(client=client, key=key, digest=body_digest, message_id=message_id, created_at=now)
+    taken = await session.scalar(stmt.on_conflict_do_update(
+        index_elements=[i.c.client, i.c.key], where=i.c.created_at < now - kept,
+        set_={"digest": stmt.excluded.digest, "message_id": stmt.excluded.message_id, "created_at": now},
+    ).returning(i.c.key))
+    return taken is not None
+
+
+async def forget_expired(session: AsyncSession, kept: timedelta) -> int:
+    """Delete the records older than `kept` (they answer nothing any more); how many."""
+    i = idempotency_keys
+    result = await session.execute(delete(i).where(i.c.created_at < datetime.now(UTC) - kept))
+    return result.rowcount

@@ -15,7 +15,7 @@ from . import queue, store
 from .addresses import fingerprint, message_key
 from .delivery import Status, falls_back
 from .policy import Caps, QuietHours, critical_values_refused, is_critical, permitted
-from .templates import TemplateError, render
+from .templates import Template, TemplateError, render
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,13 @@ class Queued:
     error: str | None = None
 
 
-async def request_message(session: AsyncSession, req: Request, rules: Rules, now: datetime | None = None) -> Queued:
-    """Queue a message, or record why it is not sent; TemplateError for a request that cannot be rendered."""
+async def request_message(session: AsyncSession, req: Request, rules: Rules, now: datetime | None = None, *,
+                          template: Template | None = None) -> Queued:
+    """Queue a message, or record why it is not sent; TemplateError for a request that cannot be rendered.
+    `template`: the request's template when the caller read it already (its current version)."""
     now = now or datetime.now(UTC)
-    template = await store.template(session, req.template_id)
+    if template is None or template.id != req.template_id:
+        template = await store.template(session, req.template_id)
     if template is None:
         raise TemplateError("unknown_template", f"Templat {req.template_id[:64]!r} tidak ditemukan")
     rendered = render(template, req.personalisation, req.language)

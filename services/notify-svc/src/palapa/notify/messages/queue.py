@@ -32,6 +32,12 @@ async def by_provider_id(session: AsyncSession, channel: str, provider_id: str) 
     return (await session.execute(query)).first()
 
 
+async def unrecorded(session: AsyncSession, channel: str, message_id: str) -> Row | None:
+    """A message on `channel` whose provider id was never recorded (its sender died mid-send), locked."""
+    query = select(m).where(m.c.id == message_id[:36], m.c.channel == channel, m.c.provider_id.is_(None))
+    return (await session.execute(query.with_for_update())).one_or_none()
+
+
 async def insert_once(session: AsyncSession, values: Mapping[str, Any], now: datetime) -> bool:
     """Insert the message unless its key is known; True when it was new (its first status goes on the history)."""
     inserted = await session.scalar(
@@ -67,8 +73,10 @@ async def claim(session: AsyncSession, now: datetime, lease: timedelta, limit: i
         .values(status=Status.SENDING, lease_until=now + lease, attempts=m.c.attempts + 1, updated_at=now)
         .returning(m)
     )).all()
-    for row in rows:
-        await history(session, row.id, Status.SENDING, now, f"attempt {row.attempts}")
+    if rows:  # one statement for the batch's history
+        await session.execute(message_statuses.insert(), [
+            {"message_id": row.id, "status": str(Status.SENDING), "at": now, "detail": f"attempt {row.attempts}"}
+            for row in rows])
     return rows
 
 

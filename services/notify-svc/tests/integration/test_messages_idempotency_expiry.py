@@ -1,0 +1,39 @@
+"""An Idempotency-Key is kept 24 hours: a record older than that answers nothing, and expired records are deleted
+(once a minute by the API, not by a delete on every request)."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from palapa.notify.messages import keys
+from palapa.notify.tables import idempotency_keys
+
+pytestmark = pytest.mark.integration
+
+SEND = {"template_id": "complaint-received", "phone_number": "0812-3333-4444",
+        "personalisation": {"ticket": "LAPOR-7", "link": "https://lapor"}}
+
+
+async def test_an_idempotency_key_older_than_a_day_answers_nothing_and_is_deleted(messages_service, identity_provider):
+    api = await messages_service(oidc_issuer=identity_provider.issuer)
+    try:
+        sre = {"Authorization": f"Bearer {await identity_provider.token('sre')}"}
+        issued = await api.svc.http.post("/v2/api-keys", json={"name": "SIMPEG", "opd": "bkpsdm"}, headers=sre)
+        headers = {"Authorization": f"ApiKey-v1 {issued.json()['secret']}", "Idempotency-Key": "surat-1"}
+        first = await api.svc.http.post("/v2/notifications/sms", json=SEND, headers=headers)
+        again = await api.svc.http.post("/v2/notifications/sms", json=SEND, headers=headers)
+        assert (first.status_code, again.status_code, again.json()["id"]) == (201, 200, first.json()["id"])
+        second = {**headers, "Idempotency-Key": "surat-2"}
+        assert (await api.svc.http.post("/v2/notifications/sms", json=SEND, headers=second)).status_code == 201
+        async with api.tx() as t:  # surat-1 a day and a minute old
+            await t.session.execute(update(idempotency_keys).where(idempotency_keys.c.key == "surat-1").values(
+                created_at=idempotency_keys.c.created_at - timedelta(hours=24, minutes=1)))
+            i = idempotency_keys
+            client = await t.session.scalar(select(i.c.client).where(i.c.key == "surat-1"))
+            assert await keys.remembered(t.session, client, "surat-1", timedelta(hours=24)) is None
+            assert await keys.forget_expired(t.session, timedelta(hours=24)) == 1
+            left = (await t.session.execute(select(idempotency_keys.c.key))).scalars().all()
+        assert left == ["surat-2"]
+    finally:
+        await api.close()
