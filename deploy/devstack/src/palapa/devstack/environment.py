@@ -47,6 +47,8 @@ def service_env(stack: Stack, spec: ServiceSpec, port: int | None) -> dict[str, 
         OIDC_ISSUER=stack.issuer,  # staff tokens are checked against the stack's own provider
         OIDC_AUDIENCE=STAFF_CLIENT,
     )
+    if env["KAFKA_PROFILE"] == "tansu":  # a group join on Tansu waits half of it: 1.5 s instead of 3 s at each start
+        env.setdefault("KAFKA_SESSION_TIMEOUT_MS", "3000")
     if "gate-svc" in stack.ports:  # citizens' tokens are minted by the stack's gate-svc and checked against its keys
         env["CITIZEN_ISSUER"] = f"http://{LOCAL['gate-svc']}:{stack.ports['gate-svc']}"
     if settings.otel_exporter_otlp_endpoint:
