@@ -14,6 +14,8 @@ import threading
 import time
 from pathlib import Path
 
+from .startup import cpu_seconds
+
 #: a first spawn waits for the zygote's imports: seconds on an idle host, a minute on a loaded one
 SPAWN_TIMEOUT_S = 300.0
 #: the zygote's own grace for its children (zygote.STOP_GRACE_S), and some
@@ -139,8 +141,6 @@ class ForkServer:
 
     def cpu_seconds(self) -> float | None:
         """CPU the zygote used (its imports, paid once for every process)."""
-        from .startup import cpu_seconds
-
         return cpu_seconds(self.proc.pid) if self.proc else None
 
     def stop(self) -> None:

@@ -277,7 +277,7 @@ class Stack:
             self.progress("gate: stopping")
             self.gate.stop()
         self.progress(f"stopping {len(self.running)} processes: {', '.join(self.running)}")
-        terminate_all([run.proc for run in self.running.values()])  # side by side: each has its own grace
+        terminate_all([run.proc for run in self.running.values()])  # side by side, within one shared grace
         self.running.clear()
         if self.forks:
             self.forks.stop()
