@@ -11,15 +11,22 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 import pytest_asyncio
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintSubmitted
-from palapa.localstack import STAFF
 from palapa.testkit import EventProducer, eventually
 from palapa.testkit.identity import Identity
 
-from .browsing import CHROMIUM, CHROMIUM_ARGS, csrf_of, needs_chromium, serious_violations, staff_sign_in
+from .browsing import (
+    DESK,
+    browser_sign_in,
+    chromium_page,
+    csrf_of,
+    needs_chromium,
+    serious_violations,
+    staff_sign_in,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -187,27 +194,18 @@ async def test_an_sre_signs_in_in_chromium_sees_a_dead_letter_and_discards_it(pl
     await poison(producer, "OPS-9")
     letter_id = await listed(gate, await sign_in(gate, "sre"), "OPS-9")
     url = platform.gate.url
-    async with async_playwright() as pw:
-        chromium = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = await chromium.new_page(locale="id-ID")
-            refused: list[str] = []
-            page.on("console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None)
-            await page.goto(url + "/ops")  # no session: to the sign-in, then the provider's form
-            await page.locator('input[name="sub"]').fill(STAFF["sre"]["sub"])
-            await page.get_by_role("button", name="Authorize").click()
-            await expect(page.get_by_role("heading", level=1)).to_have_text("Dead letters")
-            await page.get_by_role("link", name=f"#{letter_id}").click()
-            await expect(page.get_by_role("heading", level=1)).to_have_text(f"Dead letter #{letter_id}")
-            found = await serious_violations(page, url, ("/ops", f"/ops/dead-letters/{letter_id}", "/ops/outbox",
-                                                         "/ops/consumers", "/ops/bridges", "/ops/layanan",
-                                                         "/ops/bridges/curhat-ning-ita/replay"))
-            assert found == {}, found
-            await page.goto(url + f"/ops/dead-letters/{letter_id}")
-            await page.get_by_label("Alasan membuang (wajib)").fill("uji di peramban")
-            await page.get_by_role("button", name="Buang (discard)").click()
-            await expect(page.get_by_text("uji di peramban")).to_be_visible()
-            await expect(page.get_by_role("button", name="Buang (discard)")).to_have_count(0)
-            assert refused == [], refused
-        finally:
-            await chromium.close()
+    async with chromium_page(DESK) as (page, findings):
+        await browser_sign_in(page, url, "/ops", "sre")
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Dead letters")
+        await page.get_by_role("link", name=f"#{letter_id}").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text(f"Dead letter #{letter_id}")
+        found = await serious_violations(page, url, ("/ops", f"/ops/dead-letters/{letter_id}", "/ops/outbox",
+                                                     "/ops/consumers", "/ops/bridges", "/ops/layanan",
+                                                     "/ops/bridges/curhat-ning-ita/replay"))
+        assert found == {}, found
+        await page.goto(url + f"/ops/dead-letters/{letter_id}")
+        await page.get_by_label("Alasan membuang (wajib)").fill("uji di peramban")
+        await page.get_by_role("button", name="Buang (discard)").click()
+        await expect(page.get_by_text("uji di peramban")).to_be_visible()
+        await expect(page.get_by_role("button", name="Buang (discard)")).to_have_count(0)
+        findings.assert_clean()

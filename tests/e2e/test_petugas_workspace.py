@@ -13,15 +13,22 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 import pytest_asyncio
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintSubmitted
-from palapa.localstack import STAFF
 from palapa.testkit import EventProducer, eventually
 from palapa.testkit.identity import Identity
 
-from .browsing import CHROMIUM, CHROMIUM_ARGS, csrf_of, needs_chromium, serious_violations, staff_sign_in
+from .browsing import (
+    DESK,
+    browser_sign_in,
+    chromium_page,
+    csrf_of,
+    needs_chromium,
+    serious_violations,
+    staff_sign_in,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -237,28 +244,19 @@ async def test_a_desk_officer_signs_in_through_the_gate_in_chromium_and_sees_the
     _, complaint = stack
     await file_case(complaint, producer, identity_provider, "PETUGAS-9", "Lampu jalan")
     gate = platform.gate.url
-    async with async_playwright() as pw:
-        chromium = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = await chromium.new_page(locale="id-ID")
-            refused: list[str] = []
-            page.on("console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None)
-            await page.goto(gate + "/petugas")  # no session: to the sign-in, then the provider's form
-            await page.locator('input[name="sub"]').fill(STAFF["desk"]["sub"])
-            await page.get_by_role("button", name="Authorize").click()
-            await expect(page.get_by_role("heading", level=1)).to_have_text("Antrean pengaduan")
-            assert page.url.startswith(gate + "/petugas")
-            await expect(page.get_by_role("link", name="PETUGAS-9")).to_be_visible()
-            found = await serious_violations(page, gate, ("/petugas", "/petugas/kasus/PETUGAS-9",
-                                                          "/petugas/kasus/TIDAK-ADA", "/petugas/eskalasi",
-                                                          "/petugas/kinerja"))
-            assert found == {}, found
-            await page.goto(gate + "/petugas")
-            await page.get_by_role("button", name="Keluar").click()
-            await expect(page.get_by_text("Anda telah keluar")).to_be_visible()
-            assert refused == [], refused
-        finally:
-            await chromium.close()
+    async with chromium_page(DESK) as (page, findings):
+        await browser_sign_in(page, gate, "/petugas", "desk")
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Antrean pengaduan")
+        assert page.url.startswith(gate + "/petugas")
+        await expect(page.get_by_role("link", name="PETUGAS-9")).to_be_visible()
+        found = await serious_violations(page, gate, ("/petugas", "/petugas/kasus/PETUGAS-9",
+                                                      "/petugas/kasus/TIDAK-ADA", "/petugas/eskalasi",
+                                                      "/petugas/kinerja"))
+        assert found == {}, found
+        await page.goto(gate + "/petugas")
+        await page.get_by_role("button", name="Keluar").click()
+        await expect(page.get_by_text("Anda telah keluar")).to_be_visible()
+        findings.assert_clean()
 
 
 async def sign_in(gate: httpx.AsyncClient, who: str) -> dict[str, str]:
