@@ -64,7 +64,10 @@ async def test_an_incident_reaches_the_citizen_live_and_a_reconnect_resumes_afte
                 again = await stream.next_event()
                 assert (again.id, again.json()["status"]) == ("2", "dispatched")
 
-            view = (await http.get(f"{tracking_url}/tickets/{TICKET}")).json()
+            # its number is no key: without a role (or its owner's citizen token) tracking-svc knows no such ticket
+            guessed = await http.get(f"{tracking_url}/tickets/{TICKET}")
+            assert (guessed.status_code, guessed.json()["reason"]) == (404, "unknown_ticket")
+            view = (await http.get(f"{tracking_url}/tickets/{TICKET}", headers=staff)).json()
             assert (view["revision"], view["place"]) == (2, "Kelurahan Kranggan, Kecamatan Prajurit Kulon")
             assert [s["label"] for s in view["timeline"]] == ["Laporan diterima", "Ambulans berangkat"]
     finally:

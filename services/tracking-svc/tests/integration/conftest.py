@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -19,6 +19,7 @@ class Tracking:
 
     svc: Service
     reader: TopicReader
+    staff: dict[str, str] = field(default_factory=dict)  # a desk officer's bearer: reads any ticket
 
     @property
     def http(self):
@@ -37,12 +38,17 @@ class Tracking:
 
 
 @pytest.fixture
-def settings(kafka_bootstrap, database_url) -> TrackingSettings:
-    return TrackingSettings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu")
+def settings(kafka_bootstrap, database_url, identity_provider) -> TrackingSettings:
+    return TrackingSettings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url, KAFKA_PROFILE="tansu",
+                            OIDC_ISSUER=identity_provider.issuer)
+
+
+async def staff_of(identity_provider) -> dict[str, str]:
+    return {"Authorization": f"Bearer {await identity_provider.token('desk')}"}
 
 
 @pytest.fixture
-async def service(settings, topic_reader):
+async def service(settings, topic_reader, identity_provider):
     """The app with its lifespan (broker, database, outbox relay), reached through ASGI."""
     async with running(create_app(settings), name="tracking-svc") as svc:
-        yield Tracking(svc, topic_reader)
+        yield Tracking(svc, topic_reader, await staff_of(identity_provider))

@@ -47,7 +47,7 @@ def request(status=None, hours=0, ticket="SIMAKEL-3107") -> Envelope:
 
 async def ticket_at(service, ticket, revision):
     async def check():
-        res = await service.http.get(f"/tickets/{ticket}")
+        res = await service.http.get(f"/tickets/{ticket}", headers=service.staff)
         return res.json() if res.status_code == 200 and res.json()["revision"] >= revision else None
 
     return await eventually(check, what=f"{ticket} at revision {revision}")
@@ -107,13 +107,28 @@ async def test_a_change_for_an_unseen_ticket_opens_it_and_bad_records_are_dead_l
 
 
 async def test_unknown_and_malformed_tickets_are_refused_with_reasons(service):
-    res = await service.http.get("/tickets/SIMAKEL-404")
+    res = await service.http.get("/tickets/SIMAKEL-404", headers=service.staff)
     assert res.status_code == 404
     assert res.json() == {"detail": "Tiket SIMAKEL-404 tidak ditemukan", "reason": "unknown_ticket"}
     for bad in ("simakel-1", "SIMAKEL", "SIMAKEL-1%00", "A-" + "9" * 80):
         res = await service.http.get(f"/tickets/{bad}")
         assert res.status_code == 422, bad
         assert res.json()["reason"] == "malformed_ticket" and "tidak valid" in res.json()["detail"]
+
+
+async def test_a_guessed_number_reads_nothing_and_answers_as_an_unknown_one(service, producer, identity_provider):
+    """PSC119-n and SIMAKEL-n are sequential: without a role to read cases, or the owner's citizen token, every
+    number (known or not) gets the same 404, and nothing of the emergency."""
+    await producer.send(reported(ticket="PSC119-7"))
+    await ticket_at(service, "PSC119-7", 1)
+    nobody = {"Authorization": f"Bearer {await identity_provider.token('nobody')}"}
+    answers = set()
+    for ticket in ("PSC119-7", "PSC119-8", "PSC119-6"):
+        res = await service.http.get(f"/tickets/{ticket}")
+        answers.add((res.status_code, res.json()["reason"], res.text.replace(ticket, "{t}")))
+        refused = await service.http.get(f"/tickets/{ticket}", headers=nobody)  # signed in, without the role
+        assert (refused.status_code, refused.json()["reason"]) == (403, "role_missing")
+    assert [(s, r) for s, r, _ in answers] == [(404, "unknown_ticket")] and "Kranggan" not in str(answers)
 
 
 async def _at_least(rows_coro, n):

@@ -18,7 +18,7 @@ from palapa.tracking.letters_api import SEAL_PURPOSE
 from palapa.tracking.main import create_app
 from palapa.tracking.settings import TrackingSettings
 
-from .conftest import Tracking
+from .conftest import Tracking, staff_of
 
 pytestmark = pytest.mark.integration
 
@@ -36,11 +36,11 @@ def issuer():
 
 
 @pytest.fixture
-async def service(kafka_bootstrap, database_url, topic_reader, issuer):
+async def service(kafka_bootstrap, database_url, topic_reader, issuer, identity_provider):
     settings = TrackingSettings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url,
-                                KAFKA_PROFILE="tansu", CITIZEN_ISSUER=issuer.url)
+                                KAFKA_PROFILE="tansu", CITIZEN_ISSUER=issuer.url, OIDC_ISSUER=identity_provider.issuer)
     async with running(create_app(settings), name="tracking-svc") as svc:
-        yield Tracking(svc, topic_reader)
+        yield Tracking(svc, topic_reader, await staff_of(identity_provider))
 
 
 def from_simakel(event) -> Envelope:
@@ -117,7 +117,8 @@ async def test_si_makel_files_it_and_its_own_moves_reach_the_citizens_ticket_eve
     await producer.send(from_simakel(linked))  # a redelivery (a new event id): changes nothing
     view = await letter_at(service, siti, ticket, 2)
     assert (view["legacy_ticket"], view["waiting_for_legacy"], view["status"]) == (legacy, False, "verified")
-    assert (await service.http.get(f"/tickets/{legacy}")).status_code == 404  # folded into the citizen's ticket
+    # folded into the citizen's ticket: even staff find no SIMAKEL-n of its own
+    assert (await service.http.get(f"/tickets/{legacy}", headers=service.staff)).status_code == 404
 
     await producer.send(from_simakel(ServiceRequestStatusChanged(
         ticket=legacy, source_app="si-makel", source_ref="91001", status="ready", legacy_status="3",
@@ -141,5 +142,5 @@ async def test_a_refusal_by_si_makel_shows_on_the_ticket_with_its_reason(service
 
 
 async def _public(service: Tracking, ticket: str, revision: int):
-    res = await service.http.get(f"/tickets/{ticket}")
+    res = await service.http.get(f"/tickets/{ticket}", headers=service.staff)
     return res.status_code == 200 and res.json()["revision"] >= revision

@@ -1,13 +1,18 @@
-"""tracking-svc's protection table: a ticket's public record, by its number; a citizen's own letters; no staff
-route."""
+"""tracking-svc's protection table: a ticket's record for its owner (the gate's citizen token) or staff who read
+cases; a citizen's own letters; no other staff route.
+
+A ticket's number is no key to its view: Si Makel's and PSC 119's numbers are sequential (SIMAKEL-n, PSC119-n), so
+a view by number alone let anyone enumerate the city's emergencies (their kind, kelurahan and timeline)."""
 
 from __future__ import annotations
 
-from palapa.kit.auth import ProtectionTable, Public
+from palapa.kit.auth import Permission, ProtectionTable, Public
 
 TABLE = ProtectionTable("tracking-svc", [
-    Public("GET", "/tickets/{ticket}", why="the citizen's record of a letter request or an emergency, by its number "
-                                          "(statuses only: no identity, no address)"),
+    Public("GET", "/tickets/{ticket}", why="a letter request's or an emergency's record, for its owner (the gate's "
+                                          "citizen token) or staff who read cases (a bearer token with cases.read); "
+                                          "the route answers anyone else 404, as for an unknown ticket",
+           bearer=Permission.CASES_READ),
     Public("POST", "/citizen/letters", why="a signed-in citizen requests a letter: the route refuses without the "
                                            "gate's citizen token (401 citizen_required); the ticket is theirs"),
     Public("GET", "/citizen/letters", why="a signed-in citizen's own letters: the route needs the citizen token and "

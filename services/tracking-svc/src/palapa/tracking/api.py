@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from palapa.contracts.events import TICKET_MAX_LENGTH, TicketKind, is_ticket
+from palapa.kit.auth import MaybeStaff
 from palapa.kit.capability import MaybeCitizen
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
@@ -51,16 +52,19 @@ def tickets_router(runtime: Runtime) -> APIRouter:
 
     @router.get("/tickets/{ticket}", response_model=TicketRead,
                 responses={404: {"description": "unknown_ticket"}, 422: {"description": "malformed_ticket"}})
-    async def read_ticket(ticket: str, citizen: MaybeCitizen):
-        """One letter request (SIMAKEL-…) or emergency incident (PSC119-…) with its status timeline; a letter
-        requested at the gate (SURAT-…) only for its owner (the gate's citizen token), unknown to anyone else."""
+    async def read_ticket(ticket: str, citizen: MaybeCitizen, staff: MaybeStaff):
+        """One letter request (SIMAKEL-…) or emergency incident (PSC119-…) with its status timeline, for staff who
+        read cases (the table checked the token's role) or its owner (the gate's citizen token); anyone else gets
+        the unknown ticket's answer, so a guessed number says nothing, not even that it exists."""
         if not is_ticket(ticket):
             return refusal(422, "malformed_ticket",
                            f"Nomor tiket tidak valid: gunakan huruf besar, angka dan '-', 3 sampai "
                            f"{TICKET_MAX_LENGTH} karakter (contoh: SIMAKEL-3107, PSC119-20461)")
         async with runtime.sessions() as session:
             found = await store.get(session, ticket)
-        if found is None or (found.owner is not None and (citizen is None or citizen.subject != found.owner)):
+        owner = found is not None and found.owner is not None and citizen is not None and (
+            citizen.subject == found.owner)
+        if found is None or not (owner or staff is not None):
             return refusal(404, "unknown_ticket", f"Tiket {ticket} tidak ditemukan")
         return TicketRead.of(found)
 
