@@ -3,6 +3,7 @@ for this module: each service process costs seconds of CPU to start) and its fig
 benchmark that stops working fails here, a slow one does not."""
 
 import shutil
+from collections import Counter
 
 import pytest
 import pytest_asyncio
@@ -22,6 +23,7 @@ from palapa.tools.bench import (
     sweep,
     throughput,
 )
+from palapa.tools.bench.catalog_data import QUERIES
 from palapa.tools.bench.search import census_import, search
 from palapa.tools.scratch import scratch_folder, scratch_settings, staff_token
 from palapa.tools.sim_messages import messages_env
@@ -130,12 +132,20 @@ async def test_census_import_reads_every_row_and_a_reimport_inserts_none(platfor
 
 
 async def test_the_gate_answers_every_home_and_search_page_and_reports_percentiles(platform):
-    run = await gate.measure(platform, rate=20, seconds=1, clients=2)
+    run = await gate.measure(platform, rate=20, seconds=1, clients=2, distinct=200, warm_s=1)
     print("\n".join(run.lines()))
     assert (len(run.latencies["home"]), len(run.latencies["search"])) == (10, 10)
-    assert all(x > 0 for x in run.every)
+    assert all(x > 0 for x in run.every) and run.achieved > 0
     assert set(run.cpu_ms) == {"caddy", "gate-svc", "catalog-svc"}
-    assert "p99=" in run.lines()[-2]
+    assert "p99=" in run.lines()[-2] and "achieved" in run.lines()[0] and "mix citizens" in run.lines()[1]
+    assert "not measured" in gate.citizen_streams(platform, 10)  # the hook for the per-citizen stream's figure
+
+
+def test_the_gate_benchmark_asks_many_different_searches_most_of_them_rarely():
+    searches = gate.searches_of("citizens", 2000)
+    counts = sorted(Counter(searches).values(), reverse=True)
+    assert len(counts) > 500 and counts[0] > 50 * counts[len(counts) // 2]  # a long tail behind a few favourites
+    assert gate.searches_of("fixed", 40)[:2] == list(QUERIES[:2])
 
 
 async def test_notify_sends_every_message_once_through_the_simulators_while_it_times_live_pushes(platform):

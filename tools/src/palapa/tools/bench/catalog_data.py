@@ -63,3 +63,31 @@ def census_csv(n: int, seed: int = 11) -> bytes:
                      f"{rng.choice(kinds)};{rng.choice(('Masyarakat', 'Internal Pemerintah'))};{rng.choice(fields)};"
                      f"{rng.choice(('Aktif', 'Aktif', 'Tidak Aktif'))};")
     return ("\n".join(lines) + "\n").encode()
+
+
+#: how citizens start a search ("" twice: often just the thing itself)
+ASKS = ("", "", "cara", "syarat", "bikin", "urus", "daftar", "buat", "mengurus", "gimana", "minta", "lapor", "cek",
+        "bayar", "perpanjang", "info")
+
+
+def citizen_queries(n: int, seed: int = 12) -> list[str]:
+    """`n` distinct searches as many citizens type them: an opening word, a thing (a typo in one of ten), a
+    kelurahan in one of three; QUERIES first (the searches everyone makes), in rank order."""
+    rng = random.Random(seed)
+    found = dict.fromkeys(q.casefold() for q in QUERIES)
+    while len(found) < n:
+        thing = rng.choice(THINGS).lower()
+        if rng.random() < 0.1 and len(thing) > 4:  # a letter dropped
+            cut = rng.randrange(1, len(thing) - 1)
+            thing = thing[:cut] + thing[cut + 1:]
+        words = [rng.choice(ASKS), thing, rng.choice(PLACES).lower() if rng.random() < 0.33 else ""]
+        found.setdefault(" ".join(w for w in words if w), None)
+    return list(found)[:n]
+
+
+def zipf_draws(queries: list[str], count: int, s: float = 1.0, seed: int = 13) -> list[str]:
+    """`count` searches drawn from `queries` by rank with Zipf's law (weight 1/rank**s): a few are asked all day,
+    most are asked once in a while, as in any search log."""
+    rng = random.Random(seed)
+    weights = [1 / (rank ** s) for rank in range(1, len(queries) + 1)]
+    return rng.choices(queries, weights=weights, k=count)

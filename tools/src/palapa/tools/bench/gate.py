@@ -1,10 +1,22 @@
-"""`./palapa bench gate [--rate 200] [--seconds 20] [--clients 32]`: the citizen's home and a directory search
-page through the gate (Caddy → gate-svc → catalog-svc, each its own process), at a steady rate.
+"""`./palapa bench gate [--rate 200] [--seconds 20] [--clients 32] [--mix citizens|fixed] [--distinct 5000]`: the
+citizen's home and a directory search page through the gate (Caddy → gate-svc → catalog-svc, each its own process),
+at a steady rate.
 
 Requests alternate between the home page (`/`) and a search page (`/cari?q=…`, gate-svc asking catalog-svc);
-each is timed from its scheduled moment (a late request counts its wait), so queueing shows in the figures.
-The searches repeat a fixed list, so after the first round gate-svc answers them from its page cache;
+each is timed from its scheduled moment (a late request counts its wait), so queueing shows in the figures, and the
+achieved rate is printed beside the asked one. The searches (`--mix`):
+- `citizens` (the default): many citizens, many words: `--distinct` different searches (catalog_data.citizen_queries:
+  an opening word, a thing, a kelurahan, typos), drawn by Zipf's law (weight 1/rank**`--zipf`), so a few are asked
+  all the time and most rarely; each client connection is a citizen of its own;
+- `fixed`: the search-quality table's 36 queries in turn (after the first round, all answered from the page cache).
+Before the run the gate is brought to the state a gate that has been up a while is in (`--warm-s`, default 30, the
+page cache's lifetime): every different search the same mix would have asked in that many seconds at the rate
+(another draw), asked once; 0 starts cold.
 `--no-cache` (GATE_PAGE_CACHE_S=0) sends every search on to catalog-svc.
+
+`--streams N` is the hook for the second figure of issue 20: a citizen stream's event-to-browser p99 with N
+signed-in citizens streaming. It needs the per-citizen stream ("Kasus saya" over one SSE per citizen), which is not
+on this branch: it says so and measures nothing (`citizen_streams` below is where it goes).
 """
 
 from __future__ import annotations
@@ -20,18 +32,38 @@ from urllib.parse import quote
 from palapa.devstack import Stack, tail
 from palapa.tools.scratch import bench_stack
 
-from .catalog_data import QUERIES
+from .catalog_data import QUERIES, citizen_queries, zipf_draws
 from .search import cpu_total
 from .wire import Client
 
 PROCESSES = ("catalog-svc", "gate-svc")  # Caddy comes with gate-svc
 
 
-def request_path(i: int) -> tuple[str, str]:
-    """The i-th request: (kind, path), home and search pages alternating, the searches through QUERIES."""
+def searches_of(mix: str, count: int, distinct: int = 5000, zipf: float = 1.0, seed: int = 13) -> list[str]:
+    """The `count` searches of a run, in order (`mix`: "citizens" or "fixed", as the module says)."""
+    if mix == "fixed":
+        return [QUERIES[i % len(QUERIES)] for i in range(count)]
+    return zipf_draws(citizen_queries(distinct), count, s=zipf, seed=seed)
+
+
+async def warm_up(url: str, searches: list[str], clients: int = 4) -> None:
+    """The home page and each of `searches` asked once (a few at a time), so the page cache holds them."""
+    pending = ["/", *("/cari?q=" + quote(q) for q in searches)]
+
+    async def client() -> None:
+        conn = Client(url)
+        while pending:
+            await conn.get(pending.pop())
+        await conn.close()
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+
+
+def request_path(i: int, searches: list[str]) -> tuple[str, str]:
+    """The i-th request: (kind, path), home and search pages alternating, the searches in `searches`' order."""
     if i % 2 == 0:
         return "home", "/"
-    return "search", "/cari?q=" + quote(QUERIES[(i // 2) % len(QUERIES)])
+    return "search", "/cari?q=" + quote(searches[(i // 2) % len(searches)])
 
 
 def percentiles(seconds: list[float]) -> dict[str, float]:
@@ -45,6 +77,10 @@ class GateRun:
     rate: float
     seconds: float
     clients: int
+    searches: list[str] = field(default_factory=list)
+    mix: str = "citizens"
+    warmed: set[str] = field(default_factory=set)  # the searches the page cache held at the start (casefolded)
+    achieved: float = 0.0  # requests answered per second, from the first scheduled to the last answered
     latencies: dict[str, list[float]] = field(default_factory=lambda: {"home": [], "search": []})
     cpu_ms: dict[str, float] = field(default_factory=dict)  # CPU per request: caddy, gate-svc, catalog-svc
 
@@ -54,8 +90,14 @@ class GateRun:
 
     def lines(self) -> list[str]:
         load = open("/proc/loadavg").read().split()[:3]
-        out = [f"gate: {len(self.every)} requests at {self.rate:.0f}/s for {self.seconds:.0f}s, {self.clients} "
-               f"clients, through Caddy (load average {' '.join(load)} on {os.cpu_count()} cores)"]
+        asked = self.searches[:len(self.latencies["search"])]
+        distinct = len({q.casefold() for q in asked})
+        cold = len({q.casefold() for q in asked} - self.warmed)
+        out = [f"gate: {len(self.every)} requests at {self.rate:.0f}/s for {self.seconds:.0f}s (achieved "
+               f"{self.achieved:.1f}/s), {self.clients} clients, through Caddy (load average {' '.join(load)} on "
+               f"{os.cpu_count()} cores)",
+               f"  searches: mix {self.mix}, {distinct} different among {len(asked)}, {len(self.warmed)} in the page "
+               f"cache at the start: {cold / max(1, len(asked)):.0%} of searches reach catalog-svc"]
         for kind in ("home", "search"):
             p = percentiles(self.latencies[kind])
             out.append(f"  {kind:<7} {len(self.latencies[kind])}: p50={p['p50']:.1f}ms p90={p['p90']:.1f}ms "
@@ -66,18 +108,21 @@ class GateRun:
         return out
 
 
-async def measure(stack: Stack, rate: float, seconds: float, clients: int) -> GateRun:
-    """Requests scheduled every 1/rate s through the stack's gate; latency from each one's scheduled moment."""
+async def measure(stack: Stack, rate: float, seconds: float, clients: int, mix: str = "citizens",
+                  distinct: int = 5000, zipf: float = 1.0, warm_s: float = 0) -> GateRun:
+    """Requests scheduled every 1/rate s through the stack's gate; latency from each one's scheduled moment. Before
+    them, the home page and the searches everyone makes (QUERIES) once, as a gate that has been up a while has them;
+    the rest of the mix meets a cold cache."""
     url = stack.gate.url
-    warm = Client(url)
-    for i in range(2 * len(QUERIES)):
-        await warm.get(request_path(i)[1])
-    await warm.close()
+    warmed = {q.casefold() for q in QUERIES}
+    if mix == "citizens" and warm_s > 0:
+        warmed |= {q.casefold() for q in searches_of(mix, int(rate / 2 * warm_s), distinct, zipf, seed=14)}
+    await warm_up(url, sorted(warmed))
     pids = {"caddy": stack.gate.proc.pid, "gate-svc": stack.running["gate-svc"].proc.pid,
             "catalog-svc": stack.running["catalog-svc"].proc.pid}
     before = {name: cpu_total(pid) for name, pid in pids.items()}
-    run = GateRun(rate, seconds, clients)
     total = int(rate * seconds)
+    run = GateRun(rate, seconds, clients, searches_of(mix, total // 2 + 1, distinct, zipf), mix, warmed)
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(total):
         queue.put_nowait(i)
@@ -89,12 +134,13 @@ async def measure(stack: Stack, rate: float, seconds: float, clients: int) -> Ga
             i = queue.get_nowait()
             due = start + i / rate
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            kind, path = request_path(i)
+            kind, path = request_path(i, run.searches)
             await conn.get(path)
             run.latencies[kind].append(time.perf_counter() - due)
         await conn.close()
 
     await asyncio.gather(*(client() for _ in range(clients)))
+    run.achieved = total / (time.perf_counter() - start)
     run.cpu_ms = {name: (cpu_total(pid) - before[name]) / total * 1000 for name, pid in pids.items()}
     return run
 
@@ -103,12 +149,25 @@ async def run(args: argparse.Namespace) -> None:
     extra = {"gate-svc": {"GATE_PAGE_CACHE_S": "0"}} if args.no_cache else {}
     async with bench_stack("palapa-bench-gate-", only=PROCESSES, extra_env=extra) as stack:
         try:
-            found = await measure(stack, args.rate, args.seconds, args.clients)
+            found = await measure(stack, args.rate, args.seconds, args.clients, args.mix, args.distinct, args.zipf,
+                                  args.warm_s)
         except Exception:
             for name in PROCESSES:
                 print(f"{name}'s log ends with:\n{tail(stack.running[name].log)}", flush=True)
             raise
         print("\n".join(found.lines()))
+        if args.streams:
+            print(citizen_streams(stack, args.streams))
+
+
+def citizen_streams(stack: Stack, citizens: int) -> str:
+    """The hook for a citizen stream's event-to-browser p99 with `citizens` signed in and streaming: it needs
+    the per-citizen stream ("Kasus saya" over one SSE per citizen), not on this branch. When it is: sign the
+    citizens in (gate-svc's /masuk with codes from sim-whatsapp, or sessions minted as tests/e2e does), open one
+    stream each through Caddy, change their cases in the legacy app and time each change to its event (as
+    `./palapa bench sse` does for tickets)."""
+    return (f"  citizen streams ({citizens} citizens): not measured: the per-citizen stream is not on this branch "
+            f"(`./palapa bench gate --streams N` is its hook; see citizen_streams in palapa.tools.bench.gate)")
 
 
 def main(argv: list[str]) -> None:
@@ -117,4 +176,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--no-cache", action="store_true", help="every search asks catalog-svc (no page cache)")
+    parser.add_argument("--mix", choices=("citizens", "fixed"), default="citizens",
+                        help="citizens: many different searches by Zipf's law; fixed: the 36 queries in turn")
+    parser.add_argument("--distinct", type=int, default=5000, help="different searches in the citizens' mix")
+    parser.add_argument("--zipf", type=float, default=1.0, help="Zipf exponent of the citizens' mix")
+    parser.add_argument("--warm-s", type=float, default=30,
+                        help="bring the page cache to this many seconds of the mix before measuring (0: cold)")
+    parser.add_argument("--streams", type=int, default=0, metavar="N",
+                        help="also a citizen stream's event-to-browser p99 with N citizens (hook: not built yet)")
     asyncio.run(run(parser.parse_args(argv)))
