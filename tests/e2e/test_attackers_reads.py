@@ -24,7 +24,16 @@ from joserfc import jwt
 from palapa.kit.signing import generate
 from palapa.testkit import eventually
 from palapa.testkit.identity import Identity
-from tests.security.reads import CASE_KEY, CITIZEN_PAGE, CITIZEN_TOKEN, LISTING, SIGN_IN, STAFF_PAGE, of_kind
+from tests.security.reads import (
+    API_KEY,
+    CASE_KEY,
+    CITIZEN_PAGE,
+    CITIZEN_TOKEN,
+    LISTING,
+    SIGN_IN,
+    STAFF_PAGE,
+    of_kind,
+)
 
 from .browsing import csrf_of, staff_sign_in
 from .conftest import CITIZEN_KEY
@@ -295,6 +304,30 @@ async def test_a_one_time_code_cannot_be_brute_forced(platform):
         again = await http.post("/masuk", data={"csrf": csrf_of(form.text), "hp": number})
         assert again.status_code == 429 and again.headers["Retry-After"]
         assert (await http.get("/kasus")).headers.get("location") == "/masuk"
+
+
+async def test_an_opd_clients_record_refuses_no_key_a_guessed_a_revoked_one_or_a_token_without_the_role(platform):
+    identity, notify = Identity(platform.issuer), platform.running["notify-svc"].url
+    sre = {"Authorization": f"Bearer {await identity.token('sre')}"}
+    async with httpx.AsyncClient(timeout=15) as http:
+        issued = (await http.post(f"{notify}/v2/api-keys", headers=sre, json={"name": "penyerang", "opd": "DISHUB",
+                                                                              "test": True})).json()
+        revoked = (await http.post(f"{notify}/v2/api-keys", headers=sre, json={"name": "dicabut", "opd": "DISHUB",
+                                                                               "test": True})).json()
+        assert (await http.delete(f"{notify}/v2/api-keys/{revoked['id']}", headers=sre)).is_success
+        expected = {None: (401, "credentials_missing"), "ApiKey-v1 tebakan": (401, "api_key_invalid"),
+                    f"ApiKey-v1 {revoked['secret']}": (401, "api_key_invalid"),
+                    "Bearer dipalsukan": (401, "credentials_missing"),
+                    f"Bearer {await identity.token('desk')}": (403, "role_missing"),
+                    # a client of its own: another client's record, or none, is one 404
+                    f"ApiKey-v1 {issued['secret']}": (404, "unknown_notification")}
+        routes = of_kind(API_KEY)
+        assert routes == [("notify-svc", "/v2/notifications/{notification_id}")]
+        for service, path in routes:
+            url = platform.running[service].url + path.replace("{notification_id}", str(uuid.uuid4()))
+            found = {auth: reason(await http.get(url, headers={"Authorization": auth} if auth else {}))
+                     for auth in expected}
+            assert found == expected
 
 
 async def test_staff_tokens_read_what_the_table_allows_them(platform, victim):

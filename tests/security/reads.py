@@ -13,7 +13,9 @@ A route whose protection rule needs a staff token (`Needs`, `Authenticated`) is 
     another audience or issuer: 401 with its reason; another citizen's: not theirs);
   - `CITIZEN_PAGE`: a gate page of the signed-in citizen (no, forged or signed-out session: to the sign-in);
   - `STAFF_PAGE`: a gate page of staff or operators (no or forged session: to their sign-in);
-  - `SIGN_IN`: a step of a sign-in (an OIDC callback, the code form): without its state, refused.
+  - `SIGN_IN`: a step of a sign-in (an OIDC callback, the code form): without its state, refused;
+  - `API_KEY`: an OPD client's own record (an API key or a client token): none, a guessed key, a token without
+    the role, refused; another client's or an unknown one, the same 404.
 
 A route nobody classified fails test_attackers_reads.py, so the table stays complete.
 """
@@ -29,8 +31,8 @@ class Open:
 
 
 CASE_KEY, LISTING, CITIZEN_TOKEN = "case_key", "listing", "citizen_token"
-CITIZEN_PAGE, STAFF_PAGE, SIGN_IN = "citizen_page", "staff_page", "sign_in"
-ATTACKED = (CASE_KEY, LISTING, CITIZEN_TOKEN, CITIZEN_PAGE, STAFF_PAGE, SIGN_IN)
+CITIZEN_PAGE, STAFF_PAGE, SIGN_IN, API_KEY = "citizen_page", "staff_page", "sign_in", "api_key"
+ATTACKED = (CASE_KEY, LISTING, CITIZEN_TOKEN, CITIZEN_PAGE, STAFF_PAGE, SIGN_IN, API_KEY)
 
 DIRECTORY = Open("the directory of the city's services: no person in it")
 PAGE_ASSET = Open("a page's script or style sheet")
@@ -59,8 +61,7 @@ READS: dict[str, dict[str, Open | str]] = {
     },
     "notify-svc": {
         "/tickets/{ticket}": CASE_KEY, "/tickets/{ticket}/events": CASE_KEY,
-        "/v2/notifications/{notification_id}": Open("an OPD's own notifications: its API key or client token, "
-                                                    "checked in the route (notify-svc's tests/integration)"),
+        "/v2/notifications/{notification_id}": API_KEY,
         "/": Open("the live ticket page (its data comes from CASE_KEY routes)"), "/app.js": PAGE_ASSET,
         "/style.css": PAGE_ASSET, "/layanan": Open("a redirect to the directory page"),
     },
