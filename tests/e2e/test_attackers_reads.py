@@ -193,6 +193,9 @@ async def test_public_listings_carry_no_description_or_place_of_an_anonymous_cas
             for params in ({}, {"service_request_id": victim.anonymous}, {"q": victim.marker}):
                 res = await gate.get(victim.concrete(service, path), params=params)
                 assert res.status_code in (200, 400, 422) and not victim.leaks(res.text), (path, params, res.text)
+        # nor does a filter on what is hidden answer for it: no kelurahan finds the anonymous case
+        by_place = await gate.get("/complaints", params={"kelurahan": "Kranggan", "limit": "100"})
+        assert by_place.status_code == 200 and victim.anonymous not in by_place.text
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")

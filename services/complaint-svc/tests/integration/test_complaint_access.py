@@ -96,3 +96,24 @@ async def test_the_staff_queue_filters_by_category_and_kelurahan_and_orders_by_d
         assert (refused.status_code, refused.json()["reason"]) == (422, reason)
     view = (await service.http.get("/complaints/PORTAL-62", headers=service.desk)).json()
     assert "verified" in view["next_moves"] and "closed" not in view["next_moves"]
+
+
+async def test_the_public_listings_place_filter_tells_nothing_of_an_anonymous_cases_place(service, producer):
+    """The public listing hides an anonymous or confidential case's kelurahan; filtering by kelurahan must not tell
+    it either (an attacker asking each kelurahan in turn would learn where every anonymous complaint is from)."""
+    for ticket, confidentiality in (("PORTAL-71", "anonymous"), ("PORTAL-72", "confidential"), ("PORTAL-73", None)):
+        event = ComplaintSubmitted(ticket=ticket, source_app="portal", source_ref=ticket, category="Sampah",
+                                   description="Sampah menumpuk", submitted_at=datetime.now(UTC),
+                                   kelurahan="Blooto", confidentiality=confidentiality)
+        await producer.send(Envelope(event, source="/apps/portal", subject=ticket))
+
+    async def all_there():
+        res = await service.http.get("/complaints", params={"kelurahan": "Blooto"}, headers=service.desk)
+        return res.json()["items"] if len(res.json()["items"]) == 3 else None
+
+    assert sorted(c["ticket"] for c in await eventually(all_there, what="three cases in Blooto")) == [
+        "PORTAL-71", "PORTAL-72", "PORTAL-73"]  # staff filter on every case's place
+    public = (await service.http.get("/complaints", params={"kelurahan": "blooto"})).json()["items"]
+    assert [(c["ticket"], c["kelurahan"]) for c in public] == [("PORTAL-73", "Blooto")]
+    unfiltered = {c["ticket"]: c["kelurahan"] for c in (await service.http.get("/complaints")).json()["items"]}
+    assert (unfiltered["PORTAL-71"], unfiltered["PORTAL-72"]) == (None, None)  # listed, without a place

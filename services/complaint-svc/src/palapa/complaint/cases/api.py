@@ -150,7 +150,8 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
             cases = await store.page(session, opd=scoped, status=filters.status, overdue=filters.overdue,
                                      now=datetime.now(UTC), limit=filters.limit + 1, after=after,
                                      category=queue.category, kelurahan=queue.kelurahan, by_deadline=queue.by_deadline,
-                                     handled_by=who.subject if queue.mine and who else None)
+                                     handled_by=who.subject if queue.mine and who else None,
+                                     public_places=view is Role.PUBLIC)
         more = len(cases) > filters.limit
         cases = cases[:filters.limit]
         return {"items": [case_view(c, view) for c in cases],

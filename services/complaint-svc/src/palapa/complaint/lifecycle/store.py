@@ -113,10 +113,12 @@ async def page(
     kelurahan: str | None = None,
     by_deadline: bool = False,
     handled_by: str | None = None,
+    public_places: bool = False,
 ) -> list[Case]:
     """Up to `limit` cases, newest first, after the keyset position `after` (submitted_at, ticket); or, for the
     staff queue (`by_deadline`), the nearest deadline first, after `after` (due_at, ticket); `handled_by`: only the
-    cases that subject acted on (the audit log)."""
+    cases that subject acted on (the audit log). `public_places`: a kelurahan filter matches only cases whose place
+    is public (the public listing hides an anonymous or confidential case's place, so its filter must not tell it)."""
     query = select(cases)
     if opd is not None:
         query = query.where(cases.c.opd == opd)
@@ -124,6 +126,8 @@ async def page(
         query = query.where(func.lower(cases.c.category) == category.lower())
     if kelurahan is not None:
         query = query.where(func.lower(cases.c.kelurahan) == kelurahan.lower())
+        if public_places:
+            query = query.where(cases.c.confidentiality == "public")
     if status is not None:
         query = query.where(cases.c.status == status.value)
     if overdue is not None:
