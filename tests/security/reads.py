@@ -99,3 +99,12 @@ READS: dict[str, dict[str, Open | str]] = {
 def of_kind(kind: str) -> list[tuple[str, str]]:
     """(service, route) of every read route attacked as `kind`."""
     return sorted((service, path) for service, routes in READS.items() for path, k in routes.items() if k == kind)
+
+
+def gate_forms() -> list[str]:
+    """Every POST route of gate-svc, from the app itself (its forms: the e2e table attacks each with CSRF)."""
+    from palapa.gate.main import create_app
+    from palapa.gate.settings import GateSettings
+    from palapa.kit.auth import routes_of
+
+    return sorted(p for m, p in routes_of(create_app(GateSettings(OIDC_ISSUER="http://127.0.0.1:9"))) if m == "POST")
