@@ -82,7 +82,7 @@ class GateRun:
     warmed: set[str] = field(default_factory=set)  # the searches the page cache held at the start (casefolded)
     achieved: float = 0.0  # requests answered per second, from the first scheduled to the last answered
     latencies: dict[str, list[float]] = field(default_factory=lambda: {"home": [], "search": []})
-    cpu_ms: dict[str, float] = field(default_factory=dict)  # CPU per request: caddy, gate-svc, catalog-svc
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # CPU per request: caddy, gate-svc, catalog-svc, postgres
 
     @property
     def every(self) -> list[float]:
@@ -120,7 +120,10 @@ async def measure(stack: Stack, rate: float, seconds: float, clients: int, mix: 
     await warm_up(url, sorted(warmed))
     pids = {"caddy": stack.gate.proc.pid, "gate-svc": stack.running["gate-svc"].proc.pid,
             "catalog-svc": stack.running["catalog-svc"].proc.pid}
-    before = {name: cpu_total(pid) for name, pid in pids.items()}
+    pg_pid = stack._postgres.proc.pid if stack._postgres and stack._postgres.proc else None  # absent: DATABASE_URL
+    if pg_pid:
+        pids["postgres"] = pg_pid  # its backends come and go: counted as the postmaster's children
+    before = {name: cpu_total(pid, children=name == "postgres") for name, pid in pids.items()}
     total = int(rate * seconds)
     run = GateRun(rate, seconds, clients, searches_of(mix, total // 2 + 1, distinct, zipf), mix, warmed)
     queue: asyncio.Queue[int] = asyncio.Queue()
@@ -141,7 +144,8 @@ async def measure(stack: Stack, rate: float, seconds: float, clients: int, mix: 
 
     await asyncio.gather(*(client() for _ in range(clients)))
     run.achieved = total / (time.perf_counter() - start)
-    run.cpu_ms = {name: (cpu_total(pid) - before[name]) / total * 1000 for name, pid in pids.items()}
+    run.cpu_ms = {name: (cpu_total(pid, children=name == "postgres") - before[name]) / total * 1000
+                  for name, pid in pids.items()}
     return run
 
 
