@@ -3,6 +3,7 @@ kind, tokens as the gate mints them (and as an attacker forges them)."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 import uuid
@@ -61,3 +62,22 @@ async def file(http: httpx.AsyncClient, marker: str, headers: dict | None = None
         "kelurahan": "Kranggan", "anonim": True})
     assert answer.status_code == 201, answer.text
     return answer.json()
+
+
+async def peek(http: httpx.AsyncClient, url: str, headers: dict, wait_s: float = 3.0) -> tuple[int, str]:
+    """(status, body) of a read; of a stream (text/event-stream), what it sent within `wait_s`, then closed: a
+    route the table attacks may be a citizen's live stream, which never ends by itself."""
+    async with http.stream("GET", url, headers=headers) as res:
+        if not res.headers.get("content-type", "").startswith("text/event-stream"):
+            return res.status_code, (await res.aread()).decode()
+        seen: list[str] = []
+
+        async def read() -> None:
+            async for chunk in res.aiter_text():
+                seen.append(chunk)
+
+        try:
+            await asyncio.wait_for(read(), wait_s)
+        except TimeoutError:
+            pass
+        return res.status_code, "".join(seen)
