@@ -29,6 +29,7 @@ from tests.security.reads import (
     CITIZEN_PAGE,
     CITIZEN_TOKEN,
     LISTING,
+    READS,
     SIGN_IN,
     STAFF_PAGE,
     gate_forms,
@@ -200,6 +201,17 @@ async def test_staff_pages_send_no_session_a_forged_one_a_citizens_or_a_signed_o
                 if (res.status_code, res.headers.get("location")) != (303, f"{area}/masuk"):
                     wrong.append(f"{concrete} {list(headers)}: {res.status_code} {res.text[:120]}")
     assert wrong == []
+
+
+async def test_the_gates_own_routes_for_caddy_are_no_door(platform):
+    """gate-svc's /_gate/… routes answer Caddy (the limiter, a session's check): through the gate, 404 for all."""
+    inner = [path for service, routes in READS.items() if service == "gate-svc" for path in routes
+             if path.startswith("/_gate/")]
+    assert inner
+    async with httpx.AsyncClient(base_url=platform.gate.url, timeout=15) as gate:
+        for path in inner:
+            res = await gate.get(path, headers={"Cookie": "warga_sesi=dipalsukan"})
+            assert res.status_code == 404 and "x-citizen-token" not in res.headers, (path, res.text)
 
 
 async def test_a_sign_in_step_without_its_state_signs_no_one_in(platform):
