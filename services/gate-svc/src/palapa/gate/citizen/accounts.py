@@ -20,6 +20,8 @@ from .codes import CodeBook, Verified
 from .tokens import Minter
 
 COOKIE = "warga_sesi"
+#: Caddy asks this before a citizen's live stream (limit.py): it must not restart the session's idle clock
+STREAM_CHECK = "/_gate/warga"
 #: a token is minted again when less than this is left of it
 REMINT_S = 60
 
@@ -49,8 +51,8 @@ class Citizens:
                                             ends=now + self.max_s, account=verified.account, mask=verified.mask,
                                             assurance=assurance))
 
-    def get(self, sid: str | None, now: float) -> CitizenSession | None:
-        return self.book.get(sid, now)
+    def get(self, sid: str | None, now: float, touch: bool = True) -> CitizenSession | None:
+        return self.book.get(sid, now, touch)
 
     def close(self, sid: str | None) -> None:
         self.book.close(sid)
@@ -78,6 +80,8 @@ class WhoIsSignedIn:
             await self.app(scope, receive, send)
             return
         sid = HTTPConnection(scope).cookies.get(COOKIE)
+        if scope.get("path") == STREAM_CHECK:  # a live stream's (re)connection: not the citizen's activity
+            sid = None
         token = CURRENT.set(self.citizens.get(sid, self.clock()) if sid else None)
         try:
             await self.app(scope, receive, send)
