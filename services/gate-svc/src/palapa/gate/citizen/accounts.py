@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import secrets
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..sessions import Session, SessionBook, new_id
 from .codes import CodeBook, Verified
+from .once import FormOnce
 from .tokens import Minter
 
 COOKIE = "warga_sesi"
@@ -33,6 +34,7 @@ class CitizenSession(Session):
     assurance: int = 2  # issue 20's level: 2 phone verified, 3 NIK verified (INApas)
     token: str = ""
     token_exp: float = 0.0
+    forms: FormOnce = field(default_factory=FormOnce)  # what each form's key made (a double click: once)
 
 
 class Citizens:
