@@ -155,3 +155,20 @@ async def test_a_client_on_another_replica_gets_the_citizens_entries_live(
         finally:
             for s in streams:
                 await s.__aexit__(None, None, None)
+
+
+async def test_a_stream_ends_after_its_time_and_the_reconnection_resumes_where_it_ended(
+    citizen_settings, serve, producer, request_update, issuer
+):
+    siti, letter = "warga-siti-stream-6", "SIMAKEL-881061"
+    async with serve(citizen_settings().model_copy(update={"citizen_stream_max_seconds": 2})) as svc:
+        await producer.send(followed(letter, siti))
+        await producer.send(request_update(letter, 1))
+        await svc.stored(letter, 1)
+        async with open_stream(svc.http, "/citizen/events", headers=issuer.headers(siti)) as stream:
+            assert await next_views(stream, 1) == [(1, letter, 1)]
+            with pytest.raises(StopAsyncIteration):  # the server ends it: the browser comes back through the gate
+                await stream.next_event(timeout=30)
+        await producer.send(request_update(letter, 2))
+        async with open_stream(svc.http, "/citizen/events", headers=issuer.headers(siti), last_event_id="1") as s:
+            assert await next_views(s, 1) == [(2, letter, 2)]

@@ -21,15 +21,19 @@
     }
   }
 
+  // Replaces the regions that differ from the fresh page; returns how many did (a replayed event changes none).
   function swap(fresh) {
     var regions = document.querySelectorAll("[data-live]");
+    var swapped = 0;
     for (var i = 0; i < regions.length; i++) {
       var name = regions[i].getAttribute("data-live");
       var next = fresh.querySelector('[data-live="' + name + '"]');
-      if (next) {
+      if (next && next.innerHTML !== regions[i].innerHTML) {
         regions[i].replaceWith(document.importNode(next, true));
+        swapped++;
       }
     }
+    return swapped;
   }
 
   function refresh() {
@@ -44,7 +48,9 @@
         return answer.text();
       })
       .then(function (html) {
-        swap(new DOMParser().parseFromString(html, "text/html"));
+        if (!swap(new DOMParser().parseFromString(html, "text/html"))) {
+          return; // nothing new on this page (e.g. the entries replayed as the stream opened)
+        }
         var words = Object.keys(views).map(function (ticket) {
           return ticket + ": " + views[ticket];
         });
