@@ -93,6 +93,10 @@ async def test_a_stream_resumed_with_last_event_id_gets_exactly_what_followed_it
         async with open_stream(svc.http, "/citizen/events", headers=issuer.headers(siti), last_event_id="5") as s:
             await producer.send(request_update(letter, 6))
             assert await next_views(s, 1) == [(6, letter, 6)]
+        # an id the feed never reached (made up): the stream goes on from the head instead of stalling
+        async with open_stream(svc.http, "/citizen/events", headers=issuer.headers(siti), last_event_id="99") as s:
+            await producer.send(request_update(letter, 7))
+            assert await next_views(s, 1) == [(7, letter, 7)]
 
 
 async def test_nobody_a_forged_token_or_a_bad_resume_is_refused_with_a_reason(

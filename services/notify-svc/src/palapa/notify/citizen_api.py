@@ -64,8 +64,12 @@ def citizen_router(runtime: Runtime, hub: Hub, settings: NotifySettings) -> APIR
             after = parse_last_event_id(last_event_id, last_event_id_query)
         except BadResumeError as exc:
             return refusal(422, "invalid_last_event_id", str(exc))
+        head = await citizens.head(runtime.sessions, citizen.subject)
         if after == 0 and not (last_event_id or last_event_id_query):
-            after = max(0, await citizens.head(runtime.sessions, citizen.subject) - settings.citizen_replay)
+            after = max(0, head - settings.citizen_replay)
+        # an id past the feed's head was never sent (made up, or the database restored from before it): resuming
+        # after it would hold back every entry until the feed caught up, a stalled stream; go on from the head
+        after = min(after, head)
         updates = updates_for(feed_key(citizen.subject), after, hub, history)
         return EventSourceResponse(
             sse_frames(until(updates, settings.citizen_stream_max_seconds), runtime.tracer),
