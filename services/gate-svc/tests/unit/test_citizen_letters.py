@@ -141,3 +141,16 @@ async def test_a_form_key_is_remembered_by_its_session_only(gate):
     await sign_in(http, services)
     theirs = await http.post("/surat", data={**sent, "csrf": csrf_of(await http.get("/surat"))})
     assert theirs.status_code == 303 and theirs.headers["location"] != mine  # nothing of another session's
+
+
+async def test_kasus_saya_loads_its_one_script_from_the_gate_and_says_changes_politely(gate):
+    http, services = gate
+    await sign_in(http, services)
+    sent = await http.post("/surat", data={"csrf": csrf_of(await http.get("/surat")), **FORM})
+    for path in ("/kasus", sent.headers["location"]):
+        page = (await http.get(path)).text
+        assert page.count("<script") == 1 and '<script src="/aset/kasus.js" defer></script>' in page  # no inline
+        assert 'data-aliran="/kasus/aliran"' in page and 'aria-live="polite"' in page and 'data-live="' in page
+    script = await http.get("/aset/kasus.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert "script-src 'self'" in script.headers["content-security-policy"] and "EventSource" in script.text
