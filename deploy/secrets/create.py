@@ -52,7 +52,11 @@ FIXED = {
     "gate-account-secret": "the HMAC key a citizen's account id is made with from their phone number (gate-svc; "
                            "bridge-curhat keys a reporter's number with it, so a citizen can claim the case)",
     "ops-svc-client-secret": "ops-svc's client secret at Keycloak (its lag sampler's client-credentials grant)",
+    "gate-citizen-key": "gate-svc's Ed25519 private JWK for citizens' tokens (X-Citizen-Token); every service checks "
+                        "them against its public half (CITIZEN_ISSUER's JWKS)",
 }
+#: the Kubernetes Secret (key `jwk`) the generated gate-svc Deployment reads GATE_CITIZEN_KEY from
+CITIZEN_KEY_SECRET = "gate-svc-citizen-key"
 #: Keycloak imports its realm file as written: a client secret there is the realm's (development) one, not random
 REALM_SECRETS = {"ops-svc-client-secret": "palapa-dev-ops-svc-secret"}
 
@@ -101,6 +105,8 @@ def value(name: str, folder: Path) -> str:
         return base64.b64encode(secrets.token_bytes(32)).decode()
     if name.startswith("signing-"):
         return private_jwk(name.removeprefix("signing-"))
+    if name == "gate-citizen-key":
+        return private_jwk("gate-citizen")
     return secrets.token_hex(32)  # 64 hex characters: safe in URLs and in Kafka's SCRAM config syntax
 
 
@@ -219,18 +225,21 @@ def private_jwk(process: str, *, after: str = "") -> str:
 
 def kubectl(namespace: str, folder: Path = HERE) -> list[str]:
     """The commands that give the signing keys to Kubernetes: a Secret per producing process (the generated
-    Deployments mount `<process>-signing-key`) and the ConfigMap of public keys every process reads."""
+    Deployments mount `<process>-signing-key`), the ConfigMap of public keys every process reads, and gate-svc's
+    citizen-token key (`gate-svc-citizen-key`)."""
     def apply(kind: str, name: str, source: str) -> str:
         return (f"kubectl -n {namespace} create {kind} {name} --from-file={source} --dry-run=client -o yaml"
                 f" | kubectl -n {namespace} apply -f -")
     return [*(apply("secret generic", f"{p}-signing-key", f"jwk={folder / f'signing-{p}'}") for p in producers()),
-            apply("configmap", "palapa-signing-keys", f"keys.json={folder / PUBLIC_KEYS}")]
+            apply("configmap", "palapa-signing-keys", f"keys.json={folder / PUBLIC_KEYS}"),
+            apply("secret generic", CITIZEN_KEY_SECRET, f"jwk={folder / 'gate-citizen-key'}")]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rotate-signing-key", metavar="PROCESS", help="make PROCESS a new event-signing key")
-    parser.add_argument("--kubectl", metavar="NAMESPACE", help="print the kubectl commands for the signing keys")
+    parser.add_argument("--kubectl", metavar="NAMESPACE",
+                        help="print the kubectl commands for the signing keys and the citizen-token key")
     args = parser.parse_args(argv)
     made = create()
     print("\n".join(f"created deploy/secrets/{n}" for n in made) or "every secret exists already")

@@ -9,8 +9,10 @@ import pytest
 import pytest_asyncio
 
 from palapa.devstack import Stack, tail
+from palapa.testkit.citizens import CitizenIssuer
 from palapa.tools.bench import (
     bridge_lag,
+    citizen_sse,
     gate,
     incident,
     latency,
@@ -38,12 +40,22 @@ PROCESSES = ("complaint-svc", "catalog-svc", "notify-svc", "tracking-svc", "brid
              "sim-whatsapp", "sim-sms", "sim-mail")
 
 
+@pytest.fixture(scope="module")
+def citizens():
+    """The citizens' token issuer citizen-sse plays the gate with (notify-svc trusts it on this platform)."""
+    issuer = CitizenIssuer()
+    yield issuer
+    issuer.close()
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def platform(request):
+async def platform(request, citizens):
     folder = scratch_folder("palapa-bench-test-")
     quiet = {t.sim: t.quiet for t in bridge_lag.TARGETS.values()}
+    env = {**quiet, "bridge-pbb": pbb.BRIDGE_ENV, **messages_env()}
+    env["notify-svc"] = {**env.get("notify-svc", {}), **citizen_sse.notify_env(citizens)}
     stack = Stack(scratch_settings(folder), durable=False, simulate=True, only=PROCESSES, tool_key=True,
-                  extra_env={**quiet, "bridge-pbb": pbb.BRIDGE_ENV, **messages_env()})
+                  extra_env=env)
     failed = request.session.testsfailed
     try:
         await stack.start()
@@ -160,6 +172,13 @@ async def test_notify_sends_every_message_once_through_the_simulators_while_it_t
 def test_the_sse_bench_lifts_its_open_file_limit_to_the_hard_one():
     soft, hard = sse.raise_open_files()
     assert soft == hard
+
+
+async def test_citizen_sse_holds_every_citizens_stream_and_times_every_change_to_its_owners_frame(platform, citizens):
+    run = await citizen_sse.measure(platform, citizens, citizens=20, updates=5, concurrency=5)
+    print(run.report())
+    assert run.failed == 0
+    assert len(run.latencies) == 5 and all(x > 0 for x in run.latencies)
 
 
 async def test_sse_holds_every_stream_open_and_times_every_update_to_its_frame(platform):

@@ -1,7 +1,8 @@
 """A letter from the kelurahan through the gate (issue 20), on the shared platform with Si Makel's simulator and
 bridge-simakel: search → the service → sign in by phone → request the letter → it is in "Kasus saya" and in Si
-Makel → a status change made in Si Makel shows in "Kasus saya" (after a reload: one live stream per citizen is not
-built). In Chromium on a desktop and a 375-px phone, axe-core clean; over HTTP, another citizen and a refusal."""
+Makel → a status change made in Si Makel arrives live, without a reload, in "Kasus saya" and on the letter's page
+(the citizen's one stream, /kasus/aliran). In Chromium on a desktop and a 375-px phone, axe-core clean; over HTTP,
+another citizen, the stream refused without a session or after sign-out, and a refusal."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from playwright.async_api import expect
 
 from palapa.testkit import eventually
+from palapa.testkit.sse import open_stream
 
 from .browsing import chromium_page, needs_chromium
 from .test_citizen_cases import VIEWPORTS, code_sent_to, csrf_of, new_number, signed_in
@@ -69,6 +71,18 @@ async def test_a_letter_is_filed_in_si_makel_followed_by_its_owner_only_and_a_re
 
         await eventually(said_why, timeout=60, interval=0.5, what="Si Makel's refusal on the letter")
 
+        # the citizen's one stream carries both letters (the newest entries replayed at opening), the stranger's none
+        ticket, refused_ticket = path.rsplit("/", 1)[1], refused.rsplit("/", 1)[1]
+        async with open_stream(citizen, "/kasus/aliran") as stream:
+            seen = set()
+            while not {ticket, refused_ticket} <= seen:
+                seen.add((await stream.next_event(timeout=60)).json()["ticket"])
+        async with httpx.AsyncClient(base_url=platform.gate.url, timeout=15) as anybody:
+            nobody = await anybody.get("/kasus/aliran")
+        await stranger.post("/keluar", data={"csrf": csrf_of(await stranger.get("/kasus"))})
+        for answer in (nobody, await stranger.get("/kasus/aliran")):  # no session; signed out
+            assert answer.status_code == 401 and answer.json()["reason"] == "citizen_session_required"
+
 
 @needs_chromium
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
@@ -116,13 +130,26 @@ async def test_a_citizen_requests_a_letter_and_sees_si_makels_move_in_kasus_saya
         width = await page.evaluate("document.documentElement.scrollWidth")
         assert width <= VIEWPORTS[viewport]["width"], f"the page scrolls sideways at {viewport}: {width}px"
 
+        # live, without a reload: Kasus saya, then the letter's own page
+        item = page.locator(f'[data-ticket="{letter.rsplit("/", 1)[1]}"]')
+        await live(page)
         await moved_in_simakel(platform, legacy, "3")  # staff at the kelurahan: the letter is ready
+        await expect(item).to_contain_text("Siap diambil", timeout=60_000)
+        await expect(page.get_by_test_id("aliran")).to_contain_text("Diperbarui")
+        assert await page.evaluate("window.__samaHalaman") is True, "the page was reloaded"
+        await check_axe("/kasus (diperbarui langsung)")
 
-        async def ready() -> bool:
-            await page.goto(letter)
-            return "Siap diambil" in await page.get_by_test_id("status").inner_text()
-
-        await eventually(ready, timeout=60, interval=1, what="Si Makel's move in Kasus saya")
-        await expect(page.get_by_test_id("selanjutnya")).to_contain_text("siap diambil")
+        await page.goto(letter)
+        await live(page)
+        await moved_in_simakel(platform, legacy, "4")  # the citizen picked it up
+        await expect(page.get_by_test_id("status")).to_have_text("Selesai", timeout=60_000)
+        assert await page.evaluate("window.__samaHalaman") is True, "the page was reloaded"
+        await check_axe("/kasus/<surat> (diperbarui langsung)")
         findings.assert_clean()
+
+
+async def live(page) -> None:
+    """Wait until the page's stream is open, and mark the page: a reload would lose the mark."""
+    await expect(page.locator("[data-aliran-siap]")).to_have_count(1, timeout=30_000)
+    await page.evaluate("window.__samaHalaman = true")
 

@@ -10,7 +10,9 @@ import uuid
 import pytest
 
 from palapa.complaint.cases import keys
+from palapa.contracts.topics import CITIZEN_CASES
 from palapa.kit.signing import generate
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -94,3 +96,24 @@ async def test_a_forged_expired_or_foreign_citizen_token_is_refused_and_files_no
     assert (missing.status_code, missing.json()["reason"]) == (401, "citizen_required")
     claim = await http.post("/citizen/complaints/LAPOR-AAAA-BBBB-CCCC-DDDD/claim", json={"pin": "123456"})
     assert (claim.status_code, claim.json()["reason"]) == (401, "citizen_required")
+
+
+async def test_notify_svc_is_told_who_follows_a_case_filed_signed_in_or_claimed_and_never_of_a_refused_claim(
+        http, issuer, topic_reader):
+    siti, budi = issuer.headers("warga-siti-follows"), issuer.headers("warga-budi-follows")
+    filed_signed_in = await file(http, siti)
+    filed = await file(http)
+    assert (await http.post(f"/citizen/complaints/{filed['ticket']}/claim", json={"pin": filed["pin"]},
+                            headers=siti)).status_code == 200
+    assert (await http.post(f"/citizen/complaints/{filed['ticket']}/claim", json={"pin": filed["pin"]},
+                            headers=budi)).status_code == 409
+
+    def follows():
+        seen = {(r.envelope.data.ticket, r.envelope.data.account, r.envelope.data.how.value)
+                for r in topic_reader.of(CITIZEN_CASES)}
+        wanted = {(filed_signed_in["ticket"], "warga-siti-follows", "filed"),
+                  (filed["ticket"], "warga-siti-follows", "claimed")}
+        return seen if wanted <= seen else None
+
+    seen = await eventually(follows, what="CaseFollowed of the filed and the claimed case")
+    assert not any(account == "warga-budi-follows" for _, account, _ in seen)

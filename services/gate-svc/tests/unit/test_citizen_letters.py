@@ -1,6 +1,7 @@
 """A signed-in citizen requests a kelurahan letter at the gate and finds it in "Kasus saya"; tracking-svc answers in
 its shapes (a fake keyed by the citizen token's subject), so nobody else's letter is ever shown."""
 
+import asyncio
 import json
 
 import httpx
@@ -98,3 +99,58 @@ async def test_another_citizens_letter_reads_as_not_in_your_account(gate):
     await sign_in(http, services, "0812 9999 7890")  # another number (same mask)
     other = await http.get(f"/kasus/{ticket}")
     assert other.status_code == 404 and "tidak ada di akun Anda" in other.text
+
+
+def kunci_of(page: httpx.Response) -> str:
+    return page.text.split('name="kunci" value="', 1)[1].split('"', 1)[0]
+
+
+async def test_a_double_clicked_letter_request_makes_one_letter_and_both_clicks_land_on_it(gate):
+    http, services = gate
+    await sign_in(http, services)
+    page = await http.get("/surat?layanan=surat-domisili")
+    sent = {"csrf": csrf_of(page), "kunci": kunci_of(page), **FORM}
+    together = await asyncio.gather(http.post("/surat", data=sent), http.post("/surat", data=sent))
+    again = await http.post("/surat", data=sent)  # a resend later: the same letter too
+    places = {a.headers["location"] for a in (*together, again)}
+    assert len(places) == 1 and len(services.bodies) == 1 and all(a.status_code == 303 for a in (*together, again))
+    another = await http.get("/surat?layanan=surat-domisili")  # a new rendering of the form: a new letter
+    assert kunci_of(another) != sent["kunci"]
+    second = await http.post("/surat", data={**sent, "kunci": kunci_of(another)})
+    assert second.headers["location"] not in places and len(services.bodies) == 2
+
+
+async def test_a_refused_request_is_not_remembered_so_the_corrected_form_goes_through(gate):
+    http, services = gate
+    await sign_in(http, services)
+    page = await http.get("/surat")
+    sent = {"csrf": csrf_of(page), "kunci": kunci_of(page), **FORM}
+    refused = await http.post("/surat", data={**sent, "nik": "123"})  # tracking-svc says why
+    assert refused.status_code == 422
+    fixed = await http.post("/surat", data=sent)
+    assert fixed.status_code == 303 and len(services.bodies) == 2
+
+
+async def test_a_form_key_is_remembered_by_its_session_only(gate):
+    http, services = gate
+    await sign_in(http, services)
+    page = await http.get("/surat")
+    sent = {"csrf": csrf_of(page), "kunci": kunci_of(page), **FORM}
+    mine = (await http.post("/surat", data=sent)).headers["location"]
+    http.cookies.clear()
+    await sign_in(http, services)
+    theirs = await http.post("/surat", data={**sent, "csrf": csrf_of(await http.get("/surat"))})
+    assert theirs.status_code == 303 and theirs.headers["location"] != mine  # nothing of another session's
+
+
+async def test_kasus_saya_loads_its_one_script_from_the_gate_and_says_changes_politely(gate):
+    http, services = gate
+    await sign_in(http, services)
+    sent = await http.post("/surat", data={"csrf": csrf_of(await http.get("/surat")), **FORM})
+    for path in ("/kasus", sent.headers["location"]):
+        page = (await http.get(path)).text
+        assert page.count("<script") == 1 and '<script src="/aset/kasus.js" defer></script>' in page  # no inline
+        assert 'data-aliran="/kasus/aliran"' in page and 'aria-live="polite"' in page and 'data-live="' in page
+    script = await http.get("/aset/kasus.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert "script-src 'self'" in script.headers["content-security-policy"] and "EventSource" in script.text

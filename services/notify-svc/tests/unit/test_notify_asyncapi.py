@@ -18,6 +18,8 @@ async def test_the_asyncapi_document_lists_what_notify_svc_consumes_and_publishe
                     # messages (issue 19): the reporter's contact and first message, and the SLA clock for staff
                     "palapa.complaints.intake.v1": ["ComplaintSubmitted", "ComplaintStatusChanged", "ComplaintLinked",
                                                     "ComplaintStatusChangedV2", "ComplaintMoveSuperseded"],
-                    "palapa.complaints.sla.v1": ["SlaWarning", "SlaBreached"]},
+                    "palapa.complaints.sla.v1": ["SlaWarning", "SlaBreached"],
+                    # a citizen's one stream (issue 20): which account follows which case
+                    "palapa.citizen.cases.v1": ["CaseFollowed"]},
         "send": {"palapa.platform.deadletter.v1": ["EventDeadLettered"]},
     }

@@ -10,7 +10,7 @@ import pytest
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import LetterLinked, LetterRefused, ServiceRequestStatusChanged, ServiceRequestSubmitted
-from palapa.contracts.topics import SIMAKEL_COMMANDS
+from palapa.contracts.topics import CITIZEN_CASES, SIMAKEL_COMMANDS
 from palapa.kit.sealed import Sealer
 from palapa.testkit import eventually, running
 from palapa.testkit.citizens import CitizenIssuer
@@ -74,6 +74,10 @@ async def test_a_requested_letter_is_the_citizens_at_once_and_its_command_carrie
     assert "3576014101900001" not in raw and "Siti" not in raw and "3456" not in raw
     opened = Sealer("palapa-dev-simakel-applicants", SEAL_PURPOSE).open(ticket, command.applicant)
     assert opened == {"nama": "Siti Aminah", "nik": "3576014101900001", "telepon": "081234567890"}
+
+    followed = await eventually(lambda: [r.envelope.data for r in topic_reader.of(CITIZEN_CASES)
+                                         if r.envelope.data.ticket == ticket] or None, what="CaseFollowed")
+    assert [(f.account, f.how.value) for f in followed] == [("warga-siti-letters", "requested")]
 
     listed = (await service.http.get("/citizen/letters", headers=siti)).json()["items"]
     assert [i["ticket"] for i in listed] == [ticket]

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request, Response
 
 from palapa.kit.http import refusal
 
+from .citizen.accounts import STREAM_CHECK
 from .domain import Limit, RateLimiter, bucket_for
 from .settings import GateSettings
 
@@ -28,10 +29,25 @@ def limiter_of(settings: GateSettings) -> RateLimiter:
 
 
 def limit_router(limiter: RateLimiter, clock=time.monotonic,
-                 citizen_token: Callable[[Request], str | None] | None = None) -> APIRouter:
+                 citizen_token: Callable[[Request], str | None] | None = None,
+                 stream_token: Callable[[Request], str | None] | None = None) -> APIRouter:
     """`citizen_token`: the token of the request's signed-in citizen (from its session cookie), which the 2xx
-    carries in X-Citizen-Token for Caddy to copy onto the request it forwards (a complaint filed while signed in)."""
+    carries in X-Citizen-Token for Caddy to copy onto the request it forwards (a complaint filed while signed in).
+    `stream_token`: the same without restarting the session's idle clock, for `/_gate/warga`."""
     router = APIRouter(tags=["gate"], include_in_schema=False)
+
+    @router.get(STREAM_CHECK)
+    async def citizen_stream(request: Request) -> Response:
+        """Before a citizen's live stream (`/kasus/aliran` → notify-svc): 204 with the session's citizen token, or
+        401 with the reason (no session, an unknown or ended one: signed out, idle, forged)."""
+        token = stream_token(request) if stream_token is not None else None
+        if not token:
+            answer = refusal(401, "citizen_session_required",
+                             "Masuk di gerbang Palapa untuk mengikuti kasus Anda secara langsung (sesi tidak ada "
+                             "atau sudah berakhir)")
+            answer.headers["Cache-Control"] = "no-store"
+            return answer
+        return Response(status_code=204, headers={"X-Citizen-Token": token, "Cache-Control": "no-store"})
 
     def through(request: Request) -> Response:
         answer = Response(status_code=204)

@@ -57,6 +57,7 @@ def create_app(settings: GateSettings, *, transport: httpx.AsyncBaseTransport | 
 
     app = FastAPI(title="Palapa gate-svc", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.upstreams = upstreams
+    app.state.citizens = citizens  # tests open sessions on it
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:
@@ -80,7 +81,11 @@ def create_app(settings: GateSettings, *, transport: httpx.AsyncBaseTransport | 
         session = citizens.get(request.cookies.get(CITIZEN_COOKIE), clock())
         return citizens.token(session, clock()) if session is not None else None
 
-    app.include_router(limit_router(limiter_of(settings), citizen_token=citizen_token))
+    def stream_token(request: Request) -> str | None:
+        session = citizens.get(request.cookies.get(CITIZEN_COOKIE), clock(), touch=False)
+        return citizens.token(session, clock()) if session is not None else None
+
+    app.include_router(limit_router(limiter_of(settings), citizen_token=citizen_token, stream_token=stream_token))
     app.include_router(pages_router(upstreams, PageCache(settings.page_cache_s)))
     app.include_router(citizen_router(citizens, Notifier(settings.notify_url,
                                                          settings.notify_api_key.get_secret_value(), upstreams.http),

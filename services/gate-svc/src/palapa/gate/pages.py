@@ -128,6 +128,12 @@ def pages_router(upstreams: Upstreams, cache: domain.PageCache, clock=time.monot
         """PSC 119: call 119, what to say, and following a reported incident by its ticket."""
         return render("darurat.html")
 
+    @router.get("/aset/kasus.js")
+    async def live_script() -> FileResponse:
+        """Kasus saya's live updates (progressive enhancement: the pages work without it)."""
+        return FileResponse(HERE / "static" / "kasus.js", media_type="text/javascript; charset=utf-8",
+                            headers={**PAGE_HEADERS, "Cache-Control": "public, max-age=300"})
+
     @router.get("/aset/gate.css")
     async def stylesheet() -> FileResponse:
         return FileResponse(HERE / "static" / "gate.css", media_type="text/css; charset=utf-8",

@@ -65,15 +65,17 @@ class SessionBook(Generic[S]):
         self.live[session.sid] = session
         return session
 
-    def get(self, sid: str | None, now: float) -> S | None:
-        """The live session `sid` names (its idle clock restarted), or None: unknown, idle too long, or over."""
+    def get(self, sid: str | None, now: float, touch: bool = True) -> S | None:
+        """The live session `sid` names (its idle clock restarted, unless `touch` is False: a live stream's
+        reconnection is no sign of the citizen), or None: unknown, idle too long, or over."""
         session = self.live.get(sid or "")
         if session is None:
             return None
         if now - session.last_seen > self.idle_s or now >= session.ends:
             del self.live[session.sid]
             return None
-        session.last_seen = now
+        if touch:
+            session.last_seen = now
         return session
 
     def close(self, sid: str | None) -> None:

@@ -31,6 +31,8 @@ TABLE = ProtectionTable("notify-svc", [
                                                   "(X-Case-Key); staff by role: the route refuses everyone else"),
     Public("GET", "/tickets/{ticket}", why="a case's latest view, for its capability's holder or staff: the route "
                                            "refuses everyone else"),
+    Public("GET", "/citizen/events", why="a signed-in citizen's own cases live: the gate's citizen token "
+                                          "(X-Citizen-Token, checked by the kit) names the account; 401 without"),
     Public("GET", "/", why="the citizen page"),
     Public("GET", "/app.js", why="the citizen page's script"),
     Public("GET", "/style.css", why="the citizen page's style sheet"),

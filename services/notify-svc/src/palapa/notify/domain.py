@@ -41,6 +41,26 @@ class Update:
     data: dict[str, Any]
     carrier: dict[str, str] = field(default_factory=dict)
     event: str = EVENT_NAME  # the SSE event name: which view `data` is
+    #: the same view as entries of its owner's feed (citizens.py), pushed with it after commit
+    feed: tuple[Update, ...] = ()
+
+
+#: A citizen's feed is a stream like a ticket's, under a key no ticket can have ('@' + account): the hub, the
+#: resume rules and the replicas' fan-out serve both alike; its revisions are the account's own sequence.
+FEED_PREFIX = "@"
+
+
+def feed_key(account: str) -> str:
+    return FEED_PREFIX + account
+
+
+def is_feed_key(key: str) -> bool:
+    return key.startswith(FEED_PREFIX)
+
+
+def numbered(account: str, head: int, views: list[Update]) -> list[Update]:
+    """The views as the account's feed entries after `head`: one sequence number each, in order."""
+    return [Update(feed_key(account), head + i, v.data, v.carrier, v.event) for i, v in enumerate(views, start=1)]
 
 
 def validate_ticket(raw: str) -> str:

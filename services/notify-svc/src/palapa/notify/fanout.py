@@ -1,6 +1,7 @@
 """Every replica pushes every update: PostgreSQL LISTEN/NOTIFY between notify-svc replicas.
 
-The replica that consumes an update stores it and, in the same transaction, NOTIFYs (ticket, revision): PostgreSQL
+The replica that consumes an update stores it and, in the same transaction, NOTIFYs (ticket, revision), and for a
+citizen's feed entry ('@' + account, its number: citizens.py): PostgreSQL
 delivers a notification only when its transaction commits, so no replica hears of an update it cannot read yet.
 Each replica LISTENs on its own connection, reads the stored update and hands it to its own hub. Its own
 notifications it skips: its consumer already handed the update to the hub after the commit.
@@ -26,8 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from palapa.kit.db import async_url
 from palapa.kit.loops import Backoff, Outage, pause
 
-from . import store
-from .domain import Update
+from . import citizens, store
+from .domain import Update, is_feed_key
 from .hub import Hub
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,8 @@ class Fanout:
 
     async def _push(self, ticket: str, revision: int) -> None:
         try:
-            for update in await store.history(self.sessions, ticket, revision - 1, revision + 1):
+            read = citizens.history if is_feed_key(ticket) else store.history  # a citizen's feed, or a ticket's
+            for update in await read(self.sessions, ticket, revision - 1, revision + 1):
                 self.hub.publish(update)
                 self.heard += 1
         except Exception:  # the database away: the stream's next update or reconnect fills the gap from the store

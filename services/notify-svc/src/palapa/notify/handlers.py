@@ -6,17 +6,18 @@ as submitted (the reporter's contact, the first message) and the SLA clock (staf
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintUpdatedV2, TicketUpdated
-from palapa.contracts.topics import COMPLAINT_INTAKE, COMPLAINT_SLA, COMPLAINT_UPDATES, TICKET_UPDATES
+from palapa.contracts.topics import CITIZEN_CASES, COMPLAINT_INTAKE, COMPLAINT_SLA, COMPLAINT_UPDATES, TICKET_UPDATES
 from palapa.kit.consumer import Delivery
 from palapa.kit.runtime import Runtime
-from palapa.kit.uow import Done
+from palapa.kit.uow import Done, Refused
 
-from . import store
+from . import citizens, store
 from .domain import EVENT_NAME, TICKET_EVENT_NAME, Update
 from .fanout import Fanout
 from .hub import Hub
@@ -55,13 +56,40 @@ class ViewUpdates:
             if new and self.messages is not None:
                 await self.messages.on_view(session, d.envelope.data)
             results.append(Done(result=u if new else None))
+        # an owned case's fresh views also go on its owner's feed (citizens.py), pushed along with the view
+        fed = iter(await citizens.feed_views(session, [r.result for r in results if r.result is not None]))
+        by_view: dict[tuple[str, int], list[Update]] = {}
+        for entry in fed:
+            by_view.setdefault((entry.data.get("ticket"), entry.data.get("revision")), []).append(entry)
+        results = [Done(result=replace(r.result, feed=tuple(by_view.get((r.result.ticket, r.result.revision), ()))))
+                   if r.result is not None else r for r in results]
         if self.fanout is not None:
-            await self.fanout.announce(session, [r.result for r in results if r.result is not None])
+            fresh_views = [r.result for r in results if r.result is not None]
+            await self.fanout.announce(session, [*fresh_views, *(e for v in fresh_views for e in v.feed)])
         return results
 
     def after_commit(self, envelope: Envelope, update: Update | None) -> None:
         if update is not None:  # a duplicate revision was pushed once already
             self.hub.publish(update)
+            for entry in update.feed:
+                self.hub.publish(entry)
+
+
+class FollowedCases:
+    """CaseFollowed through citizens.Followers; its feed entries announced to the replicas, pushed after commit."""
+
+    def __init__(self, hub: Hub, fanout: Fanout | None = None) -> None:
+        self.hub, self.fanout, self.followers = hub, fanout, citizens.Followers()
+
+    async def on_followed(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Done | Refused]:
+        results = await self.followers.on_followed(session, deliveries)
+        if self.fanout is not None:
+            await self.fanout.announce(session, [e for r in results if isinstance(r, Done) for e in r.result or ()])
+        return results
+
+    def after_commit(self, envelope: Envelope, entries: tuple[Update, ...] | None) -> None:
+        for entry in entries or ():
+            self.hub.publish(entry)
 
 
 def register(runtime: Runtime, hub: Hub, messages: MessageEvents | None = None,
@@ -76,4 +104,7 @@ def register(runtime: Runtime, hub: Hub, messages: MessageEvents | None = None,
     tickets = ViewUpdates(hub, TICKET_EVENT_NAME, messages=messages, fanout=fanout)
     runtime.subscribe(TICKET_UPDATES, tickets.on_updated, after_commit=tickets.after_commit,
                       group_id=f"{runtime.name}-tickets", critical=True)
+    followed = FollowedCases(hub, fanout)
+    runtime.subscribe(CITIZEN_CASES, followed.on_followed, after_commit=followed.after_commit,
+                      group_id=f"{runtime.name}-citizens")
     return complaints

@@ -15,6 +15,7 @@ from palapa.kit.settings import load
 from . import access, handlers, tables
 from .api import page_router, tickets_router
 from .channels.providers import provider_channels, provider_client
+from .citizen_api import citizen_router
 from .directory_link import directory_link_router
 from .fanout import Fanout
 from .hub import Hub
@@ -60,7 +61,8 @@ def create_app(settings: NotifySettings, *, exporter: SpanExporter | None = None
     app = service_app(
         runtime,
         title="Palapa notify-svc",
-        routers=[tickets_router(runtime, hub, settings), page_router(), directory_link_router(settings),
+        routers=[tickets_router(runtime, hub, settings), citizen_router(runtime, hub, settings), page_router(),
+                 directory_link_router(settings),
                  notifications_router(messaging), callbacks_router(messaging), admin_router(messaging)],
         topics=ALL_TOPICS,
         on_start=[messaging.start, listen],

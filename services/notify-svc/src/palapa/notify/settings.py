@@ -51,6 +51,14 @@ class NotifySettings(ServiceSettings, ProviderSettings):
     client_queue_size: int = Field(64, ge=1, le=10_000)
     # A client whose socket does not take a frame in this time is dropped.
     send_timeout_seconds: float = Field(30, gt=0)
+    # A citizen's one stream (GET /citizen/events) ends after this long and the browser reconnects with
+    # Last-Event-ID: the gate checks the session again then (a signed-out session's stream ends within it).
+    # The gate's citizen tokens live 300 s.
+    citizen_stream_max_seconds: float = Field(300, gt=0, le=3600)
+    # Opened without Last-Event-ID, a citizen's stream first replays this many newest entries of the feed: what
+    # changed between the page's rendering and the stream's opening is not lost (views are whole, so a replay
+    # ends on each case's newest).
+    citizen_replay: int = Field(20, ge=0, le=1000)
     # The citizens' directory search page (catalog-svc), linked from the citizen page through GET /layanan.
     directory_url: str = Field("http://127.0.0.1:8102/directory/", pattern=r"^https?://\S+$")
 

@@ -9,7 +9,7 @@ from opentelemetry import trace
 
 from palapa.kit.telemetry import context_from
 
-from .domain import SentRevisions, Update, format_event, missed
+from .domain import SentRevisions, Update, format_event, is_feed_key, missed
 from .hub import Hub
 
 #: history(ticket, after, before) -> stored updates with after < revision (< before), in order.
@@ -47,7 +47,9 @@ async def sse_frames(updates: AsyncIterator[Update], tracer: trace.Tracer) -> As
                 "sse push",
                 context=context_from(update.carrier),
                 kind=trace.SpanKind.PRODUCER,
-                attributes={"palapa.ticket": update.ticket, "palapa.revision": update.revision},
+                # a citizen's feed names the case, never the account
+                attributes={"palapa.ticket": update.data.get("ticket", "") if is_feed_key(update.ticket)
+                            else update.ticket, "palapa.revision": update.revision},
             )
             try:
                 # The response sends a frame before it asks for the next, so the span covers the send.

@@ -190,3 +190,34 @@ ticket_access = Table(
     Column("ticket", String(64), primary_key=True),
     Column("capability_hash", String(64), nullable=False),
 )
+
+# --- citizens' feeds (issue 20): one live stream per signed-in citizen -----------------------------------------
+
+# Who follows a case (CaseFollowed from complaint-svc and tracking-svc): the account only, a keyed hash.
+ticket_owners = Table(
+    "ticket_owners",
+    metadata,
+    Column("ticket", String(64), primary_key=True),
+    Column("account", String(128), nullable=False, index=True),
+    Column("followed_at", DateTime(timezone=True), nullable=False),
+)
+
+# An account's feed: each view of its cases once, numbered by the account's own sequence (the stream's event ids).
+# The head row is locked by the transaction that appends, so numbers commit in order: a client resuming after n
+# never misses an entry numbered below n that committed later.
+citizen_heads = Table(
+    "citizen_heads",
+    metadata,
+    Column("account", String(128), primary_key=True),
+    Column("seq", Integer, nullable=False),
+)
+
+citizen_feed = Table(
+    "citizen_feed",
+    metadata,
+    Column("account", String(128), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("ticket", String(64), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import RequestLetter, is_ticket
+from palapa.contracts.events import CaseFollowed, FollowedHow, RequestLetter, is_ticket
 from palapa.kit.capability import MaybeCitizen
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
@@ -80,7 +80,10 @@ def letters_router(runtime: Runtime, sealer: Sealer, source_app: str) -> APIRout
             if sum(letters.waiting(t) for t in mine) >= MAX_OPEN:
                 return refusal(429, "too_many_open", "Terlalu banyak permohonan surat yang belum dicatat kelurahan")
             await store.insert(tx.session, ticket)
+            # CaseFollowed first: notify-svc then puts the letter's views on the citizen's one stream
+            followed = CaseFollowed(ticket=ticket.ticket, account=citizen.subject, how=FollowedHow.REQUESTED, at=now)
             tx.publish(Envelope(command, source=runtime.source, subject=ticket.ticket),
+                       Envelope(followed, source=runtime.source, subject=ticket.ticket),
                        Envelope(domain.to_updated(ticket), source=runtime.source, subject=ticket.ticket))
         return JSONResponse(jsonable_encoder(LetterRead.of(ticket)), status_code=201, headers=NO_STORE)
 

@@ -8,6 +8,7 @@
     ./palapa bench sweep [--rows N] [--every S]     ./palapa bench gate [--rate R] [--seconds S]
     ./palapa bench sse [--streams N] [--updates N]   ./palapa bench notify [--minutes M] [--rate R]
     ./palapa bench listing-sweep [--requests N] [--every S]
+    ./palapa bench citizen-sse [--citizens N] [--updates N]
 
 Without a NAME it runs latency.
 """
@@ -33,6 +34,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "listing-sweep": ("listing", "main"),
     "gate": ("gate", "main"),
     "sse": ("sse", "main"),
+    "citizen-sse": ("citizen_sse", "main"),
     "notify": ("notify", "main"),
 }
 

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import REQUEST_STATUS_LABELS, RequestStatus, TicketKind, TicketStep, TicketUpdated
-from palapa.contracts.topics import TICKET_UPDATES
+from palapa.contracts.topics import topic_for
 from palapa.devstack import Stack
 from palapa.kit.signing import SIGNATURE_HEADER, Signer
 from palapa.testkit.sse import open_stream
@@ -41,9 +41,9 @@ STEPS = (RequestStatus.SUBMITTED, RequestStatus.VERIFIED)  # alternate: every re
 STREAMS_PER_CLIENT = 250
 
 
-def letter(n: int, revision: int) -> Envelope:
+def letter(n: int, revision: int, prefix: str = "SIMAKEL-B") -> Envelope:
     """Revision `revision` of Si Makel request `n`'s view, as tracking-svc publishes it."""
-    ticket = f"SIMAKEL-B{n}"
+    ticket = f"{prefix}{n}"
     status = STEPS[(revision - 1) % 2]
     at = T0 + timedelta(minutes=revision)
     event = TicketUpdated(ticket=ticket, revision=revision, kind=TicketKind.SERVICE_REQUEST,
@@ -99,20 +99,22 @@ async def send_update(producer: AIOKafkaProducer, signer: Signer, envelope: Enve
     # signed by the stack's tool key, as a producer of the platform would (notify-svc verifies before storing)
     headers = {**headers, SIGNATURE_HEADER: signer.sign(key, value, headers)}
     pairs = [(k, v.encode()) for k, v in headers.items()]
+    topic = topic_for(envelope.data).name  # palapa.tickets.updates.v1 (citizens.py: also palapa.citizen.cases.v1)
     if wait:
-        return await producer.send_and_wait(TICKET_UPDATES.name, value, key=key, headers=pairs)
-    return await producer.send(TICKET_UPDATES.name, value, key=key, headers=pairs)
+        return await producer.send_and_wait(topic, value, key=key, headers=pairs)
+    return await producer.send(topic, value, key=key, headers=pairs)
 
 
 async def _hold(http: httpx.AsyncClient, url: str, gate: asyncio.Semaphore,
-                arrivals: dict[tuple[str, int], float], run: Run) -> None:
+                arrivals: dict[tuple[str, int], float], run: Run, ticket: str | None = None,
+                headers: dict[str, str] | None = None) -> None:
     """One stream: opened while holding `gate` (a burst of connects would overflow the listen backlog), live once
-    its replayed first revision arrived; then every frame's arrival time is kept."""
-    ticket = url.rsplit("/", 2)[-2]
+    its replayed first revision arrived; then every frame's arrival time is kept, by (`ticket`, the frame's id)."""
+    ticket = ticket or url.rsplit("/", 2)[-2]
     await gate.acquire()
     held = True
     try:
-        async with open_stream(http, url) as stream:
+        async with open_stream(http, url, headers=headers) as stream:
             first = await stream.next_event(timeout=120)
             arrivals[(ticket, int(first.id))] = time.perf_counter()
             run.opened += 1

@@ -25,6 +25,9 @@ PBB_DROP = "/var/lib/palapa/pbb-drop"  # where BPKPD's nightly export lands (a P
 SIGNING_KEY = "/run/secrets/palapa/signing-key"
 SIGNING_KEYS = "/etc/palapa/signing-keys"
 PUBLIC_KEYS = "palapa-signing-keys"
+# Citizens' tokens (docs/gate.md): gate-svc signs them with its Ed25519 JWK from this Secret (key `jwk`), made by the
+# same `create.py --kubectl`; every service checks them against CITIZEN_ISSUER (palapa-env), gate-svc's JWKS.
+CITIZEN_KEY_SECRET = "gate-svc-citizen-key"
 
 RESOURCES = {"requests": {"cpu": "100m", "memory": "192Mi"}, "limits": {"cpu": "1", "memory": "384Mi"}}
 BIG_RESOURCES = {"requests": {"cpu": "250m", "memory": "384Mi"}, "limits": {"cpu": "2", "memory": "768Mi"}}
@@ -73,6 +76,8 @@ def env(spec: ServiceSpec) -> list[dict[str, Any]]:
         out.append({"name": f"{spec.env_prefix}SIGNING_KEY_FILE", "value": f"{SIGNING_KEY}/jwk"})
     if verifies(spec):
         out.append({"name": "SIGNING_TRUST_FILE", "value": f"{SIGNING_KEYS}/keys.json"})
+    if spec.name == "gate-svc":  # the citizens' token issuer: its private key (production refuses to start without)
+        out.append(_secret("GATE_CITIZEN_KEY", CITIZEN_KEY_SECRET, "jwk"))
     if spec.name == "catalog-svc":  # the registry: the producers' public keys are registered as it starts
         out.append({"name": "CATALOG_SIGNING_KEYS_SEED", "value": f"{SIGNING_KEYS}/keys.json"})
     if spec.port:

@@ -15,7 +15,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from palapa.contracts.events import is_ticket
+from palapa.contracts.envelope import Envelope
+from palapa.contracts.events import CaseFollowed, FollowedHow, is_ticket
 from palapa.kit.auth import Principal
 from palapa.kit.capability import Citizen, MaybeCitizen
 from palapa.kit.http import refusal
@@ -63,6 +64,12 @@ def summary(ticket: str, case, origin: bool = False) -> dict:
     return shown | ({"source_app": case.source_app, "submitted_at": case.submitted_at} if origin else {})
 
 
+def followed(ticket: str, citizen: Citizen, how: FollowedHow, at: datetime, source: str) -> Envelope:
+    """CaseFollowed: from now on notify-svc puts the case's views on the citizen's one live stream."""
+    return Envelope(CaseFollowed(ticket=ticket, account=citizen.subject, how=how, at=at), source=source,
+                    subject=ticket)
+
+
 def citizen_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["citizen"])
 
@@ -94,6 +101,8 @@ def citizen_router(runtime: Runtime) -> APIRouter:
         now = datetime.now(UTC)
         async with runtime.transaction() as tx:
             outcome = await keys.claim(tx.session, ticket, body.pin.strip(), citizen, now)
+            if outcome == "claimed":
+                tx.publish(followed(ticket, citizen, FollowedHow.CLAIMED, now, runtime.source))
         if outcome == "claimed":
             return {"ticket": ticket}
         if outcome == "taken":
@@ -118,7 +127,9 @@ def citizen_router(runtime: Runtime) -> APIRouter:
         if not is_ticket(ticket):
             return refusal(*BAD_TICKET)
         async with runtime.transaction() as tx:
-            outcome = await phone_claims.claim(tx.session, ticket, citizen, datetime.now(UTC))
+            outcome = await phone_claims.claim(tx.session, ticket, citizen, now := datetime.now(UTC))
+            if outcome == "claimed":
+                tx.publish(followed(ticket, citizen, FollowedHow.CLAIMED_BY_PHONE, now, runtime.source))
             if outcome in ("claimed", "taken"):
                 tx.audit(as_principal(citizen), f"complaint.claim_by_phone{'' if outcome == 'claimed' else '.refused'}",
                          ("case", ticket), why=None if outcome == "claimed" else "claimed_by_another")

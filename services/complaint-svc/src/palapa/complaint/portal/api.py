@@ -12,11 +12,13 @@ from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from palapa.contracts.envelope import Envelope
+from palapa.contracts.events import FollowedHow
 from palapa.kit.capability import MaybeCitizen
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
 from ..cases import keys
+from ..cases.citizen import followed
 from ..open311 import store, submission
 from .form import KECAMATAN_OF, FormError, check_form, check_idempotency_key
 
@@ -89,6 +91,8 @@ def portal_router(runtime: Runtime, track_url: str) -> APIRouter:
                 event = submission.submitted(ticket, token, form.request, now, kelurahan=form.kelurahan,
                                              kecamatan=KECAMATAN_OF.get(form.kelurahan or ""), anonymous=form.anonymous)
                 tx.publish(Envelope(event, source=PORTAL_SOURCE, subject=ticket))
+                if citizen is not None:  # the citizen's one live stream carries it (notify-svc)
+                    tx.publish(followed(ticket, citizen, FollowedHow.FILED, now, PORTAL_SOURCE))
         except IntegrityError:  # the same key, a moment earlier, from a double click
             async with runtime.sessions() as session:
                 earlier = await store.ticket_of_key(session, key)

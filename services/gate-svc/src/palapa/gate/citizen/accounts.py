@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import secrets
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..sessions import Session, SessionBook, new_id
 from .codes import CodeBook, Verified
+from .once import FormOnce
 from .tokens import Minter
 
 COOKIE = "warga_sesi"
+#: Caddy asks this before a citizen's live stream (limit.py): it must not restart the session's idle clock
+STREAM_CHECK = "/_gate/warga"
 #: a token is minted again when less than this is left of it
 REMINT_S = 60
 
@@ -31,6 +34,7 @@ class CitizenSession(Session):
     assurance: int = 2  # issue 20's level: 2 phone verified, 3 NIK verified (INApas)
     token: str = ""
     token_exp: float = 0.0
+    forms: FormOnce = field(default_factory=FormOnce)  # what each form's key made (a double click: once)
 
 
 class Citizens:
@@ -49,8 +53,8 @@ class Citizens:
                                             ends=now + self.max_s, account=verified.account, mask=verified.mask,
                                             assurance=assurance))
 
-    def get(self, sid: str | None, now: float) -> CitizenSession | None:
-        return self.book.get(sid, now)
+    def get(self, sid: str | None, now: float, touch: bool = True) -> CitizenSession | None:
+        return self.book.get(sid, now, touch)
 
     def close(self, sid: str | None) -> None:
         self.book.close(sid)
@@ -78,6 +82,8 @@ class WhoIsSignedIn:
             await self.app(scope, receive, send)
             return
         sid = HTTPConnection(scope).cookies.get(COOKIE)
+        if scope.get("path") == STREAM_CHECK:  # a live stream's (re)connection: not the citizen's activity
+            sid = None
         token = CURRENT.set(self.citizens.get(sid, self.clock()) if sid else None)
         try:
             await self.app(scope, receive, send)

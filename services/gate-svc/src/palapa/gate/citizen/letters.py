@@ -11,9 +11,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ..pages import render
+from ..sessions import new_id
 from ..upstream import UpstreamError
 from . import letter_form
 from .accounts import COOKIE, Citizens, CitizenSession
+from .once import form_key
 from .services import CitizenLetters, items_of
 
 log = logging.getLogger(__name__)
@@ -48,7 +50,7 @@ def letters_router(citizens: Citizens, letters: CitizenLetters,
     def form(session: CitizenSession | None, status: int = 200, problem: str | None = None,
              typed: dict[str, str] | None = None, chosen: str | None = None) -> Response:
         page = render("surat.html", status, who=session, letters=letter_form.LETTERS, kecamatan=letter_form.KECAMATAN,
-                      problem=problem, typed=typed or {}, chosen=chosen)
+                      problem=problem, typed=typed or {}, chosen=chosen, kunci=new_id())
         page.headers.update(NO_STORE)
         return page
 
@@ -68,13 +70,22 @@ def letters_router(citizens: Citizens, letters: CitizenLetters,
         body = letter_form.request_body(fields)
         if isinstance(body, str):
             return form(session, 422, body, typed)
+        key = form_key(fields.get("kunci"))  # this rendering of the form: a second click gets the first's letter
+        if (earlier := await session.forms.earlier(key)) is not None:
+            return RedirectResponse(f"/kasus/{earlier}", status_code=303, headers=NO_STORE)
+        session.forms.begin(key)
+        ticket = None
         try:
             answer = await letters.request(citizens.token(session, clock()), body)
+            if answer.status == 201:
+                ticket = answer.body["ticket"]
         except UpstreamError as exc:
             log.warning("a letter request not sent: %s", exc)
             return form(session, 503, "Permohonan belum dapat dikirim; coba lagi sebentar lagi.", typed)
-        if answer.status == 201:
-            return RedirectResponse(f"/kasus/{answer.body['ticket']}", status_code=303, headers=NO_STORE)
+        finally:
+            session.forms.end(key, ticket)
+        if ticket is not None:
+            return RedirectResponse(f"/kasus/{ticket}", status_code=303, headers=NO_STORE)
         detail = answer.body.get("detail")
         return form(session, answer.status if answer.status in (422, 429) else 400,
                     detail if isinstance(detail, str) else "Permohonan tidak dapat dikirim.", typed)
