@@ -150,7 +150,7 @@ async def test_the_gate_answers_every_home_and_search_page_and_reports_percentil
     assert all(x > 0 for x in run.every) and run.achieved > 0
     assert {"caddy", "gate-svc", "catalog-svc"} <= set(run.cpu_ms)  # and postgres where the stack started it
     assert "p99=" in run.lines()[-2] and "achieved" in run.lines()[0] and "mix citizens" in run.lines()[1]
-    assert "not measured" in gate.citizen_streams(platform, 10)  # the hook for the per-citizen stream's figure
+    assert "bench citizen-sse" in gate.citizen_streams(platform, 10)  # the hook for the citizen stream's figure
 
 
 def test_the_gate_benchmark_asks_many_different_searches_most_of_them_rarely():

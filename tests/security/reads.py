@@ -61,6 +61,7 @@ READS: dict[str, dict[str, Open | str]] = {
     },
     "notify-svc": {
         "/tickets/{ticket}": CASE_KEY, "/tickets/{ticket}/events": CASE_KEY,
+        "/citizen/events": CITIZEN_TOKEN,  # the citizen's one stream ("Kasus saya", through Caddy at /kasus/aliran)
         "/v2/notifications/{notification_id}": API_KEY,
         "/": Open("the live ticket page (its data comes from CASE_KEY routes)"), "/app.js": PAGE_ASSET,
         "/style.css": PAGE_ASSET, "/layanan": Open("a redirect to the directory page"),
@@ -79,6 +80,8 @@ READS: dict[str, dict[str, Open | str]] = {
         "/.well-known/openid-configuration": Open("the citizens' token issuer's discovery document"),
         "/.well-known/jwks.json": Open("the citizens' token issuer's public key"),
         "/_gate/limit": Open("Caddy's rate limiter: the gate answers 404 to anyone else"),
+        "/_gate/warga": Open("Caddy's session check for /kasus/aliran: the gate answers 404 to anyone else"),
+        "/aset/kasus.js": PAGE_ASSET,
         "/": DIRECTORY, "/cari": DIRECTORY, "/layanan": DIRECTORY, "/layanan/{service_id}": DIRECTORY,
         "/darurat": Open("PSC 119's emergency page: how to call 119"), "/aset/gate.css": PAGE_ASSET,
         "/pajak": Open("a bill by its NOP as in Cek PBB (taxbill-svc's /tax-bills/{nop}); rate-limited per address"),

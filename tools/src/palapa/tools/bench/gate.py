@@ -15,8 +15,8 @@ page cache's lifetime): every different search the same mix would have asked in 
 `--no-cache` (GATE_PAGE_CACHE_S=0) sends every search on to catalog-svc.
 
 `--streams N` is the hook for the second figure of issue 20: a citizen stream's event-to-browser p99 with N
-signed-in citizens streaming. It needs the per-citizen stream ("Kasus saya" over one SSE per citizen), which is not
-on this branch: it says so and measures nothing (`citizen_streams` below is where it goes).
+signed-in citizens streaming. That is measured by `./palapa bench citizen-sse --citizens N` (notify-svc's
+/citizen/events, not through Caddy); `citizen_streams` below says so and is where a run through the gate would go.
 """
 
 from __future__ import annotations
@@ -165,13 +165,12 @@ async def run(args: argparse.Namespace) -> None:
 
 
 def citizen_streams(stack: Stack, citizens: int) -> str:
-    """The hook for a citizen stream's event-to-browser p99 with `citizens` signed in and streaming: it needs
-    the per-citizen stream ("Kasus saya" over one SSE per citizen), not on this branch. When it is: sign the
-    citizens in (gate-svc's /masuk with codes from sim-whatsapp, or sessions minted as tests/e2e does), open one
-    stream each through Caddy, change their cases in the legacy app and time each change to its event (as
-    `./palapa bench sse` does for tickets)."""
-    return (f"  citizen streams ({citizens} citizens): not measured: the per-citizen stream is not on this branch "
-            f"(`./palapa bench gate --streams N` is its hook; see citizen_streams in palapa.tools.bench.gate)")
+    """The hook for a citizen stream's event-to-browser p99 with `citizens` signed in and streaming, through the
+    gate: `./palapa bench citizen-sse` measures it on notify-svc itself (its figures: docs/gate.md). Through Caddy
+    it would sign the citizens in (sessions as tests/e2e makes them), open /kasus/aliran each, change their cases
+    and time each change to its frame, as citizen_sse.measure does."""
+    return (f"  citizen streams ({citizens} citizens): not measured through the gate here; the stream's own figure "
+            f"is `./palapa bench citizen-sse --citizens {citizens}` (notify-svc's /citizen/events, no Caddy)")
 
 
 def main(argv: list[str]) -> None:
@@ -187,5 +186,5 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--warm-s", type=float, default=30,
                         help="bring the page cache to this many seconds of the mix before measuring (0: cold)")
     parser.add_argument("--streams", type=int, default=0, metavar="N",
-                        help="also a citizen stream's event-to-browser p99 with N citizens (hook: not built yet)")
+                        help="a citizen stream's p99 with N citizens: says where it is measured (bench citizen-sse)")
     asyncio.run(run(parser.parse_args(argv)))
