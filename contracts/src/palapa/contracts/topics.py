@@ -10,7 +10,8 @@ from .events.base import DAY_MS, Event, Topic
 from .events.bridges import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE
 from .events.cases import COMPLAINT_SLA, COMPLAINT_UPDATES
 from .events.catalog import CATALOG_APPS
-from .events.complaints import COMPLAINT_INTAKE, CURHAT_COMMANDS
+from .events.complaints import COMPLAINT_INTAKE
+from .events.curhat import CURHAT_COMMANDS
 from .events.health import EMERGENCY_INCIDENTS, HEALTH_QUEUES
 from .events.platform import DEAD_LETTERS
 from .events.tax import TAX_BILLS

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import (
@@ -10,12 +11,18 @@ from palapa.contracts.events import (
     CASE_STATUS_LABELS,
     CaseStatus,
     ComplaintSubmitted,
+    ComplaintSubmittedV2,
     ComplaintUpdatedV2,
     SlaBreached,
     SlaStage,
     TimelineEntryV2,
 )
+from palapa.contracts.identity import Identity
+from palapa.contracts.topics import COMPLAINT_INTAKE
+from palapa.kit.sealed import Sealer, seal_identity
 from palapa.notify.messages import staff, store
+from palapa.notify.settings import NotifySettings
+from palapa.notify.tables import messages
 from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
@@ -57,6 +64,42 @@ async def test_a_reporter_hears_of_each_step_by_whatsapp_and_email_once_each(not
     assert [m.message_id for m in notify.whatsapp.sent] == list(dict.fromkeys(m.message_id for m in
                                                                              notify.whatsapp.sent))
     assert len(notify.email.sent) == 3
+
+
+def sealed(ticket, sealer=None, **who) -> Envelope:
+    """ComplaintSubmitted v2 as complaint-svc sends it: the reporter sealed for notify-svc (the settings' key)."""
+    sealer = sealer or Sealer(NotifySettings.model_fields["reporter_key"].default.get_secret_value(),
+                              ComplaintSubmittedV2.SEAL_PURPOSE)
+    event = ComplaintSubmittedV2(ticket=ticket, source_app="palapa-portal", source_ref=ticket,
+                                 description="Lampu jalan mati", submitted_at=T0,
+                                 reporter_sealed=seal_identity(sealer, ticket, Identity(**who)))
+    return Envelope(event, source="/services/complaint-svc", subject=ticket)
+
+
+async def test_the_sealed_reporter_gets_the_private_link_which_rests_nowhere_in_clear(notify, producer, topic_reader):
+    link = "http://127.0.0.1:8103/#tiket=LAPOR-PRIV&kunci=" + "Kx9" * 14
+    await producer.send(sealed("LAPOR-PRIV", phone="0812-7777-8888", email="warga@contoh.id", link=link))
+    [received] = await eventually(lambda: notify.whatsapp.sent, what="the received message")
+    assert received.to == "+6281277778888" and link in received.body and link in received.params
+    [mail] = await eventually(lambda: notify.email.sent, what="the e-mail")
+    assert link in mail.body
+    [record] = [r for r in topic_reader.of(COMPLAINT_INTAKE) if r.key == "LAPOR-PRIV"]
+    assert not any(v in record.value for v in (b"0812", b"7777", b"warga@", b"Kx9Kx9"))  # the bytes on the topic
+    async with notify.tx() as tx:  # what the API and the case's timeline show is the row's body
+        rows = (await tx.session.execute(select(messages))).all()
+    assert rows and not any("Kx9Kx9" in repr(tuple(r)) for r in rows)
+    assert all("[tautan pribadi]" in r.body and r.sealed for r in rows)
+
+
+async def test_a_reporter_sealed_under_another_key_is_dead_lettered_and_sends_nothing(notify, producer):
+    await producer.send(sealed("LAPOR-BADKEY", Sealer("another-key-entirely", "complaint.reporter"), phone="0812"))
+    await producer.send(sealed("LAPOR-GOODKEY", phone="081299990000"))
+    await eventually(lambda: notify.whatsapp.sent, what="the good reporter's message")
+    assert [m.to for m in notify.whatsapp.sent] == ["+6281299990000"]
+    async with notify.tx() as tx:
+        letters = notify.messaging.runtime.dead_letters
+        reasons = (await tx.session.execute(select(letters.c.reason))).scalars().all()
+    assert [r.split(":")[0] for r in reasons] == ["LAPOR-BADKEY"] and "does not open" in reasons[0]
 
 
 async def test_an_anonymous_report_keeps_no_contact_and_sends_nothing(notify, producer):

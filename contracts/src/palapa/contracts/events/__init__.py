@@ -6,12 +6,13 @@ class there and its place in one of those topics' `events`. This package re-expo
 
 from __future__ import annotations
 
-from . import base, bridges, cases, catalog, complaints, health, platform, tax, tickets, transport
+from . import base, bridges, cases, catalog, complaints, curhat, health, platform, tax, tickets, transport
 from .base import *  # noqa: F403
 from .bridges import *  # noqa: F403
 from .cases import *  # noqa: F403
 from .catalog import *  # noqa: F403
 from .complaints import *  # noqa: F403
+from .curhat import *  # noqa: F403
 from .health import *  # noqa: F403
 from .platform import *  # noqa: F403
 from .tax import *  # noqa: F403
@@ -19,7 +20,7 @@ from .tickets import *  # noqa: F403
 from .transport import *  # noqa: F403
 
 #: The domain modules, each declaring its events and their topics.
-DOMAINS = (complaints, cases, bridges, platform, health, tax, transport, tickets, catalog)
+DOMAINS = (complaints, cases, bridges, platform, health, tax, transport, tickets, catalog, curhat)
 
 #: Every event, read off the topics that carry it (contracts/tests check each is on exactly one).
 ALL_EVENTS: tuple[type[base.Event], ...] = tuple(e for d in DOMAINS for topic in d.TOPICS for e in topic.events)
@@ -32,6 +33,7 @@ __all__ += bridges.__all__
 __all__ += cases.__all__
 __all__ += catalog.__all__
 __all__ += complaints.__all__
+__all__ += curhat.__all__
 __all__ += health.__all__
 __all__ += platform.__all__
 __all__ += tax.__all__

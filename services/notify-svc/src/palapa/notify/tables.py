@@ -130,8 +130,10 @@ messages = Table(
     Column("test", Boolean, nullable=False, server_default="false"),  # a test key's: simulators only
     Column("critical", Boolean, nullable=False, server_default="false"),
     Column("subject", String(200)),
-    Column("body", Text, nullable=False),
+    Column("body", Text, nullable=False),  # a secret value (a private link) shown masked: the text sent is `sealed`
     Column("params", JSON, nullable=False),
+    # the text as sent when it holds a secret value: {"body", "subject", "params"} sealed under the messages key
+    Column("sealed", LargeBinary),
     Column("whatsapp_name", String(100)),
     Column("fingerprint", String(32), nullable=False),
     Column("status", String(12), nullable=False),

@@ -8,9 +8,12 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from palapa.contracts.events import ComplaintSubmitted, ComplaintUpdatedV2, SlaBreached, SlaWarning, TicketUpdated
+from palapa.contracts.events import ComplaintSubmittedV2, ComplaintUpdatedV2, SlaBreached, SlaWarning, TicketUpdated
+from palapa.contracts.identity import Identity
 from palapa.kit.consumer import Delivery
-from palapa.kit.uow import Done
+from palapa.kit.sealed import Sealer as ReporterSealer
+from palapa.kit.sealed import SealError, open_identity
+from palapa.kit.uow import Done, Refused
 
 from . import rules, staff, store
 from .addresses import AddressError, normalise
@@ -29,16 +32,25 @@ class MessageEvents:
     def __init__(self, messaging: Messaging) -> None:
         self.messaging = messaging
         self.public_url = messaging.settings.public_url
+        self.reporters = ReporterSealer(messaging.settings.reporter_key.get_secret_value(),
+                                        ComplaintSubmittedV2.SEAL_PURPOSE)
 
-    async def on_events(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Done]:
+    async def on_events(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Done | Refused]:
+        results: list[Done | Refused] = []
         for d in deliveries:
             event = d.envelope.data
-            if isinstance(event, ComplaintSubmitted):
-                await self._remember_reporter(session, event)
-                await self.send(session, rules.on_submitted(event, self.public_url))
+            if isinstance(event, ComplaintSubmittedV2):
+                try:
+                    who = open_identity(self.reporters, event.ticket, event.reporter_sealed, event.v1_identity)
+                except SealError as exc:  # dead-lettered with the reason: never the sealed value, never a guess
+                    results.append(Refused(f"{event.ticket}: reporter_sealed {exc}"))
+                    continue
+                await self._remember_reporter(session, event, who)
+                await self.send(session, rules.on_submitted(event, self.public_url, who))
             elif isinstance(event, SlaWarning | SlaBreached):
                 await self.send(session, rules.on_sla(event, d.envelope.id))
-        return [Done() for _ in deliveries]
+            results.append(Done())
+        return results
 
     async def on_view(self, session: AsyncSession, event: ComplaintUpdatedV2 | TicketUpdated) -> None:
         """A fresh complaint or ticket view (called by the view consumer, in its transaction)."""
@@ -47,8 +59,9 @@ class MessageEvents:
         elif isinstance(event, TicketUpdated):
             await self.send(session, rules.on_ticket_view(event, self.public_url))
 
-    async def _remember_reporter(self, session: AsyncSession, event: ComplaintSubmitted) -> None:
-        for channel, raw in rules.reporter_addresses(event):
+    async def _remember_reporter(self, session: AsyncSession, event: ComplaintSubmittedV2,
+                                 who: Identity | None) -> None:
+        for channel, raw in rules.reporter_addresses(event, who):
             try:
                 kind, address = normalise(channel, raw)
             except AddressError as exc:  # the reporter typed something odd: no message, and no address in the log
@@ -63,9 +76,10 @@ class MessageEvents:
         for intent in intents:
             for channel, contact in await self._recipients(session, intent):
                 request = Request(intent.cause, intent.template_id, intent.personalisation, channel, contact,
-                                  CLIENT, kind=intent.kind, ticket=intent.ticket)
+                                  CLIENT, kind=intent.kind, ticket=intent.ticket, secret=intent.secret)
                 try:
-                    answer = await request_message(session, request, self.messaging.rules)
+                    answer = await request_message(session, request, self.messaging.rules,
+                                                   sealer=self.messaging.sealer)
                 except TemplateError as exc:  # the city edited a template so it no longer fits: said, not sent
                     log.error("message %s for %s not queued: %s (%s)", intent.template_id, intent.ticket,
                               exc.reason, exc.detail)

@@ -22,7 +22,7 @@ from palapa.kit.loops import Backoff, Outage, pause
 from ..channels.base import Accepted, Channel, Outgoing, PermanentFailure, TemporaryFailure
 from . import queue, store
 from .delivery import Retry, Status
-from .outbound import Rules, fail
+from .outbound import Rules, fail, open_text
 from .sealing import Sealer
 
 log = logging.getLogger(__name__)
@@ -105,9 +105,15 @@ class Dispatcher:
             address = self.sealer.open(*sealed)
         except (InvalidTag, UnicodeDecodeError):  # sealed under another key: this message cannot go, visibly
             return PermanentFailure("the recipient's address cannot be opened with the current key")
-        return Outgoing(message_id=row.id, channel=row.channel, to=address, body=row.body, subject=row.subject,
+        body, subject, params = row.body, row.subject, tuple(row.params or ())
+        if row.sealed is not None:  # a text with a secret value (a private link): opened only to send it
+            try:
+                body, subject, params = open_text(self.sealer, row.sealed)
+            except (InvalidTag, UnicodeDecodeError, ValueError, KeyError):
+                return PermanentFailure("the message text cannot be opened with the current key")
+        return Outgoing(message_id=row.id, channel=row.channel, to=address, body=body, subject=subject,
                         template=row.whatsapp_name if row.channel == "whatsapp" else None, language=row.language,
-                        params=tuple(row.params or ()), critical=row.critical)
+                        params=params, critical=row.critical)
 
     async def _send(self, row: Row, out: Outgoing) -> Accepted | Exception:
         """The channel's answer: Accepted, or the failure to record."""
