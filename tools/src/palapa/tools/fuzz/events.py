@@ -14,12 +14,12 @@ from palapa.contracts.events import (
     BridgeHeartbeat,
     CameraRegistered,
     ComplaintStatus,
-    ComplaintSubmitted,
+    ComplaintSubmittedV2,
     ComplaintUpdated,
     Event,
     IncidentReported,
     QueueTicketCalled,
-    RecordComplaint,
+    RecordComplaintV2,
     RequestStatus,
     RowQuarantined,
     ServiceRequestSubmitted,
@@ -69,8 +69,8 @@ def valid_event(topic: Topic, name: str, at: datetime, canary: bool) -> Event:
 
 
 def _intake(name: str, at: datetime, canary: bool) -> Event:
-    return ComplaintSubmitted(ticket=f"FUZZ-{name}", source_app=FUZZ_APP, source_ref=name, category="PJU",
-                              description=f"Lampu jalan mati ({name})", submitted_at=at)
+    return ComplaintSubmittedV2(ticket=f"FUZZ-{name}", source_app=FUZZ_APP, source_ref=name, category="PJU",
+                                description=f"Lampu jalan mati ({name})", submitted_at=at)
 
 
 def _updates(name: str, at: datetime, canary: bool) -> Event:
@@ -116,8 +116,8 @@ def _sla(name: str, at: datetime, canary: bool) -> Event:
 
 
 def _commands(name: str, at: datetime, canary: bool) -> Event:
-    return RecordComplaint(ticket=f"FUZZ-{name}", category="PJU", description=f"Lampu jalan mati ({name})",
-                           kelurahan="Miji", submitted_at=at)
+    return RecordComplaintV2(ticket=f"FUZZ-{name}", category="PJU", description=f"Lampu jalan mati ({name})",
+                             kelurahan="Miji", submitted_at=at)
 
 
 def _heartbeats(name: str, at: datetime, canary: bool) -> Event:
