@@ -84,7 +84,8 @@ ROWS = {
         "template_versions": {"template_id": "complaint-resolved", "version": 1, "fields": ["ticket"],
                               "texts": {"id": {"body": "Aduan ((ticket)) selesai"}}, "created_at": AT,
                               "created_by": "meja-diskominfo"},
-        "contacts": {"id": 1, "kind": "phone", "lookup": "l" * 64, "sealed": b"sealed", "created_at": AT},
+        "contacts": {"id": 1, "kind": "phone", "lookup": "l" * 64, "sealed": b"sealed", "created_at": AT,
+                     "account_hash": "a" * 32},
         "ticket_contacts": {"ticket": "CURHAT-1", "contact_id": 1, "created_at": AT},
         "preferences": {"contact_id": 1, "kind": "*", "channel": "whatsapp", "allowed": False, "updated_at": AT},
         "staff_recipients": {"id": 1, "level": "opd", "opd": "DPUPR", "name": "Kepala DPUPR", "channel": "email",
@@ -179,6 +180,8 @@ ROWS = {
         "tax_bills": {"nop": "357601000100201230", "year": 2026, "amount_due": 1_250_000, "due_date": AT.date(),
                       "paid": True, "paid_at": AT, "updated_at": AT},
         "registrations": {"account": "warga-" + "a" * 32, "nop": "357601000100201230", "registered_at": AT},
+        "reminders": {"nop": "357601000100201230", "year": 2026, "account": "warga-" + "a" * 32,
+                      "due_date": AT.date(), "decided_at": AT},
     },
 }
 DEAD_TEXT = "Keluhan: jalan rusak di Prajurit Kulon — “parah” ✓"

@@ -1,6 +1,6 @@
 """The platform's events message citizens and staff: through the real broker, once each."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,9 +15,11 @@ from palapa.contracts.events import (
     ComplaintUpdatedV2,
     SlaBreached,
     SlaStage,
+    TaxBillReminderDue,
     TimelineEntryV2,
 )
 from palapa.contracts.identity import Identity
+from palapa.contracts.phone import account_of
 from palapa.contracts.topics import COMPLAINT_INTAKE
 from palapa.kit.sealed import Sealer, seal_identity
 from palapa.notify.messages import staff, store
@@ -124,3 +126,27 @@ async def test_an_sla_breach_reaches_the_opd_then_the_sekda_then_the_wali_kota(n
     await eventually(lambda: len(notify.sms.sent) == 3, what="three escalation messages")
     assert sorted(m.to for m in notify.sms.sent) == sorted(people.values())
     assert {m.body.split(":")[0] for m in notify.sms.sent} == {"Eskalasi 1", "Eskalasi 2", "Eskalasi 3"}
+
+
+async def test_a_tax_bill_reminder_reaches_the_phone_the_followers_account_was_made_from_once(
+        messages_service, producer):
+    secret = b"a-gate-account-secret-for-tests"
+    notify = await messages_service(account_secret=secret.decode())
+    try:
+        phone = "+6281244445555"
+        async with notify.tx() as tx:  # the gate's sign-in code went to this phone: notify-svc knows it
+            await store.contact_id(tx.session, notify.messaging.sealer, "phone", phone)
+        due = date(2026, 12, 14)
+        for account in (account_of(phone, secret), account_of("+6281200000000", secret)):  # known, unknown phone
+            for _ in range(2):  # a redelivered reminder sends nothing twice
+                event = TaxBillReminderDue(nop="357601000100201230", year=2026, amount_due=245_000, due_date=due,
+                                           account=account, decided_at=T0)
+                await producer.send(Envelope(event, source="/services/taxbill-svc", subject=event.nop))
+        [sent] = await eventually(lambda: notify.whatsapp.sent, what="the reminder")
+        assert sent.to == phone and "35.76.010.001.002-0123.0" in sent.body and "14-12-2026" in sent.body
+        assert sent.template == "tagihan_pbb_jatuh_tempo" and sent.params == ("35.76.010.001.002-0123.0", "14-12-2026")
+        async with notify.tx() as tx:
+            kinds = (await tx.session.execute(select(messages.c.kind))).scalars().all()
+        assert kinds == ["tax_due"]
+    finally:
+        await notify.close()

@@ -19,6 +19,7 @@ async def test_the_asyncapi_document_lists_what_notify_svc_consumes_and_publishe
                     "palapa.complaints.intake.v1": ["ComplaintSubmitted", "ComplaintStatusChanged", "ComplaintLinked",
                                                     "ComplaintStatusChangedV2", "ComplaintMoveSuperseded",
                                                     "ComplaintSubmittedV2"],
-                    "palapa.complaints.sla.v1": ["SlaWarning", "SlaBreached"]},
+                    "palapa.complaints.sla.v1": ["SlaWarning", "SlaBreached"],
+                    "palapa.tax.reminders.v1": ["TaxBillReminderDue"]},
         "send": {"palapa.platform.deadletter.v1": ["EventDeadLettered"]},
     }

@@ -60,6 +60,9 @@ class NotifySettings(ServiceSettings, ProviderSettings):
     # opens the reporter ComplaintSubmitted v2 carries sealed (phone, e-mail, the citizen's private link): the
     # secret complaint-svc and bridge-curhat hold as COMPLAINT_REPORTER_KEY / BRIDGE_CURHAT_REPORTER_KEY
     reporter_key: SecretStr = Field(SecretStr("palapa-dev-reporters"), repr=False)
+    # the gate's account secret (GATE_ACCOUNT_SECRET there): a phone contact is found by the account the gate makes
+    # of its number, so a tax-bill reminder for a follower's account reaches that phone (none: no reminders)
+    account_secret: SecretStr | None = Field(None, repr=False)
     # the gate's API key (GATE_NOTIFY_API_KEY there): registered at start, for the citizens' one-time codes
     gate_api_key: SecretStr | None = Field(None, repr=False)
     # where a citizen's private link to a ticket points (the citizen page)

@@ -78,6 +78,10 @@ contacts = Table(
     Column("lookup", String(64), nullable=False, unique=True),
     Column("sealed", LargeBinary, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # a phone's gate account hash (palapa.contracts.phone.phone_hash under the gate's account secret): what a
+    # tax-bill reminder for a follower's account finds the phone by; a keyed hash, never the number
+    Column("account_hash", String(32), nullable=True),
+    Index("ix_contacts_account_hash", "account_hash"),
 )
 
 # Whom a ticket's updates go to (ComplaintSubmitted's reporter; anonymous reports have none).

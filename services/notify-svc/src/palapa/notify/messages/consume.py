@@ -8,8 +8,16 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from palapa.contracts.events import ComplaintSubmittedV2, ComplaintUpdatedV2, SlaBreached, SlaWarning, TicketUpdated
+from palapa.contracts.events import (
+    ComplaintSubmittedV2,
+    ComplaintUpdatedV2,
+    SlaBreached,
+    SlaWarning,
+    TaxBillReminderDue,
+    TicketUpdated,
+)
 from palapa.contracts.identity import Identity
+from palapa.contracts.phone import hash_of_account
 from palapa.kit.consumer import Delivery
 from palapa.kit.sealed import Sealer as ReporterSealer
 from palapa.kit.sealed import SealError, open_identity
@@ -49,6 +57,8 @@ class MessageEvents:
                 await self.send(session, rules.on_submitted(event, self.public_url, who))
             elif isinstance(event, SlaWarning | SlaBreached):
                 await self.send(session, rules.on_sla(event, d.envelope.id))
+            elif isinstance(event, TaxBillReminderDue):
+                await self._remind(session, event)
             results.append(Done())
         return results
 
@@ -58,6 +68,16 @@ class MessageEvents:
             await self.send(session, rules.on_complaint_view(event, self.public_url))
         elif isinstance(event, TicketUpdated):
             await self.send(session, rules.on_ticket_view(event, self.public_url))
+
+    async def _remind(self, session: AsyncSession, event: TaxBillReminderDue) -> None:
+        """A follower's bill due soon, to the phone their gate account was made from (WhatsApp, SMS if it fails)."""
+        account = hash_of_account(event.account)
+        contact = await store.contact_of_account(session, account) if account else None
+        if contact is None:  # notify-svc has not seen that phone (or has no account secret): said, not sent
+            log.warning("tax reminder %s:%s: no phone known for the follower's account", event.nop, event.year)
+            self.messaging.runtime.metrics.messages.labels(channel="whatsapp", outcome="no_contact").inc()
+            return
+        await self.send(session, [rules.on_tax_reminder(event)], to=[("whatsapp", contact)])
 
     async def _remember_reporter(self, session: AsyncSession, event: ComplaintSubmittedV2,
                                  who: Identity | None) -> None:
@@ -70,11 +90,12 @@ class MessageEvents:
             await store.link_ticket(session, event.ticket, await store.contact_id(
                 session, self.messaging.sealer, kind, address))
 
-    async def send(self, session: AsyncSession, intents: Sequence[Intent]) -> int:
-        """Queue each intent for each of its recipients; the number queued."""
+    async def send(self, session: AsyncSession, intents: Sequence[Intent],
+                   to: Sequence[tuple[str, int]] | None = None) -> int:
+        """Queue each intent for each of its recipients (`to`, or the intent's audience); the number queued."""
         queued = 0
         for intent in intents:
-            for channel, contact in await self._recipients(session, intent):
+            for channel, contact in (to if to is not None else await self._recipients(session, intent)):
                 request = Request(intent.cause, intent.template_id, intent.personalisation, channel, contact,
                                   CLIENT, kind=intent.kind, ticket=intent.ticket, secret=intent.secret)
                 try:

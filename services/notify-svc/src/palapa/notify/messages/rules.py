@@ -17,14 +17,17 @@ from palapa.contracts.events import (
     ComplaintUpdatedV2,
     SlaBreached,
     SlaWarning,
+    TaxBillReminderDue,
     TicketKind,
     TicketUpdated,
+    dotted_nop,
 )
 from palapa.contracts.identity import Identity
 
 from .policy import Kind
 
 CITIZEN = "citizen"
+ACCOUNT = "account"  # the phone a gate account was made from (a tax-bill follower)
 LEVELS = {1: "opd", 2: "sekda", 3: "wali-kota"}
 STAFF_LEVELS = tuple(LEVELS.values())
 ANONYMOUS = "anonymous"
@@ -117,6 +120,12 @@ def on_ticket_view(event: TicketUpdated, public_url: str) -> list[Intent]:
         return [Intent(cause, Kind.AMBULANCE_DISPATCHED, "ambulance-dispatched", {"ticket": event.ticket,
                                                                                   "link": link}, event.ticket)]
     return []
+
+
+def on_tax_reminder(event: TaxBillReminderDue) -> Intent:
+    """A follower's bill due within a week: once per bill and follower (the cause), to the follower's phone."""
+    return Intent(f"{event.nop}:{event.year}:due-7:{event.account}", Kind.TAX_DUE, "tax-bill-due",
+                  {"nop": dotted_nop(event.nop), "due": event.due_date.strftime("%d-%m-%Y")}, None, ACCOUNT)
 
 
 def on_sla(event: SlaWarning | SlaBreached, event_id: str) -> list[Intent]:

@@ -18,16 +18,24 @@ from .templates import Template, Text
 
 async def contact_id(session: AsyncSession, sealer: Sealer, kind: str, address: str) -> int:
     """The contact of a normalised address, sealed and stored the first time it is seen."""
-    lookup = sealer.lookup(kind, address)
-    found = await session.scalar(
-        insert(contacts)
-        .values(kind=kind, lookup=lookup, sealed=sealer.seal(kind, address), created_at=datetime.now(UTC))
-        .on_conflict_do_nothing(index_elements=["lookup"])
-        .returning(contacts.c.id)
-    )
+    lookup, account = sealer.lookup(kind, address), sealer.account_hash(kind, address)
+    stmt = insert(contacts).values(kind=kind, lookup=lookup, sealed=sealer.seal(kind, address),
+                                   created_at=datetime.now(UTC), account_hash=account)
+    if account is None:
+        stmt = stmt.on_conflict_do_nothing(index_elements=["lookup"])
+    else:  # a contact stored before the account secret was configured learns its account hash now
+        stmt = stmt.on_conflict_do_update(index_elements=["lookup"], set_={"account_hash": account},
+                                          where=contacts.c.account_hash.is_(None))
+    found = await session.scalar(stmt.returning(contacts.c.id))
     if found is None:
         found = await session.scalar(select(contacts.c.id).where(contacts.c.lookup == lookup))
     return found
+
+
+async def contact_of_account(session: AsyncSession, account_hash: str) -> int | None:
+    """The phone contact a gate phone account was made from (its keyed hash), if notify-svc knows that phone."""
+    return await session.scalar(select(contacts.c.id).where(contacts.c.account_hash == account_hash)
+                                .order_by(contacts.c.id).limit(1))
 
 
 async def find_contact(session: AsyncSession, sealer: Sealer, kind: str, address: str) -> int | None:
