@@ -187,8 +187,7 @@ async def test_a_sealed_reporter_reaches_the_desk_rests_sealed_and_one_sealed_un
 
         reasons = await eventually(refused, what="the event sealed under another key dead-lettered")
     assert [r.ticket for r in rows] == ["PORTAL-5"] and not any(v in repr(rows) for v in ("Joko", "0812", "joko@"))
-    assert reasons == ["PORTAL-6: reporter_sealed sealed value does not open (JoseError)"] or (
-        len(reasons) == 1 and reasons[0].startswith("PORTAL-6: reporter_sealed sealed value does not open"))
+    assert len(reasons) == 1 and reasons[0].startswith("PORTAL-6: reporter_sealed sealed value does not open")
     assert (await service.http.get("/complaints/PORTAL-6", headers=DESK)).status_code == 404
 
 

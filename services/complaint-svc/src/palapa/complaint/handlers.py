@@ -54,8 +54,8 @@ class Intake:
             try:
                 intake.check_channel(event, delivery.producer, app_of(self.source))
                 new = intake.decide(old, event, at=delivery.envelope.time, policy=policy)
-                if old is None and new is not None:
-                    self.keys.of_event(event)  # a reporter that does not open is refused before anything is kept
+                # who reported, opened once (a reporter that does not open is refused before anything is kept)
+                said = self.keys.of_event(event) if old is None and new is not None else None
             except domain.RefusedError as exc:
                 results.append(Refused(str(exc)))
                 continue
@@ -69,7 +69,7 @@ class Intake:
                 self.corrections.labels(app=event.source_app).inc()
             if old is None:
                 new = await self._flag_duplicate(session, new, cases.values())
-                if (who := domain.reporter_of(event, self.keys.of_event(event))) is not None:
+                if (who := domain.reporter_of(event, said)) is not None:
                     identities.append((new.ticket, who))
             cases[new.ticket] = new  # the next event of this ticket in the batch sees this state
             changes.append((new, delivery.envelope.id))
