@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -74,6 +75,7 @@ class Queued:
     status: str
     created: bool
     error: str | None = None
+    row: Mapping[str, Any] | None = None  # a message just made: its row as inserted (no query to read it back)
 
 
 async def request_message(session: AsyncSession, req: Request, rules: Rules, now: datetime | None = None, *,
@@ -121,7 +123,8 @@ async def request_message(session: AsyncSession, req: Request, rules: Rules, now
     if not await queue.insert_once(session, values, now):  # the same cause in a concurrent transaction
         found = await queue.by_key(session, key)
         return Queued(found.id, found.status, False, found.error)
-    return Queued(values["id"], values["status"], True, values["error"])
+    return Queued(values["id"], values["status"], True, values["error"],
+                  row={**values, "created_at": now, "fallback_of": None})
 
 
 async def fall_back(session: AsyncSession, failed: Row, channel: str, rules: Rules, now: datetime) -> Queued | None:

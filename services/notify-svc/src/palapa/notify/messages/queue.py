@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import DateTime, and_, func, or_, select, update
+from sqlalchemy import literal as sa_literal
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,13 +41,15 @@ async def unrecorded(session: AsyncSession, channel: str, message_id: str) -> Ro
 
 async def insert_once(session: AsyncSession, values: Mapping[str, Any], now: datetime) -> bool:
     """Insert the message unless its key is known; True when it was new (its first status goes on the history)."""
-    inserted = await session.scalar(
-        insert(m).values(**values, created_at=now, updated_at=now)
-        .on_conflict_do_nothing(index_elements=["key"]).returning(m.c.id)
-    )
-    if inserted is not None:
-        await history(session, inserted, values["status"], now, values.get("error"))
-    return inserted is not None
+    # one round trip: the message and its first status together (a known key inserts neither)
+    new = (insert(m).values(**values, created_at=now, updated_at=now)
+           .on_conflict_do_nothing(index_elements=["key"]).returning(m.c.id, m.c.status, m.c.error).cte("new"))
+    s = message_statuses
+    first = s.insert().from_select(
+        ["message_id", "status", "at", "detail"],
+        select(new.c.id, new.c.status, sa_literal(now, DateTime(timezone=True)), func.left(new.c.error, 300)),
+    ).returning(s.c.message_id)
+    return await session.scalar(first) is not None
 
 
 async def recent_counts(session: AsyncSession, contact: int, fingerprint: str, since: datetime) -> tuple[int, int]:
