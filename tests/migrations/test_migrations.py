@@ -422,7 +422,7 @@ def _sealed_rows(conn):
 
 
 async def test_the_reporters_kept_in_clear_are_sealed_by_the_migration_and_open_with_the_contacts_key(database_url):
-    from palapa.complaint.identity import Keys
+    from palapa.kit.sealed import Sealer, open_identity
 
     metadata = SERVICES["complaint-svc"]
     await upgrade(database_url, metadata, to="complaint_0007")
@@ -433,8 +433,8 @@ async def test_the_reporters_kept_in_clear_are_sealed_by_the_migration_and_open_
     reporter, submission = await _sync(database_url, _sealed_rows)
     rows = repr((reporter, submission))
     assert not any(clear in rows for clear in ("Siti", "0812", "siti@", "3576", "Budi", "budi@"))
-    keys = Keys.development()
-    assert keys.open_row("CURHAT-7", reporter["identity_sealed"]).model_dump(exclude_none=True) == {
+    at_rest = Sealer("palapa-dev-complaint-contacts", "complaint.contacts")  # complaint-svc's development key
+    assert open_identity(at_rest, "CURHAT-7", reporter["identity_sealed"]).model_dump(exclude_none=True) == {
         "name": "Siti Aminah", "nik_masked": "3576****0001", "phone": "081234567890", "email": "siti@contoh.id"}
-    assert keys.open_row("LAPOR-7", submission["contact_sealed"]).model_dump(exclude_none=True) == {
+    assert open_identity(at_rest, "LAPOR-7", submission["contact_sealed"]).model_dump(exclude_none=True) == {
         "name": "Budi", "phone": "081298765432", "email": "budi@contoh.id"}

@@ -25,7 +25,7 @@ from palapa.contracts.events import CaseStatus, ComplaintStatus, ComplaintStatus
 from palapa.contracts.identity import Identity
 from palapa.curhat_legacy.codes import STATUS_VARIANTS
 from palapa.kit.failures import RECORD_MAX_BYTES
-from palapa.kit.sealed import Sealer, open_identity
+from palapa.kit.sealed import Sealer, open_identity, seal_identity
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 SEALER = Sealer("a-reporter-key-for-the-tests", ComplaintSubmittedV2.SEAL_PURPOSE)
@@ -39,7 +39,7 @@ def legacy_row(data: dict) -> LegacyRow:
 @pytest.mark.parametrize("case", RECORDED, ids=lambda c: f"{c['row']['id_pengaduan']}-{c['expect']['type']}")
 def test_a_recorded_row_seen_first_is_submitted_or_quarantined_as_recorded(case):
     row, expect = legacy_row(case["row"]), case["expect"]
-    result = translate(row, None, JAKARTA, sealer=SEALER)
+    result = translate(row, None, JAKARTA, seal=lambda ticket, who: seal_identity(SEALER, ticket, who))
     if expect["type"] == "quarantine":
         assert isinstance(result, Quarantine)
         assert result.reason.startswith(expect["reason"] + ":")

@@ -17,12 +17,13 @@ from palapa.bridgekit.protocol import LastState, Quarantine, SourceRecord, Trans
 from palapa.bridgekit.runner import Declared, bridge_app, sql_feed
 from palapa.bridgekit.state import RowStates
 from palapa.contracts.events import ComplaintSubmittedV2, RecordComplaintV2
+from palapa.contracts.identity import Identity
 from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, COMPLAINT_INTAKE, CURHAT_COMMANDS
 from palapa.kit.consumer import each
 from palapa.kit.failures import RECORD_MAX_BYTES
 from palapa.kit.http import serve
 from palapa.kit.runtime import Runtime
-from palapa.kit.sealed import Sealer
+from palapa.kit.sealed import Sealer, seal_identity
 from palapa.kit.settings import load
 
 from . import moves, privacy, tables, translate
@@ -40,10 +41,13 @@ def curhat_translation(settings: BridgeCurhatSettings):
     key = settings.account_secret.get_secret_value().encode()
     sealer = Sealer(settings.reporter_key.get_secret_value(), ComplaintSubmittedV2.SEAL_PURPOSE)
 
+    def seal(ticket_: str, who: Identity) -> str | None:
+        return seal_identity(sealer, ticket_, who)
+
     def translation(record: SourceRecord, last: LastState | None) -> Translated | Quarantine:
         limits = translate.Limits(earliest=settings.earliest_date, latest=datetime.now(UTC) + ahead, ahead=ahead,
                                   max_event_bytes=RECORD_MAX_BYTES)
-        result = translate.translate(record.item, last, tz, settings.app_id, limits, key, sealer)
+        result = translate.translate(record.item, last, tz, settings.app_id, limits, key, seal)
         if isinstance(result, Quarantine):
             return result
         status = translate.canonical_status(record.item.status)

@@ -6,6 +6,7 @@ No I/O: tested on recorded legacy rows (tests/unit/curhat_rows.json).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
@@ -16,9 +17,11 @@ from palapa.contracts.identity import Identity
 from palapa.contracts.phone import normalise as normalise_phone
 from palapa.contracts.phone import phone_hash
 from palapa.curhat_legacy.codes import STATUS_CODES
-from palapa.kit.sealed import Sealer, seal_identity
 
 from .privacy import mask_nik, quote
+
+#: seals a reporter for a ticket (main.py makes it with palapa.kit.sealed and the reporter key): no key in here
+Seal = Callable[[str, Identity], str | None]
 
 __all__ = ["LastState", "Quarantine", "as_utc", "fingerprint", "translate"]
 
@@ -183,9 +186,9 @@ def refusal(row: LegacyRow, tz: tzinfo, limits: Limits) -> Quarantine | None:
 
 def submission(row: LegacyRow, status: CaseStatus, tz: tzinfo, app_id: str,
                limits: Limits, phone_key: bytes = b"",
-               sealer: Sealer | None = None) -> ComplaintSubmittedV2 | Quarantine:
+               seal: Seal | None = None) -> ComplaintSubmittedV2 | Quarantine:
     """The ComplaintSubmitted of a row seen first, or why it cannot be one; with `phone_key` (the gate's account
-    secret) it carries the keyed hash of no_hp, never the number; with `sealer` (the reporter key) the reporter's
+    secret) it carries the keyed hash of no_hp, never the number; with `seal` (under the reporter key) the reporter's
     name and masked NIK sealed for complaint-svc, never in clear (without one: no reporter at all)."""
     description = clean_text(row.isi_laporan or "").strip()
     if not description:
@@ -210,7 +213,7 @@ def submission(row: LegacyRow, status: CaseStatus, tz: tzinfo, app_id: str,
     event = ComplaintSubmittedV2(
         ticket=the_ticket, source_app=app_id, source_ref=str(row.id_pengaduan),
         category=normalise_category(row.kategori), description=description,
-        reporter_sealed=seal_identity(sealer, the_ticket, who) if sealer is not None else None,
+        reporter_sealed=seal(the_ticket, who) if seal is not None else None,
         reporter_phone_hash=reporter_phone_hash(row.no_hp, phone_key),
         status=ComplaintStatus(status.value),  # v1's set: every first status the table gives is in it
         legacy_status=row.status, submitted_at=as_utc(local, tz),
@@ -239,7 +242,7 @@ def portal_ticket(row: LegacyRow) -> str | None:
 
 
 def translate(row: LegacyRow, last: LastState | None, tz: tzinfo, app_id: str = APP_ID,
-              limits: Limits = DEFAULT_LIMITS, phone_key: bytes = b"", sealer: Sealer | None = None,
+              limits: Limits = DEFAULT_LIMITS, phone_key: bytes = b"", seal: Seal | None = None,
               ) -> list[Event] | Quarantine:
     """Events for a row not seen in this form before: ComplaintSubmitted on first sight, then status changes.
     A row the bridge wrote back for a portal complaint speaks for that ticket: its case exists already."""
@@ -257,7 +260,7 @@ def translate(row: LegacyRow, last: LastState | None, tz: tzinfo, app_id: str = 
                 status=status, legacy_status=row.status, changed_at=as_utc(row.tgl_update, tz),
             )
         ]
-    result = submission(row, status, tz, app_id, limits, phone_key, sealer)
+    result = submission(row, status, tz, app_id, limits, phone_key, seal)
     return result if isinstance(result, Quarantine) else [result]
 
 
