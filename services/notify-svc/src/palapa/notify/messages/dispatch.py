@@ -132,15 +132,17 @@ class Dispatcher:
         batch back), then count them."""
         now = datetime.now(UTC)
         async with self.sessions() as session, session.begin():
-            recorded = [await self._recorded(session, row, outcome, now)
+            current = await queue.locked(session, [row.id for row in rows])  # one query for the batch, not one each
+            recorded = [await self._recorded(session, row, current.get(row.id), outcome, now)
                         for row, outcome in zip(rows, outcomes, strict=True)]
         for row, what in zip(rows, recorded, strict=True):
             if what is not None and self.counted is not None:
                 self.counted.labels(channel=row.channel, outcome=what).inc()
 
-    async def _recorded(self, session, row: Row, outcome: Accepted | Exception, now: datetime) -> str | None:
-        """Record one outcome; what was recorded (sent, retried, failed), None when another claim owns the row."""
-        current = await queue.by_id(session, row.id, lock=True)
+    async def _recorded(self, session, row: Row, current: Row | None, outcome: Accepted | Exception,
+                        now: datetime) -> str | None:
+        """Record one outcome (`current`: the row as locked now); what was recorded (sent, retried, failed), None
+        when another claim owns the row."""
         if current is None or current.attempts != row.attempts:
             return None  # another claim owns it now (our lease ran out): its outcome is the one recorded
         if current.status != Status.SENDING:

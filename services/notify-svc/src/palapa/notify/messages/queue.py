@@ -28,6 +28,13 @@ async def by_id(session: AsyncSession, message_id: str, *, lock: bool = False) -
     return (await session.execute(query.with_for_update() if lock else query)).one_or_none()
 
 
+async def locked(session: AsyncSession, message_ids: list[str]) -> dict[str, Row]:
+    """The messages among `message_ids`, locked until the transaction ends, in one query (in id order, so two
+    transactions locking some of the same rows never wait on each other in a cycle)."""
+    query = select(m).where(m.c.id.in_(sorted(set(message_ids)))).order_by(m.c.id).with_for_update()
+    return {r.id: r for r in (await session.execute(query)).all()}
+
+
 async def by_provider_id(session: AsyncSession, channel: str, provider_id: str) -> Row | None:
     query = select(m).where(m.c.channel == channel, m.c.provider_id == provider_id).with_for_update()
     return (await session.execute(query)).first()
