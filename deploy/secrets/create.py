@@ -47,6 +47,9 @@ FIXED = {
     "whatsapp-access-token": "notify-svc's bearer token at the WhatsApp Business Cloud API (sim-whatsapp here)",
     "whatsapp-app-secret": "the app secret WhatsApp signs its status webhooks with (X-Hub-Signature-256)",
     "sms-api-secret": "the SMS gateway's API secret: requests and delivery reports are signed with it",
+    "reporter-key": "seals a complaint's reporter (name, phone, e-mail, private link) on its events: complaint-svc, "
+                    "notify-svc and bridge-curhat",
+    "complaint-contacts-key": "the key complaint-svc seals the reporters it keeps with",
     "notify-messages-key": "the key notify-svc encrypts citizens' phone numbers and e-mails with (32 bytes, base64)",
     "gate-notify-api-key": "gate-svc's API key at notify-svc (the citizens' one-time codes); both read this file",
     "gate-account-secret": "the HMAC key a citizen's account id is made with from their phone number (gate-svc; "

@@ -38,8 +38,9 @@ ROWS = {
         "submissions": {"ticket": "LAPOR-ABCDEFGHJK", "token": "b" * 32, "channel": "open311", "client": "Uji",
                         "service_code": "jalan-rusak", "description": "Lubang", "lat": -7.47, "long": 112.43,
                         "address": None, "address_id": None, "media_url": None, "attributes": {},
-                        "reporter_name": None, "email": None, "phone": None, "submitted_at": AT},
-        "reporters": {"ticket": "CURHAT-1", "name": "Siti", "nik_masked": "3576****0001", "phone": None, "email": None},
+                        "contact_sealed": None, "submitted_at": AT},
+        "reporters": {"ticket": "CURHAT-1", "identity_sealed": "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..x.y.z",
+                      "phone_hash": None},
         "routes": {"category": "jalan", "kelurahan": "gedongan", "kecamatan": "", "opd": "UPT-JALAN",
                    "forward_days": 2, "follow_up_days": None},
         "route_changes": {"at": AT, "by": "budi", "why": "UPT baru", "action": "set", "category": "jalan",
@@ -87,7 +88,8 @@ ROWS = {
         "template_versions": {"template_id": "complaint-resolved", "version": 1, "fields": ["ticket"],
                               "texts": {"id": {"body": "Aduan ((ticket)) selesai"}}, "created_at": AT,
                               "created_by": "meja-diskominfo"},
-        "contacts": {"id": 1, "kind": "phone", "lookup": "l" * 64, "sealed": b"sealed", "created_at": AT},
+        "contacts": {"id": 1, "kind": "phone", "lookup": "l" * 64, "sealed": b"sealed", "created_at": AT,
+                     "account_hash": "a" * 32},
         "ticket_contacts": {"ticket": "CURHAT-1", "contact_id": 1, "created_at": AT},
         "preferences": {"contact_id": 1, "kind": "*", "channel": "whatsapp", "allowed": False, "updated_at": AT},
         "staff_recipients": {"id": 1, "level": "opd", "opd": "DPUPR", "name": "Kepala DPUPR", "channel": "email",
@@ -97,6 +99,7 @@ ROWS = {
                      "ticket": "CURHAT-1", "reference": None, "client": "rules", "test": False, "critical": False,
                      "subject": None, "body": "Aduan CURHAT-1 selesai", "params": ["CURHAT-1"],
                      "whatsapp_name": "aduan_selesai", "fingerprint": "f" * 32, "status": "sent", "attempts": 1,
+                     "sealed": None,
                      "not_before": AT, "lease_until": None, "provider_id": "wamid.1", "error": None,
                      "fallback_of": None, "created_at": AT, "updated_at": AT},
         "message_statuses": {"id": 1, "message_id": "m" * 36, "status": "sent", "at": AT, "detail": None},
@@ -181,6 +184,8 @@ ROWS = {
         "tax_bills": {"nop": "357601000100201230", "year": 2026, "amount_due": 1_250_000, "due_date": AT.date(),
                       "paid": True, "paid_at": AT, "updated_at": AT},
         "registrations": {"account": "warga-" + "a" * 32, "nop": "357601000100201230", "registered_at": AT},
+        "reminders": {"nop": "357601000100201230", "year": 2026, "account": "warga-" + "a" * 32,
+                      "due_date": AT.date(), "decided_at": AT},
     },
 }
 DEAD_TEXT = "Keluhan: jalan rusak di Prajurit Kulon — “parah” ✓"
@@ -401,3 +406,39 @@ async def test_a_schema_create_all_made_at_760a7e0_is_adopted_as_it_is(database_
 
     assert await _sync(database_url, _versions, "notify") == _heads(metadata)
     assert await _sync(database_url, _differences, metadata) == []
+
+
+def _clear_reporters(conn):
+    with conn.begin():
+        row = {**ROWS["complaint-svc"]["cases"], "ticket": "CURHAT-7"}
+        conn.execute(sa.table("cases", *(sa.column(c) for c in row), schema="complaint").insert().values(**row))
+        conn.execute(text("INSERT INTO complaint.reporters (ticket, name, nik_masked, phone, email) "
+                          "VALUES ('CURHAT-7', 'Siti Aminah', '3576****0001', '081234567890', 'siti@contoh.id')"))
+        conn.execute(text("INSERT INTO complaint.submissions (ticket, token, channel, service_code, description, "
+                          "attributes, reporter_name, email, phone, submitted_at) VALUES ('LAPOR-7', 't7', 'portal', "
+                          "'jalan-rusak', 'Lubang', '{}', 'Budi', 'budi@contoh.id', '081298765432', :at)"), {"at": AT})
+
+
+def _sealed_rows(conn):
+    reporter = conn.execute(text("SELECT * FROM complaint.reporters WHERE ticket = 'CURHAT-7'")).mappings().one()
+    submission = conn.execute(text("SELECT * FROM complaint.submissions WHERE ticket = 'LAPOR-7'")).mappings().one()
+    return dict(reporter), dict(submission)
+
+
+async def test_the_reporters_kept_in_clear_are_sealed_by_the_migration_and_open_with_the_contacts_key(database_url):
+    from palapa.kit.sealed import Sealer, open_identity
+
+    metadata = SERVICES["complaint-svc"]
+    await upgrade(database_url, metadata, to="complaint_0007")
+    await _sync(database_url, _clear_reporters)
+
+    await upgrade(database_url, metadata)
+
+    reporter, submission = await _sync(database_url, _sealed_rows)
+    rows = repr((reporter, submission))
+    assert not any(clear in rows for clear in ("Siti", "0812", "siti@", "3576", "Budi", "budi@"))
+    at_rest = Sealer("palapa-dev-complaint-contacts", "complaint.contacts")  # complaint-svc's development key
+    assert open_identity(at_rest, "CURHAT-7", reporter["identity_sealed"]).model_dump(exclude_none=True) == {
+        "name": "Siti Aminah", "nik_masked": "3576****0001", "phone": "081234567890", "email": "siti@contoh.id"}
+    assert open_identity(at_rest, "LAPOR-7", submission["contact_sealed"]).model_dump(exclude_none=True) == {
+        "name": "Budi", "phone": "081298765432", "email": "budi@contoh.id"}

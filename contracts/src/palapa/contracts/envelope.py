@@ -19,11 +19,17 @@ from .events import (
     EVENT_TYPES,
     ComplaintStatusChanged,
     ComplaintStatusChangedV2,
+    ComplaintSubmitted,
+    ComplaintSubmittedV2,
     ComplaintUpdated,
     ComplaintUpdatedV2,
     Event,
+    RecordComplaint,
+    RecordComplaintV2,
     upcast_complaint_status_changed_v1_v2,
+    upcast_complaint_submitted_v1_v2,
     upcast_complaint_updated_v1_v2,
+    upcast_record_complaint_v1_v2,
 )
 
 SPECVERSION = "1.0"
@@ -69,6 +75,8 @@ class Envelope:
 UPCASTERS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     ComplaintUpdated.event_type: (ComplaintUpdatedV2.event_type, upcast_complaint_updated_v1_v2),
     ComplaintStatusChanged.event_type: (ComplaintStatusChangedV2.event_type, upcast_complaint_status_changed_v1_v2),
+    ComplaintSubmitted.event_type: (ComplaintSubmittedV2.event_type, upcast_complaint_submitted_v1_v2),
+    RecordComplaint.event_type: (RecordComplaintV2.event_type, upcast_record_complaint_v1_v2),
 }
 
 

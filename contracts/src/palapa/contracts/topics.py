@@ -11,10 +11,11 @@ from .events.bridges import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE
 from .events.cases import COMPLAINT_SLA, COMPLAINT_UPDATES
 from .events.catalog import CATALOG_APPS
 from .events.citizens import CITIZEN_CASES
-from .events.complaints import COMPLAINT_INTAKE, CURHAT_COMMANDS
+from .events.complaints import COMPLAINT_INTAKE
+from .events.curhat import CURHAT_COMMANDS
 from .events.health import EMERGENCY_INCIDENTS, HEALTH_QUEUES
-from .events.platform import DEAD_LETTERS
-from .events.tax import TAX_BILLS
+from .events.platform import AUDIT, DEAD_LETTERS
+from .events.tax import TAX_BILLS, TAX_REMINDERS
 from .events.tickets import SERVICE_REQUESTS, SIMAKEL_COMMANDS, TICKET_UPDATES
 from .events.transport import TRANSPORT_CAMERAS
 
@@ -22,7 +23,8 @@ __all__ = [
     "ALL_TOPICS", "BRIDGE_HEARTBEATS", "BRIDGE_QUARANTINE", "CATALOG_APPS", "CITIZEN_CASES", "COMPLAINT_INTAKE",
     "COMPLAINT_SLA",
     "COMPLAINT_UPDATES", "CURHAT_COMMANDS", "DAY_MS", "DEAD_LETTERS", "EMERGENCY_INCIDENTS", "HEALTH_QUEUES",
-    "SERVICE_REQUESTS", "SIMAKEL_COMMANDS", "TAX_BILLS", "TICKET_UPDATES", "TRANSPORT_CAMERAS", "Topic", "topic_for",
+    "SERVICE_REQUESTS", "SIMAKEL_COMMANDS", "TAX_BILLS", "TAX_REMINDERS", "TICKET_UPDATES", "TRANSPORT_CAMERAS",
+    "Topic", "topic_for",
 ]
 
 #: The topics in the order they were introduced, which topic creation and `./palapa topics` keep; a topic a domain
@@ -42,6 +44,9 @@ _INTRODUCED = (
     COMPLAINT_SLA,
     CATALOG_APPS,
     CURHAT_COMMANDS,
+    AUDIT,
+    SIMAKEL_COMMANDS,
+    TAX_REMINDERS,
 )
 _DECLARED = tuple(topic for domain in DOMAINS for topic in domain.TOPICS)
 

@@ -13,6 +13,16 @@ from palapa.testkit import eventually
 pytestmark = pytest.mark.integration
 
 
+def reporter(event):
+    """The reporter a bridge event sealed (the settings' development reporter key), opened as complaint-svc does."""
+    from palapa.bridge_curhat.settings import BridgeCurhatSettings
+    from palapa.contracts.events import ComplaintSubmittedV2
+    from palapa.kit.sealed import Sealer, open_identity
+
+    key = BridgeCurhatSettings.model_fields["reporter_key"].default.get_secret_value()
+    return open_identity(Sealer(key, ComplaintSubmittedV2.SEAL_PURPOSE), event.ticket, event.reporter_sealed)
+
+
 async def test_legacy_rows_become_cloudevents_keyed_by_ticket_with_the_poll_trace(legacy, make_bridge, topic_reader):
     first = await legacy.insert(kategori="Jalan Rusak ", status="0")
     second = await legacy.insert(kategori="pju", status="baru", isi_laporan="Lampu PJU mati di Jl. Pahlawan.")
@@ -23,14 +33,14 @@ async def test_legacy_rows_become_cloudevents_keyed_by_ticket_with_the_poll_trac
 
     records = topic_reader.of(COMPLAINT_INTAKE)
     assert [r.key for r in records if r.key == f"CURHAT-{first}"] == [f"CURHAT-{first}"] * 2
-    submitted = {r.key: r for r in records if r.headers["ce_type"] == "palapa.complaint.submitted.v1"}
+    submitted = {r.key: r for r in records if r.headers["ce_type"] == "palapa.complaint.submitted.v2"}
     assert set(submitted) == {f"CURHAT-{first}", f"CURHAT-{second}"}
     for r in records:
         assert r.headers["ce_source"] == "/apps/curhat-ning-ita"
         assert r.headers["ce_specversion"] == "1.0" and r.headers["content-type"] == "application/json"
         assert r.headers["ce_subject"] == r.key and r.envelope.subject == r.key
     one = submitted[f"CURHAT-{first}"].envelope.data
-    assert (one.status, one.category, one.reporter_nik_masked, one.source_ref) == (
+    assert (one.status, one.category, reporter(one).nik_masked, one.source_ref) == (
         "received", "Jalan Rusak", "3576********0002", str(first))
     assert submitted[f"CURHAT-{second}"].envelope.data.category == "PJU"
     change = [r for r in records if r.headers["ce_type"] == "palapa.complaint.status_changed.v2"]

@@ -50,7 +50,7 @@ async def seen_by_the_bridge(legacy, make_bridge, topic_reader, status: str = "1
     bridge = await make_bridge(legacy.url, poll_interval_seconds=0.1)
     legacy_id = await legacy.insert(status=status)
     ticket = f"CURHAT-{legacy_id}"
-    await eventually(lambda: of_type(topic_reader, "palapa.complaint.submitted.v1", ticket), what="the complaint")
+    await eventually(lambda: of_type(topic_reader, "palapa.complaint.submitted.v2", ticket), what="the complaint")
     return bridge, legacy_id, ticket
 
 
@@ -72,7 +72,7 @@ async def test_a_staff_move_is_written_into_the_row_and_its_poll_emits_nothing(l
     await eventually(written, what="the staff move written into tb_pengaduan")
     assert (await row(legacy, legacy_id)).tgl_update >= before  # stamped as the app's status screen does
     await polled_past(bridge, legacy, legacy_id)
-    assert await staged_types(bridge, ticket) == ["palapa.complaint.submitted.v1"]  # no echo, no superseded
+    assert await staged_types(bridge, ticket) == ["palapa.complaint.submitted.v2"]  # no echo, no superseded
 
 
 async def test_a_move_made_while_the_legacy_database_is_down_is_written_once_it_is_back(
@@ -85,7 +85,7 @@ async def test_a_move_made_while_the_legacy_database_is_down_is_written_once_it_
     bridge = await make_bridge(url.set(port=proxy.port).render_as_string(hide_password=False),
                                poll_interval_seconds=0.1)
     ticket = f"CURHAT-{legacy_id}"
-    await eventually(lambda: of_type(topic_reader, "palapa.complaint.submitted.v1", ticket), what="the complaint")
+    await eventually(lambda: of_type(topic_reader, "palapa.complaint.submitted.v2", ticket), what="the complaint")
     failures = bridge.runtime.metrics.consumer_errors.labels(topic=CURHAT_COMMANDS.name)
     await proxy.cut()  # the legacy database is away
     await producer.send(move(legacy_id))
@@ -98,7 +98,7 @@ async def test_a_move_made_while_the_legacy_database_is_down_is_written_once_it_
 
         await eventually(written, timeout=40, what="the move written after the outage")
         await polled_past(bridge, legacy, legacy_id)
-        assert await staged_types(bridge, ticket) == ["palapa.complaint.submitted.v1"]
+        assert await staged_types(bridge, ticket) == ["palapa.complaint.submitted.v2"]
     finally:
         await proxy.cut()
 
@@ -156,4 +156,4 @@ async def test_on_the_app_s_own_mariadb_a_staff_move_is_written_with_no_echo(leg
 
     await eventually(written, what="the staff move written into tb_pengaduan on MariaDB")
     await polled_past(bridge, legacy_mariadb, legacy_id)
-    assert await staged_types(bridge, ticket) == ["palapa.complaint.submitted.v1"]
+    assert await staged_types(bridge, ticket) == ["palapa.complaint.submitted.v2"]

@@ -48,7 +48,7 @@ async def test_rows_changed_since_the_time_are_emitted_again_with_new_ids(legacy
     await eventually(lambda: len(topic_reader.of(COMPLAINT_INTAKE)) == 3, what="the recent complaint again")
     again = topic_reader.of(COMPLAINT_INTAKE)[-1]
     assert again.key == f"CURHAT-{recent}" and again.headers["ce_id"] not in first_ids
-    assert again.headers["ce_type"] == "palapa.complaint.submitted.v1"  # its current state, as a resync
+    assert again.headers["ce_type"] == "palapa.complaint.submitted.v2"  # its current state, as a resync
     assert old != recent
     [record] = (await http.get("/audit", params={"object_id": "curhat-ning-ita"}, headers=auth)).json()["items"]
     assert (record["actor"], record["action"], record["after"]["forgotten_rows"]) == ("sre", "bridge.replay", 1)

@@ -6,9 +6,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from palapa.bridge_curhat.settings import BridgeCurhatSettings
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import RecordComplaint
-from palapa.contracts.topics import COMPLAINT_INTAKE, CURHAT_COMMANDS
+from palapa.contracts.events import RecordComplaint, RecordComplaintV2
+from palapa.contracts.identity import Identity
+from palapa.contracts.topics import COMPLAINT_INTAKE, CURHAT_COMMANDS, DEAD_LETTERS
+from palapa.kit.sealed import Sealer, seal_identity
 from palapa.localstack import free_port
 from palapa.testkit import BrokerProxy, eventually
 
@@ -17,10 +20,19 @@ pytestmark = pytest.mark.integration
 TICKET = "LAPOR-7K3M9QX2PA"
 
 
-def command(ticket: str = TICKET) -> Envelope:
-    cmd = RecordComplaint(ticket=ticket, category="jalan rusak", description="Lubang besar di depan SDN Kranggan 2",
-                          kelurahan="Kranggan", kecamatan="Kranggan", reporter_name="Siti Aminah",
-                          reporter_phone="081234567890", submitted_at=datetime.now(UTC))
+#: what complaint-svc seals the reporter with for the bridge (the settings' development reporter key)
+SEALER = Sealer(BridgeCurhatSettings.model_fields["reporter_key"].default.get_secret_value(),
+                RecordComplaintV2.SEAL_PURPOSE)
+
+
+def command(ticket: str = TICKET, *, v1: bool = False, sealer: Sealer = SEALER) -> Envelope:
+    fields = dict(ticket=ticket, category="jalan rusak", description="Lubang besar di depan SDN Kranggan 2",
+                  kelurahan="Kranggan", kecamatan="Kranggan", submitted_at=datetime.now(UTC))
+    if v1:  # a command complaint-svc sent before v2, still on the topic
+        cmd = RecordComplaint(**fields, reporter_name="Siti Aminah", reporter_phone="081234567890")
+    else:
+        cmd = RecordComplaintV2(**fields, reporter_sealed=seal_identity(
+            sealer, ticket, Identity(name="Siti Aminah", phone="081234567890")))
     return Envelope(cmd, source="/palapa/complaint-svc", subject=ticket)
 
 
@@ -55,7 +67,21 @@ async def test_a_command_writes_one_legacy_row_links_it_and_its_status_changes_r
     [change] = of_type(topic_reader, "palapa.complaint.status_changed.v2")
     assert (change.key, change.envelope.data.status, change.envelope.data.source_ref) == (
         TICKET, "in_progress", str(legacy_id))
-    assert of_type(topic_reader, "palapa.complaint.submitted.v1") == []  # no second case for the written row
+    assert of_type(topic_reader, "palapa.complaint.submitted.v2") == []  # no second case for the written row
+
+
+async def test_a_v1_command_still_on_the_topic_is_written_and_one_sealed_under_another_key_is_dead_lettered(
+    legacy, make_bridge, producer, topic_reader
+):
+    await make_bridge(legacy.url, poll_interval_seconds=0.1)
+    await producer.send(command("LAPOR-WRONGKEY23", sealer=Sealer("another-key-entirely", "curhat.record_complaint")))
+    await producer.send(command("LAPOR-OLDV1CMD23", v1=True))
+    await eventually(lambda: of_type(topic_reader, "palapa.complaint.linked.v1"), what="the v1 command linked")
+    [(_, body, _, _, name)] = await rows(legacy)
+    assert body.endswith("[Tiket Palapa: LAPOR-OLDV1CMD23]") and name == "Siti Aminah"
+    letters = await eventually(lambda: topic_reader.of(DEAD_LETTERS), what="the wrongly sealed command dead-lettered")
+    assert "reporter_sealed sealed value does not open" in letters[0].envelope.data.reason
+    assert b"0812" not in letters[0].value and b"Siti" not in letters[0].value
 
 
 async def test_a_command_arriving_while_the_legacy_database_is_down_is_written_once_it_is_back(

@@ -18,9 +18,10 @@ async def test_the_asyncapi_document_lists_what_bridge_curhat_consumes_and_publi
     assert doc["asyncapi"] == "3.0.0"
     assert summary(doc) == {
         "send": {"palapa.complaints.intake.v1": ["ComplaintSubmitted", "ComplaintStatusChanged", "ComplaintLinked",
-                                                 "ComplaintStatusChangedV2", "ComplaintMoveSuperseded"],
+                                                 "ComplaintStatusChangedV2", "ComplaintMoveSuperseded",
+                                                 "ComplaintSubmittedV2"],
                  "palapa.bridges.quarantine.v1": ["RowQuarantined"],
                  "palapa.bridges.heartbeats.v1": ["BridgeHeartbeat"],
                  "palapa.platform.deadletter.v1": ["EventDeadLettered"]},
-        "receive": {"palapa.curhat.commands.v1": ["RecordComplaint", "SetComplaintStatus"]},
+        "receive": {"palapa.curhat.commands.v1": ["RecordComplaint", "SetComplaintStatus", "RecordComplaintV2"]},
     }

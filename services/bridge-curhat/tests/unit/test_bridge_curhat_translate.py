@@ -21,11 +21,14 @@ from palapa.bridge_curhat.translate import (
     translate,
 )
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import CaseStatus, ComplaintStatus, ComplaintStatusChangedV2, ComplaintSubmitted
+from palapa.contracts.events import CaseStatus, ComplaintStatus, ComplaintStatusChangedV2, ComplaintSubmittedV2
+from palapa.contracts.identity import Identity
 from palapa.curhat_legacy.codes import STATUS_VARIANTS
 from palapa.kit.failures import RECORD_MAX_BYTES
+from palapa.kit.sealed import Sealer, open_identity, seal_identity
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
+SEALER = Sealer("a-reporter-key-for-the-tests", ComplaintSubmittedV2.SEAL_PURPOSE)
 RECORDED = json.loads((Path(__file__).parent / "curhat_rows.json").read_text())["rows"]
 
 
@@ -36,21 +39,23 @@ def legacy_row(data: dict) -> LegacyRow:
 @pytest.mark.parametrize("case", RECORDED, ids=lambda c: f"{c['row']['id_pengaduan']}-{c['expect']['type']}")
 def test_a_recorded_row_seen_first_is_submitted_or_quarantined_as_recorded(case):
     row, expect = legacy_row(case["row"]), case["expect"]
-    result = translate(row, None, JAKARTA)
+    result = translate(row, None, JAKARTA, seal=lambda ticket, who: seal_identity(SEALER, ticket, who))
     if expect["type"] == "quarantine":
         assert isinstance(result, Quarantine)
         assert result.reason.startswith(expect["reason"] + ":")
         assert result.reason == expect.get("reason_text", result.reason)
         return
     [event] = result
-    assert isinstance(event, ComplaintSubmitted)
+    assert isinstance(event, ComplaintSubmittedV2)
     assert event.ticket == f"CURHAT-{row.id_pengaduan}" and event.source_ref == str(row.id_pengaduan)
     assert event.source_app == "curhat-ning-ita" and event.opd is None
     assert event.legacy_status == row.status
     assert event.status == expect["status"]
     assert event.category == expect["category"]
-    assert event.reporter_name == expect["reporter_name"]
-    assert event.reporter_nik_masked == expect["reporter_nik_masked"]
+    # the reporter travels sealed for complaint-svc: never in clear on the event
+    who = open_identity(SEALER, event.ticket, event.reporter_sealed) or Identity()
+    assert who.name == expect["reporter_name"] and who.nik_masked == expect["reporter_nik_masked"]
+    assert who.phone is None and (not who.name or who.name not in event.model_dump_json())
     assert event.submitted_at == datetime.fromisoformat(expect["submitted_at"])
     assert event.submitted_at.utcoffset() == timedelta(0)
     assert event.description == expect.get("description", row.isi_laporan.strip())
@@ -111,7 +116,7 @@ def test_an_unknown_status_on_a_known_row_is_quarantined():
 def test_a_row_fixed_after_quarantine_is_submitted():
     fixed = replace(legacy_row(RECORDED[9]["row"]), status="0")
     [event] = translate(fixed, LastState(None, "quarantined-form"), JAKARTA)
-    assert isinstance(event, ComplaintSubmitted) and event.status == "received"
+    assert isinstance(event, ComplaintSubmittedV2) and event.status == "received"
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,13 @@ from zoneinfo import ZoneInfo
 
 from palapa.bridge_curhat.translate import LastState, LegacyRow, portal_ticket, translate
 from palapa.bridge_curhat.writeback import legacy_values
-from palapa.contracts.events import CaseStatus, RecordComplaint
+from palapa.contracts.events import CaseStatus, RecordComplaintV2
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 NOW_LOCAL = datetime(2026, 11, 26, 10, 15)
-CMD = RecordComplaint(ticket="LAPOR-7K3M9QX2PA", category="jalan rusak", description="Lubang besar di Jl. Mojopahit",
-                      kelurahan="Kranggan", kecamatan="Kranggan", reporter_name=None, reporter_phone=None,
-                      submitted_at=datetime(2026, 11, 26, 3, 15, tzinfo=UTC))
+CMD = RecordComplaintV2(ticket="LAPOR-7K3M9QX2PA", category="jalan rusak",
+                        description="Lubang besar di Jl. Mojopahit", kelurahan="Kranggan", kecamatan="Kranggan",
+                        submitted_at=datetime(2026, 11, 26, 3, 15, tzinfo=UTC))
 
 
 def written_row(status: str = "0", **changes) -> LegacyRow:

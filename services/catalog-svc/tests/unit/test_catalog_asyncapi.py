@@ -17,7 +17,8 @@ async def test_the_asyncapi_document_lists_what_catalog_svc_consumes_and_publish
                     "palapa.bridges.quarantine.v1": ["RowQuarantined"],
                     # each app's domain traffic keeps its entry live (traffic.py)
                     "palapa.complaints.intake.v1": ["ComplaintSubmitted", "ComplaintStatusChanged", "ComplaintLinked",
-                                                    "ComplaintStatusChangedV2", "ComplaintMoveSuperseded"],
+                                                    "ComplaintStatusChangedV2", "ComplaintMoveSuperseded",
+                                                    "ComplaintSubmittedV2"],
                     "palapa.emergency.incidents.v1": ["IncidentReported", "AmbulanceDispatched", "PatientHandedOver",
                                                       "IncidentClosed"],
                     "palapa.tax.bills.v1": ["TaxBillIssued", "TaxBillChanged", "TaxBillPaid"],

@@ -13,7 +13,7 @@ from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import (
     ComplaintMoveSuperseded,
     ComplaintStatusChangedV2,
-    ComplaintSubmitted,
+    ComplaintSubmittedV2,
     ComplaintUpdatedV2,
 )
 from palapa.kit.consumer import Delivery
@@ -40,7 +40,7 @@ def delivery(event) -> Delivery:
 
 
 def submitted(ticket="CURHAT-1"):
-    return ComplaintSubmitted(ticket=ticket, source_app="curhat-ning-ita", source_ref=ticket.split("-")[1],
+    return ComplaintSubmittedV2(ticket=ticket, source_app="curhat-ning-ita", source_ref=ticket.split("-")[1],
                               category="Jalan Rusak", description="Jalan berlubang", submitted_at=T0)
 
 
@@ -86,7 +86,7 @@ async def test_a_refused_event_in_a_batch_leaves_the_others_applied(session):
 
 async def test_the_stored_case_is_due_at_the_end_of_the_fifth_working_day_after_idul_fitri_and_cuti_bersama(session):
     before_lebaran = datetime(2026, 3, 17, 14, 0, tzinfo=WIB)  # Tuesday afternoon, the last working day before
-    event = ComplaintSubmitted(ticket="CURHAT-77", source_app="curhat-ning-ita", source_ref="77",
+    event = ComplaintSubmittedV2(ticket="CURHAT-77", source_app="curhat-ning-ita", source_ref="77",
                                category="Sampah", description="Sampah menumpuk", submitted_at=before_lebaran)
     [result] = await Intake("/services/complaint-svc", FIVE).on_intake(session, [delivery(event)])
     assert isinstance(result, Done)

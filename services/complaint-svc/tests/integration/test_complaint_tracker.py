@@ -7,12 +7,20 @@ import pytest
 from sqlalchemy import select
 
 from palapa.complaint import tables
+from palapa.complaint.identity import Keys
 from palapa.complaint.main import create_app
 from palapa.complaint.settings import ComplaintSettings
 from palapa.complaint.sla.workdays import WorkCalendar
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import ComplaintStatusChangedV2, ComplaintSubmitted, ComplaintUpdatedV2
+from palapa.contracts.events import (
+    ComplaintStatusChangedV2,
+    ComplaintSubmitted,
+    ComplaintSubmittedV2,
+    ComplaintUpdatedV2,
+)
+from palapa.contracts.identity import Identity
 from palapa.contracts.topics import COMPLAINT_SLA
+from palapa.kit.sealed import Sealer, seal_identity
 from palapa.testkit import eventually, running
 
 pytestmark = pytest.mark.integration
@@ -154,6 +162,33 @@ async def test_identity_stays_with_the_complaint_desk_and_an_anonymous_report_ha
         assert (await s.execute(select(tables.reporters.c.ticket))).scalars().all() == ["PORTAL-3"]
     published = [e.data.model_dump_json() for e in service.updates.seen]
     assert published and not any("Joko" in p or "08129" in p for p in published)
+
+
+async def test_a_sealed_reporter_reaches_the_desk_rests_sealed_and_one_sealed_under_another_key_is_refused(
+    service, producer
+):
+    joko = Identity(name="Joko Susilo", nik_masked="3576******0002", phone="081298765432", email="joko@example.id")
+    reporters = Keys.development().reporters
+    for ticket, sealer in (("PORTAL-5", reporters), ("PORTAL-6", Sealer("another-key-entirely", "complaint.reporter"))):
+        event = ComplaintSubmittedV2(ticket=ticket, source_app="portal", source_ref=ticket, category="Jalan Rusak",
+                                     description="Jalan berlubang", submitted_at=T0,
+                                     reporter_sealed=seal_identity(sealer, ticket, joko))
+        await producer.send(Envelope(event, source="/apps/portal", subject=ticket))
+    await case_at(service, "PORTAL-5", 1)
+    desk = (await service.http.get("/complaints/PORTAL-5", headers=DESK)).json()
+    assert (desk["reporter"]["name"], desk["reporter"]["phone"]) == ("Joko Susilo", "081298765432")
+    async with service.runtime.sessions() as s:
+        rows = (await s.execute(select(tables.reporters))).all()
+        letters = service.runtime.dead_letters
+
+        async def refused():
+            found = (await s.execute(select(letters.c.reason))).scalars().all()
+            return found or None
+
+        reasons = await eventually(refused, what="the event sealed under another key dead-lettered")
+    assert [r.ticket for r in rows] == ["PORTAL-5"] and not any(v in repr(rows) for v in ("Joko", "0812", "joko@"))
+    assert len(reasons) == 1 and reasons[0].startswith("PORTAL-6: reporter_sealed sealed value does not open")
+    assert (await service.http.get("/complaints/PORTAL-6", headers=DESK)).status_code == 404
 
 
 async def test_a_nearby_open_case_of_the_same_category_is_flagged_and_linked(service, producer):

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from palapa.complaint.identity import Keys
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintLinked, ComplaintStatusChanged
 from palapa.contracts.topics import CURHAT_COMMANDS
+from palapa.kit.sealed import open_identity
 from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
@@ -26,8 +28,10 @@ async def test_a_portal_complaint_reaches_the_legacy_app_and_its_changes_come_ba
     await eventually(lambda: topic_reader.of(CURHAT_COMMANDS), what="RecordComplaint on the command topic")
     [record] = topic_reader.of(CURHAT_COMMANDS)
     cmd = record.envelope.data
-    assert (record.key, cmd.kelurahan, cmd.reporter_name, cmd.category) == (ticket, "Kranggan", "Siti Aminah",
-                                                                            "jalan rusak")
+    assert (record.key, cmd.kelurahan, cmd.category) == (ticket, "Kranggan", "jalan rusak")
+    assert b"Siti" not in record.value and b"0812" not in record.value  # the bytes on the topic
+    opened = open_identity(Keys.development().writeback, ticket, cmd.reporter_sealed)
+    assert (opened.name, opened.phone, opened.link) == ("Siti Aminah", "081234567890", None)
 
     now = datetime.now(UTC)
     await producer.send(Envelope(ComplaintLinked(ticket=ticket, source_app="curhat-ning-ita", source_ref="1042",

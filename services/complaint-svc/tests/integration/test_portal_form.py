@@ -8,7 +8,10 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from palapa.complaint.identity import Keys
 from palapa.complaint.tables import submissions
+from palapa.contracts.topics import COMPLAINT_INTAKE
+from palapa.kit.sealed import open_identity
 from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
@@ -31,6 +34,27 @@ async def test_a_filed_complaint_opens_a_case_routed_to_its_opd_and_the_link_fol
     case = await eventually(opened, what="the case to open")
     assert case["opd"] == "DPUPR" and case["source_app"] == "palapa-portal"
     assert "Siti" not in str(case) and "0812" not in str(case)
+
+
+async def test_the_reporter_and_the_private_link_travel_sealed_for_notify_and_rest_sealed_here(service, topic_reader):
+    form = {**FORM, "email": "siti@contoh.id"}
+    res = await service.http.post("/complaints", json=form, headers={"Idempotency-Key": str(uuid.uuid4())})
+    ticket, link = res.json()["ticket"], res.json()["link"]
+    capability = link.split("kunci=")[1]
+
+    def submitted():
+        return [r for r in topic_reader.of(COMPLAINT_INTAKE) if r.key == ticket]
+
+    [record] = await eventually(submitted, what="the ComplaintSubmitted on the intake topic")
+    for clear in (b"Siti", b"0812", b"siti@", capability.encode()):  # the bytes a reader of the topic sees
+        assert clear not in record.value
+    keys = Keys.development()
+    told = open_identity(keys.reporters, ticket, record.envelope.data.reporter_sealed)
+    assert (told.name, told.phone, told.email, told.link) == ("Siti Aminah", "081234567890", "siti@contoh.id", link)
+    async with service.runtime.sessions() as session:
+        kept = (await session.execute(select(submissions).where(submissions.c.ticket == ticket))).one()
+    assert not any(v in repr(tuple(kept)) for v in ("Siti", "0812", "siti@", capability))
+    assert keys.open_row(ticket, kept.contact_sealed).link is None  # the capability is never kept here
 
 
 async def test_a_double_submission_files_one_complaint(service):

@@ -56,4 +56,4 @@ async def test_a_citizen_files_a_complaint_and_gets_a_ticket_and_a_private_link(
     assert len(pin := await page.get_by_test_id("pin").text_content()) == 6 and pin.isdigit()  # shown once
     async with svc.runtime.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(submissions)) == 1
-        assert await session.scalar(select(submissions.c.reporter_name)) is None
+        assert await session.scalar(select(submissions.c.contact_sealed)) is None  # anonymous: nothing kept

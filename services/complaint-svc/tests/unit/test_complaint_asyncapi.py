@@ -14,9 +14,10 @@ async def test_the_asyncapi_document_lists_what_complaint_svc_consumes_and_publi
     assert doc["asyncapi"] == "3.0.0"
     assert summary(doc) == {
         "receive": {"palapa.complaints.intake.v1": ["ComplaintSubmitted", "ComplaintStatusChanged", "ComplaintLinked",
-                                                    "ComplaintStatusChangedV2", "ComplaintMoveSuperseded"]},
+                                                    "ComplaintStatusChangedV2", "ComplaintMoveSuperseded",
+                                                    "ComplaintSubmittedV2"]},
         "send": {"palapa.complaints.updates.v1": ["ComplaintUpdated", "ComplaintUpdatedV2"],
                  "palapa.complaints.sla.v1": ["SlaWarning", "SlaBreached"],
-                 "palapa.curhat.commands.v1": ["RecordComplaint", "SetComplaintStatus"],
+                 "palapa.curhat.commands.v1": ["RecordComplaint", "SetComplaintStatus", "RecordComplaintV2"],
                  "palapa.platform.deadletter.v1": ["EventDeadLettered"]},
     }

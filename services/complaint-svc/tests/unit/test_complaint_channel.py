@@ -6,13 +6,13 @@ import pytest
 
 from palapa.complaint.lifecycle.domain import RefusedError
 from palapa.complaint.lifecycle.intake import check_channel
-from palapa.contracts.events import ComplaintSubmitted
+from palapa.contracts.events import ComplaintSubmittedV2
 
 OWN = "complaint-svc"
 
 
-def submitted(source_app: str) -> ComplaintSubmitted:
-    return ComplaintSubmitted(ticket="CURHAT-1", source_app=source_app, source_ref="1", category="Jalan Rusak",
+def submitted(source_app: str) -> ComplaintSubmittedV2:
+    return ComplaintSubmittedV2(ticket="CURHAT-1", source_app=source_app, source_ref="1", category="Jalan Rusak",
                               description="Jalan berlubang", submitted_at=datetime(2026, 12, 7, tzinfo=UTC))
 
 

@@ -8,7 +8,7 @@ from palapa.complaint.lifecycle.domain import Policy, RefusedError, move, open_c
 from palapa.complaint.lifecycle.intake import corrected, decide
 from palapa.complaint.routing.domain import SEED_RULES, RoutingTable
 from palapa.complaint.sla.workdays import WorkCalendar
-from palapa.contracts.events import CaseStatus, ComplaintStatusChangedV2, ComplaintSubmitted
+from palapa.contracts.events import CaseStatus, ComplaintStatusChangedV2, ComplaintSubmittedV2
 
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # Friday 08:30 WIB
 FIVE = Policy(RoutingTable(SEED_RULES), WorkCalendar().add_working_days)
@@ -16,7 +16,7 @@ APP = "curhat-ning-ita"
 
 
 def opened():
-    return open_case(ComplaintSubmitted(ticket="CURHAT-7", source_app=APP, source_ref="7", category="Sampah",
+    return open_case(ComplaintSubmittedV2(ticket="CURHAT-7", source_app=APP, source_ref="7", category="Sampah",
                                         description="Sampah menumpuk", legacy_status="0", submitted_at=T0),
                      policy=FIVE)
 

@@ -8,7 +8,7 @@ from palapa.complaint.lifecycle.domain import Policy, escalate, move, open_case
 from palapa.complaint.routing.domain import SEED_RULES, RoutingTable, Rule
 from palapa.complaint.sla.domain import due_now, first_check, next_check, plan
 from palapa.complaint.sla.workdays import WorkCalendar
-from palapa.contracts.events import CaseStatus, ComplaintSubmitted, SlaStage
+from palapa.contracts.events import CaseStatus, ComplaintSubmittedV2, SlaStage
 
 CAL = WorkCalendar()
 WIB = CAL.tz
@@ -19,8 +19,8 @@ def end_of(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 23, 59, 59, 999999, tzinfo=WIB)
 
 
-def submitted(at: datetime, category="Jalan Rusak") -> ComplaintSubmitted:
-    return ComplaintSubmitted(ticket="CURHAT-2027", source_app="portal", source_ref="2027", category=category,
+def submitted(at: datetime, category="Jalan Rusak") -> ComplaintSubmittedV2:
+    return ComplaintSubmittedV2(ticket="CURHAT-2027", source_app="portal", source_ref="2027", category=category,
                               description="Jalan berlubang", submitted_at=at)
 
 

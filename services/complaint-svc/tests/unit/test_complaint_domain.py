@@ -15,7 +15,7 @@ from palapa.complaint.lifecycle.domain import (
 from palapa.complaint.lifecycle.intake import decide
 from palapa.complaint.routing.domain import SEED_RULES, RoutingTable
 from palapa.complaint.sla.workdays import WorkCalendar
-from palapa.contracts.events import ComplaintStatus, ComplaintStatusChanged, ComplaintSubmitted, is_ticket
+from palapa.contracts.events import ComplaintStatus, ComplaintStatusChanged, ComplaintSubmittedV2, is_ticket
 
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # Friday 08:30 WIB, office hours
 FIVE = Policy(RoutingTable(SEED_RULES), WorkCalendar().add_working_days)
@@ -31,12 +31,12 @@ def due(fn):
 T0_DUE = datetime(2026, 11, 27, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=7)))
 
 
-def submitted(ticket="CURHAT-1042", **kw) -> ComplaintSubmitted:
+def submitted(ticket="CURHAT-1042", **kw) -> ComplaintSubmittedV2:
     fields = dict(
         ticket=ticket, source_app="curhat-ning-ita", source_ref=ticket.split("-")[-1], category="Jalan Rusak ",
         description="Jalan berlubang di depan SDN Kranggan 2", status="received", legacy_status="0", submitted_at=T0,
     )
-    return ComplaintSubmitted(**{**fields, **kw})
+    return ComplaintSubmittedV2(**{**fields, **kw})
 
 
 def changed(status, at=T0 + timedelta(hours=2), ticket="CURHAT-1042", **kw) -> ComplaintStatusChanged:

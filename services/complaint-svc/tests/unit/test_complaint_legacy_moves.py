@@ -14,7 +14,7 @@ from palapa.contracts.events import (
     ComplaintLinked,
     ComplaintMoveSuperseded,
     ComplaintStatusChangedV2,
-    ComplaintSubmitted,
+    ComplaintSubmittedV2,
 )
 
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
@@ -23,13 +23,13 @@ S = CaseStatus
 
 
 def curhat_case(ticket="CURHAT-1042"):
-    event = ComplaintSubmitted(ticket=ticket, source_app="curhat-ning-ita", source_ref="1042", category="Jalan Rusak",
+    event = ComplaintSubmittedV2(ticket=ticket, source_app="curhat-ning-ita", source_ref="1042", category="Jalan Rusak",
                                description="Jalan berlubang", legacy_status="0", submitted_at=T0)
     return open_case(event, policy=POLICY)
 
 
 def portal_case(ticket="LAPOR-7K3M9QX2PA"):
-    event = ComplaintSubmitted(ticket=ticket, source_app="palapa-portal", source_ref="tok", category="jalan rusak",
+    event = ComplaintSubmittedV2(ticket=ticket, source_app="palapa-portal", source_ref="tok", category="jalan rusak",
                                description="Lubang besar", submitted_at=T0, kelurahan="Kranggan")
     return open_case(event, policy=POLICY)
 

@@ -17,7 +17,7 @@ from palapa.complaint.cases.params import (
 from palapa.complaint.lifecycle.domain import Policy, open_case
 from palapa.complaint.routing.domain import SEED_RULES, RoutingTable
 from palapa.complaint.sla.workdays import WorkCalendar
-from palapa.contracts.events import ComplaintSubmitted
+from palapa.contracts.events import ComplaintSubmittedV2
 
 FIVE = Policy(RoutingTable(SEED_RULES), WorkCalendar().add_working_days)
 
@@ -62,7 +62,8 @@ def test_a_bad_parameter_is_named_by_its_reason(args, reason):
 
 def test_a_page_token_names_the_last_case_of_a_page():
     at = datetime(2026, 11, 20, 1, 30, 5, 123456, tzinfo=UTC)
-    submitted = ComplaintSubmitted(ticket="CURHAT-9", source_app="a", source_ref="9", description="x", submitted_at=at)
+    submitted = ComplaintSubmittedV2(ticket="CURHAT-9", source_app="a", source_ref="9", description="x",
+                                     submitted_at=at)
     case = open_case(submitted, policy=FIVE)
     assert decode_page_token(encode_page_token(case)) == PageToken(at, "CURHAT-9")
     assert decode_page_token(encode_page_token(case, by_deadline=True)) == PageToken(case.due_at, "CURHAT-9", True)

@@ -8,19 +8,19 @@ from palapa.complaint.lifecycle.duplicates import metres, original_of
 from palapa.complaint.routing.domain import SEED_RULES, RoutingTable, Rule
 from palapa.complaint.sla.report import figures, page
 from palapa.complaint.sla.workdays import WorkCalendar
-from palapa.contracts.events import ComplaintSubmitted
+from palapa.contracts.events import ComplaintSubmittedV2
+from palapa.contracts.identity import Identity
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
 RULES = RoutingTable([*SEED_RULES, Rule("sampah", "UPT-KEBERSIHAN-MAGERSARI", kecamatan="magersari"),
                       Rule("sampah", "KELURAHAN-GEDONGAN", kelurahan="gedongan")])
 POLICY = Policy(RULES, WorkCalendar().add_working_days)
-IDENTITY = dict(reporter_name="Siti Aminah", reporter_nik_masked="3576****0001", reporter_phone="081234567890",
-                reporter_email="siti@example.id")
+IDENTITY = Identity(name="Siti Aminah", nik_masked="3576****0001", phone="081234567890", email="siti@example.id")
 
 
-def submitted(ticket="PORTAL-1", category="Sampah", at=T0, **kw) -> ComplaintSubmitted:
-    return ComplaintSubmitted(ticket=ticket, source_app="portal", source_ref=ticket, category=category,
-                              description="Sampah menumpuk di depan rumah Bu Siti", submitted_at=at, **kw)
+def submitted(ticket="PORTAL-1", category="Sampah", at=T0, **kw) -> ComplaintSubmittedV2:
+    return ComplaintSubmittedV2(ticket=ticket, source_app="portal", source_ref=ticket, category=category,
+                                description="Sampah menumpuk di depan rumah Bu Siti", submitted_at=at, **kw)
 
 
 def test_the_most_specific_rule_wins_kelurahan_then_kecamatan_then_category():
@@ -42,10 +42,11 @@ def test_a_new_category_with_another_opd_reroutes_the_case_and_says_so():
 
 
 def test_an_anonymous_report_keeps_no_identity_and_a_confidential_one_hides_it_from_the_opd():
-    anonymous = submitted(confidentiality="anonim", **IDENTITY)
-    assert reporter_of(anonymous) is None and open_case(anonymous, policy=POLICY).confidentiality == "anonymous"
-    confidential = submitted(confidentiality="rahasia", **IDENTITY)
-    case, who = open_case(confidential, policy=POLICY), reporter_of(confidential)
+    anonymous = submitted(confidentiality="anonim")
+    assert reporter_of(anonymous, IDENTITY) is None
+    assert open_case(anonymous, policy=POLICY).confidentiality == "anonymous"
+    confidential = submitted(confidentiality="rahasia")
+    case, who = open_case(confidential, policy=POLICY), reporter_of(confidential, IDENTITY)
     assert case.confidentiality == "confidential" and who.name == "Siti Aminah"
     assert open_case(submitted(confidentiality="whatever"), policy=POLICY).confidentiality == "confidential"
     for role in (Role.PUBLIC, Role.OPD):

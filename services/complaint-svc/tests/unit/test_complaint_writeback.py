@@ -4,12 +4,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from palapa.complaint.identity import Keys
 from palapa.complaint.lifecycle.domain import Policy, RefusedError, open_case
 from palapa.complaint.lifecycle.intake import decide
 from palapa.complaint.lifecycle.writeback import command, wanted
 from palapa.complaint.routing.domain import SEED_RULES, RoutingTable
 from palapa.complaint.sla.workdays import WorkCalendar
-from palapa.contracts.events import ComplaintLinked, ComplaintStatusChanged, ComplaintSubmitted
+from palapa.contracts.events import ComplaintLinked, ComplaintStatusChanged, ComplaintSubmittedV2
+from palapa.contracts.identity import Identity
+from palapa.kit.sealed import SealError, open_identity
 
 T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
 POLICY = Policy(RoutingTable(SEED_RULES), WorkCalendar().add_working_days)
@@ -17,8 +20,8 @@ TICKET = "LAPOR-7K3M9QX2PA"
 
 
 def portal_case(**kw):
-    event = ComplaintSubmitted(ticket=TICKET, source_app="palapa-portal", source_ref="tok", category="jalan rusak",
-                               description="Lubang besar", submitted_at=T0, kelurahan="Kranggan", **kw)
+    event = ComplaintSubmittedV2(ticket=TICKET, source_app="palapa-portal", source_ref="tok", category="jalan rusak",
+                                 description="Lubang besar", submitted_at=T0, kelurahan="Kranggan", **kw)
     return open_case(event, policy=POLICY)
 
 
@@ -39,10 +42,16 @@ def test_portal_cases_routed_to_a_write_back_opd_go_to_the_legacy_app():
     assert not wanted(case, ("DLH",)) and not wanted(case, ())
 
 
-def test_the_command_carries_the_contact_only_when_the_reporter_gave_one():
-    assert command(portal_case(), ("Siti", "0812")).reporter_name == "Siti"
-    anonymous = command(portal_case(confidentiality="anonymous"), ("Siti", "0812"))
-    assert (anonymous.reporter_name, anonymous.reporter_phone) == (None, None)
+def test_the_command_carries_the_contact_sealed_for_the_bridge_and_only_when_the_reporter_gave_one():
+    keys = Keys.development()
+    given = Identity(name="Siti", phone="081234567890", email="siti@contoh.id", link="https://x/#kunci=k")
+    sent = command(portal_case(), given, keys)
+    assert "0812" not in sent.model_dump_json() and "Siti" not in sent.model_dump_json()
+    assert open_identity(keys.writeback, TICKET, sent.reporter_sealed) == Identity(name="Siti", phone="081234567890")
+    with pytest.raises(SealError):  # sealed for the bridge: not the reporter key's other purpose
+        open_identity(keys.reporters, TICKET, sent.reporter_sealed)
+    assert command(portal_case(confidentiality="anonymous"), given, keys).reporter_sealed is None
+    assert command(portal_case(), None, keys).reporter_sealed is None
 
 
 def test_once_linked_the_legacy_apps_changes_move_the_case_and_the_timeline_says_where_it_is_recorded():

@@ -2,11 +2,13 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from palapa.contracts.events import (
     CASE_STATUS_KIND,
     CASE_STATUS_LABELS,
     CaseStatus,
-    ComplaintSubmitted,
+    ComplaintSubmittedV2,
     ComplaintUpdatedV2,
     SlaBreached,
     SlaStage,
@@ -16,6 +18,7 @@ from palapa.contracts.events import (
     TicketUpdated,
     TimelineEntryV2,
 )
+from palapa.contracts.identity import Identity
 from palapa.notify.messages.catalogue import DEFAULT_TEMPLATES
 from palapa.notify.messages.policy import CRITICAL_KINDS, Kind
 from palapa.notify.messages.rules import (
@@ -40,9 +43,9 @@ def view(*statuses: CaseStatus, note: str | None = None) -> ComplaintUpdatedV2:
                               submitted_at=T0, updated_at=timeline[-1].at, timeline=timeline)
 
 
-def submitted(**values) -> ComplaintSubmitted:
-    return ComplaintSubmitted(ticket="LAPOR-9", source_app="portal", source_ref="9", description="Jalan berlubang",
-                              submitted_at=T0, **values)
+def submitted(**values) -> ComplaintSubmittedV2:
+    return ComplaintSubmittedV2(ticket="LAPOR-9", source_app="portal", source_ref="9", description="Jalan berlubang",
+                                submitted_at=T0, **values)
 
 
 def test_every_default_template_is_valid_and_renders_with_what_its_rule_gives():
@@ -56,15 +59,29 @@ def test_every_default_template_is_valid_and_renders_with_what_its_rule_gives():
     assert {t.kind for t in DEFAULT_TEMPLATES if t.critical} == CRITICAL_KINDS
 
 
-def test_a_submitted_complaint_tells_its_reporter_the_ticket_and_private_link():
-    [intent] = on_submitted(submitted(reporter_phone="0812"), URL)
-    assert (intent.kind, intent.personalisation) == (
-        Kind.COMPLAINT_RECEIVED, {"ticket": "LAPOR-9", "link": "https://lapor.kota.go.id/?tiket=LAPOR-9"})
+def test_a_submitted_complaint_tells_its_reporter_the_ticket_and_the_ticket_page_without_a_private_link():
+    [intent] = on_submitted(submitted(), URL, Identity(phone="0812"))
+    assert (intent.kind, intent.personalisation, intent.secret) == (
+        Kind.COMPLAINT_RECEIVED, {"ticket": "LAPOR-9", "link": "https://lapor.kota.go.id/?tiket=LAPOR-9"}, ())
+
+
+def test_the_private_link_the_producer_sealed_is_sent_and_marked_secret():
+    link = "https://lapor.kota.go.id/#tiket=LAPOR-9&kunci=" + "k" * 43
+    [intent] = on_submitted(submitted(), URL, Identity(phone="0812", link=link))
+    assert (intent.personalisation["link"], intent.secret) == (link, ("link",))
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)//#tiket=LAPOR-9", "https://x/#tiket=LAPOR-8&kunci=k",
+                                  "https://x/#tiket=LAPOR-9&kunci=k\nklik", "https://x/#tiket=LAPOR-9 " + "k" * 300])
+def test_a_sealed_link_that_is_not_this_tickets_web_link_is_not_sent(link):
+    [intent] = on_submitted(submitted(), URL, Identity(phone="0812", link=link))
+    assert (intent.personalisation["link"], intent.secret) == ("https://lapor.kota.go.id/?tiket=LAPOR-9", ())
 
 
 def test_an_anonymous_reporter_has_no_contact_and_a_named_one_has_each_they_gave():
-    assert reporter_addresses(submitted(reporter_phone="0812", confidentiality="anonymous")) == []
-    assert reporter_addresses(submitted(reporter_phone="0812", reporter_email="a@b.id")) == [
+    assert reporter_addresses(submitted(confidentiality="anonymous"), Identity(phone="0812")) == []
+    assert reporter_addresses(submitted(), None) == []
+    assert reporter_addresses(submitted(), Identity(phone="0812", email="a@b.id")) == [
         ("whatsapp", "0812"), ("email", "a@b.id")]
 
 

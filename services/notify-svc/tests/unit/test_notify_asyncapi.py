@@ -17,8 +17,10 @@ async def test_the_asyncapi_document_lists_what_notify_svc_consumes_and_publishe
                     "palapa.tickets.updates.v1": ["TicketUpdated"],
                     # messages (issue 19): the reporter's contact and first message, and the SLA clock for staff
                     "palapa.complaints.intake.v1": ["ComplaintSubmitted", "ComplaintStatusChanged", "ComplaintLinked",
-                                                    "ComplaintStatusChangedV2", "ComplaintMoveSuperseded"],
+                                                    "ComplaintStatusChangedV2", "ComplaintMoveSuperseded",
+                                                    "ComplaintSubmittedV2"],
                     "palapa.complaints.sla.v1": ["SlaWarning", "SlaBreached"],
+                    "palapa.tax.reminders.v1": ["TaxBillReminderDue"],
                     # a citizen's one stream (issue 20): which account follows which case
                     "palapa.citizen.cases.v1": ["CaseFollowed"]},
         "send": {"palapa.platform.deadletter.v1": ["EventDeadLettered"]},

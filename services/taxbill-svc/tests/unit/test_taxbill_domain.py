@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from palapa.contracts.events import TaxBillChanged, TaxBillIssued, TaxBillPaid
-from palapa.taxbill.domain import apply, canonical_nop, dotted
+from palapa.taxbill.domain import TaxBill, apply, canonical_nop, dotted, reminder_window, wants_reminder
 
 NOP = "357601000100201230"
 AT = datetime(2026, 11, 25, 17, tzinfo=UTC)
@@ -39,3 +41,32 @@ def test_a_payment_before_the_export_is_kept_and_a_later_unpaid_export_does_not_
     assert bill.paid and bill.amount_due is None
     bill = apply(bill, issued(paid=False), AT)
     assert bill.paid and bill.paid_at == AT and bill.amount_due == 1_250_000
+
+
+# --- the reminder of a bill due within a week (issue 19) ---------------------------------------------------------
+
+PHONE_FOLLOWER = "warga-" + "0f" * 16
+
+
+def _bill(due, paid=False):
+    return TaxBill("357601000100201230", 2026, 125_000, due, paid, None, datetime(2026, 12, 1, tzinfo=UTC))
+
+
+def test_the_reminder_window_is_today_to_a_week_later_in_wib():
+    late_utc = datetime(2026, 12, 6, 18, 30, tzinfo=UTC)  # already 7 December 01:30 in Mojokerto
+    assert reminder_window(late_utc, 7) == (date(2026, 12, 7), date(2026, 12, 14))
+
+
+@pytest.mark.parametrize(("due", "paid", "account", "wanted"), [
+    (date(2026, 12, 14), False, PHONE_FOLLOWER, True),   # due in 7 days
+    (date(2026, 12, 7), False, PHONE_FOLLOWER, True),    # due today: a missed pass still reminds
+    (date(2026, 12, 15), False, PHONE_FOLLOWER, False),  # too early
+    (date(2026, 12, 6), False, PHONE_FOLLOWER, False),   # overdue: a due-soon reminder is too late
+    (date(2026, 12, 10), True, PHONE_FOLLOWER, False),   # paid
+    (None, False, PHONE_FOLLOWER, False),                # no due date known (only a payment seen)
+    (date(2026, 12, 10), False, "inapas-3576", False),   # not a phone account: nobody to message
+    (date(2026, 12, 10), False, "warga-siti", False),    # not a phone account's shape
+])
+def test_a_follower_is_reminded_of_an_unpaid_bill_due_within_the_week_only(due, paid, account, wanted):
+    window = (date(2026, 12, 7), date(2026, 12, 14))
+    assert wants_reminder(_bill(due, paid), account, window) is wanted

@@ -6,13 +6,14 @@ class there and its place in one of those topics' `events`. This package re-expo
 
 from __future__ import annotations
 
-from . import base, bridges, cases, catalog, citizens, complaints, health, platform, tax, tickets, transport
+from . import base, bridges, cases, catalog, citizens, complaints, curhat, health, platform, tax, tickets, transport
 from .base import *  # noqa: F403
 from .bridges import *  # noqa: F403
 from .cases import *  # noqa: F403
 from .catalog import *  # noqa: F403
 from .citizens import *  # noqa: F403
 from .complaints import *  # noqa: F403
+from .curhat import *  # noqa: F403
 from .health import *  # noqa: F403
 from .platform import *  # noqa: F403
 from .tax import *  # noqa: F403
@@ -20,7 +21,7 @@ from .tickets import *  # noqa: F403
 from .transport import *  # noqa: F403
 
 #: The domain modules, each declaring its events and their topics.
-DOMAINS = (complaints, cases, bridges, platform, health, tax, transport, tickets, catalog, citizens)
+DOMAINS = (complaints, cases, bridges, platform, health, tax, transport, tickets, catalog, citizens, curhat)
 
 #: Every event, read off the topics that carry it (contracts/tests check each is on exactly one).
 ALL_EVENTS: tuple[type[base.Event], ...] = tuple(e for d in DOMAINS for topic in d.TOPICS for e in topic.events)
@@ -34,6 +35,7 @@ __all__ += cases.__all__
 __all__ += catalog.__all__
 __all__ += citizens.__all__
 __all__ += complaints.__all__
+__all__ += curhat.__all__
 __all__ += health.__all__
 __all__ += platform.__all__
 __all__ += tax.__all__

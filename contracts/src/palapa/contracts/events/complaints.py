@@ -1,5 +1,5 @@
-"""Complaints as the source apps report them, the canonical case statuses they are reported in, and the write-back
-commands that record a portal complaint there and the portal's staff moves on the cases it holds."""
+"""Complaints as the source apps report them, the canonical case statuses they are reported in, and the legacy
+apps' answers to the portal's write-back (the commands themselves: curhat.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
+from ..identity import SealedIdentity, lift_clear_identity
 from .base import DAY_MS, TICKET_MAX_LENGTH, Event, Topic
 
 __all__ = [
     "CASE_STATUS_KIND", "CASE_STATUS_LABELS", "STATUS_LABELS", "CaseStatus", "ComplaintLinked",
     "ComplaintMoveSuperseded", "ComplaintStatus", "ComplaintStatusChanged", "ComplaintStatusChangedV2",
-    "ComplaintSubmitted", "RecordComplaint", "SetComplaintStatus", "StatusKind",
-    "upcast_complaint_status_changed_v1_v2", "COMPLAINT_INTAKE", "CURHAT_COMMANDS",
+    "ComplaintSubmitted", "ComplaintSubmittedV2", "StatusKind", "upcast_complaint_status_changed_v1_v2",
+    "upcast_complaint_submitted_v1_v2", "COMPLAINT_INTAKE",
 ]
 
 
@@ -89,11 +90,8 @@ CASE_STATUS_LABELS: dict[CaseStatus, str] = {
 }
 
 
-class ComplaintSubmitted(Event):
-    """A citizen's complaint was recorded by an OPD app."""
-
-    event_type: ClassVar[str] = "palapa.complaint.submitted.v1"
-    version: ClassVar[int] = 1
+class _Submitted(Event):
+    """What every version of ComplaintSubmitted says besides the reporter."""
 
     ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
     source_app: str = Field(min_length=1)
@@ -103,16 +101,12 @@ class ComplaintSubmitted(Event):
     )
     category: str | None = None
     description: str = Field(min_length=1)
-    reporter_name: str | None = None
-    reporter_nik_masked: str | None = Field(default=None, description="NIK with the middle digits masked")
     status: ComplaintStatus = ComplaintStatus.RECEIVED
     legacy_status: str | None = None
     submitted_at: datetime
     confidentiality: str | None = Field(
         default=None, description="public (default), confidential (identity hidden from the OPD) or anonymous"
     )
-    reporter_phone: str | None = Field(default=None, description="Never shown to the OPD or the public")
-    reporter_email: str | None = Field(default=None, description="Never shown to the OPD or the public")
     reporter_phone_hash: str | None = Field(
         default=None, pattern=r"^[0-9a-f]{32}$",
         description="The keyed hash of the number the source app recorded (palapa.contracts.phone.phone_hash), never "
@@ -122,6 +116,40 @@ class ComplaintSubmitted(Event):
     kecamatan: str | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
+
+
+class ComplaintSubmitted(_Submitted):
+    """A citizen's complaint was recorded by an OPD app (v1: the reporter in clear; read as v2, never sent)."""
+
+    event_type: ClassVar[str] = "palapa.complaint.submitted.v1"
+    version: ClassVar[int] = 1
+
+    reporter_name: str | None = None
+    reporter_nik_masked: str | None = Field(default=None, description="NIK with the middle digits masked")
+    reporter_phone: str | None = Field(default=None, description="Never shown to the OPD or the public")
+    reporter_email: str | None = Field(default=None, description="Never shown to the OPD or the public")
+
+
+class ComplaintSubmittedV2(_Submitted, SealedIdentity):
+    """A citizen's complaint was recorded by an OPD app; who reported travels only sealed (issue 19)."""
+
+    event_type: ClassVar[str] = "palapa.complaint.submitted.v2"
+    version: ClassVar[int] = 2
+    #: the purpose the reporter is sealed under (palapa.kit.sealed), opened by complaint-svc and notify-svc alone
+    SEAL_PURPOSE: ClassVar[str] = "complaint.reporter"
+
+    reporter_sealed: str | None = Field(
+        default=None, max_length=4096,
+        description="The reporter (palapa.contracts.identity.Identity: name, masked NIK, phone, e-mail, the "
+                    "citizen's private link) as a JWE bound to the ticket, under the key REPORTER_KEY that only the "
+                    "producer, complaint-svc and notify-svc hold; none for an anonymous report",
+    )
+
+
+def upcast_complaint_submitted_v1_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    """A v1 ComplaintSubmitted as v2: the clear reporter leaves the fields (the v2 event keeps it privately,
+    SealedIdentity.v1_identity, so a consumer still reads it and nothing can publish it again)."""
+    return lift_clear_identity(payload)
 
 
 class ComplaintStatusChanged(Event):
@@ -167,26 +195,7 @@ def upcast_complaint_status_changed_v1_v2(payload: dict[str, Any]) -> dict[str, 
     return {**payload, "legacy_status": legacy}
 
 
-# --- Writing back to the legacy system of record (issue 11) ------------------------------------------------
-
-
-class RecordComplaint(Event):
-    """Command to a legacy complaints app (through its bridge): record this portal complaint as the app would.
-
-    Travels on the app's command topic, read only by its bridge: the legacy app is the OPD's system of record
-    and needs the reporter's contact, so (unlike public events) it may carry it."""
-
-    event_type: ClassVar[str] = "palapa.curhat.record_complaint.v1"
-    version: ClassVar[int] = 1
-
-    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH, description="The portal's ticket, e.g. LAPOR-…")
-    category: str | None = None
-    description: str = Field(min_length=1)
-    kelurahan: str | None = None
-    kecamatan: str | None = None
-    reporter_name: str | None = None
-    reporter_phone: str | None = None
-    submitted_at: datetime
+# --- The legacy app's answers to the portal's write-back (the commands: events/curhat.py) -------------------
 
 
 class ComplaintLinked(Event):
@@ -200,31 +209,6 @@ class ComplaintLinked(Event):
     source_ref: str = Field(min_length=1, description="The record's id there")
     legacy_ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH, description="e.g. CURHAT-1042")
     linked_at: datetime
-
-
-class SetComplaintStatus(Event):
-    """Command to a legacy complaints app (through its bridge): write the status a staff member set in the portal
-    on a case the app holds (issue 17, both ways).
-
-    The bridge writes the app's own code for `status` (its one table decides it) unless the row has moved since the
-    portal last saw it (`seen_status`): then the app wins and the bridge answers ComplaintMoveSuperseded."""
-
-    event_type: ClassVar[str] = "palapa.curhat.set_complaint_status.v1"
-    version: ClassVar[int] = 1
-
-    ticket: str = Field(min_length=1, max_length=TICKET_MAX_LENGTH)
-    legacy_ref: str | None = Field(
-        default=None, max_length=64,
-        description="The legacy row's id; None: the bridge finds the row it wrote for the ticket (write-back)")
-    status: CaseStatus = Field(description="The status staff moved the case to")
-    seen_status: CaseStatus = Field(description="The case's status before the move: what the portal believed the "
-                                                "legacy app's status was")
-    seen_legacy_status: str | None = Field(default=None, max_length=64,
-                                           description="The app's own code last reported for the case, if any")
-    by: str = Field(min_length=1, max_length=100, description="The staff account that made the move (a name, "
-                                                             "never an identity)")
-    revision: int = Field(ge=1, description="The case revision the move made")
-    moved_at: datetime
 
 
 class ComplaintMoveSuperseded(Event):
@@ -251,20 +235,10 @@ COMPLAINT_INTAKE = Topic(
     name="palapa.complaints.intake.v1",
     partitions=4,
     key="ticket",
-    # v1 status changes still on the topic are read as v2 (envelope.UPCASTERS); the bridges publish v2 only
+    # v1 status changes and submissions still on the topic are read as v2 (envelope.UPCASTERS); v2 only is sent
     events=(ComplaintSubmitted, ComplaintStatusChanged, ComplaintLinked, ComplaintStatusChangedV2,
-            ComplaintMoveSuperseded),
+            ComplaintMoveSuperseded, ComplaintSubmittedV2),
     config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
 )
-#: Commands to Curhat Ning Ita's bridge: portal complaints the legacy app must hold (it is the system of record),
-#: and staff moves on the cases it holds. One partition: a ticket's commands are written in the order made.
-CURHAT_COMMANDS = Topic(
-    name="palapa.curhat.commands.v1",
-    partitions=1,
-    key="ticket",
-    events=(RecordComplaint, SetComplaintStatus),
-    config={"cleanup.policy": "delete", "retention.ms": str(30 * DAY_MS)},
-)
-
 #: The topics declared here, each with its events: palapa.contracts.topics gathers every domain's.
-TOPICS = (COMPLAINT_INTAKE, CURHAT_COMMANDS)
+TOPICS = (COMPLAINT_INTAKE,)

@@ -16,6 +16,8 @@ from joserfc import jwe
 from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 
+from palapa.contracts.identity import Identity
+
 HEADER = {"alg": "dir", "enc": "A256GCM"}
 MAX_TOKEN = 4096
 
@@ -49,3 +51,16 @@ class Sealer:
         if not isinstance(plain, dict) or plain.get("sub") != subject or not isinstance(plain.get("data"), dict):
             raise SealError("sealed value was sealed for another subject")
         return plain["data"]
+
+
+def seal_identity(sealer: Sealer, ticket: str, identity: Identity | None) -> str | None:
+    """An event's `reporter_sealed` for `ticket` (palapa.contracts.identity); None when there is nobody to seal."""
+    return sealer.seal(ticket, identity.data()) if identity else None
+
+
+def open_identity(sealer: Sealer, ticket: str, sealed: str | None, v1: Identity | None = None) -> Identity | None:
+    """The identity an event carries: its sealed one, or what an upcast v1 event carried in clear (`v1`);
+    SealError when a sealed one does not open (another key, altered, or moved from another ticket)."""
+    if sealed is not None:
+        return Identity.model_validate(sealer.open(ticket, sealed))
+    return v1 or None

@@ -86,6 +86,7 @@ class Received:
     key: str
     headers: dict[str, str]
     envelope: Envelope
+    value: bytes = b""  # the record's bytes as they travelled (what a stranger reading the topic sees)
 
 
 class TopicReader:
@@ -119,7 +120,7 @@ class TopicReader:
                 self.unreadable[msg.topic].append(str(exc))
                 continue
             headers = {k: v.decode() for k, v in msg.headers}
-            self.records[msg.topic].append(Received(msg.key.decode(), headers, envelope))
+            self.records[msg.topic].append(Received(msg.key.decode(), headers, envelope, msg.value or b""))
 
     def of(self, topic) -> list[Received]:
         """What arrived so far on `topic` (a registry Topic), in order per partition."""

@@ -16,11 +16,14 @@ from palapa.bridgekit.ingest import Bridge
 from palapa.bridgekit.protocol import LastState, Quarantine, SourceRecord, Translated
 from palapa.bridgekit.runner import Declared, bridge_app, sql_feed
 from palapa.bridgekit.state import RowStates
+from palapa.contracts.events import ComplaintSubmittedV2, RecordComplaintV2
+from palapa.contracts.identity import Identity
 from palapa.contracts.topics import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE, COMPLAINT_INTAKE, CURHAT_COMMANDS
 from palapa.kit.consumer import each
 from palapa.kit.failures import RECORD_MAX_BYTES
 from palapa.kit.http import serve
 from palapa.kit.runtime import Runtime
+from palapa.kit.sealed import Sealer, seal_identity
 from palapa.kit.settings import load
 
 from . import moves, privacy, tables, translate
@@ -36,11 +39,15 @@ def curhat_translation(settings: BridgeCurhatSettings):
     """The kit's translation: translate.translate with the settings' zone, app and limits (the clock read per row)."""
     tz, ahead = settings.tz, timedelta(hours=settings.future_hours)
     key = settings.account_secret.get_secret_value().encode()
+    sealer = Sealer(settings.reporter_key.get_secret_value(), ComplaintSubmittedV2.SEAL_PURPOSE)
+
+    def seal(ticket_: str, who: Identity) -> str | None:
+        return seal_identity(sealer, ticket_, who)
 
     def translation(record: SourceRecord, last: LastState | None) -> Translated | Quarantine:
         limits = translate.Limits(earliest=settings.earliest_date, latest=datetime.now(UTC) + ahead, ahead=ahead,
                                   max_event_bytes=RECORD_MAX_BYTES)
-        result = translate.translate(record.item, last, tz, settings.app_id, limits, key)
+        result = translate.translate(record.item, last, tz, settings.app_id, limits, key, seal)
         if isinstance(result, Quarantine):
             return result
         status = translate.canonical_status(record.item.status)
@@ -93,7 +100,8 @@ def declare(settings: BridgeCurhatSettings):
             earliest=datetime.combine(settings.earliest_date, datetime.min.time()),
             sweep=reader, on_deleted=deleted(settings, runtime))
         # what it says of Curhat's records speaks for the app (/apps/<app>): complaint-svc checks it is the producer
-        writer = WriteBack(engine, settings.app_id, bridge.source, settings.tz)
+        writer = WriteBack(engine, settings.app_id, bridge.source, settings.tz,
+                           Sealer(settings.reporter_key.get_secret_value(), RecordComplaintV2.SEAL_PURPOSE))
         mover = moves.StatusWriter(engine, settings.app_id, bridge.source, settings.tz, checkpoint, states)
         runtime.subscribe(CURHAT_COMMANDS, each(moves.commands(writer.on_record_complaint,
                                                                mover.on_set_complaint_status)),

@@ -33,6 +33,9 @@ class BridgeCurhatSettings(BridgeSettings):
     # the key of the reporter's phone hash on ComplaintSubmitted: the gate's account secret (GATE_ACCOUNT_SECRET, the
     # same file), so the hash is the phone account's own (docs/gate.md "Kasus saya"); production refuses the default
     account_secret: SecretStr = Field(SecretStr("palapa-dev-gate-accounts"), repr=False)
+    # seals the reporter on ComplaintSubmitted v2 and opens it on RecordComplaint v2: the secret complaint-svc and
+    # notify-svc hold as COMPLAINT_REPORTER_KEY / NOTIFY_REPORTER_KEY (services.toml REPORTER_KEY)
+    reporter_key: SecretStr = Field(SecretStr("palapa-dev-reporters"), repr=False)
 
     @field_validator("legacy_database_url")
     @classmethod

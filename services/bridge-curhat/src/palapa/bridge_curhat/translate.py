@@ -6,17 +6,22 @@ No I/O: tested on recorded legacy rows (tests/unit/curhat_rows.json).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from palapa.bridgekit.protocol import LastState, Quarantine, as_utc
 from palapa.bridgekit.protocol import fingerprint as row_fingerprint
-from palapa.contracts.events import CaseStatus, ComplaintStatus, ComplaintStatusChangedV2, ComplaintSubmitted, Event
+from palapa.contracts.events import CaseStatus, ComplaintStatus, ComplaintStatusChangedV2, ComplaintSubmittedV2, Event
+from palapa.contracts.identity import Identity
 from palapa.contracts.phone import normalise as normalise_phone
 from palapa.contracts.phone import phone_hash
 from palapa.curhat_legacy.codes import STATUS_CODES
 
 from .privacy import mask_nik, quote
+
+#: seals a reporter for a ticket (main.py makes it with palapa.kit.sealed and the reporter key): no key in here
+Seal = Callable[[str, Identity], str | None]
 
 __all__ = ["LastState", "Quarantine", "as_utc", "fingerprint", "translate"]
 
@@ -180,9 +185,11 @@ def refusal(row: LegacyRow, tz: tzinfo, limits: Limits) -> Quarantine | None:
 
 
 def submission(row: LegacyRow, status: CaseStatus, tz: tzinfo, app_id: str,
-               limits: Limits, phone_key: bytes = b"") -> ComplaintSubmitted | Quarantine:
+               limits: Limits, phone_key: bytes = b"",
+               seal: Seal | None = None) -> ComplaintSubmittedV2 | Quarantine:
     """The ComplaintSubmitted of a row seen first, or why it cannot be one; with `phone_key` (the gate's account
-    secret) it carries the keyed hash of no_hp, never the number."""
+    secret) it carries the keyed hash of no_hp, never the number; with `seal` (under the reporter key) the reporter's
+    name and masked NIK sealed for complaint-svc, never in clear (without one: no reporter at all)."""
     description = clean_text(row.isi_laporan or "").strip()
     if not description:
         return Quarantine("blank_isi_laporan: isi_laporan is empty, a complaint needs a description")
@@ -201,10 +208,12 @@ def submission(row: LegacyRow, status: CaseStatus, tz: tzinfo, app_id: str,
     ):
         if value is not None and len(value.strip()) > most:
             return Quarantine(f"oversized_{name}: {len(value.strip()):,} characters, at most {most}")
-    event = ComplaintSubmitted(
-        ticket=ticket(row.id_pengaduan), source_app=app_id, source_ref=str(row.id_pengaduan),
+    the_ticket = ticket(row.id_pengaduan)
+    who = Identity(name=clean_name(row.nama_pelapor), nik_masked=mask_nik(row.nik))
+    event = ComplaintSubmittedV2(
+        ticket=the_ticket, source_app=app_id, source_ref=str(row.id_pengaduan),
         category=normalise_category(row.kategori), description=description,
-        reporter_name=clean_name(row.nama_pelapor), reporter_nik_masked=mask_nik(row.nik),
+        reporter_sealed=seal(the_ticket, who) if seal is not None else None,
         reporter_phone_hash=reporter_phone_hash(row.no_hp, phone_key),
         status=ComplaintStatus(status.value),  # v1's set: every first status the table gives is in it
         legacy_status=row.status, submitted_at=as_utc(local, tz),
@@ -233,7 +242,8 @@ def portal_ticket(row: LegacyRow) -> str | None:
 
 
 def translate(row: LegacyRow, last: LastState | None, tz: tzinfo, app_id: str = APP_ID,
-              limits: Limits = DEFAULT_LIMITS, phone_key: bytes = b"") -> list[Event] | Quarantine:
+              limits: Limits = DEFAULT_LIMITS, phone_key: bytes = b"", seal: Seal | None = None,
+              ) -> list[Event] | Quarantine:
     """Events for a row not seen in this form before: ComplaintSubmitted on first sight, then status changes.
     A row the bridge wrote back for a portal complaint speaks for that ticket: its case exists already."""
     if (refused := refusal(row, tz, limits)) is not None:
@@ -250,7 +260,7 @@ def translate(row: LegacyRow, last: LastState | None, tz: tzinfo, app_id: str = 
                 status=status, legacy_status=row.status, changed_at=as_utc(row.tgl_update, tz),
             )
         ]
-    result = submission(row, status, tz, app_id, limits, phone_key)
+    result = submission(row, status, tz, app_id, limits, phone_key, seal)
     return result if isinstance(result, Quarantine) else [result]
 
 

@@ -1,6 +1,7 @@
 """Portal complaints written back into Curhat Ning Ita, the system of record of Mojokerto's complaints.
 
-complaint-svc sends RecordComplaint on palapa.curhat.commands.v1; the bridge writes the tb_pengaduan row the PHP
+complaint-svc sends RecordComplaint (v2: the reporter's name and phone sealed for the bridge) on
+palapa.curhat.commands.v1; the bridge writes the tb_pengaduan row the PHP
 app's form would (status 0, local times, the category and place as text) with a mark ending isi_laporan, records
 the link, and answers ComplaintLinked. The mark makes the poller treat the row as the portal ticket's (no second
 case, status changes flow to it: translate.portal_ticket) and makes a redelivered command find the row it wrote
@@ -15,8 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import ComplaintLinked, RecordComplaint
+from palapa.contracts.events import ComplaintLinked, RecordComplaintV2
+from palapa.contracts.identity import Identity
 from palapa.kit.consumer import RejectedEventError
+from palapa.kit.sealed import Sealer, SealError, open_identity
 from palapa.kit.uow import Done
 
 from . import legacy
@@ -28,13 +31,14 @@ LOOKBACK = timedelta(days=2)
 DESCRIPTION_CHARS = 60_000  # TEXT in MySQL holds 64 KiB; the mark must fit after it
 
 
-def legacy_values(cmd: RecordComplaint, now_local: datetime) -> dict[str, object]:
-    """The row as the PHP app writes it (pure)."""
+def legacy_values(cmd: RecordComplaintV2, now_local: datetime, who: Identity | None = None) -> dict[str, object]:
+    """The row as the PHP app writes it (pure): `who` is the reporter the command sealed, opened."""
+    who = who or Identity()
     place = ", ".join(p for p in (f"Kel. {cmd.kelurahan}" if cmd.kelurahan else None,
                                   f"Kec. {cmd.kecamatan}" if cmd.kecamatan else None) if p)
     return {
-        "nik": None, "nama_pelapor": (cmd.reporter_name or None) and cmd.reporter_name[:100],
-        "no_hp": (cmd.reporter_phone or None) and cmd.reporter_phone[:20],
+        "nik": None, "nama_pelapor": (who.name or None) and who.name[:100],
+        "no_hp": (who.phone or None) and who.phone[:20],
         "isi_laporan": f"{cmd.description[:DESCRIPTION_CHARS]}\n\n{portal_mark(cmd.ticket)}",
         "kategori": (cmd.category or "lainnya")[:60], "lokasi": place[:200] or None, "status": "0",
         "tgl_lapor": now_local.strftime("%d/%m/%Y %H:%M"), "tgl_update": now_local,
@@ -42,20 +46,25 @@ def legacy_values(cmd: RecordComplaint, now_local: datetime) -> dict[str, object
 
 
 class WriteBack:
-    def __init__(self, engine: AsyncEngine, app_id: str, source: str, tz: tzinfo) -> None:
+    def __init__(self, engine: AsyncEngine, app_id: str, source: str, tz: tzinfo, sealer: Sealer) -> None:
         self.engine, self.app_id, self.source, self.tz = engine, app_id, source, tz
+        self.sealer = sealer  # opens RecordComplaint v2's reporter (the reporter key, its purpose)
 
     async def on_record_complaint(self, session: AsyncSession, envelope: Envelope) -> Done:
-        cmd: RecordComplaint = envelope.data
+        cmd: RecordComplaintV2 = envelope.data
         if cmd.submitted_at.tzinfo is None:
             raise RejectedEventError("submitted_at has no time zone")
+        try:
+            who = open_identity(self.sealer, cmd.ticket, cmd.reporter_sealed, cmd.v1_identity)
+        except SealError as exc:  # dead-lettered with the reason, never the sealed value
+            raise RejectedEventError(f"reporter_sealed {exc}") from None
         legacy_id = await session.scalar(select(written_back.c.legacy_id).where(written_back.c.ticket == cmd.ticket))
         if legacy_id is None:
             now_local = datetime.now(self.tz).replace(tzinfo=None, microsecond=0)
             since = (cmd.submitted_at - LOOKBACK).astimezone(self.tz).replace(tzinfo=None)
             legacy_id = await legacy.find_marked(self.engine, portal_mark(cmd.ticket), since)
             if legacy_id is None:
-                legacy_id = await legacy.insert_row(self.engine, legacy_values(cmd, now_local))
+                legacy_id = await legacy.insert_row(self.engine, legacy_values(cmd, now_local, who))
             await session.execute(written_back.insert().values(ticket=cmd.ticket, legacy_id=legacy_id,
                                                                written_at=datetime.now(UTC)))
         linked = ComplaintLinked(ticket=cmd.ticket, source_app=self.app_id, source_ref=str(legacy_id),

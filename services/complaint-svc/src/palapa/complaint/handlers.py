@@ -12,10 +12,12 @@ from palapa.contracts.envelope import Envelope
 from palapa.contracts.topics import COMPLAINT_INTAKE
 from palapa.kit.consumer import Delivery
 from palapa.kit.runtime import Runtime
+from palapa.kit.sealed import SealError
 from palapa.kit.signing import app_of
 from palapa.kit.uow import Done, Refused
 
 from .cases import keys
+from .identity import Keys
 from .lifecycle import domain, duplicates, intake, store, writeback
 from .routing.domain import normalise_category
 from .routing.policy import Policies
@@ -26,8 +28,9 @@ class Intake:
     """A batch of intake events: domain decisions in order → case rows and timelines → ComplaintUpdated each."""
 
     def __init__(self, source: str, policies: Policies, write_back_opds: tuple[str, ...] = (),
-                 corrections=None) -> None:
+                 corrections=None, *, keys: Keys | None = None) -> None:
         self.source = source
+        self.keys = keys or Keys.development()
         self.policies = policies
         self.write_back_opds = write_back_opds
         self.corrections = corrections  # the kit's palapa_legacy_corrections_total (labelled by app), if counted
@@ -51,8 +54,13 @@ class Intake:
             try:
                 intake.check_channel(event, delivery.producer, app_of(self.source))
                 new = intake.decide(old, event, at=delivery.envelope.time, policy=policy)
+                # who reported, opened once (a reporter that does not open is refused before anything is kept)
+                said = self.keys.of_event(event) if old is None and new is not None else None
             except domain.RefusedError as exc:
                 results.append(Refused(str(exc)))
+                continue
+            except SealError as exc:
+                results.append(Refused(f"{event.ticket}: reporter_sealed {exc}"))
                 continue
             if new is None:
                 results.append(None)
@@ -61,7 +69,7 @@ class Intake:
                 self.corrections.labels(app=event.source_app).inc()
             if old is None:
                 new = await self._flag_duplicate(session, new, cases.values())
-                if (who := domain.reporter_of(event)) is not None:
+                if (who := domain.reporter_of(event, said)) is not None:
                     identities.append((new.ticket, who))
             cases[new.ticket] = new  # the next event of this ticket in the batch sees this state
             changes.append((new, delivery.envelope.id))
@@ -76,11 +84,11 @@ class Intake:
         checks = {c.ticket: sla.first_check(sla.plan(c.status, c.opd, c.deadlines, calendar), now)
                   for c, _ in changes}
         await store.save_many(session, changes, checks)
-        await store.save_reporters(session, identities)
+        await store.save_reporters(session, identities, self.keys)
         if to_record:
-            contacts = await writeback.contacts(session, [case.ticket for _, case in to_record])
+            contacts = await writeback.contacts(session, [case.ticket for _, case in to_record], self.keys)
             for publish, case in to_record:
-                command = writeback.command(case, contacts.get(case.ticket))
+                command = writeback.command(case, contacts.get(case.ticket), self.keys)
                 publish.append(Envelope(command, source=self.source, subject=case.ticket))
         return results
 
@@ -94,8 +102,8 @@ class Intake:
         return case if original is None else replace(case, possible_duplicate_of=original)
 
 
-def register(runtime: Runtime, policies: Policies, write_back_opds: tuple[str, ...] = ()) -> Intake:
+def register(runtime: Runtime, policies: Policies, keys: Keys, write_back_opds: tuple[str, ...] = ()) -> Intake:
     """Subscribe complaint-svc to the intake topic."""
-    handler = Intake(runtime.source, policies, write_back_opds, runtime.metrics.legacy_corrections)
+    handler = Intake(runtime.source, policies, write_back_opds, runtime.metrics.legacy_corrections, keys=keys)
     runtime.subscribe(COMPLAINT_INTAKE, handler.on_intake)
     return handler

@@ -18,6 +18,7 @@ from .cases.access import TABLE
 from .cases.api import complaints_router
 from .cases.citizen import citizen_router
 from .cases.escalations import escalations_router
+from .identity import Keys
 from .open311.api import open311_router
 from .portal.api import portal_router
 from .routing.api import admin_router
@@ -34,7 +35,8 @@ def create_app(settings: ComplaintSettings, *, exporter: SpanExporter | None = N
     """The complaint-svc app: consumes the intake topic, publishes updates, serves the case API."""
     runtime = Runtime(settings, SERVICE, tables.metadata, exporter=exporter)
     policies = Policies(WorkCalendar(settings.closures), settings.forward_working_days, settings.due_working_days)
-    handlers.register(runtime, policies, settings.write_back_opds)
+    keys = Keys.from_settings(settings)
+    handlers.register(runtime, policies, keys, settings.write_back_opds)
     checker, stop = Checker(runtime, policies), asyncio.Event()
 
     async def start_checker() -> None:
@@ -50,13 +52,13 @@ def create_app(settings: ComplaintSettings, *, exporter: SpanExporter | None = N
         topics=ALL_TOPICS,
         publishes=(COMPLAINT_UPDATES, COMPLAINT_SLA, CURHAT_COMMANDS),
         routers=[
-            complaints_router(runtime, policies),
+            complaints_router(runtime, policies, keys),
             escalations_router(runtime),
             citizen_router(runtime),
             admin_router(runtime),
             stats_router(runtime),
-            open311_router(runtime),
-            portal_router(runtime, settings.track_url),
+            open311_router(runtime, keys, settings.track_url),
+            portal_router(runtime, settings.track_url, keys),
             audit_router(runtime),
         ],
         protection=TABLE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from palapa.kit.settings import ServiceSettings
@@ -34,6 +34,11 @@ class ComplaintSettings(ServiceSettings):
     # "" = none). Mojokerto's complaints to the mayor all live in Curhat Ning Ita.
     write_back_opds: Annotated[tuple[str, ...], NoDecode] = ("*",)
     track_url: str = Field("http://127.0.0.1:8103/", pattern=r"^https?://")
+    # seals the reporter on ComplaintSubmitted v2 for notify-svc and opens a bridge's (the same secret as
+    # NOTIFY_REPORTER_KEY and BRIDGE_CURHAT_REPORTER_KEY), and on RecordComplaint v2 for bridge-curhat (identity.py)
+    reporter_key: SecretStr = Field(SecretStr("palapa-dev-reporters"), repr=False)
+    # seals the reporter's name, phone and e-mail in complaint-svc's own tables (its alone)
+    contacts_key: SecretStr = Field(SecretStr("palapa-dev-complaint-contacts"), repr=False)
     # The old calendar-day setting, read only to refuse it: a silently ignored deadline is worse than a failed start.
     due_days: int | None = None
 

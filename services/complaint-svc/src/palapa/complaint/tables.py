@@ -84,10 +84,8 @@ reporters = Table(
     "reporters",
     metadata,
     Column("ticket", String(64), ForeignKey("cases.ticket", ondelete="CASCADE"), primary_key=True),
-    Column("name", String, nullable=True),
-    Column("nik_masked", String, nullable=True),
-    Column("phone", String, nullable=True),
-    Column("email", String, nullable=True),
+    # name, masked NIK, phone and e-mail, sealed under the contacts key for this ticket (identity.py)
+    Column("identity_sealed", Text, nullable=True),
     # the keyed hash of the number the legacy app recorded (ComplaintSubmitted.reporter_phone_hash): the phone account
     # that may claim the case (cases/phone_claims.py); never the number
     Column("phone_hash", String(32), nullable=True),
@@ -124,9 +122,8 @@ submissions = Table(
     Column("address_id", String, nullable=True),
     Column("media_url", String, nullable=True),
     Column("attributes", JSONB, nullable=False),
-    Column("reporter_name", String, nullable=True),
-    Column("email", String, nullable=True),
-    Column("phone", String, nullable=True),
+    # the reporter's name, e-mail and phone, sealed under the contacts key for this ticket (identity.py)
+    Column("contact_sealed", Text, nullable=True),
     Column("submitted_at", DateTime(timezone=True), nullable=False),
 )
 

@@ -12,7 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import ComplaintUpdatedV2, TicketUpdated
-from palapa.contracts.topics import CITIZEN_CASES, COMPLAINT_INTAKE, COMPLAINT_SLA, COMPLAINT_UPDATES, TICKET_UPDATES
+from palapa.contracts.topics import (
+    CITIZEN_CASES,
+    COMPLAINT_INTAKE,
+    COMPLAINT_SLA,
+    COMPLAINT_UPDATES,
+    TAX_REMINDERS,
+    TICKET_UPDATES,
+)
 from palapa.kit.consumer import Delivery
 from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Done, Refused
@@ -100,7 +107,8 @@ def register(runtime: Runtime, hub: Hub, messages: MessageEvents | None = None,
     complaints = ViewUpdates(hub, messages=messages, fanout=fanout)
     runtime.subscribe(COMPLAINT_UPDATES, complaints.on_updated, after_commit=complaints.after_commit)
     if messages is not None:
-        runtime.subscribe((COMPLAINT_INTAKE, COMPLAINT_SLA), messages.on_events, group_id=f"{runtime.name}-messages")
+        runtime.subscribe((COMPLAINT_INTAKE, COMPLAINT_SLA, TAX_REMINDERS), messages.on_events,
+                          group_id=f"{runtime.name}-messages")
     tickets = ViewUpdates(hub, TICKET_EVENT_NAME, messages=messages, fanout=fanout)
     runtime.subscribe(TICKET_UPDATES, tickets.on_updated, after_commit=tickets.after_commit,
                       group_id=f"{runtime.name}-tickets", critical=True)

@@ -65,6 +65,12 @@ class NotifySettings(ServiceSettings, ProviderSettings):
     # --- messages (issue 19): contacts at rest, caps, quiet hours, the dispatcher -----------------------------
     # AES-256-GCM key for phone numbers and e-mails at rest, base64 of 32 bytes (NOTIFY_MESSAGES_KEY)
     messages_key: str = Field(DEV_MESSAGES_KEY, repr=False)
+    # opens the reporter ComplaintSubmitted v2 carries sealed (phone, e-mail, the citizen's private link): the
+    # secret complaint-svc and bridge-curhat hold as COMPLAINT_REPORTER_KEY / BRIDGE_CURHAT_REPORTER_KEY
+    reporter_key: SecretStr = Field(SecretStr("palapa-dev-reporters"), repr=False)
+    # the gate's account secret (GATE_ACCOUNT_SECRET there): a phone contact is found by the account the gate makes
+    # of its number, so a tax-bill reminder for a follower's account reaches that phone (none: no reminders)
+    account_secret: SecretStr | None = Field(None, repr=False)
     # the gate's API key (GATE_NOTIFY_API_KEY there): registered at start, for the citizens' one-time codes
     gate_api_key: SecretStr | None = Field(None, repr=False)
     # where a citizen's private link to a ticket points (the citizen page)

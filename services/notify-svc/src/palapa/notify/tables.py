@@ -78,6 +78,10 @@ contacts = Table(
     Column("lookup", String(64), nullable=False, unique=True),
     Column("sealed", LargeBinary, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # a phone's gate account hash (palapa.contracts.phone.phone_hash under the gate's account secret): what a
+    # tax-bill reminder for a follower's account finds the phone by; a keyed hash, never the number
+    Column("account_hash", String(32), nullable=True),
+    Index("ix_contacts_account_hash", "account_hash"),
 )
 
 # Whom a ticket's updates go to (ComplaintSubmitted's reporter; anonymous reports have none).
@@ -130,8 +134,10 @@ messages = Table(
     Column("test", Boolean, nullable=False, server_default="false"),  # a test key's: simulators only
     Column("critical", Boolean, nullable=False, server_default="false"),
     Column("subject", String(200)),
-    Column("body", Text, nullable=False),
+    Column("body", Text, nullable=False),  # a secret value (a private link) shown masked: the text sent is `sealed`
     Column("params", JSON, nullable=False),
+    # the text as sent when it holds a secret value: {"body", "subject", "params"} sealed under the messages key
+    Column("sealed", LargeBinary),
     Column("whatsapp_name", String(100)),
     Column("fingerprint", String(32), nullable=False),
     Column("status", String(12), nullable=False),

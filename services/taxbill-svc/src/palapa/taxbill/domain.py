@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from palapa.contracts.events import TaxBillChanged, TaxBillIssued, TaxBillPaid
+from palapa.contracts.events import TaxBillChanged, TaxBillIssued, TaxBillPaid, dotted_nop
+from palapa.contracts.phone import ACCOUNT_PREFIX, hash_of_account
+
+_WIB = ZoneInfo("Asia/Jakarta")
 
 NOP_PUNCTUATION = str.maketrans("", "", ".- ")
 
@@ -16,9 +20,7 @@ def canonical_nop(text: str) -> str | None:
     return digits if len(digits) == 18 and digits.isascii() and digits.isdigit() else None
 
 
-def dotted(nop: str) -> str:
-    """357601000100201230 → 35.76.010.001.002-0123.0 (the way the SPPT prints it)."""
-    return f"{nop[0:2]}.{nop[2:4]}.{nop[4:7]}.{nop[7:10]}.{nop[10:13]}-{nop[13:17]}.{nop[17]}"
+dotted = dotted_nop  # 357601000100201230 → 35.76.010.001.002-0123.0 (the way the SPPT prints it)
 
 
 @dataclass(frozen=True)
@@ -48,3 +50,26 @@ def apply(bill: TaxBill | None, event: Event, at: datetime) -> TaxBill:
     paid = event.paid or (bill is not None and bill.paid)
     paid_at = bill.paid_at if bill is not None else None
     return TaxBill(event.nop, event.year, event.amount_due, event.due_date, paid, paid_at, at)
+
+
+#: only a phone account can be messaged: the gate made it from the number (palapa.contracts.phone)
+PHONE_ACCOUNT = ACCOUNT_PREFIX
+
+
+def today_wib(now: datetime) -> date:
+    """The date in Kota Mojokerto (WIB) at an aware `now`: "due in 7 days" is counted in its days."""
+    return now.astimezone(_WIB).date()
+
+
+def reminder_window(now: datetime, days: int) -> tuple[date, date]:
+    """The due dates a reminder is for at `now`: from today (WIB) to `days` days later. A pass missed for a few
+    days (a restart, an outage) still reminds before the due date, never after it."""
+    today = today_wib(now)
+    return today, today + timedelta(days=days)
+
+
+def wants_reminder(bill: TaxBill, account: str, window: tuple[date, date]) -> bool:
+    """An unpaid bill due within the window, followed by a phone account."""
+    first, last = window
+    return (not bill.paid and bill.due_date is not None and first <= bill.due_date <= last
+            and hash_of_account(account) is not None)

@@ -12,7 +12,7 @@ from .domain import TaxBill
 from .tables import COLUMNS, tax_bills
 
 
-def _bill(r) -> TaxBill:
+def bill_of(r) -> TaxBill:
     return TaxBill(r.nop, r.year, r.amount_due, r.due_date, r.paid, r.paid_at, r.updated_at)
 
 
@@ -22,7 +22,7 @@ async def get_many(session: AsyncSession, keys: Iterable[tuple[str, int]]) -> di
         return {}
     t = tax_bills
     rows = await session.execute(select(t).where(tuple_(t.c.nop, t.c.year).in_(keys)).with_for_update())
-    return {(r.nop, r.year): _bill(r) for r in rows}
+    return {(r.nop, r.year): bill_of(r) for r in rows}
 
 
 async def save_many(session: AsyncSession, bills: Iterable[TaxBill]) -> None:
@@ -39,4 +39,4 @@ async def find(session: AsyncSession, nop: str, year: int | None) -> TaxBill | N
     stmt = select(t).where(t.c.nop == nop)
     stmt = stmt.where(t.c.year == year) if year is not None else stmt.order_by(t.c.year.desc()).limit(1)
     row = (await session.execute(stmt)).first()
-    return None if row is None else _bill(row)
+    return None if row is None else bill_of(row)

@@ -22,6 +22,18 @@ tax_bills = Table(
 )
 COLUMNS = ("amount_due", "due_date", "paid", "paid_at", "updated_at")
 
+# The reminders decided (reminders.py): one per bill and follower, recorded with the event that asks notify-svc
+# to send it, so a restart or a second replica never decides it again
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("nop", String(18), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("account", String(200), primary_key=True),
+    Column("due_date", Date, nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+)
+
 # The NOPs a citizen signed in at the gate follows (citizen.py): the account id, never who they are
 registrations = Table(
     "registrations",

@@ -14,12 +14,12 @@ from palapa.contracts.events import (
     BridgeHeartbeat,
     CameraRegistered,
     ComplaintStatus,
-    ComplaintSubmitted,
+    ComplaintSubmittedV2,
     ComplaintUpdated,
     Event,
     IncidentReported,
     QueueTicketCalled,
-    RecordComplaint,
+    RecordComplaintV2,
     RequestStatus,
     RowQuarantined,
     ServiceRequestSubmitted,
@@ -27,6 +27,7 @@ from palapa.contracts.events import (
     SlaStage,
     SlaWarning,
     TaxBillIssued,
+    TaxBillReminderDue,
     TicketKind,
     TicketStep,
     TicketUpdated,
@@ -43,6 +44,7 @@ from palapa.contracts.topics import (
     HEALTH_QUEUES,
     SERVICE_REQUESTS,
     TAX_BILLS,
+    TAX_REMINDERS,
     TICKET_UPDATES,
     TRANSPORT_CAMERAS,
     Topic,
@@ -69,8 +71,8 @@ def valid_event(topic: Topic, name: str, at: datetime, canary: bool) -> Event:
 
 
 def _intake(name: str, at: datetime, canary: bool) -> Event:
-    return ComplaintSubmitted(ticket=f"FUZZ-{name}", source_app=FUZZ_APP, source_ref=name, category="PJU",
-                              description=f"Lampu jalan mati ({name})", submitted_at=at)
+    return ComplaintSubmittedV2(ticket=f"FUZZ-{name}", source_app=FUZZ_APP, source_ref=name, category="PJU",
+                                description=f"Lampu jalan mati ({name})", submitted_at=at)
 
 
 def _updates(name: str, at: datetime, canary: bool) -> Event:
@@ -116,8 +118,15 @@ def _sla(name: str, at: datetime, canary: bool) -> Event:
 
 
 def _commands(name: str, at: datetime, canary: bool) -> Event:
-    return RecordComplaint(ticket=f"FUZZ-{name}", category="PJU", description=f"Lampu jalan mati ({name})",
-                           kelurahan="Miji", submitted_at=at)
+    return RecordComplaintV2(ticket=f"FUZZ-{name}", category="PJU", description=f"Lampu jalan mati ({name})",
+                             kelurahan="Miji", submitted_at=at)
+
+
+def _tax_reminders(name: str, at: datetime, canary: bool) -> Event:
+    """A reminder for a follower whose phone notify-svc does not know: its effect is counted, nothing is sent."""
+    account = "warga-" + hashlib.sha256(name.encode()).hexdigest()[:32]
+    return TaxBillReminderDue(nop=nop_of(name), year=2026, amount_due=125_000, due_date=(at + timedelta(days=7)).date(),
+                              account=account, decided_at=at)
 
 
 def _heartbeats(name: str, at: datetime, canary: bool) -> Event:
@@ -147,7 +156,7 @@ GENERATORS = {
     COMPLAINT_SLA.name: _sla,
     SERVICE_REQUESTS.name: _service_requests, EMERGENCY_INCIDENTS.name: _incidents, TAX_BILLS.name: _tax_bills,
     CURHAT_COMMANDS.name: _commands, BRIDGE_HEARTBEATS.name: _heartbeats, BRIDGE_QUARANTINE.name: _quarantine,
-    HEALTH_QUEUES.name: _queues, TRANSPORT_CAMERAS.name: _cameras,
+    HEALTH_QUEUES.name: _queues, TRANSPORT_CAMERAS.name: _cameras, TAX_REMINDERS.name: _tax_reminders,
 }
 
 

@@ -4,6 +4,7 @@ adversarial sequences of valid moves for one ticket, each ending in a canary mov
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +25,7 @@ from palapa.contracts.topics import (
     EMERGENCY_INCIDENTS,
     SERVICE_REQUESTS,
     TAX_BILLS,
+    TAX_REMINDERS,
     TICKET_UPDATES,
     Topic,
 )
@@ -53,7 +55,7 @@ async def run(bootstrap: str, http: httpx.AsyncClient, urls: dict[str, str], leg
     base_quarantined = await _catalog(http, urls, QUARANTINE_CANARY_APP, "quarantined") or 0
     if COMPLAINT_SLA in topics:
         await _sla_recipient(http, urls)
-    sent_quarantine = 0
+    sent_quarantine = sent_reminders = 0
     start = datetime.now(UTC)
     try:
         for n in range(max(count, len(topics))):
@@ -70,7 +72,9 @@ async def run(bootstrap: str, http: httpx.AsyncClient, urls: dict[str, str], leg
                 continue
             if topic is BRIDGE_QUARANTINE:
                 sent_quarantine += 1
-            check = _effect(topic, http, urls, legacy, event, at, base_quarantined + sent_quarantine)
+            if topic is TAX_REMINDERS:
+                sent_reminders += 1
+            check = _effect(topic, http, urls, legacy, event, at, base_quarantined + sent_quarantine, sent_reminders)
             canaries.append(Canary(f"{topic.name} p{partition or 0}", _name(event), poison.describe(), check))
         moved = [t for t in topics if t.name in VIEWS]
         for n in range(max(len(moved), count // SEQUENCES_PER_POISON)):
@@ -126,7 +130,7 @@ def _name(event) -> str:
 
 
 def _effect(topic: Topic, http: httpx.AsyncClient, urls: dict[str, str], legacy: AsyncEngine, event, at: datetime,
-            quarantined: int):
+            quarantined: int, reminders: int = 0):
     """The check that the canary took effect, as each consuming service shows it."""
 
     async def found(service: str, path: str) -> bool:
@@ -148,6 +152,11 @@ def _effect(topic: Topic, http: httpx.AsyncClient, urls: dict[str, str], legacy:
         async with legacy.connect() as conn:
             return bool(await conn.scalar(select(func.count()).where(tb_pengaduan.c.isi_laporan.like(mark))))
 
+    async def reminded() -> bool:  # notify-svc took the reminder (no phone known for the account: counted)
+        resp = await http.get(f"{urls['notify-svc']}/metrics")
+        found = re.search(r'palapa_messages_total\{[^}]*outcome="no_contact"[^}]*\} ([0-9.e+]+)', resp.text)
+        return found is not None and float(found.group(1)) >= reminders
+
     async def messaged() -> bool:  # notify-svc queued the warning for the OPD's recipient
         resp = await http.get(f"{urls['notify-svc']}/v2/tickets/{ticket}/messages")
         return resp.status_code == 200 and bool(resp.json())
@@ -160,7 +169,7 @@ def _effect(topic: Topic, http: httpx.AsyncClient, urls: dict[str, str], legacy:
         SERVICE_REQUESTS.name: lambda: found("tracking-svc", f"/tickets/{ticket}"),
         EMERGENCY_INCIDENTS.name: lambda: found("tracking-svc", f"/tickets/{ticket}"),
         TAX_BILLS.name: lambda: found("taxbill-svc", f"/tax-bills/{getattr(event, 'nop', '')}?year=2026"),
-        COMPLAINT_SLA.name: messaged,
+        COMPLAINT_SLA.name: messaged, TAX_REMINDERS.name: reminded,
         CURHAT_COMMANDS.name: written_back, BRIDGE_HEARTBEATS.name: heartbeat, BRIDGE_QUARANTINE.name: quarantine,
     }
     return checks.get(topic.name, traffic)

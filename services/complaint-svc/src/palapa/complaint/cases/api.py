@@ -16,6 +16,7 @@ from palapa.kit.capability import CaseKey, MaybeCitizen
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
 
+from ..identity import Keys
 from ..lifecycle import domain, legacy_moves, oversight, store
 from ..routing.policy import Policies
 from ..sla import domain as sla
@@ -69,7 +70,8 @@ class RatingCreate(BaseModel):
     comment: Text | None = Field(None, max_length=2000)
 
 
-def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
+def complaints_router(runtime: Runtime, policies: Policies, sealers: Keys | None = None) -> APIRouter:
+    sealers = sealers or Keys.development()
     router = APIRouter(tags=["complaints"])
 
     async def holds(ticket: str, key: str | None, citizen) -> JSONResponse | None:
@@ -102,7 +104,7 @@ def complaints_router(runtime: Runtime, policies: Policies) -> APIRouter:
                     return refused
             if view is Role.PUBLIC:
                 view = Role.OWNER
-            reporter = await store.reporter(session, ticket) if view is Role.DESK else None
+            reporter = await store.reporter(session, ticket, sealers) if view is Role.DESK else None
             rating = await sla_store.rating_of(session, ticket) if case is not None else None
         if case is None:
             if not staff_reads(who):  # its holder, a moment after filing: the intake has not opened it yet

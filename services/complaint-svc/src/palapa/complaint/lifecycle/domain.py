@@ -11,7 +11,7 @@ from palapa.contracts.events import (
     CASE_STATUS_KIND,
     CASE_STATUS_LABELS,
     CaseStatus,
-    ComplaintSubmitted,
+    ComplaintSubmittedV2,
     ComplaintUpdatedV2,
     SlaStage,
     StatusKind,
@@ -123,7 +123,7 @@ def is_overdue(case: Case, now: datetime) -> bool:
     return not case.closed and now > case.due_at
 
 
-def open_case(submitted: ComplaintSubmitted, *, policy: Policy) -> Case:
+def open_case(submitted: ComplaintSubmittedV2, *, policy: Policy) -> Case:
     """A new case at revision 1; the OPD the source app set wins over the routing table."""
     check_ticket(submitted.ticket)
     at = aware(submitted.submitted_at, "submitted_at")

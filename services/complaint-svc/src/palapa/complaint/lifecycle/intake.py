@@ -19,7 +19,7 @@ from palapa.contracts.events import (
     ComplaintMoveSuperseded,
     ComplaintStatusChanged,
     ComplaintStatusChangedV2,
-    ComplaintSubmitted,
+    ComplaintSubmittedV2,
 )
 
 from . import legacy_moves
@@ -28,7 +28,7 @@ from .transitions import refusal
 
 __all__ = ["IntakeEvent", "check_channel", "corrected", "decide", "link"]
 
-IntakeEvent = (ComplaintSubmitted | ComplaintStatusChanged | ComplaintStatusChangedV2 | ComplaintLinked
+IntakeEvent = (ComplaintSubmittedV2 | ComplaintStatusChanged | ComplaintStatusChangedV2 | ComplaintLinked
                | ComplaintMoveSuperseded)
 
 
@@ -50,7 +50,7 @@ def decide(case: Case | None, event: IntakeEvent, *, at: datetime | None = None,
             check_ticket(event.ticket)
             raise RefusedError(f"superseded move for unknown ticket {event.ticket}")
         return legacy_moves.superseded(case, event)
-    if isinstance(event, ComplaintSubmitted) and case is None:
+    if isinstance(event, ComplaintSubmittedV2) and case is None:
         return open_case(event, policy=policy)
     if case is None:
         check_ticket(event.ticket)
@@ -62,7 +62,7 @@ def decide(case: Case | None, event: IntakeEvent, *, at: datetime | None = None,
     to = CaseStatus(event.status.value)  # decided by the bridge; v1 statuses are v2 statuses
     if to == case.status:
         return None
-    if isinstance(event, ComplaintSubmitted):  # a bridge resync under a new event id: a change at the envelope's time
+    if isinstance(event, ComplaintSubmittedV2):  # a bridge resync under a new event id: a change at the envelope's time
         when = aware(at, "the envelope time") if at is not None else case.updated_at
     else:
         when = aware(event.changed_at, "changed_at")

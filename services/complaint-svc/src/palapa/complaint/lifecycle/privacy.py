@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from palapa.contracts.events import ComplaintSubmitted
+from palapa.contracts.events import ComplaintSubmittedV2
+from palapa.contracts.identity import Identity
 
 CONFIDENTIALITY = ("public", "confidential", "anonymous")
 _CONFIDENTIALITY_WORDS = {"": "public", "public": "public", "biasa": "public", "confidential": "confidential",
@@ -27,10 +28,11 @@ def confidentiality_of(raw: str | None) -> str:
     return _CONFIDENTIALITY_WORDS.get((raw or "").strip().lower(), "confidential")
 
 
-def reporter_of(submitted: ComplaintSubmitted) -> Reporter | None:
-    """The identity to keep, or None: an anonymous report keeps none at all."""
+def reporter_of(submitted: ComplaintSubmittedV2, identity: Identity | None) -> Reporter | None:
+    """The identity to keep (what the event sealed, opened by the caller), or None: an anonymous report keeps none
+    at all. The private link is the citizen's (notify-svc's message), never kept here."""
     if confidentiality_of(submitted.confidentiality) == "anonymous":
         return None
-    who = Reporter(submitted.reporter_name, submitted.reporter_nik_masked, submitted.reporter_phone,
-                   submitted.reporter_email, submitted.reporter_phone_hash)
+    said = identity or Identity()
+    who = Reporter(said.name, said.nik_masked, said.phone, said.email, submitted.reporter_phone_hash)
     return who if any((who.name, who.nik_masked, who.phone, who.email, who.phone_hash)) else None

@@ -9,8 +9,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from palapa.contracts.events import RecordComplaint
+from palapa.contracts.events import RecordComplaintV2
+from palapa.contracts.identity import Identity
+from palapa.kit.sealed import seal_identity
 
+from ..identity import Keys
 from ..open311.submission import SOURCE_APP
 from ..tables import submissions
 from .domain import Case
@@ -21,21 +24,21 @@ def wanted(case: Case, opds: tuple[str, ...]) -> bool:
     return case.source_app == SOURCE_APP and ("*" in opds or case.opd in opds)
 
 
-async def contacts(session: AsyncSession, tickets: list[str]) -> dict[str, tuple[str | None, str | None]]:
-    """The reporter's name and phone as filed (none for an anonymous report: nothing was kept)."""
+async def contacts(session: AsyncSession, tickets: list[str], keys: Keys) -> dict[str, Identity | None]:
+    """The reporter's name and phone as filed, opened (none for an anonymous report: nothing was kept)."""
     rows = await session.execute(
-        select(submissions.c.ticket, submissions.c.reporter_name, submissions.c.phone)
-        .where(submissions.c.ticket.in_(tickets))
+        select(submissions.c.ticket, submissions.c.contact_sealed).where(submissions.c.ticket.in_(tickets))
     )
-    return {r.ticket: (r.reporter_name, r.phone) for r in rows}
+    return {r.ticket: keys.open_row(r.ticket, r.contact_sealed) for r in rows}
 
 
-def command(case: Case, contact: tuple[str | None, str | None] | None) -> RecordComplaint:
-    name, phone = contact or (None, None)
-    if case.confidentiality == "anonymous":
-        name = phone = None
-    return RecordComplaint(
+def command(case: Case, contact: Identity | None, keys: Keys) -> RecordComplaintV2:
+    """The command for bridge-curhat: the reporter's name and phone sealed for it alone."""
+    who = None if case.confidentiality == "anonymous" or contact is None else Identity(name=contact.name,
+                                                                                         phone=contact.phone)
+    return RecordComplaintV2(
         ticket=case.ticket, category=case.category, description=case.description or "(tanpa uraian)",
-        kelurahan=case.kelurahan, kecamatan=case.kecamatan, reporter_name=name, reporter_phone=phone,
+        kelurahan=case.kelurahan, kecamatan=case.kecamatan, reporter_sealed=seal_identity(keys.writeback,
+                                                                                          case.ticket, who),
         submitted_at=case.submitted_at,
     )

@@ -13,9 +13,11 @@ from palapa.contracts.events import is_ticket
 from palapa.kit.auth import MaybeStaff, Permission, Principal
 from palapa.kit.capability import CaseKey, MaybeCitizen
 from palapa.kit.runtime import Runtime
+from palapa.kit.sealed import seal_identity
 
 from ..cases import keys
 from ..cases.access import KEY_MISSING, WRONG_KEY, staff_reads
+from ..identity import Keys
 from . import apikeys, store, submission
 from .catalogue import SERVICE_BY_CODE, SERVICES
 from .checks import MAX_RESULTS, Open311Error, check_request, split_format, statuses_of, window
@@ -49,7 +51,8 @@ def bearer_client(who: Principal) -> str:
     return f"{who.client_id or who.subject}@{','.join(sorted(who.opds))}"[:200]
 
 
-def open311_router(runtime: Runtime) -> APIRouter:
+def open311_router(runtime: Runtime, sealers: Keys | None = None, track_url: str = "") -> APIRouter:
+    sealers = sealers or Keys.development()
     router = APIRouter(prefix="/open311/v2", tags=["open311"])
 
     @router.get("/services.{fmt}")
@@ -163,11 +166,14 @@ def open311_router(runtime: Runtime) -> APIRouter:
         except Open311Error as exc:
             return _error(fmt, exc)
         ticket, token, now = submission.new_ticket(), submission.new_token(), datetime.now(UTC)
-        event = submission.submitted(ticket, token, req, now)
         async with runtime.transaction() as tx:
-            await store.add_submission(tx.session, ticket=ticket, token=token, channel="open311",
-                                               client=client, req=req, at=now)
+            await store.add_submission(tx.session, ticket=ticket, token=token, channel="open311", client=client,
+                                       req=req, at=now, contact_sealed=sealers.seal_row(
+                                           ticket, submission.reporter(req, None)))
             receipt = await keys.issue(tx.session, ticket, now)
+            link = submission.private_link(track_url, ticket, receipt.capability) if track_url else None
+            event = submission.submitted(ticket, token, req, now, reporter_sealed=seal_identity(
+                sealers.reporters, ticket, submission.reporter(req, link)))
             tx.publish(Envelope(event, source=OPEN311_SOURCE, subject=ticket))
             if who is not None:  # an api_key names a program, not an account: only a token's client is audited
                 tx.audit(who, "open311.request.create", ("case", ticket),

@@ -79,14 +79,14 @@ async def listing(
 
 async def add_submission(
     session: AsyncSession, *, ticket: str, token: str, channel: str, client: str | None, req: NewRequest,
-    at: datetime, idempotency_key: str | None = None,
+    at: datetime, idempotency_key: str | None = None, contact_sealed: str | None = None,
 ) -> None:
+    """The request as filed; the reporter's name, e-mail and phone only sealed (`contact_sealed`, identity.py)."""
     await session.execute(submissions.insert().values(
         ticket=ticket, token=token, channel=channel, client=client, idempotency_key=idempotency_key,
         service_code=req.service.code,
         description=req.description, lat=req.lat, long=req.long, address=req.address, address_id=req.address_id,
-        media_url=req.media_url, attributes=req.attributes, reporter_name=req.reporter_name, email=req.email,
-        phone=req.phone, submitted_at=at,
+        media_url=req.media_url, attributes=req.attributes, contact_sealed=contact_sealed, submitted_at=at,
     ))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
@@ -16,9 +15,11 @@ from palapa.contracts.events import FollowedHow
 from palapa.kit.capability import MaybeCitizen
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
+from palapa.kit.sealed import seal_identity
 
 from ..cases import keys
 from ..cases.citizen import followed
+from ..identity import Keys
 from ..open311 import store, submission
 from .form import KECAMATAN_OF, FormError, check_form, check_idempotency_key
 
@@ -38,7 +39,8 @@ def _refused(exc: FormError, status: int = 422) -> JSONResponse:
                          "detail": exc.message}, status_code=status)
 
 
-def portal_router(runtime: Runtime, track_url: str) -> APIRouter:
+def portal_router(runtime: Runtime, track_url: str, sealers: Keys | None = None) -> APIRouter:
+    sealers = sealers or Keys.development()
     router = APIRouter(tags=["portal"])
 
     def created(ticket: str, status: int, receipt: keys.Receipt | None = None) -> JSONResponse:
@@ -46,7 +48,7 @@ def portal_router(runtime: Runtime, track_url: str) -> APIRouter:
         the PIN. The capability is after '#': a browser never sends it, so no server or proxy logs it."""
         if receipt is None:
             return JSONResponse({"ticket": ticket, "link": None, "pin": None}, status_code=status)
-        link = f"{track_url}#tiket={quote(ticket)}&kunci={receipt.capability}"
+        link = submission.private_link(track_url, ticket, receipt.capability)
         return JSONResponse({"ticket": ticket, "link": link, "pin": receipt.pin}, status_code=status,
                             headers={"Cache-Control": "no-store"})
 
@@ -85,11 +87,17 @@ def portal_router(runtime: Runtime, track_url: str) -> APIRouter:
         ticket, token, now = submission.new_ticket(), submission.new_token(), datetime.now(UTC)
         try:
             async with runtime.transaction() as tx:
+                contact = submission.reporter(form.request, None, anonymous=form.anonymous)
                 await store.add_submission(tx.session, ticket=ticket, token=token, channel="portal",
-                                                   client=None, req=form.request, at=now, idempotency_key=key)
+                                           client=None, req=form.request, at=now, idempotency_key=key,
+                                           contact_sealed=sealers.seal_row(ticket, contact))
                 receipt = await keys.issue(tx.session, ticket, now, citizen.subject if citizen else None)
+                # the reporter, with their private link, sealed for notify-svc's complaint-received (issue 19)
+                link = submission.private_link(track_url, ticket, receipt.capability)
+                told = submission.reporter(form.request, link, anonymous=form.anonymous)
                 event = submission.submitted(ticket, token, form.request, now, kelurahan=form.kelurahan,
-                                             kecamatan=KECAMATAN_OF.get(form.kelurahan or ""), anonymous=form.anonymous)
+                                             kecamatan=KECAMATAN_OF.get(form.kelurahan or ""), anonymous=form.anonymous,
+                                             reporter_sealed=seal_identity(sealers.reporters, ticket, told))
                 tx.publish(Envelope(event, source=PORTAL_SOURCE, subject=ticket))
                 if citizen is not None:  # the citizen's one live stream carries it (notify-svc)
                     tx.publish(followed(ticket, citizen, FollowedHow.FILED, now, PORTAL_SOURCE))

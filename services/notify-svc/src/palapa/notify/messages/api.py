@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Request
@@ -116,7 +117,7 @@ def notifications_router(messaging: Messaging) -> APIRouter:
                 if held is None or held[0] != digest:
                     return refusal(422, "idempotency_key_reused", "Idempotency-Key ini sedang dipakai untuk "
                                                                   "permintaan lain")
-            row = await queue.by_id(t.session, queued.id)
+            row = SimpleNamespace(**queued.row) if queued.row else await queue.by_id(t.session, queued.id)
         if queued.error in CAPPED:
             return refusal(429, queued.error, "Batas pesan untuk penerima ini tercapai; coba lagi nanti")
         return _notification(row, 201)

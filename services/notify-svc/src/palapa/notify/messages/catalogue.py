@@ -18,6 +18,10 @@ def _t(template_id: str, kind: Kind, fields: tuple[str, ...], id_: str, en: str,
 
 
 DEFAULT_TEMPLATES: tuple[Template, ...] = (
+    _t("tax-bill-due", Kind.TAX_DUE, ("nop", "due"),
+       "Tagihan PBB NOP ((nop)) jatuh tempo pada ((due)) dan belum lunas. Abaikan pesan ini bila sudah membayar.",
+       "The property tax (PBB) bill of NOP ((nop)) is due on ((due)) and unpaid. Ignore this if you have paid.",
+       ("Tagihan PBB jatuh tempo ((due))", "Property tax due ((due))"), whatsapp="tagihan_pbb_jatuh_tempo"),
     _t("complaint-received", Kind.COMPLAINT_RECEIVED, ("ticket", "link"),
        "Aduan Anda diterima dengan nomor tiket ((ticket)). Pantau perkembangannya di ((link))",
        "Your complaint was received as ticket ((ticket)). Follow it at ((link))",

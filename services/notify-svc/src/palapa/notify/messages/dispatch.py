@@ -22,7 +22,7 @@ from palapa.kit.loops import Backoff, Outage, pause
 from ..channels.base import Accepted, Channel, Outgoing, PermanentFailure, TemporaryFailure
 from . import queue, store
 from .delivery import Retry, Status
-from .outbound import Rules, fail
+from .outbound import Rules, fail, open_text
 from .sealing import Sealer
 
 log = logging.getLogger(__name__)
@@ -105,9 +105,15 @@ class Dispatcher:
             address = self.sealer.open(*sealed)
         except (InvalidTag, UnicodeDecodeError):  # sealed under another key: this message cannot go, visibly
             return PermanentFailure("the recipient's address cannot be opened with the current key")
-        return Outgoing(message_id=row.id, channel=row.channel, to=address, body=row.body, subject=row.subject,
+        body, subject, params = row.body, row.subject, tuple(row.params or ())
+        if row.sealed is not None:  # a text with a secret value (a private link): opened only to send it
+            try:
+                body, subject, params = open_text(self.sealer, row.sealed)
+            except (InvalidTag, UnicodeDecodeError, ValueError, KeyError):
+                return PermanentFailure("the message text cannot be opened with the current key")
+        return Outgoing(message_id=row.id, channel=row.channel, to=address, body=body, subject=subject,
                         template=row.whatsapp_name if row.channel == "whatsapp" else None, language=row.language,
-                        params=tuple(row.params or ()), critical=row.critical)
+                        params=params, critical=row.critical)
 
     async def _send(self, row: Row, out: Outgoing) -> Accepted | Exception:
         """The channel's answer: Accepted, or the failure to record."""
@@ -126,15 +132,17 @@ class Dispatcher:
         batch back), then count them."""
         now = datetime.now(UTC)
         async with self.sessions() as session, session.begin():
-            recorded = [await self._recorded(session, row, outcome, now)
+            current = await queue.locked(session, [row.id for row in rows])  # one query for the batch, not one each
+            recorded = [await self._recorded(session, row, current.get(row.id), outcome, now)
                         for row, outcome in zip(rows, outcomes, strict=True)]
         for row, what in zip(rows, recorded, strict=True):
             if what is not None and self.counted is not None:
                 self.counted.labels(channel=row.channel, outcome=what).inc()
 
-    async def _recorded(self, session, row: Row, outcome: Accepted | Exception, now: datetime) -> str | None:
-        """Record one outcome; what was recorded (sent, retried, failed), None when another claim owns the row."""
-        current = await queue.by_id(session, row.id, lock=True)
+    async def _recorded(self, session, row: Row, current: Row | None, outcome: Accepted | Exception,
+                        now: datetime) -> str | None:
+        """Record one outcome (`current`: the row as locked now); what was recorded (sent, retried, failed), None
+        when another claim owns the row."""
         if current is None or current.attempts != row.attempts:
             return None  # another claim owns it now (our lease ran out): its outcome is the one recorded
         if current.status != Status.SENDING:

@@ -3,10 +3,12 @@ the message queued once under its key (a repeated cause finds the message it que
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +17,25 @@ from . import queue, store
 from .addresses import fingerprint, message_key
 from .delivery import Status, falls_back
 from .policy import Caps, QuietHours, critical_values_refused, is_critical, permitted
-from .templates import Template, TemplateError, render
+from .sealing import Sealer
+from .templates import Rendered, Template, TemplateError, render
+
+#: what the stored text shows in place of a secret value
+MASKED = "[tautan pribadi]"
+#: the associated data of a sealed message text (an address cannot be opened as one, nor one as an address)
+SEALED_TEXT = "message-text"
+
+
+def seal_text(sealer: Sealer, rendered: Rendered) -> bytes:
+    """The text as sent, sealed for the dispatcher."""
+    return sealer.seal(SEALED_TEXT, json.dumps({"body": rendered.body, "subject": rendered.subject,
+                                                "params": list(rendered.params)}, ensure_ascii=False))
+
+
+def open_text(sealer: Sealer, sealed: bytes) -> tuple[str, str | None, tuple[str, ...]]:
+    """(body, subject, params) of a sealed text; InvalidTag when it was sealed under another key."""
+    text = json.loads(sealer.open(SEALED_TEXT, sealed))
+    return text["body"], text["subject"], tuple(text["params"])
 
 
 @dataclass(frozen=True)
@@ -42,6 +62,9 @@ class Request:
     reference: str | None = None
     test: bool = False
     critical: bool = False
+    #: personalisation fields whose values must not rest in clear (a private link's capability): the stored text
+    #: shows them masked, the text as sent is sealed (messages.sealed) and opened only to send it
+    secret: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,18 +75,27 @@ class Queued:
     status: str
     created: bool
     error: str | None = None
+    row: Mapping[str, Any] | None = None  # a message just made: its row as inserted (no query to read it back)
 
 
 async def request_message(session: AsyncSession, req: Request, rules: Rules, now: datetime | None = None, *,
-                          template: Template | None = None) -> Queued:
+                          template: Template | None = None, sealer: Sealer | None = None) -> Queued:
     """Queue a message, or record why it is not sent; TemplateError for a request that cannot be rendered.
-    `template`: the request's template when the caller read it already (its current version)."""
+    `template`: the request's template when the caller read it already (its current version); `sealer`: the
+    messages key's, for a request with secret values."""
     now = now or datetime.now(UTC)
     if template is None or template.id != req.template_id:
         template = await store.template(session, req.template_id)
     if template is None:
         raise TemplateError("unknown_template", f"Templat {req.template_id[:64]!r} tidak ditemukan")
     rendered = render(template, req.personalisation, req.language)
+    shown, sealed = rendered, None
+    if req.secret:
+        if sealer is None:
+            raise ValueError("a message with secret values needs the messages sealer")
+        masked = {k: MASKED if k in req.secret else v for k, v in req.personalisation.items()}
+        shown = render(template, masked, req.language)
+        sealed = seal_text(sealer, rendered)
     kind = req.kind or template.kind
     refused = critical_values_refused(kind, req.personalisation) or critical_values_refused(template.kind,
                                                                                              req.personalisation)
@@ -83,15 +115,16 @@ async def request_message(session: AsyncSession, req: Request, rules: Rules, now
         "id": str(uuid.uuid4()), "key": key, "kind": kind, "template_id": template.id,
         "template_version": template.version, "language": rendered.language, "channel": req.channel,
         "contact_id": req.contact, "ticket": req.ticket, "reference": req.reference, "client": req.client[:200],
-        "test": req.test, "critical": critical, "subject": rendered.subject, "body": rendered.body,
-        "params": list(rendered.params), "whatsapp_name": template.whatsapp_name, "fingerprint": digest,
+        "test": req.test, "critical": critical, "subject": shown.subject, "body": shown.body,
+        "params": list(shown.params), "sealed": sealed, "whatsapp_name": template.whatsapp_name, "fingerprint": digest,
         "status": Status.FAILED if refusal else Status.QUEUED, "error": refusal.reason if refusal else None,
         "not_before": rules.quiet.not_before(now, critical=critical),
     }
     if not await queue.insert_once(session, values, now):  # the same cause in a concurrent transaction
         found = await queue.by_key(session, key)
         return Queued(found.id, found.status, False, found.error)
-    return Queued(values["id"], values["status"], True, values["error"])
+    return Queued(values["id"], values["status"], True, values["error"],
+                  row={**values, "created_at": now, "fallback_of": None})
 
 
 async def fall_back(session: AsyncSession, failed: Row, channel: str, rules: Rules, now: datetime) -> Queued | None:
@@ -106,7 +139,8 @@ async def fall_back(session: AsyncSession, failed: Row, channel: str, rules: Rul
         "template_version": failed.template_version, "language": failed.language, "channel": channel,
         "contact_id": failed.contact_id, "ticket": failed.ticket, "reference": failed.reference,
         "client": failed.client, "test": failed.test, "critical": failed.critical, "subject": failed.subject,
-        "body": failed.body, "params": failed.params, "whatsapp_name": None, "fingerprint": failed.fingerprint,
+        "body": failed.body, "params": failed.params, "sealed": failed.sealed,
+        "whatsapp_name": None, "fingerprint": failed.fingerprint,
         "status": Status.QUEUED, "error": None, "fallback_of": failed.id,
         "not_before": rules.quiet.not_before(now, critical=failed.critical),
     }

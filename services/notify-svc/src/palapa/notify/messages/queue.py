@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import DateTime, and_, func, or_, select, update
+from sqlalchemy import literal as sa_literal
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +28,13 @@ async def by_id(session: AsyncSession, message_id: str, *, lock: bool = False) -
     return (await session.execute(query.with_for_update() if lock else query)).one_or_none()
 
 
+async def locked(session: AsyncSession, message_ids: list[str]) -> dict[str, Row]:
+    """The messages among `message_ids`, locked until the transaction ends, in one query (in id order, so two
+    transactions locking some of the same rows never wait on each other in a cycle)."""
+    query = select(m).where(m.c.id.in_(sorted(set(message_ids)))).order_by(m.c.id).with_for_update()
+    return {r.id: r for r in (await session.execute(query)).all()}
+
+
 async def by_provider_id(session: AsyncSession, channel: str, provider_id: str) -> Row | None:
     query = select(m).where(m.c.channel == channel, m.c.provider_id == provider_id).with_for_update()
     return (await session.execute(query)).first()
@@ -40,13 +48,15 @@ async def unrecorded(session: AsyncSession, channel: str, message_id: str) -> Ro
 
 async def insert_once(session: AsyncSession, values: Mapping[str, Any], now: datetime) -> bool:
     """Insert the message unless its key is known; True when it was new (its first status goes on the history)."""
-    inserted = await session.scalar(
-        insert(m).values(**values, created_at=now, updated_at=now)
-        .on_conflict_do_nothing(index_elements=["key"]).returning(m.c.id)
-    )
-    if inserted is not None:
-        await history(session, inserted, values["status"], now, values.get("error"))
-    return inserted is not None
+    # one round trip: the message and its first status together (a known key inserts neither)
+    new = (insert(m).values(**values, created_at=now, updated_at=now)
+           .on_conflict_do_nothing(index_elements=["key"]).returning(m.c.id, m.c.status, m.c.error).cte("new"))
+    s = message_statuses
+    first = s.insert().from_select(
+        ["message_id", "status", "at", "detail"],
+        select(new.c.id, new.c.status, sa_literal(now, DateTime(timezone=True)), func.left(new.c.error, 300)),
+    ).returning(s.c.message_id)
+    return await session.scalar(first) is not None
 
 
 async def recent_counts(session: AsyncSession, contact: int, fingerprint: str, since: datetime) -> tuple[int, int]:

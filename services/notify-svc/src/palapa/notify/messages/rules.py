@@ -13,17 +13,21 @@ from urllib.parse import quote
 
 from palapa.contracts.events import (
     CaseStatus,
-    ComplaintSubmitted,
+    ComplaintSubmittedV2,
     ComplaintUpdatedV2,
     SlaBreached,
     SlaWarning,
+    TaxBillReminderDue,
     TicketKind,
     TicketUpdated,
+    dotted_nop,
 )
+from palapa.contracts.identity import Identity
 
 from .policy import Kind
 
 CITIZEN = "citizen"
+ACCOUNT = "account"  # the phone a gate account was made from (a tax-bill follower)
 LEVELS = {1: "opd", 2: "sekda", 3: "wali-kota"}
 STAFF_LEVELS = tuple(LEVELS.values())
 ANONYMOUS = "anonymous"
@@ -40,6 +44,7 @@ class Intent:
     ticket: str | None = None
     audience: str = CITIZEN
     opd: str = ""
+    secret: tuple[str, ...] = ()  # personalisation fields that must not rest in clear (outbound.Request.secret)
 
 
 def ticket_link(public_url: str, ticket: str, *, rate: bool = False) -> str:
@@ -48,21 +53,36 @@ def ticket_link(public_url: str, ticket: str, *, rate: bool = False) -> str:
     return link + "&nilai=1" if rate else link
 
 
-def reporter_addresses(event: ComplaintSubmitted) -> list[tuple[str, str]]:
-    """(channel, raw address) the reporter gave; none for an anonymous report."""
-    if (event.confidentiality or "").lower() == ANONYMOUS:
+def reporter_addresses(event: ComplaintSubmittedV2, who: Identity | None) -> list[tuple[str, str]]:
+    """(channel, raw address) the reporter gave (`who`: what the event sealed, opened); none for an anonymous
+    report."""
+    if (event.confidentiality or "").lower() == ANONYMOUS or who is None:
         return []
     found = []
-    if event.reporter_phone and event.reporter_phone.strip():
-        found.append(("whatsapp", event.reporter_phone))
-    if event.reporter_email and event.reporter_email.strip():
-        found.append(("email", event.reporter_email))
+    if who.phone and who.phone.strip():
+        found.append(("whatsapp", who.phone))
+    if who.email and who.email.strip():
+        found.append(("email", who.email))
     return found
 
 
-def on_submitted(event: ComplaintSubmitted, public_url: str) -> list[Intent]:
+def private_link(who: Identity | None, ticket: str) -> str | None:
+    """The citizen's private link the producer sealed, if it is one of this ticket's on a web page."""
+    link = who.link if who is not None else None
+    if not link or len(link) > 300 or not link.startswith(("https://", "http://")) or any(c.isspace() for c in link):
+        return None
+    return link if f"tiket={quote(ticket, safe='')}" in link else None
+
+
+def on_submitted(event: ComplaintSubmittedV2, public_url: str, who: Identity | None = None) -> list[Intent]:
+    """complaint-received, with the citizen's private link when the producer sealed one (a portal case: it opens
+    the case; the ticket page alone asks for the key), kept only sealed at rest."""
+    link = private_link(who, event.ticket)
+    if link is None:
+        return [Intent(f"{event.ticket}:received", Kind.COMPLAINT_RECEIVED, "complaint-received",
+                       {"ticket": event.ticket, "link": ticket_link(public_url, event.ticket)}, event.ticket)]
     return [Intent(f"{event.ticket}:received", Kind.COMPLAINT_RECEIVED, "complaint-received",
-                   {"ticket": event.ticket, "link": ticket_link(public_url, event.ticket)}, event.ticket)]
+                   {"ticket": event.ticket, "link": link}, event.ticket, secret=("link",))]
 
 
 def on_complaint_view(event: ComplaintUpdatedV2, public_url: str) -> list[Intent]:
@@ -100,6 +120,12 @@ def on_ticket_view(event: TicketUpdated, public_url: str) -> list[Intent]:
         return [Intent(cause, Kind.AMBULANCE_DISPATCHED, "ambulance-dispatched", {"ticket": event.ticket,
                                                                                   "link": link}, event.ticket)]
     return []
+
+
+def on_tax_reminder(event: TaxBillReminderDue) -> Intent:
+    """A follower's bill due within a week: once per bill and follower (the cause), to the follower's phone."""
+    return Intent(f"{event.nop}:{event.year}:due-7:{event.account}", Kind.TAX_DUE, "tax-bill-due",
+                  {"nop": dotted_nop(event.nop), "due": event.due_date.strftime("%d-%m-%Y")}, None, ACCOUNT)
 
 
 def on_sla(event: SlaWarning | SlaBreached, event_id: str) -> list[Intent]:

@@ -14,16 +14,20 @@ import os
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from palapa.contracts.phone import normalise as normalise_phone
+from palapa.contracts.phone import phone_hash
+
 NONCE_BYTES = 12
 
 
 class Sealer:
     """Seal, open and look up addresses under one key (base64 of 32 bytes)."""
 
-    def __init__(self, key_b64: str) -> None:
+    def __init__(self, key_b64: str, account_key: bytes | None = None) -> None:
         key = base64.b64decode(key_b64, validate=True)
         if len(key) != 32:
             raise ValueError("the messages key must be 32 bytes")
+        self._account_key = account_key
         self._cipher = AESGCM(hmac.new(key, b"palapa.notify.contacts.seal", hashlib.sha256).digest())
         self._lookup = hmac.new(key, b"palapa.notify.contacts.lookup", hashlib.sha256).digest()
 
@@ -33,6 +37,13 @@ class Sealer:
 
     def open(self, kind: str, sealed: bytes) -> str:
         return self._cipher.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], kind.encode()).decode()
+
+    def account_hash(self, kind: str, address: str) -> str | None:
+        """The gate account hash a phone's account is made of (palapa.contracts.phone), or None (no key, no phone)."""
+        if kind != "phone" or not self._account_key:
+            return None
+        number = normalise_phone(address)
+        return phone_hash(number, self._account_key) if number else None
 
     def lookup(self, kind: str, address: str) -> str:
         """The keyed hash an address is found by (the same address, the same hash; no key, no guessing)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,16 +18,26 @@ from .templates import Template, Text
 
 async def contact_id(session: AsyncSession, sealer: Sealer, kind: str, address: str) -> int:
     """The contact of a normalised address, sealed and stored the first time it is seen."""
-    lookup = sealer.lookup(kind, address)
+    lookup, account = sealer.lookup(kind, address), sealer.account_hash(kind, address)
+    known = (await session.execute(select(contacts.c.id, contacts.c.account_hash)
+                                   .where(contacts.c.lookup == lookup))).one_or_none()
+    if known is not None:  # the usual case: one query
+        if account is not None and known.account_hash is None:  # stored before the account secret was set
+            await session.execute(update(contacts).where(contacts.c.id == known.id).values(account_hash=account))
+        return known.id
     found = await session.scalar(
-        insert(contacts)
-        .values(kind=kind, lookup=lookup, sealed=sealer.seal(kind, address), created_at=datetime.now(UTC))
-        .on_conflict_do_nothing(index_elements=["lookup"])
-        .returning(contacts.c.id)
-    )
-    if found is None:
+        insert(contacts).values(kind=kind, lookup=lookup, sealed=sealer.seal(kind, address),
+                                created_at=datetime.now(UTC), account_hash=account)
+        .on_conflict_do_nothing(index_elements=["lookup"]).returning(contacts.c.id))
+    if found is None:  # stored by a concurrent transaction a moment ago
         found = await session.scalar(select(contacts.c.id).where(contacts.c.lookup == lookup))
     return found
+
+
+async def contact_of_account(session: AsyncSession, account_hash: str) -> int | None:
+    """The phone contact a gate phone account was made from (its keyed hash), if notify-svc knows that phone."""
+    return await session.scalar(select(contacts.c.id).where(contacts.c.account_hash == account_hash)
+                                .order_by(contacts.c.id).limit(1))
 
 
 async def find_contact(session: AsyncSession, sealer: Sealer, kind: str, address: str) -> int | None:
@@ -100,15 +110,14 @@ async def save_template(session: AsyncSession, template: Template, by: str) -> T
 async def template(session: AsyncSession, template_id: str, version: int | None = None) -> Template | None:
     """A template at `version` (its current one by default), or None."""
     m, v = message_templates, template_versions
-    head = (await session.execute(select(m).where(m.c.id == template_id))).one_or_none()
-    if head is None:
-        return None
-    row = (await session.execute(select(v).where(
-        v.c.template_id == template_id, v.c.version == (version or head.version)))).one_or_none()
+    wanted = v.c.version == (version if version else m.c.version)  # one query: the head and its version together
+    row = (await session.execute(
+        select(m.c.id, m.c.kind, m.c.whatsapp_name, m.c.critical, v.c.version, v.c.fields, v.c.texts)
+        .join(v, and_(v.c.template_id == m.c.id, wanted)).where(m.c.id == template_id))).one_or_none()
     if row is None:
         return None
     texts = {lang: Text(t["body"], t.get("subject")) for lang, t in row.texts.items()}
-    return Template(head.id, row.version, head.kind, tuple(row.fields), texts, head.whatsapp_name, head.critical)
+    return Template(row.id, row.version, row.kind, tuple(row.fields), texts, row.whatsapp_name, row.critical)
 
 
 async def template_ids(session: AsyncSession) -> list[tuple[str, int, str]]:

@@ -33,7 +33,8 @@ class Messaging:
 
     @classmethod
     def build(cls, runtime: Runtime, settings: NotifySettings, channels: Channels) -> Messaging:
-        sealer = Sealer(settings.messages_key)
+        account = settings.account_secret.get_secret_value().encode() if settings.account_secret else None
+        sealer = Sealer(settings.messages_key, account)
         rules = Rules(
             quiet=QuietHours(time(settings.quiet_start_hour), time(settings.quiet_end_hour)),
             caps=Caps(settings.cap_identical, settings.cap_total, timedelta(minutes=settings.cap_window_minutes)),
