@@ -191,9 +191,12 @@ def service_app(
         # every service's outbox, for SRE (the ops console asks each service): only behind a table
         from .audit.refusals import RefusalLog
         from .outbox_ops import RULES, outbox_router
+        from .redeliver import RULES as REDELIVER_RULES
+        from .redeliver import redeliver_router
 
         app.include_router(outbox_router(runtime))
-        protection = protection.extended(RULES)
+        app.include_router(redeliver_router(runtime))
+        protection = protection.extended(RULES + REDELIVER_RULES)
         protect(app, protection, validator_from(runtime.settings), citizen_validator_from(runtime.settings),
                 RefusalLog(runtime.transaction, runtime.metrics))
     install_error_handlers(app)

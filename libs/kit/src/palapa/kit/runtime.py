@@ -75,6 +75,7 @@ class Runtime:
         self._tasks: list[asyncio.Task] = []
         self._batches: list[tuple[Batches, object]] = []
         self.groups: dict[str, str] = {}  # topic → the consumer group reading it here
+        self.consumers: dict[str, Consumer] = {}  # topic → its consumer here (a re-drive straight to it: redeliver.py)
         self.broker_connected = False
         self._relay: asyncio.Task | None = None
         self._stopping = asyncio.Event()
@@ -113,6 +114,10 @@ class Runtime:
             effect=effect, accepts=tuple(e for t in topics for e in t.event_types), tracer=self.tracer,
             metrics=self.metrics, after_commit=after_commit, verifier=self.verifier,
         )
+        for t in topics:
+            if t.name in self.consumers:  # one consumer per topic per service: the one a dead letter names
+                raise ValueError(f"{self.name} subscribes {t.name} twice")
+            self.consumers[t.name] = consumer
         batches = Batches(consumer, tuple(t.name for t in topics), self.metrics, self.progress)
         subscriber = self.broker.subscriber(
             *(t.name for t in topics),
