@@ -209,7 +209,8 @@ class Stack:
                 with contextlib.suppress(httpx.HTTPError):
                     if (await http.get(run.url + "/readyz")).status_code == 200:
                         run.ready_after, run.cpu_to_ready = time.monotonic() - run.spawned_at, cpu_seconds(run.proc.pid)
-                        self.progress(f"{run.spec.name}: ready on {run.url} ({run.ready_after:.1f} s)")
+                        cpu = "" if run.cpu_to_ready is None else f", {run.cpu_to_ready:.2f} s CPU"
+                        self.progress(f"{run.spec.name}: ready on {run.url} ({run.ready_after:.1f} s{cpu})")
                         return
                 await asyncio.sleep(0.1)
         raise StackError(f"{run.spec.name} not ready within {timeout_s}s; log: {run.log}\n{tail(run.log)}")
