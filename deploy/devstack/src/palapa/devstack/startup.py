@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -55,3 +56,13 @@ def summary(total_s: float, ready_after: Iterable[tuple[str, float | None]], slo
     if launcher_cpu is not None:  # its own imports, the databases' and topics' set-up, the readiness polls
         lines.append(f"  CPU of the launcher: {launcher_cpu:.1f} s")
     return lines
+
+
+async def together(*steps: Awaitable) -> list:
+    """Run start-up steps side by side; every one ends (so a stop finds each part it started), then the first failure
+    is raised; else their results, in order."""
+    outcomes = await asyncio.gather(*steps, return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return outcomes

@@ -172,7 +172,9 @@ def service_app(
     async def lifespan(app: FastAPI):
         await runtime.start(topics)
         for hook in on_start:
-            await hook()
+            with runtime.phases.step(getattr(hook, "__name__", "on start")):
+                await hook()
+        log.info("%s %s", runtime.name, runtime.phases.line())
         try:
             yield
         finally:
