@@ -4,8 +4,10 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from palapa.devstack import platform_env
-from palapa.devstack.startup import cpu_seconds, since_invoked, summary
+from palapa.devstack.startup import cpu_seconds, process_age, since_invoked, summary
 
 ROOT = Path(__file__).parents[2]
 
@@ -66,10 +68,12 @@ def test_the_fork_servers_shared_imports_are_counted_once():
 
 
 def test_the_start_up_time_counts_from_the_command_typed_or_else_from_the_launchers_own_start():
-    now = 1_000_000.0
-    assert since_invoked(now - 4.5, now) >= 4.5  # ./palapa up's PALAPA_INVOKED_AT: uv's check and imports counted
-    assert 0 < since_invoked(None, now) < 3600  # run directly: from this process's own start
-    assert since_invoked(now + 60, now) < 60 and since_invoked(now - 7200, now) < 3600  # not this run's: not used
+    now, age = 1_000_000.0, process_age()
+    assert age > 0
+    assert since_invoked(now - age - 4.5, now) == pytest.approx(age + 4.5)  # PALAPA_INVOKED_AT: uv counted
+    assert age <= since_invoked(None, now) < age + 60  # run directly: from this process's own start
+    for not_this_run in (now + 60, now - 7200):  # ahead, or hours ago: this process's own start instead
+        assert age <= since_invoked(not_this_run, now) < age + 60
     lines = summary(5.0, [("a", 4.0)], cpu=[1.0], shared_cpu=3.25, launcher_cpu=1.5)
     assert lines[-1] == "  CPU of the launcher: 1.5 s"
 

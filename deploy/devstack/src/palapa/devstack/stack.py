@@ -118,7 +118,7 @@ class Stack:
         await together(asyncio.to_thread(self._start_identity_provider), self._start_database())
         legacy = prepare_legacy(self.legacy_database_url, self.pbb_database_url)
         made_keys = asyncio.to_thread(keys.prepare, self.keys_dir, tools=self.tool_key)
-        *_, self.key_files = await together(self._create_topics(), legacy, made_keys)
+        *_, self.key_files = await together(self._declare_topics(), legacy, made_keys)
         self.ports.setdefault("gate", GATE_PORT if self.fixed_ports else free_port())
         if self.signed:
             self.progress(f"keys: every producer signs its events (keys in {self.keys_dir})")
@@ -141,7 +141,7 @@ class Stack:
                 raise task.exception()
         self.gate = await asyncio.to_thread(start_gate, self)
 
-    async def _create_topics(self) -> None:
+    async def _declare_topics(self) -> None:
         self.progress(f"topics: the registry's topics ready ({len(await ensure_topics(self.kafka))} created)")
 
     def _start_identity_provider(self) -> None:
