@@ -4,8 +4,10 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from palapa.devstack import platform_env
-from palapa.devstack.startup import cpu_seconds, summary
+from palapa.devstack.startup import cpu_seconds, process_age, since_invoked, summary
 
 ROOT = Path(__file__).parents[2]
 
@@ -63,3 +65,26 @@ def test_the_cpu_a_process_used_is_read_and_summed():
 def test_the_fork_servers_shared_imports_are_counted_once():
     lines = summary(5.0, [("a", 4.0)], cpu=[1.0], shared_cpu=3.25)
     assert lines[-1] == "  CPU of the shared imports (the fork server, once): 3.2 s"
+
+
+def test_the_start_up_time_counts_from_the_command_typed_or_else_from_the_launchers_own_start():
+    now, age = 1_000_000.0, process_age()
+    assert age > 0
+    assert since_invoked(now - age - 4.5, now) == pytest.approx(age + 4.5)  # PALAPA_INVOKED_AT: uv counted
+    assert age <= since_invoked(None, now) < age + 60  # run directly: from this process's own start
+    for not_this_run in (now + 60, now - 7200):  # ahead, or hours ago: this process's own start instead
+        assert age <= since_invoked(not_this_run, now) < age + 60
+    lines = summary(5.0, [("a", 4.0)], cpu=[1.0], shared_cpu=3.25, launcher_cpu=1.5)
+    assert lines[-1] == "  CPU of the launcher: 1.5 s"
+
+
+def test_the_fork_server_preloads_every_process_of_the_one_list_and_what_they_import_once_running():
+    import subprocess
+    import sys
+
+    # in a fresh interpreter: what the zygote imports before its first fork
+    probe = ("import sys; from palapa.devstack import zygote; zygote.preload(); "
+             "from palapa.devstack.services import SERVICES; "
+             "print(all(s.module + '.main' in sys.modules for s in SERVICES), 'uvicorn.lifespan.on' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=600, check=True)
+    assert out.stdout.split() == ["True", "True"]

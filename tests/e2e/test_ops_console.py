@@ -1,7 +1,8 @@
 """The operations console /ops end to end on the shared platform: Caddy in front of gate-svc, ops-svc keeping the
 platform's dead letters, the real identity provider (code + PKCE). A poison event (unsigned) that complaint-svc
-dead-letters shows up at /ops masked; the SRE discards it with a reason (CSRF checked, audited); nobody else gets
-in. Then once in Chromium: sign in as SRE, see a dead letter, discard it; axe-core finds no serious violation."""
+dead-letters shows up at /ops masked; the SRE discards it with a reason (CSRF checked, audited); another, re-driven
+straight to complaint-svc from the page, is refused there again (still unsigned) and waits; nobody else gets in.
+Then once in Chromium: sign in as SRE, see a dead letter, discard it; axe-core finds no serious violation."""
 
 from __future__ import annotations
 
@@ -116,6 +117,20 @@ async def test_sre_sees_a_poison_event_masked_and_discards_it_with_a_reason(gate
         return page.status_code == 200 and "palapa.platform.deadletter.v1" in page.text and "<svg" in page.text
 
     await eventually(ops_svc_consuming, what="the consumers page showing ops-svc's partition")
+
+
+async def test_sre_re_drives_straight_to_the_consumer_from_the_page_and_a_still_refused_letter_waits(gate, producer):
+    await poison(producer, "OPS-2")
+    cookie = await sign_in(gate, "sre")
+    letter_id = await listed(gate, cookie, "OPS-2")
+    page = await gate.get(f"/ops/dead-letters/{letter_id}", headers=cookie)
+    assert "Kirim langsung ke complaint-svc" in page.text
+    # handed to complaint-svc itself (gate → ops-svc → complaint-svc's POST /ops/redeliver, the SRE's token each
+    # time): unsigned, it is refused again there, so the letter waits and the page says why
+    again = await gate.post(f"/ops/dead-letters/{letter_id}/redrive", headers=cookie,
+                            data={"csrf": csrf_of(page.text), "to": "consumer", "why": "coba langsung"})
+    assert again.status_code == 409 and "masih menolaknya" in again.text and "signature refused" in again.text
+    assert "waiting" in again.text and "Kirim langsung ke complaint-svc" in again.text
 
 
 async def test_sre_releases_a_parked_outbox_row_from_the_page_and_it_goes_out(gate, platform):

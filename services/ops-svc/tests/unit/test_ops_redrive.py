@@ -1,6 +1,6 @@
 """Re-drive and discard decisions: once each, never both, never a partial record."""
 
-from palapa.ops.domain import State, discard, fingerprint, is_whole, redrive, redrive_headers
+from palapa.ops.domain import State, discard, fingerprint, is_whole, redelivered, redrive, redrive_headers
 
 
 def test_a_waiting_whole_letter_is_re_driven_and_a_second_request_changes_nothing():
@@ -36,3 +36,16 @@ def test_the_producers_signature_goes_back_and_the_old_trace_does_not():
 def test_the_same_record_has_one_fingerprint():
     a = fingerprint("complaint-svc", "t", 0, 5, "v")
     assert a == fingerprint("complaint-svc", "t", 0, 5, "v") != fingerprint("notify-svc", "t", 0, 5, "v")
+
+
+def test_straight_to_the_consumer_once_and_only_to_a_consumer_ops_svc_can_reach():
+    assert redrive(State.WAITING, whole=True, consumer_known=True).act
+    assert redrive(State.WAITING, whole=True, consumer_known=False).refusal == "unknown_consumer"
+    assert not redrive(State.REDELIVERED, whole=True).act and redrive(State.REDELIVERED, whole=True).refusal is None
+    assert discard(State.REDELIVERED).refusal == "redriven"
+
+
+def test_the_consumers_answer_applied_now_or_already_settles_it_and_a_refusal_leaves_it_waiting():
+    assert redelivered("done", None).act and redelivered("duplicate", None).act
+    still = redelivered("dead_lettered", "note rusak")
+    assert (still.act, still.refusal) == (False, "refused_again") and "note rusak" in still.detail

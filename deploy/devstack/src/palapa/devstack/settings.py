@@ -25,3 +25,5 @@ class DevstackSettings(BaseSettings):
     log_level: str = _env("LOG_LEVEL", "INFO")
     # Services forked from one process that imported their libraries once (forked.py); 0: an interpreter each.
     fork_server: bool = _env("PALAPA_FORK", True)
+    # when `./palapa up` was typed (epoch seconds, set by the script): the start-up time it prints counts from then
+    invoked_at: float | None = _env("PALAPA_INVOKED_AT", None)

@@ -36,7 +36,7 @@ from .gate import GATE_PORT, restart_gate, start_gate
 from .legacy import prepare_legacy
 from .services import SERVICES, ServiceSpec
 from .settings import DevstackSettings
-from .startup import cpu_seconds
+from .startup import cpu_seconds, together
 
 Progress = Callable[[str], None]
 PLATFORM_DB = "palapa"
@@ -113,15 +113,13 @@ class Stack:
         self.forks = ForkServer(self.logs / "fork-server.log") if self.settings.fork_server else None
         if self.forks:
             self.forks.warm()  # it imports while the broker, the database and the topics start
-        self._start_identity_provider()
-        self._start_broker()
-        await self._start_database()
-        self.progress("topics: creating the registry's topics")
-        created = await ensure_topics(self.kafka)
-        self.progress(f"topics: ready ({len(created)} created)")
-        await prepare_legacy(self.legacy_database_url, self.pbb_database_url)
+        self._start_broker()  # Tansu is ready in milliseconds
+        # side by side: the sign-in provider and PostgreSQL each take seconds to start, mostly waiting on a child
+        await together(asyncio.to_thread(self._start_identity_provider), self._start_database())
+        legacy = prepare_legacy(self.legacy_database_url, self.pbb_database_url)
+        made_keys = asyncio.to_thread(keys.prepare, self.keys_dir, tools=self.tool_key)
+        *_, self.key_files = await together(self._declare_topics(), legacy, made_keys)
         self.ports.setdefault("gate", GATE_PORT if self.fixed_ports else free_port())
-        self.key_files = keys.prepare(self.keys_dir, tools=self.tool_key)
         if self.signed:
             self.progress(f"keys: every producer signs its events (keys in {self.keys_dir})")
         for spec in SERVICES:  # services find each other through these (ServiceSpec.links)
@@ -142,6 +140,9 @@ class Stack:
             if task in done and task.exception() is not None:
                 raise task.exception()
         self.gate = await asyncio.to_thread(start_gate, self)
+
+    async def _declare_topics(self) -> None:
+        self.progress(f"topics: the registry's topics ready ({len(await ensure_topics(self.kafka))} created)")
 
     def _start_identity_provider(self) -> None:
         """oidc-provider-mock with the seeded staff (palapa.localstack.STAFF); its issuer goes to every service."""
@@ -175,14 +176,14 @@ class Stack:
             server = await asyncio.to_thread(self._postgres.start)
             pg = self._postgres
             self.progress(f"database: PostgreSQL on 127.0.0.1:{pg.port} (data in {pg.data_dir})")
-        self.database_url = await ensure_database(server, PLATFORM_DB)
-        if self.settings.legacy_database_url:
-            self.legacy_database_url = async_url(self.settings.legacy_database_url)
-        else:
-            self.legacy_database_url = await ensure_database(server, LEGACY_DB)
-        for name in sorted({d for spec in SERVICES for d in spec.databases}):
-            self.app_databases[name] = await ensure_database(server, f"{name}_legacy")
-        self.pbb_database_url = await ensure_database(server, PBB_DB)
+        apps = sorted({d for spec in SERVICES for d in spec.databases})
+        legacy = None if self.settings.legacy_database_url else LEGACY_DB
+        # created side by side (each CREATE DATABASE copies the template: a fraction of a second)
+        made = await together(*(ensure_database(server, n) for n in (PLATFORM_DB, PBB_DB, legacy) if n),
+                              *(ensure_database(server, f"{name}_legacy") for name in apps))
+        self.database_url, self.pbb_database_url = made[0], made[1]
+        self.legacy_database_url = made[2] if legacy else async_url(self.settings.legacy_database_url)
+        self.app_databases.update(zip(apps, made[-len(apps):] if apps else [], strict=True))
 
     def _spawn(self, spec: ServiceSpec, port: int | None = None) -> Running:
         if port is None and spec.port:
@@ -209,7 +210,8 @@ class Stack:
                 with contextlib.suppress(httpx.HTTPError):
                     if (await http.get(run.url + "/readyz")).status_code == 200:
                         run.ready_after, run.cpu_to_ready = time.monotonic() - run.spawned_at, cpu_seconds(run.proc.pid)
-                        self.progress(f"{run.spec.name}: ready on {run.url} ({run.ready_after:.1f} s)")
+                        cpu = "" if run.cpu_to_ready is None else f", {run.cpu_to_ready:.2f} s CPU"
+                        self.progress(f"{run.spec.name}: ready on {run.url} ({run.ready_after:.1f} s{cpu})")
                         return
                 await asyncio.sleep(0.1)
         raise StackError(f"{run.spec.name} not ready within {timeout_s}s; log: {run.log}\n{tail(run.log)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 import time
@@ -24,7 +25,8 @@ def _progress(started: float):
 
 async def run(args: argparse.Namespace) -> int:
     settings = DevstackSettings()
-    began = time.monotonic()
+    # counted from `./palapa up` itself (uv's check and this process's imports included), else from now
+    began = time.monotonic() - startup.since_invoked(settings.invoked_at, time.time())
     stack = Stack(settings, fixed_ports=not args.free_ports, simulate=not args.no_sim, progress=_progress(began))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -37,7 +39,8 @@ async def run(args: argparse.Namespace) -> int:
         runs = stack.running.items()
         print("\n" + "\n".join(startup.summary(took, [(n, r.ready_after) for n, r in runs],
                                                 cpu=[r.cpu_to_ready for _, r in runs],
-                                                shared_cpu=stack.forks.cpu_seconds() if stack.forks else None)))
+                                                shared_cpu=stack.forks.cpu_seconds() if stack.forks else None,
+                                                launcher_cpu=startup.cpu_seconds(os.getpid()))))
         if stack.gate:
             print(f"\nCitizens: {stack.gate.url}/  (every page and API, through the gate)")
         print("\nPalapa is running:")

@@ -45,7 +45,9 @@ class Batches:
     """Runs each batch through the Consumer until it commits (transient failures back off), then commits offsets."""
 
     def __init__(self, consumer: Consumer, topics: str | tuple[str, ...], metrics: Metrics,
-                 progress: ConsumerProgress) -> None:
+                 progress: ConsumerProgress, schema_ready: asyncio.Event | None = None) -> None:
+        # the group may be joined while the schema is migrated: no batch is applied before it is (Runtime.start)
+        self.schema_ready = schema_ready
         # one consumer may read several topics (one group join instead of one per topic)
         self.topics = (topics,) if isinstance(topics, str) else tuple(topics)
         self.topic = ",".join(self.topics)  # the metrics' label and the logs' name
@@ -57,6 +59,8 @@ class Batches:
 
     def handler(self, kafka: Callable[[], AIOKafkaConsumer | None]):
         async def on_batch(msg: KafkaMessage) -> None:
+            if self.schema_ready is not None:
+                await self.schema_ready.wait()
             records = [Incoming.of(r) for r in msg.raw_message]
             for r in records:  # a partition's first batch: it stands where the batch begins until it commits
                 self.done.setdefault((r.topic, r.partition), r.offset)

@@ -172,7 +172,9 @@ def service_app(
     async def lifespan(app: FastAPI):
         await runtime.start(topics)
         for hook in on_start:
-            await hook()
+            with runtime.phases.step(getattr(hook, "__name__", "on start")):
+                await hook()
+        log.info("%s %s", runtime.name, runtime.phases.line())
         try:
             yield
         finally:
@@ -191,9 +193,12 @@ def service_app(
         # every service's outbox, for SRE (the ops console asks each service): only behind a table
         from .audit.refusals import RefusalLog
         from .outbox_ops import RULES, outbox_router
+        from .redeliver import RULES as REDELIVER_RULES
+        from .redeliver import redeliver_router
 
         app.include_router(outbox_router(runtime))
-        protection = protection.extended(RULES)
+        app.include_router(redeliver_router(runtime))
+        protection = protection.extended(RULES + REDELIVER_RULES)
         protect(app, protection, validator_from(runtime.settings), citizen_validator_from(runtime.settings),
                 RefusalLog(runtime.transaction, runtime.metrics))
     install_error_handlers(app)

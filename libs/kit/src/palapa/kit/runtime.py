@@ -29,6 +29,7 @@ from .loops import Outage, pause
 from .metrics import Metrics
 from .outbox import Outbox
 from .outbox_batch import send_batched
+from .phases import Phases
 from .settings import ServiceSettings
 from .tables import audit_log_table, dead_letters_table, kit_tables, outbox_table
 from .topics import creation_options, ensure_topics
@@ -51,6 +52,7 @@ class Runtime:
         *,
         exporter: SpanExporter | None = None,
     ) -> None:
+        self.phases = Phases()  # where its start went (logged by service_app once started)
         self.settings = settings
         self.name = name
         self.metadata = metadata
@@ -75,9 +77,11 @@ class Runtime:
         self._tasks: list[asyncio.Task] = []
         self._batches: list[tuple[Batches, object]] = []
         self.groups: dict[str, str] = {}  # topic → the consumer group reading it here
+        self.consumers: dict[str, Consumer] = {}  # topic → its consumer here (a re-drive straight to it: redeliver.py)
         self.broker_connected = False
         self._relay: asyncio.Task | None = None
         self._stopping = asyncio.Event()
+        self.schema_ready = asyncio.Event()  # set once migrated: consumers apply nothing before
         # /readyz's checks: each answers within health.PROBE_SECONDS, however the database or broker behaves
         self._database_check = health.Bounded(lambda: health.database_parts(self.engine, self.outbox.table))
         self._broker_check = health.Bounded(lambda: self.broker.ping(timeout=health.PROBE_SECONDS))
@@ -113,7 +117,11 @@ class Runtime:
             effect=effect, accepts=tuple(e for t in topics for e in t.event_types), tracer=self.tracer,
             metrics=self.metrics, after_commit=after_commit, verifier=self.verifier,
         )
-        batches = Batches(consumer, tuple(t.name for t in topics), self.metrics, self.progress)
+        for t in topics:
+            if t.name in self.consumers:  # one consumer per topic per service: the one a dead letter names
+                raise ValueError(f"{self.name} subscribes {t.name} twice")
+            self.consumers[t.name] = consumer
+        batches = Batches(consumer, tuple(t.name for t in topics), self.metrics, self.progress, self.schema_ready)
         subscriber = self.broker.subscriber(
             *(t.name for t in topics),
             batch=True,
@@ -150,12 +158,16 @@ class Runtime:
         return task
 
     async def start(self, topics: tuple[Topic, ...] = ()) -> None:
-        await migrate.upgrade(self.engine, self.metadata)
         if topics:
-            await ensure_topics(self.settings.kafka_bootstrap_servers, topics, **creation_options(self.settings))
-        await start_broker(self.broker)
+            with self.phases.step("topics"):
+                await ensure_topics(self.settings.kafka_bootstrap_servers, topics, **creation_options(self.settings))
+        # side by side: a group join waits on the broker (~session timeout / 2 on Tansu), migrations on PostgreSQL;
+        # the consumers apply nothing before the schema is ready
+        with self.phases.step("migrations and consumer groups"):
+            await asyncio.gather(self._migrate(), start_broker(self.broker))
         self.producer = make_producer(self.settings, client_id=f"{self.name}-relay")
-        await self.producer.start()
+        with self.phases.step("producer"):
+            await self.producer.start()
         self.broker_connected = True
         self._relay = self.spawn(
             self.outbox.relay(self.engine, self.publish_raw, self.tracer, metrics=self.metrics, identity=self.identity,
@@ -165,6 +177,10 @@ class Runtime:
         if self._batches:
             self.spawn(self._sample_consumers(), f"{self.name}-consumer-progress")
         self.spawn(self._count_outbox(), f"{self.name}-outbox-gauges")
+
+    async def _migrate(self) -> None:
+        await migrate.upgrade(self.engine, self.metadata)
+        self.schema_ready.set()
 
     async def _count_outbox(self, every_s: float = OUTBOX_COUNT_EVERY_S) -> None:
         """Keep the outbox gauges of /metrics current, so that a scrape never waits on the database."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Path, Query
+import httpx
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import AwareDatetime, BaseModel, Field
 
 from palapa.contracts.topics import ALL_TOPICS
@@ -16,6 +17,7 @@ from palapa.kit.runtime import Runtime
 from palapa.kit.telemetry import current_traceparent
 
 from . import domain, store
+from .handback import HandbackError, hand_back
 from .masking import masked_content, masked_headers
 
 MAX_PAGE = 200
@@ -26,6 +28,7 @@ LETTER_ID = Path(ge=1, le=2**62)
 
 class RedriveWhy(BaseModel):
     why: str | None = Field(None, max_length=500)
+    to: domain.Target = domain.Target.TOPIC  # back on its topic, or straight to the consumer that refused it
 
 
 class DiscardWhy(BaseModel):
@@ -45,8 +48,16 @@ def _summary(row) -> dict:
             "state": row.state}
 
 
-def letters_router(runtime: Runtime) -> APIRouter:
+def letters_router(runtime: Runtime, consumers: dict[str, str] | None = None,
+                   http: httpx.AsyncClient | None = None) -> APIRouter:
+    """`consumers`: each service's base URL by its name (the dead letters' `consumer`), for re-driving straight to
+    it over `http`."""
     router = APIRouter(tags=["dead letters"])
+    consumers = consumers if http is not None else {}
+
+    def verdict_of(row, to: domain.Target) -> domain.Verdict:
+        return domain.redrive(domain.State(row.state), row.whole, row.topic in KNOWN_TOPICS,
+                              to is domain.Target.TOPIC or row.consumer in consumers)
 
     @router.get("/dead-letters")
     async def list_letters(
@@ -80,35 +91,54 @@ def letters_router(runtime: Runtime) -> APIRouter:
             row = await store.one(session, letter_id)
         if row is None:
             return refusal(404, "not_found", "Dead letter tidak ditemukan")
-        verdict = domain.redrive(domain.State(row.state), row.whole, row.topic in KNOWN_TOPICS)
+        verdict = verdict_of(row, domain.Target.TOPIC)
         return {
             **_listed(row), "key": None if row.key is None else redact_text(row.key.decode("utf-8", "replace")),
             "headers": masked_headers(row.headers), "content": masked_content(row.value.decode("utf-8", "replace")),
             "redrivable": verdict.act, "not_redrivable": verdict.detail,
+            "redrivable_to_consumer": verdict_of(row, domain.Target.CONSUMER).act,
         }
 
     @router.post("/dead-letters/{letter_id}/redrive")
-    async def redrive(who: Staff, body: RedriveWhy | None = None, letter_id: int = LETTER_ID):
-        """Send the original bytes and headers (the producer's signature kept) back to the original topic, once."""
+    async def redrive(request: Request, who: Staff, body: RedriveWhy | None = None, letter_id: int = LETTER_ID):
+        """Re-drive once: the original bytes and headers (the producer's signature kept) back to the original topic,
+        or (`to: consumer`) handed straight to the service that refused it, which applies them through its inbox."""
+        body = body or RedriveWhy()
         async with runtime.transaction() as tx:
+            # locked while deciding, and while the consumer applies it: a double click waits, then changes nothing
             row = await store.one(tx.session, letter_id, for_update=True)
             if row is None:
                 return refusal(404, "not_found", "Dead letter tidak ditemukan")
-            verdict = domain.redrive(domain.State(row.state), row.whole, row.topic in KNOWN_TOPICS)
+            verdict = verdict_of(row, body.to)
             if verdict.refusal:
                 return refusal(409, verdict.refusal, verdict.detail)
-            if verdict.act:
+            outcome = None
+            if verdict.act and body.to is domain.Target.TOPIC:
                 headers = domain.redrive_headers(row.headers)
                 check_record_size(row.key, row.value, headers)
                 # an outbox row of its own: published with this transaction, under a stable id (once only)
                 tx.staged.append({
                     "event_id": f"redrive-{row.id}", "topic": row.topic, "key": row.key, "value": row.value,
                     "headers": headers, "trace": current_traceparent(), "created_at": datetime.now(UTC)})
-                await store.decide(tx.session, row.id, domain.State.REDRIVEN.value, who.subject,
-                                   body.why if body else None)
+            elif verdict.act:
+                try:
+                    answer = await hand_back(http, consumers[row.consumer], request.headers["authorization"], row,
+                                             body.why)
+                except HandbackError as exc:
+                    return refusal(424, "consumer_failed", str(exc))  # 424: the gate shows it (a 5xx: ops-svc down)
+                applied = domain.redelivered(answer["outcome"], answer["reason"])
+                if applied.refusal:  # still refused: the letter waits for another fix (or a discard)
+                    return refusal(409, applied.refusal, applied.detail)
+                outcome = answer["outcome"]
+            if verdict.act:
+                state = domain.REDRIVEN_TO[body.to].value
+                await store.decide(tx.session, row.id, state, who.subject, body.why)
                 tx.audit(who, "ops.dead_letter.redrive", ("dead_letter", str(row.id)), before=_summary(row),
-                         after={**_summary(row), "state": domain.State.REDRIVEN.value}, why=body.why if body else None)
-        return {"id": letter_id, "state": domain.State.REDRIVEN.value, "sent_now": verdict.act}
+                         after={**_summary(row), "state": state, "to": body.to.value, "outcome": outcome},
+                         why=body.why)
+            else:
+                state = row.state
+        return {"id": letter_id, "state": state, "sent_now": verdict.act, "to": body.to.value, "outcome": outcome}
 
     @router.post("/dead-letters/{letter_id}/discard")
     async def discard(body: DiscardWhy, who: Staff, letter_id: int = LETTER_ID):

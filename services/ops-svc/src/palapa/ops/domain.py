@@ -13,8 +13,20 @@ TRACE_HEADERS = frozenset({"traceparent", "tracestate"})
 
 class State(StrEnum):
     WAITING = "waiting"
-    REDRIVEN = "redriven"
+    REDRIVEN = "redriven"  # back on its topic: every consumer group reading it gets it again
+    REDELIVERED = "redelivered"  # straight to the consumer that refused it, and applied (or found applied) there
     DISCARDED = "discarded"
+
+
+class Target(StrEnum):
+    """Where a re-drive sends a dead letter."""
+
+    TOPIC = "topic"
+    CONSUMER = "consumer"
+
+
+#: what a re-drive to each target leaves a letter in
+REDRIVEN_TO = {Target.TOPIC: State.REDRIVEN, Target.CONSUMER: State.REDELIVERED}
 
 
 @dataclass(frozen=True)
@@ -31,10 +43,11 @@ def is_whole(value: str, value_size: int | None, truncated: bool) -> bool:
     return not truncated and value_size is not None and len(value.encode("utf-8")) == value_size
 
 
-def redrive(state: State, whole: bool, topic_known: bool = True) -> Verdict:
-    """Re-drive once: a second request changes nothing (idempotent); a discarded or partial letter, or one from a
-    topic the platform does not declare, is refused."""
-    if state is State.REDRIVEN:
+def redrive(state: State, whole: bool, topic_known: bool = True, consumer_known: bool = True) -> Verdict:
+    """Re-drive once, to either target: a second request changes nothing (idempotent); a discarded or partial
+    letter, one from a topic the platform does not declare, or (straight to the consumer) one whose consumer ops-svc
+    cannot reach, is refused."""
+    if state in (State.REDRIVEN, State.REDELIVERED):
         return Verdict(False)
     if state is State.DISCARDED:
         return Verdict(False, "discarded", "Dead letter ini sudah dibuang; tidak dapat dikirim ulang")
@@ -43,14 +56,24 @@ def redrive(state: State, whole: bool, topic_known: bool = True) -> Verdict:
     if not whole:
         return Verdict(False, "not_whole", "Isi asli tidak tersimpan utuh (terpotong atau bukan UTF-8); "
                                            "kirim ulang dari tabel dead_letters layanan penerimanya")
+    if not consumer_known:
+        return Verdict(False, "unknown_consumer", "Alamat consumer ini tidak dikenal ops-svc (OPS_CONSUMERS_URLS); "
+                                                  "kirim ulang ke topic-nya")
     return Verdict(True)
+
+
+def redelivered(outcome: str, reason: str | None) -> Verdict:
+    """The consumer's answer to a re-drive straight to it: applied now or already (its inbox), or refused again."""
+    if outcome in ("done", "duplicate"):
+        return Verdict(True)
+    return Verdict(False, "refused_again", f"Consumer masih menolaknya: {reason or outcome}")
 
 
 def discard(state: State) -> Verdict:
     """Discard once: a second request changes nothing; a re-driven letter went back already and stays so."""
     if state is State.DISCARDED:
         return Verdict(False)
-    if state is State.REDRIVEN:
+    if state in (State.REDRIVEN, State.REDELIVERED):
         return Verdict(False, "redriven", "Dead letter ini sudah dikirim ulang; tidak dapat dibuang")
     return Verdict(True)
 

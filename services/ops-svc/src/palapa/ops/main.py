@@ -28,8 +28,9 @@ SERVICE = "ops-svc"
 
 def create_app(settings: OpsSettings, *, exporter: SpanExporter | None = None, lag_token: Token | None = None,
                ) -> FastAPI:
-    """The ops-svc app: keeps every dead letter, serves them to SRE, re-drives them through its outbox, samples
-    every process's consumer lag. `lag_token` stands in for the client-credentials grant (tests)."""
+    """The ops-svc app: keeps every dead letter, serves them to SRE, re-drives them through its outbox (or
+    straight to the consumer that refused them), samples every process's consumer lag. `lag_token` stands in
+    for the client-credentials grant (tests)."""
     runtime = Runtime(settings, SERVICE, tables.metadata, exporter=exporter)
     handlers.register(runtime)
     http, stop = httpx.AsyncClient(timeout=10), asyncio.Event()
@@ -53,8 +54,9 @@ def create_app(settings: OpsSettings, *, exporter: SpanExporter | None = None, l
     app = service_app(
         runtime, title="Palapa ops-svc", topics=ALL_TOPICS, publishes=(AUDIT,), protection=access.TABLE,
         # lag_router first: its /dead-letters/offsets before letters_router's /dead-letters/{letter_id}
-        routers=[lag_router(runtime, settings.lag_sample_seconds, sampler is not None), letters_router(runtime),
-                 audit_router(runtime)],
+        # a re-drive straight to the consumer asks the same processes as the sampler (the one list's link)
+        routers=[lag_router(runtime, settings.lag_sample_seconds, sampler is not None),
+                 letters_router(runtime, targets, http), audit_router(runtime)],
         on_start=[start_sampler], on_stop=[stop_sampler],
     )
     app.state.sampler = sampler

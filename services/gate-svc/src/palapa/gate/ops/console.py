@@ -45,9 +45,12 @@ class Console:
     async def letter(self, token: str, letter_id: int) -> Reply:
         return await self._call("GET", f"{self.ops}/dead-letters/{letter_id}", token)
 
-    async def act_on_letter(self, token: str, letter_id: int, action: str, why: str | None) -> Reply:
-        return await self._call("POST", f"{self.ops}/dead-letters/{letter_id}/{action}", token,
-                                json={"why": why} if why else {})
+    async def act_on_letter(self, token: str, letter_id: int, action: str, why: str | None,
+                            to: str | None = None) -> Reply:
+        """Re-drive (`to`: topic or consumer) or discard; a re-drive to the consumer waits for it to apply it."""
+        body = {**({"why": why} if why else {}), **({"to": to} if to else {})}
+        return await self._call("POST", f"{self.ops}/dead-letters/{letter_id}/{action}", token, json=body,
+                                timeout=40)
 
     async def _part(self, token: str, url: str, what: str, **params) -> dict:
         """One part of a page, or what went wrong asking for it (the page shows the other parts still)."""

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 COOKIE = "ops_sesi"
 SRE_ROLES = frozenset({"sre"})
 LETTER_ACTIONS = ("redrive", "discard")
+REDRIVE_TARGETS = ("topic", "consumer")  # back on its topic, or straight to the consumer that refused it
 OUTBOX_ACTIONS = ("release", "discard")
 UNAVAILABLE = "sedang tidak tersedia; coba lagi sebentar lagi."
 
@@ -97,7 +98,8 @@ def ops_router(desk: Desk, console: Console) -> APIRouter:
             return problem(404, "Tindakan tidak dikenal.", session)
         why = fields.get("why", "").strip()[:500] or None
         try:
-            reply = await console.act_on_letter(session.token, number, action, why)
+            to = fields.get("to") if action == "redrive" and fields.get("to") in REDRIVE_TARGETS else None
+            reply = await console.act_on_letter(session.token, number, action, why, to)
         except UpstreamError as exc:
             log.warning("dead letter action unavailable: %s", exc)
             return problem(503, "Tindakan belum dapat dijalankan; ops-svc " + UNAVAILABLE, session)
@@ -105,7 +107,7 @@ def ops_router(desk: Desk, console: Console) -> APIRouter:
             return _back(f"/ops/dead-letters/{number}")
         detail = reply.body.get("detail")
         reason = detail if isinstance(detail, str) else "Isian tidak valid (alasan minimal 3 karakter)."
-        return await show(session, letter_id, reply.status if reply.status in (403, 404, 409) else 422,
+        return await show(session, letter_id, reply.status if reply.status in (403, 404, 409, 424) else 422,
                           f"Ditolak: {reason}")
 
     @router.get("/ops/outbox")
