@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from palapa.contracts.events import TaxBillChanged, TaxBillIssued, TaxBillPaid
+from palapa.contracts.events import FollowedBillUpdated, TaxBillChanged, TaxBillIssued, TaxBillPaid
 
 NOP_PUNCTUATION = str.maketrans("", "", ".- ")
 
@@ -48,3 +48,19 @@ def apply(bill: TaxBill | None, event: Event, at: datetime) -> TaxBill:
     paid = event.paid or (bill is not None and bill.paid)
     paid_at = bill.paid_at if bill is not None else None
     return TaxBill(event.nop, event.year, event.amount_due, event.due_date, paid, paid_at, at)
+
+
+def follow_ticket(nop: str, suffix: str) -> str:
+    """A follow's own ticket: the NOP and a random suffix (8 hex), so each follower's stream has its own case."""
+    return f"PBB-{nop}-{suffix.upper()}"
+
+
+def followed_view(ticket: str, revision: int, nop: str, bill: TaxBill | None, at: datetime) -> FollowedBillUpdated:
+    """What the follower's "Kasus saya" shows of the NOP's newest bill (none yet: says so)."""
+    if bill is None:
+        return FollowedBillUpdated(ticket=ticket, revision=revision, nop=nop, nop_formatted=dotted(nop),
+                                   status="none", status_label="Belum ada tagihan", updated_at=at)
+    return FollowedBillUpdated(ticket=ticket, revision=revision, nop=nop, nop_formatted=dotted(nop), year=bill.year,
+                               amount_due=bill.amount_due, due_date=bill.due_date, paid=bill.paid,
+                               status="paid" if bill.paid else "due", status_label=bill.status_label,
+                               updated_at=bill.updated_at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from palapa.contracts.topics import ALL_TOPICS
+from palapa.contracts.topics import ALL_TOPICS, CITIZEN_BILLS, CITIZEN_CASES
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
@@ -24,7 +24,7 @@ def create_app(settings: TaxBillSettings, *, exporter: SpanExporter | None = Non
     handlers.register(runtime)
     routers = [tax_bills_router(runtime), citizen_router(runtime)]
     return service_app(runtime, title="Palapa taxbill-svc", routers=routers, topics=ALL_TOPICS,
-                       protection=access.TABLE)
+                       publishes=(CITIZEN_CASES, CITIZEN_BILLS), protection=access.TABLE)
 
 
 def main() -> None:
