@@ -42,8 +42,8 @@ allow catalog-svc --operation Write --topic palapa.catalog.apps.v1 --topic palap
 # notify-svc
 user notify-svc
 allow notify-svc --operation Describe --topic palapa. --resource-pattern-type prefixed
-allow notify-svc --operation Read --topic palapa.citizen.cases.v1 --topic palapa.complaints.intake.v1 --topic palapa.complaints.sla.v1 --topic palapa.complaints.updates.v1 --topic palapa.tax.reminders.v1 --topic palapa.tickets.updates.v1
-allow notify-svc --operation Read --group notify-svc --group notify-svc-citizens --group notify-svc-messages --group notify-svc-tickets
+allow notify-svc --operation Read --topic palapa.citizen.bills.v1 --topic palapa.citizen.cases.v1 --topic palapa.complaints.intake.v1 --topic palapa.complaints.sla.v1 --topic palapa.complaints.updates.v1 --topic palapa.tax.reminders.v1 --topic palapa.tickets.updates.v1
+allow notify-svc --operation Read --group notify-svc --group notify-svc-bills --group notify-svc-citizens --group notify-svc-messages --group notify-svc-tickets
 allow notify-svc --operation Write --topic palapa.platform.audit.v1 --topic palapa.platform.deadletter.v1
 
 # tracking-svc
@@ -51,14 +51,14 @@ user tracking-svc
 allow tracking-svc --operation Describe --topic palapa. --resource-pattern-type prefixed
 allow tracking-svc --operation Read --topic palapa.emergency.incidents.v1 --topic palapa.service_requests.v1
 allow tracking-svc --operation Read --group tracking-svc --group tracking-svc-emergency
-allow tracking-svc --operation Write --topic palapa.citizen.cases.v1 --topic palapa.platform.deadletter.v1 --topic palapa.simakel.commands.v1 --topic palapa.tickets.updates.v1
+allow tracking-svc --operation Write --topic palapa.citizen.cases.v1 --topic palapa.platform.audit.v1 --topic palapa.platform.deadletter.v1 --topic palapa.simakel.commands.v1 --topic palapa.tickets.updates.v1
 
 # ops-svc
 user ops-svc
 allow ops-svc --operation Describe --topic palapa. --resource-pattern-type prefixed
 allow ops-svc --operation Read --topic palapa.platform.deadletter.v1
 allow ops-svc --operation Read --group ops-svc
-allow ops-svc --operation Write --topic palapa.bridges.heartbeats.v1 --topic palapa.bridges.quarantine.v1 --topic palapa.citizen.cases.v1 --topic palapa.complaints.intake.v1 --topic palapa.complaints.sla.v1 --topic palapa.complaints.updates.v1 --topic palapa.curhat.commands.v1 --topic palapa.emergency.incidents.v1 --topic palapa.health.queues.v1 --topic palapa.platform.audit.v1 --topic palapa.platform.deadletter.v1 --topic palapa.service_requests.v1 --topic palapa.simakel.commands.v1 --topic palapa.tax.bills.v1 --topic palapa.tax.reminders.v1 --topic palapa.tickets.updates.v1 --topic palapa.transport.cameras.v1
+allow ops-svc --operation Write --topic palapa.bridges.heartbeats.v1 --topic palapa.bridges.quarantine.v1 --topic palapa.citizen.bills.v1 --topic palapa.citizen.cases.v1 --topic palapa.complaints.intake.v1 --topic palapa.complaints.sla.v1 --topic palapa.complaints.updates.v1 --topic palapa.curhat.commands.v1 --topic palapa.emergency.incidents.v1 --topic palapa.health.queues.v1 --topic palapa.platform.audit.v1 --topic palapa.platform.deadletter.v1 --topic palapa.service_requests.v1 --topic palapa.simakel.commands.v1 --topic palapa.tax.bills.v1 --topic palapa.tax.reminders.v1 --topic palapa.tickets.updates.v1 --topic palapa.transport.cameras.v1
 
 # bridge-curhat
 user bridge-curhat
@@ -99,5 +99,5 @@ user taxbill-svc
 allow taxbill-svc --operation Describe --topic palapa. --resource-pattern-type prefixed
 allow taxbill-svc --operation Read --topic palapa.tax.bills.v1
 allow taxbill-svc --operation Read --group taxbill-svc
-allow taxbill-svc --operation Write --topic palapa.platform.deadletter.v1 --topic palapa.tax.reminders.v1
+allow taxbill-svc --operation Write --topic palapa.citizen.bills.v1 --topic palapa.citizen.cases.v1 --topic palapa.platform.deadletter.v1 --topic palapa.tax.reminders.v1
 echo "kafka-access: users and ACLs in place"

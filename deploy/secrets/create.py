@@ -53,7 +53,8 @@ FIXED = {
     "notify-messages-key": "the key notify-svc encrypts citizens' phone numbers and e-mails with (32 bytes, base64)",
     "gate-notify-api-key": "gate-svc's API key at notify-svc (the citizens' one-time codes); both read this file",
     "gate-account-secret": "the HMAC key a citizen's account id is made with from their phone number (gate-svc; "
-                           "bridge-curhat keys a reporter's number with it, so a citizen can claim the case)",
+                           "bridge-curhat and bridge-psc119 key a reporter's or caller's number with it, so a "
+                           "citizen can claim the case)",
     "ops-svc-client-secret": "ops-svc's client secret at Keycloak (its lag sampler's client-credentials grant)",
     "gate-citizen-key": "gate-svc's Ed25519 private JWK for citizens' tokens (X-Citizen-Token); every service checks "
                         "them against its public half (CITIZEN_ISSUER's JWKS)",

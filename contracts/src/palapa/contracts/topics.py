@@ -10,7 +10,7 @@ from .events.base import DAY_MS, Event, Topic
 from .events.bridges import BRIDGE_HEARTBEATS, BRIDGE_QUARANTINE
 from .events.cases import COMPLAINT_SLA, COMPLAINT_UPDATES
 from .events.catalog import CATALOG_APPS
-from .events.citizens import CITIZEN_CASES
+from .events.citizens import CITIZEN_BILLS, CITIZEN_CASES
 from .events.complaints import COMPLAINT_INTAKE
 from .events.curhat import CURHAT_COMMANDS
 from .events.health import EMERGENCY_INCIDENTS, HEALTH_QUEUES
@@ -20,8 +20,8 @@ from .events.tickets import SERVICE_REQUESTS, SIMAKEL_COMMANDS, TICKET_UPDATES
 from .events.transport import TRANSPORT_CAMERAS
 
 __all__ = [
-    "ALL_TOPICS", "BRIDGE_HEARTBEATS", "BRIDGE_QUARANTINE", "CATALOG_APPS", "CITIZEN_CASES", "COMPLAINT_INTAKE",
-    "COMPLAINT_SLA",
+    "ALL_TOPICS", "BRIDGE_HEARTBEATS", "BRIDGE_QUARANTINE", "CATALOG_APPS", "CITIZEN_BILLS", "CITIZEN_CASES",
+    "COMPLAINT_INTAKE", "COMPLAINT_SLA",
     "COMPLAINT_UPDATES", "CURHAT_COMMANDS", "DAY_MS", "DEAD_LETTERS", "EMERGENCY_INCIDENTS", "HEALTH_QUEUES",
     "SERVICE_REQUESTS", "SIMAKEL_COMMANDS", "TAX_BILLS", "TAX_REMINDERS", "TICKET_UPDATES", "TRANSPORT_CAMERAS",
     "Topic", "topic_for",

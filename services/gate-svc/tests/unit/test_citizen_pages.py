@@ -245,6 +245,7 @@ async def test_a_citizen_follows_a_tax_bill_by_nop_and_stops_following_it(gate):
     assert followed.status_code == 303
     page = await http.get(followed.headers["location"])
     assert 'data-nop="357601000100000000"' in page.text and "Belum dibayar" in page.text
+    assert 'data-live="pbb"' in page.text  # the bills' region kasus.js swaps on a `bill.updated` of the stream
     assert "Rp1.250.000" in page.text or "1.250.000" in page.text
     dropped = await http.post("/kasus/pbb/hapus", data={"csrf": csrf, "nop": "357601000100000000"})
     assert dropped.status_code == 303

@@ -22,6 +22,8 @@ async def test_the_asyncapi_document_lists_what_notify_svc_consumes_and_publishe
                     "palapa.complaints.sla.v1": ["SlaWarning", "SlaBreached"],
                     "palapa.tax.reminders.v1": ["TaxBillReminderDue"],
                     # a citizen's one stream (issue 20): which account follows which case
-                    "palapa.citizen.cases.v1": ["CaseFollowed"]},
+                    "palapa.citizen.cases.v1": ["CaseFollowed"],
+                    # and the PBB bills a citizen follows, for that citizen's stream
+                    "palapa.citizen.bills.v1": ["FollowedBillUpdated"]},
         "send": {"palapa.platform.deadletter.v1": ["EventDeadLettered"]},
     }

@@ -9,11 +9,12 @@ from palapa.contracts.events import TaxBillChanged, TaxBillIssued, TaxBillPaid
 from palapa.kit.consumer import Delivery
 from palapa.kit.uow import Done
 from palapa.taxbill import store, tables
-from palapa.taxbill.handlers import on_tax_bills
+from palapa.taxbill.handlers import TaxBills
 from palapa.testkit import migrated_session
 
 pytestmark = pytest.mark.integration
 
+on_tax_bills = TaxBills("/services/taxbill-svc").on_tax_bills
 NOP = "357601000100201230"
 AT = datetime(2026, 11, 25, 17, tzinfo=UTC)
 DUE = date(2026, 8, 31)

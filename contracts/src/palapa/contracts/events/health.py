@@ -33,6 +33,11 @@ class IncidentReported(Event):
     kelurahan: str | None = None
     kecamatan: str | None = None
     reported_at: datetime
+    caller_phone_hash: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{32}$",
+        description="The keyed hash of the caller's number as the app recorded it (palapa.contracts.phone.phone_hash), "
+                    "never the number: a citizen signed in with that number may claim the incident",
+    )
 
 
 class AmbulanceDispatched(Event):

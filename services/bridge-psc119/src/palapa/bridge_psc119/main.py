@@ -35,13 +35,14 @@ API_PATH = "/api/v1/insiden"
 def psc119_translation(settings: BridgePsc119Settings):
     """The kit's translation: translate.translate with the settings' zone and limits (the clock read per record)."""
     tz, ahead = settings.tz, timedelta(minutes=settings.future_minutes)
+    key = settings.account_secret.get_secret_value().encode()
 
     def translation(record: SourceRecord, last: LastState | None) -> Translated | Quarantine | Deferred:
         if isinstance(record.item, legacy.Unreadable):
             return Quarantine(record.item.reason)
         prev = translate.Stage(last.status) if last is not None and last.status else None
         result = translate.translate(record.item, prev, tz, translate.within(datetime.now(UTC), ahead), settings.app_id,
-                                     since=handled_at(last, tz), pushed=record.pushed)
+                                     since=handled_at(last, tz), pushed=record.pushed, phone_key=key)
         if isinstance(result, Quarantine | Deferred):
             return result
         events, stage = result

@@ -39,6 +39,9 @@ class BridgePsc119Settings(BridgeSettings):
     app_id: str = Field("psc-119", min_length=1)
     opd: str = Field("DINKES", min_length=1)
     http_port: int = Field(8105, ge=1, le=65535)
+    # the key of the caller's phone hash on IncidentReported: the gate's account secret (GATE_ACCOUNT_SECRET, the same
+    # file), so the hash is the phone account's own (docs/gate.md "Kasus saya"); production refuses the default
+    account_secret: SecretStr = Field(SecretStr("palapa-dev-gate-accounts"), repr=False)
 
     @field_validator("legacy_timezone")
     @classmethod

@@ -25,6 +25,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from palapa.bridgekit.protocol import Deferred, Quarantine, as_utc
 from palapa.contracts.events import AmbulanceDispatched, Event, IncidentClosed, IncidentReported, PatientHandedOver
+from palapa.contracts.phone import normalise as normalise_phone
+from palapa.contracts.phone import phone_hash
 from palapa.psc119_legacy.codes import ORDER, OUTCOMES, SHOWN, STATUS_CODES, Stage, stage_of  # the one table of codes
 
 from .incident import BLANK, Incident, clean, parse_time, quote
@@ -63,6 +65,13 @@ def label(text: str | None) -> str | None:
     return None if text is None else text[:LABEL_CHARS]
 
 
+def caller_phone_hash(telp: str | None, key: bytes) -> str | None:
+    """The keyed hash of the caller's number, as the gate keys a phone account; None without a key, or when the app
+    recorded no Indonesian mobile number (a landline, '-': nobody can claim the incident by it)."""
+    number = normalise_phone(clean(telp)) if key else None
+    return phone_hash(number, key) if number else None
+
+
 def when(inc: Incident, field: str, tz: tzinfo, limits: Limits) -> datetime | Quarantine | None:
     """A time column as UTC; None when blank; a quarantine when unreadable or implausible."""
     raw = getattr(inc, field)
@@ -84,12 +93,13 @@ EVER = datetime.min.replace(tzinfo=UTC)
 
 def translate(inc: Incident, last: Stage | None, tz: tzinfo, limits: Limits = Limits(),
               app_id: str = APP_ID, *, since: datetime | None = None,
-              pushed: bool = False) -> tuple[list[Event], Stage] | Quarantine | Deferred:
+              pushed: bool = False, phone_key: bytes = b"") -> tuple[list[Event], Stage] | Quarantine | Deferred:
     """The events of the stages this version reaches beyond `last` (None: never emitted), and the new stage.
 
     `since`: the update time (UTC) of the version `last` was handled for. A version (of other content) at or after
     it at an earlier stage is a move back, and emits that stage's event; None (a bare stage) never goes back.
     `pushed`: the version came by webhook, so one of the very time of `since` cannot be ordered (Deferred).
+    `phone_key` (the gate's account secret): IncidentReported carries the keyed hash of the caller's number, never it.
     """
     stage = stage_of(inc.kode_status)
     if stage is None:
@@ -106,11 +116,12 @@ def translate(inc: Incident, last: Stage | None, tz: tzinfo, limits: Limits = Li
     ref = str(inc.id_insiden)
     common = {"ticket": ticket(inc.id_insiden), "source_app": app_id, "source_ref": ref}
     unit, facility = label(inc.unit_ambulans), label(inc.faskes_tujuan)
+    caller = caller_phone_hash(inc.telp_penelepon, phone_key)
     if last is not None and ORDER.index(stage) < ORDER.index(last) and since is not None and updated >= since:
         if pushed and updated == since:
             return Deferred("same_second: a webhook at the handled version's time, at an earlier stage; the log's "
                             "order decides")
-        return back(inc, stage, last, updated, common, unit, facility), stage
+        return back(inc, stage, last, updated, common, unit, facility, caller), stage
     if last is not None and ORDER.index(stage) <= ORDER.index(last):
         return [], last  # the same stage again (another column changed) or an older version: nothing new
     reported = times["waktu_lapor"] or (updated if last is None else None)
@@ -122,7 +133,8 @@ def translate(inc: Incident, last: Stage | None, tz: tzinfo, limits: Limits = Li
     for step in ORDER[(ORDER.index(last) + 1 if last else 0): ORDER.index(stage) + 1]:
         if step is Stage.REPORTED:
             events.append(IncidentReported(**common, kind=kind_of(inc.jenis_kejadian), kelurahan=label(inc.kelurahan),
-                                           kecamatan=label(inc.kecamatan), reported_at=reported))
+                                           kecamatan=label(inc.kecamatan), reported_at=reported,
+                                           caller_phone_hash=caller))
         elif step is Stage.DISPATCHED and (step is stage or unit or times["waktu_berangkat"]):
             events.append(AmbulanceDispatched(**common, ambulance=unit,
                                               dispatched_at=times["waktu_berangkat"] or updated))
@@ -138,7 +150,7 @@ def translate(inc: Incident, last: Stage | None, tz: tzinfo, limits: Limits = Li
 
 
 def back(inc: Incident, stage: Stage, last: Stage, updated: datetime, common: dict, unit: str | None,
-         facility: str | None) -> list[Event]:
+         facility: str | None, caller: str | None = None) -> list[Event]:
     """The event of the stage the staff moved the incident back to, at the version's time: the stage's own time
     column still holds when it was first reached, which tracking-svc would merge as a late repeat, not a move."""
     shown = SHOWN[stage]
@@ -146,7 +158,7 @@ def back(inc: Incident, stage: Stage, last: Stage, updated: datetime, common: di
         return []  # on scene back to dispatched: the platform shows both as dispatched
     if shown is Stage.REPORTED:
         return [IncidentReported(**common, kind=kind_of(inc.jenis_kejadian), kelurahan=label(inc.kelurahan),
-                                 kecamatan=label(inc.kecamatan), reported_at=updated)]
+                                 kecamatan=label(inc.kecamatan), reported_at=updated, caller_phone_hash=caller)]
     if shown is Stage.DISPATCHED:
         return [AmbulanceDispatched(**common, ambulance=unit, dispatched_at=updated)]
     return [PatientHandedOver(**common, facility=facility, handed_over_at=updated)]  # CLOSED is never earlier

@@ -22,7 +22,7 @@ from .citizen.accounts import COOKIE as CITIZEN_COOKIE
 from .citizen.accounts import Citizens, WhoIsSignedIn
 from .citizen.inapas import inapas_router
 from .citizen.routes import citizen_router, message
-from .citizen.services import CitizenBills, CitizenCases, CitizenLetters, Notifier
+from .citizen.services import CitizenBills, CitizenCases, CitizenIncidents, CitizenLetters, Notifier
 from .citizen.tokens import Minter, key_from
 from .domain import PageCache
 from .limit import limit_router, limiter_of
@@ -91,8 +91,9 @@ def create_app(settings: GateSettings, *, transport: httpx.AsyncBaseTransport | 
                                                          settings.notify_api_key.get_secret_value(), upstreams.http),
                                       CitizenCases(settings.complaint_url, upstreams.http),
                                       CitizenBills(settings.taxbill_url, upstreams.http),
-                                      CitizenLetters(settings.tracking_url, upstreams.http), settings.staff_public_url,
-                                      clock))
+                                      CitizenLetters(settings.tracking_url, upstreams.http),
+                                      CitizenIncidents(settings.tracking_url, upstreams.http),
+                                      settings.staff_public_url, clock))
     pending = Sessions(settings.session_idle_s, settings.session_max_s)  # INApas sign-ins under way
     app.include_router(inapas_router(_inapas(settings, upstreams), pending, citizens, settings.staff_public_url,
                                      message, clock))

@@ -1,7 +1,8 @@
 """A citizen's one live stream (issue 20): every view of every case of theirs, numbered in one sequence per account.
 
 Which cases are an account's, notify-svc learns from CaseFollowed (complaint-svc: filed while signed in, claimed by
-PIN or by phone; tracking-svc: a letter requested at the gate). A view stored for an owned case is appended to its
+PIN or by phone; tracking-svc: a letter requested at the gate, an incident claimed by phone; taxbill-svc: a NOP
+followed, whose bill views come on palapa.citizen.bills.v1). A view stored for an owned case is appended to its
 owner's feed in the same transaction; a case followed after its views arrived gets its newest view appended then,
 so a case claimed while the stream is open appears on it.
 
@@ -29,7 +30,7 @@ from .domain import Update, feed_key, numbered
 from .tables import citizen_feed, citizen_heads, ticket_owners, ticket_updates
 
 #: the apps whose CaseFollowed is believed: they own cases and their owners (a bridge's signed key is not enough)
-OWNERS_OF_CASES = frozenset({"complaint-svc", "tracking-svc"})
+OWNERS_OF_CASES = frozenset({"complaint-svc", "tracking-svc", "taxbill-svc"})
 _LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended('notify.ticket:' || t, 0)) "
              "FROM unnest(CAST(:tickets AS text[])) AS t")
 

@@ -17,6 +17,7 @@ from palapa.contracts.events import TICKET_MAX_LENGTH, is_ticket
 #: incident). One stream per ticket and one revision sequence per ticket, whichever service owns it.
 EVENT_NAME = "complaint.updated"
 TICKET_EVENT_NAME = "ticket.updated"
+BILL_EVENT_NAME = "bill.updated"  # a PBB bill a citizen follows (FollowedBillUpdated): only on its follower's feed
 HEARTBEAT_COMMENT = "keep-alive"
 MAX_TICKET_LENGTH = TICKET_MAX_LENGTH
 #: The highest revision a client can name: the store's revision column is a 4-byte integer.

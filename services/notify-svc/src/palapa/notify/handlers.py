@@ -11,8 +11,9 @@ from dataclasses import replace
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import ComplaintUpdatedV2, TicketUpdated
+from palapa.contracts.events import ComplaintUpdatedV2, FollowedBillUpdated, TicketUpdated
 from palapa.contracts.topics import (
+    CITIZEN_BILLS,
     CITIZEN_CASES,
     COMPLAINT_INTAKE,
     COMPLAINT_SLA,
@@ -25,7 +26,7 @@ from palapa.kit.runtime import Runtime
 from palapa.kit.uow import Done, Refused
 
 from . import citizens, store
-from .domain import EVENT_NAME, TICKET_EVENT_NAME, Update
+from .domain import BILL_EVENT_NAME, EVENT_NAME, TICKET_EVENT_NAME, Update
 from .fanout import Fanout
 from .hub import Hub
 from .messages.consume import MessageEvents
@@ -47,8 +48,9 @@ class ViewUpdates:
         under a new event id)."""
         updates, digests = [], {}
         for d in deliveries:
-            # the only type on its topic (the kit checks): ComplaintUpdated v2 (v1 upcast), or TicketUpdated
-            event: ComplaintUpdatedV2 | TicketUpdated = d.envelope.data
+            # the only type on its topic (the kit checks): ComplaintUpdated v2 (v1 upcast), TicketUpdated, or
+            # FollowedBillUpdated
+            event: ComplaintUpdatedV2 | TicketUpdated | FollowedBillUpdated = d.envelope.data
             if (digest := getattr(event, "access_hash", None)) is not None:
                 digests.setdefault(event.ticket, digest)  # who may follow it: kept apart, never in the view
             # carry the consumer's span context, so the SSE push joins the same trace
@@ -115,4 +117,8 @@ def register(runtime: Runtime, hub: Hub, messages: MessageEvents | None = None,
     followed = FollowedCases(hub, fanout)
     runtime.subscribe(CITIZEN_CASES, followed.on_followed, after_commit=followed.after_commit,
                       group_id=f"{runtime.name}-citizens")
+    # followed PBB bills: stored like a ticket's views, so they reach their follower's feed (citizens.py) only
+    bills = ViewUpdates(hub, BILL_EVENT_NAME, fanout=fanout)
+    runtime.subscribe(CITIZEN_BILLS, bills.on_updated, after_commit=bills.after_commit,
+                      group_id=f"{runtime.name}-bills")
     return complaints

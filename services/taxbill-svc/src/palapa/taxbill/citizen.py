@@ -7,6 +7,7 @@ nothing more: it is the citizen's list, read by no one else.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
@@ -16,6 +17,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
+from palapa.contracts.envelope import Envelope
+from palapa.contracts.events import CaseFollowed, FollowedHow
 from palapa.kit.capability import MaybeCitizen
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
@@ -54,7 +57,8 @@ def citizen_router(runtime: Runtime) -> APIRouter:
     @router.post("/citizen/tax-bills", status_code=201,
                  responses={400: {"description": "malformed_nop"}, 409: {"description": "too_many"}})
     async def register(body: Registration, citizen: MaybeCitizen):
-        """Follow a NOP (any spelling); registering it again changes nothing."""
+        """Follow a NOP (any spelling); registering it again changes nothing. A new follow gets its own ticket, and
+        CaseFollowed with the bill's view puts it on the citizen's one live stream (its changes follow there)."""
         if citizen is None:
             return refusal(*CITIZEN_MISSING)
         nop = domain.canonical_nop(body.nop)
@@ -65,8 +69,15 @@ def citizen_router(runtime: Runtime) -> APIRouter:
             count = await tx.session.scalar(select(func.count()).select_from(r).where(r.c.account == citizen.subject))
             if count >= MAX_NOPS:
                 return refusal(409, "too_many", f"Paling banyak {MAX_NOPS} NOP per akun")
-            await tx.session.execute(insert(r).values(account=citizen.subject, nop=nop,
-                                                      registered_at=datetime.now(UTC)).on_conflict_do_nothing())
+            now, ticket = datetime.now(UTC), domain.follow_ticket(nop, secrets.token_hex(4))
+            added = (await tx.session.execute(
+                insert(r).values(account=citizen.subject, nop=nop, registered_at=now, ticket=ticket, revision=1)
+                .on_conflict_do_nothing().returning(r.c.ticket))).first()
+            if added is not None:
+                view = domain.followed_view(ticket, 1, nop, await store.find(tx.session, nop, None), now)
+                tx.publish(Envelope(CaseFollowed(ticket=ticket, account=citizen.subject, how=FollowedHow.FOLLOWED_NOP,
+                                                 at=now), source=runtime.source, subject=ticket),
+                           Envelope(view, source=runtime.source, subject=ticket))
         return {"nop": nop, "nop_formatted": domain.dotted(nop)}
 
     @router.delete("/citizen/tax-bills/{nop}", responses={404: {"description": "not_registered"}})

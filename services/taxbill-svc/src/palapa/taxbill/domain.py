@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from palapa.contracts.events import TaxBillChanged, TaxBillIssued, TaxBillPaid, dotted_nop
+from palapa.contracts.events import FollowedBillUpdated, TaxBillChanged, TaxBillIssued, TaxBillPaid, dotted_nop
 from palapa.contracts.phone import ACCOUNT_PREFIX, hash_of_account
 
 _WIB = ZoneInfo("Asia/Jakarta")
@@ -73,3 +73,19 @@ def wants_reminder(bill: TaxBill, account: str, window: tuple[date, date]) -> bo
     first, last = window
     return (not bill.paid and bill.due_date is not None and first <= bill.due_date <= last
             and hash_of_account(account) is not None)
+
+
+def follow_ticket(nop: str, suffix: str) -> str:
+    """A follow's own ticket: the NOP and a random suffix (8 hex), so each follower's stream has its own case."""
+    return f"PBB-{nop}-{suffix.upper()}"
+
+
+def followed_view(ticket: str, revision: int, nop: str, bill: TaxBill | None, at: datetime) -> FollowedBillUpdated:
+    """What the follower's "Kasus saya" shows of the NOP's newest bill (none yet: says so)."""
+    if bill is None:
+        return FollowedBillUpdated(ticket=ticket, revision=revision, nop=nop, nop_formatted=dotted(nop),
+                                   status="none", status_label="Belum ada tagihan", updated_at=at)
+    return FollowedBillUpdated(ticket=ticket, revision=revision, nop=nop, nop_formatted=dotted(nop), year=bill.year,
+                               amount_due=bill.amount_due, due_date=bill.due_date, paid=bill.paid,
+                               status="paid" if bill.paid else "due", status_label=bill.status_label,
+                               updated_at=bill.updated_at)

@@ -7,7 +7,7 @@ import asyncio
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from palapa.contracts.topics import ALL_TOPICS, TAX_REMINDERS
+from palapa.contracts.topics import ALL_TOPICS, CITIZEN_BILLS, CITIZEN_CASES, TAX_REMINDERS
 from palapa.kit.http import serve, service_app
 from palapa.kit.runtime import Runtime
 from palapa.kit.settings import load
@@ -36,8 +36,8 @@ def create_app(settings: TaxBillSettings, *, exporter: SpanExporter | None = Non
         stop.set()
 
     app = service_app(runtime, title="Palapa taxbill-svc", routers=routers, topics=ALL_TOPICS,
-                      publishes=(TAX_REMINDERS,), protection=access.TABLE, on_start=[start_reminders],
-                      on_stop=[stop_reminders])
+                      publishes=(TAX_REMINDERS, CITIZEN_CASES, CITIZEN_BILLS), protection=access.TABLE,
+                      on_start=[start_reminders], on_stop=[stop_reminders])
     app.state.reminders = reminders
     return app
 

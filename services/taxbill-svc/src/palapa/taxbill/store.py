@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .domain import TaxBill
-from .tables import COLUMNS, tax_bills
+from .tables import COLUMNS, registrations, tax_bills
 
 
 def bill_of(r) -> TaxBill:
@@ -40,3 +40,15 @@ async def find(session: AsyncSession, nop: str, year: int | None) -> TaxBill | N
     stmt = stmt.where(t.c.year == year) if year is not None else stmt.order_by(t.c.year.desc()).limit(1)
     row = (await session.execute(stmt)).first()
     return None if row is None else bill_of(row)
+
+
+async def next_views(session: AsyncSession, nops: Iterable[str]) -> list[tuple[str, str, int]]:
+    """(ticket, nop, revision) of every follow of `nops` with a ticket, its revision bumped (the rows locked by the
+    update, in ticket order)."""
+    nops = sorted(set(nops))
+    if not nops:
+        return []
+    r = registrations
+    rows = await session.execute(update(r).where(r.c.nop.in_(nops), r.c.ticket.is_not(None))
+                                 .values(revision=r.c.revision + 1).returning(r.c.ticket, r.c.nop, r.c.revision))
+    return sorted((row.ticket, row.nop, row.revision) for row in rows)

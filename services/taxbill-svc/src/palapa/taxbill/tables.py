@@ -39,6 +39,10 @@ registrations = Table(
     "registrations",
     metadata,
     Column("account", String(200), primary_key=True),
-    Column("nop", String(18), primary_key=True),
+    Column("nop", String(18), primary_key=True, index=True),
     Column("registered_at", DateTime(timezone=True), nullable=False),
+    # the follow's own ticket on the citizen's live stream (PBB-<nop>-<8 hex>; None for a follow made before it) and
+    # the revision of the last view published for it
+    Column("ticket", String(64), nullable=True, unique=True),
+    Column("revision", Integer, nullable=False, server_default="0"),
 )

@@ -19,4 +19,11 @@ TABLE = ProtectionTable("tracking-svc", [
                                           "lists only that account's"),
     Public("GET", "/citizen/letters/{ticket}", why="one of the citizen's letters: the route needs the citizen token; "
                                                    "another account's reads as unknown (404)"),
+    Public("GET", "/citizen/incidents", why="a signed-in citizen's own incidents (claimed by phone): the route needs "
+                                            "the citizen token and lists only that account's"),
+    Public("GET", "/citizen/incidents/claimable", why="the incidents called in from the signed-in citizen's number: "
+                                                      "matched by the token's phone account, no number taken"),
+    Public("POST", "/citizen/incidents/{ticket}/claim-by-phone",
+           why="a phone-verified citizen claims an incident called in from their number: the route needs the citizen "
+               "token; another number or an unknown ticket is 404 alike, another owner 409; audited"),
 ])

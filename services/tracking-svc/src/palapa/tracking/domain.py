@@ -64,6 +64,7 @@ class Opening:
     title: str
     place: str | None
     opened_at: datetime
+    phone_hash: str | None = None  # an incident's caller, as the keyed hash of a phone account (incident_claims.py)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Ticket:
     opened: bool
     owner: str | None = None  # the citizen account that requested it at the gate (letters.py), never shown
     legacy_ticket: str | None = None  # the legacy app's own ticket once it filed a gate request (SIMAKEL-3107)
+    phone_hash: str | None = None  # the keyed hash of the number PSC 119 recorded for the caller, never shown
 
 
 def kind_of(event: TrackedEvent) -> TicketKind:
@@ -115,7 +117,8 @@ def decide(ticket: Ticket | None, event: TrackedEvent, *, at: datetime | None = 
         timeline = _merge(kind, ticket.timeline, step) if step is not None else ticket.timeline
     new = replace(ticket, timeline=timeline, **_current(kind, timeline))
     if opening is not None:
-        new = replace(new, title=opening.title, place=opening.place, opened_at=opening.opened_at, opened=True)
+        new = replace(new, title=opening.title, place=opening.place, opened_at=opening.opened_at, opened=True,
+                      phone_hash=opening.phone_hash or new.phone_hash)
     if new == ticket:
         return None
     newest = max(s.at for s in timeline)
@@ -161,7 +164,8 @@ def _new(event: TrackedEvent, kind: TicketKind, step: Step, opening: Opening | N
         ticket=event.ticket, kind=kind, source_app=event.source_app,
         title=opening.title if opening else title, place=opening.place if opening else None,
         revision=1, opened_at=opening.opened_at if opening else step.at, updated_at=step.at,
-        timeline=(step,), opened=opening is not None, **_current(kind, (step,)),
+        timeline=(step,), opened=opening is not None, phone_hash=opening.phone_hash if opening else None,
+        **_current(kind, (step,)),
     )
 
 
@@ -202,7 +206,7 @@ def _opening(event: TrackedEvent) -> Opening | None:
                        _aware(event.submitted_at, "submitted_at"))
     if isinstance(event, IncidentReported):
         return Opening(labels.incident_title(event.kind), labels.place(event.kelurahan, event.kecamatan),
-                       _aware(event.reported_at, "reported_at"))
+                       _aware(event.reported_at, "reported_at"), event.caller_phone_hash)
     return None
 
 

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from palapa.contracts.envelope import Envelope
-from palapa.contracts.events import CaseFollowed, FollowedHow, RequestLetter, is_ticket
+from palapa.contracts.events import CaseFollowed, FollowedHow, RequestLetter, TicketKind, is_ticket
 from palapa.kit.capability import MaybeCitizen
 from palapa.kit.http import refusal
 from palapa.kit.runtime import Runtime
@@ -31,6 +31,7 @@ NOT_YOURS = (404, "unknown_ticket", "Surat ini tidak ada di akun Anda")
 NO_STORE = {"Cache-Control": "no-store"}
 MAX_OPEN = 20  # letters an account may have waiting at once (a flood of requests is refused, not filed)
 SEAL_PURPOSE = "simakel.applicant"
+LETTER = TicketKind.SERVICE_REQUEST
 
 
 class LetterCreate(BaseModel):
@@ -76,7 +77,7 @@ def letters_router(runtime: Runtime, sealer: Sealer, source_app: str) -> APIRout
         command = RequestLetter(ticket=ticket.ticket, letter_type=form.letter_type, kelurahan=form.kelurahan,
                                 kecamatan=form.kecamatan, purpose=form.purpose, applicant=applicant, requested_at=now)
         async with runtime.transaction() as tx:
-            mine = await store.owned(tx.session, citizen.subject, limit=MAX_OPEN + 1)
+            mine = await store.owned(tx.session, citizen.subject, LETTER, limit=MAX_OPEN + 1)
             if sum(letters.waiting(t) for t in mine) >= MAX_OPEN:
                 return refusal(429, "too_many_open", "Terlalu banyak permohonan surat yang belum dicatat kelurahan")
             await store.insert(tx.session, ticket)
@@ -93,7 +94,7 @@ def letters_router(runtime: Runtime, sealer: Sealer, source_app: str) -> APIRout
         if citizen is None:
             return refusal(*CITIZEN_MISSING)
         async with runtime.sessions() as session:
-            mine = await store.owned(session, citizen.subject)
+            mine = await store.owned(session, citizen.subject, LETTER)
         return JSONResponse(jsonable_encoder({"items": [LetterRead.of(t) for t in mine]}), headers=NO_STORE)
 
     @router.get("/citizen/letters/{ticket}", responses={401: {"description": "citizen_required"},
@@ -106,7 +107,7 @@ def letters_router(runtime: Runtime, sealer: Sealer, source_app: str) -> APIRout
             return refusal(*NOT_YOURS)
         async with runtime.sessions() as session:
             found = await store.get(session, ticket)
-        if found is None or found.owner != citizen.subject:
+        if found is None or found.owner != citizen.subject or found.kind is not LETTER:
             return refusal(*NOT_YOURS)
         return JSONResponse(jsonable_encoder(LetterRead.of(found)), headers=NO_STORE)
 

@@ -13,6 +13,7 @@ from palapa.kit.settings import load
 
 from . import access, handlers, tables
 from .api import tickets_router
+from .incidents_api import incidents_router
 from .letters_api import SEAL_PURPOSE, letters_router
 from .settings import TrackingSettings
 
@@ -27,7 +28,8 @@ def create_app(settings: TrackingSettings, *, exporter: SpanExporter | None = No
     sealer = Sealer(settings.applicant_key.get_secret_value(), SEAL_PURPOSE)
     return service_app(
         runtime, title="Palapa tracking-svc",
-        routers=[tickets_router(runtime), letters_router(runtime, sealer, settings.simakel_app_id)],
+        routers=[tickets_router(runtime), letters_router(runtime, sealer, settings.simakel_app_id),
+                 incidents_router(runtime)],
         topics=ALL_TOPICS, publishes=(TICKET_UPDATES, SIMAKEL_COMMANDS), protection=access.TABLE,
     )
 

@@ -60,10 +60,18 @@ async def delete_many(session: AsyncSession, names: Sequence[str]) -> None:
         await session.execute(delete(tickets).where(tickets.c.ticket.in_(sorted(set(names)))))
 
 
-async def owned(session: AsyncSession, owner: str, limit: int = 100) -> list[Ticket]:
-    """A citizen account's tickets, newest first."""
-    rows = await session.execute(select(tickets).where(tickets.c.owner == owner)
-                                 .order_by(tickets.c.opened_at.desc()).limit(limit))
+async def owned(session: AsyncSession, owner: str, kind: TicketKind, limit: int = 100) -> list[Ticket]:
+    """A citizen account's tickets of one kind (letters, incidents), newest first."""
+    rows = await session.execute(select(tickets).where(tickets.c.owner == owner, tickets.c.kind == kind.value)
+                                 .order_by(tickets.c.opened_at.desc(), tickets.c.ticket).limit(limit))
+    return [_ticket(r) for r in rows]
+
+
+async def claimable(session: AsyncSession, phone_hash: str, limit: int = 100) -> list[Ticket]:
+    """The incidents recorded with this caller hash that no account owns yet, newest first."""
+    rows = await session.execute(select(tickets).where(
+        tickets.c.phone_hash == phone_hash, tickets.c.owner.is_(None), tickets.c.kind == TicketKind.INCIDENT.value,
+    ).order_by(tickets.c.opened_at.desc(), tickets.c.ticket).limit(limit))
     return [_ticket(r) for r in rows]
 
 
@@ -76,6 +84,7 @@ def _row(t: Ticket) -> dict:
         "ticket": t.ticket, "kind": t.kind.value, "source_app": t.source_app, "title": t.title, "place": t.place,
         "status": t.status, "status_label": t.status_label, "revision": t.revision, "opened_at": t.opened_at,
         "updated_at": t.updated_at, "opened": t.opened, "owner": t.owner, "legacy_ticket": t.legacy_ticket,
+        "phone_hash": t.phone_hash,
         "timeline": [{"status": s.status, "label": s.label, "at": s.at.isoformat(),
                       **({"note": s.note} if s.note else {})} for s in t.timeline],
     }
@@ -86,6 +95,7 @@ def _ticket(row) -> Ticket:
         ticket=row.ticket, kind=TicketKind(row.kind), source_app=row.source_app, title=row.title, place=row.place,
         status=row.status, status_label=row.status_label, revision=row.revision, opened_at=row.opened_at,
         updated_at=row.updated_at, opened=row.opened, owner=row.owner, legacy_ticket=row.legacy_ticket,
+        phone_hash=row.phone_hash,
         timeline=tuple(Step(s["status"], s["label"], datetime.fromisoformat(s["at"]), s.get("note"))
                        for s in row.timeline),
     )

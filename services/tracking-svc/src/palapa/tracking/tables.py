@@ -28,4 +28,6 @@ tickets = Table(
     # a letter requested at the gate (letters.py): its citizen account, and Si Makel's ticket once filed there
     Column("owner", String(64), nullable=True, index=True),
     Column("legacy_ticket", String(64), nullable=True, unique=True),
+    # an incident's caller as the keyed hash of a phone account (never the number): who may claim it by phone
+    Column("phone_hash", String(32), nullable=True, index=True),
 )

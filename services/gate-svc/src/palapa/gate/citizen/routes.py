@@ -24,9 +24,12 @@ from . import phone
 from .accounts import COOKIE, Citizens, CitizenSession
 from .bills import DROPPED, FOLLOWED, bills_of, bills_router
 from .codes import Refused, Verified, Wrong
+from .incidents import CLAIMED as INCIDENT_CLAIMED
+from .incidents import PREFIX as INCIDENT
+from .incidents import claimable_incidents_of, incident_page, incidents_of, incidents_router
 from .legacy_claims import CLAIMED, claimable_of, legacy_claims_router
 from .letters import letter_page, letters_of, letters_router
-from .services import CitizenBills, CitizenCases, CitizenLetters, Notifier
+from .services import CitizenBills, CitizenCases, CitizenIncidents, CitizenLetters, Notifier
 
 log = logging.getLogger(__name__)
 PRE_CSRF = "warga_csrf"  # the sign-in forms' CSRF cookie (path /masuk)
@@ -62,7 +65,8 @@ async def read_form(request: Request) -> dict[str, str] | None:
 
 
 def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, bills: CitizenBills,
-                   letters: CitizenLetters, public_url: str | None, clock=time.time) -> APIRouter:
+                   letters: CitizenLetters, incidents: CitizenIncidents, public_url: str | None,
+                   clock=time.time) -> APIRouter:
     router = APIRouter(tags=["warga"], include_in_schema=False)
 
     def cookie(answer: Response, request: Request, name: str, value: str, path: str, max_age: int | None = None):
@@ -199,7 +203,9 @@ def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, 
                 problem, status = problem or "Daftar kasus tidak dapat dibuka.", answer.status
         page = render("kasus.html", status, who=session, items=items, notice=notice, problem=problem,
                       bills=await bills_of(bills, token), letters=await letters_of(letters, token),
-                      claimable=await claimable_of(cases, session, token))
+                      claimable=await claimable_of(cases, session, token),
+                      incidents=await incidents_of(incidents, token),
+                      claimable_incidents=await claimable_incidents_of(incidents, session, token))
         page.headers.update(NO_STORE)
         return page
 
@@ -215,6 +221,8 @@ def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, 
             return gone
         if ticket.startswith("SURAT-"):  # a letter: tracking-svc's, for its owner only
             return await letter_page(letters, citizens.token(session, clock()), ticket, gone, message)
+        if ticket.startswith(INCIDENT):  # a PSC 119 incident: tracking-svc's, once claimed by its caller
+            return await incident_page(incidents, citizens.token(session, clock()), ticket, gone, message)
         try:
             answer = await cases.case(citizens.token(session, clock()), ticket)
         except UpstreamError as exc:
@@ -254,10 +262,12 @@ def citizen_router(citizens: Citizens, notifier: Notifier, cases: CitizenCases, 
     router.include_router(bills_router(citizens, bills, session_form, listing, clock))
     router.include_router(letters_router(citizens, letters, session_form, clock))
     router.include_router(legacy_claims_router(citizens, cases, session_form, listing, clock))
+    router.include_router(incidents_router(citizens, incidents, session_form, listing, clock))
     return router
 
 
 NOTICES = {"klaim": "Pengaduan sudah ditambahkan ke akun Anda.", "klaim-hp": CLAIMED, "pbb": FOLLOWED,
+           "klaim-darurat": INCIDENT_CLAIMED,
            "pbb-hapus": DROPPED}
 
 

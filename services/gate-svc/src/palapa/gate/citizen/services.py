@@ -1,5 +1,5 @@
 """The services a citizen's pages call: notify-svc sends the one-time code, complaint-svc holds the cases, taxbill-svc
-the followed bills, tracking-svc the letters (thin).
+the followed bills, tracking-svc the letters and incidents (thin).
 
 notify-svc is called as a client with the gate's API key (GATE_NOTIFY_API_KEY, registered in notify-svc as
 NOTIFY_GATE_API_KEY); complaint-svc on the citizen's behalf with a citizen token the gate just minted.
@@ -118,3 +118,21 @@ class CitizenLetters(OnBehalf):
     async def request(self, token: str, body: dict) -> Answer:
         return await call_json(self.http, "POST", self.base + "/citizen/letters", "tracking-svc", json=body,
                                headers=self._headers(token))
+
+
+class CitizenIncidents(OnBehalf):
+    """tracking-svc's PSC 119 incidents of a citizen: the ones called in from their number (offered, claimed by the
+    phone-verified sign-in), the ones they own, one of them."""
+
+    async def mine(self, token: str) -> Answer:
+        return await call_json(self.http, "GET", self.base + "/citizen/incidents", "tracking-svc",
+                               headers=self._headers(token))
+
+    async def claimable(self, token: str) -> Answer:
+        return await call_json(self.http, "GET", self.base + "/citizen/incidents/claimable", "tracking-svc",
+                               headers=self._headers(token))
+
+    async def claim_by_phone(self, token: str, ticket: str) -> Answer:
+        return await call_json(self.http, "POST",
+                               f"{self.base}/citizen/incidents/{quote(ticket, safe='')}/claim-by-phone",
+                               "tracking-svc", headers=self._headers(token))

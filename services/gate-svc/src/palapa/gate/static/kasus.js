@@ -71,7 +71,8 @@
     if (!view || typeof view.ticket !== "string" || (only && view.ticket !== only)) {
       return;
     }
-    changed[view.ticket] = String(view.status_label || view.status || "");
+    var name = view.nop_formatted ? "NOP " + view.nop_formatted : view.ticket; // a followed bill: by its NOP
+    changed[name] = String(view.status_label || view.status || "");
     if (timer === null) {
       timer = window.setTimeout(refresh, 250); // several changes at once: one fetch
     }
@@ -79,6 +80,7 @@
 
   source.addEventListener("complaint.updated", changedView);
   source.addEventListener("ticket.updated", changedView);
+  source.addEventListener("bill.updated", changedView);
   source.addEventListener("open", function () {
     root.setAttribute("data-aliran-siap", "1");
     say("Halaman ini diperbarui langsung.");
