@@ -74,6 +74,7 @@ READS: dict[str, dict[str, Open | str]] = {
     "tracking-svc": {
         "/tickets/{ticket}": CITIZEN_TOKEN, "/citizen/letters": CITIZEN_TOKEN,
         "/citizen/letters/{ticket}": CITIZEN_TOKEN,
+        "/citizen/incidents": CITIZEN_TOKEN, "/citizen/incidents/claimable": CITIZEN_TOKEN,
     },
     "gate-svc": {
         "/healthz": Open("liveness probe"), "/readyz": Open("readiness probe: which upstreams answer"),
