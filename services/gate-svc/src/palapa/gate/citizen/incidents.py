@@ -11,13 +11,12 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
-
-from palapa.contracts.events import is_ticket
+from fastapi.responses import Response
 
 from ..pages import render
 from ..upstream import UpstreamError
 from .accounts import Citizens, CitizenSession
+from .legacy_claims import phone_claim_router
 from .services import CitizenIncidents, items_of
 
 log = logging.getLogger(__name__)
@@ -37,6 +36,7 @@ REFUSALS = {
     "claimed_by_another": (409, "Kejadian ini sudah terhubung ke akun lain."),
     "phone_account_required": (403, "Masuk dengan nomor HP untuk menambahkan kejadian yang dilaporkan dari nomor "
                                     "Anda."),
+    "malformed_ticket": (422, "Nomor tiket tidak valid."),
 }
 
 
@@ -77,25 +77,5 @@ async def incident_page(incidents: CitizenIncidents, token: str, ticket: str, go
 
 def incidents_router(citizens: Citizens, incidents: CitizenIncidents, session_form: Callable[[Request], Awaitable],
                      listing: Callable[..., Awaitable[Response]], clock) -> APIRouter:
-    router = APIRouter(tags=["warga"], include_in_schema=False)
-
-    @router.post("/kasus/klaim-darurat")
-    async def claim_by_phone(request: Request) -> Response:
-        found = await session_form(request)
-        if isinstance(found, Response):
-            return found
-        session, fields = found
-        ticket = (fields.get("tiket") or "").strip()[:64]
-        if not (is_ticket(ticket) and ticket.startswith(PREFIX)):
-            return await listing(session, 422, problem="Nomor tiket tidak valid.")
-        try:
-            answer = await incidents.claim_by_phone(citizens.token(session, clock()), ticket)
-        except UpstreamError as exc:
-            log.warning("incident claim unavailable: %s", exc)
-            return await listing(session, 503, problem="Kejadian belum dapat ditambahkan; coba lagi sebentar lagi.")
-        if answer.status == 200:
-            return RedirectResponse("/kasus?notice=klaim-darurat", status_code=303, headers=NO_STORE)
-        status, text = REFUSALS.get(answer.body.get("reason"), (400, "Kejadian tidak dapat ditambahkan."))
-        return await listing(session, status, problem=text)
-
-    return router
+    return phone_claim_router("/kasus/klaim-darurat", "klaim-darurat", lambda ticket: ticket.startswith(PREFIX),
+                              incidents.claim_by_phone, REFUSALS, "Kejadian", citizens, session_form, listing, clock)

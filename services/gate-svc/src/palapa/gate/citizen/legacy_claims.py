@@ -52,28 +52,38 @@ def _app(item: dict) -> str:
     return str(item.get("source_app") or "")
 
 
-def legacy_claims_router(citizens: Citizens, cases: CitizenCases, session_form: Callable[[Request], Awaitable],
-                         listing: Callable[..., Awaitable[Response]], clock) -> APIRouter:
+def phone_claim_router(path: str, notice: str, accepts: Callable[[str], bool],
+                       claim: Callable[[str, str], Awaitable], refusals: dict[str, tuple[int, str]], what: str,
+                       citizens: Citizens, session_form: Callable[[Request], Awaitable],
+                       listing: Callable[..., Awaitable[Response]], clock) -> APIRouter:
+    """POST `path`: the signed-in phone account claims a case its number filed (`claim(token, ticket)` upstream),
+    then back to Kasus saya with `notice`; a refusal is shown on the list by `refusals` (`what`: "Aduan", ...)."""
     router = APIRouter(tags=["warga"], include_in_schema=False)
 
-    @router.post("/kasus/klaim-hp")
+    @router.post(path)
     async def claim_by_phone(request: Request) -> Response:
         found = await session_form(request)
         if isinstance(found, Response):
             return found
         session, fields = found
         ticket = (fields.get("tiket") or "").strip()[:64]
-        if not is_ticket(ticket):
-            status, text = REFUSALS["malformed_ticket"]
+        if not (is_ticket(ticket) and accepts(ticket)):
+            status, text = refusals["malformed_ticket"]
             return await listing(session, status, problem=text)
         try:
-            answer = await cases.claim_by_phone(citizens.token(session, clock()), ticket)
+            answer = await claim(citizens.token(session, clock()), ticket)
         except UpstreamError as exc:
-            log.warning("claim by phone unavailable: %s", exc)
-            return await listing(session, 503, problem="Aduan belum dapat ditambahkan; coba lagi sebentar lagi.")
+            log.warning("%s unavailable: %s", path, exc)
+            return await listing(session, 503, problem=f"{what} belum dapat ditambahkan; coba lagi sebentar lagi.")
         if answer.status == 200:
-            return RedirectResponse("/kasus?notice=klaim-hp", status_code=303, headers=NO_STORE)
-        status, text = REFUSALS.get(answer.body.get("reason"), (400, "Aduan tidak dapat ditambahkan."))
+            return RedirectResponse(f"/kasus?notice={notice}", status_code=303, headers=NO_STORE)
+        status, text = refusals.get(answer.body.get("reason"), (400, f"{what} tidak dapat ditambahkan."))
         return await listing(session, status, problem=text)
 
     return router
+
+
+def legacy_claims_router(citizens: Citizens, cases: CitizenCases, session_form: Callable[[Request], Awaitable],
+                         listing: Callable[..., Awaitable[Response]], clock) -> APIRouter:
+    return phone_claim_router("/kasus/klaim-hp", "klaim-hp", lambda ticket: True, cases.claim_by_phone, REFUSALS,
+                              "Aduan", citizens, session_form, listing, clock)
