@@ -22,8 +22,6 @@ from datetime import UTC, datetime
 
 import httpx
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import CaseFollowed, FollowedHow
@@ -31,7 +29,18 @@ from palapa.devstack import Stack
 from palapa.testkit.citizens import CitizenIssuer
 from palapa.tools.scratch import bench_stack
 
-from .sse import STREAMS_PER_CLIENT, Run, _hold, _until, letter, raise_open_files, rss_kib, send_update
+from .sse import (
+    STREAMS_PER_CLIENT,
+    Run,
+    _hold,
+    _until,
+    count_reaches,
+    letter,
+    raise_open_files,
+    rss_kib,
+    send_update,
+    timed_updates,
+)
 
 AT = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
 PREFIX = "SIMAKEL-C"  # not the sse bench's tickets: both run on one platform in the short benchmarks
@@ -63,7 +72,8 @@ async def measure(stack: Stack, issuer: CitizenIssuer, citizens: int, updates: i
         await asyncio.gather(*[await send_update(producer, signer, letter(n, 1, PREFIX), wait=False)
                                for n in range(citizens)])
         print(f"  {citizens} citizens follow a letter each; waiting for their first entries", flush=True)
-        await _fed(stack.database_url, citizens, 60 + citizens / 20)
+        await count_reaches(stack.database_url, "SELECT count(*) FROM notify.citizen_feed WHERE account LIKE "
+                            "'warga-bench-%'", citizens, 60 + citizens / 20, f"feed {citizens} citizens")
         async with contextlib.AsyncExitStack() as clients:
             http = [await clients.enter_async_context(httpx.AsyncClient(
                 limits=httpx.Limits(max_connections=None, max_keepalive_connections=0),
@@ -79,43 +89,12 @@ async def measure(stack: Stack, issuer: CitizenIssuer, citizens: int, updates: i
             print(f"  {citizens - run.failed} citizens' streams live after {run.open_seconds:.1f}s", flush=True)
             if not run.opened:
                 raise RuntimeError(f"no stream opened ({run.failed} failed: {dict(run.reasons)})")
-            rng, revision = random.Random(20), dict.fromkeys(range(citizens), 1)
-            for _ in range(updates):
-                await asyncio.sleep(rng.uniform(0, 0.05))
-                n = rng.randrange(citizens)
-                while holders[n].done():
-                    n = rng.randrange(citizens)
-                revision[n] += 1
-                key = (tickets[n], revision[n])  # one case per citizen: its feed's number is the revision
-                start = time.perf_counter()
-                await send_update(producer, signer, letter(n, revision[n], PREFIX))
-                await _until(lambda key=key: key in arrivals, 30, f"{key} on its citizen's stream")
-                run.latencies.append(arrivals[key] - start)
-            for h in holders:
-                h.cancel()
-            await asyncio.gather(*holders, return_exceptions=True)
+            # one case per citizen: its feed's number is the revision
+            await timed_updates(producer, signer, holders, tickets, arrivals, run, updates, random.Random(20),
+                                lambda n, revision: letter(n, revision, PREFIX), "its citizen's stream")
     finally:
         await producer.stop()
     return run
-
-
-async def _fed(database_url: str, citizens: int, timeout_s: float) -> None:
-    """Wait until every citizen's feed has its first entry."""
-    engine = create_async_engine(database_url)
-    count = text("SELECT count(*) FROM notify.citizen_feed WHERE account LIKE 'warga-bench-%'")
-    deadline = time.perf_counter() + timeout_s
-    try:
-        while (await _scalar(engine, count)) < citizens:
-            if time.perf_counter() > deadline:
-                raise TimeoutError(f"notify-svc did not feed {citizens} citizens in {timeout_s:.0f}s")
-            await asyncio.sleep(0.2)
-    finally:
-        await engine.dispose()
-
-
-async def _scalar(engine, query) -> int:
-    async with engine.connect() as conn:
-        return await conn.scalar(query)
 
 
 async def main_async(args: argparse.Namespace) -> None:

@@ -162,7 +162,8 @@ async def measure(stack: Stack, streams: int, updates: int, concurrency: int = 2
                 limits=httpx.Limits(max_connections=None, max_keepalive_connections=0), headers=desk,
                 timeout=httpx.Timeout(60, read=None))) for _ in range(-(-streams // STREAMS_PER_CLIENT))]
             # every first revision consumed before measuring memory: consuming is not the streams' cost
-            await _stored(stack.database_url, streams, 60 + streams / 50)
+            await count_reaches(stack.database_url, "SELECT count(*) FROM notify.ticket_updates WHERE ticket LIKE "
+                                "'SIMAKEL-B%'", streams, 60 + streams / 50, f"store {streams} first revisions")
             run.rss_before_kib = rss_kib(notify.proc.pid)
             print("  stored; opening the streams", flush=True)
             gate, started = asyncio.Semaphore(concurrency), time.perf_counter()
@@ -175,38 +176,47 @@ async def measure(stack: Stack, streams: int, updates: int, concurrency: int = 2
             print(f"  {streams - run.failed} streams live after {run.open_seconds:.1f}s", flush=True)
             if not run.opened:
                 raise RuntimeError(f"no stream opened ({run.failed} failed)")
-            rng, revision = random.Random(19), dict.fromkeys(range(streams), 1)
-            for _ in range(updates):
-                await asyncio.sleep(rng.uniform(0, 0.05))  # random moments, in step with no poll
-                n = rng.randrange(streams)
-                while holders[n].done():  # a stream that failed (counted) gets no update
-                    n = rng.randrange(streams)
-                revision[n] += 1
-                key = (tickets[n], revision[n])
-                start = time.perf_counter()
-                await send_update(producer, signer, letter(n, revision[n]))
-                await _until(lambda key=key: key in arrivals, 30, f"{key} on its SSE stream")
-                run.latencies.append(arrivals[key] - start)
-            for h in holders:
-                h.cancel()
-            await asyncio.gather(*holders, return_exceptions=True)
+            await timed_updates(producer, signer, holders, tickets, arrivals, run, updates, random.Random(19), letter,
+                                "its SSE stream")
     finally:
         await producer.stop()
     return run
 
 
-async def _stored(database_url: str, streams: int, timeout_s: float) -> None:
-    """Wait until notify-svc stored the first revision of every ticket."""
+async def timed_updates(producer: AIOKafkaProducer, signer: Signer, holders: list[asyncio.Task], tickets: list[str],
+                        arrivals: dict[tuple[str, int], float], run: Run, updates: int, rng: random.Random,
+                        event_of, where: str) -> None:
+    """`updates` changes at random moments, each to a live stream's case (`event_of(n, revision)`), each timed from
+    its send to its frame on the stream (into `run.latencies`); then the streams are closed."""
+    revision = dict.fromkeys(range(len(tickets)), 1)
+    for _ in range(updates):
+        await asyncio.sleep(rng.uniform(0, 0.05))  # random moments, in step with no poll
+        n = rng.randrange(len(tickets))
+        while holders[n].done():  # a stream that failed (counted) gets no update
+            n = rng.randrange(len(tickets))
+        revision[n] += 1
+        key = (tickets[n], revision[n])
+        start = time.perf_counter()
+        await send_update(producer, signer, event_of(n, revision[n]))
+        await _until(lambda key=key: key in arrivals, 30, f"{key} on {where}")
+        run.latencies.append(arrivals[key] - start)
+    for h in holders:
+        h.cancel()
+    await asyncio.gather(*holders, return_exceptions=True)
+
+
+async def count_reaches(database_url: str, query: str, n: int, timeout_s: float, what: str) -> None:
+    """Wait until `query` (a count) reaches `n` in notify-svc's database; TimeoutError naming `what` after
+    `timeout_s`."""
     engine = create_async_engine(database_url)
-    count = text("SELECT count(*) FROM notify.ticket_updates WHERE ticket LIKE 'SIMAKEL-B%'")
     deadline = time.perf_counter() + timeout_s
     try:
         while True:
             async with engine.connect() as conn:
-                if await conn.scalar(count) >= streams:
+                if await conn.scalar(text(query)) >= n:
                     return
             if time.perf_counter() > deadline:
-                raise TimeoutError(f"notify-svc did not store {streams} first revisions in {timeout_s:.0f}s")
+                raise TimeoutError(f"notify-svc did not {what} in {timeout_s:.0f}s")
             await asyncio.sleep(0.2)
     finally:
         await engine.dispose()
