@@ -12,29 +12,11 @@ import pytest
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import TaxBillIssued, TaxBillPaid
 from palapa.contracts.topics import CITIZEN_BILLS, CITIZEN_CASES
-from palapa.taxbill.main import create_app
-from palapa.taxbill.settings import TaxBillSettings
-from palapa.testkit import eventually, running
-from palapa.testkit.citizens import CitizenIssuer
+from palapa.testkit import eventually
 
 pytestmark = pytest.mark.integration
 
 NOP = "357601000100209999"
-
-
-@pytest.fixture
-def issuer():
-    found = CitizenIssuer()
-    yield found
-    found.close()
-
-
-@pytest.fixture
-async def http(kafka_bootstrap, database_url, issuer):
-    settings = TaxBillSettings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url,
-                               KAFKA_PROFILE="tansu", CITIZEN_ISSUER=issuer.url)
-    async with running(create_app(settings), name="taxbill-svc") as svc:
-        yield svc.http
 
 
 def bill_event(event) -> Envelope:

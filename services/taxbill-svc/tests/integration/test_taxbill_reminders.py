@@ -14,19 +14,11 @@ from palapa.taxbill.main import create_app
 from palapa.taxbill.reminders import Reminders
 from palapa.taxbill.settings import TaxBillSettings
 from palapa.testkit import eventually, running
-from palapa.testkit.citizens import CitizenIssuer
 
 pytestmark = pytest.mark.integration
 
 SOON, LATER, PAID = "357601000100209991", "357601000100209992", "357601000100209993"
 FOLLOWER = "warga-" + "5a" * 16
-
-
-@pytest.fixture
-def issuer():
-    found = CitizenIssuer()
-    yield found
-    found.close()
 
 
 @pytest.fixture
