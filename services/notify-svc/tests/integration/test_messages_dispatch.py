@@ -147,3 +147,32 @@ async def test_statuses_never_move_backwards_and_a_stop_reply_opts_out(notify):
     assert (await notify.message(queued.id)).status == "delivered"
     assert notify.sms.sent == []  # a failure after delivery is no reason to fall back
     assert (await notify.ask(contact, cause="evt-2")).error == "opted_out"
+
+
+async def test_callbacks_applied_in_one_batch_end_as_one_at_a_time_would(notify):
+    from palapa.notify.messages.callbacks import apply_callbacks
+
+    contact = await notify.contact()
+    first, second = await notify.ask(contact), await notify.ask(contact, cause="evt-2")
+    await notify.status(first.id, "sent")
+    await notify.status(second.id, "sent")
+
+    def callback(*statuses):
+        return notify.whatsapp.verify_callback({"x-signature": "ok"}, json.dumps({"statuses": [
+            list(s) for s in statuses]}).encode())
+
+    batch = [("whatsapp", callback((f"whatsapp-{first.id}", "delivered", None))),
+             ("whatsapp", callback((f"whatsapp-{second.id}", "failed", "131026 not on WhatsApp"))),
+             ("whatsapp", callback((f"whatsapp-{first.id}", "read", None), ("whatsapp-nobody", "read", None))),
+             ("whatsapp", callback((f"whatsapp-{first.id}", "sent", None), (f"whatsapp-{first.id}", "failed", "x")))]
+    async with notify.tx() as tx:
+        counts = await apply_callbacks(tx.session, notify.messaging.sealer, batch, notify.messaging.rules)
+    assert [(c["applied"], c["ignored"], c["unknown"]) for c in counts] == [(1, 0, 0), (1, 0, 0), (1, 0, 1),
+                                                                            (0, 2, 0)]
+    assert (await notify.message(first.id)).status == "read"
+    assert (await notify.message(second.id)).status == "failed"
+    async with notify.tx() as tx:
+        history = [(h["status"], (h["detail"] or "")[:14]) for h in await queue.statuses(tx.session, first.id)]
+    assert [s for s, _ in history][-3:] == ["delivered", "read", "failed"]  # the late failure kept, not applied
+    assert history[-1][1] == "after delivery"
+    await eventually(lambda: len(notify.sms.sent) == 1, what="the failed WhatsApp message falls back to SMS")

@@ -28,13 +28,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 
 from .settings import SmsSimSettings
 from .testnumbers import plan, refused_at_attempt
-from .webhooks import Background, Quirks, WebhookSender
+from .webhooks import Background, Quirks, WebhookSender, webhook_client
 
 log = logging.getLogger(__name__)
 MSISDN = re.compile(r"^628\d{7,11}$")
@@ -83,7 +82,7 @@ def callback_headers(secret: bytes):
 
 def create_app(settings: SmsSimSettings) -> FastAPI:
     secret = settings.api_secret.get_secret_value()
-    client = httpx.AsyncClient(timeout=5)
+    client = webhook_client()
     quirks = Quirks(settings.duplicate_ratio, settings.out_of_order_ratio)
     webhooks = WebhookSender(client, settings.webhook_url, callback_headers(secret.encode()), quirks,
                              random.Random(settings.seed), retry_for_s=settings.webhook_retry_seconds)

@@ -80,6 +80,12 @@ class WebhookSender:
         return False
 
 
+def webhook_client() -> httpx.AsyncClient:
+    """The client a simulator posts its callbacks with: every connection kept alive (httpx keeps 20 by default,
+    so a burst of callbacks opened and closed a TCP connection each, on both sides)."""
+    return httpx.AsyncClient(timeout=5, limits=httpx.Limits(max_connections=100, max_keepalive_connections=100))
+
+
 class Background:
     """The simulator's pending callbacks: started now, awaited at shutdown (or cancelled after a grace)."""
 

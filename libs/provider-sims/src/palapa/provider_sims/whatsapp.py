@@ -22,14 +22,13 @@ import time
 from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from .settings import WhatsAppSimSettings
 from .testnumbers import plan
-from .webhooks import Background, Quirks, WebhookSender
+from .webhooks import Background, Quirks, WebhookSender, webhook_client
 from .whatsapp_state import DEFAULT_TEMPLATES, Account, ApiError, Sent
 
 log = logging.getLogger(__name__)
@@ -68,7 +67,7 @@ def envelope(phone_number_id: str, value: dict[str, Any]) -> bytes:
 
 def create_app(settings: WhatsAppSimSettings) -> FastAPI:
     account = Account({**DEFAULT_TEMPLATES, **settings.templates})
-    client = httpx.AsyncClient(timeout=5)
+    client = webhook_client()
     quirks = Quirks(settings.duplicate_ratio, settings.out_of_order_ratio)
     webhooks = WebhookSender(client, settings.webhook_url, sign(settings.app_secret.get_secret_value().encode()),
                              quirks, random.Random(settings.seed), retry_for_s=settings.webhook_retry_seconds)

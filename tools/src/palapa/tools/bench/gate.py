@@ -33,7 +33,7 @@ from palapa.devstack import Stack, tail
 from palapa.tools.scratch import bench_stack
 
 from .catalog_data import QUERIES, citizen_queries, zipf_draws
-from .search import cpu_total
+from .search import cpu_total, postgres_pid
 from .wire import Client
 
 PROCESSES = ("catalog-svc", "gate-svc")  # Caddy comes with gate-svc
@@ -120,7 +120,7 @@ async def measure(stack: Stack, rate: float, seconds: float, clients: int, mix: 
     await warm_up(url, sorted(warmed))
     pids = {"caddy": stack.gate.proc.pid, "gate-svc": stack.running["gate-svc"].proc.pid,
             "catalog-svc": stack.running["catalog-svc"].proc.pid}
-    pg_pid = stack._postgres.proc.pid if stack._postgres and stack._postgres.proc else None  # absent: DATABASE_URL
+    pg_pid = postgres_pid(stack)
     if pg_pid:
         pids["postgres"] = pg_pid  # its backends come and go: counted as the postmaster's children
     before = {name: cpu_total(pid, children=name == "postgres") for name, pid in pids.items()}

@@ -35,7 +35,7 @@ from palapa.testkit.sse import open_stream
 from palapa.tools.scratch import bench_stack, staff_token
 from palapa.tools.sim_messages import Tally, answer_of, arrivals, messages_env, notification, tally
 
-from .search import cpu_total
+from .search import cpu_total, own_cpu, postgres_pid
 from .sse import letter, send_update
 
 PROCESSES = ("notify-svc", "sim-whatsapp", "sim-sms", "sim-mail")
@@ -90,8 +90,9 @@ class Run:
         if self.cpu_s and self.total:
             per = self.cpu_s["notify-svc"] / self.total * 1000
             lines.append(f"CPU per message: notify-svc {per:.1f} ms (its API, dispatcher and callbacks; one core: "
-                         f"{60_000 / per:.0f} messages a minute), simulators "
-                         + ", ".join(f"{k} {v:.0f}s" for k, v in self.cpu_s.items() if k in PROCESSES[1:]))
+                         f"{60_000 / per:.0f} messages a minute); the rest, per message: "
+                         + ", ".join(f"{k} {v / self.total * 1000:.1f} ms" for k, v in self.cpu_s.items()
+                                     if k != "notify-svc"))
         lines.append(f"live SSE (produce → frame): idle {percentiles(self.sse_idle)}; "
                      f"under load {percentiles(self.sse_load)}")
         return "\n".join(lines)
@@ -201,8 +202,7 @@ async def measure(stack: Stack, rate: int, seconds: float, recipients: int = 200
         issued.raise_for_status()
         stop, follower = asyncio.Event(), Follower(stack, desk)
         await follower.run(run.sse_idle, stop, count=baseline)
-        pids = {name: r.proc.pid for name, r in stack.running.items()}
-        cpu_before = {name: cpu_total(pid) for name, pid in pids.items()}
+        cpu_before = _cpu(stack)
         live = asyncio.create_task(follower.run(run.sse_load, stop))
         try:
             await _drive(http, urls["notify-svc"], issued.json()["secret"], run, recipients, concurrency, replay_every)
@@ -212,9 +212,18 @@ async def measure(stack: Stack, rate: int, seconds: float, recipients: int = 200
         sent_at = time.perf_counter()
         await _drained(http, urls, run, drain_s)
         run.drained_seconds = time.perf_counter() - sent_at
-        run.cpu_s = {name: cpu_total(pid) - cpu_before[name] for name, pid in pids.items()}
+        run.cpu_s = {name: at - cpu_before[name] for name, at in _cpu(stack).items()}
     run.statuses = await _statuses(stack.database_url)
     return run
+
+
+def _cpu(stack: Stack) -> dict[str, float]:
+    """CPU seconds so far of each started process, of PostgreSQL (its backends included) and of this driver."""
+    cpu = {name: cpu_total(r.proc.pid) for name, r in stack.running.items()}
+    postgres = postgres_pid(stack)
+    cpu["PostgreSQL"] = cpu_total(postgres, children=True) if postgres else float("nan")
+    cpu["this driver"] = own_cpu()
+    return cpu
 
 
 async def _statuses(database_url: str) -> dict[str, int]:

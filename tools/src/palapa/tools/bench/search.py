@@ -58,7 +58,12 @@ async def catalog_alone(prefix: str) -> AsyncIterator[Stack]:
             raise
 
 
-def _own_cpu() -> float:
+def postgres_pid(stack) -> int | None:
+    """The embedded PostgreSQL's postmaster (its backends are its children), None with a DATABASE_URL."""
+    return stack._postgres.proc.pid if stack._postgres and stack._postgres.proc else None
+
+
+def own_cpu() -> float:
     t = os.times()
     return t.user + t.system
 
@@ -160,10 +165,10 @@ async def search(stack: Stack, services: int, rate: float, seconds: float, clien
     await warm.close()
     lat = await steady(url, rate, seconds, clients)
     svc_pid = stack.running["catalog-svc"].proc.pid
-    pg_pid = stack._postgres.proc.pid if stack._postgres and stack._postgres.proc else None
-    svc, pg, me = cpu_total(svc_pid), cpu_total(pg_pid, children=True) if pg_pid else 0.0, _own_cpu()
+    pg_pid = postgres_pid(stack)
+    svc, pg, me = cpu_total(svc_pid), cpu_total(pg_pid, children=True) if pg_pid else 0.0, own_cpu()
     best, count = await flat_out(url, seconds / 2, clients)
-    cpu = {"catalog-svc": cpu_total(svc_pid) - svc, "me": _own_cpu() - me,
+    cpu = {"catalog-svc": cpu_total(svc_pid) - svc, "me": own_cpu() - me,
            "postgres": cpu_total(pg_pid, children=True) - pg if pg_pid else float("nan")}
     return Searches(services, res["inserted"], len(res["refused"]), import_s, len(body) / 2**20, rate, seconds,
                     clients, lat, best, count, {k: v / count * 1000 for k, v in cpu.items()})

@@ -23,7 +23,6 @@ from palapa.kit.http import refusal
 from ..channels.base import CallbackRefusedError
 from . import keys, queue
 from .addresses import AddressError, body_digest, normalise
-from .callbacks import apply_callback
 from .keys import ApiClient
 from .outbound import Request as MessageRequest
 from .outbound import request_message
@@ -154,8 +153,7 @@ def callbacks_router(messaging: Messaging) -> APIRouter:
             callback = adapter.verify_callback({k.lower(): v for k, v in request.headers.items()}, body)
         except CallbackRefusedError as exc:
             return refusal(401, "callback_refused", str(exc)[:200])
-        async with messaging.runtime.transaction() as t:
-            return await apply_callback(t.session, messaging.sealer, channel, callback, messaging.rules)
+        return await messaging.callbacks.apply(channel, callback)  # with the callbacks that arrive meanwhile
 
     return router
 

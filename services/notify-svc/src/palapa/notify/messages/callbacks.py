@@ -1,9 +1,15 @@
-"""What a verified provider callback changes: message statuses (never backwards) and citizens' STOP replies."""
+"""What verified provider callbacks change: message statuses (never backwards) and citizens' STOP replies.
+
+Callbacks are applied in batches (callback_batches.py): a batch's messages are locked in one query and their new
+statuses written in one statement, in the order the reports arrived, as one callback at a time would have."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..channels.base import Callback, InboundText, StatusReport
@@ -18,39 +24,76 @@ from .sealing import Sealer
 async def apply_callback(session: AsyncSession, sealer: Sealer, channel: str, callback: Callback,
                          rules: Rules) -> dict[str, int]:
     """Apply one callback in the caller's transaction; counts of what it did (for the provider's answer)."""
-    counts = {"applied": 0, "ignored": 0, "unknown": 0, "opt_outs": 0, "opt_ins": 0}
-    for report in callback.statuses:
-        counts[await _status(session, channel, report, rules)] += 1
-    for text in callback.inbound:
-        outcome = await _inbound(session, sealer, text)
-        if outcome is not None:
-            counts[outcome] += 1
-    return counts
+    return (await apply_callbacks(session, sealer, [(channel, callback)], rules))[0]
 
 
-async def _status(session: AsyncSession, channel: str, report: StatusReport, rules: Rules) -> str:
-    row = await queue.by_provider_id(session, channel, report.provider_id)
-    now = datetime.now(UTC)
-    if row is None and report.reference is not None:
-        # the provider took a message whose sender died before recording it (kill -9 mid-send): the report says
-        # so, and the message is not sent again when its lease ends
-        row = await queue.unrecorded(session, channel, report.reference)
-        if row is not None:
-            await queue.change(session, row.id, now, provider_id=report.provider_id[:200])
-    if row is None:
-        return "unknown"
-    new = advance(row.status, report.status)
-    if new is None:
-        if report.status == Status.FAILED and row.status in DELIVERED:
-            # WhatsApp may report a failure after a delivery: the delivery stands, the report is kept
-            await queue.history(session, row.id, Status.FAILED, report.at, f"after delivery, ignored: {report.error}")
-        return "ignored"
-    if new is Status.FAILED:
-        await fail(session, row, report.error or "provider reported failure", now, rules)
-    else:
-        await queue.change(session, row.id, now, f"reported at {report.at.isoformat()}", status=new,
-                           lease_until=None)
-    return "applied"
+async def apply_callbacks(session: AsyncSession, sealer: Sealer, callbacks: Sequence[tuple[str, Callback]],
+                          rules: Rules) -> list[dict[str, int]]:
+    """Apply (channel, callback)s in order in the caller's transaction; each one's counts."""
+    pairs = {(channel, r.provider_id) for channel, callback in callbacks for r in callback.statuses}
+    batch = _Batch(session, await queue.by_provider_ids(session, pairs), datetime.now(UTC))
+    answers = []
+    for channel, callback in callbacks:
+        counts = {"applied": 0, "ignored": 0, "unknown": 0, "opt_outs": 0, "opt_ins": 0}
+        for report in callback.statuses:
+            counts[await batch.status(channel, report, rules)] += 1
+        for text in callback.inbound:
+            outcome = await _inbound(session, sealer, text)
+            if outcome is not None:
+                counts[outcome] += 1
+        answers.append(counts)
+    await batch.flush()
+    return answers
+
+
+@dataclass
+class _Batch:
+    """The batch's messages (by channel and provider id) as they stand after the reports applied so far, and the
+    status writes not yet made (flushed before anything else writes a message, so order is kept)."""
+
+    session: AsyncSession
+    rows: dict[tuple[str, str], Row]
+    now: datetime
+    current: dict[str, str] = field(default_factory=dict)  # message id → its status within the batch
+    moves: dict[str, str] = field(default_factory=dict)
+    history: list[dict] = field(default_factory=list)
+
+    async def flush(self) -> None:
+        await queue.move_all(self.session, self.moves, self.history, self.now)
+        self.moves, self.history = {}, []
+
+    async def status(self, channel: str, report: StatusReport, rules: Rules) -> str:
+        row = self.rows.get((channel, report.provider_id))
+        if row is None and report.reference is not None:
+            # the provider took a message whose sender died before recording it (kill -9 mid-send): the report
+            # says so, and the message is not sent again when its lease ends
+            await self.flush()
+            row = await queue.unrecorded(self.session, channel, report.reference)
+            if row is not None:
+                await queue.change(self.session, row.id, self.now, provider_id=report.provider_id[:200])
+                self.rows[(channel, report.provider_id)] = row
+        if row is None:
+            return "unknown"
+        current = self.current.get(row.id, row.status)
+        new = advance(current, report.status)
+        if new is None:
+            if report.status == Status.FAILED and current in DELIVERED:
+                # WhatsApp may report a failure after a delivery: the delivery stands, the report is kept
+                self.history.append(self._history(row.id, Status.FAILED, report.at,
+                                                  f"after delivery, ignored: {report.error}"))
+            return "ignored"
+        if new is Status.FAILED:
+            await self.flush()
+            await fail(self.session, row, report.error or "provider reported failure", self.now, rules)
+        else:
+            self.moves[row.id] = new
+            self.history.append(self._history(row.id, new, self.now, f"reported at {report.at.isoformat()}"))
+        self.current[row.id] = new
+        return "applied"
+
+    @staticmethod
+    def _history(message_id: str, status: str, at: datetime, detail: str) -> dict:
+        return {"message_id": message_id, "status": str(status), "at": at, "detail": detail[:300]}
 
 
 async def _inbound(session: AsyncSession, sealer: Sealer, text: InboundText) -> str | None:

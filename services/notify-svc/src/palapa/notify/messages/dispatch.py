@@ -129,28 +129,28 @@ class Dispatcher:
 
     async def _record(self, rows: list[Row], outcomes: list[Accepted | Exception]) -> None:
         """Record a batch's outcomes in one transaction (one per message cost a round trip each and held the next
-        batch back), then count them."""
-        now = datetime.now(UTC)
+        batch back), the sends in one statement, then count them."""
+        now, accepted = datetime.now(UTC), {}
         async with self.sessions() as session, session.begin():
             current = await queue.locked(session, [row.id for row in rows])  # one query for the batch, not one each
-            recorded = [await self._recorded(session, row, current.get(row.id), outcome, now)
+            recorded = [await self._recorded(session, row, current.get(row.id), outcome, now, accepted)
                         for row, outcome in zip(rows, outcomes, strict=True)]
+            await queue.mark_sent(session, accepted, now)
         for row, what in zip(rows, recorded, strict=True):
             if what is not None and self.counted is not None:
                 self.counted.labels(channel=row.channel, outcome=what).inc()
 
     async def _recorded(self, session, row: Row, current: Row | None, outcome: Accepted | Exception,
-                        now: datetime) -> str | None:
-        """Record one outcome (`current`: the row as locked now); what was recorded (sent, retried, failed), None
-        when another claim owns the row."""
+                        now: datetime, accepted: dict[str, str]) -> str | None:
+        """Record one outcome (`current`: the row as locked now; a send goes into `accepted`, written with the
+        batch's); what was recorded (sent, retried, failed), None when another claim owns the row."""
         if current is None or current.attempts != row.attempts:
             return None  # another claim owns it now (our lease ran out): its outcome is the one recorded
         if current.status != Status.SENDING:
             # the provider's callback came first (it echoes our id: callbacks.py) and recorded the send
             return "sent" if isinstance(outcome, Accepted) else None
         if isinstance(outcome, Accepted):
-            await queue.change(session, row.id, now, status=Status.SENT, provider_id=outcome.provider_id[:200],
-                               lease_until=None, error=None)
+            accepted[row.id] = outcome.provider_id[:200]
             return "sent"
         if isinstance(outcome, TemporaryFailure):
             again = self.config.retry.next_at(row.attempts, now, outcome.retry_after_s)
@@ -161,4 +161,3 @@ class Dispatcher:
         await fail(session, current, getattr(outcome, "reason", str(outcome)), now, self.config.rules,
                    not_on_channel=getattr(outcome, "not_on_channel", False))
         return "failed"
-

@@ -12,6 +12,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from palapa.kit.db import cached_sql
+
 from ..tables import api_keys, idempotency_keys
 
 PREFIX = "palapa"
@@ -77,16 +79,22 @@ async def remembered(session: AsyncSession, client: str, key: str, kept: timedel
     return None if row is None else (row.digest, row.message_id)
 
 
+_REMEMBER = cached_sql(f"""
+INSERT INTO {idempotency_keys.fullname} AS i (client, key, digest, message_id, created_at)
+VALUES (:client, :key, :digest, :message_id, :created_at)
+ON CONFLICT (client, key) DO UPDATE
+    SET digest = excluded.digest, message_id = excluded.message_id, created_at = excluded.created_at
+    WHERE i.created_at < :expired
+RETURNING key""", idempotency_keys)  # text: compiled once (palapa.kit.db.cached_sql)
+
+
 async def remember(session: AsyncSession, client: str, key: str, body_digest: str, message_id: str,
                    kept: timedelta) -> bool:
     """Keep the key for this request (replacing a record older than `kept`); False when another request holds it
     (a concurrent one under the same key: compare its body with `remembered`)."""
-    i, now = idempotency_keys, datetime.now(UTC)
-    stmt = insert(i).values(client=client, key=key, digest=body_digest, message_id=message_id, created_at=now)
-    taken = await session.scalar(stmt.on_conflict_do_update(
-        index_elements=[i.c.client, i.c.key], where=i.c.created_at < now - kept,
-        set_={"digest": stmt.excluded.digest, "message_id": stmt.excluded.message_id, "created_at": now},
-    ).returning(i.c.key))
+    now = datetime.now(UTC)
+    taken = await session.scalar(_REMEMBER, {"client": client, "key": key, "digest": body_digest,
+                                             "message_id": message_id, "created_at": now, "expired": now - kept})
     return taken is not None
 
 

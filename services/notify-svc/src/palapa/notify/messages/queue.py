@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, and_, func, or_, select, update
-from sqlalchemy import literal as sa_literal
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import and_, bindparam, func, or_, select, tuple_, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from palapa.kit.db import cached_sql
 
 from ..tables import message_statuses, messages
 from .delivery import Status
@@ -35,9 +35,37 @@ async def locked(session: AsyncSession, message_ids: list[str]) -> dict[str, Row
     return {r.id: r for r in (await session.execute(query)).all()}
 
 
-async def by_provider_id(session: AsyncSession, channel: str, provider_id: str) -> Row | None:
-    query = select(m).where(m.c.channel == channel, m.c.provider_id == provider_id).with_for_update()
-    return (await session.execute(query)).first()
+async def by_provider_ids(session: AsyncSession, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Row]:
+    """The messages of these (channel, provider id) pairs, locked, in one query (in id order, as `locked`)."""
+    if not pairs:
+        return {}
+    query = (select(m).where(tuple_(m.c.channel, m.c.provider_id).in_(sorted(pairs))).order_by(m.c.id)
+             .with_for_update())
+    return {(r.channel, r.provider_id): r for r in (await session.execute(query)).all()}
+
+
+_MOVE = update(m).where(m.c.id == bindparam("message_id")).values(
+    status=bindparam("new_status"), lease_until=None, updated_at=bindparam("now"))
+_HISTORY = message_statuses.insert()
+_SENT = update(m).where(m.c.id == bindparam("message_id")).values(
+    status=Status.SENT, provider_id=bindparam("accepted_as"), lease_until=None, error=None, updated_at=bindparam("now"))
+
+
+async def move_all(session: AsyncSession, moves: Mapping[str, str], history: list[dict], now: datetime) -> None:
+    """Set each message's status (`moves`: id → status, already decided) and append `history` (rows of
+    message_statuses), each in one statement for the lot."""
+    if moves:
+        await session.execute(_MOVE, [{"message_id": i, "new_status": str(s), "now": now} for i, s in moves.items()])
+    if history:
+        await session.execute(_HISTORY, history)
+
+
+async def mark_sent(session: AsyncSession, accepted: Mapping[str, str], now: datetime) -> None:
+    """The providers took these messages (id → the provider's id): sent, in one statement for the lot."""
+    if accepted:
+        await session.execute(_SENT, [{"message_id": i, "accepted_as": p, "now": now} for i, p in accepted.items()])
+        await session.execute(_HISTORY, [{"message_id": i, "status": str(Status.SENT), "at": now, "detail": None}
+                                         for i in accepted])
 
 
 async def unrecorded(session: AsyncSession, channel: str, message_id: str) -> Row | None:
@@ -46,17 +74,28 @@ async def unrecorded(session: AsyncSession, channel: str, message_id: str) -> Ro
     return (await session.execute(query.with_for_update())).one_or_none()
 
 
+#: every column a new message is inserted with (created_at doubles as its first status's time)
+_COLUMNS = ("id", "key", "kind", "template_id", "template_version", "language", "channel", "contact_id", "ticket",
+            "reference", "client", "test", "critical", "subject", "body", "params", "sealed", "whatsapp_name",
+            "fingerprint", "status", "error", "not_before", "fallback_of", "created_at", "updated_at")
+# one round trip: the message and its first status together (a known key inserts neither); text, so compiled once
+_INSERT_ONCE = cached_sql(f"""
+WITH new AS (
+    INSERT INTO {m.fullname} ({", ".join(_COLUMNS)}) VALUES ({", ".join(":" + c for c in _COLUMNS)})
+    ON CONFLICT (key) DO NOTHING
+    RETURNING id, status, error)
+INSERT INTO {message_statuses.fullname} (message_id, status, at, detail)
+SELECT id, status, :created_at, left(error, 300) FROM new
+RETURNING message_id""", m)
+
+
 async def insert_once(session: AsyncSession, values: Mapping[str, Any], now: datetime) -> bool:
     """Insert the message unless its key is known; True when it was new (its first status goes on the history)."""
-    # one round trip: the message and its first status together (a known key inserts neither)
-    new = (insert(m).values(**values, created_at=now, updated_at=now)
-           .on_conflict_do_nothing(index_elements=["key"]).returning(m.c.id, m.c.status, m.c.error).cte("new"))
-    s = message_statuses
-    first = s.insert().from_select(
-        ["message_id", "status", "at", "detail"],
-        select(new.c.id, new.c.status, sa_literal(now, DateTime(timezone=True)), func.left(new.c.error, 300)),
-    ).returning(s.c.message_id)
-    return await session.scalar(first) is not None
+    unknown = set(values) - set(_COLUMNS)
+    if unknown:
+        raise ValueError(f"not columns of a new message: {sorted(unknown)}")
+    params = dict.fromkeys(_COLUMNS) | dict(values) | {"created_at": now, "updated_at": now}
+    return await session.scalar(_INSERT_ONCE, params) is not None
 
 
 async def recent_counts(session: AsyncSession, contact: int, fingerprint: str, since: datetime) -> tuple[int, int]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
 from palapa.kit.runtime import Runtime
 
+from ..channels.base import Callback
 from ..settings import NotifySettings
 from . import keys, store
+from .callback_batches import CallbackBatches
+from .callbacks import apply_callbacks
 from .catalogue import DEFAULT_TEMPLATES
 from .delivery import Retry
 from .dispatch import Channels, DispatchConfig, Dispatcher
@@ -30,6 +34,14 @@ class Messaging:
     channels: Channels
     dispatcher: Dispatcher
     stop: asyncio.Event = field(default_factory=asyncio.Event)
+    callbacks: CallbackBatches = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.callbacks = CallbackBatches(self._apply_callbacks)
+
+    async def _apply_callbacks(self, callbacks: Sequence[tuple[str, Callback]]) -> list[dict[str, int]]:
+        async with self.runtime.transaction() as tx:
+            return await apply_callbacks(tx.session, self.sealer, callbacks, self.rules)
 
     @classmethod
     def build(cls, runtime: Runtime, settings: NotifySettings, channels: Channels) -> Messaging:
@@ -59,3 +71,4 @@ class Messaging:
 
     async def close(self) -> None:
         self.stop.set()
+        await self.callbacks.close()
