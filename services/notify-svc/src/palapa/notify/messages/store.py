@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,12 +15,25 @@ from .policy import Preference
 from .sealing import Sealer
 from .templates import Template, Text
 
+# built once (bound by name at each call): building one per request cost more CPU than running it
+_CONTACT = select(contacts.c.id, contacts.c.account_hash).where(contacts.c.lookup == bindparam("hashed"))
+_PREFERENCES = select(preferences.c.kind, preferences.c.channel, preferences.c.allowed).where(
+    preferences.c.contact_id == bindparam("contact"))
+_TEMPLATE = select(message_templates.c.id, message_templates.c.kind, message_templates.c.whatsapp_name,
+                   message_templates.c.critical, template_versions.c.version, template_versions.c.fields,
+                   template_versions.c.texts).where(message_templates.c.id == bindparam("template"))
+# one query: the head and its version together (the current one, or the one asked for)
+_OF_TEMPLATE = template_versions.c.template_id == message_templates.c.id
+_CURRENT_TEMPLATE = _TEMPLATE.join_from(message_templates, template_versions, and_(
+    _OF_TEMPLATE, template_versions.c.version == message_templates.c.version))
+_TEMPLATE_AT = _TEMPLATE.join_from(message_templates, template_versions, and_(
+    _OF_TEMPLATE, template_versions.c.version == bindparam("version")))
+
 
 async def contact_id(session: AsyncSession, sealer: Sealer, kind: str, address: str) -> int:
     """The contact of a normalised address, sealed and stored the first time it is seen."""
     lookup, account = sealer.lookup(kind, address), sealer.account_hash(kind, address)
-    known = (await session.execute(select(contacts.c.id, contacts.c.account_hash)
-                                   .where(contacts.c.lookup == lookup))).one_or_none()
+    known = (await session.execute(_CONTACT, {"hashed": lookup})).one_or_none()
     if known is not None:  # the usual case: one query
         if account is not None and known.account_hash is None:  # stored before the account secret was set
             await session.execute(update(contacts).where(contacts.c.id == known.id).values(account_hash=account))
@@ -69,8 +82,7 @@ async def contacts_of_ticket(session: AsyncSession, ticket: str) -> list[tuple[i
 
 
 async def preferences_of(session: AsyncSession, contact: int) -> list[Preference]:
-    p = preferences
-    rows = await session.execute(select(p.c.kind, p.c.channel, p.c.allowed).where(p.c.contact_id == contact))
+    rows = await session.execute(_PREFERENCES, {"contact": contact})
     return [Preference(r.kind, r.channel, r.allowed) for r in rows]
 
 
@@ -109,11 +121,8 @@ async def save_template(session: AsyncSession, template: Template, by: str) -> T
 
 async def template(session: AsyncSession, template_id: str, version: int | None = None) -> Template | None:
     """A template at `version` (its current one by default), or None."""
-    m, v = message_templates, template_versions
-    wanted = v.c.version == (version if version else m.c.version)  # one query: the head and its version together
-    row = (await session.execute(
-        select(m.c.id, m.c.kind, m.c.whatsapp_name, m.c.critical, v.c.version, v.c.fields, v.c.texts)
-        .join(v, and_(v.c.template_id == m.c.id, wanted)).where(m.c.id == template_id))).one_or_none()
+    row = (await session.execute(_TEMPLATE_AT, {"template": template_id, "version": version}) if version else
+           await session.execute(_CURRENT_TEMPLATE, {"template": template_id})).one_or_none()
     if row is None:
         return None
     texts = {lang: Text(t["body"], t.get("subject")) for lang, t in row.texts.items()}
