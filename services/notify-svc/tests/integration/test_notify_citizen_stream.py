@@ -9,6 +9,7 @@ from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import CaseFollowed, FollowedHow
 from palapa.contracts.topics import DEAD_LETTERS
 from palapa.localstack import free_port
+from palapa.notify.citizens import head as feed_head
 from palapa.testkit import eventually
 from palapa.testkit.citizens import CitizenIssuer
 from palapa.testkit.sse import open_stream
@@ -82,7 +83,12 @@ async def test_a_stream_resumed_with_last_event_id_gets_exactly_what_followed_it
     siti, letter = "warga-siti-stream-2", "SIMAKEL-881021"
     async with serve(citizen_settings()) as svc:
         await producer.send(followed(letter, siti))
-        for revision in (1, 2, 3, 4):
+        await producer.send(request_update(letter, 1))
+        # the follow and the letter's views come on two topics, in no order between them: a follow taken after
+        # revision 4 would put only the newest view on the feed (entry 1), so the feed starts before 2 is sent
+        sessions = svc.app.state.runtime.sessions
+        await eventually(lambda: feed_head(sessions, siti), what="the follow's first entry on the feed")
+        for revision in (2, 3, 4):
             await producer.send(request_update(letter, revision))
         await svc.stored(letter, 4)
         async with open_stream(svc.http, "/citizen/events", headers=issuer.headers(siti), last_event_id="2") as s:
