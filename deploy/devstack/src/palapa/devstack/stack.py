@@ -185,12 +185,13 @@ class Stack:
         self.legacy_database_url = made[2] if legacy else async_url(self.settings.legacy_database_url)
         self.app_databases.update(zip(apps, made[-len(apps):] if apps else [], strict=True))
 
-    def _spawn(self, spec: ServiceSpec, port: int | None = None) -> Running:
+    def _spawn(self, spec: ServiceSpec, port: int | None = None, name: str | None = None) -> Running:
+        """Start `spec`'s process; `name` (default the service's) keys it and its log: another name is a replica."""
         if port is None and spec.port:
             port = self.ports.get(spec.name) or (spec.port if self.fixed_ports else free_port())
-        log = self.logs / f"{spec.name}.log"
+        log = self.logs / f"{name or spec.name}.log"
         run = Running(spec, port, launch(spec.module, service_env(self, spec, port), log, self.forks), log)
-        self.running[spec.name] = run
+        self.running[name or spec.name] = run
         self.progress(f"{spec.name}: starting (pid {run.proc.pid})")
         return run
 

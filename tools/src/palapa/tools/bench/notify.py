@@ -1,6 +1,8 @@
-"""Messages: `./palapa bench notify [--minutes 5] [--rate 3000]` sends `rate` messages a minute for `minutes` through
-notify-svc's Notify-shaped API, end to end to the simulated providers, and counts from what the simulators received
-that every message arrived exactly once, while it times live SSE pushes on the same notify-svc.
+"""Messages: `./palapa bench notify [--minutes 5] [--rate 3000] [--replicas 1]` sends `rate` messages a minute for
+`minutes` through notify-svc's Notify-shaped API, end to end to the simulated providers, and counts from what the
+simulators received that every message arrived exactly once, while it times live SSE pushes on the same notify-svc.
+With `--replicas N`, N notify-svc processes share the load: the driver spreads the requests over them in turn,
+the simulators' callbacks and the timed stream go to the first (the busiest).
 
 It starts Tansu, embedded PostgreSQL, notify-svc, sim-whatsapp, sim-sms and sim-mail on free ports (the simulators
 with their quirks: 5 % duplicate and 5 % reordered callbacks, which notify-svc takes through its signed callback
@@ -31,6 +33,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from palapa.devstack import Stack
+from palapa.localstack import free_port
 from palapa.testkit.sse import open_stream
 from palapa.tools.scratch import bench_stack, staff_token
 from palapa.tools.sim_messages import Tally, answer_of, arrivals, messages_env, notification, tally
@@ -88,19 +91,21 @@ class Run:
         lines += self.counted.lines() if self.counted else ["not counted"]
         lines.append(f"notify-svc's statuses (from the providers' callbacks): {self.statuses}")
         if self.cpu_s and self.total:
-            per = self.cpu_s["notify-svc"] / self.total * 1000
-            lines.append(f"CPU per message: notify-svc {per:.1f} ms (its API, dispatcher and callbacks; one core: "
-                         f"{60_000 / per:.0f} messages a minute); the rest, per message: "
-                         + ", ".join(f"{k} {v / self.total * 1000:.1f} ms" for k, v in self.cpu_s.items()
-                                     if k != "notify-svc"))
+            notify = {k: v for k, v in self.cpu_s.items() if k.startswith("notify-svc")}
+            per = sum(notify.values()) / self.total * 1000
+            lines.append(f"CPU per message: notify-svc {per:.1f} ms (its API, dispatcher and callbacks, "
+                         f"{len(notify)} replica(s); one core: {60_000 / per:.0f} messages a minute); the rest, per "
+                         "message: " + ", ".join(f"{k} {v / self.total * 1000:.1f} ms" for k, v in self.cpu_s.items()
+                                                 if k not in notify))
         lines.append(f"live SSE (produce → frame): idle {percentiles(self.sse_idle)}; "
                      f"under load {percentiles(self.sse_load)}")
         return "\n".join(lines)
 
 
-async def _drive(http: httpx.AsyncClient, url: str, key: str, run: Run, recipients: int, concurrency: int,
+async def _drive(http: httpx.AsyncClient, urls: list[str], key: str, run: Run, recipients: int, concurrency: int,
                  replay_every: int) -> None:
-    """Requests at a steady pace (behind schedule when notify-svc cannot keep up: the rate printed says so)."""
+    """Requests at a steady pace (behind schedule when notify-svc cannot keep up: the rate printed says so), taken
+    in turn by each replica, as a load balancer would."""
     gate, tasks, interval = asyncio.Semaphore(concurrency), set(), 60 / run.rate
     started = time.perf_counter()
 
@@ -109,7 +114,7 @@ async def _drive(http: httpx.AsyncClient, url: str, key: str, run: Run, recipien
             channel, body = notification(n, recipients, "bench")
             headers = {"Authorization": f"ApiKey-v1 {key}", "Idempotency-Key": f"bench-{n}"}
             for attempt in range(2 if n % replay_every == replay_every - 1 else 1):
-                at = time.perf_counter()
+                at, url = time.perf_counter(), urls[(n + attempt) % len(urls)]  # a replay may reach another replica
                 resp = await http.post(f"{url}/v2/notifications/{channel}", json=body, headers=headers)
                 run.api.append(time.perf_counter() - at)
                 if attempt == 0:
@@ -205,7 +210,7 @@ async def measure(stack: Stack, rate: int, seconds: float, recipients: int = 200
         cpu_before = _cpu(stack)
         live = asyncio.create_task(follower.run(run.sse_load, stop))
         try:
-            await _drive(http, urls["notify-svc"], issued.json()["secret"], run, recipients, concurrency, replay_every)
+            await _drive(http, replicas(stack), issued.json()["secret"], run, recipients, concurrency, replay_every)
         finally:
             stop.set()
             await live
@@ -236,10 +241,25 @@ async def _statuses(database_url: str) -> dict[str, int]:
         await engine.dispose()
 
 
+def replicas(stack: Stack) -> list[str]:
+    """notify-svc's URLs, the stack's own first (the simulators' callbacks go to it, and the timed stream follows
+    there: the busiest replica)."""
+    return [r.url for r in stack.running.values() if r.spec.name == "notify-svc"]
+
+
+async def add_replicas(stack: Stack, count: int) -> None:
+    """`count - 1` more notify-svc processes beside the stack's own: the same settings, database and consumer
+    groups (they share the partitions; live pushes reach every replica through PostgreSQL: fanout.py)."""
+    first = stack.running["notify-svc"]
+    for n in range(2, count + 1):
+        await stack._wait_ready(stack._spawn(first.spec, free_port(), name=f"notify-svc-{n}"))
+
+
 async def main_async(args: argparse.Namespace) -> int:
     async with bench_stack("palapa-bench-notify-", only=PROCESSES, simulate=True, extra_env=messages_env()) as stack:
-        print(f"{args.rate} messages a minute for {args.minutes} min through notify-svc's API to the simulators…",
-              flush=True)
+        await add_replicas(stack, args.replicas)
+        print(f"{args.rate} messages a minute for {args.minutes} min through {args.replicas} notify-svc replica(s)' "
+              "API to the simulators…", flush=True)
         run = await measure(stack, args.rate, args.minutes * 60, args.recipients, drain_s=args.drain)
         print(run.report())
         return 0 if run.ok else 1
@@ -252,7 +272,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate", type=int, default=3000, help="messages a minute")
     parser.add_argument("--recipients", type=int, default=2000, help="different citizens the messages go to")
     parser.add_argument("--drain", type=float, default=180, help="seconds to wait for the last messages to arrive")
+    parser.add_argument("--replicas", type=int, default=1, help="notify-svc processes sharing the load")
     args = parser.parse_args(argv)
-    if args.minutes <= 0 or args.rate < 1 or args.recipients < 1:
-        parser.error("--minutes, --rate and --recipients must be positive")
+    if args.minutes <= 0 or args.rate < 1 or args.recipients < 1 or args.replicas < 1:
+        parser.error("--minutes, --rate, --recipients and --replicas must be positive")
     raise SystemExit(asyncio.run(main_async(args)))
