@@ -3,6 +3,7 @@ and errors in one refusal shape, the uvicorn runner."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -175,6 +176,8 @@ def service_app(
             with runtime.phases.step(getattr(hook, "__name__", "on start")):
                 await hook()
         log.info("%s %s", runtime.name, runtime.phases.line())
+        gc.collect()
+        gc.freeze()  # what start-up made lives as long as the process: later collections do not walk it again
         try:
             yield
         finally:
