@@ -26,15 +26,21 @@ class Recorder:
         return [{"applied": 1, "channel": channel} for channel in channels]
 
 
-async def test_callbacks_that_arrive_while_a_batch_is_written_go_together_in_the_next():
+async def first_then_while_written(bad: set[str], rest: tuple[str, ...]):
+    """Callback "a" alone, then `rest` arriving while its batch is written; (recorder, a's task, rest's tasks)."""
     gate = asyncio.Event()
-    recorder = Recorder(gate=gate)
+    recorder = Recorder(bad=bad, gate=gate)
     batches = CallbackBatches(recorder)
     first = asyncio.create_task(batches.apply("a", Callback()))
     await asyncio.sleep(0)
-    rest = [asyncio.create_task(batches.apply(name, Callback())) for name in ("b", "c", "d")]
+    later = [asyncio.create_task(batches.apply(name, Callback())) for name in rest]
     await asyncio.sleep(0)
     gate.set()
+    return recorder, first, later
+
+
+async def test_callbacks_that_arrive_while_a_batch_is_written_go_together_in_the_next():
+    recorder, first, rest = await first_then_while_written(set(), ("b", "c", "d"))
     answers = await asyncio.gather(first, *rest)
     assert recorder.batches == [["a"], ["b", "c", "d"]]
     assert [a["channel"] for a in answers] == ["a", "b", "c", "d"]
@@ -47,14 +53,7 @@ async def test_a_lone_callback_waits_for_nothing():
 
 
 async def test_a_failed_batch_is_applied_again_one_callback_at_a_time():
-    gate = asyncio.Event()
-    recorder = Recorder(bad={"bad"}, gate=gate)
-    batches = CallbackBatches(recorder)
-    first = asyncio.create_task(batches.apply("a", Callback()))
-    await asyncio.sleep(0)
-    rest = [asyncio.create_task(batches.apply(name, Callback())) for name in ("b", "bad", "c")]
-    await asyncio.sleep(0)
-    gate.set()
+    recorder, first, rest = await first_then_while_written({"bad"}, ("b", "bad", "c"))
     assert (await first)["channel"] == "a"
     b, bad, c = await asyncio.gather(*rest, return_exceptions=True)
     assert b["channel"] == "b" and c["channel"] == "c"
