@@ -25,6 +25,7 @@ from .loops import Outage
 from .metrics import CONTENT_TYPE_LATEST
 from .runtime import Runtime
 from .telemetry import configure_logging, instrument_app
+from .wire import RefusingHttpToolsProtocol
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,8 @@ class _UnexpectedErrors:
 
 def serve(app: FastAPI, host: str, port: int, log_level: str = "info") -> None:
     configure_logging(log_level)
-    uvicorn.run(app, host=host, port=port, log_level=log_level.lower(), access_log=False)
+    uvicorn.run(app, host=host, port=port, log_level=log_level.lower(), access_log=False,
+                http=RefusingHttpToolsProtocol)  # uvloop is picked up as the loop (measured: docs/messages.md)
 
 
 def service_app(
