@@ -99,7 +99,7 @@ def test_every_topic_fuzz_knows_gets_a_valid_event_of_its_own_and_poison_made_fr
     from palapa.tools.fuzz.events import GENERATORS, valid_event
 
     topics = [t for t in ALL_TOPICS if t.name in GENERATORS]
-    assert len(topics) == len(GENERATORS) == 13
+    assert len(topics) == len(GENERATORS) == 15
     for topic in topics:
         event = valid_event(topic, "S1C1", AT, canary=True)
         assert type(event) in topic.events, topic.name

@@ -13,10 +13,13 @@ from palapa.contracts.events import (
     STATUS_LABELS,
     BridgeHeartbeat,
     CameraRegistered,
+    CaseFollowed,
     ComplaintStatus,
     ComplaintSubmittedV2,
     ComplaintUpdated,
     Event,
+    FollowedBillUpdated,
+    FollowedHow,
     IncidentReported,
     QueueTicketCalled,
     RecordComplaintV2,
@@ -36,6 +39,8 @@ from palapa.contracts.events import (
 from palapa.contracts.topics import (
     BRIDGE_HEARTBEATS,
     BRIDGE_QUARANTINE,
+    CITIZEN_BILLS,
+    CITIZEN_CASES,
     COMPLAINT_INTAKE,
     COMPLAINT_SLA,
     COMPLAINT_UPDATES,
@@ -51,6 +56,8 @@ from palapa.contracts.topics import (
 )
 
 SOURCE = "/apps/fuzz"  # an app source: the events are signed by the stack's tool key, trusted for any app
+#: topics only certain producers may write (the consumer refuses anyone else): their events speak as one of them
+SOURCES = {CITIZEN_CASES.name: "/services/tracking-svc", CITIZEN_BILLS.name: "/services/taxbill-svc"}
 FUZZ_APP = "fuzz"
 # canary app per catalog figure: heartbeats, quarantine counts, traffic on each traffic-only topic
 HEARTBEAT_CANARY_APP = "psc-119"
@@ -63,6 +70,16 @@ SLA_OPD = "FUZZ-SLA"  # the OPD of every SLA event: the fuzz command registers o
 def nop_of(name: str) -> str:
     """A fresh 18-digit NOP in Kota Mojokerto (3576…) for `name`."""
     return "3576" + str(int(hashlib.sha256(name.encode()).hexdigest(), 16))[:14].rjust(14, "0")
+
+
+def source_of(topic: Topic) -> str:
+    """The envelope source of the fuzz's events on `topic`."""
+    return SOURCES.get(topic.name, SOURCE)
+
+
+def _account(name: str) -> str:
+    """A gate account nobody signs in as (a keyed hash's shape)."""
+    return "warga-" + hashlib.sha256(name.encode()).hexdigest()[:32]
 
 
 def valid_event(topic: Topic, name: str, at: datetime, canary: bool) -> Event:
@@ -124,7 +141,7 @@ def _commands(name: str, at: datetime, canary: bool) -> Event:
 
 def _tax_reminders(name: str, at: datetime, canary: bool) -> Event:
     """A reminder for a follower whose phone notify-svc does not know: its effect is counted, nothing is sent."""
-    account = "warga-" + hashlib.sha256(name.encode()).hexdigest()[:32]
+    account = _account(name)
     return TaxBillReminderDue(nop=nop_of(name), year=2026, amount_due=125_000, due_date=(at + timedelta(days=7)).date(),
                               account=account, decided_at=at)
 
@@ -151,12 +168,25 @@ def _cameras(name: str, at: datetime, canary: bool) -> Event:
                             registered_at=at)
 
 
+def _followed(name: str, at: datetime, canary: bool) -> Event:
+    return CaseFollowed(ticket=f"FUZZ-{name}", account=_account(name), how=FollowedHow.REQUESTED, at=at)
+
+
+def _followed_bills(name: str, at: datetime, canary: bool) -> Event:
+    nop = nop_of(name)
+    return FollowedBillUpdated(ticket=f"PBB-{nop}-{hashlib.sha256(name.encode()).hexdigest()[:8].upper()}",
+                               revision=1, nop=nop, nop_formatted=nop, year=2026, amount_due=125_000,
+                               due_date=(at + timedelta(days=90)).date(), status="due", status_label="Belum dibayar",
+                               updated_at=at)
+
+
 GENERATORS = {
     COMPLAINT_INTAKE.name: _intake, COMPLAINT_UPDATES.name: _updates, TICKET_UPDATES.name: _ticket_updates,
     COMPLAINT_SLA.name: _sla,
     SERVICE_REQUESTS.name: _service_requests, EMERGENCY_INCIDENTS.name: _incidents, TAX_BILLS.name: _tax_bills,
     CURHAT_COMMANDS.name: _commands, BRIDGE_HEARTBEATS.name: _heartbeats, BRIDGE_QUARANTINE.name: _quarantine,
     HEALTH_QUEUES.name: _queues, TRANSPORT_CAMERAS.name: _cameras, TAX_REMINDERS.name: _tax_reminders,
+    CITIZEN_CASES.name: _followed, CITIZEN_BILLS.name: _followed_bills,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +19,8 @@ from palapa.contracts.envelope import Envelope
 from palapa.contracts.topics import (
     BRIDGE_HEARTBEATS,
     BRIDGE_QUARANTINE,
+    CITIZEN_BILLS,
+    CITIZEN_CASES,
     COMPLAINT_INTAKE,
     COMPLAINT_SLA,
     COMPLAINT_UPDATES,
@@ -34,7 +37,14 @@ from palapa.kit.signing import SIGNATURE_HEADER, Signer
 from palapa.kit.signing.canonical import header_map
 
 from .canary import Canary, wait_all
-from .events import HEARTBEAT_CANARY_APP, QUARANTINE_CANARY_APP, SLA_OPD, SOURCE, TRAFFIC_CANARY_APP, subject_of
+from .events import (
+    HEARTBEAT_CANARY_APP,
+    QUARANTINE_CANARY_APP,
+    SLA_OPD,
+    TRAFFIC_CANARY_APP,
+    source_of,
+    subject_of,
+)
 from .records import Record, Records, later, to_record, valid_event
 from .report import Tally
 from .sequences import VIEWS, Sequence, sequence
@@ -55,7 +65,7 @@ async def run(bootstrap: str, http: httpx.AsyncClient, urls: dict[str, str], leg
     base_quarantined = await _catalog(http, urls, QUARANTINE_CANARY_APP, "quarantined") or 0
     if COMPLAINT_SLA in topics:
         await _sla_recipient(http, urls)
-    sent_quarantine = sent_reminders = 0
+    sent: Counter[str] = Counter()  # canaries sent by topic: some checks count what the consumer took
     start = datetime.now(UTC)
     try:
         for n in range(max(count, len(topics))):
@@ -66,15 +76,13 @@ async def run(bootstrap: str, http: httpx.AsyncClient, urls: dict[str, str], leg
             tally.sent["kafka"] += 1
             tally.fuzzed.add(topic.name)
             event = valid_event(topic, f"S{seed}C{n}", at, canary=True)
-            canary = to_record(topic, Envelope(event, source=SOURCE, subject=subject_of(event), time=at))
+            canary = to_record(topic, Envelope(event, source=source_of(topic), subject=subject_of(event), time=at))
             # the canary goes where the poison went: a poison that stalls its partition stalls the canary
             if await _send(producer, _signed(canary, signer), tally, partition) is None:
                 continue
-            if topic is BRIDGE_QUARANTINE:
-                sent_quarantine += 1
-            if topic is TAX_REMINDERS:
-                sent_reminders += 1
-            check = _effect(topic, http, urls, legacy, event, at, base_quarantined + sent_quarantine, sent_reminders)
+            sent[topic.name] += 1
+            check = _effect(topic, http, urls, legacy, event, at, base_quarantined + sent[BRIDGE_QUARANTINE.name],
+                            sent[topic.name])
             canaries.append(Canary(f"{topic.name} p{partition or 0}", _name(event), poison.describe(), check))
         moved = [t for t in topics if t.name in VIEWS]
         for n in range(max(len(moved), count // SEQUENCES_PER_POISON)):
@@ -92,7 +100,8 @@ async def _send_sequence(producer: AIOKafkaProducer, signer: Signer, seq: Sequen
     tally.sequences += 1
     for event in (*seq.events, seq.canary):
         at = datetime.now(UTC)
-        record = to_record(seq.topic, Envelope(event, source=SOURCE, subject=subject_of(event), time=at), "sequence")
+        record = to_record(seq.topic, Envelope(event, source=source_of(seq.topic), subject=subject_of(event), time=at),
+                           "sequence")
         if await _send(producer, _signed(record, signer), tally) is None:
             return None
     service, path = VIEWS[seq.topic.name]
@@ -130,8 +139,9 @@ def _name(event) -> str:
 
 
 def _effect(topic: Topic, http: httpx.AsyncClient, urls: dict[str, str], legacy: AsyncEngine, event, at: datetime,
-            quarantined: int, reminders: int = 0):
-    """The check that the canary took effect, as each consuming service shows it."""
+            quarantined: int, sent: int = 0):
+    """The check that the canary took effect, as each consuming service shows it (`sent`: the canaries sent on
+    this topic so far, this one included)."""
 
     async def found(service: str, path: str) -> bool:
         return (await http.get(urls[service] + path)).status_code == 200
@@ -155,7 +165,16 @@ def _effect(topic: Topic, http: httpx.AsyncClient, urls: dict[str, str], legacy:
     async def reminded() -> bool:  # notify-svc took the reminder (no phone known for the account: counted)
         resp = await http.get(f"{urls['notify-svc']}/metrics")
         found = re.search(r'palapa_messages_total\{[^}]*outcome="no_contact"[^}]*\} ([0-9.e+]+)', resp.text)
-        return found is not None and float(found.group(1)) >= reminders
+        return found is not None and float(found.group(1)) >= sent
+
+    async def taken() -> bool:  # notify-svc's consumer took as many as were sent (a follow or a bill's view of an
+        # account nobody signs in as: nothing else shows it without the gate)
+        resp = await http.get(f"{urls['notify-svc']}/metrics")
+        labels = {f'topic="{topic.name}"', 'outcome="done"'}
+        done = [float(line.rsplit(" ", 1)[1]) for line in resp.text.splitlines()
+                if line.startswith("palapa_consumer_records_total{")
+                and labels <= set(line.split("{", 1)[1].split("}", 1)[0].split(","))]
+        return bool(done) and done[0] >= sent
 
     async def messaged() -> bool:  # notify-svc queued the warning for the OPD's recipient
         resp = await http.get(f"{urls['notify-svc']}/v2/tickets/{ticket}/messages")
@@ -169,7 +188,8 @@ def _effect(topic: Topic, http: httpx.AsyncClient, urls: dict[str, str], legacy:
         SERVICE_REQUESTS.name: lambda: found("tracking-svc", f"/tickets/{ticket}"),
         EMERGENCY_INCIDENTS.name: lambda: found("tracking-svc", f"/tickets/{ticket}"),
         TAX_BILLS.name: lambda: found("taxbill-svc", f"/tax-bills/{getattr(event, 'nop', '')}?year=2026"),
-        COMPLAINT_SLA.name: messaged, TAX_REMINDERS.name: reminded,
+        COMPLAINT_SLA.name: messaged, TAX_REMINDERS.name: reminded, CITIZEN_CASES.name: taken,
+        CITIZEN_BILLS.name: taken,
         CURHAT_COMMANDS.name: written_back, BRIDGE_HEARTBEATS.name: heartbeat, BRIDGE_QUARANTINE.name: quarantine,
     }
     return checks.get(topic.name, traffic)

@@ -11,10 +11,10 @@ from palapa.contracts.envelope import REQUIRED_HEADERS, Envelope
 from palapa.contracts.events import BridgeHeartbeat, ComplaintUpdated
 from palapa.contracts.topics import Topic
 
-from .events import SOURCE, subject_of, valid_event
+from .events import SOURCE, source_of, subject_of, valid_event
 from .values import Values
 
-__all__ = ["SOURCE", "Record", "Records", "later", "subject_of", "to_record", "valid_event"]
+__all__ = ["SOURCE", "Record", "source_of", "Records", "later", "subject_of", "to_record", "valid_event"]
 
 HUGE_VALUE = 600 * 1024
 DATE_FIELDS = ("submitted_at", "changed_at", "updated_at", "at", "seen_at", "last_change_seen", "reported_at",
@@ -50,7 +50,7 @@ class Records:
         """A poison record made from a valid event named `name` at `at` (same seed and arguments, same record)."""
         r, v = self.rng, self.v
         event = valid_event(topic, name, at, canary=False)
-        key, value, heads = Envelope(event, source=SOURCE, subject=subject_of(event), id=f"fuzz-{name}",
+        key, value, heads = Envelope(event, source=source_of(topic), subject=subject_of(event), id=f"fuzz-{name}",
                                      time=at).to_kafka()
         headers: dict[str, bytes] = {k: h.encode() for k, h in heads.items()}
         payload = json.loads(value)
