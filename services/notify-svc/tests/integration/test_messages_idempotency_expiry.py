@@ -37,3 +37,28 @@ async def test_an_idempotency_key_older_than_a_day_answers_nothing_and_is_delete
         assert left == ["surat-2"]
     finally:
         await api.close()
+
+
+async def test_a_key_used_again_after_a_day_sends_a_new_message_and_a_refused_request_leaves_its_key_free(
+        messages_service, identity_provider):
+    api = await messages_service(oidc_issuer=identity_provider.issuer)
+    try:
+        sre = {"Authorization": f"Bearer {await identity_provider.token('sre')}"}
+        issued = await api.svc.http.post("/v2/api-keys", json={"name": "PBB", "opd": "bapenda"}, headers=sre)
+        headers = {"Authorization": f"ApiKey-v1 {issued.json()['secret']}", "Idempotency-Key": "tagihan-2026"}
+        last_year = await api.svc.http.post("/v2/notifications/sms", json=SEND, headers=headers)
+        async with api.tx() as t:  # a year on, the same (deterministic) key
+            await t.session.execute(update(idempotency_keys).where(idempotency_keys.c.key == "tagihan-2026").values(
+                created_at=idempotency_keys.c.created_at - timedelta(days=365)))
+        this_year = await api.svc.http.post("/v2/notifications/sms", json=SEND, headers=headers)
+        assert (last_year.status_code, this_year.status_code) == (201, 201)
+        assert this_year.json()["id"] != last_year.json()["id"]  # sent again, not the old message answered
+
+        fresh = {**headers, "Idempotency-Key": "tagihan-salah"}
+        wrong = await api.svc.http.post("/v2/notifications/sms", json={**SEND, "template_id": "tidak-ada"},
+                                        headers=fresh)
+        assert (wrong.status_code, wrong.json()["reason"]) == (404, "unknown_template")
+        fixed = await api.svc.http.post("/v2/notifications/sms", json=SEND, headers=fresh)
+        assert fixed.status_code == 201  # the refused request did not keep the key
+    finally:
+        await api.close()

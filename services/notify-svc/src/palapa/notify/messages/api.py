@@ -36,6 +36,14 @@ CAPPED = ("cap_identical", "cap_total")
 MAX_CALLBACK_BYTES = 1024 * 1024
 
 
+class Refused(Exception):
+    """A request refused after its transaction began: raised so the transaction rolls back."""
+
+    def __init__(self, answer: JSONResponse) -> None:
+        super().__init__(answer.status_code)
+        self.answer = answer
+
+
 class NotificationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -73,51 +81,54 @@ def notifications_router(messaging: Messaging) -> APIRouter:
         idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
     ):
         """Send one message from a template; the same Idempotency-Key within 24 hours sends nothing twice."""
-        async with tx() as t:  # one transaction for the whole request: each costs round trips
-            if time.monotonic() > purged[0] + 60:  # expired Idempotency-Keys go once a minute, not per request
-                purged[0] = time.monotonic()
-                await keys.forget_expired(t.session, timedelta(hours=kept))
-            found = await caller(t.session, request, who)
-            if isinstance(found, JSONResponse):
-                return found
-            client, test = found
-            raw = body.email_address if channel == "email" else body.phone_number
-            if not raw:
-                return refusal(422, "recipient_missing",
-                               "email_address wajib untuk e-mail, phone_number untuk WhatsApp/SMS")
-            try:
-                kind, address = normalise(channel, raw)
-            except AddressError as exc:
-                return refusal(422, exc.reason, exc.detail)
+        try:
+            async with tx() as t:  # one transaction for the whole request: each costs round trips
+                return await send(t.session, channel, body, request, who, idempotency_key)
+        except Refused as refused:  # its transaction rolled back: a key claimed for a refused request is free again
+            return refused.answer
+
+    async def send(session, channel: str, body: NotificationCreate, request: Request, who,
+                   idempotency_key: str | None) -> JSONResponse:
+        if time.monotonic() > purged[0] + 60:  # expired Idempotency-Keys go once a minute, not per request
+            purged[0] = time.monotonic()
+            await keys.forget_expired(session, timedelta(hours=kept))
+        found = await caller(session, request, who)
+        if isinstance(found, JSONResponse):
+            raise Refused(found)
+        client, test = found
+        raw = body.email_address if channel == "email" else body.phone_number
+        if not raw:
+            raise Refused(refusal(422, "recipient_missing",
+                                  "email_address wajib untuk e-mail, phone_number untuk WhatsApp/SMS"))
+        try:
+            kind, address = normalise(channel, raw)
+        except AddressError as exc:
+            raise Refused(refusal(422, exc.reason, exc.detail)) from exc
+        message_id = str(uuid.uuid4())
+        if idempotency_key is not None:
+            # the key is claimed first, for this request's message: a request under a key used within 24 hours
+            # (a concurrent one's claim is waited for) answers that request's message; an older one is as new
             digest = body_digest({"channel": channel, **body.model_dump()})
-            if idempotency_key is not None:
-                seen = await keys.remembered(t.session, client, idempotency_key, timedelta(hours=kept))
-                if seen is not None:
-                    if seen[0] != digest:
-                        return refusal(422, "idempotency_key_reused", "Idempotency-Key ini sudah dipakai untuk "
-                                                                      "permintaan lain dalam 24 jam terakhir")
-                    return _notification(await queue.by_id(t.session, seen[1]), 200)
-            template = await template_of(t.session, body.template_id)
-            if template is not None and template.critical and template.kind != Kind.ONE_TIME_CODE:
-                # emergencies skip STOP and quiet hours: only the platform's own events send them
-                return refusal(403, "critical_template", "Templat darurat hanya dikirim oleh platform sendiri")
-            contact = await contact_id(t.session, messaging.sealer, kind, address)
-            cause = f"api:{client}:{idempotency_key or uuid.uuid4()}"
-            try:
-                queued = await request_message(t.session, MessageRequest(
-                    cause, body.template_id, body.personalisation, channel, contact, client, language=body.language,
-                    reference=body.reference, test=test), messaging.rules, template=template)
-            except TemplateError as exc:
-                return refusal(404 if exc.reason == "unknown_template" else 422, exc.reason, exc.detail)
-            if idempotency_key is not None and not await keys.remember(
-                    t.session, client, idempotency_key, digest, queued.id, timedelta(hours=kept)):
-                # a concurrent request under the same key won: its body must be this one
-                held = await keys.remembered(t.session, client, idempotency_key, timedelta(hours=kept))
-                if held is None or held[0] != digest:
-                    return refusal(422, "idempotency_key_reused", "Idempotency-Key ini sedang dipakai untuk "
-                                                                  "permintaan lain")
-            row = SimpleNamespace(**queued.row) if queued.row else await queue.by_id(t.session, queued.id)
-        if queued.error in CAPPED:
+            if not await keys.remember(session, client, idempotency_key, digest, message_id, timedelta(hours=kept)):
+                seen = await keys.remembered(session, client, idempotency_key, timedelta(hours=kept))
+                if seen is None or seen[0] != digest:
+                    raise Refused(refusal(422, "idempotency_key_reused", "Idempotency-Key ini sudah dipakai untuk "
+                                                                         "permintaan lain dalam 24 jam terakhir"))
+                return _notification(await queue.by_id(session, seen[1]), 200)
+        template = await template_of(session, body.template_id)
+        if template is not None and template.critical and template.kind != Kind.ONE_TIME_CODE:
+            # emergencies skip STOP and quiet hours: only the platform's own events send them
+            raise Refused(refusal(403, "critical_template", "Templat darurat hanya dikirim oleh platform sendiri"))
+        contact = await contact_id(session, messaging.sealer, kind, address)
+        try:
+            queued = await request_message(session, MessageRequest(
+                f"api:{client}:{message_id}", body.template_id, body.personalisation, channel, contact, client,
+                language=body.language, reference=body.reference, test=test, message_id=message_id),
+                messaging.rules, template=template)
+        except TemplateError as exc:
+            raise Refused(refusal(404 if exc.reason == "unknown_template" else 422, exc.reason, exc.detail)) from exc
+        row = SimpleNamespace(**queued.row) if queued.row else await queue.by_id(session, queued.id)
+        if queued.error in CAPPED:  # the refused message stays, visibly: a retry under its key answers it
             return refusal(429, queued.error, "Batas pesan untuk penerima ini tercapai; coba lagi nanti")
         return _notification(row, 201)
 

@@ -65,6 +65,7 @@ class Request:
     #: personalisation fields whose values must not rest in clear (a private link's capability): the stored text
     #: shows them masked, the text as sent is sealed (messages.sealed) and opened only to send it
     secret: tuple[str, ...] = ()
+    message_id: str | None = None  # the new message's id when the caller chose it (an Idempotency-Key's claim)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ async def request_message(session: AsyncSession, req: Request, rules: Rules, now
         identical, total = await queue.recent_counts(session, req.contact, digest, now - rules.caps.window)
         refusal = rules.caps.check(identical, total)
     values = {
-        "id": str(uuid.uuid4()), "key": key, "kind": kind, "template_id": template.id,
+        "id": req.message_id or str(uuid.uuid4()), "key": key, "kind": kind, "template_id": template.id,
         "template_version": template.version, "language": rendered.language, "channel": req.channel,
         "contact_id": req.contact, "ticket": req.ticket, "reference": req.reference, "client": req.client[:200],
         "test": req.test, "critical": critical, "subject": shown.subject, "body": shown.body,
