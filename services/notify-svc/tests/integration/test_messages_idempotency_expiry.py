@@ -15,12 +15,17 @@ SEND = {"template_id": "complaint-received", "phone_number": "0812-3333-4444",
         "personalisation": {"ticket": "LAPOR-7", "link": "https://lapor"}}
 
 
+async def opd_key(api, identity_provider, name: str, opd: str) -> dict[str, str]:
+    """The headers of an OPD's app whose API key an SRE just issued."""
+    sre = {"Authorization": f"Bearer {await identity_provider.token('sre')}"}
+    issued = await api.svc.http.post("/v2/api-keys", json={"name": name, "opd": opd}, headers=sre)
+    return {"Authorization": f"ApiKey-v1 {issued.json()['secret']}"}
+
+
 async def test_an_idempotency_key_older_than_a_day_answers_nothing_and_is_deleted(messages_service, identity_provider):
     api = await messages_service(oidc_issuer=identity_provider.issuer)
     try:
-        sre = {"Authorization": f"Bearer {await identity_provider.token('sre')}"}
-        issued = await api.svc.http.post("/v2/api-keys", json={"name": "SIMPEG", "opd": "bkpsdm"}, headers=sre)
-        headers = {"Authorization": f"ApiKey-v1 {issued.json()['secret']}", "Idempotency-Key": "surat-1"}
+        headers = {**await opd_key(api, identity_provider, "SIMPEG", "bkpsdm"), "Idempotency-Key": "surat-1"}
         first = await api.svc.http.post("/v2/notifications/sms", json=SEND, headers=headers)
         again = await api.svc.http.post("/v2/notifications/sms", json=SEND, headers=headers)
         assert (first.status_code, again.status_code, again.json()["id"]) == (201, 200, first.json()["id"])
@@ -43,9 +48,7 @@ async def test_a_key_used_again_after_a_day_sends_a_new_message_and_a_refused_re
         messages_service, identity_provider):
     api = await messages_service(oidc_issuer=identity_provider.issuer)
     try:
-        sre = {"Authorization": f"Bearer {await identity_provider.token('sre')}"}
-        issued = await api.svc.http.post("/v2/api-keys", json={"name": "PBB", "opd": "bapenda"}, headers=sre)
-        headers = {"Authorization": f"ApiKey-v1 {issued.json()['secret']}", "Idempotency-Key": "tagihan-2026"}
+        headers = {**await opd_key(api, identity_provider, "PBB", "bapenda"), "Idempotency-Key": "tagihan-2026"}
         last_year = await api.svc.http.post("/v2/notifications/sms", json=SEND, headers=headers)
         async with api.tx() as t:  # a year on, the same (deterministic) key
             await t.session.execute(update(idempotency_keys).where(idempotency_keys.c.key == "tagihan-2026").values(
