@@ -76,6 +76,13 @@ def test_a_replayed_whatsapp_callback_is_refused_the_second_time():
         channel.verify_callback(wa_signed(body), body)
 
 
+def test_a_callback_that_could_not_be_applied_is_taken_when_the_provider_sends_it_again():
+    channel, body = whatsapp(), wa_body()
+    first = channel.verify_callback(wa_signed(body), body)
+    channel.guard.forget(first.seen_as)  # what the route does when applying it failed (answered 5xx)
+    assert channel.verify_callback(wa_signed(body), body).statuses == first.statuses
+
+
 @pytest.mark.parametrize("shift", [-3600, 3600], ids=["an hour old", "an hour ahead"])
 def test_a_whatsapp_callback_stamped_outside_the_window_is_refused(shift):
     body = wa_body(at=time.time() + shift)

@@ -92,6 +92,9 @@ class Callback:
 
     statuses: tuple[StatusReport, ...] = ()
     inbound: tuple[InboundText, ...] = field(default_factory=tuple)
+    #: what the adapter's replay guard remembers it by: forgotten again when the callback could not be applied, so
+    #: the provider's retry of it is taken, not refused as a replay
+    seen_as: str | None = None
 
 
 class CallbackRefusedError(Exception):

@@ -55,6 +55,11 @@ class ReplayGuard:
             raise CallbackReplayedError("replayed callback: already received within the window")
         self._seen[key] = now
 
+    def forget(self, key: str | None) -> None:
+        """A remembered callback that could not be applied: its retry is not a replay."""
+        if key is not None:
+            self._seen.pop(key, None)
+
 
 _PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 _EMAIL = re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+")

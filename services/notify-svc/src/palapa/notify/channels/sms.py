@@ -114,4 +114,4 @@ class SmsChannel:
         except (ValueError, KeyError, TypeError, AttributeError, OverflowError, OSError) as exc:
             raise CallbackRefusedError(f"malformed callback: {exc.__class__.__name__}") from exc
         self.guard.remember(expected)
-        return Callback(statuses)
+        return Callback(statuses, seen_as=expected)

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -104,7 +105,7 @@ class WhatsAppChannel:
         if stamps:
             self.guard.check_fresh(max(stamps))
         self.guard.remember(expected)
-        return callback
+        return replace(callback, seen_as=expected)
 
 
 def _reference(value) -> str | None:

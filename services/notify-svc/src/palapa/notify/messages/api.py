@@ -164,7 +164,12 @@ def callbacks_router(messaging: Messaging) -> APIRouter:
             callback = adapter.verify_callback({k.lower(): v for k, v in request.headers.items()}, body)
         except CallbackRefusedError as exc:
             return refusal(401, "callback_refused", str(exc)[:200])
-        return await messaging.callbacks.apply(channel, callback)  # with the callbacks that arrive meanwhile
+        try:
+            return await messaging.callbacks.apply(channel, callback)  # with the callbacks that arrive meanwhile
+        except Exception:  # answered 5xx: the provider sends it again, and that is not a replay
+            if (guard := getattr(adapter, "guard", None)) is not None:
+                guard.forget(callback.seen_as)
+            raise
 
     return router
 

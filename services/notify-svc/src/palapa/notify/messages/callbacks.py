@@ -31,7 +31,9 @@ async def apply_callbacks(session: AsyncSession, sealer: Sealer, callbacks: Sequ
                           rules: Rules) -> list[dict[str, int]]:
     """Apply (channel, callback)s in order in the caller's transaction; each one's counts."""
     pairs = {(channel, r.provider_id) for channel, callback in callbacks for r in callback.statuses}
-    batch = _Batch(session, await queue.by_provider_ids(session, pairs), datetime.now(UTC))
+    references = {(channel, r.reference[:36]) for channel, callback in callbacks for r in callback.statuses
+                  if r.reference is not None}
+    batch = _Batch(session, *await queue.for_reports(session, pairs, references), datetime.now(UTC))
     answers = []
     for channel, callback in callbacks:
         counts = {"applied": 0, "ignored": 0, "unknown": 0, "opt_outs": 0, "opt_ins": 0}
@@ -52,25 +54,26 @@ class _Batch:
     status writes not yet made (flushed before anything else writes a message, so order is kept)."""
 
     session: AsyncSession
-    rows: dict[tuple[str, str], Row]
+    rows: dict[tuple[str, str], Row]  # by (channel, provider id)
+    unrecorded: dict[tuple[str, str], Row]  # by (channel, our id): sends whose provider id was never recorded
     now: datetime
     current: dict[str, str] = field(default_factory=dict)  # message id → its status within the batch
     moves: dict[str, str] = field(default_factory=dict)
     history: list[dict] = field(default_factory=list)
+    provider_ids: dict[str, str] = field(default_factory=dict)  # learnt from the reports
 
     async def flush(self) -> None:
-        await queue.move_all(self.session, self.moves, self.history, self.now)
-        self.moves, self.history = {}, []
+        await queue.move_all(self.session, self.moves, self.history, self.now, self.provider_ids)
+        self.moves, self.history, self.provider_ids = {}, [], {}
 
     async def status(self, channel: str, report: StatusReport, rules: Rules) -> str:
         row = self.rows.get((channel, report.provider_id))
         if row is None and report.reference is not None:
-            # the provider took a message whose sender died before recording it (kill -9 mid-send): the report
-            # says so, and the message is not sent again when its lease ends
-            await self.flush()
-            row = await queue.unrecorded(self.session, channel, report.reference)
+            # the provider took a message whose sender has not recorded it (yet: the report came first; or ever:
+            # kill -9 mid-send): the report says so, and the message is not sent again when its lease ends
+            row = self.unrecorded.pop((channel, report.reference[:36]), None)
             if row is not None:
-                await queue.change(self.session, row.id, self.now, provider_id=report.provider_id[:200])
+                self.provider_ids[row.id] = report.provider_id[:200]
                 self.rows[(channel, report.provider_id)] = row
         if row is None:
             return "unknown"

@@ -39,25 +39,41 @@ async def locked(session: AsyncSession, message_ids: list[str]) -> dict[str, Row
     return {r.id: r for r in (await session.execute(query)).all()}
 
 
-async def by_provider_ids(session: AsyncSession, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Row]:
-    """The messages of these (channel, provider id) pairs, locked, in one query (in id order, as `locked`)."""
-    if not pairs:
-        return {}
-    query = (select(m).where(tuple_(m.c.channel, m.c.provider_id).in_(sorted(pairs))).order_by(m.c.id)
-             .with_for_update())
-    return {(r.channel, r.provider_id): r for r in (await session.execute(query)).all()}
+async def for_reports(session: AsyncSession, pairs: set[tuple[str, str]], references: set[tuple[str, str]],
+                      ) -> tuple[dict[tuple[str, str], Row], dict[tuple[str, str], Row]]:
+    """The messages status reports name, locked in one query in id order: by (channel, provider id), and by
+    (channel, our id) among those whose provider id was never recorded (a send its sender has not recorded yet, or
+    never will: kill -9). One ordered lock for all: the dispatcher locks its batch in id order too, and locking the
+    second kind later, one by one, deadlocked with it under load."""
+    found = []
+    if pairs:
+        found.append(tuple_(m.c.channel, m.c.provider_id).in_(sorted(pairs)))
+    if references:
+        found.append(and_(tuple_(m.c.channel, m.c.id).in_(sorted(references)), m.c.provider_id.is_(None)))
+    if not found:
+        return {}, {}
+    rows = (await session.execute(select(m).where(or_(*found)).order_by(m.c.id).with_for_update())).all()
+    return ({(r.channel, r.provider_id): r for r in rows if r.provider_id is not None},
+            {(r.channel, r.id): r for r in rows if r.provider_id is None})
 
 
 _MOVE = update(m).where(m.c.id == bindparam("message_id")).values(
     status=bindparam("new_status"), lease_until=None, updated_at=bindparam("now"))
 _HISTORY = message_statuses.insert()
+_PROVIDER_ID = update(m).where(m.c.id == bindparam("message_id")).values(
+    provider_id=bindparam("accepted_as"), updated_at=bindparam("now"))
 _SENT = update(m).where(m.c.id == bindparam("message_id")).values(
     status=Status.SENT, provider_id=bindparam("accepted_as"), lease_until=None, error=None, updated_at=bindparam("now"))
 
 
-async def move_all(session: AsyncSession, moves: Mapping[str, str], history: list[dict], now: datetime) -> None:
-    """Set each message's status (`moves`: id → status, already decided) and append `history` (rows of
-    message_statuses), each in one statement for the lot."""
+async def move_all(session: AsyncSession, moves: Mapping[str, str], history: list[dict], now: datetime,
+                   provider_ids: Mapping[str, str] | None = None) -> None:
+    """Record the providers' ids learnt from their reports (`provider_ids`: id → provider id), set each message's
+    status (`moves`: id → status, already decided) and append `history` (rows of message_statuses), each in one
+    statement for the lot."""
+    if provider_ids:
+        await session.execute(_PROVIDER_ID, [{"message_id": i, "accepted_as": p, "now": now}
+                                             for i, p in provider_ids.items()])
     if moves:
         await session.execute(_MOVE, [{"message_id": i, "new_status": str(s), "now": now} for i, s in moves.items()])
     if history:
@@ -70,12 +86,6 @@ async def mark_sent(session: AsyncSession, accepted: Mapping[str, str], now: dat
         await session.execute(_SENT, [{"message_id": i, "accepted_as": p, "now": now} for i, p in accepted.items()])
         await session.execute(_HISTORY, [{"message_id": i, "status": str(Status.SENT), "at": now, "detail": None}
                                          for i in accepted])
-
-
-async def unrecorded(session: AsyncSession, channel: str, message_id: str) -> Row | None:
-    """A message on `channel` whose provider id was never recorded (its sender died mid-send), locked."""
-    query = select(m).where(m.c.id == message_id[:36], m.c.channel == channel, m.c.provider_id.is_(None))
-    return (await session.execute(query.with_for_update())).one_or_none()
 
 
 #: every column a new message is inserted with (created_at doubles as its first status's time)
