@@ -146,16 +146,10 @@ class _UnexpectedErrors:
                 self.outage.recovered()
 
 
-#: idle keep-alive connections are closed by the client first: uvicorn's 5 s equals httpx's, so a client sometimes
-#: sent a request on a connection the server was closing (a ReadError at the client: 1 in 15,000 under bench notify)
-KEEP_ALIVE_S = 75
-
-
 def serve(app: FastAPI, host: str, port: int, log_level: str = "info") -> None:
     configure_logging(log_level)
     uvicorn.run(app, host=host, port=port, log_level=log_level.lower(), access_log=False,
-                http=RefusingHttpToolsProtocol,  # uvloop is picked up as the loop (measured: docs/messages.md)
-                timeout_keep_alive=KEEP_ALIVE_S)
+                http=RefusingHttpToolsProtocol)  # uvloop is picked up as the loop (measured: docs/messages.md)
 
 
 def service_app(

@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 import uvicorn
 
-from palapa.kit.http import KEEP_ALIVE_S
 from palapa.kit.wire import RefusingHttpToolsProtocol
 
 from .waiting import eventually
@@ -58,8 +57,7 @@ async def running(app, *, port: int | None = None, name: str = "service") -> Asy
         return
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
-                       timeout_graceful_shutdown=5, http=RefusingHttpToolsProtocol,  # as palapa.kit.http.serve
-                       timeout_keep_alive=KEEP_ALIVE_S)
+                       timeout_graceful_shutdown=5, http=RefusingHttpToolsProtocol)  # as palapa.kit.http.serve
     )
     task = asyncio.create_task(server.serve())
     # a start runs the service's migrations and joins the broker: on a loaded 2-core host that can take a minute
