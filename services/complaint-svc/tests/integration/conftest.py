@@ -13,7 +13,6 @@ from palapa.complaint.settings import ComplaintSettings
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.topics import COMPLAINT_UPDATES
 from palapa.testkit import Service, TopicReader, running
-from palapa.testkit.citizens import CitizenIssuer
 
 
 @dataclass
@@ -65,14 +64,6 @@ async def service(settings, topic_reader, identity_provider):
     desk = {"Authorization": f"Bearer {await identity_provider.token('desk')}"}
     async with running(create_app(settings), name="complaint-svc") as svc:
         yield Complaint(svc, Updates(topic_reader), desk)
-
-
-@pytest.fixture
-def issuer():
-    """The gate's citizen-token issuer, as the testkit plays it (discovery + JWKS over HTTP)."""
-    found = CitizenIssuer()
-    yield found
-    found.close()
 
 
 @pytest.fixture

@@ -25,13 +25,6 @@ def followed(ticket: str, account: str, source: str = "/services/tracking-svc") 
 
 
 @pytest.fixture
-def issuer():
-    found = CitizenIssuer()
-    yield found
-    found.close()
-
-
-@pytest.fixture
 def citizen_settings(settings_for, issuer):
     return lambda: settings_for(CITIZEN_ISSUER=issuer.url)
 

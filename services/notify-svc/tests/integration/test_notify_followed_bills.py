@@ -7,7 +7,6 @@ import pytest
 
 from palapa.contracts.envelope import Envelope
 from palapa.contracts.events import CaseFollowed, FollowedBillUpdated, FollowedHow
-from palapa.testkit.citizens import CitizenIssuer
 from palapa.testkit.sse import open_stream
 
 pytestmark = pytest.mark.integration
@@ -15,13 +14,6 @@ pytestmark = pytest.mark.integration
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 NOP = "357601000100208888"
 TAXBILL = "/services/taxbill-svc"
-
-
-@pytest.fixture
-def issuer():
-    found = CitizenIssuer()
-    yield found
-    found.close()
 
 
 def bill_view(ticket: str, revision: int, paid: bool) -> Envelope:

@@ -1,19 +1,11 @@
-"""taxbill-svc's integration fixtures: the gate's citizen-token issuer (the testkit's), and the service on the real
-broker and PostgreSQL trusting it."""
+"""taxbill-svc's integration fixtures: the service on the real broker and PostgreSQL, trusting the testkit's
+citizen-token issuer (the `issuer` fixture)."""
 
 import pytest
 
 from palapa.taxbill.main import create_app
 from palapa.taxbill.settings import TaxBillSettings
 from palapa.testkit import running
-from palapa.testkit.citizens import CitizenIssuer
-
-
-@pytest.fixture
-def issuer():
-    found = CitizenIssuer()
-    yield found
-    found.close()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from palapa.contracts.events import AmbulanceDispatched, IncidentReported
 from palapa.contracts.phone import account_of, hash_of_account
 from palapa.contracts.topics import CITIZEN_CASES
 from palapa.testkit import eventually, running
-from palapa.testkit.citizens import CitizenIssuer
 from palapa.tracking.main import create_app
 from palapa.tracking.settings import TrackingSettings
 
@@ -26,13 +25,6 @@ T0 = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 KEY = b"the-gate-account-secret-in-tests"
 CALLER = account_of("+6281234567001", KEY)
 NEIGHBOUR = account_of("+6281234567002", KEY)
-
-
-@pytest.fixture
-def issuer():
-    found = CitizenIssuer()
-    yield found
-    found.close()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from palapa.contracts.events import LetterLinked, LetterRefused, ServiceRequestS
 from palapa.contracts.topics import CITIZEN_CASES, SIMAKEL_COMMANDS
 from palapa.kit.sealed import Sealer
 from palapa.testkit import eventually, running
-from palapa.testkit.citizens import CitizenIssuer
 from palapa.tracking.letters_api import SEAL_PURPOSE
 from palapa.tracking.main import create_app
 from palapa.tracking.settings import TrackingSettings
@@ -26,13 +25,6 @@ SIMAKEL = "/apps/si-makel"
 FORM = {"letter_type": "SKD", "letter_label": "Surat Keterangan Domisili", "kelurahan": "Kranggan",
         "kecamatan": "Kranggan", "purpose": "Syarat membuka rekening", "name": "Siti Aminah",
         "nik": "3576014101900001", "phone": "0812 3456 7890"}
-
-
-@pytest.fixture
-def issuer():
-    found = CitizenIssuer()
-    yield found
-    found.close()
 
 
 @pytest.fixture

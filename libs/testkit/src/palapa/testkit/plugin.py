@@ -18,6 +18,7 @@ import pytest
 from palapa.localstack import LocalIdentityProvider, LocalPostgres, LocalTansu, ensure_database, free_port
 
 from .broker import BrokerProxy, EventProducer, TopicReader
+from .citizens import CitizenIssuer
 from .frozen import freezable_postgres
 from .identity import Identity
 from .signing import session_keys
@@ -112,6 +113,15 @@ async def topic_reader(kafka_bootstrap):
 async def database_url(pg_server_url):
     """A fresh, empty database for one test."""
     return await ensure_database(pg_server_url, f"t_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def issuer():
+    """The gate's citizen-token issuer as the testkit plays it (discovery + JWKS over HTTP): a service set with
+    `CITIZEN_ISSUER=issuer.url` trusts `issuer.headers(account)`."""
+    found = CitizenIssuer()
+    yield found
+    found.close()
 
 
 @pytest.fixture(scope="session")
