@@ -103,9 +103,6 @@ async def request_message(session: AsyncSession, req: Request, rules: Rules, now
     if refused is not None:
         raise TemplateError(refused.reason, refused.detail)
     key = message_key(req.cause, kind, str(req.contact), req.channel)
-    found = await queue.by_key(session, key)
-    if found is not None:
-        return Queued(found.id, found.status, False, found.error)
     critical = is_critical(kind, req.critical or template.critical)
     digest = fingerprint(template.id, rendered.body)
     refusal = permitted(await store.preferences_of(session, req.contact), kind, req.channel, critical=critical)
@@ -121,7 +118,9 @@ async def request_message(session: AsyncSession, req: Request, rules: Rules, now
         "status": Status.FAILED if refusal else Status.QUEUED, "error": refusal.reason if refusal else None,
         "not_before": rules.quiet.not_before(now, critical=critical),
     }
-    if not await queue.insert_once(session, values, now):  # the same cause in a concurrent transaction
+    # a cause asked for before (a redelivered event, a concurrent transaction) inserts nothing: its message answers
+    # (looked up only then: a lookup first cost every new message a query)
+    if not await queue.insert_once(session, values, now):
         found = await queue.by_key(session, key)
         return Queued(found.id, found.status, False, found.error)
     return Queued(values["id"], values["status"], True, values["error"],
